@@ -1,0 +1,91 @@
+// The replacement-policy contract: what a policy may see (FrameBits), the hooks the pager or the
+// replay driver calls (ReplacementPolicy), and how a policy is described and built (PolicyFactory).
+// Policies are plug-ins in the Zephyr sense: they see frames and bits, never the pager, the page
+// tables or the processes; they answer "which frame next?" and keep their own per-frame state in
+// typed arrays sized `frameCount`. This file imports only core/.
+
+/** Dense index of a physical frame, 0 ≤ f < frameCount. */
+export type Frame = number;
+/** A page's identity (see core/addr.ts pageKey); in replay mode a dense page id. */
+export type PageKey = number;
+/** Returned by selectVictim when no frame is evictable. */
+export const NO_FRAME: Frame = -1;
+/** nextUse value for a page that is never referenced again. */
+export const NEVER: number = Number.POSITIVE_INFINITY;
+
+/**
+ * Everything a policy may read or change about frames: the hardware's accessed and dirty bits,
+ * gathered over every PTE that maps the frame (Zephyr's arch_page_info_get).
+ */
+export interface FrameBits {
+  readonly frameCount: number;
+  /** Resident, mapped, not pinned, not in transit: a legal victim. */
+  isEvictable(f: Frame): boolean;
+  /** The accessed (R) bit: true if any mapping of `f` was used since the bit was last cleared. */
+  referenced(f: Frame): boolean;
+  /** Clears the accessed bit in every PTE mapping `f` and drops those TLB entries. */
+  clearReferenced(f: Frame): void;
+  /** True if the frame's contents differ from its backing copy. */
+  dirty(f: Frame): boolean;
+}
+
+/** Why a frame left a policy's view. */
+export type ForgetReason = "evicted" | "freed" | "pinned";
+
+/**
+ * One running replacement policy. Calling order, from the pager and the replay driver alike:
+ * - `admit(f, page, nextUse)` once a page is resident in `f` and evictable. It is called after the
+ *   access that faulted has been restarted, so `referenced(f)` is already true and, for a write,
+ *   `dirty(f)` too; a policy that wants new pages to start unreferenced clears the bit itself.
+ * - `touch(f, nextUse)` on every access that hits a resident page, only if the factory's
+ *   `wantsHits` is true (otherwise hits are free of policy calls).
+ * - `selectVictim()` when a frame is needed and none is free: returns an evictable frame (or
+ *   NO_FRAME if none is). It may move hands and clear bits; it never unmaps. The caller then calls
+ *   `forget(victim, page, "evicted")`.
+ * - `forget(f, page, why)` when `f` stops holding `page`: evicted, freed (unmap, exit) or pinned.
+ * - `tick(now)` on every reference, if defined: `now` is simulated time in ns. Timer-driven
+ *   policies (NRU, Aging) do their periodic work when `now` crosses their interval.
+ */
+export interface ReplacementPolicy {
+  readonly id: string;
+  admit(f: Frame, page: PageKey, nextUse: number): void;
+  touch?(f: Frame, nextUse: number): void;
+  forget(f: Frame, page: PageKey, why: ForgetReason): void;
+  selectVictim(): Frame;
+  tick?(now: number): void;
+  /** Private counters (hand movements, ghost hits, …) for reports. */
+  counters?(): Readonly<Record<string, number>>;
+}
+
+/** Extra facts a policy may use when it is created. */
+export interface PolicyContext {
+  /**
+   * When > 0, every PageKey is a dense id in [0, pageSpace), so the policy may index typed arrays
+   * by page (ghost lists, history). When 0, keys are sparse and a hash map is needed.
+   */
+  readonly pageSpace: number;
+}
+
+/** Documentation of one parameter: its default as written on the command line, and what it does. */
+export interface ParamDoc {
+  readonly default: string;
+  readonly doc: string;
+}
+
+/**
+ * Describes a policy and builds instances. One factory per file, one registry line per factory
+ * (policies/registry.ts).
+ */
+export interface PolicyFactory<P = unknown> {
+  readonly id: string;
+  readonly summary: string;
+  /** Exact LRU, ARC, OPT and the like need every hit; Clock, NRU and Aging read the bits. */
+  readonly wantsHits: boolean;
+  /** OPT: the workload must give each reference its next use. */
+  readonly needsFuture: boolean;
+  readonly params: Readonly<Record<string, ParamDoc>>;
+  readonly defaults: P;
+  /** Parses key=value pairs over the defaults; throws ConfigError naming the key for a bad one. */
+  parseParams(raw: Readonly<Record<string, string>>): P;
+  create(bits: FrameBits, params: P, ctx: PolicyContext): ReplacementPolicy;
+}
