@@ -1,0 +1,88 @@
+// Events a front end (the visualizer, a report) can follow: faults, evictions, write-backs, maps,
+// unmaps, context switches, kills. They cost nothing when nobody listens: emitters check
+// `listening` before building the event object.
+
+export interface FaultEvent {
+  type: "fault";
+  pid: number;
+  va: number;
+  vpn: number;
+  access: "read" | "write" | "exec";
+  cause: "zero-fill" | "image" | "swap" | "object" | "minor" | "protection" | "segmentation";
+  frame: number;
+  timeNs: number;
+}
+export interface EvictEvent {
+  type: "evict";
+  frame: number;
+  pid: number;
+  vpn: number;
+  dirty: boolean;
+  timeNs: number;
+}
+export interface WritebackEvent {
+  type: "writeback";
+  frame: number;
+  slot: number;
+  timeNs: number;
+}
+export interface MapEvent {
+  type: "map" | "unmap";
+  pid: number;
+  vpn: number;
+  frame: number;
+}
+export interface SwitchEvent {
+  type: "switch";
+  from: number;
+  to: number;
+  timeNs: number;
+}
+export interface ProcessEvent {
+  type: "spawn" | "exit" | "kill";
+  pid: number;
+  reason: string;
+}
+export interface PolicyEvent {
+  type: "policy";
+  from: string;
+  to: string;
+}
+
+export type MachineEvent =
+  | FaultEvent
+  | EvictEvent
+  | WritebackEvent
+  | MapEvent
+  | SwitchEvent
+  | ProcessEvent
+  | PolicyEvent;
+export type EventType = MachineEvent["type"];
+type Handler<T extends EventType> = (e: Extract<MachineEvent, { type: T }>) => void;
+
+/** A small typed event bus. */
+export class EventBus {
+  /** True once anybody listens; emitters check it first. */
+  listening = false;
+  private readonly handlers = new Map<EventType, Array<(e: MachineEvent) => void>>();
+
+  /** Subscribes; returns a function that unsubscribes. */
+  on<T extends EventType>(type: T, fn: Handler<T>): () => void {
+    const list = this.handlers.get(type) ?? [];
+    const h = fn as (e: MachineEvent) => void;
+    list.push(h);
+    this.handlers.set(type, list);
+    this.listening = true;
+    return () => {
+      const i = list.indexOf(h);
+      if (i >= 0) list.splice(i, 1);
+      this.listening = [...this.handlers.values()].some((l) => l.length > 0);
+    };
+  }
+
+  /** Delivers `e` to its subscribers. Call only after checking `listening`. */
+  emit(e: MachineEvent): void {
+    const list = this.handlers.get(e.type);
+    if (list) for (const h of list) h(e);
+  }
+}
