@@ -1,0 +1,4 @@
+import type { Command } from "commander";
+import type { CommandContext } from "../main.js";
+
+export function registerBelady(_program: Command, _ctx: CommandContext): void {}

@@ -1,0 +1,38 @@
+// How the CLI ends: exit 0 on success, 1 on a user error (a PagewiseError from the engine, a file
+// that cannot be read), 2 on a usage error (unknown option, missing or malformed argument). Every
+// failure prints one line on stderr, "pagewise: error: …", and nothing on stdout.
+
+import { PagewiseError } from "../src/core/errors.js";
+
+export const EXIT_OK = 0;
+export const EXIT_USER = 1;
+export const EXIT_USAGE = 2;
+
+/** The command line is wrong: options that conflict, a required one missing. Exit code 2. */
+export class UsageError extends PagewiseError {
+  static readonly code = "USAGE";
+  constructor(message: string) {
+    super(UsageError.code, message);
+  }
+}
+
+/** A file or program outside pagewise failed: unreadable input, a capture tool missing. Exit code 1. */
+export class IoError extends PagewiseError {
+  static readonly code = "IO";
+  constructor(message: string, data: Record<string, unknown> = {}) {
+    super(IoError.code, message, data);
+  }
+}
+
+/** Exit code and one-line message for anything a command threw. */
+export function classifyError(err: unknown): { exitCode: number; message: string } {
+  if (err instanceof UsageError) return { exitCode: EXIT_USAGE, message: err.message };
+  if (err instanceof PagewiseError) return { exitCode: EXIT_USER, message: err.message };
+  const e = err as NodeJS.ErrnoException;
+  if (e && typeof e === "object" && typeof e.code === "string" && typeof e.syscall === "string") {
+    const path = typeof e.path === "string" ? ` ${e.path}` : "";
+    return { exitCode: EXIT_USER, message: `cannot ${e.syscall}${path}: ${e.code}` };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return { exitCode: EXIT_USER, message: `unexpected failure: ${message.split("\n")[0]}` };
+}
