@@ -2,7 +2,7 @@
 // plural nouns). Policies and stores keep only their private counters. All fields are plain
 // numbers so that a hot path increments them without allocating.
 
-/** Faults by cause. total = zeroFill + fromImage + fromSwap + fromObject + minor + fatal. */
+/** Faults by cause. total = zeroFill + fromImage + fromSwap + fromObject + minor + fatal (see fatalFaults). */
 export interface FaultCounters {
   total: number;
   /** A page that never had contents (bss, heap, stack, anonymous mmap) got a zeroed frame. */
@@ -19,6 +19,8 @@ export interface FaultCounters {
   protection: number;
   /** Access outside every region: the process was killed. */
   segmentation: number;
+  /** A dirty victim found no swap slot: the process was killed. */
+  outOfSwap: number;
 }
 
 export interface Counters {
@@ -54,6 +56,7 @@ export function makeCounters(): Counters {
       minor: 0,
       protection: 0,
       segmentation: 0,
+      outOfSwap: 0,
     },
     evictions: { clean: 0, dirty: 0 },
     writebacks: 0,
@@ -69,5 +72,5 @@ export function copyCounters(c: Counters): Counters {
 
 /** Fatal faults: those that ended a process. */
 export function fatalFaults(f: FaultCounters): number {
-  return f.protection + f.segmentation;
+  return f.protection + f.segmentation + f.outOfSwap;
 }

@@ -1,0 +1,933 @@
+// The machine: physical memory, frame table, page tables, TLB, MMU, pager, a replacement policy
+// and a swap store wired together, with processes that own address spaces. This is "full mode":
+// every reference goes through the MMU, moves real bytes, and faults into the pager.
+// The public API is the engine's boundary: it validates input and throws typed errors; below it
+// faults are values. One faulting process never takes the machine down: a segmentation or
+// protection fault kills that process (ProcessFaultError to the API caller) and the rest go on.
+
+import {
+  type AddressLayout,
+  isCanonical,
+  layoutFor,
+  levelIndex,
+  makeLayout,
+  MAX_ASID,
+  type PageTableShape,
+  parseShape,
+  PTE_SIZE,
+} from "../core/addr.js";
+import {
+  AddressError,
+  ConfigError,
+  NoSuchProcessError,
+  OutOfMemoryError,
+  OutOfSwapError,
+  ProcessFaultError,
+} from "../core/errors.js";
+import { EventBus } from "../core/events.js";
+import { copyCounters, type Counters, makeCounters } from "../core/stats.js";
+import { type CostModel, eatFormulaNs, makeCosts } from "../core/time.js";
+import { ACC_EXEC, ACC_READ, ACC_WRITE, type Access, Mmu } from "../mmu/mmu.js";
+import { PageTables } from "../mmu/page-table.js";
+import { LOC_SWAP, PTE_P, PTE_U, PTE_W, PTE_X, pteFrame, pteLoc, pteMapped, ptePresent } from "../mmu/pte.js";
+import { DEFAULT_TLB, Tlb, type TlbConfig } from "../mmu/tlb.js";
+import { PteFrameBits } from "../pager/frame-bits.js";
+import { FAULT_KILLED, Pager, type Scope } from "../pager/pager.js";
+import { FRAME_USER, FrameTable } from "../phys/frames.js";
+import { PhysicalMemory } from "../phys/memory.js";
+import { NEVER, type ReplacementPolicy } from "../policies/policy.js";
+import { createPolicy, getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
+import { VirtualHeap } from "../proc/heap.js";
+import { SharedObject } from "../proc/memory-object.js";
+import { Process } from "../proc/process.js";
+import { PERM_R, PERM_W, PERM_X, type Region, type RegionKind } from "../proc/region.js";
+import { type ExecutableImage, ImageStore } from "../stores/image-store.js";
+import { MemoryStore } from "../stores/memory-store.js";
+import type { BackingStore } from "../stores/store.js";
+
+export interface MachineConfig {
+  /** Physical frames. */
+  readonly frames: number;
+  /** A shape preset ("x86-32", "sv32", "sv39", "x86-64") or split ("6/10"); default sv32. */
+  readonly shape?: string | PageTableShape;
+  /** Instead of a shape: page size and VA width; the levels are derived (core/addr.ts layoutFor). */
+  readonly pageSize?: number;
+  readonly vaBits?: number;
+  /** Policy spec, e.g. "lru" or "aging:bits=4"; default "fifo". */
+  readonly policy?: string;
+  readonly scope?: Scope;
+  readonly tlb?: Partial<TlbConfig>;
+  /** Swap store; default an unbounded in-memory store (or bounded by swapSlots). */
+  readonly swap?: BackingStore;
+  readonly swapSlots?: number;
+  readonly costs?: Partial<CostModel>;
+}
+
+export interface SpawnOptions {
+  readonly name?: string;
+  /** Program to load: code (r-x), data (rw-, from the image), bss (rw-, zero). */
+  readonly image?: ExecutableImage;
+  /** Trace process: no memory map, every page valid (rwx), as a trace of a real program needs. */
+  readonly trace?: boolean;
+  /** Most pages the stack may grow to (default: 1/8 of the space, at most 2048). */
+  readonly stackPages?: number;
+  /** Frame quota under local replacement. */
+  readonly quota?: number;
+}
+
+export interface MmapOptions {
+  /** PERM_* bits; default read/write. */
+  readonly perm?: number;
+  /** Map this shared object (from shmCreate) instead of anonymous memory. */
+  readonly shared?: number;
+}
+
+/** One step of an explained translation. */
+export interface WalkStep {
+  readonly level: number;
+  readonly index: number;
+  readonly tableFrame: number;
+  readonly pteAddr: number;
+  readonly pte: number;
+}
+
+export interface Translation {
+  readonly va: number;
+  readonly vpn: number;
+  readonly offset: number;
+  readonly steps: readonly WalkStep[];
+  /** Frame and physical address, or -1 when the walk stops at a non-present entry. */
+  readonly frame: number;
+  readonly pa: number;
+}
+
+export interface ProcessStats extends Counters {
+  readonly pid: number;
+  readonly name: string;
+  readonly state: string;
+  readonly exitReason: string;
+  readonly residentPages: number;
+  readonly pageTableFrames: number;
+  readonly swapSlots: number;
+}
+
+export interface MachineStats extends Counters {
+  readonly policy: string;
+  readonly scope: Scope;
+  readonly pageSize: number;
+  readonly frames: { total: number; free: number; user: number; pageTables: number; pinned: number };
+  readonly swap: { slotsInUse: number; capacity: number };
+  readonly switches: number;
+  readonly processes: readonly ProcessStats[];
+  /** Effective access time: measured (time / references) beside the formula's value at the measured fault rate. */
+  readonly eat: { measuredNs: number; formulaNs: number; faultRate: number };
+}
+
+const GUARD_PAGES = 1;
+
+export class Machine {
+  readonly layout: AddressLayout;
+  readonly mem: PhysicalMemory;
+  readonly frames: FrameTable;
+  readonly tlb: Tlb;
+  readonly mmu: Mmu;
+  readonly tables: PageTables;
+  readonly pager: Pager;
+  readonly swap: BackingStore;
+  readonly costs: CostModel;
+  readonly events = new EventBus();
+  private readonly bits: PteFrameBits;
+  private readonly procs = new Map<number, Process>();
+  private readonly asids = new Map<number, Process>();
+  private readonly ended: Process[] = [];
+  private readonly retired: Counters = makeCounters();
+  private readonly heaps = new Map<number, VirtualHeap>();
+  private readonly scratch = new Uint8Array(8);
+  private readonly scratchView = new DataView(this.scratch.buffer);
+  private policySpec: string;
+  private nextPid = 1;
+  private nextObj = 1;
+  private cur: Process | undefined;
+  private curPid = -1;
+  private wantsHits = false;
+  private hasTick = false;
+  private refs = 0;
+  private switches = 0;
+  private tlbMarkHits = 0;
+  private tlbMarkMisses = 0;
+  private readonly walkNs: number;
+
+  /** Builds a machine; throws ConfigError for any invalid setting (see core/addr.ts for limits). */
+  constructor(config: MachineConfig) {
+    this.layout = resolveLayout(config);
+    const { pageSize, levels } = this.layout;
+    if (!Number.isInteger(config.frames) || config.frames < levels + 1) {
+      throw new ConfigError(
+        "frames",
+        config.frames,
+        `at least ${levels + 1}: a process needs ${levels} page-table frame(s) on the way to a page, plus the page`,
+      );
+    }
+    this.costs = makeCosts(config.costs);
+    this.walkNs = this.costs.walkPerLevelNs * levels;
+    this.mem = new PhysicalMemory(config.frames, pageSize);
+    this.frames = new FrameTable(config.frames);
+    this.tlb = new Tlb({ ...DEFAULT_TLB, ...config.tlb });
+    this.tables = new PageTables(this.layout, this.mem, this.frames, () => this.pager.tableFrame());
+    this.mmu = new Mmu(this.layout, this.mem, this.tlb, this.tables);
+    this.bits = new PteFrameBits(this.frames, this.mem, this.tlb);
+    this.swap = config.swap ?? new MemoryStore(pageSize, config.swapSlots ?? Number.POSITIVE_INFINITY);
+    if (this.swap.pageSize !== pageSize) {
+      throw new ConfigError("swap.pageSize", this.swap.pageSize, `the machine's page size, ${pageSize}`);
+    }
+    this.policySpec = config.policy ?? "fifo";
+    const policy = this.newPolicy(this.policySpec);
+    this.pager = new Pager(
+      {
+        layout: this.layout,
+        mem: this.mem,
+        frames: this.frames,
+        tables: this.tables,
+        mmu: this.mmu,
+        tlb: this.tlb,
+        bits: this.bits,
+        swap: this.swap,
+        costs: this.costs,
+        events: this.events,
+        byAsid: (asid) => this.asids.get(asid),
+        byPid: (pid) => this.procs.get(pid),
+        kill: (p, reason) => this.end(p, "killed", reason),
+        now: () => this.now(),
+      },
+      policy,
+      () => this.newPolicy(this.policySpec),
+    );
+    this.pager.scope = config.scope ?? "global";
+    this.noteHooks();
+  }
+
+  get pageSize(): number {
+    return this.layout.pageSize;
+  }
+  get frameCount(): number {
+    return this.frames.frameCount;
+  }
+  get policyId(): string {
+    return this.policySpec;
+  }
+  get scope(): Scope {
+    return this.pager.scope;
+  }
+
+  /** Simulated time now, ns. */
+  now(): number {
+    return this.refs * this.costs.memoryAccessNs + this.mmu.walks * this.walkNs + this.pager.faultNs;
+  }
+
+  // ---- processes -------------------------------------------------------------------------
+
+  /** Creates a process; returns its pid. Throws OutOfMemoryError if no frame can hold its root table. */
+  spawn(opts: SpawnOptions = {}): number {
+    const asid = this.freeAsid();
+    const root = this.tables.newRoot();
+    const pid = this.nextPid++;
+    const image = opts.image ? new ImageStore(opts.image, this.pageSize) : undefined;
+    const p = new Process(pid, asid, root, opts.name ?? opts.image?.name ?? `p${pid}`, image);
+    if (opts.quota !== undefined) p.quota = checkQuota(opts.quota);
+    if (opts.trace) this.layoutTrace(p);
+    else this.layoutProgram(p, image, opts.image?.bssBytes ?? 0, opts.stackPages);
+    this.procs.set(pid, p);
+    this.asids.set(asid, p);
+    if (this.events.listening) this.events.emit({ type: "spawn", pid, reason: p.name });
+    return pid;
+  }
+
+  /** Ends a process normally, returning every frame, table and swap slot it holds. */
+  exit(pid: number): void {
+    this.end(this.proc(pid), "exited", "exit");
+  }
+
+  /** Pids of live processes. */
+  pids(): number[] {
+    return [...this.procs.keys()];
+  }
+
+  /** True if `pid` is alive. */
+  isAlive(pid: number): boolean {
+    return this.procs.has(pid);
+  }
+
+  /** Why a process ended ("" while it runs; undefined if the pid never existed). */
+  exitReason(pid: number): string | undefined {
+    if (this.procs.has(pid)) return "";
+    return this.ended.find((p) => p.pid === pid)?.exitReason;
+  }
+
+  /** Context switch: installs `pid`'s page-table root (and flushes the TLB in "flush" mode). */
+  switchTo(pid: number): void {
+    const p = this.proc(pid);
+    if (p === this.cur) return;
+    const from = this.curPid;
+    this.settleTlb();
+    this.cur = p;
+    this.curPid = pid;
+    this.mmu.install(p.asid, p.root);
+    this.switches++;
+    if (this.events.listening) this.events.emit({ type: "switch", from, to: pid, timeNs: this.now() });
+  }
+
+  // ---- the reference path ----------------------------------------------------------------
+
+  /**
+   * One memory reference by `pid` (the hot path for traces): switches to it if needed,
+   * translates, faults in the page if needed. Returns the physical address, or FAULT_KILLED when
+   * the access ended the process. `nextUse` (the index of this page's next reference) feeds OPT.
+   * Throws NoSuchProcessError for a dead pid and OutOfMemoryError when no frame can be freed.
+   */
+  access(pid: number, va: number, access: Access, nextUse: number = NEVER): number {
+    if (pid !== this.curPid) this.switchTo(pid);
+    const p = this.cur!;
+    const c = p.counters;
+    c.references++;
+    if (access === ACC_WRITE) c.writes++;
+    else if (access === ACC_EXEC) c.fetches++;
+    else c.reads++;
+    this.refs++;
+    let pa = this.mmu.translate(va, access);
+    if (pa < 0) pa = this.pager.handleFault(p, va, access, pa, nextUse);
+    else if (this.wantsHits) this.touch(Math.floor(pa / this.layout.pageSize), nextUse);
+    if (this.hasTick) this.tick();
+    return pa;
+  }
+
+  /** Reads `dst.length` bytes at `va` (any alignment, across pages). */
+  read(pid: number, va: number, dst: Uint8Array): void {
+    this.copy(pid, va, dst, ACC_READ);
+  }
+
+  /** Writes `src` at `va` (any alignment, across pages). */
+  write(pid: number, va: number, src: Uint8Array): void {
+    this.copy(pid, va, src, ACC_WRITE);
+  }
+
+  readU8(pid: number, va: number): number {
+    return this.mem.bytes[this.pa(pid, va, ACC_READ)]!;
+  }
+  readU16(pid: number, va: number): number {
+    return this.loadView(pid, va, 2).getUint16(this.viewAt, true);
+  }
+  readU32(pid: number, va: number): number {
+    return this.loadView(pid, va, 4).getUint32(this.viewAt, true);
+  }
+  readU64(pid: number, va: number): bigint {
+    return this.loadView(pid, va, 8).getBigUint64(this.viewAt, true);
+  }
+  readF64(pid: number, va: number): number {
+    return this.loadView(pid, va, 8).getFloat64(this.viewAt, true);
+  }
+  writeU8(pid: number, va: number, v: number): void {
+    this.mem.bytes[this.pa(pid, va, ACC_WRITE)] = v;
+  }
+  writeU16(pid: number, va: number, v: number): void {
+    this.scratchView.setUint16(0, v, true);
+    this.store(pid, va, 2);
+  }
+  writeU32(pid: number, va: number, v: number): void {
+    this.scratchView.setUint32(0, v >>> 0, true);
+    this.store(pid, va, 4);
+  }
+  writeU64(pid: number, va: number, v: bigint): void {
+    this.scratchView.setBigUint64(0, BigInt.asUintN(64, v), true);
+    this.store(pid, va, 8);
+  }
+  writeF64(pid: number, va: number, v: number): void {
+    this.scratchView.setFloat64(0, v, true);
+    this.store(pid, va, 8);
+  }
+
+  /** Fetches an instruction word (an exec access): faults on fetch like any other access. */
+  fetchU32(pid: number, va: number): number {
+    return this.loadView(pid, va, 4, ACC_EXEC).getUint32(this.viewAt, true);
+  }
+
+  // ---- heap, mappings, sharing -----------------------------------------------------------
+
+  /** Moves the break by `delta` bytes; returns the old break. Shrinking frees the pages above it. */
+  sbrk(pid: number, delta: number): number {
+    const p = this.proc(pid);
+    if (!Number.isSafeInteger(delta)) throw new ConfigError("sbrk.delta", delta, "a whole number of bytes");
+    const heap = p.regionOfKind("heap");
+    if (heap === undefined) throw new AddressError(`sbrk: process ${pid} has no heap (a trace process)`, { pid });
+    const old = p.brk;
+    const next = old + delta;
+    if (next < heap.startVpn * this.pageSize) {
+      throw new AddressError(`sbrk: break would fall below the heap start`, { pid, va: next });
+    }
+    const endVpn = Math.ceil(next / this.pageSize);
+    if (endVpn > heap.endVpn && !p.isFree(heap.endVpn, endVpn + GUARD_PAGES)) {
+      throw new OutOfMemoryError(`sbrk: heap of process ${pid} would run into a mapping at 0x${(heap.endVpn * this.pageSize).toString(16)}`, { pid });
+    }
+    if (endVpn < heap.endVpn) this.unmapRange(p, endVpn, heap.endVpn);
+    heap.endVpn = endVpn;
+    p.brk = next;
+    return old;
+  }
+
+  /** Sets the break to `va`; returns it. */
+  brk(pid: number, va: number): number {
+    this.sbrk(pid, va - this.proc(pid).brk);
+    return va;
+  }
+
+  /** Allocates `size` bytes on the process's virtual heap; bookkeeping lives in its own memory. */
+  vmalloc(pid: number, size: number): number {
+    return this.heapOf(pid).alloc(size);
+  }
+
+  /** Frees a vmalloc block. Throws HeapError on a double free or a pointer vmalloc never returned. */
+  vfree(pid: number, va: number): void {
+    this.heapOf(pid).free(va);
+  }
+
+  /** Maps `length` bytes (rounded up to pages) below the stack gap; returns the start address. */
+  mmap(pid: number, length: number, opts: MmapOptions = {}): number {
+    const p = this.proc(pid);
+    if (!Number.isSafeInteger(length) || length <= 0) {
+      throw new ConfigError("mmap.length", length, "a positive whole number of bytes");
+    }
+    const pages = Math.ceil(length / this.pageSize);
+    const obj = opts.shared === undefined ? undefined : this.object(opts.shared);
+    if (obj && pages > obj.pageCount) {
+      throw new ConfigError("mmap.length", length, `at most the object's ${obj.pageCount} pages`);
+    }
+    const start = this.findGap(p, pages);
+    const perm = opts.perm ?? PERM_R | PERM_W;
+    p.addRegion({
+      kind: obj ? "shared" : "anon",
+      startVpn: start,
+      endVpn: start + pages,
+      perm,
+      source: obj ? { type: "object", object: obj, firstPage: 0 } : { type: "zero" },
+    });
+    if (obj) obj.mappers++;
+    return start * this.pageSize;
+  }
+
+  /** Unmaps the pages of [va, va + length); both page-aligned. Frees frames and slots. */
+  munmap(pid: number, va: number, length: number): void {
+    const p = this.proc(pid);
+    if (va % this.pageSize !== 0 || length % this.pageSize !== 0 || length <= 0 || !isCanonical(this.layout, va)) {
+      throw new AddressError(`munmap: range 0x${va.toString(16)}+${length} is not page-aligned and non-empty`, { pid, va });
+    }
+    const s = va / this.pageSize;
+    const e = s + length / this.pageSize;
+    for (const r of [...p.regions]) {
+      if (r.endVpn <= s || r.startVpn >= e || r.kind === "heap") continue;
+      this.unmapRange(p, Math.max(s, r.startVpn), Math.min(e, r.endVpn));
+      this.trimRegion(p, r, s, e);
+    }
+  }
+
+  /** Creates a shared memory object of `pages` pages; returns its id for mmap's `shared`. */
+  shmCreate(pages: number, store?: BackingStore): number {
+    if (!Number.isInteger(pages) || pages < 1) throw new ConfigError("shm.pages", pages, "a positive whole number");
+    const id = this.nextObj++;
+    const obj = new SharedObject(id, pages, store ?? this.swap);
+    this.pager.objects.set(id, obj);
+    return id;
+  }
+
+  /** Marks an object for removal: it is freed once no process maps it (POSIX shm_unlink). */
+  shmUnlink(id: number): void {
+    const obj = this.object(id);
+    obj.unlinked = true;
+    this.reapObject(obj);
+  }
+
+  // ---- explicit paging -------------------------------------------------------------------
+
+  /** Brings the page holding `va` into memory without counting a reference. Returns its frame. */
+  pageIn(pid: number, va: number): number {
+    const p = this.installed(pid);
+    const f = this.pager.pageIn(p, this.vpnChecked(p, va));
+    if (f < 0) throw new AddressError(`pageIn: 0x${va.toString(16)} is not mapped in process ${pid}`, { pid, va });
+    return f;
+  }
+
+  /** Evicts the page holding `va` if resident (writing it back if dirty). Returns true if it was resident. */
+  pageOut(pid: number, va: number): boolean {
+    const p = this.proc(pid);
+    const f = this.residentFrame(p, this.vpnChecked(p, va));
+    if (f < 0) return false;
+    if (this.frames.pins[f]! > 0) throw new AddressError(`pageOut: page at 0x${va.toString(16)} is pinned`, { pid, va });
+    const key = this.frames.key[f]!;
+    const pol = this.trackingPolicy(f);
+    if (!this.pager.evict(f)) throw new OutOfSwapError(this.swap.id, this.swap.capacity);
+    pol?.forget(f, key, "evicted");
+    return true;
+  }
+
+  /** Pins the page holding `va` in memory (paging it in first). Returns its frame. */
+  pin(pid: number, va: number): number {
+    const f = this.pageIn(pid, va);
+    const pol = this.trackingPolicy(f);
+    if (this.frames.pin(f)) pol?.forget(f, this.frames.key[f]!, "pinned");
+    return f;
+  }
+
+  /** Undoes one pin of the page holding `va`. */
+  unpin(pid: number, va: number): void {
+    const p = this.proc(pid);
+    const f = this.residentFrame(p, this.vpnChecked(p, va));
+    if (f < 0 || this.frames.pins[f] === 0) {
+      throw new AddressError(`unpin: page at 0x${va.toString(16)} is not pinned`, { pid, va });
+    }
+    if (this.frames.unpin(f)) this.trackingPolicy(f)?.admit(f, this.frames.key[f]!, NEVER);
+  }
+
+  /**
+   * Maps page `vpn` of `pid` to a chosen free `frame` (for worked examples such as the documents'
+   * translation exercise). The page must lie in one of the process's regions.
+   */
+  mapFixed(pid: number, vpn: number, frame: number): void {
+    const p = this.installed(pid);
+    const region = p.findRegion(vpn);
+    if (!region) throw new AddressError(`mapFixed: page ${vpn} is outside every region of process ${pid}`, { pid, vpn });
+    if (!(frame >= 0 && frame < this.frameCount) || this.frames.state[frame] !== 0) {
+      throw new ConfigError("frame", frame, `a free frame below ${this.frameCount}`);
+    }
+    this.frames.claim(frame, FRAME_USER);
+    const addr = this.tables.ensure(p.root, vpn);
+    const perm = PTE_U | (region.perm & PERM_W ? PTE_W : 0) | (region.perm & PERM_X ? PTE_X : 0);
+    this.tables.setLeaf(p.root, vpn, addr, pteMapped(frame, perm));
+    this.frames.addMapping(frame, p.asid, vpn, addr);
+    this.frames.key[frame] = this.pager.keyFor(p, vpn, undefined, -1);
+    this.frames.page[frame] = vpn;
+    this.frames.ownerPid[frame] = pid;
+    p.resident++;
+    this.pager.policyOf(pid).admit(frame, this.frames.key[frame]!, NEVER);
+  }
+
+  /** Walks `va` in `pid`'s tables without side effects, step by step (for teaching and the CLI). */
+  explain(pid: number, va: number): Translation {
+    const p = this.proc(pid);
+    const vpn = this.vpnChecked(p, va);
+    const steps: WalkStep[] = [];
+    let table = p.root;
+    for (let level = 0; level < this.layout.levels; level++) {
+      const index = levelIndex(this.layout, vpn, level);
+      const pteAddr = table * this.pageSize + index * PTE_SIZE;
+      const pte = this.mem.readU32(pteAddr);
+      steps.push({ level, index, tableFrame: table, pteAddr, pte });
+      if (!(pte & PTE_P)) return { va, vpn, offset: va % this.pageSize, steps, frame: -1, pa: -1 };
+      table = pteFrame(pte);
+    }
+    const offset = va % this.pageSize;
+    return { va, vpn, offset, steps, frame: table, pa: table * this.pageSize + offset };
+  }
+
+  // ---- policy and statistics ---------------------------------------------------------------
+
+  /**
+   * Replaces the replacement policy while processes run: the new policy adopts every resident,
+   * unpinned frame in load order. No page is lost or moved.
+   */
+  setPolicy(spec: string, scope: Scope = this.pager.scope): void {
+    const from = this.policySpec;
+    const fresh = this.newPolicy(spec);
+    this.policySpec = spec;
+    this.pager.scope = scope;
+    this.pager.global = fresh;
+    this.pager.local.clear();
+    const order: number[] = [];
+    for (let f = 0; f < this.frameCount; f++) {
+      if (this.frames.state[f] === FRAME_USER && this.frames.pins[f] === 0) order.push(f);
+    }
+    order.sort((a, b) => this.frames.loadSeq[a]! - this.frames.loadSeq[b]!);
+    for (const f of order) this.trackingPolicy(f)?.admit(f, this.frames.key[f]!, NEVER);
+    this.noteHooks();
+    if (this.events.listening) this.events.emit({ type: "policy", from, to: spec });
+  }
+
+  /** Sets a process's frame quota (local replacement). */
+  setQuota(pid: number, frames: number): void {
+    this.proc(pid).quota = checkQuota(frames);
+  }
+
+  /** Counters, frame and swap usage, per process and for the machine. */
+  stats(): MachineStats {
+    this.settleTlb();
+    const processes = [...this.ended, ...this.procs.values()].map((p) => this.processStats(p));
+    const total = copyCounters(this.retired);
+    for (const p of this.procs.values()) addCounters(total, this.timed(p));
+    total.tlb.flushes = this.tlb.flushes;
+    const faultRate = total.references === 0 ? 0 : total.faults.total / total.references;
+    return {
+      ...total,
+      policy: this.policySpec,
+      scope: this.pager.scope,
+      pageSize: this.pageSize,
+      frames: {
+        total: this.frameCount,
+        free: this.frames.freeCount,
+        user: this.frameCount - this.frames.freeCount - this.frames.tableCount,
+        pageTables: this.frames.tableCount,
+        pinned: this.frames.pinnedUserCount,
+      },
+      swap: { slotsInUse: this.swap.slotsInUse, capacity: this.swap.capacity },
+      switches: this.switches,
+      processes,
+      eat: {
+        measuredNs: total.references === 0 ? 0 : total.timeNs / total.references,
+        formulaNs: eatFormulaNs(faultRate, this.costs.memoryAccessNs, this.costs.diskReadNs),
+        faultRate,
+      },
+    };
+  }
+
+  /** Releases the swap store's resources (the swap file). */
+  close(): void {
+    this.swap.close?.();
+  }
+
+  // ---- internals -------------------------------------------------------------------------
+
+  private viewAt = 0;
+
+  private proc(pid: number): Process {
+    const p = this.procs.get(pid);
+    if (p === undefined) {
+      const why = this.ended.some((e) => e.pid === pid) ? "has exited" : "does not exist";
+      throw new NoSuchProcessError(pid, why);
+    }
+    return p;
+  }
+
+  private installed(pid: number): Process {
+    this.switchTo(pid);
+    return this.cur!;
+  }
+
+  /** Physical address of a reference that stays within one page (the caller checked). */
+  private pa(pid: number, va: number, access: Access): number {
+    if (!Number.isSafeInteger(va) || va < 0) throw new AddressError(`bad address ${va}`, { pid, va });
+    const pa = this.access(pid, va, access);
+    if (pa === FAULT_KILLED) throw this.faultError(pid, va);
+    return pa;
+  }
+
+  private loadView(pid: number, va: number, size: number, access: Access = ACC_READ): DataView {
+    if ((va % this.pageSize) + size <= this.pageSize) {
+      this.viewAt = this.pa(pid, va, access);
+      return this.mem.view;
+    }
+    this.copy(pid, va, this.scratch.subarray(0, size), access);
+    this.viewAt = 0;
+    return this.scratchView;
+  }
+
+  private store(pid: number, va: number, size: number): void {
+    if ((va % this.pageSize) + size <= this.pageSize) {
+      const pa = this.pa(pid, va, ACC_WRITE);
+      this.mem.bytes.set(this.scratch.subarray(0, size), pa);
+    } else {
+      this.copy(pid, va, this.scratch.subarray(0, size), ACC_WRITE);
+    }
+  }
+
+  /** Moves bytes between `buf` and virtual memory, one reference per page touched. */
+  private copy(pid: number, va: number, buf: Uint8Array, access: Access): void {
+    if (!Number.isSafeInteger(va) || va < 0) throw new AddressError(`bad address ${va}`, { pid, va });
+    let done = 0;
+    while (done < buf.length) {
+      const at = va + done;
+      const n = Math.min(buf.length - done, this.pageSize - (at % this.pageSize));
+      const pa = this.access(pid, at, access);
+      if (pa === FAULT_KILLED) throw this.faultError(pid, at);
+      if (access === ACC_WRITE) this.mem.bytes.set(buf.subarray(done, done + n), pa);
+      else buf.set(this.mem.bytes.subarray(pa, pa + n), done);
+      done += n;
+    }
+  }
+
+  private faultError(pid: number, va: number): ProcessFaultError {
+    const r = this.pager.lastResponse;
+    const kind = r === "protection" ? "protection" : r === "out-of-swap" ? "out-of-swap" : "segmentation";
+    return new ProcessFaultError(pid, kind, va, this.pager.lastReason);
+  }
+
+  private touch(f: number, nextUse: number): void {
+    if (this.frames.pins[f] !== 0) return;
+    this.trackingPolicy(f)?.touch?.(f, nextUse);
+  }
+
+  private tick(): void {
+    const now = this.now();
+    if (this.pager.scope === "global") this.pager.global.tick?.(now);
+    else for (const pol of this.pager.local.values()) pol.tick?.(now);
+  }
+
+  /** The policy that tracks frame `f`, or undefined (an ownerless shared frame under local scope). */
+  private trackingPolicy(f: number): ReplacementPolicy | undefined {
+    if (this.pager.scope === "global") return this.pager.global;
+    const owner = this.frames.ownerPid[f]!;
+    return owner >= 0 ? this.pager.policyOf(owner) : undefined;
+  }
+
+  private newPolicy(spec: string): ReplacementPolicy {
+    return createPolicy(spec, this.bits, { pageSpace: 0 });
+  }
+
+  private noteHooks(): void {
+    const factory = getPolicyFactory(parsePolicySpec(this.policySpec).id);
+    this.wantsHits = factory.wantsHits;
+    this.hasTick = this.pager.global.tick !== undefined;
+  }
+
+  private freeAsid(): number {
+    for (let a = 1; a <= MAX_ASID; a++) if (!this.asids.has(a)) return a;
+    throw new OutOfMemoryError(`no free address-space id: ${MAX_ASID} processes are alive`);
+  }
+
+  private vpnChecked(p: Process, va: number): number {
+    if (!isCanonical(this.layout, va)) {
+      throw new AddressError(`0x${va.toString(16)} is outside the ${this.layout.vaBits}-bit address space`, {
+        pid: p.pid,
+        va,
+      });
+    }
+    return Math.floor(va / this.pageSize);
+  }
+
+  private residentFrame(p: Process, vpn: number): number {
+    const addr = this.tables.lookup(p.root, vpn);
+    if (addr < 0) return -1;
+    const pte = this.mem.readU32(addr);
+    return ptePresent(pte) ? pteFrame(pte) : -1;
+  }
+
+  private heapOf(pid: number): VirtualHeap {
+    const p = this.proc(pid);
+    let h = this.heaps.get(pid);
+    if (h === undefined) {
+      const start = Math.ceil(p.brk / 8) * 8;
+      if (start !== p.brk) this.sbrk(pid, start - p.brk);
+      h = new VirtualHeap(
+        {
+          readU32: (va) => this.readU32(pid, va),
+          writeU32: (va, v) => this.writeU32(pid, va, v),
+          sbrk: (d) => this.sbrk(pid, d),
+          brk: () => this.proc(pid).brk,
+        },
+        start,
+      );
+      this.heaps.set(pid, h);
+    }
+    return h;
+  }
+
+  private object(id: number): SharedObject {
+    const obj = this.pager.objects.get(id);
+    if (obj === undefined) throw new ConfigError("shared", id, "the id of a live shared object (shmCreate)");
+    return obj;
+  }
+
+  private reapObject(obj: SharedObject): void {
+    if (!obj.dead) return;
+    this.pager.freeObject(obj);
+    this.pager.objects.delete(obj.id);
+  }
+
+  private layoutTrace(p: Process): void {
+    p.addRegion({ kind: "trace", startVpn: 0, endVpn: this.layout.vpnCount, perm: PERM_R | PERM_W | PERM_X, source: { type: "trace" } });
+  }
+
+  private layoutProgram(p: Process, image: ImageStore | undefined, bssBytes: number, stackPages?: number): void {
+    const vpns = this.layout.vpnCount;
+    let at = 1;
+    const add = (kind: RegionKind, pages: number, perm: number, source: Region["source"]) => {
+      if (pages > 0) p.addRegion({ kind, startVpn: at, endVpn: at + pages, perm, source });
+      at += pages;
+    };
+    if (image) {
+      add("code", image.codePages, PERM_R | PERM_X, { type: "image", firstSlot: 0 });
+      add("data", image.dataPages, PERM_R | PERM_W, { type: "image", firstSlot: image.codePages });
+    }
+    add("bss", Math.ceil(bssBytes / this.pageSize), PERM_R | PERM_W, { type: "zero" });
+    p.addRegion({ kind: "heap", startVpn: at, endVpn: at, perm: PERM_R | PERM_W, source: { type: "zero" } });
+    p.heapStartVpn = at;
+    p.brk = at * this.pageSize;
+    const maxStack = stackPages ?? Math.max(1, Math.min(2048, Math.floor(vpns / 8)));
+    if (!Number.isInteger(maxStack) || maxStack < 1 || at + maxStack + 2 * GUARD_PAGES >= vpns) {
+      throw new ConfigError("stackPages", maxStack, `1 to ${vpns - at - 2 * GUARD_PAGES - 1} pages for this address space`);
+    }
+    p.addRegion({ kind: "stack", startVpn: vpns - 1, endVpn: vpns, perm: PERM_R | PERM_W, source: { type: "zero" } });
+    p.stackLimitVpn = vpns - maxStack;
+    p.mmapTopVpn = p.stackLimitVpn - GUARD_PAGES;
+  }
+
+  private findGap(p: Process, pages: number): number {
+    let end = p.mmapTopVpn;
+    const heap = p.regionOfKind("heap");
+    const floor = (heap ? heap.endVpn : 1) + GUARD_PAGES;
+    for (;;) {
+      const start = end - pages;
+      if (start < floor) {
+        throw new OutOfMemoryError(`mmap: no gap of ${pages} pages in process ${p.pid}'s address space`, { pid: p.pid, pages });
+      }
+      const clash = p.regions.find((r) => r.kind !== "stack" && r.startVpn < end && r.endVpn > start);
+      if (clash === undefined) return start;
+      end = clash.startVpn;
+    }
+  }
+
+  private unmapRange(p: Process, s: number, e: number): void {
+    for (let vpn = s; vpn < e; vpn++) {
+      const addr = this.tables.lookup(p.root, vpn);
+      if (addr < 0) {
+        vpn = this.nextTableBoundary(vpn) - 1;
+        continue;
+      }
+      const pte = this.mem.readU32(addr);
+      if (pte === 0) continue;
+      this.pager.unmapPage(p, vpn, addr, pte);
+      this.tables.setLeaf(p.root, vpn, addr, 0);
+    }
+  }
+
+  private nextTableBoundary(vpn: number): number {
+    const span = this.layout.entriesPerTable[this.layout.levels - 1]!;
+    return (Math.floor(vpn / span) + 1) * span;
+  }
+
+  private trimRegion(p: Process, r: Region, s: number, e: number): void {
+    p.removeRegion(r);
+    const obj = r.source.type === "object" ? r.source : undefined;
+    let pieces = 0;
+    if (r.startVpn < s) {
+      p.addRegion({ ...r, endVpn: s });
+      pieces++;
+    }
+    if (r.endVpn > e) {
+      const source = obj ? { ...obj, firstPage: obj.firstPage + (e - r.startVpn) } : r.source;
+      p.addRegion({ ...r, startVpn: e, source });
+      pieces++;
+    }
+    if (obj) {
+      obj.object.mappers += pieces - 1;
+      this.reapObject(obj.object);
+    }
+  }
+
+  private end(p: Process, state: "exited" | "killed", reason: string): void {
+    if (!p.alive) return;
+    if (this.cur === p) {
+      this.settleTlb();
+      this.cur = undefined;
+      this.curPid = -1;
+      this.mmu.install(0, -1);
+    }
+    this.tables.forEachLeaf(p.root, (vpn, addr, pte) => this.pager.unmapPage(p, vpn, addr, pte));
+    for (const r of p.regions) {
+      if (r.source.type === "object") {
+        r.source.object.mappers--;
+        this.reapObject(r.source.object);
+      }
+    }
+    this.tables.freeTree(p.root);
+    this.tlb.invalidateAsid(p.asid);
+    this.pager.local.delete(p.pid);
+    this.heaps.delete(p.pid);
+    p.state = state;
+    p.exitReason = reason;
+    this.procs.delete(p.pid);
+    this.asids.delete(p.asid);
+    addCounters(this.retired, this.timed(p));
+    this.ended.push(p);
+    if (this.events.listening) this.events.emit({ type: state === "killed" ? "kill" : "exit", pid: p.pid, reason });
+  }
+
+  /** Attributes the TLB hits and misses since the last switch to the running process. */
+  private settleTlb(): void {
+    const p = this.cur;
+    if (p) {
+      p.counters.tlb.hits += this.tlb.hits - this.tlbMarkHits;
+      p.counters.tlb.misses += this.tlb.misses - this.tlbMarkMisses;
+    }
+    this.tlbMarkHits = this.tlb.hits;
+    this.tlbMarkMisses = this.tlb.misses;
+  }
+
+  /** A process's counters with access and walk time added to its fault-path time. */
+  private timed(p: Process): Counters {
+    const c = copyCounters(p.counters);
+    c.timeNs += c.references * this.costs.memoryAccessNs + c.tlb.misses * this.walkNs;
+    return c;
+  }
+
+  private processStats(p: Process): ProcessStats {
+    let tables = 0;
+    let slots = 0;
+    if (p.alive) {
+      tables = this.countTables(p.root, 0);
+      this.tables.forEachLeaf(p.root, (_vpn, _addr, pte) => {
+        if (ptePresent(pte) ? this.frames.slot[pteFrame(pte)]! >= 0 : pteLoc(pte) === LOC_SWAP) slots++;
+      });
+    }
+    return {
+      ...this.timed(p),
+      pid: p.pid,
+      name: p.name,
+      state: p.state,
+      exitReason: p.exitReason,
+      residentPages: p.alive ? p.resident : 0,
+      pageTableFrames: tables,
+      swapSlots: slots,
+    };
+  }
+
+  private countTables(table: number, level: number): number {
+    if (level === this.layout.levels - 1) return 1;
+    let n = 1;
+    for (let i = 0; i < this.layout.entriesPerTable[level]!; i++) {
+      const pte = this.mem.readU32(table * this.pageSize + i * PTE_SIZE);
+      if (pte & PTE_P) n += this.countTables(pteFrame(pte), level + 1);
+    }
+    return n;
+  }
+}
+
+function resolveLayout(config: MachineConfig): AddressLayout {
+  if (config.shape !== undefined) {
+    const shape = typeof config.shape === "string" ? parseShape(config.shape) : config.shape;
+    const layout = makeLayout(shape);
+    if (config.pageSize !== undefined && config.pageSize !== layout.pageSize) {
+      throw new ConfigError("pageSize", config.pageSize, `${layout.pageSize}, the page size of shape ${shape.name}`);
+    }
+    return layout;
+  }
+  if (config.pageSize !== undefined || config.vaBits !== undefined) {
+    return layoutFor(config.pageSize ?? 4096, config.vaBits ?? 32);
+  }
+  return makeLayout(parseShape("sv32"));
+}
+
+function checkQuota(frames: number): number {
+  if (!(frames === Number.POSITIVE_INFINITY || (Number.isInteger(frames) && frames >= 1))) {
+    throw new ConfigError("quota", frames, "a positive whole number of frames");
+  }
+  return frames;
+}
+
+function addCounters(into: Counters, c: Counters): void {
+  into.references += c.references;
+  into.reads += c.reads;
+  into.writes += c.writes;
+  into.fetches += c.fetches;
+  into.writebacks += c.writebacks;
+  into.pageIns += c.pageIns;
+  into.timeNs += c.timeNs;
+  for (const k of Object.keys(c.tlb) as (keyof Counters["tlb"])[]) into.tlb[k] += c.tlb[k];
+  for (const k of Object.keys(c.faults) as (keyof Counters["faults"])[]) into.faults[k] += c.faults[k];
+  for (const k of Object.keys(c.evictions) as (keyof Counters["evictions"])[]) into.evictions[k] += c.evictions[k];
+}
