@@ -73,7 +73,11 @@ export function parseShape(spec: string, key = "shape"): PageTableShape {
   if (spec in SHAPE_PRESETS) return SHAPE_PRESETS[spec as ShapePresetId];
   const parts = spec.split("/");
   if (parts.length < 2 || parts.some((p) => !/^\d+$/.test(p))) {
-    throw new ConfigError(key, spec, `a preset (${Object.keys(SHAPE_PRESETS).join(", ")}) or bits like 10/10/12`);
+    throw new ConfigError(
+      key,
+      spec,
+      `a preset (${Object.keys(SHAPE_PRESETS).join(", ")}) or bits like 10/10/12`,
+    );
   }
   const nums = parts.map(Number);
   const offsetBits = nums[nums.length - 1]!;
@@ -89,7 +93,11 @@ export function makeLayout(shape: PageTableShape): AddressLayout {
   const { levelBits, offsetBits } = shape;
   const pageSize = 2 ** offsetBits;
   if (!Number.isInteger(offsetBits) || pageSize < MIN_PAGE_SIZE || pageSize > MAX_PAGE_SIZE) {
-    throw new ConfigError("pageSize", pageSize, `a power of two from ${MIN_PAGE_SIZE} to ${MAX_PAGE_SIZE} bytes`);
+    throw new ConfigError(
+      "pageSize",
+      pageSize,
+      `a power of two from ${MIN_PAGE_SIZE} to ${MAX_PAGE_SIZE} bytes`,
+    );
   }
   if (levelBits.length < 1) throw new ConfigError("shape", shape.name, "at least one page-table level");
   const vaBits = offsetBits + levelBits.reduce((a, b) => a + b, 0);
@@ -133,7 +141,11 @@ export function makeLayout(shape: PageTableShape): AddressLayout {
  */
 export function layoutFor(pageSize: number, vaBits: number): AddressLayout {
   if (!isPowerOfTwo(pageSize) || pageSize < MIN_PAGE_SIZE || pageSize > MAX_PAGE_SIZE) {
-    throw new ConfigError("pageSize", pageSize, `a power of two from ${MIN_PAGE_SIZE} to ${MAX_PAGE_SIZE} bytes`);
+    throw new ConfigError(
+      "pageSize",
+      pageSize,
+      `a power of two from ${MIN_PAGE_SIZE} to ${MAX_PAGE_SIZE} bytes`,
+    );
   }
   if (!Number.isInteger(vaBits) || vaBits < MIN_VA_BITS || vaBits > MAX_VA_BITS) {
     throw new ConfigError("vaBits", vaBits, `an integer from ${MIN_VA_BITS} to ${MAX_VA_BITS}`);

@@ -61,7 +61,10 @@ export class TraceParseError extends PagewiseError {
 export class OutOfSwapError extends PagewiseError {
   static readonly code = "OUT_OF_SWAP";
   constructor(storeId: string, capacity: number) {
-    super(OutOfSwapError.code, `backing store "${storeId}" is full (${capacity} slots)`, { storeId, capacity });
+    super(OutOfSwapError.code, `backing store "${storeId}" is full (${capacity} slots)`, {
+      storeId,
+      capacity,
+    });
   }
 }
 

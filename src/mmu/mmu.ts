@@ -10,7 +10,7 @@ import type { AddressLayout } from "../core/addr.js";
 import type { PhysicalMemory } from "../phys/memory.js";
 import type { PageTables } from "./page-table.js";
 import { PTE_A, PTE_D, PTE_P, PTE_W, PTE_X, pteFrame } from "./pte.js";
-import { type Tlb, TLB_D, TLB_U, TLB_VALID, TLB_W, TLB_X } from "./tlb.js";
+import { TLB_D, TLB_U, TLB_VALID, TLB_W, TLB_X, type Tlb } from "./tlb.js";
 
 export const ACC_READ = 0;
 export const ACC_WRITE = 1;

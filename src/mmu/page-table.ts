@@ -91,7 +91,12 @@ export class PageTables {
     this.freeSubtree(root, 0);
   }
 
-  private visit(table: number, level: number, vpnBase: number, fn: (vpn: number, a: number, p: number) => void) {
+  private visit(
+    table: number,
+    level: number,
+    vpnBase: number,
+    fn: (vpn: number, a: number, p: number) => void,
+  ) {
     const n = this.layout.entriesPerTable[level]!;
     const span = this.layout.levelSpan[level]!;
     const base = table * this.layout.pageSize;

@@ -4,8 +4,8 @@
 // victim is chosen round-robin. Entries hold the bits the fast path checks, so a hit is a tag
 // compare and a mask test.
 
-import { ConfigError } from "../core/errors.js";
 import { isPowerOfTwo } from "../core/addr.js";
+import { ConfigError } from "../core/errors.js";
 
 export const TLB_VALID = 1;
 export const TLB_W = 2;

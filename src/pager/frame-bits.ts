@@ -3,11 +3,11 @@
 // mappings that went away. Clearing the accessed bit also drops the TLB entries, so the next
 // access walks and sets it again, as on x86.
 
-import type { FrameBits } from "../policies/policy.js";
-import { FRAME_USER, type FrameTable } from "../phys/frames.js";
-import type { PhysicalMemory } from "../phys/memory.js";
 import { PTE_A, PTE_D } from "../mmu/pte.js";
 import type { Tlb } from "../mmu/tlb.js";
+import { FRAME_USER, type FrameTable } from "../phys/frames.js";
+import type { PhysicalMemory } from "../phys/memory.js";
+import type { FrameBits } from "../policies/policy.js";
 
 export class PteFrameBits implements FrameBits {
   readonly frameCount: number;

@@ -15,7 +15,6 @@ import { pageKey } from "../core/addr.js";
 import { OutOfMemoryError } from "../core/errors.js";
 import type { EventBus, FaultEvent } from "../core/events.js";
 import type { CostModel } from "../core/time.js";
-import type { PageTables } from "../mmu/page-table.js";
 import {
   ACC_EXEC,
   ACC_WRITE,
@@ -25,6 +24,7 @@ import {
   FAULT_PROTECTION,
   type Mmu,
 } from "../mmu/mmu.js";
+import type { PageTables } from "../mmu/page-table.js";
 import {
   LOC_SWAP,
   PTE_D,
@@ -46,8 +46,8 @@ import { NEVER, NO_FRAME, type ReplacementPolicy } from "../policies/policy.js";
 import type { SharedObject } from "../proc/memory-object.js";
 import type { Process } from "../proc/process.js";
 import { PERM_W, PERM_X, type Region } from "../proc/region.js";
-import { NO_SLOT } from "../stores/store.js";
 import type { BackingStore } from "../stores/store.js";
+import { NO_SLOT } from "../stores/store.js";
 import type { PteFrameBits } from "./frame-bits.js";
 
 /** handleFault's answer when the fault ended the process (FaultResponse other than resolved). */
@@ -125,9 +125,17 @@ export class Pager {
     this.cur = p;
     const vpn = Math.floor(va / this.ps);
     const region = code === FAULT_BAD_ADDRESS ? undefined : this.findOrGrow(p, vpn);
-    if (region === undefined) return this.fatal(p, va, vpn, access, "segfault", "no region maps this address");
+    if (region === undefined)
+      return this.fatal(p, va, vpn, access, "segfault", "no region maps this address");
     if (code === FAULT_PROTECTION || !allows(region, access)) {
-      return this.fatal(p, va, vpn, access, "protection", `${ACCESS_NAMES[access]} not allowed in ${region.kind}`);
+      return this.fatal(
+        p,
+        va,
+        vpn,
+        access,
+        "protection",
+        `${ACCESS_NAMES[access]} not allowed in ${region.kind}`,
+      );
     }
     const addr = this.parts.tables.ensure(p.root, vpn);
     const pte = this.parts.mem.readU32(addr);
@@ -165,7 +173,13 @@ export class Pager {
     const pte = this.parts.mem.readU32(addr);
     if (ptePresent(pte)) return pteFrame(pte);
     const va = vpn * this.ps;
-    const pa = this.handleFault(p, va, region.perm & PERM_X && !(region.perm & PERM_W) ? ACC_EXEC : 0, -1, NEVER);
+    const pa = this.handleFault(
+      p,
+      va,
+      region.perm & PERM_X && !(region.perm & PERM_W) ? ACC_EXEC : 0,
+      -1,
+      NEVER,
+    );
     return pa < 0 ? -1 : Math.floor(pa / this.ps);
   }
 
@@ -185,7 +199,14 @@ export class Pager {
     }
     const owner = this.parts.byPid(frames.ownerPid[f]!);
     if (events.listening) {
-      events.emit({ type: "evict", frame: f, pid: owner?.pid ?? -1, vpn: frames.page[f]!, dirty, timeNs: this.parts.now() });
+      events.emit({
+        type: "evict",
+        frame: f,
+        pid: owner?.pid ?? -1,
+        vpn: frames.page[f]!,
+        dirty,
+        timeNs: this.parts.now(),
+      });
     }
     this.unmapAll(f, obj ? -1 : slot);
     if (dirty) this.writeBack(f, slot, obj);
@@ -207,7 +228,7 @@ export class Pager {
    * Removes `p`'s mapping of page `vpn` (PTE word `pte` at `addr`) for munmap and exit: frees a
    * private frame and its swap slot, or just drops a shared mapping. The caller clears the PTE.
    */
-  unmapPage(p: Process, vpn: number, addr: number, pte: number): void {
+  unmapPage(p: Process, vpn: number, pte: number): void {
     const { frames, tlb } = this.parts;
     if (ptePresent(pte)) {
       const f = pteFrame(pte);
@@ -469,7 +490,14 @@ export class Pager {
     if (this.cur) this.cur.counters.timeNs += ns;
   }
 
-  private fatal(p: Process, va: number, vpn: number, access: Access, why: FaultResponse, detail: string): number {
+  private fatal(
+    p: Process,
+    va: number,
+    vpn: number,
+    access: Access,
+    why: FaultResponse,
+    detail: string,
+  ): number {
     const c = p.counters.faults;
     c.total++;
     if (why === "protection") c.protection++;
@@ -484,7 +512,14 @@ export class Pager {
     return FAULT_KILLED;
   }
 
-  private emitFault(p: Process, va: number, vpn: number, access: Access, cause: FaultCause, frame: number): void {
+  private emitFault(
+    p: Process,
+    va: number,
+    vpn: number,
+    access: Access,
+    cause: FaultCause,
+    frame: number,
+  ): void {
     this.parts.events.emit({
       type: "fault",
       pid: p.pid,

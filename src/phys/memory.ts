@@ -18,7 +18,11 @@ export class PhysicalMemory {
       throw new ConfigError("frames", frameCount, "a positive whole number of frames");
     }
     if (frameCount * pageSize > MAX_PHYS_BYTES) {
-      throw new ConfigError("frames", frameCount, `at most ${MAX_PHYS_BYTES / pageSize} frames of ${pageSize} B (1 GiB)`);
+      throw new ConfigError(
+        "frames",
+        frameCount,
+        `at most ${MAX_PHYS_BYTES / pageSize} frames of ${pageSize} B (1 GiB)`,
+      );
     }
     this.frameCount = frameCount;
     this.pageSize = pageSize;

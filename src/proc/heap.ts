@@ -39,9 +39,12 @@ export class VirtualHeap {
   /** Allocates `size` bytes; returns the payload's virtual address. Throws HeapError for a bad size. */
   alloc(size: number): number {
     if (!Number.isInteger(size) || size <= 0 || size > MAX_ALLOC) {
-      throw new HeapError(`vmalloc: bad size ${size} (expected a whole number of bytes from 1 to ${MAX_ALLOC})`, {
-        size,
-      });
+      throw new HeapError(
+        `vmalloc: bad size ${size} (expected a whole number of bytes from 1 to ${MAX_ALLOC})`,
+        {
+          size,
+        },
+      );
     }
     const need = roundUp(size + HEADER);
     const va = this.findFit(need) ?? this.extend(need);

@@ -9,7 +9,7 @@
 //   guard gap           never mapped
 //   stack               grows down on demand from the top of the space, up to its limit
 
-import { makeCounters, type Counters } from "../core/stats.js";
+import { type Counters, makeCounters } from "../core/stats.js";
 import type { ImageStore } from "../stores/image-store.js";
 import { type Region, regionHas } from "./region.js";
 

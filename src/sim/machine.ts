@@ -10,11 +10,11 @@ import {
   isCanonical,
   layoutFor,
   levelIndex,
-  makeLayout,
   MAX_ASID,
+  makeLayout,
   type PageTableShape,
-  parseShape,
   PTE_SIZE,
+  parseShape,
 } from "../core/addr.js";
 import {
   AddressError,
@@ -25,7 +25,7 @@ import {
   ProcessFaultError,
 } from "../core/errors.js";
 import { EventBus } from "../core/events.js";
-import { copyCounters, type Counters, makeCounters } from "../core/stats.js";
+import { type Counters, copyCounters, makeCounters } from "../core/stats.js";
 import { type CostModel, eatFormulaNs, makeCosts } from "../core/time.js";
 import { ACC_EXEC, ACC_READ, ACC_WRITE, type Access, Mmu } from "../mmu/mmu.js";
 import { PageTables } from "../mmu/page-table.js";
@@ -357,7 +357,8 @@ export class Machine {
     const p = this.proc(pid);
     if (!Number.isSafeInteger(delta)) throw new ConfigError("sbrk.delta", delta, "a whole number of bytes");
     const heap = p.regionOfKind("heap");
-    if (heap === undefined) throw new AddressError(`sbrk: process ${pid} has no heap (a trace process)`, { pid });
+    if (heap === undefined)
+      throw new AddressError(`sbrk: process ${pid} has no heap (a trace process)`, { pid });
     const old = p.brk;
     const next = old + delta;
     if (next < heap.startVpn * this.pageSize) {
@@ -365,7 +366,10 @@ export class Machine {
     }
     const endVpn = Math.ceil(next / this.pageSize);
     if (endVpn > heap.endVpn && !p.isFree(heap.endVpn, endVpn + GUARD_PAGES)) {
-      throw new OutOfMemoryError(`sbrk: heap of process ${pid} would run into a mapping at 0x${(heap.endVpn * this.pageSize).toString(16)}`, { pid });
+      throw new OutOfMemoryError(
+        `sbrk: heap of process ${pid} would run into a mapping at 0x${(heap.endVpn * this.pageSize).toString(16)}`,
+        { pid },
+      );
     }
     if (endVpn < heap.endVpn) this.unmapRange(p, endVpn, heap.endVpn);
     heap.endVpn = endVpn;
@@ -416,8 +420,16 @@ export class Machine {
   /** Unmaps the pages of [va, va + length); both page-aligned. Frees frames and slots. */
   munmap(pid: number, va: number, length: number): void {
     const p = this.proc(pid);
-    if (va % this.pageSize !== 0 || length % this.pageSize !== 0 || length <= 0 || !isCanonical(this.layout, va)) {
-      throw new AddressError(`munmap: range 0x${va.toString(16)}+${length} is not page-aligned and non-empty`, { pid, va });
+    if (
+      va % this.pageSize !== 0 ||
+      length % this.pageSize !== 0 ||
+      length <= 0 ||
+      !isCanonical(this.layout, va)
+    ) {
+      throw new AddressError(
+        `munmap: range 0x${va.toString(16)}+${length} is not page-aligned and non-empty`,
+        { pid, va },
+      );
     }
     const s = va / this.pageSize;
     const e = s + length / this.pageSize;
@@ -430,7 +442,8 @@ export class Machine {
 
   /** Creates a shared memory object of `pages` pages; returns its id for mmap's `shared`. */
   shmCreate(pages: number, store?: BackingStore): number {
-    if (!Number.isInteger(pages) || pages < 1) throw new ConfigError("shm.pages", pages, "a positive whole number");
+    if (!Number.isInteger(pages) || pages < 1)
+      throw new ConfigError("shm.pages", pages, "a positive whole number");
     const id = this.nextObj++;
     const obj = new SharedObject(id, pages, store ?? this.swap);
     this.pager.objects.set(id, obj);
@@ -450,7 +463,8 @@ export class Machine {
   pageIn(pid: number, va: number): number {
     const p = this.installed(pid);
     const f = this.pager.pageIn(p, this.vpnChecked(p, va));
-    if (f < 0) throw new AddressError(`pageIn: 0x${va.toString(16)} is not mapped in process ${pid}`, { pid, va });
+    if (f < 0)
+      throw new AddressError(`pageIn: 0x${va.toString(16)} is not mapped in process ${pid}`, { pid, va });
     return f;
   }
 
@@ -459,7 +473,8 @@ export class Machine {
     const p = this.proc(pid);
     const f = this.residentFrame(p, this.vpnChecked(p, va));
     if (f < 0) return false;
-    if (this.frames.pins[f]! > 0) throw new AddressError(`pageOut: page at 0x${va.toString(16)} is pinned`, { pid, va });
+    if (this.frames.pins[f]! > 0)
+      throw new AddressError(`pageOut: page at 0x${va.toString(16)} is pinned`, { pid, va });
     const key = this.frames.key[f]!;
     const pol = this.trackingPolicy(f);
     if (!this.pager.evict(f)) throw new OutOfSwapError(this.swap.id, this.swap.capacity);
@@ -492,7 +507,8 @@ export class Machine {
   mapFixed(pid: number, vpn: number, frame: number): void {
     const p = this.installed(pid);
     const region = p.findRegion(vpn);
-    if (!region) throw new AddressError(`mapFixed: page ${vpn} is outside every region of process ${pid}`, { pid, vpn });
+    if (!region)
+      throw new AddressError(`mapFixed: page ${vpn} is outside every region of process ${pid}`, { pid, vpn });
     if (!(frame >= 0 && frame < this.frameCount) || this.frames.state[frame] !== 0) {
       throw new ConfigError("frame", frame, `a free frame below ${this.frameCount}`);
     }
@@ -739,10 +755,21 @@ export class Machine {
   }
 
   private layoutTrace(p: Process): void {
-    p.addRegion({ kind: "trace", startVpn: 0, endVpn: this.layout.vpnCount, perm: PERM_R | PERM_W | PERM_X, source: { type: "trace" } });
+    p.addRegion({
+      kind: "trace",
+      startVpn: 0,
+      endVpn: this.layout.vpnCount,
+      perm: PERM_R | PERM_W | PERM_X,
+      source: { type: "trace" },
+    });
   }
 
-  private layoutProgram(p: Process, image: ImageStore | undefined, bssBytes: number, stackPages?: number): void {
+  private layoutProgram(
+    p: Process,
+    image: ImageStore | undefined,
+    bssBytes: number,
+    stackPages?: number,
+  ): void {
     const vpns = this.layout.vpnCount;
     let at = 1;
     const add = (kind: RegionKind, pages: number, perm: number, source: Region["source"]) => {
@@ -759,9 +786,19 @@ export class Machine {
     p.brk = at * this.pageSize;
     const maxStack = stackPages ?? Math.max(1, Math.min(2048, Math.floor(vpns / 8)));
     if (!Number.isInteger(maxStack) || maxStack < 1 || at + maxStack + 2 * GUARD_PAGES >= vpns) {
-      throw new ConfigError("stackPages", maxStack, `1 to ${vpns - at - 2 * GUARD_PAGES - 1} pages for this address space`);
+      throw new ConfigError(
+        "stackPages",
+        maxStack,
+        `1 to ${vpns - at - 2 * GUARD_PAGES - 1} pages for this address space`,
+      );
     }
-    p.addRegion({ kind: "stack", startVpn: vpns - 1, endVpn: vpns, perm: PERM_R | PERM_W, source: { type: "zero" } });
+    p.addRegion({
+      kind: "stack",
+      startVpn: vpns - 1,
+      endVpn: vpns,
+      perm: PERM_R | PERM_W,
+      source: { type: "zero" },
+    });
     p.stackLimitVpn = vpns - maxStack;
     p.mmapTopVpn = p.stackLimitVpn - GUARD_PAGES;
   }
@@ -773,7 +810,10 @@ export class Machine {
     for (;;) {
       const start = end - pages;
       if (start < floor) {
-        throw new OutOfMemoryError(`mmap: no gap of ${pages} pages in process ${p.pid}'s address space`, { pid: p.pid, pages });
+        throw new OutOfMemoryError(`mmap: no gap of ${pages} pages in process ${p.pid}'s address space`, {
+          pid: p.pid,
+          pages,
+        });
       }
       const clash = p.regions.find((r) => r.kind !== "stack" && r.startVpn < end && r.endVpn > start);
       if (clash === undefined) return start;
@@ -790,7 +830,7 @@ export class Machine {
       }
       const pte = this.mem.readU32(addr);
       if (pte === 0) continue;
-      this.pager.unmapPage(p, vpn, addr, pte);
+      this.pager.unmapPage(p, vpn, pte);
       this.tables.setLeaf(p.root, vpn, addr, 0);
     }
   }
@@ -827,7 +867,7 @@ export class Machine {
       this.curPid = -1;
       this.mmu.install(0, -1);
     }
-    this.tables.forEachLeaf(p.root, (vpn, addr, pte) => this.pager.unmapPage(p, vpn, addr, pte));
+    this.tables.forEachLeaf(p.root, (vpn, _addr, pte) => this.pager.unmapPage(p, vpn, pte));
     for (const r of p.regions) {
       if (r.source.type === "object") {
         r.source.object.mappers--;
@@ -844,7 +884,8 @@ export class Machine {
     this.asids.delete(p.asid);
     addCounters(this.retired, this.timed(p));
     this.ended.push(p);
-    if (this.events.listening) this.events.emit({ type: state === "killed" ? "kill" : "exit", pid: p.pid, reason });
+    if (this.events.listening)
+      this.events.emit({ type: state === "killed" ? "kill" : "exit", pid: p.pid, reason });
   }
 
   /** Attributes the TLB hits and misses since the last switch to the running process. */
@@ -902,7 +943,11 @@ function resolveLayout(config: MachineConfig): AddressLayout {
     const shape = typeof config.shape === "string" ? parseShape(config.shape) : config.shape;
     const layout = makeLayout(shape);
     if (config.pageSize !== undefined && config.pageSize !== layout.pageSize) {
-      throw new ConfigError("pageSize", config.pageSize, `${layout.pageSize}, the page size of shape ${shape.name}`);
+      throw new ConfigError(
+        "pageSize",
+        config.pageSize,
+        `${layout.pageSize}, the page size of shape ${shape.name}`,
+      );
     }
     return layout;
   }
@@ -929,5 +974,6 @@ function addCounters(into: Counters, c: Counters): void {
   into.timeNs += c.timeNs;
   for (const k of Object.keys(c.tlb) as (keyof Counters["tlb"])[]) into.tlb[k] += c.tlb[k];
   for (const k of Object.keys(c.faults) as (keyof Counters["faults"])[]) into.faults[k] += c.faults[k];
-  for (const k of Object.keys(c.evictions) as (keyof Counters["evictions"])[]) into.evictions[k] += c.evictions[k];
+  for (const k of Object.keys(c.evictions) as (keyof Counters["evictions"])[])
+    into.evictions[k] += c.evictions[k];
 }
