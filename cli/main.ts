@@ -18,30 +18,15 @@ import { registerTrace } from "./commands/trace.js";
 import { registerTranslate } from "./commands/translate.js";
 import { classifyError, EXIT_OK, EXIT_USAGE } from "./errors.js";
 import { type CliIo, processIo } from "./io.js";
+import { packageVersion } from "./version.js";
 
 /** What every command's `register` receives. */
 export interface CommandContext {
   readonly io: CliIo;
 }
 
-/** The package version, read from package.json next to dist/ or the sources. */
-export function packageVersion(): string {
-  for (const rel of ["../package.json", "../../package.json"]) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), "utf8")) as {
-        name?: string;
-        version?: string;
-      };
-      if (pkg.name === "pagewise" && pkg.version) return pkg.version;
-    } catch {
-      // try the next location
-    }
-  }
-  return "0.0.0";
-}
-
 /** Builds the program; a fresh one per call, since commander keeps parsed values on it. */
-export function buildProgram(io: CliIo): Command {
+export function buildProgram(io: CliIo, onErrorPrinted: () => void = () => {}): Command {
   const program = new Command("pagewise");
   program
     .description("A demand-paging virtual memory simulator: replacement policies, traces, reports.")
@@ -51,7 +36,10 @@ export function buildProgram(io: CliIo): Command {
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
-      outputError: (s, write) => write(`pagewise: ${s.trim()} (see --help)\n`),
+      outputError: (s, write) => {
+        onErrorPrinted();
+        write(`pagewise: ${s.trim()} (see --help)\n`);
+      },
       getOutHelpWidth: () => io.stdout.columns ?? 100,
       getErrHelpWidth: () => io.stderr.columns ?? 100,
     })
@@ -82,12 +70,20 @@ Exit codes: 0 success, 1 user error (bad file, unknown policy, bad value), 2 usa
 
 /** Runs the CLI on `argv` (the arguments after the program name) and returns the exit code. */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
-  const program = buildProgram(io);
+  let printed = false;
+  const program = buildProgram(io, () => {
+    printed = true;
+  });
   try {
     await program.parseAsync([...argv], { from: "user" });
     return EXIT_OK;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    if (err instanceof CommanderError) {
+      if (err.exitCode === 0) return EXIT_OK;
+      const silent = printed || err.code === "commander.help" || err.code === "commander.helpDisplayed";
+      if (!silent) io.stderr.write(`pagewise: error: ${err.message.replace(/^error: /, "")}\n`);
+      return EXIT_USAGE;
+    }
     const { exitCode, message } = classifyError(err);
     io.stderr.write(`pagewise: error: ${message}\n`);
     if (io.env.PAGEWISE_DEBUG && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);

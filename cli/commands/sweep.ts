@@ -1,4 +1,189 @@
-import type { Command } from "commander";
-import type { CommandContext } from "../main.js";
+// `pagewise sweep`: policies × frame counts on one workload; a table of faults and miss ratios with
+// the best policy in each column marked, or --json/--csv, and optionally an HTML report.
 
-export function registerSweep(_program: Command, _ctx: CommandContext): void {}
+import type { Command } from "commander";
+import {
+  allPolicies,
+  ensureNextUse,
+  needsFuture,
+  type Prepared,
+  prepare,
+  type RunResult,
+  simulate,
+  workloadFacts,
+} from "../engine.js";
+import { UsageError } from "../errors.js";
+import { type CliIo, colorsFor } from "../io.js";
+import type { CommandContext } from "../main.js";
+import { fmtInt, fmtPct, outputMode, renderTable, writeCsv, writeJson } from "../output.js";
+import { Progress, tick } from "../progress.js";
+import { buildReport } from "../report/collect.js";
+import { writeReportFile } from "../report/write.js";
+import { type FramesSpec, framesOf, parseFramesList, parseList } from "../units.js";
+import { addWorkloadOptions, type Workload, type WorkloadOptions } from "../workload.js";
+import { addOutputOptions, workloadOf } from "./common.js";
+import { RUN_CSV_FIELDS, runRecord } from "./run.js";
+
+export interface SweepResult {
+  workload: { name: string; source: string; pageSize: number; references: number; distinctPages: number };
+  policies: string[];
+  frames: number[];
+  runs: RunResult[];
+  /** For each frame count (in `frames` order), the policies with the fewest faults. */
+  best: { frames: number; policies: string[]; faults: number }[];
+}
+
+/** Frame counts from specs at a page size, deduplicated and sorted. */
+export function framesList(specs: readonly FramesSpec[], pageSize: number): number[] {
+  try {
+    return [...new Set(specs.map((s) => framesOf(s, pageSize)))].sort((a, b) => a - b);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/** Frame counts to sweep when none are given: about a dozen from 1 to the number of distinct pages. */
+export function defaultFrames(distinct: number, points = 12): number[] {
+  const hi = Math.max(1, distinct);
+  const out = new Set<number>();
+  for (let i = 0; i < points; i++) out.add(Math.max(1, Math.round(hi ** (i / (points - 1)))));
+  return [...out].sort((a, b) => a - b);
+}
+
+/** Runs every (policy, frames) pair, with a progress bar past one second. */
+export async function sweepRuns(
+  io: CliIo,
+  p: Prepared,
+  policies: readonly string[],
+  frames: readonly number[],
+  label = "sweep",
+): Promise<RunResult[]> {
+  if (policies.some(needsFuture)) ensureNextUse(p);
+  const total = policies.length * frames.length;
+  const bar = new Progress(io, label, total);
+  const runs: RunResult[] = [];
+  try {
+    for (const f of frames) {
+      for (const pol of policies) {
+        runs.push(simulate(p, pol, f));
+        bar.update(runs.length);
+        await tick();
+      }
+    }
+  } finally {
+    bar.stop();
+  }
+  return runs;
+}
+
+/** Best policies per frame count. */
+export function bestPerFrames(runs: readonly RunResult[], frames: readonly number[]): SweepResult["best"] {
+  return frames.map((f) => {
+    const col = runs.filter((r) => r.frames === f);
+    const min = Math.min(...col.map((r) => r.faults));
+    return { frames: f, faults: min, policies: col.filter((r) => r.faults === min).map((r) => r.policy) };
+  });
+}
+
+export function sweepResult(
+  w: Workload,
+  p: Prepared,
+  policies: string[],
+  frames: number[],
+  runs: RunResult[],
+): SweepResult {
+  return {
+    workload: {
+      name: w.name,
+      source: w.source,
+      pageSize: w.pageSize,
+      references: w.count,
+      distinctPages: p.pageSpace,
+    },
+    policies,
+    frames,
+    runs,
+    best: bestPerFrames(runs, frames),
+  };
+}
+
+/**
+ * The student's table: one row per policy, one column pair per frame count (faults, miss ratio),
+ * the best in each column marked with ★ (and green on a TTY).
+ */
+export function renderSweepTable(io: CliIo, s: SweepResult): string {
+  const c = colorsFor(io);
+  const head = ["policy", ...s.frames.map((f) => `${f} frames`)];
+  const rows = s.policies.map((pol) => [
+    pol,
+    ...s.frames.map((f, i) => {
+      const r = s.runs.find((x) => x.policy === pol && x.frames === f)!;
+      const best = s.best[i]!.policies.includes(pol);
+      const text = `${fmtInt(r.faults)} ${c.dim(`(${fmtPct(r.missRatio, 1)})`)}${best ? " ★" : "  "}`;
+      return best ? c.green(c.bold(text)) : text;
+    }),
+  ]);
+  return `${renderTable(c, head, rows)}\nfaults (miss ratio) per policy and frame count; ★ marks the fewest faults in each column.\n`;
+}
+
+interface SweepOptions extends WorkloadOptions {
+  policies?: string[];
+  frames?: FramesSpec[];
+  report?: string;
+  json?: boolean;
+  csv?: boolean;
+}
+
+export function registerSweep(program: Command, { io }: CommandContext): void {
+  const cmd = program
+    .command("sweep")
+    .summary("compare policies across frame counts")
+    .description(
+      "Replay a workload under several policies and frame counts; a table of faults and miss ratios.",
+    );
+  addWorkloadOptions(cmd);
+  cmd
+    .option("--policies <ids>", "comma-separated policy specs (default: every registered policy)", parseList)
+    .option(
+      "--frames <list>",
+      "frame counts: 4,8,16 or 1..10 or 4..256:x2 or sizes 64KiB..1MiB:x2",
+      parseFramesList,
+    )
+    .option("--report <file.html>", "also write an HTML report");
+  addOutputOptions(
+    cmd,
+    "workload, policies, frames, runs[] (each as in run --json), best[]",
+    RUN_CSV_FIELDS.join(","),
+  );
+  cmd
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ pagewise sweep --refs 1,2,3,4,1,2,5,1,2,3,4,5 --policies fifo,lru,opt --frames 1..5
+  $ pagewise sweep --gen zipf:pages=1000,alpha=0.9,n=100000,seed=1 --frames 8..512:x2
+  $ pagewise sweep --trace test/fixtures/traces/ls.lackey --frames 64KiB..4MiB:x2 --report sweep.html`,
+    )
+    .action(async (opts: SweepOptions) => {
+      const mode = outputMode(opts);
+      const w = await workloadOf(opts, io);
+      const p = prepare(w, false);
+      const policies = opts.policies ?? allPolicies();
+      const frames = opts.frames ? framesList(opts.frames, w.pageSize) : defaultFrames(p.pageSpace);
+      const runs = await sweepRuns(io, p, policies, frames);
+      const s = sweepResult(w, p, policies, frames, runs);
+      if (opts.report !== undefined) {
+        const data = buildReport(p, { policies, frames, runs });
+        io.stderr.write(`report written to ${writeReportFile(opts.report, data, io.cwd)}\n`);
+      }
+      if (mode === "json") writeJson(io, s);
+      else if (mode === "csv") writeCsv(io, RUN_CSV_FIELDS, runs.map(runRecord));
+      else {
+        const facts = workloadFacts(p);
+        io.stdout.write(
+          `${w.name}: ${fmtInt(facts.references)} references, ${fmtInt(facts.distinctPages)} distinct pages\n`,
+        );
+        io.stdout.write(renderSweepTable(io, s));
+      }
+    });
+}

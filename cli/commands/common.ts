@@ -1,0 +1,44 @@
+// Pieces several commands share: resolving frame counts against a page size, loading the workload
+// named by the options, and the standard --json/--csv/--report option texts.
+
+import type { Command } from "commander";
+import { UsageError } from "../errors.js";
+import type { CliIo } from "../io.js";
+import { type FramesSpec, framesOf, parseFramesSpec, parseSize } from "../units.js";
+import { DEFAULT_PAGE_SIZE, loadWorkload, type Workload, type WorkloadOptions } from "../workload.js";
+
+/** Adds --json and --csv with the given field lists in their help. */
+export function addOutputOptions(cmd: Command, jsonFields: string, csvFields: string): Command {
+  return cmd
+    .option("--json", `print one JSON document on stdout (fields: ${jsonFields})`)
+    .option("--csv", `print CSV on stdout (columns: ${csvFields})`);
+}
+
+/** Adds --frames (count or size) and --memory (size). */
+export function addFramesOption(cmd: Command, what = "physical frames"): Command {
+  return cmd
+    .option("--frames <n>", `${what}: a count (64) or a memory size (256KiB)`, parseFramesSpec)
+    .option("--memory <size>", "physical memory size (64MiB): frames = memory / page size", parseSize);
+}
+
+/** The frame count from --frames or --memory at the workload's page size. */
+export function resolveFrames(opts: { frames?: FramesSpec; memory?: number }, pageSize: number): number {
+  if (opts.frames !== undefined && opts.memory !== undefined)
+    throw new UsageError("give --frames or --memory, not both");
+  const spec: FramesSpec | undefined =
+    opts.frames ??
+    (opts.memory !== undefined ? { kind: "bytes", bytes: opts.memory, text: `${opts.memory}B` } : undefined);
+  if (spec === undefined) throw new UsageError("give --frames N (or --memory SIZE)");
+  try {
+    return framesOf(spec, pageSize);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/** Loads the workload the options name. */
+export async function workloadOf(opts: WorkloadOptions, io: CliIo): Promise<Workload> {
+  return loadWorkload(opts, io);
+}
+
+export { DEFAULT_PAGE_SIZE };

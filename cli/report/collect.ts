@@ -1,0 +1,139 @@
+// Gathers a ReportData from a prepared workload: the sweep's runs (given, or run here), a timeline
+// replay for faults over time and resident sets, the working-set curve and the heat map. The
+// numbers all come from the engine; this file only chooses what to sample and how finely.
+
+import type { ReportData, RunRow } from "../../src/report/model.js";
+import { heatmap, samplePoints, workingSetSizes } from "../../src/report/series.js";
+import {
+  FAULT_NS,
+  MEMORY_NS,
+  type Prepared,
+  type RunResult,
+  simulate,
+  simulateTimeline,
+  workloadFacts,
+} from "../engine.js";
+import { packageVersion } from "../version.js";
+
+export interface ReportRequest {
+  readonly policies: readonly string[];
+  readonly frames: readonly number[];
+  /** Runs already made (a sweep); missing pairs are run here. */
+  readonly runs?: readonly RunResult[];
+  /** Frame count for faults over time and resident sets; default the count where policies differ most. */
+  readonly focusFrames?: number;
+  /** Policies drawn over time (at most 8 by default). */
+  readonly timelinePolicies?: readonly string[];
+  readonly title?: string;
+  /** Fixed timestamp (tests, reproducible figures). */
+  readonly generatedAt?: string;
+  readonly notes?: readonly string[];
+}
+
+const SAMPLES = 200;
+
+/** The frame count where the policies' miss ratios spread the most. */
+export function mostTellingFrames(runs: readonly RunResult[], frames: readonly number[]): number {
+  let best = frames[Math.floor(frames.length / 2)] ?? 1;
+  let spread = -1;
+  for (const f of frames) {
+    const col = runs.filter((r) => r.frames === f).map((r) => r.missRatio);
+    if (col.length === 0) continue;
+    const s = Math.max(...col) - Math.min(...col);
+    if (s > spread + 1e-12) {
+      spread = s;
+      best = f;
+    }
+  }
+  return best;
+}
+
+function rowOf(r: RunResult): RunRow {
+  return {
+    policy: r.policy,
+    frames: r.frames,
+    references: r.references,
+    faults: r.faults,
+    hits: r.hits,
+    missRatio: r.missRatio,
+    evictionsClean: r.evictions.clean,
+    evictionsDirty: r.evictions.dirty,
+    writebacks: r.writebacks,
+    tlbHits: r.tlb.hits,
+    tlbMisses: r.tlb.misses,
+    measuredEatNs: r.eat.measuredNs,
+    formulaEatNs: r.eat.formulaNs,
+  };
+}
+
+/** Builds the report's data; runs whatever the sweep did not. Synchronous. */
+export function buildReport(p: Prepared, req: ReportRequest): ReportData {
+  const w = p.workload;
+  const facts = workloadFacts(p);
+  const runs: RunResult[] = [];
+  for (const f of req.frames) {
+    for (const pol of req.policies) {
+      const have = req.runs?.find(
+        (r) => r.frames === f && (r.policy === pol || r.policy === pol.split(":")[0]),
+      );
+      runs.push(have ?? simulate(p, pol, f));
+    }
+  }
+  const policyNames = [...new Set(runs.map((r) => r.policy))];
+  const frames = [...req.frames];
+  const curves = policyNames.map((pol) => {
+    const rs = frames.map((f) => runs.find((r) => r.policy === pol && r.frames === f)!);
+    return { policy: pol, faults: rs.map((r) => r.faults), missRatio: rs.map((r) => r.missRatio) };
+  });
+
+  const n = w.count;
+  const at = samplePoints(n, SAMPLES);
+  const focus = req.focusFrames ?? mostTellingFrames(runs, frames);
+  const specs = (req.timelinePolicies ?? req.policies).slice(0, 8);
+  const timelines = specs.map((spec) => ({ spec, t: simulateTimeline(p, spec, focus, at) }));
+  const first = timelines[0];
+  const tau = Math.max(10, Math.min(100_000, Math.round(n / 100)));
+
+  return {
+    title: req.title ?? `pagewise report: ${w.name}`,
+    generatedAt: req.generatedAt ?? new Date().toISOString(),
+    generator: `pagewise ${packageVersion()}`,
+    workload: {
+      name: w.name,
+      source: w.source,
+      references: facts.references,
+      distinctPages: facts.distinctPages,
+      reads: facts.reads,
+      writes: facts.writes,
+      instructions: facts.instructions,
+      processes: facts.processes,
+      pageSize: w.pageSize,
+    },
+    mrc: { frames, curves },
+    faultsOverTime: {
+      at,
+      series: timelines.map(({ spec, t }) => ({
+        policy: spec.split(":")[0]!,
+        frames: focus,
+        cumulative: t.faults,
+      })),
+    },
+    workingSet: { tau, at, size: workingSetSizes(p.dense, n, p.pageSpace, tau, at) },
+    residentSet: {
+      policy: first ? first.spec : "",
+      frames: focus,
+      at,
+      series: first
+        ? [...first.t.resident.entries()]
+            .sort((a, b) => a[0] - b[0])
+            .map(([pid, fr]) => ({ pid, frames: fr }))
+        : [],
+    },
+    heatmap: heatmap(p.dense, n, p.pageSpace, Math.min(240, n), Math.min(120, p.pageSpace)),
+    runs: runs.map(rowOf),
+    costs: { memoryNs: MEMORY_NS, faultNs: FAULT_NS },
+    notes: req.notes ?? [
+      "Replay mode: page numbers straight into frames and the policy; no page tables, so no TLB counts.",
+    ],
+  };
+}

@@ -1,0 +1,145 @@
+// Where a command's references come from: --refs (a reference string), --trace FILE (any supported
+// format, detected or forced with --format) or --gen SPEC (a synthetic generator). Every source is
+// read whole into typed arrays, since sweeps replay it many times and OPT needs the future.
+
+import type { Command } from "commander";
+import { REF_LOAD, REF_STORE, type RefBatch } from "../src/workloads/refs.js";
+import { UsageError } from "./errors.js";
+import type { CliIo } from "./io.js";
+import { parsePositiveInt, parseRefString, parseSize } from "./units.js";
+
+/** A whole workload in memory. Entries [0, count) are valid. */
+export interface Workload {
+  readonly name: string;
+  /** What it was read from, for reports: "refs", a file path, or a generator spec. */
+  readonly source: string;
+  readonly kind: "refs" | "trace" | "gen";
+  readonly pageSize: number;
+  readonly count: number;
+  readonly pages: Float64Array;
+  readonly kinds: Uint8Array;
+  readonly pids: Int32Array;
+}
+
+/** Options shared by every command that reads a workload. */
+export interface WorkloadOptions {
+  refs?: string;
+  trace?: string;
+  format?: string;
+  gen?: string;
+  pageSize?: number;
+  limit?: number;
+  skipBad?: boolean;
+}
+
+export const DEFAULT_PAGE_SIZE = 4096;
+
+/** Adds --refs, --trace, --format, --gen, --page-size, --limit and --skip-bad to a command. */
+export function addWorkloadOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      "--refs <pages>",
+      "a reference string of page numbers: 1,2,3,4,1,2,5 (a w suffix marks a write: 3w)",
+    )
+    .option("--trace <file>", "a trace file: lackey, text, csv, libcachesim-csv or pwt (binary)")
+    .option("--format <id>", "force the trace format instead of detecting it")
+    .option("--gen <spec>", "a synthetic workload, e.g. zipf:pages=1000,alpha=0.9,n=100000,seed=1")
+    .option("--page-size <size>", "page size for byte-address traces (4KiB, 4096)", parseSize)
+    .option("--limit <n>", "read at most the first n references", parsePositiveInt)
+    .option("--skip-bad", "skip malformed trace lines instead of stopping at the first");
+}
+
+/** Exactly one source must be given. */
+export function requireOneSource(opts: WorkloadOptions): "refs" | "trace" | "gen" {
+  const given = (["refs", "trace", "gen"] as const).filter((k) => opts[k] !== undefined);
+  if (given.length === 0) throw new UsageError("give a workload: --refs 1,2,3, --trace FILE or --gen SPEC");
+  if (given.length > 1)
+    throw new UsageError(`give one workload, not ${given.map((g) => `--${g}`).join(" and ")}`);
+  if (opts.format !== undefined && given[0] !== "trace")
+    throw new UsageError("--format applies to --trace only");
+  return given[0]!;
+}
+
+/** A growable set of typed arrays, appended to batch by batch. */
+export class WorkloadBuilder {
+  count = 0;
+  pages = new Float64Array(1024);
+  kinds = new Uint8Array(1024);
+  pids = new Int32Array(1024);
+
+  private grow(need: number): void {
+    if (need <= this.pages.length) return;
+    let cap = this.pages.length;
+    while (cap < need) cap *= 2;
+    const p = new Float64Array(cap);
+    p.set(this.pages.subarray(0, this.count));
+    const k = new Uint8Array(cap);
+    k.set(this.kinds.subarray(0, this.count));
+    const d = new Int32Array(cap);
+    d.set(this.pids.subarray(0, this.count));
+    this.pages = p;
+    this.kinds = k;
+    this.pids = d;
+  }
+
+  /** Appends up to `max` references of `b`; returns how many were taken. */
+  append(b: RefBatch, max = Number.POSITIVE_INFINITY): number {
+    const n = Math.min(b.count, max);
+    this.grow(this.count + n);
+    this.pages.set(b.pages.subarray(0, n), this.count);
+    this.kinds.set(b.kinds.subarray(0, n), this.count);
+    this.pids.set(b.pids.subarray(0, n), this.count);
+    this.count += n;
+    return n;
+  }
+
+  push(page: number, kind: number, pid = 0): void {
+    this.grow(this.count + 1);
+    this.pages[this.count] = page;
+    this.kinds[this.count] = kind;
+    this.pids[this.count] = pid;
+    this.count++;
+  }
+
+  finish(meta: { name: string; source: string; kind: Workload["kind"]; pageSize: number }): Workload {
+    return {
+      ...meta,
+      count: this.count,
+      pages: this.pages.subarray(0, this.count),
+      kinds: this.kinds.subarray(0, this.count),
+      pids: this.pids.subarray(0, this.count),
+    };
+  }
+}
+
+/** A workload from a reference string such as "1,2,3,4w". */
+export function workloadFromRefs(text: string, pageSize = DEFAULT_PAGE_SIZE): Workload {
+  const rs = parseRefString(text);
+  const b = new WorkloadBuilder();
+  rs.pages.forEach((p, i) => {
+    b.push(p, rs.writes[i] ? REF_STORE : REF_LOAD);
+  });
+  const shown = rs.pages.length <= 16 ? text.trim() : `${rs.pages.length} references`;
+  return b.finish({ name: shown, source: "refs", kind: "refs", pageSize });
+}
+
+/** Loads the workload named by the options (exactly one of --refs, --trace, --gen). */
+export async function loadWorkload(opts: WorkloadOptions, _io: CliIo): Promise<Workload> {
+  const kind = requireOneSource(opts);
+  const pageSize = opts.pageSize ?? DEFAULT_PAGE_SIZE;
+  if (kind === "refs") {
+    const w = workloadFromRefs(opts.refs!, pageSize);
+    return opts.limit !== undefined && opts.limit < w.count ? truncate(w, opts.limit) : w;
+  }
+  throw new UsageError(`--${kind} is not available in this build yet`);
+}
+
+function truncate(w: Workload, n: number): Workload {
+  return {
+    ...w,
+    count: n,
+    pages: w.pages.subarray(0, n),
+    kinds: w.kinds.subarray(0, n),
+    pids: w.pids.subarray(0, n),
+  };
+}
