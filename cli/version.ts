@@ -5,17 +5,21 @@ import { readFileSync } from "node:fs";
 let version: string | undefined;
 
 export function packageVersion(): string {
-  if (version !== undefined) return version;
+  version ??= readVersion();
+  return version;
+}
+
+function readVersion(): string {
   for (const rel of ["../package.json", "../../package.json"]) {
     try {
       const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), "utf8")) as {
         name?: string;
         version?: string;
       };
-      if (pkg.name === "pagewise" && pkg.version) return (version = pkg.version);
+      if (pkg.name === "pagewise" && pkg.version) return pkg.version;
     } catch {
       // try the next location
     }
   }
-  return (version = "0.0.0");
+  return "0.0.0";
 }
