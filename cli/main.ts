@@ -4,7 +4,7 @@
 // (0 success, 1 user error, 2 usage error); the script entry at the bottom wires it to the process.
 // The library under src/ never reads argv: commands parse options, call the engine and print.
 
-import { readFileSync, realpathSync } from "node:fs";
+import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 import { registerBelady } from "./commands/belady.js";
@@ -102,6 +102,11 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  // `pagewise … | head` closes the pipe early: stop quietly instead of crashing on EPIPE.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(0);
+    throw err;
+  });
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
