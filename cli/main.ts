@@ -33,6 +33,7 @@ export function buildProgram(io: CliIo, onErrorPrinted: () => void = () => {}): 
     .version(packageVersion(), "-V, --version")
     .exitOverride()
     .showSuggestionAfterError(true)
+    .enablePositionalOptions()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),

@@ -66,9 +66,10 @@ export function renderTable(
   head: readonly string[],
   rows: readonly (readonly string[])[],
   align: readonly Align[] = [],
+  opts: { ruled?: boolean } = {},
 ): string {
   const t = new Table({
-    chars: COMPACT,
+    ...(opts.ruled ? {} : { chars: COMPACT }),
     head: head.map((h) => c.bold(h)),
     style: { head: [], border: [], compact: false },
     colAligns: head.map((_, i) => align[i] ?? (i === 0 ? "left" : "right")),

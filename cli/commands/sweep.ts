@@ -108,22 +108,26 @@ export function sweepResult(
 }
 
 /**
- * The student's table: one row per policy, one column pair per frame count (faults, miss ratio),
- * the best in each column marked with ★ (and green on a TTY).
+ * The student's table: one row per policy, one column per frame count; each cell holds the faults
+ * and, below, the miss ratio. The fewest faults in each column are marked with ★ (green on a TTY).
  */
 export function renderSweepTable(io: CliIo, s: SweepResult): string {
   const c = colorsFor(io);
-  const head = ["policy", ...s.frames.map((f) => `${f} frames`)];
-  const rows = s.policies.map((pol) => [
-    pol,
-    ...s.frames.map((f, i) => {
-      const r = s.runs.find((x) => x.policy === pol && x.frames === f)!;
-      const best = s.best[i]!.policies.includes(pol);
-      const text = `${fmtInt(r.faults)} ${c.dim(`(${fmtPct(r.missRatio, 1)})`)}${best ? " ★" : "  "}`;
-      return best ? c.green(c.bold(text)) : text;
+  const head = ["policy", ...s.frames.map((f) => `${fmtInt(f)} frames`)];
+  const rows = s.policies.map((_, j) => [
+    c.bold(runAt(s, j, 0).policy),
+    ...s.frames.map((_f, i) => {
+      const r = runAt(s, j, i);
+      const best = s.best[i]!.policies.includes(r.policy);
+      const faults = `${fmtInt(r.faults)}${best ? " ★" : ""}`;
+      return `${best ? c.green(c.bold(faults)) : faults}\n${c.dim(fmtPct(r.missRatio, 1))}`;
     }),
   ]);
-  return `${renderTable(c, head, rows)}\nfaults (miss ratio) per policy and frame count; ★ marks the fewest faults in each column.\n`;
+  return `${renderTable(c, head, rows, [], { ruled: true })}\nEach cell: faults, then the miss ratio; ★ marks the fewest faults for that frame count.\n`;
+}
+
+function runAt(s: SweepResult, policyIndex: number, frameIndex: number): RunResult {
+  return s.runs[frameIndex * s.policies.length + policyIndex]!;
 }
 
 interface SweepOptions extends WorkloadOptions {
