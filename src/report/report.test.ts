@@ -1,0 +1,142 @@
+import { describe, expect, it } from "vitest";
+import { renderReportHtml, scriptJson } from "./html.js";
+import type { ReportData } from "./model.js";
+import { heatmap, samplePoints, workingSetSizes } from "./series.js";
+import { lineChartSvg, reportFigures } from "./svg.js";
+
+/** A small report built from a hand-made trace (pages cycle through two phases). */
+export function sampleReport(): ReportData {
+  const n = 2000;
+  const pages = Array.from({ length: n }, (_, i) => (i < n / 2 ? i % 20 : 20 + (i % 30)));
+  const at = samplePoints(n, 50);
+  const frames = [4, 8, 16, 32];
+  return {
+    title: "sample </script> report",
+    generatedAt: "2025-01-01T00:00:00.000Z",
+    generator: "pagewise test",
+    workload: {
+      name: "two phases",
+      source: "test",
+      references: n,
+      distinctPages: 50,
+      reads: n,
+      writes: 0,
+      instructions: 0,
+      processes: 2,
+      pageSize: 4096,
+    },
+    mrc: {
+      frames,
+      curves: [
+        { policy: "fifo", faults: [2000, 1900, 1000, 50], missRatio: [1, 0.95, 0.5, 0.025] },
+        { policy: "lru", faults: [2000, 1800, 900, 50], missRatio: [1, 0.9, 0.45, 0.025] },
+      ],
+    },
+    faultsOverTime: {
+      at,
+      series: [{ policy: "lru", frames: 16, cumulative: at.map((a) => Math.round(a * 0.45)) }],
+    },
+    workingSet: { tau: 100, at, size: workingSetSizes(pages, n, 50, 100, at) },
+    residentSet: {
+      policy: "lru",
+      frames: 16,
+      at,
+      series: [
+        { pid: 1, frames: at.map(() => 8) },
+        { pid: 2, frames: at.map(() => 8) },
+      ],
+    },
+    heatmap: heatmap(pages, n, 50, 40, 25),
+    runs: frames.map((f, i) => ({
+      policy: "lru",
+      frames: f,
+      references: n,
+      faults: [2000, 1800, 900, 50][i]!,
+      hits: n - [2000, 1800, 900, 50][i]!,
+      missRatio: [1, 0.9, 0.45, 0.025][i]!,
+      evictionsClean: 0,
+      evictionsDirty: 0,
+      writebacks: 0,
+      tlbHits: 0,
+      tlbMisses: 0,
+      measuredEatNs: 1e6,
+      formulaEatNs: 1e6,
+    })),
+    costs: { memoryNs: 200, faultNs: 8e6 },
+    notes: ["a note & more"],
+  };
+}
+
+describe("report series", () => {
+  it("computes working-set sizes over a sliding window", () => {
+    const pages = [0, 1, 0, 1, 2, 3, 2, 3];
+    expect(workingSetSizes(pages, 8, 4, 2, [1, 2, 4, 6, 8])).toEqual([1, 2, 2, 2, 2]);
+    expect(workingSetSizes(pages, 8, 4, 4, [4, 6, 8])).toEqual([2, 4, 2]);
+  });
+
+  it("bins accesses by time and page", () => {
+    const h = heatmap([0, 0, 1, 3], 4, 4, 2, 2);
+    expect(h).toMatchObject({ timeBins: 2, pageBins: 2, pagesPerBin: 2, refsPerBin: 2 });
+    expect(h.counts).toEqual([2, 0, 1, 1]);
+  });
+});
+
+describe("HTML report", () => {
+  const html = renderReportHtml(sampleReport(), {
+    chartJs: "var uPlot = function(){}; // </script>",
+    chartCss: ".u{}",
+  });
+
+  it("is one self-contained document: no external URLs, scripts inlined", () => {
+    expect(html.startsWith("<!doctype html>")).toBe(true);
+    expect(html).not.toMatch(/<script[^>]+src=/);
+    expect(html).not.toMatch(/<link[^>]+href=/);
+    expect(html).not.toMatch(/https?:\/\/(?!www\.w3\.org)/);
+  });
+
+  it("escapes data so it cannot end a script element", () => {
+    expect(html).toContain("sample &#60;/script&#62; report");
+    expect(html.match(/<\/script>/g)!.length).toBe(3);
+    expect(scriptJson({ a: "</script>" })).toBe('{"a":"\\u003c/script>"}');
+  });
+
+  it("has a place for every chart and the EAT formula", () => {
+    for (const id of [
+      "chart-mrc",
+      "chart-faults",
+      "chart-ws",
+      "chart-rss",
+      "heatmap",
+      "chart-eat",
+      "counters",
+    ]) {
+      expect(html).toContain(`id="${id}"`);
+    }
+    expect(html).toContain("EAT = (1 − p) × 200 ns + p × 8 ms");
+  });
+});
+
+describe("SVG figures", () => {
+  it("draws one path per series and is deterministic", () => {
+    const spec = {
+      title: "t",
+      xLabel: "x",
+      yLabel: "y",
+      xs: [1, 2, 3],
+      series: [
+        { label: "a", values: [1, 2, 3] },
+        { label: "b", values: [3, null, 1] },
+      ],
+    };
+    const a = lineChartSvg(spec);
+    expect(a).toBe(lineChartSvg(spec));
+    expect(a.match(/<path /g)).toHaveLength(2);
+    expect(a).toContain('<svg xmlns="http://www.w3.org/2000/svg"');
+  });
+
+  it("makes the README figures from a report", () => {
+    expect(Object.keys(reportFigures(sampleReport())).sort()).toEqual(
+      ["faults-over-time.svg", "heatmap.svg", "miss-ratio-curves.svg", "working-set.svg"].sort(),
+    );
+  });
+});
