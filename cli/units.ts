@@ -80,8 +80,10 @@ export function parseFramesList(text: string): FramesSpec[] {
       out.push(parseFramesSpec(part));
       continue;
     }
-    const lo = parseFramesSpec(m[1]!);
-    const hi = parseFramesSpec(m[2]!);
+    const end = (t: string): FramesSpec =>
+      hasUnit(t) ? parseFramesSpec(t) : { kind: "count", frames: parseNonNegativeInt(t) };
+    const lo = end(m[1]!);
+    const hi = end(m[2]!);
     if (lo.kind !== hi.kind)
       throw new InvalidArgumentError(`"${part}": both ends must be counts, or both sizes`);
     const a = lo.kind === "count" ? lo.frames : lo.bytes;
