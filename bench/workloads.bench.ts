@@ -1,0 +1,153 @@
+// Trace reading speed: lackey text parsing (million lines per second) and pwt decoding (million
+// references per second), each measured on bytes already in memory (the parser alone) and from a
+// file through openTrace (with reading and decompression). The lackey input is generated in the
+// OS temp directory: a loop of instruction fetches, stack and heap accesses in lackey's own layout.
+// Targets: lackey ≥ 5 M lines/s, pwt decode ≥ 100 M refs/s. Run: node dist/bench/workloads.bench.js
+
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import zlib from "node:zlib";
+import { encodePwtFile } from "../node/convert.js";
+import { openTrace } from "../node/trace-file.js";
+import { PwtDecoder } from "../src/workloads/binary-format.js";
+import { LackeyDecoder } from "../src/workloads/lackey.js";
+import { makeBatch, type RefBatch } from "../src/workloads/refs.js";
+import { decodeBytes, RefAccumulator } from "../src/workloads/trace-decoder.js";
+
+const LINES = Number(process.env.PW_BENCH_LINES ?? 4_000_000);
+const RUNS = 5;
+
+function makeLackey(lines: number): Uint8Array {
+  let seed = 12345;
+  const rnd = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 2 ** 32;
+  };
+  const parts: string[] = ["==1== Lackey, an example Valgrind tool\n", "==1== Command: bench\n"];
+  let pc = 0x4016b20;
+  for (let i = 0; i < lines; i++) {
+    const r = rnd();
+    if (r < 0.7) {
+      pc += 1 + Math.floor(rnd() * 6);
+      if (rnd() < 0.05) pc = 0x4010000 + Math.floor(rnd() * 0x20000);
+      parts.push(`I  ${pc.toString(16).padStart(8, "0")},${1 + Math.floor(rnd() * 7)}\n`);
+    } else {
+      const k = r < 0.85 ? "L" : r < 0.97 ? "S" : "M";
+      const a =
+        rnd() < 0.5 ? 0x1ffefff000 + Math.floor(rnd() * 0x2000) : 0x4a2000 + Math.floor(rnd() * 0x80000);
+      parts.push(` ${k} ${a.toString(16).padStart(8, "0")},${[1, 2, 4, 8][Math.floor(rnd() * 4)]}\n`);
+    }
+  }
+  return Buffer.from(parts.join(""), "latin1");
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function timeIt(fn: () => number): { ms: number; n: number } {
+  const times: number[] = [];
+  let n = 0;
+  for (let r = 0; r < RUNS; r++) {
+    const t0 = performance.now();
+    n = fn();
+    times.push(performance.now() - t0);
+  }
+  return { ms: median(times), n };
+}
+
+async function timeAsync(fn: () => Promise<number>): Promise<{ ms: number; n: number }> {
+  const times: number[] = [];
+  let n = 0;
+  for (let r = 0; r < 3; r++) {
+    const t0 = performance.now();
+    n = await fn();
+    times.push(performance.now() - t0);
+  }
+  return { ms: median(times), n };
+}
+
+/** Feeds `bytes` in 1 MiB chunks, as a file reader would. */
+function chunked(bytes: Uint8Array): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < bytes.length; i += 1 << 20) out.push(bytes.subarray(i, i + (1 << 20)));
+  return out;
+}
+
+function drainAll(dec: LackeyDecoder | PwtDecoder, chunks: Uint8Array[], batch: RefBatch): number {
+  let sum = 0;
+  batch.count = 0;
+  for (const c of chunks) {
+    dec.push(c);
+    while (dec.drain(batch)) {
+      sum += batch.count;
+      batch.count = 0;
+    }
+  }
+  dec.end();
+  while (dec.drain(batch)) {
+    sum += batch.count;
+    batch.count = 0;
+  }
+  return sum + batch.count;
+}
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pw-bench-"));
+  try {
+    const text = makeLackey(LINES);
+    const lackeyPath = path.join(dir, "bench.lackey");
+    fs.writeFileSync(lackeyPath, text);
+    const batch = makeBatch(65536);
+
+    const lk = timeIt(() => {
+      const dec = new LackeyDecoder();
+      drainAll(dec, chunked(text), batch);
+      return dec.stats.lines;
+    });
+
+    const acc = new RefAccumulator();
+    for (const b of decodeBytes(new LackeyDecoder(), text)) acc.append(b);
+    const refs = acc.finish();
+    const one: RefBatch = { count: refs.count, pages: refs.pages, kinds: refs.kinds, pids: refs.pids };
+    const pwtFile = encodePwtFile([one], 4096);
+    const pwtPath = path.join(dir, "bench.pwt");
+    fs.writeFileSync(pwtPath, pwtFile);
+    const raw = zlib.gunzipSync(pwtFile);
+
+    const pw = timeIt(() => {
+      const dec = new PwtDecoder();
+      return drainAll(dec, chunked(raw), batch);
+    });
+
+    const fileLk = await timeAsync(async () => {
+      const t = await openTrace(lackeyPath);
+      for await (const _ of t.batches());
+      return t.stats.lines;
+    });
+    const filePw = await timeAsync(async () => {
+      const t = await openTrace(pwtPath);
+      let n = 0;
+      for await (const b of t.batches()) n += b.count;
+      return n;
+    });
+
+    const row = (what: string, unit: string, r: { ms: number; n: number }, target: number) =>
+      console.log(
+        `${what.padEnd(40)} ${(r.n / r.ms / 1000).toFixed(1).padStart(7)} M ${unit}/s   ${r.ms.toFixed(0).padStart(6)} ms  target ${target}`,
+      );
+    console.log(
+      `input: ${LINES.toLocaleString()} lackey lines (${(text.length / 2 ** 20).toFixed(1)} MiB) → ${refs.count.toLocaleString()} refs; pwt ${(pwtFile.length / 2 ** 20).toFixed(2)} MiB (${(pwtFile.length / refs.count).toFixed(2)} B/ref), ${(raw.length / refs.count).toFixed(2)} B/ref before gzip`,
+    );
+    row("lackey parse, in memory", "lines", lk, 5);
+    row("lackey file via openTrace", "lines", fileLk, 5);
+    row("pwt decode, uncompressed, in memory", "refs", pw, 100);
+    row("pwt file via openTrace (with gunzip)", "refs", filePw, 100);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,183 @@
+// Writing pwt files, and converting any trace file to one. A pwt file is two gzip members: the
+// 64-byte header, stored uncompressed (deflate level 0) so it has a fixed length, and then the
+// compressed body (blocks, end marker, trailer). When the body is done the header member is
+// rewritten in place with the final counts, so `pagewise info` reads them from the first 87 bytes.
+// Any gzip reader sees one stream: the members simply concatenate. Node only.
+
+import fs from "node:fs";
+import zlib from "node:zlib";
+import { encodePwtHeader, type PwtCounts, PwtEncoder } from "../src/workloads/binary-format.js";
+import type { RefBatch } from "../src/workloads/refs.js";
+import type { TraceStats } from "../src/workloads/trace-decoder.js";
+import { type OpenTraceOptions, openTrace } from "./trace-file.js";
+
+/** The header's gzip member: stored, so its length depends only on the header's (64 bytes). */
+function headerMember(header: Uint8Array): Uint8Array {
+  return zlib.gzipSync(header, { level: 0 });
+}
+
+/** Writes a pwt file batch by batch. Create with `PwtWriter.create`, `write` batches, then `close`. */
+export class PwtWriter {
+  readonly path: string;
+  private readonly fd: number;
+  private readonly enc: PwtEncoder;
+  private readonly gzip: zlib.Gzip;
+  private readonly done: Promise<void>;
+  private readonly headerLength: number;
+  private failure: Error | null = null;
+  /** Bytes written to the file so far. */
+  bytesWritten = 0;
+
+  private constructor(path: string, pageSize: number, level: number) {
+    this.path = path;
+    this.enc = new PwtEncoder(pageSize);
+    this.fd = fs.openSync(path, "w");
+    const head = headerMember(this.enc.header());
+    this.headerLength = head.length;
+    this.writeRaw(head);
+    this.gzip = zlib.createGzip({ level, chunkSize: 1 << 18 });
+    this.gzip.on("data", (chunk: Buffer) => {
+      try {
+        this.writeRaw(chunk);
+      } catch (e) {
+        this.failure = e as Error;
+        this.gzip.destroy(e as Error);
+      }
+    });
+    this.done = new Promise((resolve, reject) => {
+      this.gzip.on("end", resolve);
+      this.gzip.on("error", reject);
+    });
+    this.done.catch(() => {});
+  }
+
+  /**
+   * Opens `path` for writing (truncating it) a pwt trace of `pageSize`-byte pages. `level` is the
+   * gzip level (default 6). Throws ConfigError for a bad page size, fs errors for a bad path.
+   */
+  static create(path: string, pageSize: number, level = 6): PwtWriter {
+    return new PwtWriter(path, pageSize, level);
+  }
+
+  /** Encodes a batch; resolves when the compressor can take more (backpressure). */
+  async write(b: RefBatch): Promise<void> {
+    if (this.failure) throw this.failure;
+    this.enc.add(b);
+    let ok = true;
+    for (const block of this.enc.take()) ok = this.gzip.write(block) && ok;
+    if (!ok) await new Promise<void>((r) => this.gzip.once("drain", () => r()));
+  }
+
+  /** Counts so far. */
+  counts(): PwtCounts {
+    return this.enc.counts();
+  }
+
+  /** Ends the body, patches the header with the final counts and closes the file; returns the counts. */
+  async close(): Promise<PwtCounts> {
+    this.gzip.end(this.enc.finish());
+    try {
+      await this.done;
+      if (this.failure) throw this.failure;
+      const counts = this.enc.counts();
+      const head = headerMember(encodePwtHeader(this.enc.pageSize, counts));
+      if (head.length === this.headerLength) fs.writeSync(this.fd, head, 0, head.length, 0);
+      return counts;
+    } finally {
+      fs.closeSync(this.fd);
+    }
+  }
+
+  /** Closes and deletes the file (after an error). */
+  abort(): void {
+    this.gzip.destroy();
+    try {
+      fs.closeSync(this.fd);
+    } catch {
+      // already closed
+    }
+    fs.rmSync(this.path, { force: true });
+  }
+
+  private writeRaw(b: Uint8Array): void {
+    let off = 0;
+    while (off < b.length) off += fs.writeSync(this.fd, b, off, b.length - off);
+    this.bytesWritten += b.length;
+  }
+}
+
+/** The whole pwt file (both gzip members) for references held in memory; for tests and small tools. */
+export function encodePwtFile(batches: Iterable<RefBatch>, pageSize: number): Uint8Array {
+  const enc = new PwtEncoder(pageSize);
+  const parts: Uint8Array[] = [];
+  for (const b of batches) {
+    enc.add(b);
+    parts.push(...enc.take());
+  }
+  parts.push(enc.finish());
+  const head = headerMember(encodePwtHeader(pageSize, enc.counts()));
+  const body = zlib.gzipSync(Buffer.concat(parts));
+  return Buffer.concat([head, body]);
+}
+
+export interface ConvertOptions extends OpenTraceOptions {
+  /** Called about every million references with the live counters. */
+  readonly onProgress?: (p: ConvertProgress) => void;
+  /** gzip level 1..9 (default 6). */
+  readonly level?: number;
+}
+
+export interface ConvertProgress {
+  readonly references: number;
+  readonly bytesRead: number;
+  readonly fileBytes: number;
+}
+
+export interface ConvertResult {
+  readonly input: string;
+  readonly output: string;
+  readonly format: string;
+  readonly pageSize: number;
+  readonly counts: PwtCounts;
+  /** The reader's counters: lines, skipped lines and their first issues, splits. */
+  readonly stats: TraceStats;
+  readonly inputBytes: number;
+  readonly outputBytes: number;
+}
+
+/**
+ * Converts the trace at `input` (any format, detected unless `opts.format`) to a pwt file at
+ * `output`. The output is removed if reading fails. Throws what openTrace and the decoders throw.
+ */
+export async function convertTrace(
+  input: string,
+  output: string,
+  opts: ConvertOptions = {},
+): Promise<ConvertResult> {
+  const t = await openTrace(input, opts);
+  const w = PwtWriter.create(output, t.pageSize, opts.level);
+  let next = 1_000_000;
+  try {
+    for await (const b of t.batches()) {
+      await w.write(b);
+      if (opts.onProgress && t.stats.references >= next) {
+        next = t.stats.references + 1_000_000;
+        opts.onProgress({ references: t.stats.references, bytesRead: t.bytesRead, fileBytes: t.fileBytes });
+      }
+    }
+  } catch (e) {
+    w.abort();
+    throw e;
+  }
+  const counts = await w.close();
+  return {
+    input,
+    output,
+    format: t.format,
+    pageSize: t.pageSize,
+    counts,
+    stats: t.stats,
+    inputBytes: t.fileBytes,
+    outputBytes: w.bytesWritten,
+  };
+}

@@ -1,0 +1,212 @@
+// Trace files on disk: open any supported format by path (compression and format detected from the
+// first bytes unless forced) and read it as a stream of RefBatches in constant memory: the file is
+// read in 1 MiB chunks, decompressed (gzip with node:zlib, zstd with fzstd) and decoded chunk by
+// chunk. Node only.
+
+import fs from "node:fs";
+import zlib from "node:zlib";
+import { Decompress as ZstdDecompress } from "fzstd";
+import { ConfigError } from "../src/core/errors.js";
+import { decodePwtHeader, type PwtHeader } from "../src/workloads/binary-format.js";
+import {
+  type Compression,
+  detectCompression,
+  detectFormat,
+  type TraceFormat,
+} from "../src/workloads/detect.js";
+import { createDecoder, isTraceFormat, TRACE_FORMATS } from "../src/workloads/formats.js";
+import { makeBatch, type RefBatch } from "../src/workloads/refs.js";
+import type { TextUnit } from "../src/workloads/text-trace.js";
+import {
+  DEFAULT_BATCH,
+  makeStats,
+  type TraceDecoder,
+  type TraceStats,
+} from "../src/workloads/trace-decoder.js";
+
+const CHUNK = 1 << 20;
+const HEAD = 1 << 16;
+
+export interface OpenTraceOptions {
+  /** Force a format instead of detecting it. */
+  readonly format?: string;
+  /** Page size of the references produced (default: the file's for pwt, else 4096). */
+  readonly pageSize?: number;
+  /** Count and skip malformed lines instead of throwing at the first. */
+  readonly skipBad?: boolean;
+  /** Text format only: values are "page" numbers (default) or byte "address"es. */
+  readonly unit?: TextUnit;
+}
+
+/** A trace file ready to read. */
+export interface OpenedTrace {
+  readonly path: string;
+  readonly format: TraceFormat;
+  readonly compression: Compression;
+  /** Page size of the references `batches` yields. */
+  readonly pageSize: number;
+  /** Size of the file on disk, for progress (compare with `bytesRead`). */
+  readonly fileBytes: number;
+  /** pwt only: the header (page size and, when `countsKnown`, the counts without reading the body). */
+  readonly header: PwtHeader | null;
+  /** Counters of the pass in progress (or the last one); live, poll them for progress. */
+  readonly stats: TraceStats;
+  /** Bytes of the file read so far by the pass in progress. */
+  readonly bytesRead: number;
+  /**
+   * Reads the whole file once, from the start, yielding one reused batch whenever it fills (the
+   * last may be partial): consume each batch before asking for the next. May be called again for
+   * another pass (stats restart). Throws TraceParseError on malformed input unless skipBad.
+   */
+  batches(batchSize?: number): AsyncGenerator<RefBatch>;
+}
+
+/**
+ * Opens a trace file: reads its first 64 KiB to detect compression and format (unless
+ * `opts.format` is given) and, for pwt, its header. Throws ConfigError for a missing file or bad
+ * options, UnknownIdError for an unknown format, TraceParseError when the format cannot be told.
+ */
+export async function openTrace(path: string, opts: OpenTraceOptions = {}): Promise<OpenedTrace> {
+  let fileBytes: number;
+  try {
+    const st = await fs.promises.stat(path);
+    if (!st.isFile()) throw new Error("not a file");
+    fileBytes = st.size;
+  } catch {
+    throw new ConfigError("trace", path, "an existing, readable trace file");
+  }
+  const raw = await readHead(path, HEAD);
+  const compression = detectCompression(raw);
+  const head = decompressHead(raw, compression);
+  if (opts.format !== undefined && !isTraceFormat(opts.format)) {
+    throw new ConfigError("format", opts.format, `one of ${TRACE_FORMATS.join(", ")}`);
+  }
+  const format = (opts.format as TraceFormat | undefined) ?? detectFormat(head, path);
+  const header = format === "pwt" ? decodePwtHeader(head, path) : null;
+  const make = (): TraceDecoder =>
+    createDecoder(format, { source: path, pageSize: opts.pageSize, skipBad: opts.skipBad, unit: opts.unit });
+  const probe = make();
+  if (header) probe.push(head.subarray(0, 64));
+  probe.drain(makeBatch(1));
+  const pageSize = probe.pageSize;
+  let stats: TraceStats = makeStats();
+  let stream: fs.ReadStream | null = null;
+  return {
+    path,
+    format,
+    compression,
+    pageSize,
+    fileBytes,
+    header,
+    get stats() {
+      return stats;
+    },
+    get bytesRead() {
+      return stream?.bytesRead ?? 0;
+    },
+    async *batches(batchSize = DEFAULT_BATCH) {
+      const dec = make();
+      stats = dec.stats;
+      const rs = fs.createReadStream(path, { highWaterMark: CHUNK });
+      stream = rs;
+      const batch = makeBatch(batchSize);
+      try {
+        for await (const chunk of decompressChunks(rs, compression)) {
+          dec.push(chunk);
+          while (dec.drain(batch)) {
+            yield batch;
+            batch.count = 0;
+          }
+        }
+        dec.end();
+        while (dec.drain(batch)) {
+          yield batch;
+          batch.count = 0;
+        }
+        if (batch.count > 0) yield batch;
+      } finally {
+        rs.destroy();
+      }
+    },
+  };
+}
+
+/** The first `n` bytes of a file (fewer if it is shorter). */
+export async function readHead(path: string, n: number): Promise<Uint8Array> {
+  const fh = await fs.promises.open(path, "r");
+  try {
+    const buf = new Uint8Array(n);
+    const { bytesRead } = await fh.read(buf, 0, n, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** As much of `raw` (the start of a file) as decompresses; partial input is fine. */
+export function decompressHead(raw: Uint8Array, compression: Compression): Uint8Array {
+  if (compression === "gzip") {
+    return zlib.gunzipSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+  }
+  if (compression === "zstd") {
+    const parts: Uint8Array[] = [];
+    const d = new ZstdDecompress((data) => {
+      parts.push(data);
+    });
+    try {
+      d.push(raw);
+    } catch {
+      // a truncated frame: keep what came out
+    }
+    return concat(parts);
+  }
+  return raw;
+}
+
+/** Decompressed chunks of a raw byte stream. */
+export async function* decompressChunks(
+  input: AsyncIterable<Uint8Array>,
+  compression: Compression,
+): AsyncGenerator<Uint8Array> {
+  if (compression === "none") {
+    yield* input;
+    return;
+  }
+  if (compression === "gzip") {
+    const gunzip = zlib.createGunzip({ chunkSize: 1 << 18 });
+    const feed = (async () => {
+      try {
+        for await (const c of input) {
+          if (!gunzip.write(c)) await new Promise((r) => gunzip.once("drain", r));
+        }
+        gunzip.end();
+      } catch (e) {
+        gunzip.destroy(e as Error);
+      }
+    })();
+    yield* gunzip;
+    await feed;
+    return;
+  }
+  const out: Uint8Array[] = [];
+  const d = new ZstdDecompress((data) => {
+    out.push(data);
+  });
+  for await (const c of input) {
+    d.push(c);
+    if (out.length > 0) yield* out.splice(0, out.length);
+  }
+  d.push(new Uint8Array(0), true);
+  if (out.length > 0) yield* out.splice(0, out.length);
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const total = parts.reduce((s, p) => s + p.length, 0);
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

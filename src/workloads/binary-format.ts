@@ -1,0 +1,572 @@
+// pagewise's compact binary trace format, "pwt": what every other format converts to. This file
+// encodes and decodes the uncompressed byte stream; on disk that stream is gzip-compressed (done in
+// node/ with node:zlib; in a browser, DecompressionStream("gzip") feeds the decoder the same bytes).
+// docs/trace-formats.md gives the layout byte by byte; in short:
+//   header   64 bytes: "PWTR", version 1, log2(page size), flags, then counts (valid when flag 1)
+//   blocks   varint n (≥ 1 references), varint payload bytes, payload: n tokens
+//   end      varint 0, varint 64, trailer: the header again with the final counts
+// A token is one varint t = zigzag(page - previous page) * 8 + P * 4 + kind, followed when P = 1
+// by a varint zigzag(pid), the new current pid. "Previous page" is kept apart for instruction
+// fetches (kind 0) and data accesses (kinds 1-3), so the jumps between code and stack cost nothing;
+// both start at 0, and the pid at 0.
+// Varints are LEB128 (7 bits per byte, low first, high bit = more), up to 2^53.
+
+import { ConfigError, TraceParseError } from "../core/errors.js";
+import type { RefBatch } from "./refs.js";
+import {
+  checkPageSize,
+  copyBytes,
+  type DecodeOptions,
+  makeStats,
+  plainBytes,
+  type TraceDecoder,
+} from "./trace-decoder.js";
+
+export const PWT_MAGIC = [0x50, 0x57, 0x54, 0x52] as const; // "PWTR"
+export const PWT_VERSION = 1;
+export const PWT_HEADER_SIZE = 64;
+/** Header flag: the counts in the header are final (else read the trailer). */
+export const PWT_FLAG_COUNTS = 1;
+/** References per block the encoder writes. */
+export const PWT_BLOCK_REFS = 65536;
+/** Largest block a decoder accepts (guards against corrupt lengths). */
+export const PWT_MAX_BLOCK_REFS = 1 << 22;
+/** Pages must be below this (so zigzag deltas times 8 stay exact in doubles). */
+export const PWT_MAX_PAGE = 2 ** 48;
+
+/** What a pwt header (or trailer) says. */
+export interface PwtHeader {
+  readonly version: number;
+  readonly pageSize: number;
+  /** True when the counts below are final; a streamed header may leave them 0 (see the trailer). */
+  readonly countsKnown: boolean;
+  readonly references: number;
+  /** References by kind: I, L, S, M. */
+  readonly byKind: readonly [number, number, number, number];
+  /** Distinct (pid, page) pairs. */
+  readonly distinctPages: number;
+  /** Distinct pids. */
+  readonly pids: number;
+}
+
+/** Counts an encoder has accumulated. */
+export interface PwtCounts {
+  readonly references: number;
+  readonly byKind: readonly [number, number, number, number];
+  readonly distinctPages: number;
+  readonly pids: number;
+}
+
+function putU64(v: DataView, at: number, x: number): void {
+  v.setUint32(at, x % 2 ** 32, true);
+  v.setUint32(at + 4, Math.floor(x / 2 ** 32), true);
+}
+
+function getU64(v: DataView, at: number): number {
+  return v.getUint32(at, true) + v.getUint32(at + 4, true) * 2 ** 32;
+}
+
+/** The 64 header (or trailer) bytes for `pageSize` and, when given, final `counts`. */
+export function encodePwtHeader(pageSize: number, counts?: PwtCounts): Uint8Array {
+  checkPageSize(pageSize);
+  const b = new Uint8Array(PWT_HEADER_SIZE);
+  const v = new DataView(b.buffer);
+  b.set(PWT_MAGIC, 0);
+  b[4] = PWT_VERSION;
+  b[5] = Math.round(Math.log2(pageSize));
+  v.setUint16(6, counts ? PWT_FLAG_COUNTS : 0, true);
+  if (counts) {
+    putU64(v, 8, counts.references);
+    for (let k = 0; k < 4; k++) putU64(v, 16 + 8 * k, counts.byKind[k]!);
+    putU64(v, 48, counts.distinctPages);
+    v.setUint32(56, counts.pids, true);
+  }
+  return b;
+}
+
+/** True when `bytes` start with the pwt magic (uncompressed). */
+export function isPwt(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && PWT_MAGIC.every((m, i) => bytes[i] === m);
+}
+
+/**
+ * Parses 64 header bytes. Throws TraceParseError (naming `source`) for a wrong magic, an unknown
+ * version or a bad page size.
+ */
+export function decodePwtHeader(bytes: Uint8Array, source = "input"): PwtHeader {
+  if (bytes.length < PWT_HEADER_SIZE)
+    throw binaryError(
+      source,
+      0,
+      `expected a ${PWT_HEADER_SIZE}-byte pwt header, found ${bytes.length} bytes`,
+    );
+  if (!isPwt(bytes)) throw binaryError(source, 0, 'expected the pwt magic "PWTR"');
+  if (bytes[4] !== PWT_VERSION)
+    throw binaryError(source, 4, `expected pwt version ${PWT_VERSION}, found ${bytes[4]}`);
+  const shift = bytes[5]!;
+  if (shift > 30) throw binaryError(source, 5, `expected log2(page size) ≤ 30, found ${shift}`);
+  const v = new DataView(bytes.buffer, bytes.byteOffset, PWT_HEADER_SIZE);
+  const flags = v.getUint16(6, true);
+  return {
+    version: bytes[4]!,
+    pageSize: 2 ** shift,
+    countsKnown: (flags & PWT_FLAG_COUNTS) !== 0,
+    references: getU64(v, 8),
+    byKind: [getU64(v, 16), getU64(v, 24), getU64(v, 32), getU64(v, 40)],
+    distinctPages: getU64(v, 48),
+    pids: v.getUint32(56, true),
+  };
+}
+
+function binaryError(source: string, offset: number, problem: string): TraceParseError {
+  return new TraceParseError(
+    source,
+    0,
+    offset + 1,
+    `${problem} (at byte ${offset} of the uncompressed pwt stream)`,
+  );
+}
+
+/** Appends the LEB128 varint of `x` (an integer in [0, 2^53)) at `at`; returns the new end. */
+function putVarint(buf: Uint8Array, at: number, x: number): number {
+  if (x < 0x80000000) {
+    while (x >= 0x80) {
+      buf[at++] = (x & 0x7f) | 0x80;
+      x >>>= 7;
+    }
+    buf[at++] = x;
+    return at;
+  }
+  while (x >= 0x80) {
+    buf[at++] = (x % 128) | 0x80;
+    x = Math.floor(x / 128);
+  }
+  buf[at++] = x;
+  return at;
+}
+
+/**
+ * Encodes references into the uncompressed pwt stream. Call `header()` first and write its bytes,
+ * then `add` every batch and write what `take` returns, then write `finish()`. Counts distinct
+ * pages with one Set per pid (memory grows with distinct pages, not references).
+ */
+export class PwtEncoder {
+  readonly pageSize: number;
+  private payload = new Uint8Array(PWT_BLOCK_REFS * 12);
+  private used = 0;
+  private blockRefs = 0;
+  private prevCode = 0;
+  private prevData = 0;
+  private curPid = 0;
+  private readonly ready: Uint8Array[] = [];
+  private references = 0;
+  private readonly byKind: [number, number, number, number] = [0, 0, 0, 0];
+  private readonly seen = new Map<number, Set<number>>();
+  private seenPid = -1;
+  private seenSet: Set<number> = new Set();
+  private distinctPages = 0;
+  private finished = false;
+
+  constructor(pageSize: number) {
+    this.pageSize = checkPageSize(pageSize);
+  }
+
+  /** The header to write first; its counts are unknown (a file writer may patch them later). */
+  header(): Uint8Array {
+    return encodePwtHeader(this.pageSize);
+  }
+
+  /** Encodes the batch's references. Throws ConfigError for a page outside [0, 2^48) or a bad kind. */
+  add(b: RefBatch): void {
+    const { pages, kinds, pids } = b;
+    const n = b.count;
+    let buf = this.payload;
+    let at = this.used;
+    let prevCode = this.prevCode;
+    let prevData = this.prevData;
+    let cur = this.curPid;
+    for (let i = 0; i < n; i++) {
+      const page = pages[i]!;
+      const kind = kinds[i]!;
+      const pid = pids[i]!;
+      if (!(page >= 0 && page < PWT_MAX_PAGE && Math.floor(page) === page)) {
+        throw new ConfigError("page", page, "an integer page number in [0, 2^48)");
+      }
+      if (kind > 3) throw new ConfigError("kind", kind, "a reference kind 0..3");
+      if (pid !== this.seenPid) {
+        let s = this.seen.get(pid);
+        if (!s) {
+          s = new Set();
+          this.seen.set(pid, s);
+        }
+        this.seenSet = s;
+        this.seenPid = pid;
+      }
+      const set = this.seenSet;
+      if (!set.has(page)) {
+        set.add(page);
+        this.distinctPages++;
+      }
+      this.byKind[kind as 0 | 1 | 2 | 3]++;
+      let d: number;
+      if (kind === 0) {
+        d = page - prevCode;
+        prevCode = page;
+      } else {
+        d = page - prevData;
+        prevData = page;
+      }
+      const zz = d >= 0 ? d * 2 : -d * 2 - 1;
+      if (pid === cur) {
+        at = putVarint(buf, at, zz * 8 + kind);
+      } else {
+        at = putVarint(buf, at, zz * 8 + 4 + kind);
+        at = putVarint(buf, at, pid >= 0 ? pid * 2 : -pid * 2 - 1);
+        cur = pid;
+      }
+      if (++this.blockRefs === PWT_BLOCK_REFS) {
+        this.used = at;
+        this.closeBlock();
+        buf = this.payload;
+        at = 0;
+      }
+    }
+    this.used = at;
+    this.prevCode = prevCode;
+    this.prevData = prevData;
+    this.curPid = cur;
+    this.references += n;
+  }
+
+  /** Completed blocks since the last call, in order; the caller writes them. */
+  take(): Uint8Array[] {
+    return this.ready.splice(0, this.ready.length);
+  }
+
+  /** The remaining blocks, the end marker and the trailer; the encoder accepts nothing after. */
+  finish(): Uint8Array {
+    if (this.finished) throw new ConfigError("encoder", "finished", "an encoder that has not been finished");
+    this.finished = true;
+    if (this.blockRefs > 0) this.closeBlock();
+    const trailer = encodePwtHeader(this.pageSize, this.counts());
+    const end = new Uint8Array(2 + PWT_HEADER_SIZE);
+    end[0] = 0;
+    end[1] = PWT_HEADER_SIZE;
+    end.set(trailer, 2);
+    this.ready.push(end);
+    const parts = this.take();
+    const total = parts.reduce((s, p) => s + p.length, 0);
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  }
+
+  /** Counts so far (final after `finish`). */
+  counts(): PwtCounts {
+    return {
+      references: this.references,
+      byKind: [...this.byKind],
+      distinctPages: this.distinctPages,
+      pids: this.seen.size,
+    };
+  }
+
+  private closeBlock(): void {
+    const block = new Uint8Array(20 + this.used);
+    let at = putVarint(block, 0, this.blockRefs);
+    at = putVarint(block, at, this.used);
+    block.set(this.payload.subarray(0, this.used), at);
+    this.ready.push(block.subarray(0, at + this.used));
+    this.blockRefs = 0;
+    this.used = 0;
+  }
+}
+
+const ST_HEADER = 0;
+const ST_BLOCK = 1;
+const ST_PAYLOAD = 2;
+const ST_TRAILER = 3;
+const ST_DONE = 4;
+
+/**
+ * Streaming decoder of the uncompressed pwt stream. With `pageSize` larger than the file's, pages
+ * are coarsened (page * fileSize / pageSize, rounded down); smaller throws ConfigError at the
+ * header. Corrupt or truncated input throws TraceParseError (skipBad does not apply).
+ */
+export class PwtDecoder implements TraceDecoder {
+  readonly format = "pwt";
+  readonly stats = makeStats();
+  readonly source: string;
+  /** The header once read; the trailer's counts replace it at the end. */
+  header: PwtHeader | null = null;
+  private readonly wantPageSize: number | undefined;
+  private divisor = 1;
+  private buf: Uint8Array = new Uint8Array(0);
+  private pos = 0;
+  /** Offset in the whole stream of buf[0], for error messages. */
+  private base = 0;
+  private state = ST_HEADER;
+  private blockLeft = 0;
+  private blockEnd = 0;
+  private prevCode = 0;
+  private prevData = 0;
+  private curPid = 0;
+
+  constructor(opts: DecodeOptions = {}) {
+    this.source = opts.source ?? "input";
+    this.wantPageSize = opts.pageSize === undefined ? undefined : checkPageSize(opts.pageSize);
+  }
+
+  /** The page size of the references produced (the file's until the header is read, then the chosen one). */
+  get pageSize(): number {
+    if (this.wantPageSize !== undefined) return this.wantPageSize;
+    return this.header?.pageSize ?? 4096;
+  }
+
+  push(chunk: Uint8Array): void {
+    chunk = plainBytes(chunk);
+    const left = this.buf.length - this.pos;
+    if (left === 0) {
+      this.base += this.buf.length;
+      this.buf = chunk;
+    } else {
+      const b = new Uint8Array(left + chunk.length);
+      b.set(this.buf.subarray(this.pos), 0);
+      b.set(chunk, left);
+      this.base += this.pos;
+      this.buf = b;
+    }
+    this.pos = 0;
+  }
+
+  end(): void {
+    if (this.state !== ST_DONE) {
+      const what =
+        this.state === ST_HEADER
+          ? "the header"
+          : this.state === ST_TRAILER
+            ? "the trailer"
+            : "the end marker";
+      throw binaryError(this.source, this.base + this.pos, `truncated pwt stream: expected ${what}`);
+    }
+    if (this.pos < this.buf.length)
+      throw binaryError(this.source, this.base + this.pos, "expected nothing after the trailer");
+  }
+
+  drain(out: RefBatch): boolean {
+    for (;;) {
+      const avail = this.buf.length - this.pos;
+      switch (this.state) {
+        case ST_HEADER: {
+          if (avail < PWT_HEADER_SIZE) return this.keep();
+          const h = decodePwtHeader(this.buf.subarray(this.pos, this.pos + PWT_HEADER_SIZE), this.source);
+          this.header = h;
+          if (this.wantPageSize !== undefined) {
+            if (this.wantPageSize < h.pageSize) {
+              throw new ConfigError(
+                "pageSize",
+                this.wantPageSize,
+                `at least ${h.pageSize}: this pwt file holds ${h.pageSize}-byte pages, which cannot be split`,
+              );
+            }
+            this.divisor = this.wantPageSize / h.pageSize;
+          }
+          this.pos += PWT_HEADER_SIZE;
+          this.state = ST_BLOCK;
+          break;
+        }
+        case ST_BLOCK: {
+          const start = this.pos;
+          const n = this.readVarint();
+          if (n < 0) return this.keep();
+          const len = this.readVarint();
+          if (len < 0) {
+            this.pos = start;
+            return this.keep();
+          }
+          if (n === 0) {
+            if (len !== PWT_HEADER_SIZE)
+              throw binaryError(
+                this.source,
+                this.base + start,
+                `expected a ${PWT_HEADER_SIZE}-byte trailer, found ${len}`,
+              );
+            this.state = ST_TRAILER;
+            break;
+          }
+          if (n > PWT_MAX_BLOCK_REFS)
+            throw binaryError(this.source, this.base + start, `corrupt block: ${n} references`);
+          if (this.buf.length - this.pos < len) {
+            this.pos = start;
+            return this.keep();
+          }
+          this.blockLeft = n;
+          this.blockEnd = this.pos + len;
+          this.state = ST_PAYLOAD;
+          break;
+        }
+        case ST_PAYLOAD: {
+          if (out.count >= out.pages.length) return true;
+          this.decodeTokens(out);
+          if (this.blockLeft > 0) return true;
+          if (this.pos !== this.blockEnd) {
+            throw binaryError(
+              this.source,
+              this.base + this.pos,
+              "corrupt block: its tokens do not fill its payload exactly",
+            );
+          }
+          this.state = ST_BLOCK;
+          break;
+        }
+        case ST_TRAILER: {
+          if (avail < PWT_HEADER_SIZE) return this.keep();
+          const t = decodePwtHeader(this.buf.subarray(this.pos, this.pos + PWT_HEADER_SIZE), this.source);
+          const s = this.stats;
+          if (t.references !== s.references || t.byKind.some((c, k) => c !== s.byKind[k])) {
+            throw binaryError(
+              this.source,
+              this.base + this.pos,
+              `trailer counts ${t.references} references, decoded ${s.references}`,
+            );
+          }
+          this.header = t;
+          this.pos += PWT_HEADER_SIZE;
+          this.state = ST_DONE;
+          break;
+        }
+        default:
+          if (avail > 0)
+            throw binaryError(this.source, this.base + this.pos, "expected nothing after the trailer");
+          return false;
+      }
+    }
+  }
+
+  /** Keeps the unread bytes (copied, so the caller may reuse its chunk) and reports input used up. */
+  private keep(): boolean {
+    this.base += this.pos;
+    this.buf = copyBytes(this.buf, this.pos, this.buf.length);
+    this.pos = 0;
+    return false;
+  }
+
+  /** Reads a varint at pos, or returns -1 (pos unchanged) if the buffer ends first. */
+  private readVarint(): number {
+    const buf = this.buf;
+    let p = this.pos;
+    let v = 0;
+    let mul = 1;
+    for (;;) {
+      if (p >= buf.length) return -1;
+      const b = buf[p++]!;
+      v += (b & 0x7f) * mul;
+      if (b < 0x80) break;
+      mul *= 128;
+      if (mul > 2 ** 56) throw binaryError(this.source, this.base + p, "corrupt varint");
+    }
+    this.pos = p;
+    return v;
+  }
+
+  /** Decodes tokens of the current block into `out` until the block or `out` is exhausted. */
+  private decodeTokens(out: RefBatch): void {
+    const buf = this.buf;
+    const pages = out.pages;
+    const kinds = out.kinds;
+    const pids = out.pids;
+    const byKind = this.stats.byKind;
+    const divisor = this.divisor;
+    let i = out.count;
+    const n = Math.min(this.blockLeft, pages.length - i);
+    const stop = i + n;
+    let p = this.pos;
+    let prevCode = this.prevCode;
+    let prevData = this.prevData;
+    let pid = this.curPid;
+    // Kind counts without a memory increment per reference: with kind = 2h + o, sum(o) counts
+    // L + M, sum(h) S + M, sum(o & h) M.
+    let odd = 0;
+    let high = 0;
+    let both = 0;
+    while (i < stop) {
+      let v = buf[p++]!;
+      if (v >= 0x80) {
+        v &= 0x7f;
+        let b = buf[p++]!;
+        if (b < 0x80) {
+          v |= b << 7;
+        } else {
+          v |= (b & 0x7f) << 7;
+          b = buf[p++]!;
+          if (b < 0x80) {
+            v |= b << 14;
+          } else {
+            v |= (b & 0x7f) << 14;
+            let mul = 2097152;
+            do {
+              b = buf[p++]! | 0;
+              v += (b & 0x7f) * mul;
+              mul *= 128;
+            } while (b >= 0x80 && mul < 2 ** 63);
+          }
+        }
+      }
+      const kind = v & 3;
+      if ((v & 4) !== 0) {
+        let z = 0;
+        let mul = 1;
+        let b: number;
+        do {
+          b = buf[p++]! | 0;
+          z += (b & 0x7f) * mul;
+          mul *= 128;
+        } while (b >= 0x80 && mul < 2 ** 40);
+        pid = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+      }
+      let d: number;
+      if (v < 0x80000000) {
+        const zz = v >>> 3;
+        d = (zz >>> 1) ^ -(zz & 1);
+      } else {
+        const zz = Math.floor(v / 8);
+        d = zz % 2 === 0 ? zz / 2 : -(zz + 1) / 2;
+      }
+      let page: number;
+      if (kind === 0) {
+        page = prevCode + d;
+        prevCode = page;
+      } else {
+        page = prevData + d;
+        prevData = page;
+      }
+      pages[i] = divisor === 1 ? page : Math.floor(page / divisor);
+      kinds[i] = kind;
+      pids[i] = pid;
+      odd += kind & 1;
+      high += kind >>> 1;
+      both += kind & (kind >>> 1);
+      i++;
+    }
+    byKind[0]! += n - odd - high + both;
+    byKind[1]! += odd - both;
+    byKind[2]! += high - both;
+    byKind[3]! += both;
+    this.stats.references += n;
+    this.blockLeft -= n;
+    out.count = i;
+    this.pos = p;
+    this.prevCode = prevCode;
+    this.prevData = prevData;
+    this.curPid = pid;
+  }
+}
+
+/** A pwt decoder (the factory shape the format registry uses). */
+export function pwtDecoder(opts: DecodeOptions = {}): PwtDecoder {
+  return new PwtDecoder(opts);
+}
