@@ -1,33 +1,95 @@
-// Calls into the Node-side workload tools (node/convert.ts, node/capture.ts), kept in one place.
+// Calls into the Node-side workload tools (node/convert.ts, node/capture.ts) with progress bars,
+// and shapes their results for the CLI's JSON.
 
-import { IoError } from "./errors.js";
+import { captureTrace as capture } from "../node/capture.js";
+import { convertTrace as convert } from "../node/convert.js";
 import type { CliIo } from "./io.js";
+import { Progress } from "./progress.js";
 
-export interface ConvertResult {
+export interface ConvertSummary {
   in: string;
   out: string;
   format: string;
   pageSize: number;
   references: number;
+  skipped: number;
   bytesIn: number;
   bytesOut: number;
 }
 
 export async function convertTrace(
-  _io: CliIo,
-  _input: string,
-  _opts: { out: string; format?: string; pageSize?: number; skipBad?: boolean },
-): Promise<ConvertResult> {
-  throw new IoError("convert is not available in this build yet");
+  io: CliIo,
+  input: string,
+  opts: { out: string; format?: string; pageSize?: number; skipBad?: boolean },
+): Promise<ConvertSummary> {
+  const bar = new Progress(io, "converting", 1);
+  try {
+    const r = await convert(input, opts.out, {
+      format: opts.format,
+      pageSize: opts.pageSize,
+      skipBad: opts.skipBad,
+      onProgress: (p) => bar.update(p.bytesRead, Math.max(1, p.fileBytes)),
+    });
+    return {
+      in: r.input,
+      out: r.output,
+      format: r.format,
+      pageSize: r.pageSize,
+      references: r.stats.references,
+      skipped: r.stats.skipped,
+      bytesIn: r.inputBytes,
+      bytesOut: r.outputBytes,
+    };
+  } finally {
+    bar.stop();
+  }
 }
 
-export interface CaptureResult {
+export interface CaptureSummary {
   command: string[];
   out: string;
+  exitCode: number | null;
+  truncated: boolean;
+  pageSize: number;
   references: number;
-  exitCode: number;
+  distinctPages: number;
+  byKind: { instructions: number; loads: number; stores: number; modifies: number };
+  bytesOut: number;
+  elapsedMs: number;
+  valgrind: string;
 }
 
-export async function captureTrace(_io: CliIo, _command: string[], _out: string): Promise<CaptureResult> {
-  throw new IoError("trace capture is not available in this build yet");
+export async function captureTrace(
+  io: CliIo,
+  command: string[],
+  opts: { out: string; pageSize?: number; limit?: number; quiet?: boolean },
+): Promise<CaptureSummary> {
+  const bar = new Progress(io, "tracing", 1);
+  try {
+    const r = await capture({
+      command: command[0]!,
+      args: command.slice(1),
+      out: opts.out,
+      pageSize: opts.pageSize,
+      limit: opts.limit,
+      programOutput: opts.quiet ? "ignore" : "inherit",
+      onProgress: (p) => bar.update(p.references, Math.max(p.references, opts.limit ?? p.references * 2)),
+    });
+    const [i, l, s, m] = r.byKind;
+    return {
+      command,
+      out: r.out,
+      exitCode: r.exitCode,
+      truncated: r.truncated,
+      pageSize: r.pageSize,
+      references: r.references,
+      distinctPages: r.distinctPages,
+      byKind: { instructions: i, loads: l, stores: s, modifies: m },
+      bytesOut: r.outputBytes,
+      elapsedMs: r.elapsedMs,
+      valgrind: r.valgrindVersion,
+    };
+  } finally {
+    bar.stop();
+  }
 }

@@ -2,10 +2,14 @@
 // format, detected or forced with --format) or --gen SPEC (a synthetic generator). Every source is
 // read whole into typed arrays, since sweeps replay it many times and OPT needs the future.
 
+import { basename } from "node:path";
 import type { Command } from "commander";
+import { openTrace } from "../node/trace-file.js";
+import { generateBatches, parseGenerator } from "../src/workloads/generators.js";
 import { REF_LOAD, REF_STORE, type RefBatch } from "../src/workloads/refs.js";
 import { UsageError } from "./errors.js";
 import type { CliIo } from "./io.js";
+import { Progress, tick } from "./progress.js";
 import { parsePositiveInt, parseRefString, parseSize } from "./units.js";
 
 /** A whole workload in memory. Entries [0, count) are valid. */
@@ -124,14 +128,69 @@ export function workloadFromRefs(text: string, pageSize = DEFAULT_PAGE_SIZE): Wo
 }
 
 /** Loads the workload named by the options (exactly one of --refs, --trace, --gen). */
-export async function loadWorkload(opts: WorkloadOptions, _io: CliIo): Promise<Workload> {
+export async function loadWorkload(opts: WorkloadOptions, io: CliIo): Promise<Workload> {
   const kind = requireOneSource(opts);
-  const pageSize = opts.pageSize ?? DEFAULT_PAGE_SIZE;
   if (kind === "refs") {
-    const w = workloadFromRefs(opts.refs!, pageSize);
+    const w = workloadFromRefs(opts.refs!, opts.pageSize ?? DEFAULT_PAGE_SIZE);
     return opts.limit !== undefined && opts.limit < w.count ? truncate(w, opts.limit) : w;
   }
-  throw new UsageError(`--${kind} is not available in this build yet`);
+  if (kind === "trace") return loadTrace(opts.trace!, opts, io);
+  return loadGenerated(opts.gen!, opts, io);
+}
+
+/** Runs a generator spec to the end (or --limit) with a progress bar. */
+export async function loadGenerated(spec: string, opts: WorkloadOptions, io: CliIo): Promise<Workload> {
+  const gen = parseGenerator(spec);
+  if (opts.pageSize !== undefined && opts.pageSize !== gen.pageSize) {
+    throw new UsageError(
+      `--page-size does not apply to --gen (its pages are ${gen.pageSize} bytes; matrix takes pagesize=)`,
+    );
+  }
+  const limit = opts.limit ?? Number.POSITIVE_INFINITY;
+  const b = new WorkloadBuilder();
+  const bar = new Progress(io, "generating", Math.max(1, Math.min(gen.total, limit)));
+  try {
+    for (const batch of generateBatches(gen)) {
+      b.append(batch, limit - b.count);
+      bar.update(b.count);
+      if (b.count >= limit) break;
+      await tick();
+    }
+  } finally {
+    bar.stop();
+  }
+  return b.finish({ name: gen.spec, source: "generator", kind: "gen", pageSize: gen.pageSize });
+}
+
+/** Reads a whole trace file (any supported format, compressed or not) with a progress bar. */
+export async function loadTrace(path: string, opts: WorkloadOptions, io: CliIo): Promise<Workload> {
+  const t = await openTrace(path, { format: opts.format, pageSize: opts.pageSize, skipBad: opts.skipBad });
+  const b = new WorkloadBuilder();
+  const limit = opts.limit ?? Number.POSITIVE_INFINITY;
+  const bar = new Progress(io, `reading ${basename(path)}`, Math.max(1, t.fileBytes));
+  try {
+    for await (const batch of t.batches()) {
+      b.append(batch, limit - b.count);
+      bar.update(Math.min(t.bytesRead, t.fileBytes));
+      if (b.count >= limit) break;
+    }
+  } finally {
+    bar.stop();
+  }
+  const skipped = t.stats.skipped;
+  if (skipped > 0) {
+    const first = t.stats.issues[0];
+    io.stderr.write(
+      `pagewise: warning: skipped ${skipped} malformed line(s) in ${path}` +
+        (first ? ` (first at line ${first.line}: ${first.problem})\n` : "\n"),
+    );
+  }
+  return b.finish({
+    name: basename(path),
+    source: `${path} (${t.format})`,
+    kind: "trace",
+    pageSize: t.pageSize,
+  });
 }
 
 function truncate(w: Workload, n: number): Workload {
