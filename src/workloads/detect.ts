@@ -58,15 +58,17 @@ export function detectFormat(head: Uint8Array, source = "input"): TraceFormat {
         ? "libcachesim-csv"
         : "csv";
     }
+    // The first reference line decides, so that a bad line further on is reported by the
+    // decoder with its column instead of failing detection.
     const rest = sample.slice(i).filter((l) => !l.text.trimStart().startsWith("#"));
-    if (rest.every((l) => LACKEY_LINE.test(l.text))) return "lackey";
-    // "L 17" fits both K PAGE (hex) and text (decimal): K PAGE wins; force text with the format.
-    if (rest.every((l) => PAGES_LINE.test(l.text))) return "pages";
-    if (rest.every((l) => TEXT_LINE.test(l.text))) return "text";
-    const bad = rest.find((l) => !LACKEY_LINE.test(l.text) && !TEXT_LINE.test(l.text)) ?? rest[0]!;
+    if (LACKEY_LINE.test(s)) return "lackey";
+    // "L 17" fits both K PAGE (hex) and text (decimal): K PAGE wins when every line fits it.
+    if (PAGES_LINE.test(s) && (rest.every((l) => PAGES_LINE.test(l.text)) || !TEXT_LINE.test(s)))
+      return "pages";
+    if (TEXT_LINE.test(s)) return "text";
     throw new TraceParseError(
       source,
-      bad?.no ?? no,
+      no,
       1,
       "cannot tell the trace format (expected lackey, text, csv with a header, libcachesim-csv, K PAGE or pwt): give the format",
     );
