@@ -4,6 +4,9 @@
 // a run is defined in one place (RunResult).
 
 import { eatFormulaNs } from "../src/core/time.js";
+import { ACC_EXEC, ACC_READ, ACC_WRITE } from "../src/mmu/mmu.js";
+import { NEVER } from "../src/policies/policy.js";
+import { Machine } from "../src/sim/machine.js";
 import { isWrite, REF_INSTR } from "../src/workloads/refs.js";
 import type { Workload } from "./workload.js";
 
@@ -84,8 +87,24 @@ export function measuredEat(references: number, faults: number, writebacks: numb
 }
 
 /** Dense ids, write flags and (when `needFuture`) next uses for a workload. */
-export function prepare(_w: Workload, _needFuture: boolean): Prepared {
-  throw new Error("replay not wired yet");
+export function prepare(w: Workload, needFuture: boolean): Prepared {
+  // Placeholder until sim/replay.ts's densify lands.
+  const ids = new Map<number, number>();
+  const dense = new Int32Array(w.count);
+  const writes = new Uint8Array(w.count);
+  for (let i = 0; i < w.count; i++) {
+    const key = w.pids[i]! * 2 ** 40 + w.pages[i]!;
+    let id = ids.get(key);
+    if (id === undefined) {
+      id = ids.size;
+      ids.set(key, id);
+    }
+    dense[i] = id;
+    writes[i] = isWrite(w.kinds[i]!) ? 1 : 0;
+  }
+  const p: Prepared = { workload: w, dense, pageSpace: ids.size, writes, nextUse: null };
+  if (needFuture) ensureNextUse(p);
+  return p;
 }
 
 /** Next uses for OPT, computed once and kept on `p`. */
@@ -134,4 +153,63 @@ export function simulateTimeline(
   _at: readonly number[],
 ): Timeline {
   throw new Error("replay not wired yet");
+}
+
+/** Address width that holds every page of `w` at its page size, within the machine's limits. */
+function vaBitsFor(w: Workload): number {
+  let max = 0;
+  for (let i = 0; i < w.count; i++) if (w.pages[i]! > max) max = w.pages[i]!;
+  const bits = Math.ceil(Math.log2((max + 1) * w.pageSize));
+  return Math.min(48, Math.max(16, bits));
+}
+
+/**
+ * Runs `p` in full mode: a Machine with page tables in frames, a TLB and real bytes; one trace
+ * process per pid of the workload. `frames` counts every physical frame, page tables included.
+ * `onSample(i)` is called after reference i (0-based) whenever i + 1 is the next of `at`.
+ */
+export function runFull(
+  p: Prepared,
+  spec: string,
+  frames: number,
+  at: readonly number[] = [],
+  onSample?: (m: Machine, pidOf: Map<number, number>, k: number) => void,
+): { result: RunResult; machine: Machine } {
+  const w = p.workload;
+  const m = new Machine({ frames, pageSize: w.pageSize, vaBits: vaBitsFor(w), policy: spec });
+  const pidOf = new Map<number, number>();
+  const nextUse = p.nextUse;
+  let k = 0;
+  for (let i = 0; i < w.count; i++) {
+    const src = w.pids[i]!;
+    let pid = pidOf.get(src);
+    if (pid === undefined) {
+      pid = m.spawn({ trace: true, name: `pid ${src}` });
+      pidOf.set(src, pid);
+    }
+    const kind = w.kinds[i]!;
+    const acc = isWrite(kind) ? ACC_WRITE : kind === REF_INSTR ? ACC_EXEC : ACC_READ;
+    m.access(pid, w.pages[i]! * w.pageSize, acc, nextUse ? nextUse[i]! : NEVER);
+    while (k < at.length && at[k] === i + 1) onSample?.(m, pidOf, k++);
+  }
+  const s = m.stats();
+  const faults = s.faults.total;
+  const references = s.references;
+  const missRatio = references === 0 ? 0 : faults / references;
+  return {
+    machine: m,
+    result: {
+      policy: spec,
+      frames,
+      pageSize: w.pageSize,
+      references,
+      faults,
+      hits: references - faults,
+      missRatio,
+      evictions: { clean: s.evictions.clean, dirty: s.evictions.dirty },
+      writebacks: s.writebacks,
+      tlb: { hits: s.tlb.hits, misses: s.tlb.misses, mode: "full" },
+      eat: { formulaNs: formulaEat(missRatio), measuredNs: s.eat.measuredNs },
+    },
+  };
 }

@@ -2,7 +2,16 @@
 // and optionally writes an HTML report of the run.
 
 import type { Command } from "commander";
-import { ensureNextUse, needsFuture, prepare, type RunResult, simulate, workloadFacts } from "../engine.js";
+import {
+  ensureNextUse,
+  needsFuture,
+  prepare,
+  type RunResult,
+  runFull,
+  simulate,
+  workloadFacts,
+} from "../engine.js";
+import { UsageError } from "../errors.js";
 import { type CliIo, colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { fmtInt, fmtNs, fmtPct, outputMode, renderKeyValues, writeCsv, writeJson } from "../output.js";
@@ -17,6 +26,7 @@ interface RunOptions extends WorkloadOptions {
   frames?: FramesSpec;
   memory?: number;
   report?: string;
+  mode: string;
   json?: boolean;
   csv?: boolean;
 }
@@ -96,6 +106,11 @@ export function registerRun(program: Command, { io }: CommandContext): void {
   addWorkloadOptions(cmd);
   cmd.option("--policy <spec>", "replacement policy, with parameters: lru, fifo, opt, aging:bits=8", "lru");
   addFramesOption(cmd);
+  cmd.option(
+    "--mode <mode>",
+    "replay (page numbers into frames + policy) or full (the Machine: page tables in frames, TLB, bytes; frames include page tables)",
+    "replay",
+  );
   cmd.option("--report <file.html>", "also write an HTML report of this run");
   addOutputOptions(
     cmd,
@@ -118,7 +133,10 @@ Examples:
       const frames = resolveFrames(opts, w.pageSize);
       const p = prepare(w, false);
       if (needsFuture(opts.policy)) ensureNextUse(p);
-      const r = simulate(p, opts.policy, frames);
+      if (opts.mode !== "replay" && opts.mode !== "full")
+        throw new UsageError(`--mode must be replay or full, not "${opts.mode}"`);
+      const r =
+        opts.mode === "full" ? runFull(p, opts.policy, frames).result : simulate(p, opts.policy, frames);
       if (opts.report !== undefined) {
         const path = writeReportFile(
           opts.report,
