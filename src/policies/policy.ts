@@ -39,9 +39,11 @@ export type ForgetReason = "evicted" | "freed" | "pinned";
  *   `dirty(f)` too; a policy that wants new pages to start unreferenced clears the bit itself.
  * - `touch(f, nextUse)` on every access that hits a resident page, only if the factory's
  *   `wantsHits` is true (otherwise hits are free of policy calls).
- * - `selectVictim()` when a frame is needed and none is free: returns an evictable frame (or
- *   NO_FRAME if none is). It may move hands and clear bits; it never unmaps. The caller then calls
- *   `forget(victim, page, "evicted")`.
+ * - `selectVictim(incoming?)` when a frame is needed and none is free: returns an evictable frame
+ *   (or NO_FRAME if none is). It may move hands and clear bits; it never unmaps. The caller then
+ *   calls `forget(victim, page, "evicted")`. `incoming` is the page about to be loaded, when the
+ *   caller knows it: policies with ghost lists (ARC, CAR, 2Q, S3-FIFO) resolve a ghost hit before
+ *   choosing, as their papers do; without it they resolve it at `admit`.
  * - `forget(f, page, why)` when `f` stops holding `page`: evicted, freed (unmap, exit) or pinned.
  * - `tick(now)` on every reference, if defined: `now` is simulated time in ns. Timer-driven
  *   policies (NRU, Aging) do their periodic work when `now` crosses their interval.
@@ -51,7 +53,7 @@ export interface ReplacementPolicy {
   admit(f: Frame, page: PageKey, nextUse: number): void;
   touch?(f: Frame, nextUse: number): void;
   forget(f: Frame, page: PageKey, why: ForgetReason): void;
-  selectVictim(): Frame;
+  selectVictim(incoming?: PageKey): Frame;
   tick?(now: number): void;
   /** Private counters (hand movements, ghost hits, …) for reports. */
   counters?(): Readonly<Record<string, number>>;

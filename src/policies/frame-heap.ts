@@ -1,0 +1,99 @@
+// A binary min-heap of frames ordered by two keys (k1, then k2), in typed arrays with a position
+// index, so a frame's keys can change in O(log n). OPT keys by -nextUse (furthest next use first);
+// LFU by (frequency, arrival).
+
+export class FrameHeap {
+  readonly k1: Float64Array;
+  readonly k2: Float64Array;
+  private readonly heap: Int32Array;
+  private readonly pos: Int32Array;
+  size = 0;
+
+  constructor(frameCount: number) {
+    this.k1 = new Float64Array(frameCount);
+    this.k2 = new Float64Array(frameCount);
+    this.heap = new Int32Array(frameCount);
+    this.pos = new Int32Array(frameCount).fill(-1);
+  }
+
+  has(f: number): boolean {
+    return this.pos[f]! >= 0;
+  }
+
+  /** The frame with the smallest keys, or -1. */
+  top(): number {
+    return this.size > 0 ? this.heap[0]! : -1;
+  }
+
+  /** The i-th entry in heap order (for scans past a frame that may not be taken). */
+  at(i: number): number {
+    return this.heap[i]!;
+  }
+
+  insert(f: number, a: number, b: number): void {
+    this.k1[f] = a;
+    this.k2[f] = b;
+    this.heap[this.size] = f;
+    this.pos[f] = this.size++;
+    this.up(this.size - 1);
+  }
+
+  /** Changes the keys of a frame in the heap. */
+  update(f: number, a: number, b: number): void {
+    this.k1[f] = a;
+    this.k2[f] = b;
+    const i = this.pos[f]!;
+    this.up(i);
+    this.down(this.pos[f]!);
+  }
+
+  remove(f: number): void {
+    const i = this.pos[f]!;
+    if (i < 0) return;
+    this.pos[f] = -1;
+    const last = this.heap[--this.size]!;
+    if (i === this.size) return;
+    this.heap[i] = last;
+    this.pos[last] = i;
+    this.up(i);
+    this.down(this.pos[last]!);
+  }
+
+  private less(a: number, b: number): boolean {
+    const x = this.k1[a]!;
+    const y = this.k1[b]!;
+    return x < y || (x === y && this.k2[a]! < this.k2[b]!);
+  }
+
+  private up(i: number): void {
+    const heap = this.heap;
+    const f = heap[i]!;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const g = heap[p]!;
+      if (!this.less(f, g)) break;
+      heap[i] = g;
+      this.pos[g] = i;
+      i = p;
+    }
+    heap[i] = f;
+    this.pos[f] = i;
+  }
+
+  private down(i: number): void {
+    const heap = this.heap;
+    const f = heap[i]!;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= this.size) break;
+      const r = l + 1;
+      const c = r < this.size && this.less(heap[r]!, heap[l]!) ? r : l;
+      if (!this.less(heap[c]!, f)) break;
+      heap[i] = heap[c]!;
+      this.pos[heap[i]!] = i;
+      i = c;
+    }
+    heap[i] = f;
+    this.pos[f] = i;
+  }
+}

@@ -1,0 +1,54 @@
+// A doubly linked list of frames in typed arrays (Zephyr lru.c's per-frame prev/next arrays):
+// O(1) push, remove and move-to-tail with no allocation. Used by the queue-shaped policies.
+
+const NIL = -1;
+
+export class FrameList {
+  readonly prev: Int32Array;
+  readonly next: Int32Array;
+  private readonly inList: Uint8Array;
+  head = NIL;
+  tail = NIL;
+  size = 0;
+
+  constructor(frameCount: number) {
+    this.prev = new Int32Array(frameCount).fill(NIL);
+    this.next = new Int32Array(frameCount).fill(NIL);
+    this.inList = new Uint8Array(frameCount);
+  }
+
+  has(f: number): boolean {
+    return this.inList[f] === 1;
+  }
+
+  /** Appends `f` at the tail (most recent end). */
+  pushTail(f: number): void {
+    this.prev[f] = this.tail;
+    this.next[f] = NIL;
+    if (this.tail === NIL) this.head = f;
+    else this.next[this.tail] = f;
+    this.tail = f;
+    this.inList[f] = 1;
+    this.size++;
+  }
+
+  /** Unlinks `f`; no-op if absent. */
+  remove(f: number): void {
+    if (this.inList[f] !== 1) return;
+    const p = this.prev[f]!;
+    const n = this.next[f]!;
+    if (p === NIL) this.head = n;
+    else this.next[p] = n;
+    if (n === NIL) this.tail = p;
+    else this.prev[n] = p;
+    this.inList[f] = 0;
+    this.size--;
+  }
+
+  /** Moves `f` to the tail. */
+  moveToTail(f: number): void {
+    if (this.tail === f) return;
+    this.remove(f);
+    this.pushTail(f);
+  }
+}

@@ -1,0 +1,61 @@
+// Several doubly linked lists over one space of node ids, in typed arrays: a node is on at most one
+// list at a time. Policies with ghost entries (ARC, CAR, 2Q, S3-FIFO, LIRS, CLOCK-Pro) use node
+// ids [0, frameCount) for resident frames and [frameCount, frameCount + ghosts) for pages that
+// have left memory, so one structure holds T1, T2, B1 and B2 and a node moves between them in O(1).
+// Order: head is the oldest (LRU, FIFO front) end, tail the newest.
+
+export const NIL = -1;
+
+export class NodeLists {
+  readonly prev: Int32Array;
+  readonly next: Int32Array;
+  /** Which list a node is on, or -1. */
+  readonly listOf: Int8Array;
+  readonly head: Int32Array;
+  readonly tail: Int32Array;
+  readonly size: Int32Array;
+
+  constructor(nodeCount: number, listCount: number) {
+    this.prev = new Int32Array(nodeCount).fill(NIL);
+    this.next = new Int32Array(nodeCount).fill(NIL);
+    this.listOf = new Int8Array(nodeCount).fill(-1);
+    this.head = new Int32Array(listCount).fill(NIL);
+    this.tail = new Int32Array(listCount).fill(NIL);
+    this.size = new Int32Array(listCount);
+  }
+
+  /** Appends `n` (on no list) at the tail of list `l`. */
+  pushTail(l: number, n: number): void {
+    const t = this.tail[l]!;
+    this.prev[n] = t;
+    this.next[n] = NIL;
+    if (t === NIL) this.head[l] = n;
+    else this.next[t] = n;
+    this.tail[l] = n;
+    this.listOf[n] = l;
+    this.size[l]!++;
+  }
+
+  /** Unlinks `n` from its list; no-op if it is on none. */
+  remove(n: number): void {
+    const l = this.listOf[n]!;
+    if (l < 0) return;
+    const p = this.prev[n]!;
+    const x = this.next[n]!;
+    if (p === NIL) this.head[l] = x;
+    else this.next[p] = x;
+    if (x === NIL) this.tail[l] = p;
+    else this.prev[x] = p;
+    this.prev[n] = NIL;
+    this.next[n] = NIL;
+    this.listOf[n] = -1;
+    this.size[l]!--;
+  }
+
+  /** Moves `n` (on any list or none) to the tail of list `l`. */
+  moveToTail(l: number, n: number): void {
+    if (this.listOf[n] === l && this.tail[l] === n) return;
+    this.remove(n);
+    this.pushTail(l, n);
+  }
+}

@@ -1,0 +1,333 @@
+// Replay mode ("two speeds, one truth", DESIGN.md): a stream of dense page ids goes straight into
+// frames and a replacement policy, with no bytes, no page tables and no processes. Used for sweeps
+// over policies and frame counts; for the same trace and policy it reports the same faults as the
+// full machine.
+// Hardware bits are modelled per frame: the accessed bit is set on every access to the frame (a
+// hit, or the restarted access that faulted, before `admit`), the dirty bit on every write; both
+// are cleared when the frame is reused. Simulated time advances by the default costs (core/time):
+// a memory access per reference, a disk read per fault, a disk write per dirty eviction; timer
+// policies (NRU, Aging, NFU, WSClock) see it through `tick`.
+// The inner loop allocates nothing: typed arrays, number locals and one call per policy hook.
+
+import { ConfigError } from "../core/errors.js";
+import { DEFAULT_COSTS } from "../core/time.js";
+import type { FrameBits, ReplacementPolicy } from "../policies/policy.js";
+import { createPolicy, getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
+import { annotateNextUse } from "../workloads/oracle.js";
+
+/** A page stream ready to replay. */
+export interface ReplayTrace {
+  readonly count: number;
+  /** Dense page ids in [0, pageSpace). */
+  readonly pages: Int32Array | Float64Array;
+  /** 1 where the reference writes its page; absent means all reads. */
+  readonly writes?: Uint8Array;
+  readonly pageSpace: number;
+}
+
+/** A policy switch while replaying: before reference `at` (0-based), `policy` takes over. */
+export interface PolicySwitch {
+  readonly at: number;
+  readonly policy: string;
+}
+
+export interface ReplayOptions {
+  /** Policy spec, e.g. "lru" or "aging:bits=4". */
+  readonly policy: string;
+  readonly frames: number;
+  /** Next-use annotation (workloads/oracle.ts); computed when a policy needs it and none is given. */
+  readonly nextUse?: Float64Array;
+  readonly switchAt?: readonly PolicySwitch[];
+  /** Called every `progressEvery` references (default 1 << 20) with the count done so far. */
+  readonly onProgress?: (done: number, total: number) => void;
+  readonly progressEvery?: number;
+}
+
+export interface ReplayResult {
+  references: number;
+  faults: number;
+  hits: number;
+  missRatio: number;
+  evictions: { clean: number; dirty: number };
+  writebacks: number;
+  /** The spec replay started with; `switches` lists later ones. */
+  policy: string;
+  frames: number;
+  switches: number;
+  timeNs: number;
+  policyCounters?: Readonly<Record<string, number>>;
+}
+
+/** Frame state of replay mode, seen by policies through FrameBits. */
+class ReplayFrames implements FrameBits {
+  readonly frameCount: number;
+  readonly ref: Uint8Array;
+  readonly dirtyBit: Uint8Array;
+  readonly resident: Uint8Array;
+
+  constructor(frameCount: number) {
+    this.frameCount = frameCount;
+    this.ref = new Uint8Array(frameCount);
+    this.dirtyBit = new Uint8Array(frameCount);
+    this.resident = new Uint8Array(frameCount);
+  }
+
+  isEvictable(f: number): boolean {
+    return this.resident[f] === 1;
+  }
+
+  referenced(f: number): boolean {
+    return this.ref[f] === 1;
+  }
+
+  clearReferenced(f: number): void {
+    this.ref[f] = 0;
+  }
+
+  dirty(f: number): boolean {
+    return this.dirtyBit[f] === 1;
+  }
+}
+
+const MEMORY_NS = DEFAULT_COSTS.memoryAccessNs;
+const READ_NS = DEFAULT_COSTS.diskReadNs;
+const WRITE_NS = DEFAULT_COSTS.diskWriteNs;
+
+/** One replay in progress: frames, the page↔frame maps, the policy and the counters. */
+class Replayer {
+  readonly bits: ReplayFrames;
+  readonly frameOf: Int32Array;
+  readonly pageOf: Int32Array;
+  /** Reference index at which each frame was loaded, for adopting the resident set in load order. */
+  readonly loadedAt: Float64Array;
+  policy!: ReplacementPolicy;
+  wantsHits = false;
+  hasTick = false;
+  used = 0;
+  faults = 0;
+  hits = 0;
+  clean = 0;
+  dirty = 0;
+
+  constructor(
+    readonly trace: ReplayTrace,
+    readonly frames: number,
+    readonly nextUse: Float64Array | null,
+  ) {
+    this.bits = new ReplayFrames(frames);
+    this.frameOf = new Int32Array(trace.pageSpace).fill(-1);
+    this.pageOf = new Int32Array(frames).fill(-1);
+    this.loadedAt = new Float64Array(frames);
+  }
+
+  /** Installs a policy; the resident set is admitted in load order (a switch while running). */
+  use(spec: string): void {
+    const policy = createPolicy(spec, this.bits, { pageSpace: this.trace.pageSpace });
+    const factory = getPolicyFactory(parsePolicySpec(spec).id);
+    const order: number[] = [];
+    for (let f = 0; f < this.used; f++) if (this.bits.resident[f] === 1) order.push(f);
+    order.sort((a, b) => this.loadedAt[a]! - this.loadedAt[b]!);
+    for (const f of order) policy.admit(f, this.pageOf[f]!, Number.POSITIVE_INFINITY);
+    this.policy = policy;
+    this.wantsHits = factory.wantsHits;
+    this.hasTick = policy.tick !== undefined;
+  }
+
+  simulatedNs(i: number): number {
+    return i * MEMORY_NS + this.faults * READ_NS + this.dirty * WRITE_NS;
+  }
+
+  /** Replays references [from, to). */
+  run(from: number, to: number): void {
+    const { pages, writes } = this.trace;
+    const frameOf = this.frameOf;
+    const ref = this.bits.ref;
+    const dirtyBit = this.bits.dirtyBit;
+    const policy = this.policy;
+    const nextUse = this.nextUse;
+    const wantsHits = this.wantsHits;
+    const hasTick = this.hasTick;
+    const hasWrites = writes !== undefined;
+    let hits = 0;
+    for (let i = from; i < to; i++) {
+      const p = pages[i]!;
+      const f = frameOf[p]!;
+      const w = hasWrites ? writes[i]! : 0;
+      if (f >= 0) {
+        hits++;
+        ref[f] = 1;
+        if (w !== 0) dirtyBit[f] = 1;
+        if (wantsHits) policy.touch!(f, nextUse === null ? Number.POSITIVE_INFINITY : nextUse[i]!);
+      } else {
+        this.fault(p, w, i);
+      }
+      if (hasTick) policy.tick!(this.simulatedNs(i + 1));
+    }
+    this.hits += hits;
+  }
+
+  /** A miss on page `p` at reference `i`: a free frame or a victim, then load and admit. */
+  private fault(p: number, w: number, i: number): void {
+    this.faults++;
+    let f: number;
+    if (this.used < this.frames) {
+      f = this.used++;
+    } else {
+      f = this.policy.selectVictim(p);
+      if (f < 0 || this.bits.resident[f] !== 1) {
+        throw new ConfigError("policy", this.policy.id, `a policy that returns a resident frame (got ${f})`);
+      }
+      const old = this.pageOf[f]!;
+      this.policy.forget(f, old, "evicted");
+      this.frameOf[old] = -1;
+      if (this.bits.dirtyBit[f] === 1) this.dirty++;
+      else this.clean++;
+    }
+    this.pageOf[f] = p;
+    this.frameOf[p] = f;
+    this.loadedAt[f] = i;
+    this.bits.resident[f] = 1;
+    this.bits.ref[f] = 1;
+    this.bits.dirtyBit[f] = w;
+    this.policy.admit(f, p, this.nextUse === null ? Number.POSITIVE_INFINITY : this.nextUse[i]!);
+  }
+}
+
+function checkOptions(trace: ReplayTrace, opts: ReplayOptions): void {
+  if (!Number.isInteger(opts.frames) || opts.frames < 1) {
+    throw new ConfigError("frames", opts.frames, "an integer ≥ 1");
+  }
+  if (trace.pages.length < trace.count) throw new ConfigError("trace.count", trace.count, "≤ pages.length");
+  if (opts.nextUse !== undefined && opts.nextUse.length < trace.count) {
+    throw new ConfigError("nextUse", opts.nextUse.length, `at least ${trace.count} entries`);
+  }
+  let last = -1;
+  for (const s of opts.switchAt ?? []) {
+    if (!Number.isInteger(s.at) || s.at < last || s.at < 0) {
+      throw new ConfigError("switchAt", s.at, "reference indexes in ascending order");
+    }
+    last = s.at;
+  }
+}
+
+function needsFuture(specs: readonly string[]): boolean {
+  return specs.some((s) => getPolicyFactory(parsePolicySpec(s).id).needsFuture);
+}
+
+/**
+ * Replays `trace` under one policy (and any switches) with `frames` frames. Throws ConfigError or
+ * UnknownIdError for bad options; never allocates per reference.
+ */
+export function replay(trace: ReplayTrace, opts: ReplayOptions): ReplayResult {
+  checkOptions(trace, opts);
+  const switches = opts.switchAt ?? [];
+  const specs = [opts.policy, ...switches.map((s) => s.policy)];
+  let nextUse = opts.nextUse ?? null;
+  if (nextUse === null && needsFuture(specs))
+    nextUse = annotateNextUse(trace.pages, trace.count, trace.pageSpace);
+  const r = new Replayer(trace, opts.frames, nextUse);
+  r.use(opts.policy);
+  const every = Math.max(1, opts.progressEvery ?? 1 << 20);
+  let pos = 0;
+  let nextSwitch = 0;
+  while (pos < trace.count) {
+    while (nextSwitch < switches.length && switches[nextSwitch]!.at <= pos)
+      r.use(switches[nextSwitch++]!.policy);
+    const switchPos = nextSwitch < switches.length ? switches[nextSwitch]!.at : trace.count;
+    const end = Math.min(
+      trace.count,
+      switchPos,
+      opts.onProgress ? (Math.floor(pos / every) + 1) * every : trace.count,
+    );
+    r.run(pos, end);
+    pos = end;
+    if (opts.onProgress && (pos % every === 0 || pos === trace.count)) opts.onProgress(pos, trace.count);
+  }
+  return {
+    references: trace.count,
+    faults: r.faults,
+    hits: r.hits,
+    missRatio: trace.count === 0 ? 0 : r.faults / trace.count,
+    evictions: { clean: r.clean, dirty: r.dirty },
+    writebacks: r.dirty,
+    policy: opts.policy,
+    frames: opts.frames,
+    switches: switches.length,
+    timeNs: r.simulatedNs(trace.count),
+    ...(r.policy.counters ? { policyCounters: r.policy.counters() } : {}),
+  };
+}
+
+/** Dense ids for arbitrary page numbers: ids in order of first appearance. */
+export interface DenseTrace {
+  readonly ids: Int32Array;
+  readonly pageSpace: number;
+  /** The page number of each id. */
+  readonly pageOfId: Float64Array;
+}
+
+/**
+ * Maps page numbers (any non-negative integers below 2^53) to dense ids in [0, pageSpace), in order
+ * of first appearance, with an open-addressing hash in typed arrays (no Map, no per-reference
+ * allocation).
+ */
+export function densify(pages: ArrayLike<number>, count: number): DenseTrace {
+  const ids = new Int32Array(count);
+  let cap = 1024;
+  let keys: Float64Array = new Float64Array(cap);
+  let vals: Int32Array = new Int32Array(cap).fill(-1);
+  let order: Float64Array = new Float64Array(256);
+  let n = 0;
+  for (let i = 0; i < count; i++) {
+    const p = pages[i]!;
+    let h = hashPage(p) & (cap - 1);
+    for (;;) {
+      const v = vals[h]!;
+      if (v < 0) break;
+      if (keys[h] === p) break;
+      h = (h + 1) & (cap - 1);
+    }
+    if (vals[h]! >= 0) {
+      ids[i] = vals[h]!;
+      continue;
+    }
+    keys[h] = p;
+    vals[h] = n;
+    if (n === order.length) order = grow(order);
+    order[n] = p;
+    ids[i] = n++;
+    if (n * 2 > cap) {
+      cap *= 2;
+      ({ keys, vals } = rehash(order, n, cap));
+    }
+  }
+  return { ids, pageSpace: n, pageOfId: order.slice(0, n) };
+}
+
+function hashPage(p: number): number {
+  const lo = p >>> 0;
+  const hi = (p / 4294967296) >>> 0;
+  let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+function rehash(order: Float64Array, n: number, cap: number): { keys: Float64Array; vals: Int32Array } {
+  const keys = new Float64Array(cap);
+  const vals = new Int32Array(cap).fill(-1);
+  for (let id = 0; id < n; id++) {
+    const p = order[id]!;
+    let h = hashPage(p) & (cap - 1);
+    while (vals[h]! >= 0) h = (h + 1) & (cap - 1);
+    keys[h] = p;
+    vals[h] = id;
+  }
+  return { keys, vals };
+}
+
+function grow(a: Float64Array): Float64Array {
+  const b = new Float64Array(a.length * 2);
+  b.set(a);
+  return b;
+}
