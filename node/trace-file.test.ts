@@ -198,3 +198,13 @@ describe("capture", () => {
     expect(fs.existsSync(out)).toBe(false);
   });
 });
+
+describe("bundled traces", () => {
+  it("match their provenance counts", async () => {
+    const { BUNDLED_TRACES, bundledTracePath } = await import("./bundled-traces.js");
+    for (const b of BUNDLED_TRACES) {
+      const t = await openTrace(bundledTracePath(b.name)!);
+      expect(t.header?.references, b.name).toBe(b.references);
+    }
+  });
+});
