@@ -8,6 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
+import { bundledTracePath } from "../node/bundled-traces.js";
 import { encodePwtFile } from "../node/convert.js";
 import { openTrace } from "../node/trace-file.js";
 import { PwtDecoder } from "../src/workloads/binary-format.js";
@@ -145,6 +146,23 @@ async function main(): Promise<void> {
     row("lackey file via openTrace", "lines", fileLk, 5);
     row("pwt decode, uncompressed, in memory", "refs", pw, 100);
     row("pwt file via openTrace (with gunzip)", "refs", filePw, 100);
+
+    const real = bundledTracePath("py-dict");
+    if (real && fs.existsSync(real)) {
+      const rawReal = zlib.gunzipSync(fs.readFileSync(real));
+      const pr = timeIt(() => drainAll(new PwtDecoder(), chunked(rawReal), batch));
+      const fr = await timeAsync(async () => {
+        const t = await openTrace(real);
+        let n = 0;
+        for await (const b of t.batches()) n += b.count;
+        return n;
+      });
+      console.log(
+        `real trace: ${path.basename(real)}, ${pr.n.toLocaleString()} refs, ${(rawReal.length / pr.n).toFixed(2)} B/ref before gzip`,
+      );
+      row("pwt decode (real trace), in memory", "refs", pr, 100);
+      row("pwt file (real trace) via openTrace", "refs", fr, 100);
+    }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -312,8 +312,8 @@ export class PwtDecoder implements TraceDecoder {
   private state = ST_HEADER;
   private blockLeft = 0;
   private blockEnd = 0;
-  private prevCode = 0;
-  private prevData = 0;
+  /** Previous page of instruction fetches [0] and of data accesses [1]. */
+  private readonly prev = new Float64Array(2);
   private curPid = 0;
 
   constructor(opts: DecodeOptions = {}) {
@@ -400,7 +400,9 @@ export class PwtDecoder implements TraceDecoder {
           }
           if (n > PWT_MAX_BLOCK_REFS)
             throw binaryError(this.source, this.base + start, `corrupt block: ${n} references`);
-          if (this.buf.length - this.pos < len) {
+          // One byte past the payload (the next block or the end marker) lets the token loop read
+          // two bytes at a time without a bounds check.
+          if (this.buf.length - this.pos < len + 1) {
             this.pos = start;
             return this.keep();
           }
@@ -485,73 +487,66 @@ export class PwtDecoder implements TraceDecoder {
     const n = Math.min(this.blockLeft, pages.length - i);
     const stop = i + n;
     let p = this.pos;
-    let prevCode = this.prevCode;
-    let prevData = this.prevData;
+    const prev = this.prev;
     let pid = this.curPid;
     // Kind counts without a memory increment per reference: with kind = 2h + o, sum(o) counts
     // L + M, sum(h) S + M, sum(o & h) M.
     let odd = 0;
     let high = 0;
     let both = 0;
+    // pids are written in runs, when the pid changes and at the end.
+    let runStart = i;
     while (i < stop) {
-      let v = buf[p++]!;
-      if (v >= 0x80) {
-        v &= 0x7f;
-        let b = buf[p++]!;
-        if (b < 0x80) {
-          v |= b << 7;
-        } else {
-          v |= (b & 0x7f) << 7;
-          b = buf[p++]!;
-          if (b < 0x80) {
-            v |= b << 14;
-          } else {
-            v |= (b & 0x7f) << 14;
-            let mul = 2097152;
-            do {
-              b = buf[p++]! | 0;
-              v += (b & 0x7f) * mul;
-              mul *= 128;
-            } while (b >= 0x80 && mul < 2 ** 63);
-          }
-        }
-      }
-      const kind = v & 3;
-      if ((v & 4) !== 0) {
-        let z = 0;
-        let mul = 1;
-        let b: number;
-        do {
-          b = buf[p++]! | 0;
-          z += (b & 0x7f) * mul;
-          mul *= 128;
-        } while (b >= 0x80 && mul < 2 ** 40);
-        pid = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
-      }
+      // Fast path, branch-free: a token of one or two bytes without a pid. The byte after the
+      // token always exists (drain waits for one byte past the block).
+      const b0 = buf[p]!;
+      const b1 = buf[p + 1]!;
+      let kind: number;
       let d: number;
-      if (v < 0x80000000) {
+      if ((b0 & 4) === 0 && (b0 & b1 & 0x80) === 0) {
+        const m = b0 >>> 7;
+        const v = (b0 & 0x7f) | ((b1 << 7) & -m);
+        p += 1 + m;
+        kind = v & 3;
         const zz = v >>> 3;
         d = (zz >>> 1) ^ -(zz & 1);
       } else {
+        let v = 0;
+        let mul = 1;
+        let b: number;
+        do {
+          b = buf[p++]!;
+          v += (b & 0x7f) * mul;
+          mul *= 128;
+        } while (b >= 0x80 && mul < 2 ** 63);
+        kind = v % 4;
+        if ((v & 4) !== 0) {
+          let z = 0;
+          mul = 1;
+          do {
+            b = buf[p++]!;
+            z += (b & 0x7f) * mul;
+            mul *= 128;
+          } while (b >= 0x80 && mul < 2 ** 40);
+          pids.fill(pid, runStart, i);
+          runStart = i;
+          pid = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+        }
         const zz = Math.floor(v / 8);
         d = zz % 2 === 0 ? zz / 2 : -(zz + 1) / 2;
       }
-      let page: number;
-      if (kind === 0) {
-        page = prevCode + d;
-        prevCode = page;
-      } else {
-        page = prevData + d;
-        prevData = page;
-      }
+      // Class 0 for instruction fetches, 1 for data: branch-free, as the two interleave at random.
+      const cls = (kind + 3) >>> 2;
+      const page = prev[cls]! + d;
+      prev[cls] = page;
       pages[i] = divisor === 1 ? page : Math.floor(page / divisor);
       kinds[i] = kind;
-      pids[i] = pid;
       odd += kind & 1;
       high += kind >>> 1;
       both += kind & (kind >>> 1);
       i++;
     }
+    pids.fill(pid, runStart, i);
     byKind[0]! += n - odd - high + both;
     byKind[1]! += odd - both;
     byKind[2]! += high - both;
@@ -560,8 +555,6 @@ export class PwtDecoder implements TraceDecoder {
     this.blockLeft -= n;
     out.count = i;
     this.pos = p;
-    this.prevCode = prevCode;
-    this.prevData = prevData;
     this.curPid = pid;
   }
 }
