@@ -3,10 +3,14 @@
 // the counters every command prints. Commands never call the engine directly, so the JSON shape of
 // a run is defined in one place (RunResult).
 
+import { layoutFor, MAX_ASID, pageKey } from "../src/core/addr.js";
 import { eatFormulaNs } from "../src/core/time.js";
 import { ACC_EXEC, ACC_READ, ACC_WRITE } from "../src/mmu/mmu.js";
 import { NEVER } from "../src/policies/policy.js";
+import { getPolicyFactory, parsePolicySpec, policyIds } from "../src/policies/registry.js";
 import { Machine } from "../src/sim/machine.js";
+import { densify, type ReplayTrace, replay } from "../src/sim/replay.js";
+import { annotateNextUse } from "../src/workloads/oracle.js";
 import { isWrite, REF_INSTR } from "../src/workloads/refs.js";
 import type { Workload } from "./workload.js";
 
@@ -77,64 +81,82 @@ export function formulaEat(p: number): number {
   return eatFormulaNs(p, MEMORY_NS, FAULT_NS);
 }
 
-/**
- * Simulated EAT from counted events in replay mode: every reference costs a memory access, every
- * fault a disk read, every dirty eviction a disk write. Without write-backs it equals the formula.
- */
-export function measuredEat(references: number, faults: number, writebacks: number): number {
-  if (references === 0) return 0;
-  return (references * MEMORY_NS + (faults + writebacks) * FAULT_NS) / references;
-}
-
 /** Dense ids, write flags and (when `needFuture`) next uses for a workload. */
 export function prepare(w: Workload, needFuture: boolean): Prepared {
-  // Placeholder until sim/replay.ts's densify lands.
-  const ids = new Map<number, number>();
-  const dense = new Int32Array(w.count);
-  const writes = new Uint8Array(w.count);
-  for (let i = 0; i < w.count; i++) {
-    const key = w.pids[i]! * 2 ** 40 + w.pages[i]!;
-    let id = ids.get(key);
-    if (id === undefined) {
-      id = ids.size;
-      ids.set(key, id);
-    }
-    dense[i] = id;
-    writes[i] = isWrite(w.kinds[i]!) ? 1 : 0;
+  let multi = false;
+  for (let i = 1; i < w.count && !multi; i++) multi = w.pids[i] !== w.pids[0];
+  let keys: ArrayLike<number> = w.pages;
+  if (multi) {
+    // Pages of different processes are different pages: key them by (pid, page).
+    const k = new Float64Array(w.count);
+    for (let i = 0; i < w.count; i++) k[i] = pageKey(w.pids[i]! & MAX_ASID, w.pages[i]!);
+    keys = k;
   }
-  const p: Prepared = { workload: w, dense, pageSpace: ids.size, writes, nextUse: null };
+  const d = densify(keys, w.count);
+  const writes = new Uint8Array(w.count);
+  for (let i = 0; i < w.count; i++) writes[i] = isWrite(w.kinds[i]!) ? 1 : 0;
+  const p: Prepared = { workload: w, dense: d.ids, pageSpace: d.pageSpace, writes, nextUse: null };
   if (needFuture) ensureNextUse(p);
   return p;
 }
 
 /** Next uses for OPT, computed once and kept on `p`. */
-export function ensureNextUse(_p: Prepared): Float64Array {
-  throw new Error("replay not wired yet");
+export function ensureNextUse(p: Prepared): Float64Array {
+  p.nextUse ??= annotateNextUse(p.dense, p.workload.count, p.pageSpace);
+  return p.nextUse;
 }
 
 /** Registered policy ids, in the registry's order. */
 export function allPolicies(): string[] {
-  return [];
+  return policyIds();
 }
 
-/** True when the policy spec's factory needs next uses. */
-export function needsFuture(_spec: string): boolean {
-  return false;
+/** True when the spec's policy needs next uses (OPT). Throws UnknownIdError for an unknown id. */
+export function needsFuture(spec: string): boolean {
+  return getPolicyFactory(parsePolicySpec(spec).id).needsFuture;
 }
 
-/** The canonical id of a policy spec ("aging:bits=4" → "aging"), validating it (throws UnknownIdError/ConfigError). */
+/** The id of a policy spec ("aging:bits=4" → "aging"), validating the id and its parameters. */
 export function policyIdOf(spec: string): string {
-  return spec.split(":")[0]!;
+  const { id, params } = parsePolicySpec(spec);
+  getPolicyFactory(id).parseParams(params);
+  return id;
 }
 
-/** Replays `p` under one policy and frame count. */
-export function simulate(_p: Prepared, _spec: string, _frames: number): RunResult {
-  throw new Error("replay not wired yet");
+function traceOf(p: Prepared): ReplayTrace {
+  return { count: p.workload.count, pages: p.dense, writes: p.writes, pageSpace: p.pageSpace };
+}
+
+/** Replays `p` under one policy and frame count. `onProgress` gets references done so far. */
+export function simulate(
+  p: Prepared,
+  spec: string,
+  frames: number,
+  onProgress?: (done: number, total: number) => void,
+): RunResult {
+  policyIdOf(spec);
+  const nextUse = needsFuture(spec) ? ensureNextUse(p) : undefined;
+  const r = replay(traceOf(p), { policy: spec, frames, nextUse, onProgress, progressEvery: 1 << 18 });
+  return {
+    policy: r.policy,
+    frames,
+    pageSize: p.workload.pageSize,
+    references: r.references,
+    faults: r.faults,
+    hits: r.hits,
+    missRatio: r.missRatio,
+    evictions: { clean: r.evictions.clean, dirty: r.evictions.dirty },
+    writebacks: r.writebacks,
+    tlb: { hits: 0, misses: 0, mode: "replay" },
+    eat: { formulaNs: formulaEat(r.missRatio), measuredNs: r.references === 0 ? 0 : r.timeNs / r.references },
+    ...(r.policyCounters ? { policyCounters: r.policyCounters } : {}),
+  };
 }
 
 /** Faults only, for searches over many tiny strings (Belady). */
-export function countFaults(_p: Prepared, _spec: string, _frames: number): number {
-  throw new Error("replay not wired yet");
+export function countFaults(p: Prepared, spec: string, frames: number): number {
+  const nextUse = needsFuture(spec) ? ensureNextUse(p) : undefined;
+  return replay(traceOf(p), { policy: spec, frames, nextUse }).faults;
 }
 
 /** Cumulative faults and per-process resident frames sampled along one replay. */
@@ -145,14 +167,27 @@ export interface Timeline {
   resident: Map<number, number[]>;
 }
 
-/** Replays `p` once under (spec, frames), sampling at positions `at` (1-based reference counts, ascending). */
-export function simulateTimeline(
-  _p: Prepared,
-  _spec: string,
-  _frames: number,
-  _at: readonly number[],
-): Timeline {
-  throw new Error("replay not wired yet");
+/**
+ * Runs `p` once in full mode under (spec, frames user frames, plus the page-table frames it needs),
+ * sampling cumulative faults and each process's resident pages at positions `at` (1-based
+ * reference counts, ascending).
+ */
+export function simulateTimeline(p: Prepared, spec: string, frames: number, at: readonly number[]): Timeline {
+  const faults: number[] = [];
+  const resident = new Map<number, number[]>();
+  runFull(p, spec, frames + tableFrames(p), at, (m, pidOf, k) => {
+    const s = m.stats();
+    faults.push(s.faults.total);
+    for (const [src, pid] of pidOf) {
+      let series = resident.get(src);
+      if (series === undefined) {
+        series = new Array<number>(k).fill(0);
+        resident.set(src, series);
+      }
+      series.push(s.processes.find((x) => x.pid === pid)?.residentPages ?? 0);
+    }
+  });
+  return { faults, resident };
 }
 
 /** Address width that holds every page of `w` at its page size, within the machine's limits. */
@@ -161,6 +196,25 @@ function vaBitsFor(w: Workload): number {
   for (let i = 0; i < w.count; i++) if (w.pages[i]! > max) max = w.pages[i]!;
   const bits = Math.ceil(Math.log2((max + 1) * w.pageSize));
   return Math.min(48, Math.max(16, bits));
+}
+
+/**
+ * Page-table frames a full-mode run of `p` needs to map every page it touches: one root per
+ * process plus one table per distinct span at each lower level. Adding them to a replay frame count
+ * gives the full machine the same number of frames for pages.
+ */
+export function tableFrames(p: Prepared): number {
+  const w = p.workload;
+  const l = layoutFor(w.pageSize, vaBitsFor(w));
+  let total = 0;
+  for (let lv = 0; lv < l.levels; lv++) {
+    const cover = l.levelSpan[lv]! * l.entriesPerTable[lv]!;
+    const seen = new Set<number>();
+    for (let i = 0; i < w.count; i++)
+      seen.add(pageKey(w.pids[i]! & MAX_ASID, Math.floor(w.pages[i]! / cover)));
+    total += seen.size;
+  }
+  return total;
 }
 
 /**
@@ -178,7 +232,7 @@ export function runFull(
   const w = p.workload;
   const m = new Machine({ frames, pageSize: w.pageSize, vaBits: vaBitsFor(w), policy: spec });
   const pidOf = new Map<number, number>();
-  const nextUse = p.nextUse;
+  const nextUse = needsFuture(spec) ? ensureNextUse(p) : null;
   let k = 0;
   for (let i = 0; i < w.count; i++) {
     const src = w.pids[i]!;

@@ -90,9 +90,16 @@ export function fmtInt(n: number): string {
   return Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "—";
 }
 
-/** A ratio in [0, 1] as a percentage with `digits` decimals. */
+/**
+ * A ratio in [0, 1] as a percentage with `digits` decimals, or more for small values, so that
+ * 0.04 % does not print as 0.0 %.
+ */
 export function fmtPct(r: number, digits = 2): string {
-  return Number.isFinite(r) ? `${(r * 100).toFixed(digits)} %` : "—";
+  if (!Number.isFinite(r)) return "—";
+  const pct = r * 100;
+  let d = digits;
+  while (pct !== 0 && Math.abs(pct) < 10 ** (1 - d) && d < 4) d++;
+  return `${pct.toFixed(d)} %`;
 }
 
 /** Nanoseconds as a readable duration. */

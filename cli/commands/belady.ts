@@ -64,6 +64,26 @@ function firstRise(faults: BeladyResult["faults"]): BeladyResult["anomaly"] {
   return null;
 }
 
+/** Removes references one at a time while the anomaly survives: a shorter string to read. */
+function shrink(spec: string, refs: number[], maxFrames: number): number[] {
+  let cur = refs;
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let i = 0; i < cur.length; i++) {
+      const cand = cur.slice(0, i).concat(cur.slice(i + 1));
+      if (firstRise(profile(spec, cand, maxFrames)) !== null) {
+        cur = cand;
+        changed = true;
+        i--;
+      }
+    }
+  }
+  return cur;
+}
+
+/** Policies that are stack algorithms: the resident set with n frames is inside the one with n + 1. */
+const STACK_ALGORITHMS = new Set(["lru", "opt", "lfu"]);
+
 /** Searches (or checks `refs`) for an anomaly. */
 export function searchBelady(opts: BeladyOptions): BeladyResult {
   const policy = opts.policy;
@@ -81,7 +101,11 @@ export function searchBelady(opts: BeladyOptions): BeladyResult {
     const faults = profile(policy, refs, maxFrames);
     const anomaly = firstRise(faults);
     last = { policy: policyIdOf(policy), refs, faults, anomaly, tried: t, seed: opts.seed };
-    if (anomaly) return last;
+    if (anomaly) {
+      const small = shrink(policy, refs, maxFrames);
+      const f2 = profile(policy, small, maxFrames);
+      return { ...last, refs: small, faults: f2, anomaly: firstRise(f2) };
+    }
   }
   return { ...last!, anomaly: null };
 }
@@ -92,13 +116,14 @@ export function registerBelady(program: Command, { io }: CommandContext): void {
     .summary("search for Belady's anomaly (more frames, more faults)")
     .description(
       "Search random reference strings for one where a policy faults more with more frames (Belady's\n" +
-        "anomaly), and show its faults frame by frame. FIFO shows it; stack algorithms (LRU, OPT) never do.",
+        "anomaly), shorten it while the anomaly stays, and show its faults frame by frame. FIFO shows it;\n" +
+        "stack algorithms (LRU, OPT) never do.",
     )
     .option("--policy <spec>", "replacement policy", "fifo")
     .option("--refs <pages>", "check this reference string instead of searching (1,2,3,4,1,2,5,1,2,3,4,5)")
     .option("--pages <n>", "distinct pages in the random strings", parsePositiveInt, 5)
-    .option("--length <n>", "length of the random strings", parsePositiveInt, 12)
-    .option("--tries <n>", "most strings to try", parsePositiveInt, 100_000)
+    .option("--length <n>", "length of the random strings", parsePositiveInt, 20)
+    .option("--tries <n>", "most strings to try", parsePositiveInt, 20_000)
     .option("--seed <n>", "random seed (the same seed finds the same string)", parseNonNegativeInt, 1)
     .option(
       "--max-frames <n>",
@@ -135,8 +160,10 @@ Examples:
       } else if (r.seed !== null) {
         io.stdout.write(
           `No anomaly for ${r.policy} in ${fmtInt(r.tried)} random strings (${opts.pages} pages, length ${opts.length}, seed ${r.seed}).\n` +
-            `A stack algorithm (LRU, OPT, LFU...) can never show one: the pages resident with n frames are always\n` +
-            `resident with n + 1. Try --policy fifo. Last string tried: ${r.refs.join(" ")}\n`,
+            (STACK_ALGORITHMS.has(r.policy)
+              ? `${r.policy} is a stack algorithm: the pages resident with n frames are always resident with n + 1,\nso it can never show the anomaly. Try --policy fifo.\n`
+              : "Not finding one proves nothing: try more --tries, a longer --length or more --pages.\n") +
+            `Last string tried: ${r.refs.join(" ")}\n`,
         );
       } else {
         io.stdout.write(

@@ -4,8 +4,8 @@
 // two cores; --quick trims it further for tests.
 
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import type { Command } from "commander";
+import { bundledTracePath, DEFAULT_TRACE } from "../../node/bundled-traces.js";
 import { allPolicies, prepare, workloadFacts } from "../engine.js";
 import { IoError } from "../errors.js";
 import { colorsFor } from "../io.js";
@@ -14,14 +14,11 @@ import { fmtInt, outputMode, writeCsv, writeJson } from "../output.js";
 import { buildReport } from "../report/collect.js";
 import { writeFigures, writeReportFile } from "../report/write.js";
 import { type FramesSpec, formatBytes, parseFramesList, parseList } from "../units.js";
-import { packageRoot } from "../version.js";
 import { addWorkloadOptions, type WorkloadOptions } from "../workload.js";
 import { addOutputOptions, workloadOf } from "./common.js";
 import { RUN_CSV_FIELDS, runRecord } from "./run.js";
 import { defaultFrames, framesList, renderSweepTable, sweepResult, sweepRuns } from "./sweep.js";
 
-/** The bundled default workload, relative to the package root. */
-export const DEMO_TRACE = "test/fixtures/traces/ls.lackey";
 export const DEFAULT_REPORT = "pagewise-report.html";
 
 interface DemoOptions extends WorkloadOptions {
@@ -36,10 +33,10 @@ interface DemoOptions extends WorkloadOptions {
 
 /** Absolute path of the bundled demo trace; IoError if the package ships without it. */
 export function demoTracePath(): string {
-  const root = packageRoot();
-  const p = root === null ? DEMO_TRACE : join(root, DEMO_TRACE);
-  if (!existsSync(p))
-    throw new IoError(`the bundled demo trace ${DEMO_TRACE} is missing: give one with --trace FILE`);
+  const p = bundledTracePath(DEFAULT_TRACE.name);
+  if (p === undefined || !existsSync(p)) {
+    throw new IoError(`the bundled demo trace ${DEFAULT_TRACE.file} is missing: give one with --trace FILE`);
+  }
   return p;
 }
 
@@ -48,7 +45,8 @@ export function registerDemo(program: Command, { io }: CommandContext): void {
     .command("demo")
     .summary("every policy on a bundled real trace: a table and an HTML report")
     .description(
-      "Replay a bundled trace of a real program (captured with Valgrind lackey) under every policy at a\n" +
+      `Replay a bundled trace of a real program (${DEFAULT_TRACE.summary}, captured with Valgrind lackey)\n` +
+        "under every policy at a\n" +
         "range of frame counts. Prints faults and miss ratio per policy and frame count, the best in each\n" +
         `column marked, and writes a self-contained HTML report (default ./${DEFAULT_REPORT}).`,
     );
