@@ -208,3 +208,22 @@ describe("bundled traces", () => {
     }
   });
 });
+
+describe("shared reference traces", () => {
+  const ref = "/work/shared/reference/traces/sort3k-1m.pages.gz";
+  it.runIf(fs.existsSync(ref))(
+    "reads a K PAGE reference trace: 1,000,000 references, 271 pages",
+    async () => {
+      const t = await openTrace(ref);
+      expect(t.format).toBe("pages");
+      const pages = new Set<number>();
+      let n = 0;
+      for await (const b of t.batches()) {
+        for (let i = 0; i < b.count; i++) pages.add(b.pages[i]!);
+        n += b.count;
+      }
+      expect(n).toBe(1_000_000);
+      expect(pages.size).toBe(271);
+    },
+  );
+});

@@ -1,11 +1,12 @@
 // The trace format registry: one decoder factory per format id, the same ids the CLI's --format
 // takes. Browser-safe: a front end gets bytes however it can and decodes them here.
 
-import { ConfigError, UnknownIdError } from "../core/errors.js";
+import { UnknownIdError } from "../core/errors.js";
 import { pwtDecoder } from "./binary-format.js";
 import { csvDecoder, libCacheSimCsvDecoder } from "./csv-trace.js";
 import { TRACE_FORMATS, type TraceFormat } from "./detect.js";
 import { lackeyDecoder } from "./lackey.js";
+import { pagesDecoder } from "./pages-decoder.js";
 import { type TextDecodeOptions, textDecoder } from "./text-trace.js";
 import type { TraceDecoder } from "./trace-decoder.js";
 
@@ -25,12 +26,13 @@ export const FORMAT_SUMMARIES = {
   pages: "'K PAGE' lines: lackey kind and hex page number (the reference traces)",
 } as const satisfies Record<TraceFormat, string>;
 
-const FACTORIES: Partial<Record<TraceFormat, (opts: FormatOptions) => TraceDecoder>> = {
+const FACTORIES: Record<TraceFormat, (opts: FormatOptions) => TraceDecoder> = {
   lackey: lackeyDecoder,
   text: textDecoder,
   csv: csvDecoder,
   "libcachesim-csv": libCacheSimCsvDecoder,
   pwt: pwtDecoder,
+  pages: pagesDecoder,
 };
 
 /** True when `id` is a known format id. */
@@ -40,11 +42,9 @@ export function isTraceFormat(id: string): id is TraceFormat {
 
 /**
  * A fresh decoder for format `id`. Throws UnknownIdError for an unknown id, ConfigError for bad
- * options (page size, unit) or a format not yet wired in.
+ * options (page size, unit).
  */
 export function createDecoder(id: string, opts: FormatOptions = {}): TraceDecoder {
   if (!isTraceFormat(id)) throw new UnknownIdError("trace format", id, TRACE_FORMATS);
-  const make = FACTORIES[id];
-  if (!make) throw new ConfigError("format", id, "a format with a decoder (K PAGE support is coming)");
-  return make(opts);
+  return FACTORIES[id](opts);
 }

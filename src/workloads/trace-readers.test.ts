@@ -314,3 +314,23 @@ describe("detect", () => {
     expect(() => createDecoder("nope")).toThrow(/unknown trace format/);
   });
 });
+
+describe("pages (K PAGE)", () => {
+  it("reads through the decoder interface, coarsens, and agrees with the lackey reading", () => {
+    const make = (o: DecodeOptions) => createDecoder("pages", o);
+    const input = bytes("I 4016\nL 1ffefff\n\nS 1ffefff\r\nM 61e\n");
+    const r = decodeAllOrThrow(make, input);
+    expect(triples(r)).toEqual([
+      [0, REF_INSTR, 0x4016],
+      [0, REF_LOAD, 0x1ffefff],
+      [0, REF_STORE, 0x1ffefff],
+      [0, REF_MODIFY, 0x61e],
+    ]);
+    const whole = triples(r);
+    for (const cap of [1, 2, 3]) expect(decodeChunked(make({}), input, [3, 9, 17], cap)).toEqual(whole);
+    expect(Array.from(decodeAllOrThrow(make, input, { pageSize: 8192 }).pages)).toEqual([
+      0x200b, 0xfff7ff, 0xfff7ff, 0x30f,
+    ]);
+    expect(() => decodeAllOrThrow(make, bytes("I 10\nX 5\n"), { source: "k.pages" })).toThrow(/k\.pages:2:1/);
+  });
+});
