@@ -10,6 +10,7 @@ import { makeBatch, REF_INSTR, REF_LOAD, REF_MODIFY, REF_STORE, type RefBatch } 
 import { textDecoder } from "./text-trace.js";
 import {
   type DecodedRefs,
+  type DecodeOptions,
   decodeAll,
   decodeAllOrThrow,
   decodeBytes,
