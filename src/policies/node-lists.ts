@@ -58,4 +58,21 @@ export class NodeLists {
     this.remove(n);
     this.pushTail(l, n);
   }
+
+  /** Puts `n` (on no list) in the place of `old` (on a list), which leaves its list. */
+  replace(old: number, n: number): void {
+    const l = this.listOf[old]!;
+    const p = this.prev[old]!;
+    const x = this.next[old]!;
+    this.prev[n] = p;
+    this.next[n] = x;
+    if (p === NIL) this.head[l] = n;
+    else this.next[p] = n;
+    if (x === NIL) this.tail[l] = n;
+    else this.prev[x] = n;
+    this.listOf[n] = l;
+    this.prev[old] = NIL;
+    this.next[old] = NIL;
+    this.listOf[old] = -1;
+  }
 }

@@ -2,12 +2,23 @@
 // line here. A spec names a policy and its parameters: "aging:bits=4,interval=1000".
 
 import { ConfigError, UnknownIdError } from "../core/errors.js";
+import { aging } from "./aging.js";
+import { arc } from "./arc.js";
 import { clock } from "./clock.js";
 import { fifo } from "./fifo.js";
+import { lfu } from "./lfu.js";
+import { lirs } from "./lirs.js";
 import { lru } from "./lru.js";
+import { nfu } from "./nfu.js";
+import { nru } from "./nru.js";
 import { opt } from "./opt.js";
 import type { FrameBits, PolicyContext, PolicyFactory, ReplacementPolicy } from "./policy.js";
+import { random } from "./random.js";
+import { s3fifo } from "./s3fifo.js";
 import { secondChance } from "./second-chance.js";
+import { sieve } from "./sieve.js";
+import { twoQ } from "./two-q.js";
+import { wsclock } from "./wsclock.js";
 
 export const POLICIES = {
   fifo,
@@ -15,6 +26,17 @@ export const POLICIES = {
   opt,
   "second-chance": secondChance,
   clock,
+  nru,
+  aging,
+  nfu,
+  lfu,
+  random,
+  wsclock,
+  arc,
+  "2q": twoQ,
+  s3fifo,
+  sieve,
+  lirs,
   // biome-ignore lint/suspicious/noExplicitAny: factories differ in their parameter types
 } satisfies Record<string, PolicyFactory<any>>;
 

@@ -1,0 +1,113 @@
+// Aging: an n-bit software counter per page approximates LRU from the accessed bit.
+// Theory: at each tick every counter is shifted right one bit and the page's accessed bit is put
+// into the leftmost bit, then cleared; the page with the smallest counter was used least recently
+// (at tick granularity) and is the victim, ties going to the longest-resident page. A reference not
+// yet shifted in (R still set) counts as newer than every counter bit. Source: Tanenbaum, Modern
+// Operating Systems, 3.4.7.
+// Reads: the accessed bit, and simulated time through tick.
+// Parameters: bits (counter width, 1-32, default 8); interval (ns between shifts, default 10 ms);
+// on ("timer", default, or "fault": age every counter at each victim selection instead of on a
+// timer); preset=xinu sets bits=8, on=fault: the Xinu teaching kernel's rule "at each fault halve
+// every age and add 128 if the page was accessed; evict the lowest age; ties in FIFO order" (for 8
+// bits, halving and adding 128 is exactly the shift).
+
+import { FrameList } from "./frame-list.js";
+import { checkKeys, choiceParam, numberParam } from "./params.js";
+import { type FrameBits, NO_FRAME, type PolicyFactory, type ReplacementPolicy } from "./policy.js";
+
+export interface AgingParams {
+  readonly bits: number;
+  readonly interval: number;
+  readonly on: "timer" | "fault";
+}
+
+class Aging implements ReplacementPolicy {
+  readonly id = "aging";
+  private readonly order: FrameList;
+  private readonly age: Float64Array;
+  private readonly top: number;
+  private nextTick: number;
+
+  constructor(
+    private readonly bits: FrameBits,
+    private readonly params: AgingParams,
+  ) {
+    this.order = new FrameList(bits.frameCount);
+    this.age = new Float64Array(bits.frameCount);
+    this.top = 2 ** (params.bits - 1);
+    this.nextTick = params.interval;
+  }
+
+  admit(f: number): void {
+    this.age[f] = 0;
+    this.order.pushTail(f);
+  }
+
+  forget(f: number): void {
+    this.order.remove(f);
+  }
+
+  tick(now: number): void {
+    if (this.params.on !== "timer" || now < this.nextTick) return;
+    this.shiftAll();
+    this.nextTick = now - (now % this.params.interval) + this.params.interval;
+  }
+
+  selectVictim(): number {
+    if (this.params.on === "fault") this.shiftAll();
+    const { bits, age } = this;
+    const next = this.order.next;
+    const pending = 2 * this.top;
+    let best = NO_FRAME;
+    let bestKey = Number.POSITIVE_INFINITY;
+    for (let f = this.order.head; f >= 0; f = next[f]!) {
+      if (!bits.isEvictable(f)) continue;
+      const key = age[f]! + (bits.referenced(f) ? pending : 0);
+      if (key < bestKey) {
+        best = f;
+        bestKey = key;
+      }
+    }
+    return best;
+  }
+
+  private shiftAll(): void {
+    const { bits, age, top } = this;
+    const next = this.order.next;
+    for (let f = this.order.head; f >= 0; f = next[f]!) {
+      const r = bits.referenced(f);
+      age[f] = Math.floor(age[f]! / 2) + (r ? top : 0);
+      if (r) bits.clearReferenced(f);
+    }
+  }
+}
+
+const PARAMS = {
+  bits: { default: "8", doc: "width of the age counter, 1-32" },
+  interval: { default: "10000000", doc: "ns of simulated time between shifts (on=timer)" },
+  on: { default: "timer", doc: '"timer": shift every interval; "fault": shift at each victim selection' },
+  preset: { default: "", doc: '"xinu": bits=8, on=fault (halve, add 128 if accessed, ties in FIFO order)' },
+};
+
+const DEFAULTS: AgingParams = { bits: 8, interval: 10_000_000, on: "timer" };
+
+export const aging: PolicyFactory<AgingParams> = {
+  id: "aging",
+  summary: "n-bit counters shifted with the accessed bit on a timer; evict the smallest",
+  wantsHits: false,
+  needsFuture: false,
+  params: PARAMS,
+  defaults: DEFAULTS,
+  parseParams(raw) {
+    checkKeys("aging", raw, PARAMS);
+    const preset = choiceParam("aging", raw, "preset", "", ["", "xinu"]);
+    const base: AgingParams =
+      preset === "xinu" ? { bits: 8, interval: DEFAULTS.interval, on: "fault" } : DEFAULTS;
+    return {
+      bits: numberParam("aging", raw, "bits", base.bits, { min: 1, max: 32, integer: true }),
+      interval: numberParam("aging", raw, "interval", base.interval, { min: 1, max: 1e15 }),
+      on: choiceParam("aging", raw, "on", base.on, ["timer", "fault"]),
+    };
+  },
+  create: (bits, params) => new Aging(bits, params),
+};

@@ -1,0 +1,82 @@
+// NFU (not frequently used): a software counter per page adds the accessed bit at every tick.
+// Theory: counts the ticks in which the page was used; the smallest count is the victim, ties to
+// the longest-resident page. A reference not yet counted (R still set) adds one. It never forgets,
+// so pages heavily used long ago stay (Tanenbaum, Modern Operating Systems, 3.4.7; aging is the fix).
+// Reads: the accessed bit, and simulated time through tick.
+// Parameters: interval (ns of simulated time between counts, default 10 ms).
+
+import { FrameList } from "./frame-list.js";
+import { checkKeys, numberParam } from "./params.js";
+import { type FrameBits, NO_FRAME, type PolicyFactory, type ReplacementPolicy } from "./policy.js";
+
+export interface NfuParams {
+  readonly interval: number;
+}
+
+class Nfu implements ReplacementPolicy {
+  readonly id = "nfu";
+  private readonly order: FrameList;
+  private readonly count: Float64Array;
+  private nextTick: number;
+
+  constructor(
+    private readonly bits: FrameBits,
+    private readonly params: NfuParams,
+  ) {
+    this.order = new FrameList(bits.frameCount);
+    this.count = new Float64Array(bits.frameCount);
+    this.nextTick = params.interval;
+  }
+
+  admit(f: number): void {
+    this.count[f] = 0;
+    this.order.pushTail(f);
+  }
+
+  forget(f: number): void {
+    this.order.remove(f);
+  }
+
+  tick(now: number): void {
+    if (now < this.nextTick) return;
+    const next = this.order.next;
+    for (let f = this.order.head; f >= 0; f = next[f]!) {
+      if (!this.bits.referenced(f)) continue;
+      this.count[f]!++;
+      this.bits.clearReferenced(f);
+    }
+    this.nextTick = now - (now % this.params.interval) + this.params.interval;
+  }
+
+  selectVictim(): number {
+    const { bits, count } = this;
+    const next = this.order.next;
+    let best = NO_FRAME;
+    let bestKey = Number.POSITIVE_INFINITY;
+    for (let f = this.order.head; f >= 0; f = next[f]!) {
+      if (!bits.isEvictable(f)) continue;
+      const key = count[f]! + (bits.referenced(f) ? 1 : 0);
+      if (key < bestKey) {
+        best = f;
+        bestKey = key;
+      }
+    }
+    return best;
+  }
+}
+
+const PARAMS = { interval: { default: "10000000", doc: "ns of simulated time between counts" } };
+
+export const nfu: PolicyFactory<NfuParams> = {
+  id: "nfu",
+  summary: "not frequently used: count ticks with the accessed bit set; evict the smallest count",
+  wantsHits: false,
+  needsFuture: false,
+  params: PARAMS,
+  defaults: { interval: 10_000_000 },
+  parseParams(raw) {
+    checkKeys("nfu", raw, PARAMS);
+    return { interval: numberParam("nfu", raw, "interval", 10_000_000, { min: 1, max: 1e15 }) };
+  },
+  create: (bits, params) => new Nfu(bits, params),
+};
