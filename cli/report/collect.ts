@@ -32,14 +32,24 @@ export interface ReportRequest {
 
 const SAMPLES = 200;
 
-/** The frame count where the policies' miss ratios spread the most. */
-export function mostTellingFrames(runs: readonly RunResult[], frames: readonly number[]): number {
+/**
+ * The frame count where the policies differ most, relative to the worst of them, among counts
+ * where faults are more than cold misses (at least twice the distinct pages); else the middle count.
+ */
+export function mostTellingFrames(
+  runs: readonly RunResult[],
+  frames: readonly number[],
+  distinctPages = 0,
+): number {
   let best = frames[Math.floor(frames.length / 2)] ?? 1;
   let spread = -1;
   for (const f of frames) {
-    const col = runs.filter((r) => r.frames === f).map((r) => r.missRatio);
+    const col = runs.filter((r) => r.frames === f).map((r) => r.faults);
     if (col.length === 0) continue;
-    const s = Math.max(...col) - Math.min(...col);
+    const lo = Math.min(...col);
+    const hi = Math.max(...col);
+    if (lo < 2 * distinctPages || hi === 0) continue;
+    const s = (hi - lo) / hi;
     if (s > spread + 1e-12) {
       spread = s;
       best = f;
@@ -88,7 +98,7 @@ export function buildReport(p: Prepared, req: ReportRequest): ReportData {
 
   const n = w.count;
   const at = samplePoints(n, SAMPLES);
-  const focus = req.focusFrames ?? mostTellingFrames(runs, frames);
+  const focus = req.focusFrames ?? mostTellingFrames(runs, frames, p.pageSpace);
   const specs = (req.timelinePolicies ?? req.policies).slice(0, 8);
   const timelines = specs.map((spec) => ({ spec, t: simulateTimeline(p, spec, focus, at) }));
   const first = timelines[0];

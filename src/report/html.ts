@@ -78,7 +78,7 @@ ${notes ? `<ul class="notes">${notes}</ul>` : ""}
 <p class="help">Accesses per page (vertical, in first-touch order, ${fmtInt(data.heatmap.pagesPerBin)} page(s) per row) and time (horizontal, ${fmtInt(data.heatmap.refsPerBin)} references per column). Darker is more. Hover for counts.</p>
 <div class="heat"><canvas id="heatmap" data-chart="heatmap"></canvas><div id="heat-tip" class="tip"></div></div></section>
 <section><h2>Effective access time</h2>
-<p class="help">EAT = (1 − p) × ${fmtInt(data.costs.memoryNs)} ns + p × ${(data.costs.faultNs / 1e6).toFixed(0)} ms, where p is the miss ratio, beside the value measured from the run's simulated time (which also counts dirty write-backs${data.runs.some((r) => r.tlbMisses > 0) ? " and TLB walks" : ""}).</p>
+<p class="help">The dashed line is EAT = (1 − p) × ${fmtInt(data.costs.memoryNs)} ns + p × ${(data.costs.faultNs / 1e6).toFixed(0)} ms, where p is the miss ratio; each point is one run's EAT measured from its simulated time, which also pays for dirty write-backs${data.runs.some((r) => r.tlbMisses > 0) ? " and TLB walks" : ""}, so points sit on or above the line. Both values are in the table below.</p>
 <div class="chart" id="chart-eat" data-chart="eat"></div></section>
 <section><h2>Every counter</h2>
 <p class="help">One row per run. Click a column heading to sort.</p>
@@ -103,7 +103,7 @@ h1{font-size:1.6em;margin:0 0 4px}h2{font-size:1.15em;margin:28px 0 4px}.sub,.he
 .notes{color:var(--muted);font-size:.9em}.chart{min-height:300px}
 .heat{position:relative}#heatmap{width:100%;height:320px;border:1px solid var(--line);image-rendering:pixelated}
 .tip{position:absolute;pointer-events:none;background:#000c;color:#fff;font-size:12px;padding:3px 6px;border-radius:4px;display:none}
-.tablewrap{overflow-x:auto}table{border-collapse:collapse;font-variant-numeric:tabular-nums;font-size:.88em}
+.tablewrap{overflow:auto;max-height:520px;border:1px solid var(--line)}table{border-collapse:collapse;font-variant-numeric:tabular-nums;font-size:.88em}
 th,td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:right;white-space:nowrap}th{cursor:pointer;background:var(--card);position:sticky;top:0}
 td:first-child,th:first-child{text-align:left}tr.best td{font-weight:600}footer{margin-top:32px;padding-bottom:24px;font-size:.85em}
 `;
@@ -130,8 +130,10 @@ const PAGE_JS = `
       scales: { x: { time: false, distr: opts.logX ? 3 : 1 }, y: opts.logY ? { distr: 3 } : {} },
       axes: [{ label: xLabel }, { label: yLabel, size: 70 }],
       series: [{ label: xLabel }].concat(series.map(function (s, i) {
-        return { label: s.label, stroke: s.color || color(i, series.length), width: 2, dash: s.dash,
-          points: { show: xs.length <= 64 },
+        var c = s.color || color(i, series.length);
+        return { label: s.label, stroke: c, width: 2, dash: s.dash,
+          paths: s.points ? function () { return null; } : undefined,
+          points: s.points ? { show: true, size: 7, fill: c, stroke: c } : { show: xs.length <= 64 },
           value: function (u, v) { return v == null ? "" : opts.pct ? (v * 100).toFixed(2) + " %" : fmt(v, opts.digits); } };
       })),
     };
@@ -170,21 +172,26 @@ const PAGE_JS = `
   }
 
   if (data.runs.length > 0) {
-    var byPolicy = {};
-    var frames = [];
-    data.runs.forEach(function (r) {
-      (byPolicy[r.policy] = byPolicy[r.policy] || {})[r.frames] = r;
-      if (frames.indexOf(r.frames) < 0) frames.push(r.frames);
+    // EAT against the miss ratio p: the formula as a line, each run's measured value as a point.
+    var ps = [];
+    data.runs.forEach(function (r) { if (r.missRatio > 0 && ps.indexOf(r.missRatio) < 0) ps.push(r.missRatio); });
+    ps.sort(function (a, b) { return a - b; });
+    var mem = data.costs.memoryNs, flt = data.costs.faultNs;
+    var eatSeries = [{ label: "formula", color: "#1d232b", dash: [6, 4],
+      values: ps.map(function (p) { return ((1 - p) * mem + p * flt) / 1000; }) }];
+    var names = [];
+    data.runs.forEach(function (r) { if (names.indexOf(r.policy) < 0) names.push(r.policy); });
+    names.forEach(function (name) {
+      eatSeries.push({ label: name + " measured", points: true, values: ps.map(function (p) {
+        var hit = null;
+        data.runs.forEach(function (r) { if (r.policy === name && r.missRatio === p) hit = r.measuredEatNs / 1000; });
+        return hit;
+      }) });
     });
-    frames.sort(function (a, b) { return a - b; });
-    var names = Object.keys(byPolicy);
-    var eatSeries = [];
-    names.forEach(function (p, i) {
-      var c = color(i, names.length);
-      eatSeries.push({ label: p + " measured", color: c, values: frames.map(function (f) { var r = byPolicy[p][f]; return r ? r.measuredEatNs / 1000 : null; }) });
-      eatSeries.push({ label: p + " formula", color: c, dash: [6, 4], values: frames.map(function (f) { var r = byPolicy[p][f]; return r ? r.formulaEatNs / 1000 : null; }) });
-    });
-    lineChart("chart-eat", "Effective access time (microseconds, log scale)", "frames", "EAT (µs)", frames, eatSeries, { logY: true, digits: 3 });
+    if (ps.length > 0) {
+      lineChart("chart-eat", "Effective access time against miss ratio (log scales)", "miss ratio p", "EAT (µs)", ps, eatSeries,
+        { logX: true, logY: true, digits: 3 });
+    }
   }
 
   (function heat() {

@@ -5,7 +5,7 @@ import { heatmap, samplePoints, workingSetSizes } from "./series.js";
 import { lineChartSvg, reportFigures } from "./svg.js";
 
 /** A small report built from a hand-made trace (pages cycle through two phases). */
-export function sampleReport(): ReportData {
+function sampleReport(): ReportData {
   const n = 2000;
   const pages = Array.from({ length: n }, (_, i) => (i < n / 2 ? i % 20 : 20 + (i % 30)));
   const at = samplePoints(n, 50);
