@@ -4,11 +4,15 @@
 import { ConfigError, UnknownIdError } from "../core/errors.js";
 import { aging } from "./aging.js";
 import { arc } from "./arc.js";
+import { car } from "./car.js";
 import { clock } from "./clock.js";
+import { clockPro } from "./clock-pro.js";
 import { fifo } from "./fifo.js";
 import { lfu } from "./lfu.js";
 import { lirs } from "./lirs.js";
 import { lru } from "./lru.js";
+import { lru2List } from "./lru-2list.js";
+import { mglru } from "./mglru.js";
 import { nfu } from "./nfu.js";
 import { nru } from "./nru.js";
 import { opt } from "./opt.js";
@@ -37,6 +41,10 @@ export const POLICIES = {
   s3fifo,
   sieve,
   lirs,
+  car,
+  "clock-pro": clockPro,
+  "lru-2list": lru2List,
+  mglru,
   // biome-ignore lint/suspicious/noExplicitAny: factories differ in their parameter types
 } satisfies Record<string, PolicyFactory<any>>;
 

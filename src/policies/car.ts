@@ -1,0 +1,119 @@
+// CAR: Clock with Adaptive Replacement (Bansal and Modha, "CAR: Clock with adaptive replacement",
+// FAST 2004).
+// Theory: ARC's idea on clocks, so hits cost nothing but the hardware accessed bit. T1 (pages seen
+// once recently) and T2 (seen twice or more) are clocks of frames; B1 and B2 are LRU ghost lists
+// of pages evicted from each. To replace: if |T1| ≥ max(1, p), T1's hand examines its page: bit
+// clear → evicted into B1's MRU end; bit set → cleared and the page moves to T2's tail; otherwise
+// T2's hand does the same, a set bit sending the page to T2's tail again and a clear one into B2.
+// After a replacement, a page in neither ghost list makes room in the directory (B1's LRU if
+// |T1|+|B1| = c, else B2's LRU if the total is 2c). A new page enters T1's tail, a page found in B1
+// enters T2 and raises p by max(1, |B2|/|B1|), one found in B2 enters T2 and lowers p by
+// max(1, |B1|/|B2|). Every loaded page starts with its bit clear.
+// Reads: the accessed bit only (no hits); the loaded page at admit.
+// Parameters: none.
+// Not in the reference set; checked by the conformance table and property tests only.
+
+import { NodeLists } from "./node-lists.js";
+import { GhostPool } from "./page-map.js";
+import { type NoParams, noParams } from "./params.js";
+import {
+  type FrameBits,
+  NO_FRAME,
+  type PolicyContext,
+  type PolicyFactory,
+  type ReplacementPolicy,
+} from "./policy.js";
+
+const T1 = 0;
+const T2 = 1;
+const B1 = 2;
+const B2 = 3;
+
+class Car implements ReplacementPolicy {
+  readonly id = "car";
+  private readonly lists: NodeLists;
+  private readonly ghosts: GhostPool;
+  private readonly c: number;
+  private p = 0;
+  /** A replacement ran since the last admit (the cache was full). */
+  private replaced = false;
+
+  constructor(
+    private readonly bits: FrameBits,
+    ctx: PolicyContext,
+  ) {
+    this.c = bits.frameCount;
+    this.lists = new NodeLists(3 * this.c + 1, 4);
+    this.ghosts = new GhostPool(this.c, 2 * this.c + 1, ctx.pageSpace);
+  }
+
+  admit(f: number, page: number): void {
+    const g = this.ghosts.find(page);
+    const s = this.lists.size;
+    if (g < 0 && this.replaced) {
+      if (s[T1]! + s[B1]! >= this.c && s[B1]! > 0) this.dropOldest(B1);
+      else if (s[T1]! + s[T2]! + s[B1]! + s[B2]! >= 2 * this.c && s[B2]! > 0) this.dropOldest(B2);
+    }
+    this.replaced = false;
+    this.bits.clearReferenced(f);
+    if (g < 0) {
+      this.lists.pushTail(T1, f);
+      return;
+    }
+    if (this.lists.listOf[g] === B1) this.p = Math.min(this.p + Math.max(1, s[B2]! / s[B1]!), this.c);
+    else this.p = Math.max(this.p - Math.max(1, s[B1]! / s[B2]!), 0);
+    this.dropGhost(g);
+    this.lists.pushTail(T2, f);
+  }
+
+  forget(f: number, page: number, why: "evicted" | "freed" | "pinned"): void {
+    const l = this.lists.listOf[f]!;
+    this.lists.remove(f);
+    if (why !== "evicted" || (l !== T1 && l !== T2)) return;
+    if (this.ghosts.available() === 0) this.dropOldest(this.lists.size[B1]! > 0 ? B1 : B2);
+    this.lists.pushTail(l === T1 ? B1 : B2, this.ghosts.add(page));
+  }
+
+  selectVictim(): number {
+    this.replaced = true;
+    const l = this.lists;
+    const bits = this.bits;
+    for (let n = 3 * (l.size[T1]! + l.size[T2]!) + 2; n > 0; n--) {
+      const fromT1 = l.size[T1]! >= Math.max(1, this.p) || l.size[T2] === 0;
+      const list = fromT1 ? T1 : T2;
+      const f = l.head[list]!;
+      if (f < 0) return NO_FRAME;
+      if (!bits.isEvictable(f)) l.moveToTail(list, f);
+      else if (!bits.referenced(f)) return f;
+      else {
+        bits.clearReferenced(f);
+        l.moveToTail(T2, f);
+      }
+    }
+    return NO_FRAME;
+  }
+
+  counters(): Readonly<Record<string, number>> {
+    return { p: this.p };
+  }
+
+  private dropOldest(list: number): void {
+    this.dropGhost(this.lists.head[list]!);
+  }
+
+  private dropGhost(g: number): void {
+    this.lists.remove(g);
+    this.ghosts.release(g);
+  }
+}
+
+export const car: PolicyFactory<NoParams> = {
+  id: "car",
+  summary: "clock with adaptive replacement: ARC's lists as clocks over the accessed bit (FAST 2004)",
+  wantsHits: false,
+  needsFuture: false,
+  params: {},
+  defaults: {},
+  parseParams: noParams("car"),
+  create: (bits, _params, ctx) => new Car(bits, ctx),
+};
