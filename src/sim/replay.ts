@@ -41,6 +41,8 @@ export interface ReplayOptions {
   /** Called every `progressEvery` references (default 1 << 20) with the count done so far. */
   readonly onProgress?: (done: number, total: number) => void;
   readonly progressEvery?: number;
+  /** Called at each eviction with the evicted page, its frame and the faulting reference's index. */
+  readonly onEvict?: (page: number, frame: number, at: number) => void;
 }
 
 export interface ReplayResult {
@@ -113,6 +115,7 @@ class Replayer {
     readonly trace: ReplayTrace,
     readonly frames: number,
     readonly nextUse: Float64Array | null,
+    readonly onEvict: ((page: number, frame: number, at: number) => void) | null,
   ) {
     this.bits = new ReplayFrames(frames);
     this.frameOf = new Int32Array(trace.pageSpace).fill(-1);
@@ -182,6 +185,7 @@ class Replayer {
       this.frameOf[old] = -1;
       if (this.bits.dirtyBit[f] === 1) this.dirty++;
       else this.clean++;
+      if (this.onEvict !== null) this.onEvict(old, f, i);
     }
     this.pageOf[f] = p;
     this.frameOf[p] = f;
@@ -225,7 +229,7 @@ export function replay(trace: ReplayTrace, opts: ReplayOptions): ReplayResult {
   let nextUse = opts.nextUse ?? null;
   if (nextUse === null && needsFuture(specs))
     nextUse = annotateNextUse(trace.pages, trace.count, trace.pageSpace);
-  const r = new Replayer(trace, opts.frames, nextUse);
+  const r = new Replayer(trace, opts.frames, nextUse, opts.onEvict ?? null);
   r.use(opts.policy);
   const every = Math.max(1, opts.progressEvery ?? 1 << 20);
   let pos = 0;
