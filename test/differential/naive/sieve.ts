@@ -6,7 +6,7 @@ export function naiveSieve(bits: Bits): NaivePolicy {
   let hand = -1;
   return {
     victim: () => {
-      let i = hand >= 0 ? hand : 0;
+      let i = Math.max(hand, 0);
       while (bits.R.get(q[i]!)) {
         bits.R.set(q[i]!, false);
         i = i + 1 < q.length ? i + 1 : 0;
