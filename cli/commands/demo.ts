@@ -92,7 +92,7 @@ Examples:
       let reportPath: string | null = null;
       let figures: string[] = [];
       if (opts.report !== false || opts.figures !== undefined) {
-        const data = buildReport(p, { policies, frames, runs, title: `pagewise demo: ${w.name}` });
+        const data = await buildReport(io, p, { policies, frames, runs, title: `pagewise demo: ${w.name}` });
         if (opts.report !== false) reportPath = writeReportFile(opts.report, data, io.cwd);
         if (opts.figures !== undefined) figures = writeFigures(opts.figures, data, io.cwd);
       }

@@ -67,7 +67,7 @@ Examples:
         };
       });
       if (opts.report !== undefined) {
-        const data = buildReport(p, { policies: opts.policies, frames, runs });
+        const data = await buildReport(io, p, { policies: opts.policies, frames, runs });
         io.stderr.write(`report written to ${writeReportFile(opts.report, data, io.cwd)}\n`);
       }
       if (mode === "json") {

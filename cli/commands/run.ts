@@ -140,7 +140,7 @@ Examples:
       if (opts.report !== undefined) {
         const path = writeReportFile(
           opts.report,
-          buildReport(p, { policies: [opts.policy], frames: [frames], focusFrames: frames }),
+          await buildReport(io, p, { policies: [opts.policy], frames: [frames], focusFrames: frames }),
           io.cwd,
         );
         io.stderr.write(`report written to ${path}\n`);

@@ -7,16 +7,17 @@ import {
   ensureNextUse,
   needsFuture,
   type Prepared,
+  policyIdOf,
   prepare,
   type RunResult,
-  simulate,
   workloadFacts,
 } from "../engine.js";
 import { UsageError } from "../errors.js";
 import { type CliIo, colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { fmtInt, fmtPct, outputMode, renderTable, writeCsv, writeJson } from "../output.js";
-import { Progress, tick } from "../progress.js";
+import { runTasks, type Task } from "../pool.js";
+import { Progress } from "../progress.js";
 import { buildReport } from "../report/collect.js";
 import { writeReportFile } from "../report/write.js";
 import { type FramesSpec, framesOf, parseFramesList, parseList } from "../units.js";
@@ -50,7 +51,7 @@ export function defaultFrames(distinct: number, points = 12): number[] {
   return [...out].sort((a, b) => a - b);
 }
 
-/** Runs every (policy, frames) pair, with a progress bar past one second. */
+/** Runs every (policy, frames) pair, frames-major, on worker threads, with a progress bar past one second. */
 export async function sweepRuns(
   io: CliIo,
   p: Prepared,
@@ -58,22 +59,17 @@ export async function sweepRuns(
   frames: readonly number[],
   label = "sweep",
 ): Promise<RunResult[]> {
+  for (const pol of policies) policyIdOf(pol);
   if (policies.some(needsFuture)) ensureNextUse(p);
-  const total = policies.length * frames.length;
-  const bar = new Progress(io, label, total);
-  const runs: RunResult[] = [];
+  const tasks: Task[] = frames.flatMap((f) =>
+    policies.map((spec) => ({ kind: "run" as const, spec, frames: f })),
+  );
+  const bar = new Progress(io, label, tasks.length);
   try {
-    for (const f of frames) {
-      for (const pol of policies) {
-        runs.push(simulate(p, pol, f));
-        bar.update(runs.length);
-        await tick();
-      }
-    }
+    return (await runTasks(p, tasks, (done) => bar.update(done))) as RunResult[];
   } finally {
     bar.stop();
   }
-  return runs;
 }
 
 /** Best policies per frame count. */
@@ -177,7 +173,7 @@ Examples:
       const runs = await sweepRuns(io, p, policies, frames);
       const s = sweepResult(w, p, policies, frames, runs);
       if (opts.report !== undefined) {
-        const data = buildReport(p, { policies, frames, runs });
+        const data = await buildReport(io, p, { policies, frames, runs });
         io.stderr.write(`report written to ${writeReportFile(opts.report, data, io.cwd)}\n`);
       }
       if (mode === "json") writeJson(io, s);

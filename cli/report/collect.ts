@@ -9,10 +9,12 @@ import {
   MEMORY_NS,
   type Prepared,
   type RunResult,
-  simulate,
-  simulateTimeline,
+  type Timeline,
   workloadFacts,
 } from "../engine.js";
+import type { CliIo } from "../io.js";
+import { runTasks, type Task } from "../pool.js";
+import { Progress } from "../progress.js";
 import { packageVersion } from "../version.js";
 
 export interface ReportRequest {
@@ -22,7 +24,7 @@ export interface ReportRequest {
   readonly runs?: readonly RunResult[];
   /** Frame count for faults over time and resident sets; default the count where policies differ most. */
   readonly focusFrames?: number;
-  /** Policies drawn over time (at most 8 by default). */
+  /** Policies drawn over time (default: timelineChoice). */
   readonly timelinePolicies?: readonly string[];
   readonly title?: string;
   /** Fixed timestamp (tests, reproducible figures). */
@@ -76,17 +78,28 @@ function rowOf(r: RunResult): RunRow {
   };
 }
 
+/** Policies worth drawing over time: the classic ones when present, else the first six. */
+export function timelineChoice(policies: readonly string[]): string[] {
+  const preferred = ["fifo", "lru", "opt", "clock", "arc", "sieve"];
+  const picked = policies.filter((p) => preferred.includes(p));
+  return (picked.length >= 2 ? picked : policies).slice(0, 6);
+}
+
 /** Builds the report's data; runs whatever the sweep did not. Synchronous. */
-export function buildReport(p: Prepared, req: ReportRequest): ReportData {
+export async function buildReport(io: CliIo, p: Prepared, req: ReportRequest): Promise<ReportData> {
   const w = p.workload;
   const facts = workloadFacts(p);
+  const given = (spec: string, f: number) => req.runs?.find((r) => r.frames === f && r.policy === spec);
+  const missing: Task[] = [];
+  for (const f of req.frames) {
+    for (const spec of req.policies) if (!given(spec, f)) missing.push({ kind: "run", spec, frames: f });
+  }
+  const bar = new Progress(io, "report", 1);
+  const extra = (await runTasks(p, missing, (d) => bar.update(d, missing.length))) as RunResult[];
   const runs: RunResult[] = [];
   for (const f of req.frames) {
-    for (const pol of req.policies) {
-      const have = req.runs?.find(
-        (r) => r.frames === f && (r.policy === pol || r.policy === pol.split(":")[0]),
-      );
-      runs.push(have ?? simulate(p, pol, f));
+    for (const spec of req.policies) {
+      runs.push(given(spec, f) ?? extra.find((r) => r.frames === f && r.policy === spec)!);
     }
   }
   const policyNames = [...new Set(runs.map((r) => r.policy))];
@@ -99,8 +112,14 @@ export function buildReport(p: Prepared, req: ReportRequest): ReportData {
   const n = w.count;
   const at = samplePoints(n, SAMPLES);
   const focus = req.focusFrames ?? mostTellingFrames(runs, frames, p.pageSpace);
-  const specs = (req.timelinePolicies ?? req.policies).slice(0, 8);
-  const timelines = specs.map((spec) => ({ spec, t: simulateTimeline(p, spec, focus, at) }));
+  const specs = req.timelinePolicies ?? timelineChoice(req.policies);
+  const tl = (await runTasks(
+    p,
+    specs.map((spec) => ({ kind: "timeline" as const, spec, frames: focus, at })),
+    (d) => bar.update(d, specs.length),
+  )) as Timeline[];
+  bar.stop();
+  const timelines = specs.map((spec, i) => ({ spec, t: tl[i]! }));
   const first = timelines[0];
   const tau = Math.max(10, Math.min(100_000, Math.round(n / 100)));
 
