@@ -37,6 +37,7 @@ const SAMPLES: Record<string, string> = {
   "a.txt": "1\n2 W\n3 17 R\n0x10 I\n",
   "a.csv": "pid,addr,size,op\n1,0x1ffc,8,W\n2,4096,1,read\n",
   "a.lcs.csv": "obj_id,obj_size\n5,1\n6,1\n5,1\n",
+  "a.pages": "I 4016\nL 1ffefff\nS 1ffefff\nM 61e\n",
 };
 
 describe("openTrace", () => {

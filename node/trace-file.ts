@@ -173,7 +173,7 @@ export async function* decompressChunks(
     return;
   }
   if (compression === "gzip") {
-    const gunzip = zlib.createGunzip({ chunkSize: 1 << 18 });
+    const gunzip = zlib.createGunzip({ chunkSize: 1 << 18, highWaterMark: 1 << 23 });
     const feed = (async () => {
       try {
         for await (const c of input) {

@@ -286,6 +286,10 @@ export class PwtEncoder {
   }
 }
 
+/** Calls of decodeTokens, process-wide, that decode only a few tokens (see there). */
+const WARM_CALLS = 32;
+let warmCalls = 0;
+
 const ST_HEADER = 0;
 const ST_BLOCK = 1;
 const ST_PAYLOAD = 2;
@@ -414,7 +418,7 @@ export class PwtDecoder implements TraceDecoder {
         case ST_PAYLOAD: {
           if (out.count >= out.pages.length) return true;
           this.decodeTokens(out);
-          if (this.blockLeft > 0) return true;
+          if (this.blockLeft > 0) break;
           if (this.pos !== this.blockEnd) {
             throw binaryError(
               this.source,
@@ -484,7 +488,12 @@ export class PwtDecoder implements TraceDecoder {
     const byKind = this.stats.byKind;
     const divisor = this.divisor;
     let i = out.count;
-    const n = Math.min(this.blockLeft, pages.length - i);
+    // The first WARM_CALLS calls in the process decode a few tokens each. V8 allocates a
+    // function's type feedback only after several calls; if the loop were compiled on the stack
+    // (OSR) within the first, long, call, the code after it would have no feedback and every
+    // later call would deoptimize there (Node 20: 40% slower).
+    const n = Math.min(this.blockLeft, pages.length - i, warmCalls < WARM_CALLS ? 4 : Infinity);
+    warmCalls++;
     const stop = i + n;
     let p = this.pos;
     const prev = this.prev;
@@ -528,7 +537,7 @@ export class PwtDecoder implements TraceDecoder {
             z += (b & 0x7f) * mul;
             mul *= 128;
           } while (b >= 0x80 && mul < 2 ** 40);
-          pids.fill(pid, runStart, i);
+          fillRun(pids, pid, runStart, i);
           runStart = i;
           pid = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
         }
@@ -546,7 +555,7 @@ export class PwtDecoder implements TraceDecoder {
       both += kind & (kind >>> 1);
       i++;
     }
-    pids.fill(pid, runStart, i);
+    fillRun(pids, pid, runStart, i);
     byKind[0]! += n - odd - high + both;
     byKind[1]! += odd - both;
     byKind[2]! += high - both;
@@ -557,6 +566,11 @@ export class PwtDecoder implements TraceDecoder {
     this.pos = p;
     this.curPid = pid;
   }
+}
+
+/** Sets a[from, to) to v (a plain loop: TypedArray#fill in the decode loop made V8 deoptimize it). */
+function fillRun(a: Int32Array, v: number, from: number, to: number): void {
+  for (let i = from; i < to; i++) a[i] = v;
 }
 
 /** A pwt decoder (the factory shape the format registry uses). */
