@@ -173,7 +173,8 @@ export async function* decompressChunks(
     return;
   }
   if (compression === "gzip") {
-    const gunzip = zlib.createGunzip({ chunkSize: 1 << 18, highWaterMark: 1 << 23 });
+    // highWaterMark (a stream option the zlib typings omit) lets inflation run ahead of decoding.
+    const gunzip = zlib.createGunzip({ chunkSize: 1 << 18, highWaterMark: 1 << 23 } as zlib.ZlibOptions);
     const feed = (async () => {
       try {
         for await (const c of input) {
