@@ -229,6 +229,8 @@ export function coarsenFactor(sourcePageSize: number, pageSize: number, format: 
 }
 
 const NL = 10;
+/** Longest line a text decoder accepts; the partial line kept between chunks is bounded by it. */
+export const MAX_LINE_BYTES = 1 << 20;
 
 /**
  * The machinery of line-oriented formats: chunk joining, line numbers, skip-or-throw on a bad line,
@@ -272,6 +274,16 @@ export abstract class LineDecoder implements TraceDecoder {
       buf.set(chunk, this.carry.length);
     }
     const lastNl = buf.lastIndexOf(NL);
+    if (lastNl < 0 && buf.length > MAX_LINE_BYTES) {
+      this.lineStart = 0;
+      this.stats.lines++;
+      throw new TraceParseError(
+        this.source,
+        this.stats.lines,
+        1,
+        `expected a line of at most ${MAX_LINE_BYTES} bytes (is this a text trace?)`,
+      );
+    }
     this.limit = lastNl + 1;
     this.carry = copyBytes(buf, this.limit, buf.length);
     this.buf = buf;

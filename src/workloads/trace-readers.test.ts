@@ -335,3 +335,11 @@ describe("pages (K PAGE)", () => {
     expect(() => decodeAllOrThrow(make, bytes("I 10\nX 5\n"), { source: "k.pages" })).toThrow(/k\.pages:2:1/);
   });
 });
+
+describe("limits", () => {
+  it("refuses a line longer than 1 MiB instead of buffering it", () => {
+    const dec = textDecoder({ source: "big.txt" });
+    dec.push(new Uint8Array(1 << 19).fill(49));
+    expect(() => dec.push(new Uint8Array((1 << 19) + 2).fill(49))).toThrow(/big\.txt:1:1/);
+  });
+});
