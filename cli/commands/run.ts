@@ -1,7 +1,7 @@
 // `pagewise run`: one workload, one policy, one frame count; prints every counter, or --json/--csv,
 // and optionally writes an HTML report of the run.
 
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import {
   ensureNextUse,
   needsFuture,
@@ -11,10 +11,10 @@ import {
   simulate,
   workloadFacts,
 } from "../engine.js";
-import { UsageError } from "../errors.js";
 import { type CliIo, colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { fmtInt, fmtNs, fmtPct, outputMode, renderKeyValues, writeCsv, writeJson } from "../output.js";
+import { Progress } from "../progress.js";
 import { buildReport } from "../report/collect.js";
 import { writeReportFile } from "../report/write.js";
 import type { FramesSpec } from "../units.js";
@@ -106,10 +106,13 @@ export function registerRun(program: Command, { io }: CommandContext): void {
   addWorkloadOptions(cmd);
   cmd.option("--policy <spec>", "replacement policy, with parameters: lru, fifo, opt, aging:bits=8", "lru");
   addFramesOption(cmd);
-  cmd.option(
-    "--mode <mode>",
-    "replay (page numbers into frames + policy) or full (the Machine: page tables in frames, TLB, bytes; frames include page tables)",
-    "replay",
+  cmd.addOption(
+    new Option(
+      "--mode <mode>",
+      "replay: page numbers into frames and the policy; full: the Machine with page tables in frames (counted in --frames), a TLB and real bytes",
+    )
+      .choices(["replay", "full"])
+      .default("replay"),
   );
   cmd.option("--report <file.html>", "also write an HTML report of this run");
   addOutputOptions(
@@ -133,10 +136,16 @@ Examples:
       const frames = resolveFrames(opts, w.pageSize);
       const p = prepare(w, false);
       if (needsFuture(opts.policy)) ensureNextUse(p);
-      if (opts.mode !== "replay" && opts.mode !== "full")
-        throw new UsageError(`--mode must be replay or full, not "${opts.mode}"`);
-      const r =
-        opts.mode === "full" ? runFull(p, opts.policy, frames).result : simulate(p, opts.policy, frames);
+      const bar = new Progress(io, opts.policy, w.count);
+      let r: RunResult;
+      try {
+        r =
+          opts.mode === "full"
+            ? runFull(p, opts.policy, frames).result
+            : simulate(p, opts.policy, frames, (done, total) => bar.update(done, total));
+      } finally {
+        bar.stop();
+      }
       if (opts.report !== undefined) {
         const path = writeReportFile(
           opts.report,
