@@ -8,7 +8,8 @@
 // After a replacement, a page in neither ghost list makes room in the directory (B1's LRU if
 // |T1|+|B1| = c, else B2's LRU if the total is 2c). A new page enters T1's tail, a page found in B1
 // enters T2 and raises p by max(1, |B2|/|B1|), one found in B2 enters T2 and lowers p by
-// max(1, |B1|/|B2|). Every loaded page starts with its bit clear.
+// max(1, |B1|/|B2|). Every loaded page starts with its bit clear. A frame in transit met by a
+// hand is treated as referenced (moved to T2's tail).
 // Reads: the accessed bit only (no hits); the loaded page at admit.
 // Parameters: none.
 // Not in the reference set; checked by the conformance table and property tests only.
@@ -83,12 +84,21 @@ class Car implements ReplacementPolicy {
       const list = fromT1 ? T1 : T2;
       const f = l.head[list]!;
       if (f < 0) return NO_FRAME;
-      if (!bits.isEvictable(f)) l.moveToTail(list, f);
+      if (!bits.isEvictable(f)) l.moveToTail(T2, f);
       else if (!bits.referenced(f)) return f;
       else {
         bits.clearReferenced(f);
         l.moveToTail(T2, f);
       }
+    }
+    return this.anyEvictable();
+  }
+
+  /** Last resort when the clocks only meet frames in transit: any evictable frame. */
+  private anyEvictable(): number {
+    const { head, next } = this.lists;
+    for (const list of [T1, T2]) {
+      for (let f = head[list]!; f >= 0; f = next[f]!) if (this.bits.isEvictable(f)) return f;
     }
     return NO_FRAME;
   }

@@ -104,7 +104,20 @@ class ClockPro implements ReplacementPolicy {
   }
 
   selectVictim(): number {
-    if (this.hotCount > 0 && this.hotCount >= this.residentCount()) this.runHandHot();
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (this.hotCount > 0 && (attempt > 0 || this.hotCount >= this.residentCount())) this.runHandHot();
+      const f = this.runHandCold();
+      if (f !== NO_FRAME) return f;
+    }
+    return this.anyEvictable();
+  }
+
+  counters(): Readonly<Record<string, number>> {
+    return { hot: this.hotCount, nonResident: this.nonResident, coldTarget: this.mc };
+  }
+
+  /** Moves HAND_cold until it finds a cold resident page with its bit clear (the victim). */
+  private runHandCold(): number {
     for (let n = 4 * this.size + 4; n > 0 && this.handCold !== NIL; n--) {
       const x = this.handCold;
       if (x >= this.c || this.hot[x] === 1 || !this.bits.isEvictable(x)) {
@@ -127,8 +140,13 @@ class ClockPro implements ReplacementPolicy {
     return NO_FRAME;
   }
 
-  counters(): Readonly<Record<string, number>> {
-    return { hot: this.hotCount, nonResident: this.nonResident, coldTarget: this.mc };
+  /** Last resort when the hands find nothing (every cold page in transit): any evictable frame. */
+  private anyEvictable(): number {
+    let x = this.handCold;
+    for (let n = this.size; n > 0 && x !== NIL; n--, x = this.next[x]!) {
+      if (x < this.c && this.bits.isEvictable(x)) return x;
+    }
+    return NO_FRAME;
   }
 
   private residentCount(): number {

@@ -5,7 +5,8 @@
 // a new youngest generation and walks every resident page, moving each whose accessed bit is set
 // (clearing it) into it, as the kernel's page-table walk does. Eviction takes pages from the
 // oldest generation in order: one whose accessed bit is set is promoted to the youngest generation
-// instead (the kernel's look-around); the first with a clear bit is the victim. When fewer than
+// instead (the kernel's look-around), as is one that cannot be taken now (in transit); the first
+// with a clear bit is the victim. When fewer than
 // two generations would remain, or the oldest is empty, aging runs first (or minSeq advances).
 // Reads: the accessed bit only.
 // Parameters: gens (generations kept, 2-16, default 4).
@@ -56,7 +57,7 @@ class Mglru implements ReplacementPolicy {
         else this.age();
         continue;
       }
-      if (!bits.isEvictable(f)) lists.moveToTail(l, f);
+      if (!bits.isEvictable(f)) this.place(f, this.maxSeq);
       else if (!bits.referenced(f)) return f;
       else {
         bits.clearReferenced(f);

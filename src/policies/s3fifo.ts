@@ -87,11 +87,18 @@ class S3Fifo implements ReplacementPolicy {
   selectVictim(incoming?: number): number {
     if (incoming !== undefined) this.resolve(incoming);
     const sizes = this.lists.size;
-    for (let round = 0; round < 4; round++) {
-      const fromMain = sizes[MAIN]! > this.mainSize || sizes[SMALL] === 0;
-      const f = fromMain ? this.evictMain() : this.evictSmall();
-      if (f >= 0) return f;
-      if (sizes[SMALL] === 0 && sizes[MAIN] === 0) break;
+    const fromMain = sizes[MAIN]! > this.mainSize || sizes[SMALL] === 0;
+    let f = fromMain ? this.evictMain() : this.evictSmall();
+    if (f < 0) f = this.evictMain();
+    if (f < 0) f = this.evictSmall();
+    return f >= 0 ? f : this.anyEvictable();
+  }
+
+  /** Last resort when the queues only meet frames in transit: any evictable frame. */
+  private anyEvictable(): number {
+    const { head, next } = this.lists;
+    for (const list of [SMALL, MAIN]) {
+      for (let f = head[list]!; f >= 0; f = next[f]!) if (this.bits.isEvictable(f)) return f;
     }
     return NO_FRAME;
   }
