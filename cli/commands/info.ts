@@ -78,7 +78,7 @@ Examples:
           at.map((a, i) => ({ at: a, workingSet: size[i] })),
         );
       const c = colorsFor(io);
-      io.stdout.write(`${c.bold(w.name)} (${w.source})\n`);
+      io.stdout.write(`${c.bold(w.name)}: ${w.source}\n`);
       io.stdout.write(
         `${renderKeyValues(c, [
           ["references", fmtInt(f.references)],
