@@ -528,7 +528,7 @@ export class PwtDecoder implements TraceDecoder {
           v += (b & 0x7f) * mul;
           mul *= 128;
         } while (b >= 0x80 && mul < 2 ** 63);
-        kind = v % 4;
+        kind = v & 3;
         if ((v & 4) !== 0) {
           let z = 0;
           mul = 1;
