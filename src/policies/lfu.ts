@@ -6,30 +6,53 @@
 // reference traces; as its README warns, new pages are the usual victims, so it thrashes there.
 // It is one definition of LFU, not the (others age counts or keep them across evictions).
 // Reads: every access (wantsHits).
-// Parameters: none.
+// Parameters: history ("resident", default: counts start at 1 on every load and die on eviction,
+// libCacheSim's rule; "keep": a page's count survives eviction and each load adds one, the
+// "perfect LFU" of Mattson et al., which is a stack algorithm; the per-residency rule is not,
+// see test/golden/stack-property.test.ts for a string where it faults more with more frames).
 
 import { FrameHeap } from "./frame-heap.js";
-import { type NoParams, noParams } from "./params.js";
-import { type FrameBits, NO_FRAME, type PolicyFactory, type ReplacementPolicy } from "./policy.js";
+import { PageMap } from "./page-map.js";
+import { checkKeys, choiceParam } from "./params.js";
+import {
+  type FrameBits,
+  NO_FRAME,
+  type PolicyContext,
+  type PolicyFactory,
+  type ReplacementPolicy,
+} from "./policy.js";
+
+export interface LfuParams {
+  readonly history: "resident" | "keep";
+}
 
 class Lfu implements ReplacementPolicy {
   readonly id = "lfu";
   private readonly heap: FrameHeap;
   private seq = 0;
+  /** Counts of evicted pages (history=keep only). */
+  private readonly kept: PageMap | null;
 
-  constructor(private readonly bits: FrameBits) {
+  constructor(
+    private readonly bits: FrameBits,
+    params: LfuParams,
+    ctx: PolicyContext,
+  ) {
     this.heap = new FrameHeap(bits.frameCount);
+    this.kept = params.history === "keep" ? new PageMap(ctx.pageSpace) : null;
   }
 
-  admit(f: number): void {
-    this.heap.insert(f, 1, this.seq++);
+  admit(f: number, page: number): void {
+    const before = this.kept === null ? 0 : Math.max(0, this.kept.get(page));
+    this.heap.insert(f, before + 1, this.seq++);
   }
 
   touch(f: number): void {
     if (this.heap.has(f)) this.heap.update(f, this.heap.k1[f]! + 1, this.seq++);
   }
 
-  forget(f: number): void {
+  forget(f: number, page: number): void {
+    if (this.kept !== null && this.heap.has(f)) this.kept.set(page, this.heap.k1[f]!);
     this.heap.remove(f);
   }
 
@@ -47,13 +70,20 @@ class Lfu implements ReplacementPolicy {
   }
 }
 
-export const lfu: PolicyFactory<NoParams> = {
+const PARAMS = {
+  history: { default: "resident", doc: '"resident": counts die on eviction; "keep": counts survive it' },
+};
+
+export const lfu: PolicyFactory<LfuParams> = {
   id: "lfu",
   summary: "least frequently used while resident; new pages start at 1, ties FIFO",
   wantsHits: true,
   needsFuture: false,
-  params: {},
-  defaults: {},
-  parseParams: noParams("lfu"),
-  create: (bits) => new Lfu(bits),
+  params: PARAMS,
+  defaults: { history: "resident" },
+  parseParams(raw) {
+    checkKeys("lfu", raw, PARAMS);
+    return { history: choiceParam("lfu", raw, "history", "resident", ["resident", "keep"]) };
+  },
+  create: (bits, params, ctx) => new Lfu(bits, params, ctx),
 };
