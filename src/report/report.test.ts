@@ -132,6 +132,7 @@ describe("SVG figures", () => {
     expect(a).toBe(lineChartSvg(spec));
     expect(a.match(/<path /g)).toHaveLength(2);
     expect(a).toContain('<svg xmlns="http://www.w3.org/2000/svg"');
+    expect(a).toContain("<title>t</title>");
   });
 
   it("makes the README figures from a report", () => {

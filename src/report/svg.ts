@@ -101,7 +101,8 @@ export function lineChartSvg(spec: LineChartSpec): string {
   const yFmt = spec.yFormat ?? compact;
   const parts: string[] = [];
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" font-size="12">`,
+    `<title>${escapeHtml(spec.title)}</title>`,
   );
   parts.push(`<rect width="${W}" height="${H}" fill="#fff"/>`);
   parts.push(
@@ -171,7 +172,8 @@ export function heatmapSvg(data: ReportData, width = 760, height = 380): string 
   for (const v of h.counts) if (v > max) max = v;
   const lmax = Math.log1p(max || 1);
   const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" font-size="12">`,
+    `<title>${escapeHtml(`Page accesses over time: ${data.workload.name}`)}</title>`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
     `<text x="${m.l}" y="22" font-size="15" font-weight="600" fill="#1d232b">${escapeHtml(`Page accesses over time: ${data.workload.name}`)}</text>`,
   ];
