@@ -3,7 +3,7 @@
 // the counters every command prints. Commands never call the engine directly, so the JSON shape of
 // a run is defined in one place (RunResult).
 
-import { layoutFor, MAX_ASID, pageKey } from "../src/core/addr.js";
+import { MAX_ASID, pageKey } from "../src/core/addr.js";
 import { eatFormulaNs } from "../src/core/time.js";
 import { ACC_EXEC, ACC_READ, ACC_WRITE } from "../src/mmu/mmu.js";
 import { NEVER } from "../src/policies/policy.js";
@@ -168,26 +168,72 @@ export interface Timeline {
 }
 
 /**
- * Runs `p` once in full mode under (spec, frames user frames, plus the page-table frames it needs),
- * sampling cumulative faults and each process's resident pages at positions `at` (1-based
- * reference counts, ascending).
+ * Replays `p` once under (spec, frames) and samples, at positions `at` (1-based reference counts,
+ * ascending), the cumulative faults and each process's resident pages. The replay reports its
+ * evictions; a second pass over the references applies them in order, so the curves end at exactly
+ * the replay's fault count.
  */
 export function simulateTimeline(p: Prepared, spec: string, frames: number, at: readonly number[]): Timeline {
-  const faults: number[] = [];
-  const resident = new Map<number, number[]>();
-  runFull(p, spec, frames + tableFrames(p), at, (m, pidOf, k) => {
-    const s = m.stats();
-    faults.push(s.faults.total);
-    for (const [src, pid] of pidOf) {
-      let series = resident.get(src);
-      if (series === undefined) {
-        series = new Array<number>(k).fill(0);
-        resident.set(src, series);
+  const w = p.workload;
+  let evAt = new Int32Array(1024);
+  let evPage = new Int32Array(1024);
+  let ne = 0;
+  const nextUse = needsFuture(spec) ? ensureNextUse(p) : undefined;
+  replay(traceOf(p), {
+    policy: spec,
+    frames,
+    nextUse,
+    onEvict: (page, _frame, i) => {
+      if (ne === evAt.length) {
+        const a = new Int32Array(ne * 2);
+        a.set(evAt);
+        evAt = a;
+        const b = new Int32Array(ne * 2);
+        b.set(evPage);
+        evPage = b;
       }
-      series.push(s.processes.find((x) => x.pid === pid)?.residentPages ?? 0);
-    }
+      evAt[ne] = i;
+      evPage[ne++] = page;
+    },
   });
-  return { faults, resident };
+  const pidIndex = new Map<number, number>();
+  const pidOfId = new Int32Array(p.pageSpace);
+  for (let i = 0; i < w.count; i++) {
+    const pid = w.pids[i]!;
+    let k = pidIndex.get(pid);
+    if (k === undefined) {
+      k = pidIndex.size;
+      pidIndex.set(pid, k);
+    }
+    pidOfId[p.dense[i]!] = k;
+  }
+  const count = new Int32Array(pidIndex.size);
+  const series = [...pidIndex.keys()].map(() => [] as number[]);
+  const resident = new Uint8Array(p.pageSpace);
+  const faults: number[] = [];
+  let total = 0;
+  let e = 0;
+  let k = 0;
+  for (let i = 0; i < w.count && k < at.length; i++) {
+    while (e < ne && evAt[e]! <= i) {
+      const old = evPage[e++]!;
+      resident[old] = 0;
+      count[pidOfId[old]!]!--;
+    }
+    const pg = p.dense[i]!;
+    if (resident[pg] === 0) {
+      resident[pg] = 1;
+      count[pidOfId[pg]!]!++;
+      total++;
+    }
+    while (k < at.length && at[k] === i + 1) {
+      faults.push(total);
+      for (let j = 0; j < series.length; j++) series[j]!.push(count[j]!);
+      k++;
+    }
+  }
+  const pids = [...pidIndex.keys()];
+  return { faults, resident: new Map(pids.map((pid, j) => [pid, series[j]!])) };
 }
 
 /** Address width that holds every page of `w` at its page size, within the machine's limits. */
@@ -199,41 +245,14 @@ function vaBitsFor(w: Workload): number {
 }
 
 /**
- * Page-table frames a full-mode run of `p` needs to map every page it touches: one root per
- * process plus one table per distinct span at each lower level. Adding them to a replay frame count
- * gives the full machine the same number of frames for pages.
- */
-export function tableFrames(p: Prepared): number {
-  const w = p.workload;
-  const l = layoutFor(w.pageSize, vaBitsFor(w));
-  let total = 0;
-  for (let lv = 0; lv < l.levels; lv++) {
-    const cover = l.levelSpan[lv]! * l.entriesPerTable[lv]!;
-    const seen = new Set<number>();
-    for (let i = 0; i < w.count; i++)
-      seen.add(pageKey(w.pids[i]! & MAX_ASID, Math.floor(w.pages[i]! / cover)));
-    total += seen.size;
-  }
-  return total;
-}
-
-/**
  * Runs `p` in full mode: a Machine with page tables in frames, a TLB and real bytes; one trace
  * process per pid of the workload. `frames` counts every physical frame, page tables included.
- * `onSample(i)` is called after reference i (0-based) whenever i + 1 is the next of `at`.
  */
-export function runFull(
-  p: Prepared,
-  spec: string,
-  frames: number,
-  at: readonly number[] = [],
-  onSample?: (m: Machine, pidOf: Map<number, number>, k: number) => void,
-): { result: RunResult; machine: Machine } {
+export function runFull(p: Prepared, spec: string, frames: number): { result: RunResult; machine: Machine } {
   const w = p.workload;
   const m = new Machine({ frames, pageSize: w.pageSize, vaBits: vaBitsFor(w), policy: spec });
   const pidOf = new Map<number, number>();
   const nextUse = needsFuture(spec) ? ensureNextUse(p) : null;
-  let k = 0;
   for (let i = 0; i < w.count; i++) {
     const src = w.pids[i]!;
     let pid = pidOf.get(src);
@@ -244,7 +263,6 @@ export function runFull(
     const kind = w.kinds[i]!;
     const acc = isWrite(kind) ? ACC_WRITE : kind === REF_INSTR ? ACC_EXEC : ACC_READ;
     m.access(pid, w.pages[i]! * w.pageSize, acc, nextUse ? nextUse[i]! : NEVER);
-    while (k < at.length && at[k] === i + 1) onSample?.(m, pidOf, k++);
   }
   const s = m.stats();
   const faults = s.faults.total;

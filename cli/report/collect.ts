@@ -1,5 +1,6 @@
-// Gathers a ReportData from a prepared workload: the sweep's runs (given, or run here), a timeline
-// replay for faults over time and resident sets, the working-set curve and the heat map. The
+// Gathers a ReportData from a prepared workload: the sweep's runs (given, or run here), one more
+// replay per drawn policy for faults over time and resident sets (at the frame count where the
+// policies differ most), the working-set curve and the heat map. The
 // numbers all come from the engine; this file only chooses what to sample and how finely.
 
 import type { ReportData, RunRow } from "../../src/report/model.js";

@@ -72,7 +72,7 @@ ${notes ? `<ul class="notes">${notes}</ul>` : ""}
 <p class="help">W(t, τ): distinct pages among the last τ = ${fmtInt(data.workingSet.tau)} references. Fewer frames than the working set means frequent faults (thrashing).</p>
 <div class="chart" id="chart-ws" data-chart="ws"></div></section>
 <section><h2>Resident set per process</h2>
-<p class="help">Frames held by each process under ${escapeHtml(data.residentSet.policy)} with ${fmtInt(data.residentSet.frames)} frames shared globally.</p>
+<p class="help">Frames held by each process under ${escapeHtml(data.residentSet.policy)} with ${fmtInt(data.residentSet.frames)} frames shared by all processes (global replacement).</p>
 <div class="chart" id="chart-rss" data-chart="rss"></div></section>
 <section><h2>Page access heat map</h2>
 <p class="help">Accesses per page (vertical, in first-touch order, ${fmtInt(data.heatmap.pagesPerBin)} page(s) per row) and time (horizontal, ${fmtInt(data.heatmap.refsPerBin)} references per column). Darker is more. Hover for counts.</p>
