@@ -3,7 +3,7 @@
 // Trace: shared/traces/py50k-50m.pages.zst (50 M references, CPython), found next to the
 // repository (../shared/traces from the repository root or the working directory), or the file
 // named by PW_BENCH_TRACE (a *.pages.zst or *.pages text file). PW_BENCH_CHECK_ALL=1 also checks
-// the other traces in the same folder. Speed: median of 3 replays, million references per second,
+// the other traces in the same folder; PW_BENCH_CHECK_ONLY=1 skips the speed table. Speed: median of 3 replays, million references per second,
 // replay loop only (parsing, densify and OPT's next-use annotation are timed apart).
 // Run: npm run build && node dist/bench/policies.bench.js
 
@@ -157,7 +157,7 @@ function main(): void {
   t0 = Date.now();
   const nextUse = annotateNextUse(trace.pages, trace.count, trace.pageSpace);
   console.log(`next-use annotation for opt: ${Date.now() - t0} ms`);
-  speedTable(trace, nextUse);
+  if (!process.env.PW_BENCH_CHECK_ONLY) speedTable(trace, nextUse);
   const refFile = dir ? path.join(dir, "libcachesim-misses.json") : "";
   if (!fs.existsSync(refFile)) return;
   const ref = JSON.parse(fs.readFileSync(refFile, "utf8")) as ReferenceFile;
