@@ -73,9 +73,12 @@ for (const policy of ["fifo", "lru", "second-chance", "opt"]) {
   const n = 1_000_000;
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < n; i++) {
-    x = (x * 1103515245 + 12345) & 0x7fffffff;
-    const page = x % 100 < 90 ? x & 63 : 64 + (x & 255);
-    m.access(pid, page * PS, (x & 7) === 0 ? ACC_WRITE : ACC_READ);
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    const r = x >>> 0;
+    const page = r % 100 < 90 ? (r >>> 8) & 63 : 64 + ((r >>> 8) & 255);
+    m.access(pid, page * PS, (r & 7) === 0 ? ACC_WRITE : ACC_READ);
   }
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
   const st = m.stats();

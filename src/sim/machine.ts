@@ -329,10 +329,18 @@ export class Machine {
     this.mem.bytes[this.pa(pid, va, ACC_WRITE)] = v;
   }
   writeU16(pid: number, va: number, v: number): void {
+    if (this.inPage(va, 2)) {
+      this.mem.view.setUint16(this.pa(pid, va, ACC_WRITE), v, true);
+      return;
+    }
     this.scratchView.setUint16(0, v, true);
     this.store(pid, va, 2);
   }
   writeU32(pid: number, va: number, v: number): void {
+    if (this.inPage(va, 4)) {
+      this.mem.view.setUint32(this.pa(pid, va, ACC_WRITE), v >>> 0, true);
+      return;
+    }
     this.scratchView.setUint32(0, v >>> 0, true);
     this.store(pid, va, 4);
   }
@@ -341,6 +349,10 @@ export class Machine {
     this.store(pid, va, 8);
   }
   writeF64(pid: number, va: number, v: number): void {
+    if (this.inPage(va, 8)) {
+      this.mem.view.setFloat64(this.pa(pid, va, ACC_WRITE), v, true);
+      return;
+    }
     this.scratchView.setFloat64(0, v, true);
     this.store(pid, va, 8);
   }
@@ -622,6 +634,11 @@ export class Machine {
   private installed(pid: number): Process {
     this.switchTo(pid);
     return this.cur!;
+  }
+
+  /** True when [va, va + size) lies within one page. */
+  private inPage(va: number, size: number): boolean {
+    return (va % this.layout.pageSize) + size <= this.layout.pageSize;
   }
 
   /** Physical address of a reference that stays within one page (the caller checked). */
