@@ -5,7 +5,10 @@
 // longest-resident page is taken (deterministic, where the textbook says "at random").
 // Source: Tanenbaum, Modern Operating Systems, 3.4.2.
 // Reads: the accessed and dirty bits, and simulated time through tick.
-// Parameters: interval (ns of simulated time between clearings, default 10 ms).
+// Parameters: interval (ns of simulated time between clearings, default 100 ms).
+// Why 100 ms: simulated time is dominated by fault service (8 ms a page), so a 10 ms tick would
+// clear the bits at nearly every fault. On py-1m at 64 frames NRU faults 8473 times with 10 ms,
+// 2892 with 100 ms; Aging 2202 and 1719 (LRU: 1760).
 
 import { FrameList } from "./frame-list.js";
 import { checkKeys, numberParam } from "./params.js";
@@ -68,7 +71,7 @@ class Nru implements ReplacementPolicy {
 }
 
 const PARAMS = {
-  interval: { default: "10000000", doc: "ns of simulated time between clearings of the accessed bits" },
+  interval: { default: "100000000", doc: "ns of simulated time between clearings of the accessed bits" },
 };
 
 export const nru: PolicyFactory<NruParams> = {
@@ -77,10 +80,10 @@ export const nru: PolicyFactory<NruParams> = {
   wantsHits: false,
   needsFuture: false,
   params: PARAMS,
-  defaults: { interval: 10_000_000 },
+  defaults: { interval: 100_000_000 },
   parseParams(raw) {
     checkKeys("nru", raw, PARAMS);
-    return { interval: numberParam("nru", raw, "interval", 10_000_000, { min: 1, max: 1e15 }) };
+    return { interval: numberParam("nru", raw, "interval", 100_000_000, { min: 1, max: 1e15 }) };
   },
   create: (bits, params) => new Nru(bits, params),
 };

@@ -93,7 +93,7 @@ describe("registry", () => {
 
   it("applies presets and explicit values over them", () => {
     const aging = getPolicyFactory("aging");
-    expect(aging.parseParams({ preset: "xinu" })).toEqual({ bits: 8, interval: 10_000_000, on: "fault" });
+    expect(aging.parseParams({ preset: "xinu" })).toEqual({ bits: 8, interval: 100_000_000, on: "fault" });
     expect(aging.parseParams({ preset: "xinu", bits: "4" })).toMatchObject({ bits: 4, on: "fault" });
   });
 });
