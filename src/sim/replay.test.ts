@@ -67,6 +67,13 @@ describe("replay", () => {
     expect(r.switches).toBe(1);
   });
 
+  it("a switch to OPT gives the adopted pages their real next uses", () => {
+    const refs = [1, 2, 3, 1, 2, 3, 4, 1, 2, 4, 1, 2];
+    const whole = replay(trace(refs), { policy: "opt", frames: 3 }).faults;
+    const switched = replay(trace(refs), { policy: "lru", frames: 3, switchAt: [{ at: 3, policy: "opt" }] });
+    expect(switched.faults).toBe(whole);
+  });
+
   it("reports progress every N references and at the end", () => {
     const seen: number[] = [];
     replay(trace(Array.from({ length: 10 }, (_, i) => i % 3)), {

@@ -123,17 +123,38 @@ class Replayer {
     this.loadedAt = new Float64Array(frames);
   }
 
-  /** Installs a policy; the resident set is admitted in load order (a switch while running). */
-  use(spec: string): void {
+  /**
+   * Installs a policy before reference `pos`; the resident set is admitted in load order (a switch
+   * while running), each page with its next use from `pos` on when the policy reads the future.
+   */
+  use(spec: string, pos: number): void {
     const policy = createPolicy(spec, this.bits, { pageSpace: this.trace.pageSpace });
     const factory = getPolicyFactory(parsePolicySpec(spec).id);
     const order: number[] = [];
     for (let f = 0; f < this.used; f++) if (this.bits.resident[f] === 1) order.push(f);
     order.sort((a, b) => this.loadedAt[a]! - this.loadedAt[b]!);
-    for (const f of order) policy.admit(f, this.pageOf[f]!, Number.POSITIVE_INFINITY);
+    const future = factory.needsFuture ? this.nextUsesFrom(pos, order) : null;
+    for (let k = 0; k < order.length; k++) {
+      const f = order[k]!;
+      policy.admit(f, this.pageOf[f]!, future === null ? Number.POSITIVE_INFINITY : future[k]!);
+    }
     this.policy = policy;
     this.wantsHits = factory.wantsHits;
     this.hasTick = policy.tick !== undefined;
+  }
+
+  /** For each frame in `frames`, the index of its page's first reference at or after `pos`. */
+  private nextUsesFrom(pos: number, frames: readonly number[]): Float64Array {
+    const out = new Float64Array(frames.length).fill(Number.POSITIVE_INFINITY);
+    const slot = new Map<number, number>(frames.map((f, k) => [this.pageOf[f]!, k]));
+    const pages = this.trace.pages;
+    for (let i = pos; i < this.trace.count && slot.size > 0; i++) {
+      const k = slot.get(pages[i]!);
+      if (k === undefined) continue;
+      out[k] = i;
+      slot.delete(pages[i]!);
+    }
+    return out;
   }
 
   simulatedNs(i: number): number {
@@ -230,13 +251,13 @@ export function replay(trace: ReplayTrace, opts: ReplayOptions): ReplayResult {
   if (nextUse === null && needsFuture(specs))
     nextUse = annotateNextUse(trace.pages, trace.count, trace.pageSpace);
   const r = new Replayer(trace, opts.frames, nextUse, opts.onEvict ?? null);
-  r.use(opts.policy);
+  r.use(opts.policy, 0);
   const every = Math.max(1, opts.progressEvery ?? 1 << 20);
   let pos = 0;
   let nextSwitch = 0;
   while (pos < trace.count) {
     while (nextSwitch < switches.length && switches[nextSwitch]!.at <= pos)
-      r.use(switches[nextSwitch++]!.policy);
+      r.use(switches[nextSwitch++]!.policy, pos);
     const switchPos = nextSwitch < switches.length ? switches[nextSwitch]!.at : trace.count;
     const end = Math.min(
       trace.count,
