@@ -50,10 +50,12 @@ class Aging implements ReplacementPolicy {
     this.order.remove(f);
   }
 
-  tick(now: number): void {
-    if (this.params.on !== "timer" || now < this.nextTick) return;
+  tick(now: number): number {
+    if (this.params.on !== "timer") return Number.POSITIVE_INFINITY;
+    if (now < this.nextTick) return this.nextTick;
     this.shiftAll();
     this.nextTick = now - (now % this.params.interval) + this.params.interval;
+    return this.nextTick;
   }
 
   selectVictim(): number {

@@ -40,8 +40,8 @@ class Nfu implements ReplacementPolicy {
     this.order.remove(f);
   }
 
-  tick(now: number): void {
-    if (now < this.nextTick) return;
+  tick(now: number): number {
+    if (now < this.nextTick) return this.nextTick;
     const next = this.order.next;
     for (let f = this.order.head; f >= 0; f = next[f]!) {
       if (!this.bits.referenced(f)) continue;
@@ -49,6 +49,7 @@ class Nfu implements ReplacementPolicy {
       this.bits.clearReferenced(f);
     }
     this.nextTick = now - (now % this.params.interval) + this.params.interval;
+    return this.nextTick;
   }
 
   selectVictim(): number {

@@ -40,12 +40,13 @@ class Nru implements ReplacementPolicy {
     this.order.remove(f);
   }
 
-  tick(now: number): void {
-    if (now < this.nextTick) return;
+  tick(now: number): number {
+    if (now < this.nextTick) return this.nextTick;
     const next = this.order.next;
     for (let f = this.order.head; f >= 0; f = next[f]!) this.bits.clearReferenced(f);
     this.nextTick = now - (now % this.params.interval) + this.params.interval;
     this.clearings++;
+    return this.nextTick;
   }
 
   selectVictim(): number {

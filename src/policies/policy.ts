@@ -46,7 +46,10 @@ export type ForgetReason = "evicted" | "freed" | "pinned";
  *   choosing, as their papers do; without it they resolve it at `admit`.
  * - `forget(f, page, why)` when `f` stops holding `page`: evicted, freed (unmap, exit) or pinned.
  * - `tick(now)` on every reference, if defined: `now` is simulated time in ns. Timer-driven
- *   policies (NRU, Aging) do their periodic work when `now` crosses their interval.
+ *   policies (NRU, Aging) do their periodic work when `now` crosses their interval. It may return
+ *   the time at which it next has work to do: a driver may then skip calls until that time (the
+ *   replay driver does, so no number is boxed per reference), but it still calls `tick` with the
+ *   current time before it handles each fault. Returning undefined asks for every reference.
  */
 export interface ReplacementPolicy {
   readonly id: string;
@@ -54,7 +57,7 @@ export interface ReplacementPolicy {
   touch?(f: Frame, nextUse: number): void;
   forget(f: Frame, page: PageKey, why: ForgetReason): void;
   selectVictim(incoming?: PageKey): Frame;
-  tick?(now: number): void;
+  tick?(now: number): number | undefined;
   /** Private counters (hand movements, ghost hits, …) for reports. */
   counters?(): Readonly<Record<string, number>>;
 }

@@ -6,7 +6,8 @@
 // hit, or the restarted access that faulted, before `admit`), the dirty bit on every write; both
 // are cleared when the frame is reused. Simulated time advances by the default costs (core/time):
 // a memory access per reference, a disk read per fault, a disk write per dirty eviction; timer
-// policies (NRU, Aging, NFU, WSClock) see it through `tick`.
+// policies (NRU, Aging, NFU, WSClock) see it through `tick`, called when the policy said it next
+// has work and before every fault (so no time value is boxed per reference).
 // The inner loop allocates nothing: typed arrays, number locals and one call per policy hook.
 
 import { ConfigError } from "../core/errors.js";
@@ -105,6 +106,8 @@ class Replayer {
   policy!: ReplacementPolicy;
   wantsHits = false;
   hasTick = false;
+  /** Simulated time of the policy's next tick (0: every reference). */
+  due = 0;
   used = 0;
   faults = 0;
   hits = 0;
@@ -141,6 +144,7 @@ class Replayer {
     this.policy = policy;
     this.wantsHits = factory.wantsHits;
     this.hasTick = policy.tick !== undefined;
+    this.due = 0;
   }
 
   /** For each frame in `frames`, the index of its page's first reference at or after `pos`. */
@@ -158,7 +162,18 @@ class Replayer {
   }
 
   simulatedNs(i: number): number {
-    return i * MEMORY_NS + this.faults * READ_NS + this.dirty * WRITE_NS;
+    return i * MEMORY_NS + this.diskNs();
+  }
+
+  /** Time spent on disk reads and write-backs so far. */
+  diskNs(): number {
+    return this.faults * READ_NS + this.dirty * WRITE_NS;
+  }
+
+  /** Calls the policy's tick; returns when it next wants one (0: every reference). */
+  tickAt(now: number): number {
+    const due = this.policy.tick!(now);
+    return due === undefined ? 0 : due;
   }
 
   /** Replays references [from, to). */
@@ -173,6 +188,8 @@ class Replayer {
     const hasTick = this.hasTick;
     const hasWrites = writes !== undefined;
     let hits = 0;
+    let disk = this.diskNs();
+    let due = this.due;
     for (let i = from; i < to; i++) {
       const p = pages[i]!;
       const f = frameOf[p]!;
@@ -183,10 +200,13 @@ class Replayer {
         if (w !== 0) dirtyBit[f] = 1;
         if (wantsHits) policy.touch!(f, nextUse === null ? Number.POSITIVE_INFINITY : nextUse[i]!);
       } else {
+        if (hasTick) due = this.tickAt(i * MEMORY_NS + disk);
         this.fault(p, w, i);
+        disk = this.diskNs();
       }
-      if (hasTick) policy.tick!(this.simulatedNs(i + 1));
+      if (hasTick && (i + 1) * MEMORY_NS + disk >= due) due = this.tickAt((i + 1) * MEMORY_NS + disk);
     }
+    this.due = due;
     this.hits += hits;
   }
 
