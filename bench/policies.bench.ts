@@ -10,6 +10,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { PerformanceObserver } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { decompress } from "fzstd";
 import { getPolicyFactory, policyIds } from "../src/policies/registry.js";
@@ -85,9 +86,23 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-function timeReplay(trace: ReplayTrace, policy: string, frames: number, nextUse: Float64Array | undefined) {
+/** Garbage collections seen so far: a replay that allocates nothing per reference triggers none. */
+let gcCount = 0;
+new PerformanceObserver((list) => {
+  gcCount += list.getEntries().length;
+}).observe({ entryTypes: ["gc"] });
+const flushObservers = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+async function timeReplay(
+  trace: ReplayTrace,
+  policy: string,
+  frames: number,
+  nextUse: Float64Array | undefined,
+) {
   const rates: number[] = [];
   let faults = 0;
+  await flushObservers();
+  const gcBefore = gcCount;
   for (let r = 0; r < RUNS; r++) {
     const t0 = process.hrtime.bigint();
     const res = replay(trace, { policy, frames, ...(nextUse ? { nextUse } : {}) });
@@ -95,21 +110,23 @@ function timeReplay(trace: ReplayTrace, policy: string, frames: number, nextUse:
     rates.push(trace.count / s / 1e6);
     faults = res.faults;
   }
-  return { rate: median(rates), faults };
+  await flushObservers();
+  return { rate: median(rates), faults, gcs: gcCount - gcBefore };
 }
 
-function speedTable(trace: ReplayTrace, nextUse: Float64Array): void {
-  console.log(
-    `\npolicy          ${SPEED_FRAMES.map((f) => `${f} frames: M refs/s (faults)`.padStart(30)).join("")}`,
-  );
+async function speedTable(trace: ReplayTrace, nextUse: Float64Array): Promise<void> {
+  const head = SPEED_FRAMES.map((f) => `${f} frames: M refs/s (faults, GCs)`.padStart(36)).join("");
+  console.log(`\npolicy          ${head}`);
   for (const id of policyIds()) {
     const nu = getPolicyFactory(id).needsFuture ? nextUse : undefined;
-    const cells = SPEED_FRAMES.map((f) => {
-      const { rate, faults } = timeReplay(trace, id, f, nu);
-      return `${rate.toFixed(1)} (${faults})`.padStart(30);
-    });
+    const cells: string[] = [];
+    for (const f of SPEED_FRAMES) {
+      const { rate, faults, gcs } = await timeReplay(trace, id, f, nu);
+      cells.push(`${rate.toFixed(1)} (${faults}, ${gcs})`.padStart(36));
+    }
     console.log(`${id.padEnd(16)}${cells.join("")}`);
   }
+  console.log(`GCs: garbage collections during the ${RUNS} timed replays (${trace.count} references each)`);
 }
 
 interface ReferenceFile {
@@ -138,7 +155,7 @@ function checkTable(name: string, trace: ReplayTrace, nextUse: Float64Array, ref
   return mismatches;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const dir = process.env.PW_BENCH_TRACE ? path.dirname(process.env.PW_BENCH_TRACE) : sharedTraces();
   const file = process.env.PW_BENCH_TRACE ?? (dir ? path.join(dir, `${TRACE}.pages.zst`) : null);
   if (!file || !fs.existsSync(file)) {
@@ -157,7 +174,7 @@ function main(): void {
   t0 = Date.now();
   const nextUse = annotateNextUse(trace.pages, trace.count, trace.pageSpace);
   console.log(`next-use annotation for opt: ${Date.now() - t0} ms`);
-  if (!process.env.PW_BENCH_CHECK_ONLY) speedTable(trace, nextUse);
+  if (!process.env.PW_BENCH_CHECK_ONLY) await speedTable(trace, nextUse);
   const refFile = dir ? path.join(dir, "libcachesim-misses.json") : "";
   if (!fs.existsSync(refFile)) return;
   const ref = JSON.parse(fs.readFileSync(refFile, "utf8")) as ReferenceFile;
@@ -176,4 +193,4 @@ function main(): void {
   );
 }
 
-main();
+await main();
