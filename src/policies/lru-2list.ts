@@ -52,12 +52,24 @@ class Lru2List implements ReplacementPolicy {
   selectVictim(): number {
     this.balance();
     const { bits, inactive } = this;
+    let busy = 0;
     for (let seen = 0, limit = 3 * (inactive.size + this.active.size) + 1; seen < limit; seen++) {
-      if (inactive.size === 0 && !this.deactivateOne()) return NO_FRAME;
+      if ((inactive.size === 0 || busy >= inactive.size) && !this.deactivateOne()) break;
+      if (busy >= inactive.size) busy = 0;
       const f = inactive.head;
-      if (!bits.isEvictable(f)) inactive.moveToTail(f);
-      else if (!bits.referenced(f)) return f;
+      if (!bits.isEvictable(f)) {
+        inactive.moveToTail(f);
+        busy++;
+      } else if (!bits.referenced(f)) return f;
       else this.secondLook(f);
+    }
+    return this.anyEvictable();
+  }
+
+  /** Last resort when the scans only meet frames in transit: any evictable frame. */
+  private anyEvictable(): number {
+    for (const list of [this.inactive, this.active]) {
+      for (let f = list.head; f >= 0; f = list.next[f]!) if (this.bits.isEvictable(f)) return f;
     }
     return NO_FRAME;
   }

@@ -121,3 +121,15 @@ describe.each(IDS)("%s", (id) => {
     expect(factory.id).toBe(id);
   });
 });
+
+describe("regressions found by the table", () => {
+  it("lru-2list takes an active frame when every inactive frame is in transit", () => {
+    const h = new Harness("lru-2list", 3, 0, false);
+    for (const p of [1, 2, 3, 4, 2, 3, 5]) h.access(p, false);
+    // Now active holds 2 and 3, inactive 5; the next scan deactivates 2 first.
+    h.bits.busy[h.frameOf.get(5)!] = 1;
+    h.bits.busy[h.frameOf.get(2)!] = 1;
+    const frameOf3 = h.frameOf.get(3);
+    expect(h.drain()).toEqual([frameOf3]);
+  });
+});
