@@ -148,7 +148,7 @@ export class Pager {
       cause = "minor";
       this.mapFrame(p, vpn, addr, frame, region.perm);
     } else {
-      frame = this.obtainFrame(p);
+      frame = this.obtainFrame(p, this.keyFor(p, vpn, shared?.object, objPage));
       if (frame < 0) return this.fatal(p, va, vpn, access, "out-of-swap", "no swap slot for a dirty victim");
       cause = this.readIn(p, region, vpn, pte, frame, access, shared?.object, objPage);
       this.mapFrame(p, vpn, addr, frame, region.perm);
@@ -270,7 +270,8 @@ export class Pager {
     let f = frames.allocate(FRAME_TABLE);
     if (f >= 0) return f;
     const pol = this.scope === "global" ? this.global : this.victimPolicy(undefined);
-    if (!this.evictOne(pol, undefined)) throw this.noFrame("a page table (no swap slot for a dirty victim)");
+    if (!this.evictOne(pol, undefined, undefined))
+      throw this.noFrame("a page table (no swap slot for a dirty victim)");
     f = frames.allocate(FRAME_TABLE);
     return f;
   }
@@ -294,7 +295,8 @@ export class Pager {
     return undefined;
   }
 
-  private obtainFrame(p: Process): number {
+  /** A frame for the page `incoming` of `p` (the key lets ARC, 2Q, S3-FIFO consult their ghosts). */
+  private obtainFrame(p: Process, incoming: number): number {
     const { frames } = this.parts;
     const local = this.scope === "local";
     if (!local || p.resident < p.quota) {
@@ -302,7 +304,7 @@ export class Pager {
       if (f >= 0) return f;
     }
     const pol = local && p.resident > 0 ? this.policyOf(p.pid) : this.victimPolicy(p);
-    if (!this.evictOne(pol, p)) return -1;
+    if (!this.evictOne(pol, p, incoming)) return -1;
     const f = frames.allocate(FRAME_USER);
     if (f < 0) throw this.noFrame("a page");
     return f;
@@ -321,9 +323,9 @@ export class Pager {
   }
 
   /** Asks `pol` for a victim and evicts it. False if the victim found no swap slot. */
-  private evictOne(pol: ReplacementPolicy, p: Process | undefined): boolean {
+  private evictOne(pol: ReplacementPolicy, p: Process | undefined, incoming: number | undefined): boolean {
     const { frames, bits } = this.parts;
-    const f = pol.selectVictim();
+    const f = pol.selectVictim(incoming);
     if (f === NO_FRAME || !bits.isEvictable(f)) throw this.noFrame(p ? `page of process ${p.pid}` : "a page");
     const key = frames.key[f]!;
     if (!this.evict(f)) {
