@@ -1,0 +1,153 @@
+// One-pass curves against the reference implementation (replay, a full simulation per size) on
+// random traces: the exact LRU and OPT curves must give the same faults at every frame count; the
+// bounded window must stay O(distinct pages); SHARDS at rate 1 is the exact curve, and its
+// fixed-size variant keeps at most s_max pages.
+
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../core/errors.js";
+import { densify, replay } from "../sim/replay.js";
+import { curveError, missesAt } from "./curve.js";
+import { DenseIds } from "./dense-ids.js";
+import { LruMrc, lruCurve } from "./lru.js";
+import { optCurve } from "./opt.js";
+import { ShardsMrc } from "./shards.js";
+import { StackDistances } from "./stack-distance.js";
+
+function dense(refs: readonly number[]): { ids: Int32Array; pageSpace: number } {
+  const d = densify(Float64Array.from(refs), refs.length);
+  return { ids: d.ids, pageSpace: d.pageSpace };
+}
+
+function faults(ids: Int32Array, pageSpace: number, policy: string, frames: number): number {
+  return replay({ count: ids.length, pages: ids, pageSpace }, { policy, frames }).faults;
+}
+
+const traceArb = fc
+  .tuple(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 400 }))
+  .chain(([pages, n]) => fc.array(fc.integer({ min: 0, max: pages - 1 }), { minLength: n, maxLength: n }));
+
+describe("exact LRU curve", () => {
+  it("equals replay('lru') at every frame count on random traces", () => {
+    fc.assert(
+      fc.property(traceArb, (refs) => {
+        const { ids, pageSpace } = dense(refs);
+        const c = lruCurve(ids);
+        expect(c.distinct).toBe(pageSpace);
+        expect(missesAt(c, 0)).toBe(refs.length);
+        for (let f = 1; f <= pageSpace + 1; f++)
+          expect(missesAt(c, f)).toBe(faults(ids, pageSpace, "lru", f));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("is the same fed in batches of any size", () => {
+    fc.assert(
+      fc.property(traceArb, fc.integer({ min: 1, max: 50 }), (refs, batch) => {
+        const { ids } = dense(refs);
+        const m = new LruMrc();
+        for (let i = 0; i < ids.length; i += batch) m.feed(ids.subarray(i, i + batch));
+        expect(m.curve().misses).toEqual(lruCurve(ids).misses);
+      }),
+    );
+  });
+
+  it("keeps its window O(distinct pages) over a long stream, compacting as it goes", () => {
+    const sd = new StackDistances();
+    const naive: number[] = []; // LRU stack, most recent first
+    let x = 12345;
+    for (let i = 0; i < 200_000; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      const p = (x >>> 8) % 3000;
+      const d = sd.access(p);
+      const at = i % 997 === 0 ? naive.indexOf(p) : -2;
+      if (at !== -2) expect(d).toBe(at + 1); // spot checks against a list (0 = absent)
+      const j = naive.indexOf(p);
+      if (j >= 0) naive.splice(j, 1);
+      naive.unshift(p);
+    }
+    expect(sd.compactions).toBeGreaterThan(10);
+    expect(sd.window).toBeLessThanOrEqual(8192);
+  });
+
+  it("rejects ids that are not dense integers", () => {
+    expect(() => new LruMrc().feed(Int32Array.of(-1))).toThrow(ConfigError);
+  });
+});
+
+describe("exact OPT curve", () => {
+  it("equals replay('opt') at every frame count on random traces", () => {
+    fc.assert(
+      fc.property(traceArb, (refs) => {
+        const { ids, pageSpace } = dense(refs);
+        const c = optCurve(ids);
+        expect(c.distinct).toBe(pageSpace);
+        for (let f = 1; f <= pageSpace + 1; f++)
+          expect(missesAt(c, f)).toBe(faults(ids, pageSpace, "opt", f));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("is never above the LRU curve", () => {
+    fc.assert(
+      fc.property(traceArb, (refs) => {
+        const { ids } = dense(refs);
+        const o = optCurve(ids);
+        const l = lruCurve(ids);
+        for (let f = 0; f < l.misses.length; f++) expect(missesAt(o, f)).toBeLessThanOrEqual(missesAt(l, f));
+      }),
+    );
+  });
+});
+
+describe("SHARDS", () => {
+  it("at rate 1 is the exact LRU curve", () => {
+    fc.assert(
+      fc.property(traceArb, (refs) => {
+        const { ids } = dense(refs);
+        const s = new ShardsMrc({ rate: 1 });
+        s.feed(ids);
+        const e = lruCurve(ids);
+        const c = s.curve();
+        for (let f = 0; f <= e.distinct + 1; f++) expect(missesAt(c, f)).toBeCloseTo(missesAt(e, f), 6);
+      }),
+    );
+  });
+
+  it("fixed-size keeps at most s_max pages, lowering the rate, and stays close on a skewed trace", () => {
+    const n = 400_000;
+    const ids = new Int32Array(n);
+    let x = 99;
+    for (let i = 0; i < n; i++) {
+      x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+      const u = (x >>> 8) / 16777216;
+      ids[i] = Math.floor(20000 * u ** 3); // skewed over 20000 pages
+    }
+    const s = new ShardsMrc({ rate: 1, maxPages: 2000 });
+    s.feed(ids);
+    expect(s.rate).toBeLessThan(0.2);
+    expect(s.rate).toBeGreaterThan(0.05);
+    const err = curveError(s.curve(), lruCurve(ids));
+    expect(err.mae).toBeLessThan(0.01);
+  });
+
+  it("rejects a rate outside (0, 1]", () => {
+    expect(() => new ShardsMrc({ rate: 0 })).toThrow(ConfigError);
+    expect(() => new ShardsMrc({ rate: 1.5 })).toThrow(ConfigError);
+  });
+});
+
+describe("DenseIds", () => {
+  it("numbers pages in order of first appearance across batches", () => {
+    const d = new DenseIds();
+    const out = new Int32Array(4);
+    expect([...d.map([2 ** 40, 7, 2 ** 40, 3], 4, out)]).toEqual([0, 1, 0, 2]);
+    const many = Float64Array.from({ length: 5000 }, (_, i) => i * 4096);
+    const ids = d.map(many, many.length, new Int32Array(many.length));
+    expect(ids[0]).toBe(3);
+    expect(ids[4999]).toBe(5002);
+    expect(d.size).toBe(5003);
+  });
+});

@@ -1,0 +1,200 @@
+// SHARDS: approximate miss-ratio curves by spatial hash sampling (Waldspurger, Park, Garthwaite &
+// Ahmad, "Efficient MRC Construction with SHARDS", FAST 2015). A page is sampled when
+// hash(page) mod P < T, so every reference to a sampled page is kept and the others are skipped at
+// the cost of one array read: the sample rate is R = T / P. Stack distances among sampled pages,
+// scaled by 1/R, estimate the true distances; the histogram then estimates the LRU curve.
+// - SHARDS_adj: the number of sampled references differs from its expectation N·R; the difference
+//   is added to the first histogram bucket, which removes most of the bias at small sizes.
+// - Fixed size (s_max): at most `maxPages` sampled pages are tracked; when one more arrives, the
+//   pages with the largest hash are dropped, T falls to that hash and R with it, and the counts so
+//   far are rescaled by R_new / R_old so they stay in the units of the current rate.
+// Hashes of dense page ids are computed once per id (when the id table grows), so a skipped
+// reference costs a bounds check and one Int32Array read; nothing is allocated per reference.
+
+import { ConfigError } from "../core/errors.js";
+import type { MissCurve } from "./curve.js";
+import { StackDistances } from "./stack-distance.js";
+
+/** Modulus of the sampling hash: 2^24. */
+const P = 1 << 24;
+
+export interface ShardsOptions {
+  /** Sampling rate R in (0, 1] (default 0.1); with maxPages, the starting rate. */
+  readonly rate?: number;
+  /** Fixed-size SHARDS: track at most this many sampled pages, lowering the rate as needed. */
+  readonly maxPages?: number;
+  /** Hash seed (default 0): another seed samples another set of pages. */
+  readonly seed?: number;
+}
+
+export const DEFAULT_SHARDS_RATE = 0.1;
+
+function hash24(p: number, seed: number): number {
+  let h = Math.imul(p ^ seed, 0x9e3779b1);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 8;
+}
+
+export class ShardsMrc {
+  private threshold: number;
+  private readonly seed: number;
+  private readonly maxPages: number;
+  private hashes: Int32Array = new Int32Array(0);
+  private readonly sd = new StackDistances();
+  /** Counts in units of sampled references at the current rate. */
+  private hist = new Float64Array(1024);
+  private maxBucket = 0;
+  private cold = 0;
+  private sampled = 0;
+  private refs = 0;
+  /** Max-heap (by hash) of the tracked pages, fixed-size mode only. */
+  private heap = new Int32Array(0);
+  private heapSize = 0;
+
+  constructor(opts: ShardsOptions = {}) {
+    const rate = opts.rate ?? DEFAULT_SHARDS_RATE;
+    if (!(rate > 0 && rate <= 1)) throw new ConfigError("SHARDS sample rate", rate, "a number in (0, 1]");
+    const max = opts.maxPages ?? 0;
+    if (!Number.isInteger(max) || max < 0)
+      throw new ConfigError("SHARDS maxPages", opts.maxPages, "a positive integer (pages tracked at most)");
+    this.threshold = Math.max(1, Math.round(rate * P));
+    this.seed = (opts.seed ?? 0) | 0;
+    this.maxPages = max;
+    if (max > 0) this.heap = new Int32Array(max + 1);
+  }
+
+  /** The sampling rate in force now. */
+  get rate(): number {
+    return this.threshold / P;
+  }
+
+  get references(): number {
+    return this.refs;
+  }
+
+  /** Feeds `count` dense page ids (non-negative integers). */
+  feed(ids: Int32Array | Uint32Array, count = ids.length): void {
+    let hashes = this.hashes;
+    for (let i = 0; i < count; i++) {
+      const p = ids[i]!;
+      if (p >>> 0 >= hashes.length) hashes = this.growHashes(p);
+      if (hashes[p]! >= this.threshold) continue;
+      this.sample(p);
+    }
+    this.refs += count;
+  }
+
+  private sample(p: number): void {
+    const fresh = !this.sd.has(p);
+    const d = this.sd.access(p);
+    this.sampled++;
+    if (d === 0) this.cold++;
+    else {
+      const b = Math.ceil((d * P) / this.threshold);
+      if (b >= this.hist.length) this.growHist(b);
+      this.hist[b]!++;
+      if (b > this.maxBucket) this.maxBucket = b;
+    }
+    if (fresh && this.maxPages > 0) {
+      this.heapPush(p);
+      if (this.heapSize > this.maxPages) this.lowerRate();
+    }
+  }
+
+  /** Drops the tracked pages with the largest hash and lowers the threshold to it. */
+  private lowerRate(): void {
+    const top = this.hashes[this.heap[0]!]!;
+    while (this.heapSize > 0 && this.hashes[this.heap[0]!]! === top) this.sd.remove(this.heapPop());
+    const scale = top / this.threshold;
+    this.threshold = top;
+    const h = this.hist;
+    for (let i = 0; i <= this.maxBucket; i++) h[i]! *= scale;
+    this.cold *= scale;
+    this.sampled *= scale;
+  }
+
+  private growHashes(p: number): Int32Array {
+    if (!Number.isInteger(p) || p < 0 || p > 0x7ffffffe)
+      throw new ConfigError("page id", p, "an integer in [0, 2^31 - 2]: dense page ids");
+    let n = Math.max(1024, this.hashes.length * 2);
+    while (n <= p) n *= 2;
+    const a = new Int32Array(n);
+    a.set(this.hashes);
+    for (let i = this.hashes.length; i < n; i++) a[i] = hash24(i, this.seed);
+    this.hashes = a;
+    return a;
+  }
+
+  private growHist(b: number): void {
+    let n = this.hist.length * 2;
+    while (n <= b) n *= 2;
+    const h = new Float64Array(n);
+    h.set(this.hist);
+    this.hist = h;
+  }
+
+  private heapPush(p: number): void {
+    const heap = this.heap;
+    const hs = this.hashes;
+    let i = this.heapSize++;
+    const key = hs[p]!;
+    while (i > 0) {
+      const up = (i - 1) >> 1;
+      if (hs[heap[up]!]! >= key) break;
+      heap[i] = heap[up]!;
+      i = up;
+    }
+    heap[i] = p;
+  }
+
+  private heapPop(): number {
+    const heap = this.heap;
+    const hs = this.hashes;
+    const top = heap[0]!;
+    const last = heap[--this.heapSize]!;
+    const key = hs[last]!;
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= this.heapSize) break;
+      if (c + 1 < this.heapSize && hs[heap[c + 1]!]! > hs[heap[c]!]!) c++;
+      if (hs[heap[c]!]! <= key) break;
+      heap[i] = heap[c]!;
+      i = c;
+    }
+    heap[i] = last;
+    return top;
+  }
+
+  /**
+   * The estimated LRU curve so far, SHARDS_adj applied: misses[k] = (cold + sampled references at
+   * scaled distance > k) / R, with the shortfall N·R - sampled added to the first bucket.
+   */
+  curve(): MissCurve {
+    const rate = this.rate;
+    const expected = this.refs * rate;
+    const first = Math.ceil(P / this.threshold);
+    const top = Math.max(this.maxBucket, first);
+    const misses = new Float64Array(top + 1);
+    const scale = expected > 0 ? this.refs / expected : 0;
+    let acc = this.cold;
+    for (let k = top; k >= 0; k--) {
+      misses[k] = Math.max(0, Math.min(this.refs, acc * scale));
+      acc += this.hist[k] ?? 0;
+      if (k === first) acc += expected - this.sampled;
+    }
+    return {
+      method: "shards",
+      references: this.refs,
+      distinct: Math.round(this.cold / rate),
+      coldMisses: this.cold / rate,
+      misses,
+      exact: false,
+      sampleRate: rate,
+    };
+  }
+}
