@@ -3,7 +3,7 @@
 // the counters every command prints. Commands never call the engine directly, so the JSON shape of
 // a run is defined in one place (RunResult).
 
-import { MAX_ASID, pageKey } from "../src/core/addr.js";
+import { layoutFor, MAX_ASID, pageKey } from "../src/core/addr.js";
 import { eatFormulaNs } from "../src/core/time.js";
 import { ACC_EXEC, ACC_READ, ACC_WRITE } from "../src/mmu/mmu.js";
 import { NEVER } from "../src/policies/policy.js";
@@ -32,6 +32,8 @@ export interface RunResult {
   tlb: { hits: number; misses: number; mode: "replay" | "full" };
   /** Effective access time: the formula at p = missRatio, and the value measured from simulated time. */
   eat: { formulaNs: number; measuredNs: number };
+  /** Full mode: frames holding page tables, on top of `frames` (which hold pages). */
+  pageTableFrames?: number;
   /** The policy's private counters (hand moves, ghost hits...), when it keeps any. */
   policyCounters?: Readonly<Record<string, number>>;
 }
@@ -244,26 +246,79 @@ function vaBitsFor(w: Workload): number {
   return Math.min(48, Math.max(16, bits));
 }
 
+/** Options of a full-mode run. */
+export interface FullOptions {
+  /** Called every 2^18 references with the count done so far. */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** TLB entries and ways (default: the Machine's, 64 entries 4-way). */
+  readonly tlb?: { entries: number; ways: number };
+}
+
 /**
  * Runs `p` in full mode: a Machine with page tables in frames, a TLB and real bytes; one trace
- * process per pid of the workload. `frames` counts every physical frame, page tables included.
+ * process per pid of the workload. `frames` counts the frames for pages, as in replay mode: the
+ * page tables every page of the workload needs get frames of their own on top (MachineConfig
+ * tableFrames, reported as `pageTableFrames`), so they never take a frame from a page, and the
+ * policy sizes itself by `frames`. Full mode then faults exactly as replay does (timer policies
+ * aside: their clock also counts TLB-miss walks).
  */
-export function runFull(p: Prepared, spec: string, frames: number): { result: RunResult; machine: Machine } {
+export function runFull(
+  p: Prepared,
+  spec: string,
+  frames: number,
+  opts: FullOptions = {},
+): { result: RunResult; machine: Machine } {
+  policyIdOf(spec);
   const w = p.workload;
-  const m = new Machine({ frames, pageSize: w.pageSize, vaBits: vaBitsFor(w), policy: spec });
-  const pidOf = new Map<number, number>();
-  const nextUse = needsFuture(spec) ? ensureNextUse(p) : null;
-  for (let i = 0; i < w.count; i++) {
+  const vaBits = vaBitsFor(w);
+  const layout = layoutFor(w.pageSize, vaBits);
+  // One reference per distinct page (dense ids are per (pid, page)): its pid and page number.
+  const firstAt = new Int32Array(p.pageSpace).fill(-1);
+  for (let i = 0; i < w.count; i++) if (firstAt[p.dense[i]!] === -1) firstAt[p.dense[i]!] = i;
+  const pagesOf = new Map<number, number[]>();
+  for (let id = 0; id < p.pageSpace; id++) {
+    const i = firstAt[id]!;
     const src = w.pids[i]!;
-    let pid = pidOf.get(src);
-    if (pid === undefined) {
-      pid = m.spawn({ trace: true, name: `pid ${src}` });
-      pidOf.set(src, pid);
+    let list = pagesOf.get(src);
+    if (list === undefined) {
+      list = [];
+      pagesOf.set(src, list);
     }
-    const kind = w.kinds[i]!;
-    const acc = isWrite(kind) ? ACC_WRITE : kind === REF_INSTR ? ACC_EXEC : ACC_READ;
-    m.access(pid, w.pages[i]! * w.pageSize, acc, nextUse ? nextUse[i]! : NEVER);
+    list.push(w.pages[i]!);
   }
+  let tableFrames = 0;
+  for (const vpns of pagesOf.values()) tableFrames += Machine.tableFramesFor(layout, vpns);
+  const m = new Machine({
+    frames,
+    tableFrames,
+    pageSize: w.pageSize,
+    vaBits,
+    policy: spec,
+    ...(opts.tlb ? { tlb: opts.tlb } : {}),
+  });
+  const pidOf = new Map<number, number>();
+  for (const src of pagesOf.keys()) {
+    const pid = m.spawn({ trace: true, name: `pid ${src}` });
+    pidOf.set(src, pid);
+  }
+  const nextUse = needsFuture(spec) ? ensureNextUse(p) : null;
+  const { pages, kinds, pids } = w;
+  const ps = w.pageSize;
+  const every = 1 << 18;
+  let lastSrc = Number.NaN;
+  let pid = -1;
+  for (let i = 0; i < w.count; i++) {
+    const src = pids[i]!;
+    if (src !== lastSrc) {
+      lastSrc = src;
+      pid = pidOf.get(src)!;
+    }
+    const kind = kinds[i]!;
+    const acc = isWrite(kind) ? ACC_WRITE : kind === REF_INSTR ? ACC_EXEC : ACC_READ;
+    m.access(pid, pages[i]! * ps, acc, nextUse === null ? NEVER : nextUse[i]!);
+    if (opts.onProgress !== undefined && (i + 1) % every === 0) opts.onProgress(i + 1, w.count);
+  }
+  opts.onProgress?.(w.count, w.count);
   const s = m.stats();
   const faults = s.faults.total;
   const references = s.references;
@@ -282,6 +337,7 @@ export function runFull(p: Prepared, spec: string, frames: number): { result: Ru
       writebacks: s.writebacks,
       tlb: { hits: s.tlb.hits, misses: s.tlb.misses, mode: "full" },
       eat: { formulaNs: formulaEat(missRatio), measuredNs: s.eat.measuredNs },
+      pageTableFrames: s.frames.pageTables,
     },
   };
 }

@@ -20,6 +20,8 @@ export class PageTables {
     private readonly mem: PhysicalMemory,
     private readonly frames: FrameTable,
     private readonly allocTable: TableFrameSource,
+    /** Told after a table frame was released (the machine may keep it for tables). */
+    private readonly onFreed?: (frame: number) => void,
   ) {
     this.path = new Int32Array(layout.levels);
   }
@@ -149,6 +151,7 @@ export class PageTables {
   private releaseTable(f: number): void {
     this.mem.zeroFrame(f);
     this.frames.release(f);
+    this.onFreed?.(f);
   }
 
   private entryAddr(table: number, vpn: number, level: number): number {

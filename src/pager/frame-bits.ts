@@ -11,13 +11,17 @@ import type { FrameBits } from "../policies/policy.js";
 
 export class PteFrameBits implements FrameBits {
   readonly frameCount: number;
+  /** Accessed-bit reads so far: a reclaimer counts the pages a policy scanned by its growth. */
+  scans = 0;
 
   constructor(
     private readonly frames: FrameTable,
     private readonly mem: PhysicalMemory,
     private readonly tlb: Tlb,
+    /** Frames that may hold pages (the machine's page frames; table-only frames lie above). */
+    frameCount = frames.frameCount,
   ) {
-    this.frameCount = frames.frameCount;
+    this.frameCount = frameCount;
   }
 
   isEvictable(f: number): boolean {
@@ -25,11 +29,14 @@ export class PteFrameBits implements FrameBits {
   }
 
   referenced(f: number): boolean {
+    this.scans++;
     return this.anyBit(f, PTE_A);
   }
 
   clearReferenced(f: number): void {
     const fr = this.frames;
+    // A read-ahead page referenced since it came in is a prefetch hit: remember it before the bit goes.
+    if (fr.prefetched[f] === 1 && this.anyBit(f, PTE_A)) fr.prefetched[f] = 2;
     for (let n = fr.rmapFirst(f); n >= 0; n = fr.rmapNextOf(n)) {
       const addr = fr.rmapPteOf(n);
       const pte = this.mem.readU32(addr);

@@ -33,7 +33,7 @@ import { LOC_SWAP, PTE_P, PTE_U, PTE_W, PTE_X, pteFrame, pteLoc, pteMapped, pteP
 import { DEFAULT_TLB, Tlb, type TlbConfig } from "../mmu/tlb.js";
 import { PteFrameBits } from "../pager/frame-bits.js";
 import { FAULT_KILLED, Pager, type Scope } from "../pager/pager.js";
-import { FRAME_USER, FrameTable } from "../phys/frames.js";
+import { FRAME_RESERVED, FRAME_TABLE, FRAME_USER, FrameTable } from "../phys/frames.js";
 import { PhysicalMemory } from "../phys/memory.js";
 import { NEVER, type ReplacementPolicy } from "../policies/policy.js";
 import { createPolicy, getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
@@ -61,6 +61,12 @@ export interface MachineConfig {
   readonly swap?: BackingStore;
   readonly swapSlots?: number;
   readonly costs?: Partial<CostModel>;
+  /**
+   * Frames set aside for page tables, on top of `frames` (default 0: tables and pages share
+   * `frames`). Pages then use exactly `frames` frames, as in replay mode; tables take a reserved
+   * frame while any is left (a freed one goes back), then compete for `frames` as before.
+   */
+  readonly tableFrames?: number;
 }
 
 export interface SpawnOptions {
@@ -156,26 +162,50 @@ export class Machine {
   private tlbMarkHits = 0;
   private tlbMarkMisses = 0;
   private readonly walkNs: number;
+  /** Frames that may hold pages: [0, pageFrames). Policies see this many frames. */
+  private readonly pageFrames: number;
+  /** Free frames of the page-table reserve (MachineConfig.tableFrames), all ≥ pageFrames. */
+  private readonly tableReserve: number[] = [];
 
   /** Builds a machine; throws ConfigError for any invalid setting (see core/addr.ts for limits). */
   constructor(config: MachineConfig) {
     this.layout = resolveLayout(config);
     const { pageSize, levels } = this.layout;
-    if (!Number.isInteger(config.frames) || config.frames < levels + 1) {
+    const tableFrames = config.tableFrames ?? 0;
+    if (!Number.isInteger(tableFrames) || tableFrames < 0) {
+      throw new ConfigError("tableFrames", tableFrames, "a whole number of frames, 0 or more");
+    }
+    const minFrames = Math.max(1, levels + 1 - tableFrames);
+    if (!Number.isInteger(config.frames) || config.frames < minFrames) {
       throw new ConfigError(
         "frames",
         config.frames,
-        `at least ${levels + 1}: a process needs ${levels} page-table frame(s) on the way to a page, plus the page`,
+        `at least ${minFrames}: a process needs ${levels} page-table frame(s) on the way to a page, plus the page`,
       );
     }
     this.costs = makeCosts(config.costs);
     this.walkNs = this.costs.walkPerLevelNs * levels;
-    this.mem = new PhysicalMemory(config.frames, pageSize);
-    this.frames = new FrameTable(config.frames);
+    this.pageFrames = config.frames;
+    const total = config.frames + tableFrames;
+    this.mem = new PhysicalMemory(total, pageSize);
+    this.frames = new FrameTable(total);
+    if (tableFrames > 0) {
+      // Take every frame, give back the page frames lowest on top (so pages fill frames 0, 1, ...
+      // as in replay), keep the rest as the table reserve.
+      for (let f = 0; f < total; f++) this.frames.allocate(FRAME_RESERVED);
+      for (let f = config.frames - 1; f >= 0; f--) this.frames.release(f);
+      for (let f = total - 1; f >= config.frames; f--) this.tableReserve.push(f);
+    }
     this.tlb = new Tlb({ ...DEFAULT_TLB, ...config.tlb });
-    this.tables = new PageTables(this.layout, this.mem, this.frames, () => this.pager.tableFrame());
+    this.tables = new PageTables(
+      this.layout,
+      this.mem,
+      this.frames,
+      () => this.tableFrame(),
+      (f) => this.tableFreed(f),
+    );
     this.mmu = new Mmu(this.layout, this.mem, this.tlb, this.tables);
-    this.bits = new PteFrameBits(this.frames, this.mem, this.tlb);
+    this.bits = new PteFrameBits(this.frames, this.mem, this.tlb, this.pageFrames);
     this.swap = config.swap ?? new MemoryStore(pageSize, config.swapSlots ?? Number.POSITIVE_INFINITY);
     if (this.swap.pageSize !== pageSize) {
       throw new ConfigError("swap.pageSize", this.swap.pageSize, `the machine's page size, ${pageSize}`);
@@ -471,6 +501,21 @@ export class Machine {
 
   // ---- explicit paging -------------------------------------------------------------------
 
+  /**
+   * Page-table frames a trace process needs to map every page in `vpns` (root included), in this
+   * layout: the tables built lazily for them in an empty address space (for MachineConfig.tableFrames).
+   */
+  static tableFramesFor(layout: AddressLayout, vpns: ArrayLike<number>): number {
+    let n = 1;
+    for (let level = 1; level < layout.levels; level++) {
+      const span = layout.levelSpan[level - 1]!;
+      const seen = new Set<number>();
+      for (let i = 0; i < vpns.length; i++) seen.add(Math.floor(vpns[i]! / span));
+      n += seen.size;
+    }
+    return n;
+  }
+
   /** Brings the page holding `va` into memory without counting a reference. Returns its frame. */
   pageIn(pid: number, va: number): number {
     const p = this.installed(pid);
@@ -598,7 +643,7 @@ export class Machine {
       frames: {
         total: this.frameCount,
         free: this.frames.freeCount,
-        user: this.frameCount - this.frames.freeCount - this.frames.tableCount,
+        user: this.frameCount - this.frames.freeCount - this.frames.tableCount - this.tableReserve.length,
         pageTables: this.frames.tableCount,
         pinned: this.frames.pinnedUserCount,
       },
@@ -705,6 +750,22 @@ export class Machine {
     if (this.pager.scope === "global") return this.pager.global;
     const owner = this.frames.ownerPid[f]!;
     return owner >= 0 ? this.pager.policyOf(owner) : undefined;
+  }
+
+  /** A frame for a new page table: from the reserve while it lasts, else from the pager. */
+  private tableFrame(): number {
+    const f = this.tableReserve.pop();
+    if (f === undefined) return this.pager.tableFrame();
+    this.frames.release(f);
+    this.frames.claim(f, FRAME_TABLE);
+    return f;
+  }
+
+  /** A freed table frame of the reserve goes back to it (pages never use frames ≥ pageFrames). */
+  private tableFreed(f: number): void {
+    if (f < this.pageFrames) return;
+    this.frames.claim(f, FRAME_RESERVED);
+    this.tableReserve.push(f);
   }
 
   private newPolicy(spec: string): ReplacementPolicy {
