@@ -1,6 +1,11 @@
-// The frame table: per-frame state in typed arrays indexed by frame number, a free list, pin
+// The frame table: per-frame state in typed arrays indexed by frame number, free lists, pin
 // counts, and the reverse map from a frame to every PTE that maps it (one entry for a private
 // page, one per process for a shared frame). Nothing here is an object per frame.
+//
+// Page coloring (seed 002, "Page Coloring": "the low bits of the VPN and PFN are identical"): with
+// `colors` = 2^c the free frames are kept in one stack per color (color = PFN mod colors), so a
+// frame of a given color is found in O(1). With one color there is one stack and frames come out
+// lowest number first, as before coloring existed.
 
 import { assert, InternalError } from "../core/errors.js";
 
@@ -37,8 +42,17 @@ export class FrameTable {
   /** For a table frame, how many of its entries are non-zero. */
   readonly entries: Uint32Array;
 
+  /** Number of page colors (a power of two; 1 = no coloring). */
+  readonly colors: number;
+  /** 1 while a frame holds a page read in by read-ahead and not yet known to be referenced. */
+  readonly prefetched: Uint8Array;
+
+  /** Free frames, one stack per color: color c owns [colorBase[c], colorBase[c + 1]). */
   private readonly freeStack: Int32Array;
+  private readonly colorBase: Int32Array;
+  private readonly colorTop: Int32Array;
   private freeTop = 0;
+  private anyNext = 0;
   private seq = 0;
   private pinnedUser = 0;
   private tables = 0;
@@ -51,8 +65,14 @@ export class FrameTable {
   private rmapFree = NONE;
   private rmapUsed = 0;
 
-  constructor(frameCount: number) {
+  constructor(frameCount: number, colors = 1) {
+    assert(
+      Number.isInteger(colors) && colors >= 1 && (colors & (colors - 1)) === 0 && colors <= frameCount,
+      `frames: ${colors} colors for ${frameCount} frames`,
+    );
     this.frameCount = frameCount;
+    this.colors = colors;
+    this.prefetched = new Uint8Array(frameCount);
     this.state = new Uint8Array(frameCount);
     this.pins = new Uint16Array(frameCount);
     this.stickyDirty = new Uint8Array(frameCount);
@@ -64,7 +84,14 @@ export class FrameTable {
     this.loadSeq = new Float64Array(frameCount);
     this.entries = new Uint32Array(frameCount);
     this.freeStack = new Int32Array(frameCount);
-    for (let f = frameCount - 1; f >= 0; f--) this.freeStack[this.freeTop++] = f;
+    this.colorBase = new Int32Array(colors + 1);
+    this.colorTop = new Int32Array(colors);
+    for (let c = 0; c < colors; c++) {
+      // Frames c, c + colors, c + 2 colors, ... below frameCount.
+      this.colorBase[c + 1] = this.colorBase[c]! + Math.ceil((frameCount - c) / colors);
+      this.colorTop[c] = this.colorBase[c]!;
+    }
+    for (let f = frameCount - 1; f >= 0; f--) this.push(f);
     this.rmapHead = new Int32Array(frameCount).fill(NONE);
     const cap = Math.max(16, frameCount);
     this.rmapNext = new Int32Array(cap);
@@ -91,20 +118,46 @@ export class FrameTable {
     return this.rmapUsed;
   }
 
-  /** Takes a free frame for `state` (USER or TABLE), or returns -1 when none is free. */
+  /** Color of frame `f` (its PFN's low bits). */
+  colorOf(f: number): number {
+    return f & (this.colors - 1);
+  }
+
+  /** Free frames of color `c`. */
+  freeOfColor(c: number): number {
+    return this.colorTop[c]! - this.colorBase[c]!;
+  }
+
+  /**
+   * Takes a free frame for `state` (USER or TABLE), any color, or returns -1 when none is free.
+   * With several colors it takes them in turn, so uncolored requests spread over all colors.
+   */
   allocate(state: number): number {
     if (this.freeTop === 0) return NONE;
-    const f = this.freeStack[--this.freeTop]!;
-    this.take(f, state);
-    return f;
+    let c = 0;
+    if (this.colors > 1) {
+      c = this.anyNext;
+      while (this.colorTop[c] === this.colorBase[c]) c = (c + 1) & (this.colors - 1);
+      this.anyNext = (c + 1) & (this.colors - 1);
+    }
+    return this.pop(c, state);
+  }
+
+  /** Takes a free frame of color `c` for `state`, or returns -1 when that color has none. */
+  allocateColor(c: number, state: number): number {
+    if (this.colorTop[c] === this.colorBase[c]) return NONE;
+    return this.pop(c, state);
   }
 
   /** Takes the specific free frame `f`; throws InternalError if it is not free. */
   claim(f: number, state: number): void {
-    let i = this.freeTop - 1;
-    while (i >= 0 && this.freeStack[i] !== f) i--;
-    if (i < 0) throw new InternalError(`frames: frame ${f} is not free`);
-    this.freeStack[i] = this.freeStack[--this.freeTop]!;
+    const c = this.colorOf(f);
+    const base = this.colorBase[c]!;
+    let i = this.colorTop[c]! - 1;
+    while (i >= base && this.freeStack[i] !== f) i--;
+    if (i < base) throw new InternalError(`frames: frame ${f} is not free`);
+    this.freeStack[i] = this.freeStack[--this.colorTop[c]!]!;
+    this.freeTop--;
     this.take(f, state);
   }
 
@@ -121,7 +174,8 @@ export class FrameTable {
     this.objId[f] = NONE;
     this.ownerPid[f] = NONE;
     this.entries[f] = 0;
-    this.freeStack[this.freeTop++] = f;
+    this.prefetched[f] = 0;
+    this.push(f);
   }
 
   /** Increments the pin count of user frame `f`; returns true if it went from 0 to 1. */
@@ -198,6 +252,19 @@ export class FrameTable {
   }
   rmapVpnOf(n: number): number {
     return this.rmapVpn[n]!;
+  }
+
+  private push(f: number): void {
+    const c = f & (this.colors - 1);
+    this.freeStack[this.colorTop[c]!++] = f;
+    this.freeTop++;
+  }
+
+  private pop(c: number, state: number): number {
+    const f = this.freeStack[--this.colorTop[c]!]!;
+    this.freeTop--;
+    this.take(f, state);
+    return f;
   }
 
   private take(f: number, state: number): void {
