@@ -37,6 +37,16 @@ export interface Counters {
   pageIns: number;
   /** Simulated time spent, ns. */
   timeNs: number;
+  /** Page coloring "prefer": frames handed out whose PFN color differs from the page's VPN color. */
+  colorConflicts: number;
+  /** Page coloring "strict": evictions made only to free a frame of the page's color. */
+  colorEvictions: number;
+  /** Sequential read-ahead: pages read in ahead of a fault, without a reference of their own. */
+  prefetched: number;
+  /** Prefetched pages referenced before they were evicted or freed. */
+  prefetchHits: number;
+  /** 1 if this process was killed to free memory when swap ran out (largest resident set). */
+  outOfSwapKills: number;
 }
 
 /** A zeroed counter set. */
@@ -62,6 +72,11 @@ export function makeCounters(): Counters {
     writebacks: 0,
     pageIns: 0,
     timeNs: 0,
+    colorConflicts: 0,
+    colorEvictions: 0,
+    prefetched: 0,
+    prefetchHits: 0,
+    outOfSwapKills: 0,
   };
 }
 

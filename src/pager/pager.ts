@@ -27,6 +27,7 @@ import {
 import type { PageTables } from "../mmu/page-table.js";
 import {
   LOC_SWAP,
+  PTE_A,
   PTE_D,
   PTE_U,
   PTE_W,
@@ -75,6 +76,8 @@ export interface PagerParts {
   byAsid(asid: number): Process | undefined;
   /** The process with a pid. */
   byPid(pid: number): Process | undefined;
+  /** Every live process (out of swap picks the one to kill among them). */
+  processes(): Iterable<Process>;
   /** Ends a process after a fatal fault (frees everything it holds). */
   kill(p: Process, reason: string): void;
   /** Simulated time now, ns. */
@@ -82,6 +85,27 @@ export interface PagerParts {
 }
 
 export type Scope = "global" | "local";
+
+/**
+ * Page coloring (seed 002): "off"; "prefer" a frame whose PFN's low bits match the VPN's, else any
+ * frame (a conflict, counted); "strict" a matching frame even if that takes extra evictions (counted).
+ */
+export type ColorMode = "off" | "prefer" | "strict";
+
+/**
+ * Watches frame allocation on the fault path (kswapd, src/sim/kswapd.ts): `beforeAllocate` runs
+ * background work that is due and may reclaim directly in the faulting process; `afterAllocate`
+ * sees the free count drop (and wakes the reclaimer below its low watermark).
+ */
+export interface AllocationWatcher {
+  beforeAllocate(p: Process | undefined): void;
+  afterAllocate(): void;
+}
+
+/** reclaimOne's answers: a clean or a dirty page was evicted, or nothing could be. */
+export const RECLAIM_CLEAN = 0;
+export const RECLAIM_DIRTY = 1;
+export const RECLAIM_NONE = -1;
 
 export class Pager {
   scope: Scope = "global";
@@ -94,6 +118,21 @@ export class Pager {
   /** The process whose fault is being handled: disk time is charged to it. */
   private cur: Process | undefined;
   lastReason = "";
+  /** Frame-allocation watcher (kswapd), if any. */
+  watcher: AllocationWatcher | undefined;
+  /** While true, I/O time goes to backgroundNs instead of the clock and the process (kswapd's work). */
+  background = false;
+  /** I/O time spent by background work, ns. */
+  backgroundNs = 0;
+  /** Evictions made on a fault path (a process waited for them), by whether they had to write. */
+  readonly faultEvictions = { clean: 0, dirty: 0 };
+  /** Page coloring: the mode and colors - 1 (a VPN's color is vpn & colorMask). */
+  colorMode: ColorMode = "off";
+  colorMask = 0;
+  /** Sequential read-ahead: pages after a fault's page read in the same request (0: demand paging). */
+  readAhead = 0;
+  /** Frames filled by the current read-ahead, admitted after the faulting page. */
+  private ahead = new Int32Array(0);
   private readonly ps: number;
 
   constructor(
@@ -148,8 +187,29 @@ export class Pager {
       cause = "minor";
       this.mapFrame(p, vpn, addr, frame, region.perm);
     } else {
-      frame = this.obtainFrame(p, this.keyFor(p, vpn, shared?.object, objPage));
-      if (frame < 0) return this.fatal(p, va, vpn, access, "out-of-swap", "no swap slot for a dirty victim");
+      const key = this.keyFor(p, vpn, shared?.object, objPage);
+      frame = this.obtainFrame(p, key, vpn);
+      while (frame < 0) {
+        // Out of swap: kill the process with the largest resident set (it needs memory most) and
+        // retry; if that is the faulting process itself, its fault is fatal.
+        const victim = this.largestResident();
+        if (victim === undefined || victim === p) {
+          return this.fatal(
+            p,
+            va,
+            vpn,
+            access,
+            "out-of-swap",
+            `no swap slot for a dirty victim; process ${p.pid} has the largest resident set (${p.resident} pages)`,
+          );
+        }
+        victim.counters.outOfSwapKills++;
+        this.parts.kill(
+          victim,
+          `out of swap: killed as the largest resident set, ${victim.resident} pages (process ${p.pid} needed a frame)`,
+        );
+        frame = this.obtainFrame(p, key, vpn);
+      }
       cause = this.readIn(p, region, vpn, pte, frame, access, shared?.object, objPage);
       this.mapFrame(p, vpn, addr, frame, region.perm);
       this.parts.frames.ownerPid[frame] = p.pid;
@@ -158,7 +218,12 @@ export class Pager {
     this.count(p, cause);
     if (this.parts.events.listening) this.emitFault(p, va, vpn, access, cause, frame);
     const pa = this.parts.mmu.translate(va, access);
-    if (cause !== "minor") this.policyOf(p.pid).admit(frame, this.parts.frames.key[frame]!, nextUse);
+    const n = this.readAhead > 0 && cause !== "minor" ? this.readAheadAfter(p, region, vpn, cause) : 0;
+    if (cause !== "minor") {
+      const pol = this.policyOf(p.pid);
+      pol.admit(frame, this.parts.frames.key[frame]!, nextUse);
+      for (let i = 0; i < n; i++) pol.admit(this.ahead[i]!, this.parts.frames.key[this.ahead[i]!]!, NEVER);
+    }
     return pa;
   }
 
@@ -208,6 +273,9 @@ export class Pager {
         timeNs: this.parts.now(),
       });
     }
+    if (frames.prefetched[f] !== 0 && (frames.prefetched[f] === 2 || this.parts.bits.referenced(f))) {
+      this.prefetchHit(f);
+    }
     this.unmapAll(f, obj ? -1 : slot);
     if (dirty) this.writeBack(f, slot, obj);
     if (owner) {
@@ -234,6 +302,7 @@ export class Pager {
       const f = pteFrame(pte);
       tlb.invalidate(p.asid, vpn);
       if (pte & PTE_D) frames.stickyDirty[f] = 1;
+      if (frames.prefetched[f] !== 0 && (frames.prefetched[f] === 2 || pte & PTE_A)) this.prefetchHit(f);
       const left = frames.removeMapping(f, p.asid, vpn);
       if (this.parts.events.listening) this.parts.events.emit({ type: "unmap", pid: p.pid, vpn, frame: f });
       if (frames.objId[f]! < 0) {
@@ -267,13 +336,74 @@ export class Pager {
   /** A frame for a new page table: free, or freed by evicting a victim. Throws OutOfMemoryError. */
   tableFrame(): number {
     const { frames } = this.parts;
+    this.watcher?.beforeAllocate(this.cur);
     let f = frames.allocate(FRAME_TABLE);
-    if (f >= 0) return f;
-    const pol = this.scope === "global" ? this.global : this.victimPolicy(undefined);
-    if (!this.evictOne(pol, undefined, undefined))
-      throw this.noFrame("a page table (no swap slot for a dirty victim)");
-    f = frames.allocate(FRAME_TABLE);
+    if (f < 0) {
+      const pol = this.scope === "global" ? this.global : this.victimPolicy(undefined);
+      if (!this.evictOne(pol, undefined, undefined))
+        throw this.noFrame("a page table (no swap slot for a dirty victim)");
+      f = frames.allocate(FRAME_TABLE);
+    }
+    this.watcher?.afterAllocate();
     return f;
+  }
+
+  /**
+   * Reclaims one page for a reclaimer (kswapd; direct reclaim, `onFaultPath`, counted in
+   * faultEvictions since a process waits for it): asks the victim policy (the
+   * global one, or the largest process's under local scope) and evicts its choice. Returns
+   * RECLAIM_CLEAN or RECLAIM_DIRTY, or RECLAIM_NONE when no page can be evicted (nothing
+   * evictable, or a dirty victim found no swap slot; nothing changes then).
+   */
+  reclaimOne(onFaultPath: boolean): number {
+    const { frames, bits } = this.parts;
+    let pol: ReplacementPolicy;
+    try {
+      pol = this.victimPolicy(undefined);
+    } catch {
+      return RECLAIM_NONE;
+    }
+    const f = pol.selectVictim();
+    if (f === NO_FRAME || !bits.isEvictable(f)) return RECLAIM_NONE;
+    const dirty = bits.dirty(f);
+    const key = frames.key[f]!;
+    if (!this.evict(f)) return RECLAIM_NONE;
+    if (onFaultPath) {
+      if (dirty) this.faultEvictions.dirty++;
+      else this.faultEvictions.clean++;
+    }
+    pol.forget(f, key, "evicted");
+    return dirty ? RECLAIM_DIRTY : RECLAIM_CLEAN;
+  }
+
+  /**
+   * Cleans resident frame `f` ahead of its eviction: writes its page to its backing slot
+   * (allocating one, never the last free slot), clears the dirty bit in every PTE mapping it and
+   * drops those TLB entries (so the next write walks and sets D again). The frame keeps the slot,
+   * so a later eviction needs no write. Returns false when `f` is not dirty or no slot is free.
+   */
+  clean(f: number): boolean {
+    const { frames, mem, tlb, bits } = this.parts;
+    if (!bits.isEvictable(f) || !bits.dirty(f)) return false;
+    const obj = frames.objId[f]! >= 0 ? this.objectOf(f) : undefined;
+    let slot = obj ? obj.slots[frames.page[f]!]! : frames.slot[f]!;
+    if (slot === NO_SLOT) {
+      slot = (obj ? obj.store : this.parts.swap).allocSlot(false);
+      if (slot === NO_SLOT) return false;
+      if (obj) obj.slots[frames.page[f]!] = slot;
+      else frames.slot[f] = slot;
+    }
+    this.writeBack(f, slot, obj);
+    frames.stickyDirty[f] = 0;
+    for (let n = frames.rmapFirst(f); n >= 0; n = frames.rmapNextOf(n)) {
+      const addr = frames.rmapPteOf(n);
+      const pte = mem.readU32(addr);
+      if (pte & PTE_D) {
+        mem.writeU32(addr, pte & ~PTE_D);
+        tlb.invalidate(frames.rmapAsidOf(n), frames.rmapVpnOf(n));
+      }
+    }
+    return true;
   }
 
   /** Key under which policies know the page in `f`. */
@@ -296,18 +426,203 @@ export class Pager {
   }
 
   /** A frame for the page `incoming` of `p` (the key lets ARC, 2Q, S3-FIFO consult their ghosts). */
-  private obtainFrame(p: Process, incoming: number): number {
+  private obtainFrame(p: Process, incoming: number, vpn: number): number {
     const { frames } = this.parts;
     const local = this.scope === "local";
+    this.watcher?.beforeAllocate(p);
+    if (this.colorMode !== "off") return this.obtainColored(p, incoming, vpn & this.colorMask);
     if (!local || p.resident < p.quota) {
       const f = frames.allocate(FRAME_USER);
-      if (f >= 0) return f;
+      if (f >= 0) {
+        this.watcher?.afterAllocate();
+        return f;
+      }
     }
     const pol = local && p.resident > 0 ? this.policyOf(p.pid) : this.victimPolicy(p);
     if (!this.evictOne(pol, p, incoming)) return -1;
     const f = frames.allocate(FRAME_USER);
     if (f < 0) throw this.noFrame("a page");
+    this.watcher?.afterAllocate();
     return f;
+  }
+
+  /** Sets page coloring and read-ahead (MachineConfig colors, coloring, readAhead; validated there). */
+  configure(colorMode: ColorMode, colors: number, readAhead: number): void {
+    this.colorMode = colors > 1 ? colorMode : "off";
+    this.colorMask = colors - 1;
+    this.readAhead = readAhead;
+    this.ahead = new Int32Array(readAhead);
+  }
+
+  /**
+   * Counts, for their owners, the prefetched pages now resident that have been referenced (a hit
+   * is a hit for good, so they stop being watched). Called before statistics are read.
+   */
+  settlePrefetch(): void {
+    const { frames, bits } = this.parts;
+    if (this.readAhead === 0) return;
+    for (let f = 0; f < frames.frameCount; f++) {
+      if (frames.prefetched[f] !== 0 && (frames.prefetched[f] === 2 || bits.referenced(f))) this.prefetchHit(f);
+    }
+  }
+
+  private prefetchHit(f: number): void {
+    const { frames } = this.parts;
+    frames.prefetched[f] = 0;
+    const owner = this.parts.byPid(frames.ownerPid[f]!);
+    if (owner) owner.counters.prefetchHits++;
+  }
+
+  /**
+   * A frame of `color` for `p` under page coloring. "prefer": a free frame of the color, else any
+   * free frame, else a victim's frame; a frame of another color is a conflict. "strict": evicts
+   * victims until a frame of the color is free; evictions beyond the one an uncolored allocator
+   * would have made are counted as colorEvictions. Returns -1 if a dirty victim found no swap slot.
+   */
+  private obtainColored(p: Process, incoming: number, color: number): number {
+    const { frames } = this.parts;
+    const local = this.scope === "local";
+    const mayTakeFree = !local || p.resident < p.quota;
+    let f = mayTakeFree ? frames.allocateColor(color, FRAME_USER) : -1;
+    if (f < 0 && this.colorMode === "prefer") {
+      if (mayTakeFree) f = frames.allocate(FRAME_USER);
+      if (f < 0) {
+        const pol = local && p.resident > 0 ? this.policyOf(p.pid) : this.victimPolicy(p);
+        if (!this.evictOne(pol, p, incoming)) return -1;
+        f = frames.allocateColor(color, FRAME_USER);
+        if (f < 0) f = frames.allocate(FRAME_USER);
+      }
+      if (f >= 0 && frames.colorOf(f) !== color) p.counters.colorConflicts++;
+    } else if (f < 0) {
+      // An uncolored allocator evicts once only when it may not take a free frame.
+      let expected = !(mayTakeFree && frames.freeCount > 0);
+      while (f < 0) {
+        const pol = local && p.resident > 0 ? this.policyOf(p.pid) : this.victimPolicy(p);
+        if (!this.evictOne(pol, p, incoming)) return -1;
+        if (expected) expected = false;
+        else p.counters.colorEvictions++;
+        f = frames.allocateColor(color, FRAME_USER);
+      }
+    }
+    if (f < 0) throw this.noFrame("a page");
+    this.watcher?.afterAllocate();
+    return f;
+  }
+
+  /**
+   * The live process with the largest resident set (ties: the highest pid, the youngest, which has
+   * done the least work), the one killed when swap runs out. Undefined if none holds a frame.
+   */
+  private largestResident(): Process | undefined {
+    let best: Process | undefined;
+    for (const q of this.parts.processes()) {
+      if (!q.alive || q.resident === 0) continue;
+      if (best === undefined || q.resident > best.resident || (q.resident === best.resident && q.pid > best.pid))
+        best = q;
+    }
+    return best;
+  }
+
+  /**
+   * Sequential read-ahead after a fault on `vpn` that read from a store: reads up to `readAhead`
+   * following pages of the same region whose contents are in the same store (swap slots, the
+   * image, the shared object) and are not resident, in the same request: each costs one more
+   * page transfer, not another latency. Zero-fill pages are never read ahead. Pages go into free
+   * frames or victims' frames (never by killing: a dirty victim without a slot ends the
+   * read-ahead); they are mapped with the accessed bit clear, so a later reference shows as a hit.
+   * Returns how many frames it filled (in this.ahead), which the caller admits after the fault's.
+   */
+  private readAheadAfter(p: Process, region: Region, vpn: number, cause: FaultCause): number {
+    if (cause !== "swap" && cause !== "image" && cause !== "object") return 0;
+    const { frames, tables, mem } = this.parts;
+    const src = region.source;
+    if (cause === "image" && (src.type !== "image" || !p.image)) return 0;
+    const end = Math.min(region.endVpn, vpn + 1 + this.readAhead);
+    let n = 0;
+    for (let v = vpn + 1; v < end; v++) {
+      const addr = tables.lookup(p.root, v);
+      if (addr < 0) continue;
+      const pte = mem.readU32(addr);
+      if (ptePresent(pte)) continue;
+      let store: BackingStore;
+      let slot: number;
+      let obj: SharedObject | undefined;
+      let objPage = -1;
+      if (src.type === "object") {
+        obj = src.object;
+        objPage = src.firstPage + (v - region.startVpn);
+        if (objPage >= obj.pageCount || obj.frames[objPage]! >= 0 || obj.slots[objPage]! < 0) continue;
+        store = obj.store;
+        slot = obj.slots[objPage]!;
+      } else if (cause === "swap") {
+        if (pteLoc(pte) !== LOC_SWAP) continue;
+        store = this.parts.swap;
+        slot = pteSlot(pte);
+      } else {
+        if (pteLoc(pte) === LOC_SWAP || src.type !== "image") continue;
+        slot = src.firstSlot + (v - region.startVpn);
+        if (slot >= p.image!.capacity) break;
+        store = p.image!;
+      }
+      const f = this.aheadFrame(p, v);
+      if (f < 0) break;
+      store.readPage(slot, mem.bytes, f * this.ps);
+      this.spend(this.parts.costs.diskTransferNs);
+      frames.key[f] = this.keyFor(p, v, obj, objPage);
+      frames.page[f] = obj ? objPage : v;
+      if (obj) {
+        frames.objId[f] = obj.id;
+        obj.frames[objPage] = f;
+      } else if (cause === "swap") {
+        frames.slot[f] = slot;
+      }
+      this.mapFrame(p, v, addr, f, region.perm);
+      frames.ownerPid[f] = p.pid;
+      frames.prefetched[f] = 1;
+      p.resident++;
+      p.counters.prefetched++;
+      p.counters.pageIns++;
+      this.ahead[n++] = f;
+    }
+    return n;
+  }
+
+  /**
+   * A frame for a read-ahead page of `p` at `vpn`, or -1: a free frame (of the page's color when
+   * coloring, any color under "prefer"), else under global scope a victim's frame. Frames being
+   * filled are not yet known to the policy, so they are never chosen.
+   */
+  private aheadFrame(p: Process, vpn: number): number {
+    const { frames, bits } = this.parts;
+    const local = this.scope === "local";
+    if (local && p.resident >= p.quota) return -1;
+    this.watcher?.beforeAllocate(p);
+    const color = vpn & this.colorMask;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      let f: number;
+      if (this.colorMode === "off") f = frames.allocate(FRAME_USER);
+      else {
+        f = frames.allocateColor(color, FRAME_USER);
+        if (f < 0 && this.colorMode === "prefer") {
+          f = frames.allocate(FRAME_USER);
+          if (f >= 0) p.counters.colorConflicts++;
+        }
+      }
+      if (f >= 0) {
+        this.watcher?.afterAllocate();
+        return f;
+      }
+      if (attempt === 1 || local) return -1;
+      const victim = this.global.selectVictim();
+      if (victim === NO_FRAME || !bits.isEvictable(victim)) return -1;
+      const key = frames.key[victim]!;
+      const dirty = bits.dirty(victim);
+      if (!this.evict(victim)) return -1;
+      if (dirty) this.faultEvictions.dirty++;
+      else this.faultEvictions.clean++;
+      this.global.forget(victim, key, "evicted");
+    }
+    return -1;
   }
 
   /** Under local scope with no frames of its own, the faulting process takes from the largest. */
@@ -328,10 +643,13 @@ export class Pager {
     const f = pol.selectVictim(incoming);
     if (f === NO_FRAME || !bits.isEvictable(f)) throw this.noFrame(p ? `page of process ${p.pid}` : "a page");
     const key = frames.key[f]!;
+    const dirty = bits.dirty(f);
     if (!this.evict(f)) {
       this.lastReason = "no swap slot";
       return false;
     }
+    if (dirty) this.faultEvictions.dirty++;
+    else this.faultEvictions.clean++;
     pol.forget(f, key, "evicted");
     return true;
   }
@@ -486,8 +804,15 @@ export class Pager {
     this.spend(this.parts.costs.faultOverheadNs);
   }
 
-  /** Charges fault-path time to the clock and to the process being served. */
-  private spend(ns: number): void {
+  /**
+   * Charges fault-path time to the clock and to the process being served (or, while
+   * `background` is set, to backgroundNs). Public for reclaimers that charge their scan cost.
+   */
+  spend(ns: number): void {
+    if (this.background) {
+      this.backgroundNs += ns;
+      return;
+    }
     this.faultNs += ns;
     if (this.cur) this.cur.counters.timeNs += ns;
   }

@@ -32,7 +32,7 @@ import { PageTables } from "../mmu/page-table.js";
 import { LOC_SWAP, PTE_P, PTE_U, PTE_W, PTE_X, pteFrame, pteLoc, pteMapped, ptePresent } from "../mmu/pte.js";
 import { DEFAULT_TLB, Tlb, type TlbConfig } from "../mmu/tlb.js";
 import { PteFrameBits } from "../pager/frame-bits.js";
-import { FAULT_KILLED, Pager, type Scope } from "../pager/pager.js";
+import { type ColorMode, FAULT_KILLED, Pager, type Scope } from "../pager/pager.js";
 import { FRAME_RESERVED, FRAME_TABLE, FRAME_USER, FrameTable } from "../phys/frames.js";
 import { PhysicalMemory } from "../phys/memory.js";
 import { NEVER, type ReplacementPolicy } from "../policies/policy.js";
@@ -43,6 +43,7 @@ import { Process } from "../proc/process.js";
 import { PERM_R, PERM_W, PERM_X, type Region, type RegionKind } from "../proc/region.js";
 import { type ExecutableImage, ImageStore } from "../stores/image-store.js";
 import { MemoryStore } from "../stores/memory-store.js";
+import { minimumFrames, runMemmove } from "./min-frames.js";
 import type { BackingStore } from "../stores/store.js";
 
 export interface MachineConfig {
@@ -67,6 +68,21 @@ export interface MachineConfig {
    * frame while any is left (a freed one goes back), then compete for `frames` as before.
    */
   readonly tableFrames?: number;
+  /**
+   * Page coloring (seed 002): number of colors, a power of two up to the frame count (default 1:
+   * none). A page's color is the low bits of its VPN, a frame's the low bits of its PFN.
+   */
+  readonly colors?: number;
+  /** How the allocator honours colors: "prefer" (default when colors > 1) or "strict"; "off". */
+  readonly coloring?: ColorMode;
+  /** Sequential read-ahead: on a fault that reads from a store, read up to this many following pages too (default 0). */
+  readonly readAhead?: number;
+  /**
+   * Largest `memmove` length in bytes (default 0: no bound, each call is checked). An instruction touches every page of
+   * its source and destination at once, so the machine must have frames for all of them plus the
+   * page tables that map them (see sim/min-frames.ts); fewer frames is a ConfigError.
+   */
+  readonly maxMoveBytes?: number;
 }
 
 export interface SpawnOptions {
@@ -162,6 +178,8 @@ export class Machine {
   private tlbMarkHits = 0;
   private tlbMarkMisses = 0;
   private readonly walkNs: number;
+  /** Largest memmove the configuration guarantees frames for (0: none; calls are checked one by one). */
+  readonly maxMoveBytes: number;
   /** Frames that may hold pages: [0, pageFrames). Policies see this many frames. */
   private readonly pageFrames: number;
   /** Free frames of the page-table reserve (MachineConfig.tableFrames), all ≥ pageFrames. */
@@ -188,7 +206,24 @@ export class Machine {
     this.pageFrames = config.frames;
     const total = config.frames + tableFrames;
     this.mem = new PhysicalMemory(total, pageSize);
-    this.frames = new FrameTable(total);
+    const colors = config.colors ?? 1;
+    if (!Number.isInteger(colors) || colors < 1 || (colors & (colors - 1)) !== 0 || colors > total) {
+      throw new ConfigError("colors", colors, `a power of two from 1 to the frame count, ${total}`);
+    }
+    const coloring = config.coloring ?? "prefer";
+    if (coloring !== "off" && coloring !== "prefer" && coloring !== "strict") {
+      throw new ConfigError("coloring", coloring, `"off", "prefer" or "strict"`);
+    }
+    const readAhead = config.readAhead ?? 0;
+    if (!Number.isInteger(readAhead) || readAhead < 0 || readAhead > 1024) {
+      throw new ConfigError("readAhead", readAhead, "a whole number of pages from 0 to 1024");
+    }
+    this.maxMoveBytes = config.maxMoveBytes ?? 0;
+    const need = minimumFrames(this.layout, this.maxMoveBytes);
+    if (config.frames + tableFrames < need.frames || config.frames < need.pages) {
+      throw new ConfigError("frames", config.frames, `at least ${need.frames} in all: ${need.why}`);
+    }
+    this.frames = new FrameTable(total, colors);
     if (tableFrames > 0) {
       // Take every frame, give back the page frames lowest on top (so pages fill frames 0, 1, ...
       // as in replay), keep the rest as the table reserve.
@@ -226,6 +261,7 @@ export class Machine {
         events: this.events,
         byAsid: (asid) => this.asids.get(asid),
         byPid: (pid) => this.procs.get(pid),
+        processes: () => this.procs.values(),
         kill: (p, reason) => this.end(p, "killed", reason),
         now: () => this.now(),
       },
@@ -233,6 +269,7 @@ export class Machine {
       () => this.newPolicy(this.policySpec),
     );
     this.pager.scope = config.scope ?? "global";
+    this.pager.configure(coloring, colors, readAhead);
     this.noteHooks();
   }
 
@@ -547,6 +584,34 @@ export class Machine {
     return f;
   }
 
+  /**
+   * memmove inside `pid`'s address space as one instruction (seed 004's minimum-frames case): the
+   * source and destination may straddle pages; every page of both is pinned while it runs, then
+   * one reference per page is made and `length` bytes move (overlap safe). See sim/min-frames.ts
+   * for the errors: ConfigError beyond maxMoveBytes, OutOfMemoryError if the pages cannot all be
+   * resident at once, ProcessFaultError for a write to a read-only page.
+   */
+  memmove(pid: number, dstVa: number, srcVa: number, length: number): void {
+    this.proc(pid);
+    runMemmove(
+      {
+        pageSize: this.pageSize,
+        bytes: this.mem.bytes,
+        frames: this.frames,
+        maxMoveBytes: this.maxMoveBytes,
+        pin: (q, va) => this.pin(q, va),
+        unpin: (q, va) => this.unpin(q, va),
+        access: (q, va, acc) => this.access(q, va, acc),
+        isAlive: (q) => this.isAlive(q),
+        faultError: (q, va) => this.faultError(q, va),
+      },
+      pid,
+      dstVa,
+      srcVa,
+      length,
+    );
+  }
+
   /** Undoes one pin of the page holding `va`. */
   unpin(pid: number, va: number): void {
     const p = this.proc(pid);
@@ -630,6 +695,7 @@ export class Machine {
   /** Counters, frame and swap usage, per process and for the machine. */
   stats(): MachineStats {
     this.settleTlb();
+    this.pager.settlePrefetch();
     const processes = [...this.ended, ...this.procs.values()].map((p) => this.processStats(p));
     const total = copyCounters(this.retired);
     for (const p of this.procs.values()) addCounters(total, this.timed(p));
@@ -1050,6 +1116,11 @@ function addCounters(into: Counters, c: Counters): void {
   into.writebacks += c.writebacks;
   into.pageIns += c.pageIns;
   into.timeNs += c.timeNs;
+  into.colorConflicts += c.colorConflicts;
+  into.colorEvictions += c.colorEvictions;
+  into.prefetched += c.prefetched;
+  into.prefetchHits += c.prefetchHits;
+  into.outOfSwapKills += c.outOfSwapKills;
   for (const k of Object.keys(c.tlb) as (keyof Counters["tlb"])[]) into.tlb[k] += c.tlb[k];
   for (const k of Object.keys(c.faults) as (keyof Counters["faults"])[]) into.faults[k] += c.faults[k];
   for (const k of Object.keys(c.evictions) as (keyof Counters["evictions"])[])
