@@ -43,6 +43,20 @@ export interface ProcessEvent {
   pid: number;
   reason: string;
 }
+/** kswapd woke (free frames fell below its low watermark) or went back to sleep (free reached high). */
+export interface KswapdEvent {
+  type: "kswapd-wake" | "kswapd-sleep";
+  /** Free frames at that moment. */
+  free: number;
+  timeNs: number;
+}
+/** A faulting process reclaimed `pages` pages itself because free frames fell below the min watermark. */
+export interface DirectReclaimEvent {
+  type: "direct-reclaim";
+  pid: number;
+  pages: number;
+  timeNs: number;
+}
 export interface PolicyEvent {
   type: "policy";
   from: string;
@@ -56,6 +70,8 @@ export type MachineEvent =
   | MapEvent
   | SwitchEvent
   | ProcessEvent
+  | KswapdEvent
+  | DirectReclaimEvent
   | PolicyEvent;
 export type EventType = MachineEvent["type"];
 type Handler<T extends EventType> = (e: Extract<MachineEvent, { type: T }>) => void;

@@ -43,8 +43,9 @@ import { Process } from "../proc/process.js";
 import { PERM_R, PERM_W, PERM_X, type Region, type RegionKind } from "../proc/region.js";
 import { type ExecutableImage, ImageStore } from "../stores/image-store.js";
 import { MemoryStore } from "../stores/memory-store.js";
-import { minimumFrames, runMemmove } from "./min-frames.js";
 import type { BackingStore } from "../stores/store.js";
+import { Kswapd, type KswapdOptions, type KswapdStats, parseKswapdSpec } from "./kswapd.js";
+import { minimumFrames, runMemmove } from "./min-frames.js";
 
 export interface MachineConfig {
   /** Physical frames. */
@@ -62,6 +63,8 @@ export interface MachineConfig {
   readonly swap?: BackingStore;
   readonly swapSlots?: number;
   readonly costs?: Partial<CostModel>;
+  /** A background reclaimer with watermarks (src/sim/kswapd.ts): options or a spec ("doc", "linux,clean=off"). */
+  readonly kswapd?: KswapdOptions | string;
   /**
    * Frames set aside for page tables, on top of `frames` (default 0: tables and pages share
    * `frames`). Pages then use exactly `frames` frames, as in replay mode; tables take a reserved
@@ -143,6 +146,11 @@ export interface MachineStats extends Counters {
   readonly processes: readonly ProcessStats[];
   /** Effective access time: measured (time / references) beside the formula's value at the measured fault rate. */
   readonly eat: { measuredNs: number; formulaNs: number; faultRate: number };
+  /**
+   * Reclaim: evictions a faulting process waited for (by whether they had to write first), and
+   * kswapd's counters (null without kswapd).
+   */
+  readonly reclaim: { faultEvictions: { clean: number; dirty: number }; kswapd: KswapdStats | null };
 }
 
 const GUARD_PAGES = 1;
@@ -155,6 +163,8 @@ export class Machine {
   readonly mmu: Mmu;
   readonly tables: PageTables;
   readonly pager: Pager;
+  /** The background reclaimer, when MachineConfig.kswapd is given. */
+  readonly kswapd: Kswapd | undefined;
   readonly swap: BackingStore;
   readonly costs: CostModel;
   readonly events = new EventBus();
@@ -270,6 +280,23 @@ export class Machine {
     );
     this.pager.scope = config.scope ?? "global";
     this.pager.configure(coloring, colors, readAhead);
+    if (config.kswapd !== undefined) {
+      const bits = this.bits;
+      this.kswapd = new Kswapd(
+        {
+          frames: this.frames,
+          pageFrames: this.pageFrames,
+          pageSize,
+          pager: this.pager,
+          scans: () => bits.scans,
+          events: this.events,
+          now: () => this.now(),
+          memoryAccessNs: this.costs.memoryAccessNs,
+        },
+        typeof config.kswapd === "string" ? parseKswapdSpec(config.kswapd) : config.kswapd,
+      );
+      this.pager.watcher = this.kswapd;
+    }
     this.noteHooks();
   }
 
@@ -720,6 +747,10 @@ export class Machine {
         measuredNs: total.references === 0 ? 0 : total.timeNs / total.references,
         formulaNs: eatFormulaNs(faultRate, this.costs.memoryAccessNs, this.costs.diskReadNs),
         faultRate,
+      },
+      reclaim: {
+        faultEvictions: { ...this.pager.faultEvictions },
+        kswapd: this.kswapd?.stats() ?? null,
       },
     };
   }

@@ -1,0 +1,241 @@
+// The kswapd timeline: runs a workload through a full-mode Machine with kswapd and samples, over
+// simulated time, the free frames (at each sample and the lowest since the last one), the
+// watermarks, and kswapd's activity per interval (wake-ups, pages reclaimed, cleaned, reclaimed
+// directly by faulting processes). Also runs the same workload without kswapd, so the cost of
+// waiting for write-backs can be set side by side. Pure (no Node APIs): the CLI, the report and a
+// browser share it. kswapdTimelineSvg draws it as two stacked line charts.
+
+import { layoutFor } from "../core/addr.js";
+import { ConfigError } from "../core/errors.js";
+import type { CostModel } from "../core/time.js";
+import { ACC_EXEC, ACC_READ, ACC_WRITE } from "../mmu/mmu.js";
+import { escapeHtml } from "../report/html.js";
+import { lineChartSvg } from "../report/svg.js";
+import { isWrite, REF_INSTR } from "../workloads/refs.js";
+import type { KswapdOptions, KswapdStats, Watermarks } from "./kswapd.js";
+import { Machine, type MachineStats } from "./machine.js";
+
+/** A whole workload in typed arrays (cli/workload.ts's Workload fits). */
+export interface TimelineWorkload {
+  readonly name: string;
+  readonly pageSize: number;
+  readonly count: number;
+  readonly pages: Float64Array;
+  readonly kinds: Uint8Array;
+  readonly pids: Int32Array;
+}
+
+export interface KswapdTimelineOptions {
+  /** Page frames (page tables get frames of their own on top, as in `pagewise run --mode full`). */
+  readonly frames: number;
+  /** Replacement policy spec; default "clock" (the documents' kswapd uses a second-chance variant). */
+  readonly policy?: string;
+  /** kswapd spec or options; default "doc". */
+  readonly kswapd?: string | KswapdOptions;
+  /** Number of samples over the run (default 400). */
+  readonly samples?: number;
+  readonly costs?: Partial<CostModel>;
+}
+
+/** One run's summary, with or without kswapd. */
+export interface TimelineRunSummary {
+  readonly references: number;
+  readonly faults: number;
+  /** Simulated time of the run (the processes' clock), ns. */
+  readonly timeNs: number;
+  /** Evictions a faulting process waited for, by whether they had to write first. */
+  readonly faultEvictions: { clean: number; dirty: number };
+  readonly writebacks: number;
+  readonly kswapd: KswapdStats | null;
+}
+
+export interface KswapdTimeline {
+  readonly workload: string;
+  readonly frames: number;
+  readonly policy: string;
+  readonly marks: Watermarks;
+  /** Sample times, ms of simulated time. */
+  readonly timeMs: number[];
+  readonly free: number[];
+  readonly lowestFree: number[];
+  /** Per interval ending at each sample. */
+  readonly wakeups: number[];
+  readonly reclaimed: number[];
+  readonly cleaned: number[];
+  readonly directReclaimed: number[];
+  readonly withKswapd: TimelineRunSummary;
+  readonly withoutKswapd: TimelineRunSummary;
+}
+
+function vaBitsFor(w: TimelineWorkload): number {
+  let max = 0;
+  for (let i = 0; i < w.count; i++) if (w.pages[i]! > max) max = w.pages[i]!;
+  return Math.min(48, Math.max(16, Math.ceil(Math.log2((max + 1) * w.pageSize))));
+}
+
+/** A machine for `w` with one trace process per pid of the workload; page tables on top of `frames`. */
+function machineFor(
+  w: TimelineWorkload,
+  opts: KswapdTimelineOptions,
+  kswapd: string | KswapdOptions | undefined,
+): { m: Machine; pidOf: Map<number, number> } {
+  const vaBits = vaBitsFor(w);
+  const layout = layoutFor(w.pageSize, vaBits);
+  const pagesOf = new Map<number, Set<number>>();
+  for (let i = 0; i < w.count; i++) {
+    let s = pagesOf.get(w.pids[i]!);
+    if (s === undefined) {
+      s = new Set();
+      pagesOf.set(w.pids[i]!, s);
+    }
+    s.add(w.pages[i]!);
+  }
+  let tableFrames = 0;
+  for (const s of pagesOf.values()) tableFrames += Machine.tableFramesFor(layout, [...s]);
+  const m = new Machine({
+    frames: opts.frames,
+    tableFrames,
+    pageSize: w.pageSize,
+    vaBits,
+    policy: opts.policy ?? "clock",
+    ...(opts.costs ? { costs: opts.costs } : {}),
+    ...(kswapd !== undefined ? { kswapd } : {}),
+  });
+  const pidOf = new Map<number, number>();
+  for (const src of pagesOf.keys()) pidOf.set(src, m.spawn({ trace: true, name: `pid ${src}` }));
+  return { m, pidOf };
+}
+
+function summary(s: MachineStats): TimelineRunSummary {
+  return {
+    references: s.references,
+    faults: s.faults.total,
+    timeNs: s.timeNs,
+    faultEvictions: s.reclaim.faultEvictions,
+    writebacks: s.writebacks,
+    kswapd: s.reclaim.kswapd,
+  };
+}
+
+/**
+ * Runs `w` with kswapd, sampling `samples` times at equal numbers of references, and once more
+ * without kswapd for comparison. Throws ConfigError for bad options (from the Machine or kswapd).
+ */
+export function runKswapdTimeline(w: TimelineWorkload, opts: KswapdTimelineOptions): KswapdTimeline {
+  const samples = opts.samples ?? 400;
+  if (!Number.isInteger(samples) || samples < 2)
+    throw new ConfigError("samples", samples, "a whole number ≥ 2");
+  if (w.count === 0) throw new ConfigError("workload", w.name, "at least one reference");
+  const spec = opts.kswapd ?? "doc";
+  const { m, pidOf } = machineFor(w, opts, spec);
+  const k = m.kswapd!;
+  const every = Math.max(1, Math.ceil(w.count / samples));
+  const t: KswapdTimeline = {
+    workload: w.name,
+    frames: opts.frames,
+    policy: opts.policy ?? "clock",
+    marks: k.marks,
+    timeMs: [0],
+    free: [k.free],
+    lowestFree: [k.free],
+    wakeups: [0],
+    reclaimed: [0],
+    cleaned: [0],
+    directReclaimed: [0],
+    withKswapd: undefined as unknown as TimelineRunSummary,
+    withoutKswapd: undefined as unknown as TimelineRunSummary,
+  };
+  let last = k.stats();
+  k.resetLowest();
+  const sample = () => {
+    const now = m.now();
+    k.advance(now);
+    const s = k.stats();
+    t.timeMs.push(now / 1e6);
+    t.free.push(k.free);
+    t.lowestFree.push(Math.min(k.lowestFree, k.free));
+    t.wakeups.push(s.wakeups - last.wakeups);
+    t.reclaimed.push(s.reclaimed - last.reclaimed);
+    t.cleaned.push(s.cleaned - last.cleaned);
+    t.directReclaimed.push(s.directReclaimed - last.directReclaimed);
+    last = s;
+    k.resetLowest();
+  };
+  drive(w, m, pidOf, every, sample);
+  if (w.count % every !== 0) sample();
+  const withK = summary(m.stats());
+  m.close();
+  const bare = machineFor(w, opts, undefined);
+  drive(w, bare.m, bare.pidOf, w.count + 1, () => {});
+  const without = summary(bare.m.stats());
+  bare.m.close();
+  return { ...t, withKswapd: withK, withoutKswapd: without };
+}
+
+function drive(
+  w: TimelineWorkload,
+  m: Machine,
+  pidOf: Map<number, number>,
+  every: number,
+  sample: () => void,
+): void {
+  const { pages, kinds, pids } = w;
+  const ps = w.pageSize;
+  let lastSrc = Number.NaN;
+  let pid = -1;
+  for (let i = 0; i < w.count; i++) {
+    const src = pids[i]!;
+    if (src !== lastSrc) {
+      lastSrc = src;
+      pid = pidOf.get(src)!;
+    }
+    const kind = kinds[i]!;
+    m.access(pid, pages[i]! * ps, isWrite(kind) ? ACC_WRITE : kind === REF_INSTR ? ACC_EXEC : ACC_READ);
+    if ((i + 1) % every === 0) sample();
+  }
+}
+
+/** The timeline as one SVG: free frames against the watermarks above, kswapd's activity below. */
+export function kswapdTimelineSvg(t: KswapdTimeline, width = 760): string {
+  const h = 340;
+  const { min, low, high } = t.marks;
+  const flat = (v: number) => t.timeMs.map(() => v);
+  const top = lineChartSvg({
+    title: `kswapd: free frames, ${t.workload}, ${t.frames} frames, ${t.policy}`,
+    xLabel: "simulated time (ms)",
+    yLabel: "free frames",
+    xs: t.timeMs,
+    width,
+    height: h,
+    series: [
+      { label: "free (sample)", values: t.free },
+      { label: "free (lowest)", values: t.lowestFree },
+      { label: `min = ${min}`, values: flat(min) },
+      { label: `low = ${low}`, values: flat(low) },
+      { label: `high = ${high}`, values: flat(high) },
+    ],
+  });
+  const bottom = lineChartSvg({
+    title: "kswapd activity per interval",
+    xLabel: "simulated time (ms)",
+    yLabel: "pages",
+    xs: t.timeMs,
+    width,
+    height: h,
+    series: [
+      { label: "reclaimed", values: t.reclaimed },
+      { label: "cleaned", values: t.cleaned },
+      { label: "direct reclaim", values: t.directReclaimed },
+      { label: "wake-ups", values: t.wakeups },
+    ],
+  });
+  const inner = (svg: string, y: number) => svg.replace("<svg ", `<svg x="0" y="${y}" `);
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 ${width} ${2 * h}" width="${width}" height="${2 * h}">`,
+    `<title>kswapd timeline: ${escapeHtml(t.workload)}</title>`,
+    inner(top, 0).trimEnd(),
+    inner(bottom, h).trimEnd(),
+    "</svg>",
+    "",
+  ].join("\n");
+}
