@@ -95,7 +95,8 @@ export function runMemmove(host: MoveHost, pid: number, dstVa: number, srcVa: nu
     ["dst", dstVa],
     ["src", srcVa],
   ] as const) {
-    if (!Number.isSafeInteger(v) || v < 0) throw new AddressError(`memmove: bad ${k} address ${v}`, { pid, va: v });
+    if (!Number.isSafeInteger(v) || v < 0)
+      throw new AddressError(`memmove: bad ${k} address ${v}`, { pid, va: v });
   }
   if (!Number.isSafeInteger(length) || length < 0) {
     throw new ConfigError("memmove.length", length, "a whole number of bytes, 0 or more");
@@ -122,7 +123,8 @@ export function runMemmove(host: MoveHost, pid: number, dstVa: number, srcVa: nu
     }
   } catch (e) {
     if (host.isAlive(pid)) for (const v of pinned) host.unpin(pid, v * ps);
-    if (e instanceof OutOfMemoryError) throw tooFew(host.frames, length, vpns.size, usableFrames(host.frames));
+    if (e instanceof OutOfMemoryError)
+      throw tooFew(host.frames, length, vpns.size, usableFrames(host.frames));
     throw e;
   }
   try {
