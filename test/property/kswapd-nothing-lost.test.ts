@@ -80,7 +80,9 @@ const kswapdArb = fc.record({
 
 const totals = { reclaimed: 0, cleaned: 0, direct: 0 };
 
-function run(policy: string, k: fc.RecordValue<typeof kswapdArb.prototype>, ops: Op[]): void {
+type KswapdCase = typeof kswapdArb extends fc.Arbitrary<infer T> ? T : never;
+
+function run(policy: string, k: KswapdCase, ops: Op[]): void {
   const swap = new MemoryStore(PS);
   const low = k.min + k.gapLow;
   const m = new Machine({
