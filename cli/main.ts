@@ -11,6 +11,7 @@ import { registerBelady } from "./commands/belady.js";
 import { registerConvert } from "./commands/convert.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerInfo } from "./commands/info.js";
+import { registerKswapd } from "./commands/kswapd.js";
 import { registerMrc } from "./commands/mrc.js";
 import { registerRun } from "./commands/run.js";
 import { registerSweep } from "./commands/sweep.js";
@@ -63,6 +64,7 @@ Exit codes: 0 success, 1 user error (bad file, unknown policy, bad value), 2 usa
   registerMrc(program, ctx);
   registerBelady(program, ctx);
   registerInfo(program, ctx);
+  registerKswapd(program, ctx);
   registerTranslate(program, ctx);
   registerConvert(program, ctx);
   registerTrace(program, ctx);

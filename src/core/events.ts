@@ -74,7 +74,15 @@ export type MachineEvent =
   | DirectReclaimEvent
   | PolicyEvent;
 export type EventType = MachineEvent["type"];
-type Handler<T extends EventType> = (e: Extract<MachineEvent, { type: T }>) => void;
+/** The event(s) whose type can be T (Extract alone misses members whose type is a union, such as ProcessEvent). */
+export type EventOf<T extends EventType> = MachineEvent extends infer E
+  ? E extends { type: infer K }
+    ? T extends K
+      ? E
+      : never
+    : never
+  : never;
+type Handler<T extends EventType> = (e: EventOf<T>) => void;
 
 /** A small typed event bus. */
 export class EventBus {
