@@ -11,8 +11,7 @@ export class LruMrc {
 
   /** Feeds `count` dense page ids (non-negative integers). */
   feed(ids: Int32Array | Uint32Array, count = ids.length): void {
-    const sd = this.sd;
-    for (let i = 0; i < count; i++) sd.access(ids[i]!);
+    this.sd.feed(ids, count);
   }
 
   get references(): number {

@@ -71,6 +71,23 @@ describe("exact LRU curve", () => {
     expect(sd.window).toBeLessThanOrEqual(8192);
   });
 
+  it("fed in batches through many compactions, equals replay('lru') at sampled sizes", () => {
+    const n = 300_000;
+    const ids = new Int32Array(n);
+    let x = 7;
+    for (let i = 0; i < n; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      const u = (x >>> 8) / 16777216;
+      ids[i] = i % 3 === 0 && i > 0 ? ids[i - 1]! : Math.floor(5000 * u * u); // skewed, with repeats
+    }
+    const m = new LruMrc();
+    for (let i = 0; i < n; i += 4096) m.feed(ids.subarray(i, Math.min(n, i + 4096)));
+    const c = m.curve();
+    const pageSpace = c.distinct;
+    for (const f of [1, 2, 10, 100, 1000, 3000, pageSpace])
+      expect(missesAt(c, f)).toBe(faults(ids, pageSpace, "lru", f));
+  });
+
   it("rejects ids that are not dense integers", () => {
     expect(() => new LruMrc().feed(Int32Array.of(-1))).toThrow(ConfigError);
   });

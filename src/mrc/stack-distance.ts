@@ -76,9 +76,60 @@ export class StackDistances {
     return d;
   }
 
-  /** Feeds `count` page ids from a batch. */
+  /**
+   * Feeds `count` page ids from a batch: `access` for each, inlined with the arrays in locals (they
+   * are reloaded after a compaction or growth, the only times they change).
+   */
   feed(ids: Int32Array | Uint32Array, count = ids.length): void {
-    for (let i = 0; i < count; i++) this.access(ids[i]!);
+    let last = this.last;
+    let tree = this.tree;
+    let pageAt = this.pageAt;
+    let hist = this.hist;
+    let cap = this.cap;
+    let t = this.t;
+    let live = this.live;
+    let prev = count > 0 ? ~ids[0]! : 0; // differs from the first id
+    for (let i = 0; i < count; i++) {
+      const p = ids[i]!;
+      if (p === prev) {
+        hist[1]!++;
+        continue;
+      }
+      prev = p;
+      if (p >>> 0 >= last.length || t === cap) {
+        this.t = t;
+        this.live = live;
+        if (p >>> 0 >= last.length) this.growPages(p);
+        if (t === cap) this.compact();
+        last = this.last;
+        tree = this.tree;
+        pageAt = this.pageAt;
+        cap = this.cap;
+        t = this.t;
+      }
+      const s = last[p]!;
+      if (s >= 0) {
+        let sum = 0;
+        for (let j = s + 1; j > 0; j &= j - 1) sum += tree[j]!;
+        for (let j = s + 1; j <= cap; j += j & -j) tree[j]!--;
+        pageAt[s] = -1;
+        hist[live - sum + 1]!++;
+      } else {
+        live++;
+        if (live + 1 >= hist.length) {
+          this.growHist();
+          hist = this.hist;
+        }
+        this.cold++;
+      }
+      for (let j = t + 1; j <= cap; j += j & -j) tree[j]!++;
+      pageAt[t] = p;
+      last[p] = t++;
+    }
+    this.t = t;
+    this.live = live;
+    if (live > this.maxLive) this.maxLive = live;
+    this.references += count;
   }
 
   /** Forgets page `p` (SHARDS fixed-size drops pages this way); its next reference is cold. */
