@@ -195,46 +195,78 @@ function drive(
   }
 }
 
-/** The timeline as one SVG: free frames against the watermarks above, kswapd's activity below. */
+/** Running sums of per-interval counts. */
+function cumulative(xs: readonly number[]): number[] {
+  let sum = 0;
+  return xs.map((x) => {
+    sum += x;
+    return sum;
+  });
+}
+
+/**
+ * The timeline as one SVG of three stacked charts: free frames over the whole run against the
+ * watermarks (memory fills, then kswapd holds the pool); the same from the first wake-up on, at a
+ * scale where the watermarks show; kswapd's cumulative activity.
+ */
 export function kswapdTimelineSvg(t: KswapdTimeline, width = 760): string {
-  const h = 340;
+  const h = 320;
   const { min, low, high } = t.marks;
-  const flat = (v: number) => t.timeMs.map(() => v);
-  const top = lineChartSvg({
-    title: `kswapd: free frames, ${t.workload}, ${t.frames} frames, ${t.policy}`,
+  const marks = (n: number) => [
+    { label: `min = ${min}`, values: new Array<number>(n).fill(min) },
+    { label: `low = ${low}`, values: new Array<number>(n).fill(low) },
+    { label: `high = ${high}`, values: new Array<number>(n).fill(high) },
+  ];
+  const whole = lineChartSvg({
+    title: `Free frames: ${t.workload}, ${t.frames} frames, ${t.policy}, kswapd`,
     xLabel: "simulated time (ms)",
     yLabel: "free frames",
     xs: t.timeMs,
     width,
     height: h,
     series: [
-      { label: "free (sample)", values: t.free },
-      { label: "free (lowest)", values: t.lowestFree },
-      { label: `min = ${min}`, values: flat(min) },
-      { label: `low = ${low}`, values: flat(low) },
-      { label: `high = ${high}`, values: flat(high) },
+      { label: "free", values: t.free },
+      { label: "lowest free", values: t.lowestFree },
+      ...marks(t.timeMs.length),
     ],
   });
-  const bottom = lineChartSvg({
-    title: "kswapd activity per interval",
+  const w0 = t.wakeups.findIndex((n) => n > 0);
+  const from = w0 < 0 ? 0 : Math.max(0, w0 - 1);
+  const zoomXs = t.timeMs.slice(from);
+  const zoom = lineChartSvg({
+    title: "Free frames from the first wake-up: the pool kswapd keeps",
     xLabel: "simulated time (ms)",
-    yLabel: "pages",
+    yLabel: "free frames",
+    xs: zoomXs,
+    width,
+    height: h,
+    series: [
+      { label: "free", values: t.free.slice(from) },
+      { label: "lowest free", values: t.lowestFree.slice(from) },
+      ...marks(zoomXs.length),
+    ],
+  });
+  const activity = lineChartSvg({
+    title: "kswapd activity, cumulative",
+    xLabel: "simulated time (ms)",
+    yLabel: "pages (wake-ups: count)",
     xs: t.timeMs,
     width,
     height: h,
     series: [
-      { label: "reclaimed", values: t.reclaimed },
-      { label: "cleaned", values: t.cleaned },
-      { label: "direct reclaim", values: t.directReclaimed },
-      { label: "wake-ups", values: t.wakeups },
+      { label: "reclaimed", values: cumulative(t.reclaimed) },
+      { label: "cleaned", values: cumulative(t.cleaned) },
+      { label: "direct reclaim", values: cumulative(t.directReclaimed) },
+      { label: "wake-ups", values: cumulative(t.wakeups) },
     ],
   });
-  const inner = (svg: string, y: number) => svg.replace("<svg ", `<svg x="0" y="${y}" `);
+  const inner = (svg: string, y: number) => svg.replace("<svg ", `<svg x="0" y="${y}" `).trimEnd();
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 ${width} ${2 * h}" width="${width}" height="${2 * h}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 ${width} ${3 * h}" width="${width}" height="${3 * h}">`,
     `<title>kswapd timeline: ${escapeHtml(t.workload)}</title>`,
-    inner(top, 0).trimEnd(),
-    inner(bottom, h).trimEnd(),
+    inner(whole, 0),
+    inner(zoom, h),
+    inner(activity, 2 * h),
     "</svg>",
     "",
   ].join("\n");
