@@ -273,9 +273,7 @@ export class Pager {
         timeNs: this.parts.now(),
       });
     }
-    if (frames.prefetched[f] !== 0 && (frames.prefetched[f] === 2 || this.parts.bits.referenced(f))) {
-      this.prefetchHit(f);
-    }
+    if (frames.prefetched[f] !== 0 && (frames.prefetched[f] === 2 || this.accessed(f))) this.prefetchHit(f);
     this.unmapAll(f, obj ? -1 : slot);
     if (dirty) this.writeBack(f, slot, obj);
     if (owner) {
@@ -459,11 +457,20 @@ export class Pager {
    * is a hit for good, so they stop being watched). Called before statistics are read.
    */
   settlePrefetch(): void {
-    const { frames, bits } = this.parts;
+    const { frames } = this.parts;
     if (this.readAhead === 0) return;
     for (let f = 0; f < frames.frameCount; f++) {
-      if (frames.prefetched[f] !== 0 && (frames.prefetched[f] === 2 || bits.referenced(f))) this.prefetchHit(f);
+      if (frames.prefetched[f] !== 0 && (frames.prefetched[f] === 2 || this.accessed(f))) this.prefetchHit(f);
     }
+  }
+
+  /** The accessed bit of `f` over every PTE mapping it, read without counting a policy scan. */
+  private accessed(f: number): boolean {
+    const { frames, mem } = this.parts;
+    for (let n = frames.rmapFirst(f); n >= 0; n = frames.rmapNextOf(n)) {
+      if (mem.readU32(frames.rmapPteOf(n)) & PTE_A) return true;
+    }
+    return false;
   }
 
   private prefetchHit(f: number): void {
@@ -517,7 +524,11 @@ export class Pager {
     let best: Process | undefined;
     for (const q of this.parts.processes()) {
       if (!q.alive || q.resident === 0) continue;
-      if (best === undefined || q.resident > best.resident || (q.resident === best.resident && q.pid > best.pid))
+      if (
+        best === undefined ||
+        q.resident > best.resident ||
+        (q.resident === best.resident && q.pid > best.pid)
+      )
         best = q;
     }
     return best;
