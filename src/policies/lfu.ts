@@ -10,6 +10,11 @@
 // libCacheSim's rule; "keep": a page's count survives eviction and each load adds one, the
 // "perfect LFU" of Mattson et al., which is a stack algorithm; the per-residency rule is not,
 // see test/golden/stack-property.test.ts for a string where it faults more with more frames).
+// With history=resident, counts start at 1 and grow by one, so frames sit in frequency buckets
+// (the O(1) LFU of Shah, Mitra and Matani, "An O(1) algorithm for implementing the LFU cache
+// eviction scheme", 2010): a list of buckets in increasing count, each a FIFO of the frames that
+// reached its count, in order. A hit moves the frame to the next bucket's tail, the victim is the
+// first bucket's head: O(1) per hit and per fault, typed arrays, same victims as the heap.
 
 import { FrameHeap } from "./frame-heap.js";
 import { PageMap } from "./page-map.js";
@@ -26,6 +31,119 @@ export interface LfuParams {
   readonly history: "resident" | "keep";
 }
 
+const NIL = -1;
+
+/** history=resident: frequency buckets, O(1) per event. */
+class LfuBuckets implements ReplacementPolicy {
+  readonly id = "lfu";
+  /** Per frame: its bucket and its neighbours in the bucket's FIFO (NIL: none). */
+  private readonly bucketOf: Int32Array;
+  private readonly prev: Int32Array;
+  private readonly next: Int32Array;
+  /** Per bucket (at most one per frame, ids from a free stack): count, FIFO ends, neighbours. */
+  private readonly freq: Float64Array;
+  private readonly first: Int32Array;
+  private readonly last: Int32Array;
+  private readonly lower: Int32Array;
+  private readonly higher: Int32Array;
+  private readonly free: Int32Array;
+  private freeCount: number;
+  /** The bucket of the smallest count, or NIL. */
+  private low = NIL;
+
+  constructor(private readonly bits: FrameBits) {
+    // One bucket per frame, plus one: a hit makes the next bucket before its old one may empty.
+    const c = bits.frameCount + 1;
+    this.bucketOf = new Int32Array(c - 1).fill(NIL);
+    this.prev = new Int32Array(c - 1).fill(NIL);
+    this.next = new Int32Array(c - 1).fill(NIL);
+    this.freq = new Float64Array(c);
+    this.first = new Int32Array(c).fill(NIL);
+    this.last = new Int32Array(c).fill(NIL);
+    this.lower = new Int32Array(c).fill(NIL);
+    this.higher = new Int32Array(c).fill(NIL);
+    this.free = new Int32Array(c);
+    for (let i = 0; i < c; i++) this.free[i] = c - 1 - i;
+    this.freeCount = c;
+  }
+
+  admit(f: number): void {
+    let b = this.low;
+    if (b === NIL || this.freq[b] !== 1) b = this.newBucket(1, NIL, b);
+    this.append(b, f);
+  }
+
+  touch(f: number): void {
+    const b = this.bucketOf[f]!;
+    if (b === NIL) return;
+    const want = this.freq[b]! + 1;
+    let up = this.higher[b]!;
+    if (up === NIL || this.freq[up] !== want) up = this.newBucket(want, b, up);
+    this.unlink(f);
+    this.append(up, f);
+  }
+
+  forget(f: number): void {
+    if (this.bucketOf[f] !== NIL) this.unlink(f);
+  }
+
+  selectVictim(): number {
+    const low = this.low;
+    if (low !== NIL) {
+      const f = this.first[low]!;
+      if (this.bits.isEvictable(f)) return f;
+    }
+    for (let b = low; b !== NIL; b = this.higher[b]!) {
+      for (let f = this.first[b]!; f !== NIL; f = this.next[f]!) if (this.bits.isEvictable(f)) return f;
+    }
+    return NO_FRAME;
+  }
+
+  /** A bucket for count `n` between buckets `lo` and `hi` (either NIL). */
+  private newBucket(n: number, lo: number, hi: number): number {
+    const b = this.free[--this.freeCount]!;
+    this.freq[b] = n;
+    this.first[b] = NIL;
+    this.last[b] = NIL;
+    this.lower[b] = lo;
+    this.higher[b] = hi;
+    if (lo === NIL) this.low = b;
+    else this.higher[lo] = b;
+    if (hi !== NIL) this.lower[hi] = b;
+    return b;
+  }
+
+  private append(b: number, f: number): void {
+    const t = this.last[b]!;
+    this.bucketOf[f] = b;
+    this.prev[f] = t;
+    this.next[f] = NIL;
+    if (t === NIL) this.first[b] = f;
+    else this.next[t] = f;
+    this.last[b] = f;
+  }
+
+  /** Takes `f` out of its bucket, dropping the bucket when it empties. */
+  private unlink(f: number): void {
+    const b = this.bucketOf[f]!;
+    const p = this.prev[f]!;
+    const x = this.next[f]!;
+    if (p === NIL) this.first[b] = x;
+    else this.next[p] = x;
+    if (x === NIL) this.last[b] = p;
+    else this.prev[x] = p;
+    this.bucketOf[f] = NIL;
+    if (this.first[b] !== NIL) return;
+    const lo = this.lower[b]!;
+    const hi = this.higher[b]!;
+    if (lo === NIL) this.low = hi;
+    else this.higher[lo] = hi;
+    if (hi !== NIL) this.lower[hi] = lo;
+    this.free[this.freeCount++] = b;
+  }
+}
+
+/** history=keep: counts start anywhere, so a heap keyed by (count, arrival at that count). */
 class Lfu implements ReplacementPolicy {
   readonly id = "lfu";
   private readonly heap: FrameHeap;
@@ -85,5 +203,6 @@ export const lfu: PolicyFactory<LfuParams> = {
     checkKeys("lfu", raw, PARAMS);
     return { history: choiceParam("lfu", raw, "history", "resident", ["resident", "keep"]) };
   },
-  create: (bits, params, ctx) => new Lfu(bits, params, ctx),
+  create: (bits, params, ctx) =>
+    params.history === "resident" ? new LfuBuckets(bits) : new Lfu(bits, params, ctx),
 };
