@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../core/errors.js";
 import { densify, replay } from "../sim/replay.js";
-import { curveError, missesAt } from "./curve.js";
+import { curveError, missesAt, missesFromHistogram } from "./curve.js";
 import { DenseIds } from "./dense-ids.js";
 import { LruMrc, lruCurve } from "./lru.js";
 import { optCurve } from "./opt.js";
@@ -39,6 +39,53 @@ describe("exact LRU curve", () => {
           expect(missesAt(c, f)).toBe(faults(ids, pageSpace, "lru", f));
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it("gives replay's faults whatever the size of the move-to-front array, fed whole or one by one", () => {
+    fc.assert(
+      fc.property(traceArb, fc.constantFrom(1, 2, 3, 16), fc.boolean(), (refs, top, single) => {
+        const { ids, pageSpace } = dense(refs);
+        const sd = new StackDistances(top);
+        if (single) for (const p of ids) sd.access(p);
+        else sd.feed(ids);
+        const misses = missesFromHistogram(sd.hist, sd.maxLive, sd.cold);
+        for (let f = 1; f <= pageSpace; f++) expect(misses[f]).toBe(faults(ids, pageSpace, "lru", f));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("forgets a removed page, wherever it is on the stack", () => {
+    fc.assert(
+      fc.property(
+        traceArb,
+        fc.constantFrom(1, 2, 4),
+        fc.integer({ min: 0, max: 39 }),
+        (refs, top, victim) => {
+          // Removing page v, then replaying the rest, matches a stack that never saw v before.
+          const { ids } = dense(refs);
+          const cut = Math.floor(ids.length / 2);
+          const sd = new StackDistances(top);
+          sd.feed(ids.subarray(0, cut));
+          sd.remove(victim);
+          const ref: number[] = []; // naive LRU stack, most recent first
+          for (const p of ids.subarray(0, cut)) {
+            const j = ref.indexOf(p);
+            if (j >= 0) ref.splice(j, 1);
+            ref.unshift(p);
+          }
+          const j = ref.indexOf(victim);
+          if (j >= 0) ref.splice(j, 1);
+          for (const p of ids.subarray(cut)) {
+            const k = ref.indexOf(p);
+            expect(sd.access(p)).toBe(k + 1);
+            if (k >= 0) ref.splice(k, 1);
+            ref.unshift(p);
+          }
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 

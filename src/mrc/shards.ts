@@ -13,9 +13,10 @@
 // - Fixed size (s_max): at most `maxPages` sampled pages are tracked; when one more arrives, the
 //   pages with the largest hash are dropped, T falls to that hash and R with it, and the counts so
 //   far are rescaled by R_new / R_old so they stay in the units of the current rate.
-// - Repeats: a reference to the page referenced just before it has distance 1 and leaves the stack
-//   as it is, so it is counted exactly (a hit at every size) and never sampled; only the other
-//   references are estimated, which removes the largest source of variance on instruction traces.
+// - Repeats: a sampled reference to the page referenced just before it has distance 1 exactly and
+//   leaves the stack as it is; any other reference has distance 2 or more, so its estimate is at
+//   least 2 (on instruction traces a third of references are repeats, and this is what keeps the
+//   curve right at 1 frame).
 // Hashes of dense page ids are computed once per id (when the id table grows), so a skipped
 // reference costs a bounds check and one Int32Array read; nothing is allocated per reference.
 
@@ -34,8 +35,9 @@ export interface ShardsOptions {
   /** Hash seed (default 0): another seed samples another set of pages. */
   readonly seed?: number;
   /**
-   * How a sampled distance d is scaled: "plus-one" (default) estimates 1 + (d - 1) / R, "paper"
-   * the paper's d / R (which can place no reference closer than 1/R).
+   * How a sampled distance d is scaled: "plus-one" (default) counts repeats as distance 1 and
+   * estimates max(2, 1 + (d - 1) / R) for the others; "paper" is the paper's d / R for every
+   * reference (which can place no reference closer than 1/R).
    */
   readonly scaling?: "plus-one" | "paper";
 }
@@ -64,9 +66,10 @@ export class ShardsMrc {
   private cold = 0;
   private sampled = 0;
   private refs = 0;
-  /** References to the page referenced just before: distance 1, counted exactly, never sampled. */
-  private repeats = 0;
+  /** The last page fed (a sampled reference to it next is a repeat). */
   private prev = -1;
+  private readonly buf = new Int32Array(4096);
+  private readonly dist = new Int32Array(4096);
   /** Max-heap (by hash) of the tracked pages, fixed-size mode only. */
   private heap = new Int32Array(0);
   private heapSize = 0;
@@ -101,38 +104,62 @@ export class ShardsMrc {
   feed(ids: Int32Array | Uint32Array, count = ids.length): void {
     let hashes = this.hashes;
     let threshold = this.threshold;
-    let prev = this.prev;
-    let repeats = 0;
+    const buf = this.buf;
+    const fixedRate = this.maxPages === 0;
+    const repeatsApart = !this.paperScaling;
+    let n = 0;
     for (let i = 0; i < count; i++) {
       const p = ids[i]!;
-      if (p === prev) {
-        repeats++;
-        continue;
-      }
-      prev = p;
       if (p >>> 0 >= hashes.length) hashes = this.growHashes(p);
       if (hashes[p]! >= threshold) continue;
-      this.sample(p);
-      threshold = this.threshold;
+      if (repeatsApart && (i > 0 ? ids[i - 1]! : this.prev) === p) {
+        // A sampled repeat: distance 1 exactly, and the stack stays as it is.
+        this.hist[1]!++;
+        this.sampled++;
+        continue;
+      }
+      if (fixedRate) {
+        // Gathered and fed to the stack a buffer at a time.
+        buf[n++] = p;
+        if (n === buf.length) {
+          this.flush(n);
+          n = 0;
+        }
+      } else {
+        this.sample(p);
+        threshold = this.threshold;
+      }
     }
-    this.prev = prev;
-    this.repeats += repeats;
+    if (n > 0) this.flush(n);
+    if (count > 0) this.prev = ids[count - 1]!;
     this.refs += count;
+  }
+
+  /** Stack distances of the `n` buffered sampled references, into the histogram. */
+  private flush(n: number): void {
+    const dist = this.dist;
+    this.sd.feed(this.buf, n, dist);
+    this.sampled += n;
+    for (let k = 0; k < n; k++) this.record(dist[k]!);
+  }
+
+  private record(d: number): void {
+    if (d === 0) {
+      this.cold++;
+      return;
+    }
+    const b = this.paperScaling
+      ? Math.ceil((d * P) / this.threshold)
+      : Math.max(2, 1 + Math.ceil(((d - 1) * P) / this.threshold));
+    if (b >= this.hist.length) this.growHist(b);
+    this.hist[b]!++;
+    if (b > this.maxBucket) this.maxBucket = b;
   }
 
   private sample(p: number): void {
     const fresh = !this.sd.has(p);
-    const d = this.sd.access(p);
     this.sampled++;
-    if (d === 0) this.cold++;
-    else {
-      const b = this.paperScaling
-        ? Math.ceil((d * P) / this.threshold)
-        : Math.max(2, 1 + Math.ceil(((d - 1) * P) / this.threshold));
-      if (b >= this.hist.length) this.growHist(b);
-      this.hist[b]!++;
-      if (b > this.maxBucket) this.maxBucket = b;
-    }
+    this.record(this.sd.access(p));
     if (fresh && this.maxPages > 0) {
       this.heapPush(p);
       if (this.heapSize > this.maxPages) this.lowerRate();
@@ -210,15 +237,14 @@ export class ShardsMrc {
    */
   curve(): MissCurve {
     const rate = this.rate;
-    const others = this.refs - this.repeats;
-    const expected = others * rate;
-    const first = this.paperScaling ? Math.ceil(P / this.threshold) : 2;
+    const expected = this.refs * rate;
+    const first = 1;
     const top = Math.max(this.maxBucket, first);
     const misses = new Float64Array(top + 1);
-    const scale = expected > 0 ? others / expected : 0;
+    const scale = expected > 0 ? this.refs / expected : 0;
     let acc = this.cold;
     for (let k = top; k >= 0; k--) {
-      misses[k] = k === 0 ? this.refs : Math.max(0, Math.min(others, acc * scale));
+      misses[k] = k === 0 ? this.refs : Math.max(0, Math.min(this.refs, acc * scale));
       acc += this.hist[k] ?? 0;
       if (k === first) acc += expected - this.sampled;
     }
