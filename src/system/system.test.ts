@@ -1,0 +1,335 @@
+// Tests of the multiprogramming layer: an exact two-process schedule, retries after a stolen page,
+// ordinary I/O, frame allocation, WS(t, τ) against a naive computation, PFF, load control with and
+// without prepaging, and bytes that survive a suspension.
+
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../core/errors.js";
+import { Machine } from "../sim/machine.js";
+import { REF_INSTR, REF_LOAD, REF_STORE } from "../workloads/refs.js";
+import { allocateFrames } from "./allocation.js";
+import { Disk, diskConfig } from "./disk.js";
+import type { SystemEvent } from "./events.js";
+import { prepareWorkload } from "./process.js";
+import { System } from "./system.js";
+import { thrashPoint } from "./thrash.js";
+import { naiveWorkingSet, WorkingSet } from "./working-set.js";
+
+const L = 1_000_000; // disk latency in the hand-made schedules, ns
+
+function code(name: string, pages: number[]) {
+  return prepareWorkload(
+    name,
+    pages,
+    pages.map(() => REF_INSTR),
+  );
+}
+
+function loopWorkload(pages: number, n: number, kind = REF_INSTR) {
+  const p = Array.from({ length: n }, (_, i) => i % pages);
+  return prepareWorkload(
+    `loop${pages}`,
+    p,
+    p.map(() => kind),
+  );
+}
+
+function record(sys: System): string[] {
+  const log: string[] = [];
+  const fmt = (e: SystemEvent) => {
+    if (e.type === "block") return `${e.timeNs} block ${e.pid} ${e.kind} until ${e.untilNs}`;
+    if ("pid" in e) return `${e.timeNs} ${e.type} ${e.pid}`;
+    return `${e.timeNs} ${e.type}`;
+  };
+  for (const t of ["dispatch", "block", "wake", "exit", "suspend", "resume"] as const)
+    sys.events.on(t, (e) => log.push(fmt(e)));
+  return log;
+}
+
+describe("the scheduler in simulated time", () => {
+  it("runs a known two-process schedule: faults, disk queue, quantum, idle time", () => {
+    // Quantum 1000 ns = 5 references at 200 ns. A fetches page 0 eight times, B three times; each
+    // first fetch reads the page from the program image: one disk read of latency L, no transfer.
+    const m = new Machine({ frames: 16, policy: "fifo" });
+    const sys = new System(m, { quantumNs: 1000, disk: { latencyNs: L, transferNs: 0 } });
+    const log = record(sys);
+    const a = sys.spawn({ workload: code("A", [0, 0, 0, 0, 0, 0, 0, 0]) });
+    const b = sys.spawn({ workload: code("B", [0, 0, 0]) });
+    sys.run(10 * L);
+    expect(log).toEqual([
+      `0 dispatch ${a}`,
+      `200 block ${a} page until ${L + 200}`, // A's fetch faults at 0..200; the disk is free
+      `200 dispatch ${b}`,
+      `400 block ${b} page until ${2 * L + 200}`, // B queues behind A's read
+      `${L + 200} wake ${a}`,
+      `${L + 200} dispatch ${a}`, // retry hits, then 4 more: the quantum ends at L+1200
+      `${L + 1200} dispatch ${a}`, // alone, A runs its last 3 references
+      `${L + 1800} exit ${a}`,
+      `${2 * L + 200} wake ${b}`,
+      `${2 * L + 200} dispatch ${b}`,
+      `${2 * L + 800} exit ${b}`,
+    ]);
+    const r = sys.report();
+    expect(r.timeNs).toBe(2 * L + 800);
+    expect(r.busyNs).toBe((9 + 4) * 200); // 11 references + 2 retries
+    expect(r.idleNs).toBe(r.timeNs - r.busyNs);
+    expect(r.cpuUtilization).toBeCloseTo(2600 / (2 * L + 800), 12);
+    expect(r.completed).toBe(11);
+    expect(r.majorFaults).toBe(2);
+    const [pa, pb] = r.processes;
+    expect(pa!.blockedPagingNs).toBe(L);
+    expect(pb!.blockedPagingNs).toBe(2 * L - 200);
+    expect(r.blockedPagingNs).toBe(3 * L - 200);
+    // Queue: 1 request over [200, 400), 2 over [400, L+200), 1 over [L+200, 2L+200).
+    expect(r.disk.maxQueue).toBe(2);
+    expect(r.disk.meanQueue).toBeCloseTo((200 + 2 * (L - 200) + L) / (2 * L + 800), 12);
+    expect(r.disk.busyNs).toBe(2 * L);
+  });
+
+  it("retries a reference whose page was stolen while it slept: one frame for two processes livelocks", () => {
+    // 5 frames: each process has a root and a leaf table (4 frames), leaving one frame for pages.
+    const run = (frames: number) => {
+      const m = new Machine({ frames, policy: "fifo" });
+      const sys = new System(m, { disk: { latencyNs: L, transferNs: 0 } });
+      sys.spawn({ workload: code("A", [0, 0]) });
+      sys.spawn({ workload: code("B", [0, 0]) });
+      sys.run(20 * L);
+      return sys.report();
+    };
+    const starved = run(5);
+    expect(starved.completed).toBe(0);
+    expect(starved.majorFaults).toBeGreaterThanOrEqual(19); // the disk never idles: one read per L
+    expect(starved.disk.busyNs).toBeGreaterThanOrEqual(19 * L);
+    const fine = run(6);
+    expect(fine.completed).toBe(4);
+    expect(fine.majorFaults).toBe(2);
+  });
+
+  it("overlaps ordinary I/O with computing: utilization 1/5 with one process, 2/5 with two", () => {
+    // Loads of never-written pages are zero-fill faults: no disk. Every 100 references (20 µs) the
+    // process does 80 µs of I/O.
+    const w = prepareWorkload(
+      "r",
+      Array.from({ length: 1000 }, (_, i) => i % 4),
+      new Array(1000).fill(REF_LOAD),
+    );
+    for (const n of [1, 2]) {
+      const sys = new System(new Machine({ frames: 32 }), { io: { everyRefs: 100, ns: 80_000 } });
+      for (let i = 0; i < n; i++) sys.spawn({ workload: w, loop: true });
+      sys.run(10_000_000);
+      const r = sys.report();
+      expect(r.majorFaults).toBe(0);
+      expect(r.cpuUtilization).toBeCloseTo(n / 5, 3);
+      expect(r.processes[0]!.blockedIoNs).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe("the disk", () => {
+  it("serves FIFO: one latency per request plus a transfer per page; presets and bad configs", () => {
+    const d = new Disk({ latencyNs: 100, transferNs: 10 });
+    expect(d.submit(0, 1, "read")).toBe(110);
+    expect(d.submit(50, 4, "write")).toBe(250); // waits for the first
+    expect(d.submit(1000, 2, "read")).toBe(1120); // idle disk
+    const s = d.stats(2000);
+    expect([s.requests, s.pagesRead, s.pagesWritten, s.busyNs, s.maxQueue]).toEqual([3, 3, 4, 370, 2]);
+    // 1 request queued on [0, 50), 2 on [50, 110), 1 on [110, 250) and on [1000, 1120).
+    expect(s.meanQueue).toBeCloseTo((50 + 2 * 60 + 140 + 120) / 2000, 12);
+    expect(diskConfig("hdd").latencyNs + diskConfig("hdd").transferNs).toBe(8_000_000);
+    expect(() => diskConfig("floppy")).toThrow(ConfigError);
+    expect(() => new Disk({ latencyNs: -1 })).toThrow(/disk.latencyNs/);
+  });
+});
+
+describe("frame allocation", () => {
+  it("equal, proportional (the textbook's 62 frames for sizes 10 and 127) and priority, with minimums", () => {
+    expect(allocateFrames(62, [{ size: 10 }, { size: 127 }], "equal", 0)).toEqual([31, 31]);
+    // 62 × 10/137 = 4.53 and 62 × 127/137 = 57.47: floors 4 and 57, the spare frame to the larger fraction.
+    expect(allocateFrames(62, [{ size: 10 }, { size: 127 }], "proportional", 0)).toEqual([5, 57]);
+    // Minimum 2 first, then 58 split: 4.23 and 53.77 → 2+4 and 2+53, the spare to the second.
+    expect(allocateFrames(62, [{ size: 10 }, { size: 127 }], "proportional", 2)).toEqual([6, 56]);
+    // Priorities 1 and 3, minimum 1: 38 split 9.5 / 28.5; the tie goes to the lower index.
+    expect(
+      allocateFrames(
+        40,
+        [
+          { size: 5, priority: 1 },
+          { size: 5, priority: 3 },
+        ],
+        "priority",
+        1,
+      ),
+    ).toEqual([11, 29]);
+    expect(() => allocateFrames(5, [{ size: 1 }, { size: 1 }, { size: 1 }], "equal", 2)).toThrow(
+      /at least 6/,
+    );
+    expect(() => allocateFrames(5, [{ size: 0 }], "proportional")).toThrow(ConfigError);
+  });
+
+  it("always hands out exactly the frames, each at least the minimum", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({ size: fc.integer({ min: 1, max: 1000 }), priority: fc.integer({ min: 1, max: 9 }) }),
+          {
+            minLength: 1,
+            maxLength: 12,
+          },
+        ),
+        fc.integer({ min: 0, max: 4 }),
+        fc.integer({ min: 0, max: 500 }),
+        fc.constantFrom("equal", "proportional", "priority" as const),
+        (procs, min, extra, mode) => {
+          const frames = procs.length * min + extra;
+          const q = allocateFrames(frames, procs, mode, min);
+          expect(q.reduce((a, b) => a + b, 0)).toBe(frames);
+          for (const x of q) expect(x).toBeGreaterThanOrEqual(min);
+        },
+      ),
+    );
+  });
+
+  it("sets quotas under local replacement and refuses them under global", () => {
+    const m = new Machine({ frames: 64, scope: "local" });
+    const sys = new System(m, { allocation: "proportional" });
+    sys.spawn({ workload: loopWorkload(10, 100) });
+    sys.spawn({ workload: loopWorkload(30, 100) });
+    const avail = sys.availableFrames(); // 64 - 2 × 2 tables
+    expect(avail).toBe(60);
+    expect(sys.report().processes.map((p) => p.quota)).toEqual(
+      allocateFrames(60, [{ size: 10 }, { size: 30 }], "proportional"),
+    );
+    expect(() => new System(new Machine({ frames: 64 }), { allocation: "equal" })).toThrow(/local/);
+  });
+});
+
+describe("the working set WS(t, τ)", () => {
+  it("equals the naive set of the last τ references at every t", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 15 }), { minLength: 1, maxLength: 200 }),
+        fc.integer({ min: 1, max: 30 }),
+        (refs, tau) => {
+          const ws = new WorkingSet(tau, 16);
+          refs.forEach((pg, i) => {
+            ws.ref(pg);
+            const naive = naiveWorkingSet(refs, i + 1, tau);
+            expect(ws.size).toBe(naive.size);
+            for (let q = 0; q < 16; q++) expect(ws.has(q)).toBe(naive.has(q));
+          });
+          expect(new Set(ws.members())).toEqual(naiveWorkingSet(refs, refs.length, tau));
+        },
+      ),
+    );
+  });
+});
+
+describe("page-fault-frequency control", () => {
+  it("grows a quota above the upper threshold and shrinks it below the lower", () => {
+    // Phase 1 loops over 12 pages (faults while the quota is below 12), phase 2 stays on page 0.
+    const pages = [...Array.from({ length: 1200 }, (_, i) => i % 12), ...new Array(3000).fill(0)];
+    const w = prepareWorkload("pff", pages, new Array(pages.length).fill(REF_LOAD));
+    const m = new Machine({ frames: 40, scope: "local", policy: "lru" });
+    const sys = new System(m, {
+      allocation: "equal",
+      pff: { lower: 0.01, upper: 0.1, windowRefs: 100, step: 2 },
+      minFrames: 2,
+    });
+    const quotas: string[] = [];
+    sys.events.on("quota", (e) => quotas.push(`${e.reason}:${e.to}`));
+    const pid = sys.spawn({ workload: w });
+    m.setQuota(pid, 4);
+    sys.process(pid)!.quota = 4;
+    sys.run(1e9);
+    const grows = quotas.filter((q) => q.startsWith("pff-grow")).map((q) => Number(q.split(":")[1]));
+    const shrinks = quotas.filter((q) => q.startsWith("pff-shrink")).map((q) => Number(q.split(":")[1]));
+    expect(grows.slice(0, 4)).toEqual([6, 8, 10, 12]); // +2 per window while it faults
+    expect(Math.max(...grows)).toBeLessThanOrEqual(14);
+    expect(shrinks.length).toBeGreaterThan(0);
+    expect(sys.report().processes[0]!.quota).toBe(2); // back to the minimum on one page
+  });
+});
+
+describe("load control", () => {
+  // Each process loops over 20 code pages; 8 of them need 160 frames, 128 frames hold 5.8.
+  const w = loopWorkload(20, 20_000);
+  const base = {
+    workloads: [w],
+    frames: 128,
+    policy: "lru",
+    scope: "local" as const,
+    // Filling 112 frames one 8 ms read at a time takes about 0.9 s: measure after that.
+    warmupNs: 1.5e9,
+    measureNs: 5e8,
+  };
+  const sys = (loadControl: boolean) => ({
+    allocation: "equal" as const,
+    io: { everyRefs: 20_000, ns: 8_000_000 },
+    loadControl,
+  });
+
+  it("keeps the CPU busy at a degree where the working sets do not fit (the curve does not collapse)", () => {
+    const without = thrashPoint({ ...base, system: sys(false) }, 8);
+    const withLc = thrashPoint({ ...base, system: sys(true) }, 8);
+    expect(without.cpuUtilization).toBeLessThan(0.05);
+    expect(without.thrashing).toBe(true);
+    expect(withLc.cpuUtilization).toBeGreaterThan(0.95);
+    expect(withLc.suspended).toBe(3); // 5 × 20 pages fit in 112 frames, 6 do not
+    expect(withLc.thrashing).toBe(false);
+    // Below the knee both are the same run.
+    const a = thrashPoint({ ...base, system: sys(false) }, 3);
+    const b = thrashPoint({ ...base, system: sys(true) }, 3);
+    expect(a).toEqual(b);
+  });
+
+  it("prepaging on resume reads the last working set in one request: fewer faults, sooner going", () => {
+    // Two processes loop over 20 pages; 40 frames leave 36 for pages (4 page tables), so one working
+    // set fits and two do not: load control suspends one, which resumes when the other exits.
+    const run = (prepage: boolean) => {
+      const m = new Machine({ frames: 40, policy: "lru" });
+      const s = new System(m, { loadControl: true, prepage, tau: 2000 });
+      s.spawn({ workload: loopWorkload(20, 200_000) });
+      s.spawn({ workload: loopWorkload(20, 200_000) });
+      s.run(10e9);
+      return s.report();
+    };
+    const demand = run(false);
+    const pre = run(true);
+    for (const r of [demand, pre]) {
+      expect(r.suspensions).toBe(1);
+      expect(r.resumes).toBe(1);
+      expect(r.completed).toBe(400_000);
+      expect(r.resumeWindows).toBe(1);
+    }
+    // Demand paging faults on every page of the loop after the resume, one 8 ms read each.
+    expect(demand.prepagedPages).toBe(0);
+    expect(demand.faultsAfterResume).toBe(20);
+    expect(demand.resumeToGoNs).toBeGreaterThanOrEqual(20 * 8_000_000);
+    // Prepaging reads its last working set (the pages it used in its last τ references before the
+    // suspension) in one request; it faults only on the loop's pages outside that set.
+    expect(pre.prepagedPages).toBeGreaterThan(10);
+    expect(pre.faultsAfterResume).toBe(20 - pre.prepagedPages);
+    const oneRequest = 7_960_000 + pre.prepagedPages * 40_000;
+    expect(pre.resumeToGoNs).toBeGreaterThanOrEqual(oneRequest + pre.faultsAfterResume * 8_000_000);
+    expect(pre.resumeToGoNs).toBeLessThan(demand.resumeToGoNs / 4);
+  });
+
+  it("keeps every byte a process wrote through its suspension", () => {
+    const m = new Machine({ frames: 64, policy: "lru" });
+    const s = new System(m, { loadControl: true, tau: 2000 });
+    const w = prepareWorkload(
+      "rw",
+      Array.from({ length: 4000 }, (_, i) => i % 20),
+      Array.from({ length: 4000 }, (_, i) => (i % 3 === 0 ? REF_STORE : REF_LOAD)),
+    );
+    const pids = Array.from({ length: 4 }, () => s.spawn({ workload: w, loop: true }));
+    for (const pid of pids)
+      for (let pg = 0; pg < 20; pg++) m.writeU32(pid, pg * m.pageSize + 8, pid * 1000 + pg);
+    let suspended = 0;
+    s.events.on("suspend", () => suspended++);
+    s.run(2e9);
+    expect(suspended).toBeGreaterThan(0);
+    for (const pid of pids)
+      for (let pg = 0; pg < 20; pg++) expect(m.readU32(pid, pg * m.pageSize + 8)).toBe(pid * 1000 + pg);
+  });
+});

@@ -1,0 +1,763 @@
+// Many processes in simulated time: a discrete-event loop over the Machine. The pager does the
+// functional work at once (bytes stay exact); this layer decides WHEN each process may go on.
+//
+// - The CPU runs one process at a time, round robin, for at most `quantumNs`; each reference
+//   costs the machine's memoryAccessNs of CPU time (useful work).
+// - A reference that faults and needed the disk (pages read in: the delta of the process's pageIns
+//   counter, read-ahead included; pages written back for the victim: the delta of the write-back
+//   counters) blocks the process: the write-back and then the read are queued on the paging disk
+//   (src/system/disk.ts, FIFO), and the process sleeps until the read completes. Another ready
+//   process runs meanwhile; with none the CPU idles. On wake-up the process RETRIES the reference:
+//   if its page was stolen while it slept it faults again (how thrashing arises). A fault served
+//   without I/O (a zero-fill) costs nothing more.
+// - Optionally a process also does ordinary I/O (not paging): every `io.everyRefs` references it
+//   blocks for `io.ns` on a device of its own. This is what makes multiprogramming pay: with one
+//   process the CPU idles during its I/O; with more, another runs (Silberschatz's thrashing figure
+//   assumes it).
+// - Frame allocation (equal / proportional / priority with a minimum, src/system/allocation.ts)
+//   sets quotas under local replacement; page-fault-frequency control (Chu and Opderbeck, 1972)
+//   grows a quota when a process's fault rate over a window exceeds `upper` and shrinks it below
+//   `lower`, trimming the least recently used pages.
+// - Load control (Denning's working-set principle): every control interval, if the working sets
+//   WS(t, τ) of the active processes (src/system/working-set.ts) do not fit in the frames, or
+//   under PFF every active process wants more frames and none is free, one process is suspended:
+//   swapped out whole (every resident page paged out, dirty ones written in one disk request) and
+//   taken off the ready queue. The oldest suspended process resumes when its last working set fits
+//   again, optionally prepaged: its last working set read back in one disk request (one latency
+//   and k transfers) before it runs, instead of demand faults one by one.
+// - Thrashing detection from seed 002's signals, over each detection window: low CPU utilization,
+//   a high paging rate, and "memory pressure greater than the number of available page frames"
+//   (pressure(): Σ|WS|, or the frames held plus the pages awaited if larger). Reported as events;
+//   load control also suspends on it.
+//
+// Ties: at one instant a process preempted by its quantum is queued before processes waking then;
+// processes waking at the same instant are queued by wake time, then pid.
+
+import { ConfigError } from "../core/errors.js";
+import type { Counters } from "../core/stats.js";
+import { FAULT_KILLED } from "../pager/pager.js";
+import type { Machine } from "../sim/machine.js";
+import { ALLOCATION_MODES, type AllocationMode, allocateFrames } from "./allocation.js";
+import { Disk, type DiskConfig, type DiskPreset, type DiskStats } from "./disk.js";
+import { SystemEventBus } from "./events.js";
+import {
+  BLOCKED,
+  type BlockKind,
+  DONE,
+  type PreparedWorkload,
+  READY,
+  RUNNING,
+  STATE_NAMES,
+  SUSPENDED,
+  SysProc,
+} from "./process.js";
+import { WorkingSet } from "./working-set.js";
+
+export interface PffConfig {
+  /** Faults per reference above which a process gets `step` more frames. */
+  readonly upper: number;
+  /** Faults per reference below which it gives `step` frames back. */
+  readonly lower: number;
+  /** References per measurement window. */
+  readonly windowRefs: number;
+  readonly step: number;
+}
+
+export interface SystemConfig {
+  /** Round-robin quantum, ns (default 10 ms). */
+  readonly quantumNs?: number;
+  /** Paging disk: "hdd" (default), "ssd" or a custom latency and transfer time. */
+  readonly disk?: DiskPreset | Partial<DiskConfig>;
+  /** CPU time of a context switch, ns (default 0). Not useful work. */
+  readonly contextSwitchNs?: number;
+  /** Ordinary I/O: every `everyRefs` references the process blocks for `ns` (default none). */
+  readonly io?: { readonly everyRefs: number; readonly ns: number };
+  /** Frame allocation under local replacement (needs the machine's scope "local"). */
+  readonly allocation?: AllocationMode;
+  /** Least frames per process for allocation and PFF (default 1). */
+  readonly minFrames?: number;
+  /** Working-set window τ, in references of the process's virtual time (default 20,000). */
+  readonly tau?: number;
+  /** Page-fault-frequency control (needs scope "local"). */
+  readonly pff?: PffConfig;
+  /** Suspend a process when the working sets do not fit; resume when they do. */
+  readonly loadControl?: boolean;
+  /** On resume, read the last working set back in one request before the process runs. */
+  readonly prepage?: boolean;
+  /** Load control and sampling period, ns (default 10 ms). */
+  readonly controlIntervalNs?: number;
+  /** Thrashing detection: window and thresholds (defaults 100 ms, CPU < 50 %, > 50 disk faults/s). */
+  readonly detect?: {
+    readonly windowNs?: number;
+    readonly cpuBelow?: number;
+    readonly faultsPerSecondAbove?: number;
+  };
+  /** Frames kept out of the working-set budget (default 0). */
+  readonly reserveFrames?: number;
+  /** References after a resume over which its faults and time are measured (default 5,000). */
+  readonly resumeWindowRefs?: number;
+}
+
+export interface SpawnSpec {
+  readonly workload: PreparedWorkload;
+  readonly name?: string;
+  /** Start over at the end of the stream instead of exiting (default false). */
+  readonly loop?: boolean;
+  readonly priority?: number;
+  /** Size for proportional allocation (default: the workload's distinct pages). */
+  readonly size?: number;
+  /** Reference index to start at (default 0): staggers copies of one workload. */
+  readonly start?: number;
+}
+
+/** One sample of the system every detection window. */
+export interface SystemSample {
+  readonly timeNs: number;
+  readonly cpuUtilization: number;
+  readonly faultsPerSecond: number;
+  readonly freeFrames: number;
+  readonly active: number;
+  readonly suspended: number;
+  readonly diskQueue: number;
+  readonly demandFrames: number;
+  readonly thrashing: boolean;
+}
+
+export interface ProcessReport {
+  readonly pid: number;
+  readonly name: string;
+  readonly state: string;
+  readonly exitReason: string;
+  readonly completed: number;
+  readonly cpuNs: number;
+  readonly blockedPagingNs: number;
+  readonly blockedIoNs: number;
+  readonly faults: number;
+  readonly majorFaults: number;
+  readonly quota: number;
+  readonly workingSet: number;
+  readonly suspensions: number;
+}
+
+/** Cumulative totals; subtract two to measure a window (thrashCurve does, after a warm-up). */
+export interface SystemTotals {
+  readonly timeNs: number;
+  /** CPU time spent on references (useful work). */
+  readonly busyNs: number;
+  /** CPU time on context switches. */
+  readonly overheadNs: number;
+  readonly idleNs: number;
+  readonly completed: number;
+  readonly faults: number;
+  readonly majorFaults: number;
+  readonly blockedPagingNs: number;
+  readonly suspensions: number;
+  readonly resumes: number;
+  readonly prepagedPages: number;
+  /** Faults within resumeWindowRefs references after each resume, summed. */
+  readonly faultsAfterResume: number;
+  /** Time from resume until resumeWindowRefs references were done, summed over finished windows. */
+  readonly resumeToGoNs: number;
+  readonly resumeWindows: number;
+  readonly thrashingNs: number;
+  readonly thrashingEpisodes: number;
+  readonly diskBusyNs: number;
+  readonly diskPagesRead: number;
+  readonly diskPagesWritten: number;
+}
+
+export interface SystemReport extends SystemTotals {
+  readonly cpuUtilization: number;
+  readonly throughput: number;
+  readonly faultsPerSecond: number;
+  readonly disk: DiskStats;
+  readonly availableFrames: number;
+  readonly processes: readonly ProcessReport[];
+  readonly samples: readonly SystemSample[];
+}
+
+const DEFAULTS = {
+  quantumNs: 10_000_000,
+  contextSwitchNs: 0,
+  minFrames: 1,
+  tau: 20_000,
+  controlIntervalNs: 10_000_000,
+  reserveFrames: 0,
+  resumeWindowRefs: 5_000,
+  windowNs: 100_000_000,
+  cpuBelow: 0.5,
+  faultsPerSecondAbove: 50,
+};
+
+export class System {
+  readonly events = new SystemEventBus();
+  readonly disk: Disk;
+  now = 0;
+  private readonly procs: SysProc[] = [];
+  private readonly ready: SysProc[] = [];
+  private readonly blocked: SysProc[] = [];
+  private readonly suspended: SysProc[] = [];
+  private readonly allCounters: Counters[] = [];
+  private readonly q: number;
+  private readonly switchNs: number;
+  private readonly accessNs: number;
+  private readonly tau: number;
+  private readonly minFrames: number;
+  private readonly interval: number;
+  private readonly windowNs: number;
+  private readonly cpuBelow: number;
+  private readonly faultsAbove: number;
+  private readonly reserve: number;
+  private readonly resumeWindow: number;
+  private last: SysProc | undefined;
+  private wbKnown = 0;
+  private nextControl = 0;
+  private nextDetect = 0;
+  private thrashingNow = false;
+  private thrashSuspendAt = Number.NEGATIVE_INFINITY;
+  private mark = { t: 0, busy: 0, major: 0 };
+  private readonly samples: SystemSample[] = [];
+  private t: {
+    -readonly [K in keyof SystemTotals]: SystemTotals[K];
+  } = {
+    timeNs: 0,
+    busyNs: 0,
+    overheadNs: 0,
+    idleNs: 0,
+    completed: 0,
+    faults: 0,
+    majorFaults: 0,
+    blockedPagingNs: 0,
+    suspensions: 0,
+    resumes: 0,
+    prepagedPages: 0,
+    faultsAfterResume: 0,
+    resumeToGoNs: 0,
+    resumeWindows: 0,
+    thrashingNs: 0,
+    thrashingEpisodes: 0,
+    diskBusyNs: 0,
+    diskPagesRead: 0,
+    diskPagesWritten: 0,
+  };
+
+  constructor(
+    readonly machine: Machine,
+    readonly config: SystemConfig = {},
+  ) {
+    const c = config;
+    this.q = positive("quantumNs", c.quantumNs ?? DEFAULTS.quantumNs);
+    this.switchNs = nonNegative("contextSwitchNs", c.contextSwitchNs ?? DEFAULTS.contextSwitchNs);
+    this.tau = c.tau ?? DEFAULTS.tau;
+    this.minFrames = c.minFrames ?? DEFAULTS.minFrames;
+    if (!Number.isInteger(this.minFrames) || this.minFrames < 1)
+      throw new ConfigError("minFrames", this.minFrames, "a whole number of frames ≥ 1");
+    this.interval = positive("controlIntervalNs", c.controlIntervalNs ?? DEFAULTS.controlIntervalNs);
+    this.windowNs = positive("detect.windowNs", c.detect?.windowNs ?? DEFAULTS.windowNs);
+    this.cpuBelow = c.detect?.cpuBelow ?? DEFAULTS.cpuBelow;
+    this.faultsAbove = c.detect?.faultsPerSecondAbove ?? DEFAULTS.faultsPerSecondAbove;
+    this.reserve = c.reserveFrames ?? DEFAULTS.reserveFrames;
+    this.resumeWindow = c.resumeWindowRefs ?? DEFAULTS.resumeWindowRefs;
+    this.accessNs = machine.costs.memoryAccessNs;
+    if (c.io !== undefined) {
+      if (!Number.isInteger(c.io.everyRefs) || c.io.everyRefs < 1)
+        throw new ConfigError("io.everyRefs", c.io.everyRefs, "a positive whole number of references");
+      nonNegative("io.ns", c.io.ns);
+    }
+    if (c.allocation !== undefined && !ALLOCATION_MODES.includes(c.allocation))
+      throw new ConfigError("allocation", c.allocation, ALLOCATION_MODES.join(", "));
+    if ((c.allocation !== undefined || c.pff !== undefined) && machine.scope !== "local") {
+      throw new ConfigError(
+        "scope",
+        machine.scope,
+        `"local": frame allocation and PFF set per-process quotas, which only local replacement honours`,
+      );
+    }
+    if (c.pff !== undefined) {
+      const p = c.pff;
+      if (!(p.lower >= 0 && p.upper > p.lower && p.upper <= 1))
+        throw new ConfigError("pff", `${p.lower}..${p.upper}`, "0 ≤ lower < upper ≤ 1 faults per reference");
+      if (!Number.isInteger(p.windowRefs) || p.windowRefs < 1)
+        throw new ConfigError("pff.windowRefs", p.windowRefs, "a positive whole number");
+      if (!Number.isInteger(p.step) || p.step < 1)
+        throw new ConfigError("pff.step", p.step, "a positive whole number");
+    }
+    this.disk = new Disk(c.disk ?? "hdd");
+    this.nextControl = this.interval;
+    this.nextDetect = this.windowNs;
+  }
+
+  /** Starts a process running `spec.workload`; returns its pid. It joins the ready queue. */
+  spawn(spec: SpawnSpec): number {
+    const w = spec.workload;
+    if (w.distinct > this.machine.layout.vpnCount)
+      throw new ConfigError("workload", w.name, `at most ${this.machine.layout.vpnCount} distinct pages`);
+    const name = spec.name ?? `${w.name}#${this.procs.length + 1}`;
+    const pid = this.machine.spawn({ trace: true, name });
+    const counters = this.machine.pager.parts.byPid(pid)!.counters;
+    const p = new SysProc(
+      pid,
+      name,
+      w,
+      spec.loop ?? false,
+      spec.priority ?? 1,
+      spec.size ?? w.distinct,
+      counters,
+      new WorkingSet(this.tau, w.distinct),
+    );
+    p.activatedAt = this.now;
+    if (spec.start !== undefined) {
+      if (!Number.isInteger(spec.start) || spec.start < 0 || spec.start >= w.count)
+        throw new ConfigError("start", spec.start, `a reference index from 0 to ${w.count - 1}`);
+      p.pos = spec.start;
+    }
+    this.procs.push(p);
+    this.allCounters.push(counters);
+    this.ready.push(p);
+    this.reallocate(true);
+    return pid;
+  }
+
+  /** Frames the working sets may use: all frames less page tables (estimated per process) and the reserve. */
+  availableFrames(): number {
+    const { layout } = this.machine;
+    let tables = 0;
+    for (const p of this.procs) {
+      if (p.state === DONE) continue;
+      let span = 1;
+      for (let l = layout.levels - 1; l >= 0; l--) {
+        span *= layout.entriesPerTable[l]!;
+        tables += Math.ceil(p.w.distinct / span);
+      }
+    }
+    return Math.max(0, this.machine.frameCount - tables - this.reserve);
+  }
+
+  /** Runs until `untilNs` of simulated time or until every process is done. */
+  run(untilNs: number): void {
+    while (this.now < untilNs) {
+      this.wakeDue();
+      if (this.now >= this.nextControl) this.control();
+      if (this.now >= this.nextDetect) this.detect();
+      const p = this.ready.shift();
+      if (p === undefined) {
+        if (this.blocked.length === 0 && this.suspended.length === 0) break;
+        let next = Math.min(untilNs, this.nextControl, this.nextDetect);
+        for (const b of this.blocked) if (b.wakeAt < next) next = b.wakeAt;
+        this.t.idleNs += next - this.now;
+        this.now = next;
+        continue;
+      }
+      this.slice(p, Math.min(untilNs, this.now + this.q));
+    }
+    this.t.timeNs = this.now;
+  }
+
+  /** Cumulative totals now. */
+  totals(): SystemTotals {
+    const d = this.disk.stats(this.now);
+    return {
+      ...this.t,
+      timeNs: this.now,
+      diskBusyNs: d.busyNs,
+      diskPagesRead: d.pagesRead,
+      diskPagesWritten: d.pagesWritten,
+    };
+  }
+
+  report(): SystemReport {
+    const t = this.totals();
+    const secs = t.timeNs / 1e9;
+    return {
+      ...t,
+      cpuUtilization: t.timeNs > 0 ? t.busyNs / t.timeNs : 0,
+      throughput: secs > 0 ? t.completed / secs : 0,
+      faultsPerSecond: secs > 0 ? t.majorFaults / secs : 0,
+      disk: this.disk.stats(this.now),
+      availableFrames: this.availableFrames(),
+      processes: this.procs.map((p) => ({
+        pid: p.pid,
+        name: p.name,
+        state: STATE_NAMES[p.state]!,
+        exitReason: p.exitReason,
+        completed: p.completed,
+        cpuNs: p.cpuNs,
+        blockedPagingNs: p.blockedPagingNs,
+        blockedIoNs: p.blockedIoNs,
+        faults: p.faults,
+        majorFaults: p.majorFaults,
+        quota: p.quota,
+        workingSet: p.ws.size,
+        suspensions: p.suspensions,
+      })),
+      samples: this.samples,
+    };
+  }
+
+  /** The scheduler's process by pid (for tests and front ends). */
+  process(pid: number): SysProc | undefined {
+    return this.procs.find((p) => p.pid === pid);
+  }
+
+  // ---- the CPU ---------------------------------------------------------------------------
+
+  /** Runs `p` until `end`, a block, or its exit. The hot loop: allocates nothing per reference. */
+  private slice(p: SysProc, end: number): void {
+    const m = this.machine;
+    const ps = m.pageSize;
+    const c = p.counters;
+    const { refs, accs } = p.w;
+    const len = p.w.count;
+    const io = this.config.io;
+    const pff = this.config.pff;
+    if (p !== this.last) {
+      this.now += this.switchNs;
+      this.t.overheadNs += this.switchNs;
+      this.last = p;
+    }
+    p.state = RUNNING;
+    if (this.events.listening) this.events.emit({ type: "dispatch", pid: p.pid, timeNs: this.now });
+    while (this.now < end) {
+      if (p.pos === len) {
+        if (!p.loop) {
+          this.finish(p, "exit");
+          return;
+        }
+        p.pos = 0;
+      }
+      const page = refs[p.pos]!;
+      const f0 = c.faults.total;
+      const in0 = c.pageIns;
+      p.touched[page] = 1;
+      const pa = m.access(p.pid, page * ps, accs[p.pos] as 0 | 1 | 2);
+      this.now += this.accessNs;
+      p.cpuNs += this.accessNs;
+      this.t.busyNs += this.accessNs;
+      if (pa === FAULT_KILLED || !m.isAlive(p.pid)) {
+        this.finish(p, m.exitReason(p.pid) || "killed");
+        return;
+      }
+      if (c.faults.total !== f0) {
+        p.faults++;
+        p.pffFaults++;
+        this.t.faults++;
+        if (p.resumeLeft > 0) {
+          p.resumeFaults++;
+          this.t.faultsAfterResume++;
+        }
+        const reads = c.pageIns - in0;
+        const writes = this.syncWritebacks();
+        if (reads + writes > 0) {
+          p.majorFaults++;
+          this.t.majorFaults++;
+          let done = this.now;
+          if (writes > 0) done = this.disk.submit(this.now, writes, "write");
+          if (reads > 0) done = this.disk.submit(this.now, reads, "read");
+          this.block(p, done, "page", page);
+          return;
+        }
+      }
+      p.pos++;
+      p.completed++;
+      this.t.completed++;
+      p.ws.ref(page);
+      if (p.resumeLeft > 0 && --p.resumeLeft === 0) {
+        this.t.resumeToGoNs += this.now - p.resumeAt;
+        this.t.resumeWindows++;
+      }
+      if (pff !== undefined && ++p.pffRefs >= pff.windowRefs) this.pffCheck(p, pff);
+      if (io !== undefined && ++p.sinceIo >= io.everyRefs) {
+        p.sinceIo = 0;
+        this.block(p, this.now + io.ns, "io", -1);
+        return;
+      }
+    }
+    p.state = READY;
+    this.ready.push(p);
+  }
+
+  private block(p: SysProc, until: number, kind: BlockKind, page: number): void {
+    p.state = BLOCKED;
+    p.wakeAt = until;
+    p.blockedAt = this.now;
+    p.blockKind = kind;
+    this.blocked.push(p);
+    if (this.events.listening)
+      this.events.emit({ type: "block", pid: p.pid, kind, untilNs: until, timeNs: this.now, page });
+  }
+
+  private wakeDue(): void {
+    if (this.blocked.length === 0) return;
+    let woke: SysProc[] | undefined;
+    for (let i = 0; i < this.blocked.length; ) {
+      const b = this.blocked[i]!;
+      if (b.wakeAt <= this.now) {
+        if (woke === undefined) woke = [];
+        woke.push(b);
+        this.blocked.splice(i, 1);
+      } else i++;
+    }
+    if (woke === undefined) return;
+    woke.sort((a, b) => a.wakeAt - b.wakeAt || a.pid - b.pid);
+    for (const b of woke) {
+      const waited = b.wakeAt - b.blockedAt;
+      if (b.blockKind === "io") b.blockedIoNs += waited;
+      else {
+        b.blockedPagingNs += waited;
+        this.t.blockedPagingNs += waited;
+      }
+      b.state = READY;
+      this.ready.push(b);
+      if (this.events.listening) this.events.emit({ type: "wake", pid: b.pid, timeNs: b.wakeAt });
+    }
+  }
+
+  private finish(p: SysProc, reason: string): void {
+    p.state = DONE;
+    p.exitReason = reason;
+    if (this.machine.isAlive(p.pid)) this.machine.exit(p.pid);
+    this.syncWritebacks();
+    if (this.last === p) this.last = undefined;
+    if (this.events.listening) this.events.emit({ type: "exit", pid: p.pid, reason, timeNs: this.now });
+    this.reallocate(false);
+  }
+
+  /** Write-backs since the last call, over every process (the victim's owner counts them). */
+  private syncWritebacks(): number {
+    let sum = 0;
+    for (const c of this.allCounters) sum += c.writebacks;
+    const d = sum - this.wbKnown;
+    this.wbKnown = sum;
+    return d;
+  }
+
+  // ---- allocation, PFF, load control -----------------------------------------------------
+
+  private active(): SysProc[] {
+    return this.procs.filter((p) => p.state !== DONE && p.state !== SUSPENDED);
+  }
+
+  /** Recomputes quotas of the active processes (not under PFF once running: PFF owns them then). */
+  private reallocate(initial: boolean): void {
+    const mode = this.config.allocation;
+    if (mode === undefined || (this.config.pff !== undefined && !initial)) return;
+    const act = this.active();
+    const frames = this.availableFrames();
+    if (act.length === 0 || frames < act.length * this.minFrames) return;
+    const q = allocateFrames(frames, act, mode, this.minFrames);
+    for (let i = 0; i < act.length; i++) this.setQuota(act[i]!, q[i]!, mode);
+  }
+
+  private setQuota(p: SysProc, frames: number, reason: string): void {
+    if (frames === p.quota) return;
+    const from = p.quota;
+    p.quota = frames;
+    this.machine.setQuota(p.pid, frames);
+    this.trim(p);
+    if (this.events.listening)
+      this.events.emit({ type: "quota", pid: p.pid, from, to: frames, reason, timeNs: this.now });
+  }
+
+  /** Pages out `p`'s least recently used pages until its resident set fits its quota. */
+  private trim(p: SysProc): void {
+    const proc = this.machine.pager.parts.byPid(p.pid);
+    if (proc === undefined || proc.resident <= p.quota) return;
+    const order: number[] = [];
+    for (let pg = 0; pg < p.w.distinct; pg++) if (p.touched[pg]) order.push(pg);
+    order.sort((a, b) => p.ws.lastRef[a]! - p.ws.lastRef[b]!);
+    const ps = this.machine.pageSize;
+    for (const pg of order) {
+      if (proc.resident <= p.quota) break;
+      this.machine.pageOut(p.pid, pg * ps);
+    }
+    const writes = this.syncWritebacks();
+    if (writes > 0) this.disk.submit(this.now, writes, "write");
+  }
+
+  private pffCheck(p: SysProc, pff: PffConfig): void {
+    const rate = p.pffFaults / p.pffRefs;
+    p.pffRefs = 0;
+    p.pffFaults = 0;
+    p.wantsMore = false;
+    if (rate > pff.upper) {
+      const free = this.machine.frames.freeCount;
+      const used = this.active().reduce(
+        (s, q) => s + (q.quota === Number.POSITIVE_INFINITY ? 0 : q.quota),
+        0,
+      );
+      const room = Math.min(free, this.availableFrames() - used);
+      if (room > 0) this.setQuota(p, p.quota + Math.min(pff.step, room), "pff-grow");
+      else p.wantsMore = true;
+    } else if (rate < pff.lower && p.quota > this.minFrames) {
+      this.setQuota(p, Math.max(this.minFrames, p.quota - pff.step), "pff-shrink");
+    }
+  }
+
+  private control(): void {
+    while (this.nextControl <= this.now) this.nextControl += this.interval;
+    if (!this.config.loadControl) return;
+    const act = this.active();
+    const avail = this.availableFrames();
+    const demand = act.reduce((s, p) => s + p.ws.size, 0);
+    const pffStarved =
+      this.config.pff !== undefined &&
+      act.length > 1 &&
+      act.every((p) => p.wantsMore) &&
+      this.machine.frames.freeCount === 0;
+    // Over-committed: the working sets exceed the frames; or the last detection window showed
+    // thrashing (see pressure()). At most one suspension per window on the second signal.
+    const thrashed = this.thrashingNow && this.now - this.thrashSuspendAt >= this.windowNs;
+    if ((demand > avail || thrashed || pffStarved) && act.length > 1) {
+      if (thrashed) this.thrashSuspendAt = this.now;
+      let victim = act[0]!;
+      for (const p of act) {
+        if (
+          p.priority < victim.priority ||
+          (p.priority === victim.priority && p.activatedAt >= victim.activatedAt)
+        )
+          victim = p;
+      }
+      this.suspend(victim);
+    } else if (this.suspended.length > 0) {
+      const s = this.suspended[0]!;
+      if (act.length === 0 || demand + s.ws.size <= avail) this.resume(s);
+    }
+  }
+
+  /** Swaps `p` out whole and takes it off the CPU queues. */
+  private suspend(p: SysProc): void {
+    const i = this.ready.indexOf(p);
+    if (i >= 0) this.ready.splice(i, 1);
+    const b = this.blocked.indexOf(p);
+    if (b >= 0) {
+      this.blocked.splice(b, 1);
+      const waited = Math.max(0, Math.min(this.now, p.wakeAt) - p.blockedAt);
+      if (p.blockKind === "io") p.blockedIoNs += waited;
+      else p.blockedPagingNs += waited;
+    }
+    p.state = SUSPENDED;
+    p.suspensions++;
+    p.wantsMore = false;
+    p.resumeLeft = 0;
+    this.t.suspensions++;
+    const ps = this.machine.pageSize;
+    let out = 0;
+    for (let pg = 0; pg < p.w.distinct; pg++) {
+      if (p.touched[pg] && this.machine.pageOut(p.pid, pg * ps)) out++;
+    }
+    const writes = this.syncWritebacks();
+    if (writes > 0) this.disk.submit(this.now, writes, "write");
+    this.suspended.push(p);
+    if (this.last === p) this.last = undefined;
+    if (this.events.listening)
+      this.events.emit({
+        type: "suspend",
+        pid: p.pid,
+        pagesOut: out,
+        workingSet: p.ws.size,
+        timeNs: this.now,
+      });
+    this.reallocate(false);
+  }
+
+  private resume(p: SysProc): void {
+    this.suspended.shift();
+    p.activatedAt = this.now;
+    this.t.resumes++;
+    this.reallocate(false);
+    let prepaged = 0;
+    if (this.config.prepage) {
+      const proc = this.machine.pager.parts.byPid(p.pid)!;
+      const ps = this.machine.pageSize;
+      const members = p.ws.members();
+      const room = Math.min(members.length, p.quota);
+      for (let k = 0; k < room; k++) {
+        const before = proc.resident;
+        this.machine.pageIn(p.pid, members[k]! * ps);
+        if (proc.resident > before) prepaged++;
+      }
+    }
+    p.resumeLeft = this.resumeWindow;
+    p.resumeAt = this.now;
+    if (prepaged > 0) {
+      // Every page prepaged is charged a transfer, as a demand fault on it would be charged a read.
+      this.t.prepagedPages += prepaged;
+      const writes = this.syncWritebacks();
+      if (writes > 0) this.disk.submit(this.now, writes, "write");
+      const done = this.disk.submit(this.now, prepaged, "read");
+      this.block(p, done, "prepage", -1);
+    } else {
+      p.state = READY;
+      this.ready.push(p);
+    }
+    if (this.events.listening)
+      this.events.emit({ type: "resume", pid: p.pid, prepaged, workingSet: p.ws.size, timeNs: this.now });
+  }
+
+  // ---- thrashing detection and sampling --------------------------------------------------
+
+  /**
+   * Memory pressure: the larger of Σ|WS| and the frames the processes hold plus the pages they are
+   * waiting for (a process that thrashes from its start completes few references, so its WS in
+   * virtual time understates its need, but it holds frames and waits for more).
+   */
+  private pressure(act: readonly SysProc[]): number {
+    let ws = 0;
+    let held = 0;
+    for (const p of act) {
+      ws += p.ws.size;
+      held += this.machine.pager.parts.byPid(p.pid)?.resident ?? 0;
+      if (p.state === BLOCKED && p.blockKind === "page") held++;
+    }
+    return Math.max(ws, held);
+  }
+
+  private detect(): void {
+    const span = this.now - this.mark.t;
+    if (span <= 0) return;
+    const cpu = (this.t.busyNs - this.mark.busy) / span;
+    const fps = ((this.t.majorFaults - this.mark.major) * 1e9) / span;
+    const act = this.active();
+    const demand = this.pressure(act);
+    const avail = this.availableFrames();
+    const thrashing = cpu < this.cpuBelow && fps > this.faultsAbove && demand > avail;
+    if (thrashing) this.t.thrashingNs += span;
+    if (thrashing !== this.thrashingNow) {
+      this.thrashingNow = thrashing;
+      if (thrashing) this.t.thrashingEpisodes++;
+      if (this.events.listening) {
+        this.events.emit({
+          type: thrashing ? "thrashing" : "thrashing-end",
+          timeNs: this.now,
+          cpuUtilization: cpu,
+          faultsPerSecond: fps,
+          demandFrames: demand,
+          availableFrames: avail,
+        });
+      }
+    }
+    this.samples.push({
+      timeNs: this.now,
+      cpuUtilization: cpu,
+      faultsPerSecond: fps,
+      freeFrames: this.machine.frames.freeCount,
+      active: act.length,
+      suspended: this.suspended.length,
+      diskQueue: this.disk.queueLength(this.now),
+      demandFrames: demand,
+      thrashing,
+    });
+    this.mark = { t: this.now, busy: this.t.busyNs, major: this.t.majorFaults };
+    while (this.nextDetect <= this.now) this.nextDetect += this.windowNs;
+  }
+}
+
+function positive(key: string, v: number): number {
+  if (!(Number.isFinite(v) && v > 0)) throw new ConfigError(key, v, "a positive number of ns");
+  return v;
+}
+
+function nonNegative(key: string, v: number): number {
+  if (!(Number.isFinite(v) && v >= 0)) throw new ConfigError(key, v, "a number of ns ≥ 0");
+  return v;
+}
