@@ -33,7 +33,7 @@ export interface FaultInfo {
   code: number;
 }
 
-const NEED_BY_ACCESS = [TLB_VALID, TLB_VALID | TLB_W | TLB_D, TLB_VALID | TLB_X];
+const NEED_BY_ACCESS = Uint8Array.of(TLB_VALID, TLB_VALID | TLB_W | TLB_D, TLB_VALID | TLB_X);
 
 export class Mmu {
   /** Address-space id and page-table root of the running process (the PTBR). */
@@ -41,6 +41,10 @@ export class Mmu {
   root = -1;
   readonly fault: FaultInfo = { va: 0, vpn: 0, access: ACC_READ, code: 0 };
   walks = 0;
+  /** Frame of the last successful translation (the machine's hit path reads it, no division). */
+  frame = 0;
+  /** TLB slot of the last hit or fill: checked first, as most references stay on their page. */
+  private last = 0;
   private readonly pageSize: number;
   private readonly invPageSize: number;
   private readonly vaLimit: number;
@@ -78,13 +82,24 @@ export class Mmu {
     const ways = this.ways;
     if (ways !== 0) {
       const tlb = this.tlb;
+      const need = NEED_BY_ACCESS[access]!;
+      // The slot that hit last: an entry invalidated or replaced since fails the tag or flag test.
+      let i = this.last;
+      if (tlb.vpn[i] === vpn && tlb.asid[i] === this.asid && (tlb.flags[i]! & need) === need) {
+        tlb.hits++;
+        const f = tlb.frame[i]!;
+        this.frame = f;
+        return f * this.pageSize + (va - vpn * this.pageSize);
+      }
       const base = (vpn & this.setMask) * ways;
-      for (let i = base; i < base + ways; i++) {
+      for (i = base; i < base + ways; i++) {
         if (tlb.vpn[i] === vpn && tlb.asid[i] === this.asid) {
-          const need = NEED_BY_ACCESS[access]!;
           if ((tlb.flags[i]! & need) !== need) break;
           tlb.hits++;
-          return tlb.frame[i]! * this.pageSize + (va - vpn * this.pageSize);
+          this.last = i;
+          const f = tlb.frame[i]!;
+          this.frame = f;
+          return f * this.pageSize + (va - vpn * this.pageSize);
         }
       }
     }
@@ -108,7 +123,9 @@ export class Mmu {
     const frame = pteFrame(updated);
     const flags =
       TLB_U | (updated & PTE_W ? TLB_W : 0) | (updated & PTE_D ? TLB_D : 0) | (updated & PTE_X ? TLB_X : 0);
-    this.tlb.fill(this.asid, vpn, frame, flags);
+    const slot = this.tlb.fill(this.asid, vpn, frame, flags);
+    if (slot >= 0) this.last = slot;
+    this.frame = frame;
     return frame * this.pageSize + (va - vpn * this.pageSize);
   }
 

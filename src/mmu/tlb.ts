@@ -74,9 +74,9 @@ export class Tlb {
     return -1;
   }
 
-  /** Installs (or refreshes) the entry for (asid, vpn). */
-  fill(asid: number, vpn: number, frame: number, flags: number): void {
-    if (this.ways === 0) return;
+  /** Installs (or refreshes) the entry for (asid, vpn); returns its slot (-1 with no TLB). */
+  fill(asid: number, vpn: number, frame: number, flags: number): number {
+    if (this.ways === 0) return -1;
     let i = this.find(asid, vpn);
     if (i < 0) {
       const set = vpn & this.setMask;
@@ -97,6 +97,7 @@ export class Tlb {
     this.asid[i] = asid;
     this.frame[i] = frame;
     this.flags[i] = flags | TLB_VALID;
+    return i;
   }
 
   /** Drops the entry for (asid, vpn) if present (called whenever that PTE changes). */

@@ -183,7 +183,12 @@ export class Machine {
   private curPid = -1;
   private wantsHits = false;
   private hasTick = false;
+  /** References settled into process counters (pendingRefs holds the rest). */
   private refs = 0;
+  /** References since the last settle() by access kind (read, write, exec). */
+  private readonly pendingRefs = new Float64Array(3);
+  /** The global policy when it wants hits (the hot path calls it directly), else null. */
+  private hitPolicy: ReplacementPolicy | null = null;
   private switches = 0;
   private tlbMarkHits = 0;
   private tlbMarkMisses = 0;
@@ -315,7 +320,10 @@ export class Machine {
 
   /** Simulated time now, ns. */
   now(): number {
-    return this.refs * this.costs.memoryAccessNs + this.mmu.walks * this.walkNs + this.pager.faultNs;
+    const pending = this.pendingRefs[0]! + this.pendingRefs[1]! + this.pendingRefs[2]!;
+    return (
+      (this.refs + pending) * this.costs.memoryAccessNs + this.mmu.walks * this.walkNs + this.pager.faultNs
+    );
   }
 
   // ---- processes -------------------------------------------------------------------------
@@ -362,7 +370,7 @@ export class Machine {
     const p = this.proc(pid);
     if (p === this.cur) return;
     const from = this.curPid;
-    this.settleTlb();
+    this.settle();
     this.cur = p;
     this.curPid = pid;
     this.mmu.install(p.asid, p.root);
@@ -380,16 +388,17 @@ export class Machine {
    */
   access(pid: number, va: number, access: Access, nextUse: number = NEVER): number {
     if (pid !== this.curPid) this.switchTo(pid);
-    const p = this.cur!;
-    const c = p.counters;
-    c.references++;
-    if (access === ACC_WRITE) c.writes++;
-    else if (access === ACC_EXEC) c.fetches++;
-    else c.reads++;
-    this.refs++;
+    // Counted per access kind, no branch; given to the running process at the next settle().
+    this.pendingRefs[access]++;
     let pa = this.mmu.translate(va, access);
-    if (pa < 0) pa = this.pager.handleFault(p, va, access, pa, nextUse);
-    else if (this.wantsHits) this.touch(Math.floor(pa / this.layout.pageSize), nextUse);
+    if (pa < 0) pa = this.pager.handleFault(this.cur!, va, access, pa, nextUse);
+    else if (this.wantsHits) {
+      const f = this.mmu.frame;
+      const pol = this.hitPolicy;
+      if (pol !== null && pol === this.pager.global) {
+        if (this.frames.pins[f] === 0) pol.touch!(f, nextUse);
+      } else this.touch(f, nextUse);
+    }
     if (this.hasTick) this.tick();
     return pa;
   }
@@ -721,7 +730,7 @@ export class Machine {
 
   /** Counters, frame and swap usage, per process and for the machine. */
   stats(): MachineStats {
-    this.settleTlb();
+    this.settle();
     this.pager.settlePrefetch();
     const processes = [...this.ended, ...this.procs.values()].map((p) => this.processStats(p));
     const total = copyCounters(this.retired);
@@ -873,6 +882,8 @@ export class Machine {
     const factory = getPolicyFactory(parsePolicySpec(this.policySpec).id);
     this.wantsHits = factory.wantsHits;
     this.hasTick = this.pager.global.tick !== undefined;
+    const g = this.pager.global;
+    this.hitPolicy = this.wantsHits && this.pager.scope === "global" && g.touch !== undefined ? g : null;
   }
 
   private freeAsid(): number {
@@ -1037,7 +1048,7 @@ export class Machine {
   private end(p: Process, state: "exited" | "killed", reason: string): void {
     if (!p.alive) return;
     if (this.cur === p) {
-      this.settleTlb();
+      this.settle();
       this.cur = undefined;
       this.curPid = -1;
       this.mmu.install(0, -1);
@@ -1063,13 +1074,22 @@ export class Machine {
       this.events.emit({ type: state === "killed" ? "kill" : "exit", pid: p.pid, reason });
   }
 
-  /** Attributes the TLB hits and misses since the last switch to the running process. */
-  private settleTlb(): void {
+  /** Attributes the references, TLB hits and misses since the last settle to the running process. */
+  private settle(): void {
     const p = this.cur;
+    const pr = this.pendingRefs;
+    const n = pr[0]! + pr[1]! + pr[2]!;
     if (p) {
-      p.counters.tlb.hits += this.tlb.hits - this.tlbMarkHits;
-      p.counters.tlb.misses += this.tlb.misses - this.tlbMarkMisses;
+      const c = p.counters;
+      c.references += n;
+      c.reads += pr[0]!;
+      c.writes += pr[1]!;
+      c.fetches += pr[2]!;
+      c.tlb.hits += this.tlb.hits - this.tlbMarkHits;
+      c.tlb.misses += this.tlb.misses - this.tlbMarkMisses;
     }
+    this.refs += n;
+    pr.fill(0);
     this.tlbMarkHits = this.tlb.hits;
     this.tlbMarkMisses = this.tlb.misses;
   }
