@@ -15,6 +15,7 @@ import { registerKswapd } from "./commands/kswapd.js";
 import { registerMrc } from "./commands/mrc.js";
 import { registerRun } from "./commands/run.js";
 import { registerSweep } from "./commands/sweep.js";
+import { registerThrash } from "./commands/thrash.js";
 import { registerTrace } from "./commands/trace.js";
 import { registerTranslate } from "./commands/translate.js";
 import { classifyError, EXIT_OK, EXIT_USAGE } from "./errors.js";
@@ -65,6 +66,7 @@ Exit codes: 0 success, 1 user error (bad file, unknown policy, bad value), 2 usa
   registerBelady(program, ctx);
   registerInfo(program, ctx);
   registerKswapd(program, ctx);
+  registerThrash(program, ctx);
   registerTranslate(program, ctx);
   registerConvert(program, ctx);
   registerTrace(program, ctx);

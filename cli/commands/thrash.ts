@@ -1,0 +1,252 @@
+// `pagewise thrash`: the thrashing curve. For N = 1 … --max it runs N copies of the workload (or of
+// the processes of a mix) as processes in simulated time (src/system) and prints CPU utilization,
+// disk faults per second and throughput against N; with --compare, once without and once with load
+// control. Optionally an HTML report and the SVG figure.
+
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { type Command, Option } from "commander";
+import { renderThrashHtml, type ThrashReportData, thrashCurveSvg } from "../../src/report/thrash.js";
+import { ALLOCATION_MODES, type AllocationMode } from "../../src/system/allocation.js";
+import { DISK_PRESETS, type DiskPreset } from "../../src/system/disk.js";
+import { type PreparedWorkload, prepareWorkload } from "../../src/system/process.js";
+import type { SystemConfig } from "../../src/system/system.js";
+import { type ThrashPoint, thrashPoint } from "../../src/system/thrash.js";
+import { UsageError } from "../errors.js";
+import { colorsFor } from "../io.js";
+import type { CommandContext } from "../main.js";
+import { fmtInt, fmtPct, outputMode, renderTable, writeCsv, writeJson } from "../output.js";
+import { Progress, tick } from "../progress.js";
+import { chartAssets } from "../report/write.js";
+import { parsePositiveInt } from "../units.js";
+import { packageVersion } from "../version.js";
+import { addWorkloadOptions, loadWorkload, type Workload, type WorkloadOptions } from "../workload.js";
+import { addOutputOptions } from "./common.js";
+
+/** The workload when none is given: each process loops over 20 pages (a working set of 20). */
+export const DEFAULT_THRASH_GEN = "loop:pages=20,n=100000";
+
+interface ThrashOptions extends WorkloadOptions {
+  max: number;
+  frames: number;
+  policy: string;
+  scope: "local" | "global";
+  alloc?: AllocationMode;
+  quantum: number;
+  disk: string;
+  ioEvery: number;
+  ioTime: number;
+  io: boolean;
+  tau: number;
+  loadControl?: boolean;
+  prepage?: boolean;
+  compare?: boolean;
+  warmup: number;
+  measure: number;
+  report?: string;
+  svg?: string;
+  json?: boolean;
+  csv?: boolean;
+}
+
+/** "10ms", "2s", "500us", "8000000ns" or a bare number of milliseconds → ns. */
+export function parseDuration(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ns|us|µs|ms|s)?\s*$/.exec(text);
+  if (!m) throw new UsageError(`invalid duration "${text}" (expected e.g. 10ms, 2s, 500us)`);
+  const v = Number(m[1]);
+  const unit = m[2] ?? "ms";
+  const ns = v * ({ ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9 } as Record<string, number>)[unit]!;
+  if (!(ns > 0)) throw new UsageError(`invalid duration "${text}" (expected more than zero)`);
+  return ns;
+}
+
+/** One prepared workload per process of the source (a mix has several pids). */
+export function processWorkloads(w: Workload): PreparedWorkload[] {
+  const pids = [...new Set(w.pids.subarray(0, w.count))].sort((a, b) => a - b);
+  if (pids.length <= 1) return [prepareWorkload(w.name, w.pages, w.kinds, w.count)];
+  return pids.map((pid) => {
+    const idx: number[] = [];
+    for (let i = 0; i < w.count; i++) if (w.pids[i] === pid) idx.push(i);
+    return prepareWorkload(
+      `${w.name}:pid${pid}`,
+      idx.map((i) => w.pages[i]!),
+      idx.map((i) => w.kinds[i]!),
+    );
+  });
+}
+
+export function registerThrash(program: Command, { io }: CommandContext): void {
+  const cmd = program
+    .command("thrash")
+    .summary("the thrashing curve: CPU utilization against the degree of multiprogramming")
+    .description(
+      "Runs N = 1 … --max copies of the workload as processes in simulated time: round robin on one CPU, a\n" +
+        "paging disk with a FIFO queue (a faulting process sleeps until its page arrives, then retries the\n" +
+        "reference), ordinary I/O every --io-every references. Measures, after --warmup, CPU utilization,\n" +
+        "disk faults per second and throughput over --measure. With --load-control a process is suspended\n" +
+        "(swapped out whole) when the working sets do not fit, and resumed when they do.\n" +
+        `Without a workload option, each process loops over 20 pages (--gen ${DEFAULT_THRASH_GEN}).`,
+    );
+  addWorkloadOptions(cmd);
+  cmd
+    .option("--max <n>", "largest degree of multiprogramming", parsePositiveInt, 10)
+    .option("--frames <n>", "physical frames (page tables included)", parsePositiveInt, 128)
+    .option("--policy <spec>", "replacement policy", "lru")
+    .addOption(
+      new Option("--scope <scope>", "replacement scope").choices(["local", "global"]).default("local"),
+    )
+    .addOption(
+      new Option("--alloc <mode>", "frame allocation under local scope (default equal)").choices([
+        ...ALLOCATION_MODES,
+      ]),
+    )
+    .option("--quantum <time>", "round-robin quantum", parseDuration, 10e6)
+    .addOption(new Option("--disk <preset>", "paging disk").choices(Object.keys(DISK_PRESETS)).default("hdd"))
+    .option("--io-every <refs>", "ordinary I/O every this many references", parsePositiveInt, 20_000)
+    .option("--io-time <time>", "length of each ordinary I/O", parseDuration, 8e6)
+    .option("--no-io", "no ordinary I/O (processes only compute and page)")
+    .option("--tau <refs>", "working-set window τ in references", parsePositiveInt, 20_000)
+    .option("--load-control", "suspend a process when the working sets do not fit")
+    .option("--prepage", "with --load-control: read a resumed process's last working set back at once")
+    .option("--compare", "run twice, without and with load control, and show both")
+    .option("--warmup <time>", "simulated time before measuring", parseDuration, 2e9)
+    .option("--measure <time>", "simulated time measured", parseDuration, 1e9)
+    .option("--report <file.html>", "also write an HTML report with the curves")
+    .option("--svg <file.svg>", "also write the CPU-utilization chart as SVG");
+  addOutputOptions(
+    cmd,
+    "settings, variants[{label, points[{degree, cpuUtilization, faultsPerSecond, throughput, thrashing, ...}]}]",
+    "variant,degree,cpuUtilization,faultsPerSecond,faultRate,throughput,thrashing,suspended,diskUtilization",
+  );
+  cmd
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ pagewise thrash --max 10 --compare
+  $ pagewise thrash --gen phases:pages=200,ws=20,phases=2,locality=1,n=4000000 --scope global --policy fifo
+  $ pagewise thrash --trace test/fixtures/traces/sort500.pwt --frames 600 --max 6 --load-control --prepage
+  $ pagewise thrash --max 10 --compare --svg docs/figures/thrashing.svg --report thrash.html`,
+    )
+    .action(async (opts: ThrashOptions) => {
+      const mode = outputMode(opts);
+      const given = [opts.refs, opts.trace, opts.gen].some((x) => x !== undefined);
+      const w = await loadWorkload(given ? opts : { ...opts, gen: DEFAULT_THRASH_GEN }, io);
+      const workloads = processWorkloads(w);
+      if (opts.prepage && !opts.loadControl && !opts.compare)
+        throw new UsageError("--prepage applies with --load-control or --compare (it acts on resume)");
+      if (opts.alloc !== undefined && opts.scope !== "local")
+        throw new UsageError("--alloc applies with --scope local (quotas are per process)");
+      const alloc = opts.scope === "local" ? (opts.alloc ?? "equal") : undefined;
+      const base: SystemConfig = {
+        quantumNs: opts.quantum,
+        disk: opts.disk as DiskPreset,
+        tau: opts.tau,
+        ...(alloc ? { allocation: alloc } : {}),
+        ...(opts.io ? { io: { everyRefs: opts.ioEvery, ns: opts.ioTime } } : {}),
+        ...(opts.prepage ? { prepage: true } : {}),
+      };
+      const variants: { label: string; loadControl: boolean }[] = opts.compare
+        ? [
+            { label: "no load control", loadControl: false },
+            { label: opts.prepage ? "load control + prepaging" : "load control", loadControl: true },
+          ]
+        : [{ label: opts.loadControl ? "load control" : "no load control", loadControl: !!opts.loadControl }];
+      const degrees = Array.from({ length: opts.max }, (_, i) => i + 1);
+      const progress = new Progress(io, "thrash", degrees.length * variants.length);
+      const results: { label: string; points: ThrashPoint[] }[] = [];
+      let done = 0;
+      for (const v of variants) {
+        const points: ThrashPoint[] = [];
+        for (const n of degrees) {
+          points.push(
+            thrashPoint(
+              {
+                workloads,
+                frames: opts.frames,
+                policy: opts.policy,
+                scope: opts.scope,
+                system: { ...base, loadControl: v.loadControl },
+                warmupNs: opts.warmup,
+                measureNs: opts.measure,
+              },
+              n,
+            ),
+          );
+          progress.update(++done);
+          await tick();
+        }
+        results.push({ label: v.label, points });
+      }
+      progress.stop();
+      const settings: [string, string][] = [
+        ["workload", `${w.name} (${w.source})`],
+        ["processes' workloads", String(workloads.length)],
+        ["frames", fmtInt(opts.frames)],
+        ["policy", opts.policy],
+        ["scope", opts.scope + (alloc ? `, ${alloc} allocation` : "")],
+        ["quantum", `${opts.quantum / 1e6} ms`],
+        ["disk", opts.disk],
+        ["ordinary I/O", opts.io ? `${fmtInt(opts.ioEvery)} refs then ${opts.ioTime / 1e6} ms` : "none"],
+        ["τ", fmtInt(opts.tau)],
+        ["warm-up / measured", `${opts.warmup / 1e9} s / ${opts.measure / 1e9} s`],
+      ];
+      const command = `pagewise thrash ${process.argv.slice(3).join(" ")}`.trim();
+      const report: ThrashReportData = {
+        title: "Thrashing: CPU utilization against the degree of multiprogramming",
+        generatedAt: new Date().toISOString(),
+        generator: `pagewise ${packageVersion()}`,
+        command,
+        settings,
+        variants: results,
+      };
+      if (opts.report !== undefined) {
+        const abs = resolve(io.cwd, opts.report);
+        mkdirSync(dirname(abs), { recursive: true });
+        writeFileSync(abs, renderThrashHtml(report, chartAssets()));
+        io.stderr.write(`report written to ${abs}\n`);
+      }
+      if (opts.svg !== undefined) {
+        const abs = resolve(io.cwd, opts.svg);
+        mkdirSync(dirname(abs), { recursive: true });
+        writeFileSync(abs, thrashCurveSvg(report));
+        io.stderr.write(`figure written to ${abs}\n`);
+      }
+      if (mode === "json") {
+        writeJson(io, { settings: Object.fromEntries(settings), variants: results });
+      } else if (mode === "csv") {
+        writeCsv(
+          io,
+          [
+            "variant",
+            "degree",
+            "cpuUtilization",
+            "faultsPerSecond",
+            "faultRate",
+            "throughput",
+            "thrashing",
+            "suspended",
+            "diskUtilization",
+          ],
+          results.flatMap((r) => r.points.map((p) => ({ variant: r.label, ...p }))),
+        );
+      } else {
+        const c = colorsFor(io);
+        io.stdout.write(`${settings.map(([k, v]) => `${k}: ${v}`).join(" · ")}\n`);
+        for (const r of results) {
+          io.stdout.write(`\n${c.bold(r.label)}\n`);
+          const rows = r.points.map((p) => [
+            String(p.degree),
+            fmtPct(p.cpuUtilization, 1),
+            p.faultsPerSecond.toFixed(1),
+            fmtInt(p.throughput),
+            p.thrashing ? c.red("thrashing") : "",
+            String(p.suspended),
+          ]);
+          io.stdout.write(
+            `${renderTable(c, ["N", "CPU util", "disk faults/s", "refs/s", "", "suspended"], rows)}\n`,
+          );
+        }
+      }
+    });
+}
