@@ -77,6 +77,7 @@ export class SysProc {
   quota = Number.POSITIVE_INFINITY;
   suspensions = 0;
   activatedAt = 0;
+  suspendedAt = 0;
   // Page-fault-frequency control: references and faults in the current window.
   pffRefs = 0;
   pffFaults = 0;

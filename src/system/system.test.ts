@@ -282,6 +282,27 @@ describe("load control", () => {
     expect(a).toEqual(b);
   });
 
+  it("rotates suspended processes so that none starves, and prepaging makes the swaps cheaper", () => {
+    const run = (prepage: boolean) => {
+      const m = new Machine({ frames: 128, policy: "lru", scope: "local" });
+      const s = new System(m, { ...sys(true), prepage, rotateNs: 3e8 });
+      for (let i = 0; i < 8; i++) s.spawn({ workload: w, loop: true });
+      s.run(3e9);
+      return s.report();
+    };
+    const demand = run(false);
+    const pre = run(true);
+    for (const r of [demand, pre]) {
+      for (const p of r.processes) expect(p.completed).toBeGreaterThan(0);
+      expect(r.resumes).toBeGreaterThan(5);
+    }
+    // Demand paging after a swap-in costs 20 faults queued behind the other swapped-in processes';
+    // prepaging reads the 20 pages in one request, so every process gets far more done.
+    for (const p of pre.processes) expect(p.completed).toBeGreaterThan(200_000);
+    expect(pre.faultsAfterResume / pre.resumes).toBeLessThan(demand.faultsAfterResume / demand.resumes / 2);
+    expect(pre.completed).toBeGreaterThan(1.5 * demand.completed);
+  });
+
   it("prepaging on resume reads the last working set in one request: fewer faults, sooner going", () => {
     // Two processes loop over 20 pages; 40 frames leave 36 for pages (4 page tables), so one working
     // set fits and two do not: load control suspends one, which resumes when the other exits.

@@ -23,7 +23,8 @@
 //   under PFF every active process wants more frames and none is free, one process is suspended:
 //   swapped out whole (every resident page paged out, dirty ones written in one disk request) and
 //   taken off the ready queue. The oldest suspended process resumes when its last working set fits
-//   again, optionally prepaged: its last working set read back in one disk request (one latency
+//   again, or after `rotateNs` in place of the process active longest (so nobody starves), optionally
+//   prepaged: its last working set read back in one disk request (one latency
 //   and k transfers) before it runs, instead of demand faults one by one.
 // - Thrashing detection from seed 002's signals, over each detection window: low CPU utilization,
 //   a high paging rate, and "memory pressure greater than the number of available page frames"
@@ -84,6 +85,11 @@ export interface SystemConfig {
   readonly loadControl?: boolean;
   /** On resume, read the last working set back in one request before the process runs. */
   readonly prepage?: boolean;
+  /**
+   * Under load control, a process suspended this long swaps places with the process active longest,
+   * if their working sets allow (default 1 s; 0: never, the suspended wait for room).
+   */
+  readonly rotateNs?: number;
   /** Load control and sampling period, ns (default 10 ms). */
   readonly controlIntervalNs?: number;
   /** Thrashing detection: window and thresholds (defaults 100 ms, CPU < 50 %, > 50 disk faults/s). */
@@ -184,6 +190,7 @@ const DEFAULTS = {
   controlIntervalNs: 10_000_000,
   reserveFrames: 0,
   resumeWindowRefs: 5_000,
+  rotateNs: 1e9,
   windowNs: 100_000_000,
   cpuBelow: 0.5,
   faultsPerSecondAbove: 50,
@@ -209,6 +216,7 @@ export class System {
   private readonly faultsAbove: number;
   private readonly reserve: number;
   private readonly resumeWindow: number;
+  private readonly rotateNs: number;
   private last: SysProc | undefined;
   private wbKnown = 0;
   private nextControl = 0;
@@ -258,6 +266,7 @@ export class System {
     this.faultsAbove = c.detect?.faultsPerSecondAbove ?? DEFAULTS.faultsPerSecondAbove;
     this.reserve = c.reserveFrames ?? DEFAULTS.reserveFrames;
     this.resumeWindow = c.resumeWindowRefs ?? DEFAULTS.resumeWindowRefs;
+    this.rotateNs = nonNegative("rotateNs", c.rotateNs ?? DEFAULTS.rotateNs);
     this.accessNs = machine.costs.memoryAccessNs;
     if (c.io !== undefined) {
       if (!Number.isInteger(c.io.everyRefs) || c.io.everyRefs < 1)
@@ -621,6 +630,19 @@ export class System {
     } else if (this.suspended.length > 0) {
       const s = this.suspended[0]!;
       if (act.length === 0 || demand + s.ws.size <= avail) this.resume(s);
+      else if (this.rotateNs > 0 && this.now - s.suspendedAt >= this.rotateNs) {
+        // Medium-term scheduling: the process active longest makes way for the one waiting longest.
+        let oldest: SysProc | undefined;
+        for (const p of act) if (oldest === undefined || p.activatedAt < oldest.activatedAt) oldest = p;
+        if (
+          oldest !== undefined &&
+          this.now - oldest.activatedAt >= this.rotateNs &&
+          demand - oldest.ws.size + s.ws.size <= avail
+        ) {
+          this.suspend(oldest);
+          this.resume(s);
+        }
+      }
     }
   }
 
@@ -636,6 +658,7 @@ export class System {
       else p.blockedPagingNs += waited;
     }
     p.state = SUSPENDED;
+    p.suspendedAt = this.now;
     p.suspensions++;
     p.wantsMore = false;
     p.resumeLeft = 0;
