@@ -16,7 +16,7 @@ import { UsageError } from "../errors.js";
 import { type CliIo, colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { fmtInt, fmtPct, outputMode, renderTable, writeCsv, writeJson } from "../output.js";
-import { runTasks, type Task } from "../pool.js";
+import { defaultThreads, runTasks, type Task } from "../pool.js";
 import { Progress } from "../progress.js";
 import { buildReport } from "../report/collect.js";
 import { writeReportFile } from "../report/write.js";
@@ -51,25 +51,40 @@ export function defaultFrames(distinct: number, points = 12): number[] {
   return [...out].sort((a, b) => a - b);
 }
 
-/** Runs every (policy, frames) pair, frames-major, on worker threads, with a progress bar past one second. */
+/**
+ * Runs every (policy, frames) pair on `workers` worker threads (default: one per core, at most 4)
+ * and returns the runs frames-major, whatever the number of workers. A progress bar past one
+ * second shows the references replayed over all runs.
+ */
 export async function sweepRuns(
   io: CliIo,
   p: Prepared,
   policies: readonly string[],
   frames: readonly number[],
   label = "sweep",
+  workers = defaultThreads(),
 ): Promise<RunResult[]> {
   for (const pol of policies) policyIdOf(pol);
   if (policies.some(needsFuture)) ensureNextUse(p);
   const tasks: Task[] = frames.flatMap((f) =>
     policies.map((spec) => ({ kind: "run" as const, spec, frames: f })),
   );
-  const bar = new Progress(io, label, tasks.length);
+  const bar = new Progress(io, `${label}: ${tasks.length} runs`, tasks.length * p.workload.count);
   try {
-    return (await runTasks(p, tasks, (done) => bar.update(done))) as RunResult[];
+    const runs = await runTasks(p, tasks, undefined, workers, (g) => bar.update(g.refsDone, g.refsTotal));
+    return runs as RunResult[];
   } finally {
     bar.stop();
   }
+}
+
+/** Parses --workers: a whole number of threads from 1 to 64. */
+export function parseWorkers(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 64) {
+    throw new UsageError(`--workers: expected a whole number of threads from 1 to 64, got "${v}"`);
+  }
+  return n;
 }
 
 /** Best policies per frame count. */
@@ -130,6 +145,7 @@ interface SweepOptions extends WorkloadOptions {
   policies?: string[];
   frames?: FramesSpec[];
   report?: string;
+  workers?: number;
   json?: boolean;
   csv?: boolean;
 }
@@ -149,7 +165,12 @@ export function registerSweep(program: Command, { io }: CommandContext): void {
       "frame counts: 4,8,16 or 1..10 or 4..256:x2 or sizes 64KiB..1MiB:x2",
       parseFramesList,
     )
-    .option("--report <file.html>", "also write an HTML report");
+    .option("--report <file.html>", "also write an HTML report")
+    .option(
+      "--workers <n>",
+      "worker threads for the runs (default: one per core, at most 4; PAGEWISE_THREADS sets the default); results do not depend on it",
+      parseWorkers,
+    );
   addOutputOptions(
     cmd,
     "workload, policies, frames, runs[] (each as in run --json), best[]",
@@ -170,7 +191,7 @@ Examples:
       const p = prepare(w, false);
       const policies = opts.policies ?? allPolicies();
       const frames = opts.frames ? framesList(opts.frames, w.pageSize) : defaultFrames(p.pageSpace);
-      const runs = await sweepRuns(io, p, policies, frames);
+      const runs = await sweepRuns(io, p, policies, frames, "sweep", opts.workers ?? defaultThreads());
       const s = sweepResult(w, p, policies, frames, runs);
       if (opts.report !== undefined) {
         const data = await buildReport(io, p, { policies, frames, runs });
