@@ -16,7 +16,7 @@ import zlib from "node:zlib";
 import { curveError, type MissCurve, missesAt } from "../src/mrc/curve.js";
 import { LruMrc } from "../src/mrc/lru.js";
 import { nextUses, optCurve } from "../src/mrc/opt.js";
-import { ShardsMrc } from "../src/mrc/shards.js";
+import { DEFAULT_SHARDS_RATE, ShardsMrc } from "../src/mrc/shards.js";
 import { densify, replay } from "../src/sim/replay.js";
 import { annotateNextUse } from "../src/workloads/oracle.js";
 import { PagesTextParser } from "../src/workloads/pages-text.js";
@@ -24,7 +24,7 @@ import { PagesTextParser } from "../src/workloads/pages-text.js";
 const TRACE = "py50k-50m";
 const RUNS = 3;
 const OPT_SIZES = 11;
-const SHARDS_RATES = [0.1, 0.05, 0.01];
+const SHARDS_RATES = [0.1, 0.05, 0.02, 0.01];
 const LIBCACHESIM_S = 16.7; // libCacheSim's LRU MRC, 11 sizes over 15 M references (issue 6)
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -102,8 +102,8 @@ function lruPass(ids: Int32Array): MissCurve {
   return m.curve();
 }
 
-function shardsPass(ids: Int32Array, rate: number): MissCurve {
-  const m = new ShardsMrc({ rate });
+function shardsPass(ids: Int32Array, rate: number, scaling: "plus-one" | "paper" = "plus-one"): MissCurve {
+  const m = new ShardsMrc({ rate, scaling });
   m.feed(ids);
   return m.curve();
 }
@@ -173,7 +173,9 @@ if (process.env.PW_BENCH_QUICK === undefined) {
   if (same !== sizes.length) process.exitCode = 1;
 }
 
-console.log("\nSHARDS (fixed rate, SHARDS_adj), against the exact LRU curve at every size:");
+console.log(
+  `\nSHARDS (fixed rate, SHARDS_adj; default R=${DEFAULT_SHARDS_RATE}), against the exact LRU curve at every size 1..${lru.value.distinct}:`,
+);
 for (const rate of SHARDS_RATES) {
   const sh = timed(() => shardsPass(ids, rate));
   const e = curveError(sh.value, lru.value);
@@ -182,6 +184,11 @@ for (const rate of SHARDS_RATES) {
       `MAE ${e.mae.toFixed(5)}, max error ${e.max.toFixed(4)} at ${e.maxAt} frames`,
   );
 }
+const paper = timed(() => shardsPass(ids, DEFAULT_SHARDS_RATE, "paper"));
+const pe = curveError(paper.value, lru.value);
+console.log(
+  `  R=${DEFAULT_SHARDS_RATE} with the paper's d/R scaling: ${paper.s.toFixed(3)} s; MAE ${pe.mae.toFixed(5)}, max error ${pe.max.toFixed(4)} at ${pe.maxAt} frames`,
+);
 const fixed = timed(() => {
   const m = new ShardsMrc({ rate: 1, maxPages: 256 });
   m.feed(ids);
