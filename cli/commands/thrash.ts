@@ -108,7 +108,10 @@ export function registerThrash(program: Command, { io }: CommandContext): void {
     .option("--tau <refs>", "working-set window τ in references", parsePositiveInt, 20_000)
     .option("--load-control", "suspend a process when the working sets do not fit")
     .option("--prepage", "with --load-control: read a resumed process's last working set back at once")
-    .option("--compare", "run twice, without and with load control, and show both")
+    .option(
+      "--compare",
+      "run without and with load control (and with prepaging too if --prepage), and show all",
+    )
     .option("--warmup <time>", "simulated time before measuring", parseDuration, 2e9)
     .option("--measure <time>", "simulated time measured", parseDuration, 1e9)
     .option("--report <file.html>", "also write an HTML report with the curves")
@@ -144,14 +147,21 @@ Examples:
         tau: opts.tau,
         ...(alloc ? { allocation: alloc } : {}),
         ...(opts.io ? { io: { everyRefs: opts.ioEvery, ns: opts.ioTime } } : {}),
-        ...(opts.prepage ? { prepage: true } : {}),
       };
-      const variants: { label: string; loadControl: boolean }[] = opts.compare
+      const lcLabel = (pre: boolean) => (pre ? "load control + prepaging" : "load control");
+      const variants: { label: string; loadControl: boolean; prepage: boolean }[] = opts.compare
         ? [
-            { label: "no load control", loadControl: false },
-            { label: opts.prepage ? "load control + prepaging" : "load control", loadControl: true },
+            { label: "no load control", loadControl: false, prepage: false },
+            { label: lcLabel(false), loadControl: true, prepage: false },
+            ...(opts.prepage ? [{ label: lcLabel(true), loadControl: true, prepage: true }] : []),
           ]
-        : [{ label: opts.loadControl ? "load control" : "no load control", loadControl: !!opts.loadControl }];
+        : [
+            {
+              label: opts.loadControl ? lcLabel(!!opts.prepage) : "no load control",
+              loadControl: !!opts.loadControl,
+              prepage: !!opts.prepage,
+            },
+          ];
       const degrees = Array.from({ length: opts.max }, (_, i) => i + 1);
       const progress = new Progress(io, "thrash", degrees.length * variants.length);
       const results: { label: string; points: ThrashPoint[] }[] = [];
@@ -166,7 +176,7 @@ Examples:
                 frames: opts.frames,
                 policy: opts.policy,
                 scope: opts.scope,
-                system: { ...base, loadControl: v.loadControl },
+                system: { ...base, loadControl: v.loadControl, prepage: v.prepage },
                 warmupNs: opts.warmup,
                 measureNs: opts.measure,
               },
