@@ -11,6 +11,7 @@ import {
   simulate,
   workloadFacts,
 } from "../engine.js";
+import { UsageError } from "../errors.js";
 import { type CliIo, colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { fmtInt, fmtNs, fmtPct, outputMode, renderKeyValues, writeCsv, writeJson } from "../output.js";
@@ -27,6 +28,7 @@ interface RunOptions extends WorkloadOptions {
   memory?: number;
   report?: string;
   mode: string;
+  tlb?: { entries: number; ways: number };
   json?: boolean;
   csv?: boolean;
 }
@@ -82,6 +84,9 @@ function printRun(io: CliIo, r: RunResult, workloadName: string, distinct: numbe
     ["miss ratio", fmtPct(r.missRatio)],
     ["evictions (clean / dirty)", `${fmtInt(r.evictions.clean)} / ${fmtInt(r.evictions.dirty)}`],
     ["write-backs", fmtInt(r.writebacks)],
+    ...(r.pageTableFrames !== undefined
+      ? ([["page-table frames (beside --frames)", fmtInt(r.pageTableFrames)]] as [string, string][])
+      : []),
     [
       "TLB hits / misses",
       r.tlb.mode === "replay"
@@ -109,15 +114,20 @@ export function registerRun(program: Command, { io }: CommandContext): void {
   cmd.addOption(
     new Option(
       "--mode <mode>",
-      "replay: page numbers into frames and the policy; full: the Machine with page tables in frames (counted in --frames), a TLB and real bytes",
+      "replay: page numbers into frames and the policy; full: the Machine with page tables in frames, a TLB and real bytes (--frames counts the frames for pages; the page tables get frames of their own, reported as pageTableFrames, so both modes give the same faults)",
     )
       .choices(["replay", "full"])
       .default("replay"),
   );
+  cmd.option(
+    "--tlb <entries/ways>",
+    "full mode's TLB: entries (a power of two, 0 for none) and ways, e.g. 64/4 (the default) or 2048/8",
+    parseTlb,
+  );
   cmd.option("--report <file.html>", "also write an HTML report of this run");
   addOutputOptions(
     cmd,
-    "references, faults, hits, missRatio, evictions{clean,dirty}, writebacks, tlb{hits,misses,mode}, policy, frames, pageSize, eat{formulaNs,measuredNs}",
+    "references, faults, hits, missRatio, evictions{clean,dirty}, writebacks, tlb{hits,misses,mode}, policy, frames, pageSize, eat{formulaNs,measuredNs}, pageTableFrames (full mode)",
     RUN_CSV_FIELDS.join(","),
   );
   cmd
@@ -128,7 +138,12 @@ Examples:
   $ pagewise run --refs 1,2,3,4,1,2,5,1,2,3,4,5 --policy fifo --frames 3
   $ pagewise run --refs 1,2,3,4,1,2,5,1,2,3,4,5 --policy opt --frames 3 --json
   $ pagewise run --trace test/fixtures/traces/ls.lackey --policy clock --memory 256KiB --page-size 4KiB
-  $ pagewise run --gen zipf:pages=1000,alpha=0.9,n=100000,seed=1 --policy arc --frames 100 --csv`,
+  $ pagewise run --gen zipf:pages=1000,alpha=0.9,n=100000,seed=1 --policy arc --frames 100 --csv
+  $ pagewise run --trace test/fixtures/traces/py-dict.pwt --policy lru --frames 1024 --mode full --tlb 2048/8
+
+In full mode --frames (or --memory) counts the frames that hold pages, as in replay mode; the page
+tables the workload needs get frames of their own on top, shown as "page-table frames". A progress
+bar appears on stderr for runs longer than a second (only on a terminal, never with --json/--csv).`,
     )
     .action(async (opts: RunOptions) => {
       const mode = outputMode(opts);
@@ -136,13 +151,22 @@ Examples:
       const frames = resolveFrames(opts, w.pageSize);
       const p = prepare(w, false);
       if (needsFuture(opts.policy)) ensureNextUse(p);
-      const bar = new Progress(io, opts.policy, w.count);
+      if (opts.tlb !== undefined && opts.mode !== "full") {
+        throw new UsageError("--tlb is for --mode full (replay mode has no TLB)");
+      }
+      // The bar is for people reading text: never with --json or --csv (nor off a terminal).
+      const bar = new Progress(io, `${opts.policy} (${opts.mode})`, w.count);
+      const onProgress =
+        mode === "human" ? (done: number, total: number) => bar.update(done, total) : undefined;
       let r: RunResult;
       try {
         r =
           opts.mode === "full"
-            ? runFull(p, opts.policy, frames).result
-            : simulate(p, opts.policy, frames, (done, total) => bar.update(done, total));
+            ? runFull(p, opts.policy, frames, {
+                ...(onProgress ? { onProgress } : {}),
+                ...(opts.tlb ? { tlb: opts.tlb } : {}),
+              }).result
+            : simulate(p, opts.policy, frames, onProgress);
       } finally {
         bar.stop();
       }
@@ -158,4 +182,13 @@ Examples:
       else if (mode === "csv") writeCsv(io, RUN_CSV_FIELDS, [runRecord(r)]);
       else printRun(io, r, w.name, workloadFacts(p).distinctPages);
     });
+}
+
+/** Parses --tlb "entries/ways" (or "entries": fully associative up to 255 ways, else 4-way). */
+export function parseTlb(v: string): { entries: number; ways: number } {
+  const m = /^(\d+)(?:\/(\d+))?$/.exec(v.trim());
+  if (m === null) throw new UsageError(`--tlb: expected entries/ways such as 64/4, got "${v}"`);
+  const entries = Number(m[1]);
+  const ways = m[2] !== undefined ? Number(m[2]) : entries <= 255 ? Math.max(1, entries) : 4;
+  return { entries, ways };
 }
