@@ -5,7 +5,7 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { kswapdTimelineSvg, runKswapdTimeline } from "../../src/sim/kswapd-timeline.js";
+import { kswapdReportHtml, kswapdTimelineSvg, runKswapdTimeline } from "../../src/sim/kswapd-timeline.js";
 import { colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { fmtInt, fmtNs, outputMode, renderKeyValues, renderTable, writeCsv, writeJson } from "../output.js";
@@ -21,6 +21,7 @@ interface KswapdCliOptions extends WorkloadOptions {
   policy: string;
   samples: number;
   svg?: string;
+  report?: string;
   json?: boolean;
   csv?: boolean;
 }
@@ -46,7 +47,8 @@ export function registerKswapd(program: Command, { io }: CommandContext): void {
     )
     .option("--policy <spec>", "replacement policy kswapd asks for victims", "clock")
     .option("--samples <n>", "timeline samples over the run", parsePositiveInt, 400)
-    .option("--svg <file.svg>", "write the timeline chart (free frames and watermarks; kswapd activity)");
+    .option("--svg <file.svg>", "write the timeline chart (free frames and watermarks; kswapd activity)")
+    .option("--report <file.html>", "write an HTML page: the chart, kswapd's counters, both runs");
   addOutputOptions(
     cmd,
     "workload, frames, policy, marks, withKswapd, withoutKswapd, timeline{timeMs[], free[], lowestFree[], wakeups[], reclaimed[], cleaned[], directReclaimed[]}",
@@ -58,7 +60,7 @@ export function registerKswapd(program: Command, { io }: CommandContext): void {
       `
 Examples:
   $ pagewise kswapd --trace test/fixtures/traces/sort500.pwt --frames 160 --svg kswapd.svg
-  $ pagewise kswapd --trace test/fixtures/traces/sort500.pwt --frames 160 --watermarks linux,clean=off
+  $ pagewise kswapd --trace test/fixtures/traces/sort500.pwt --frames 160 --watermarks linux,clean=off --report k.html
   $ pagewise kswapd --gen zipf:pages=2000,alpha=0.8,n=200000,seed=1,writes=0.3 --frames 1000 --json`,
     )
     .action(async (opts: KswapdCliOptions) => {
@@ -75,6 +77,11 @@ Examples:
         const path = resolve(io.cwd, opts.svg);
         writeFileSync(path, kswapdTimelineSvg(t));
         io.stderr.write(`timeline written to ${path}\n`);
+      }
+      if (opts.report !== undefined) {
+        const path = resolve(io.cwd, opts.report);
+        writeFileSync(path, kswapdReportHtml(t));
+        io.stderr.write(`report written to ${path}\n`);
       }
       const { withKswapd: on, withoutKswapd: off } = t;
       if (mode === "json") {

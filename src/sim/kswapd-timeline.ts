@@ -271,3 +271,48 @@ export function kswapdTimelineSvg(t: KswapdTimeline, width = 760): string {
     "",
   ].join("\n");
 }
+
+/** A standalone HTML page: the timeline chart, kswapd's counters, and the runs with and without it. */
+export function kswapdReportHtml(t: KswapdTimeline): string {
+  const k = t.withKswapd.kswapd!;
+  const ms = (ns: number) => `${(ns / 1e6).toFixed(3)} ms`;
+  const int = (n: number) => n.toLocaleString("en-US");
+  const row = (cells: readonly string[], tag = "td") =>
+    `<tr>${cells.map((c) => `<${tag}>${escapeHtml(c)}</${tag}>`).join("")}</tr>`;
+  const run = (name: string, r: TimelineRunSummary) =>
+    row([
+      name,
+      int(r.faults),
+      int(r.faultEvictions.clean),
+      int(r.faultEvictions.dirty),
+      int(r.writebacks),
+      ms(r.timeNs),
+    ]);
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>kswapd: ${escapeHtml(t.workload)}</title>
+<style>body{font-family:system-ui,sans-serif;margin:2em;color:#1d232b}table{border-collapse:collapse;margin:1em 0}
+td,th{border:1px solid #d0d5db;padding:4px 10px;text-align:right}td:first-child,th:first-child{text-align:left}</style>
+</head><body>
+<h1>kswapd: ${escapeHtml(t.workload)}</h1>
+<p>${int(t.frames)} page frames, policy ${escapeHtml(t.policy)}, watermarks ${escapeHtml(k.preset)}:
+min ${k.min}, low ${k.low}, high ${k.high}.</p>
+${kswapdTimelineSvg(t)}
+<h2>kswapd</h2>
+<table>
+${row(["wake-ups", int(k.wakeups)])}
+${row(["runs", int(k.runs)])}
+${row(["pages scanned", int(k.scanned)])}
+${row(["pages reclaimed (of them dirty)", `${int(k.reclaimed)} (${int(k.reclaimedDirty)})`])}
+${row(["pages cleaned ahead", int(k.cleaned)])}
+${row(["direct reclaims (pages)", `${int(k.directReclaims)} (${int(k.directReclaimed)})`])}
+${row(["busy (simulated)", ms(k.busyNs)])}
+</table>
+<h2>With and without kswapd</h2>
+<table>
+${row(["run", "faults", "fault-path evictions, clean", "waited for a write", "write-backs", "process time"], "th")}
+${run("with kswapd", t.withKswapd)}
+${run("without", t.withoutKswapd)}
+</table>
+</body></html>
+`;
+}
