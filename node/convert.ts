@@ -80,7 +80,7 @@ export class PwtWriter {
       await this.done;
       if (this.failure) throw this.failure;
       const counts = this.enc.counts();
-      const head = headerMember(encodePwtHeader(this.enc.pageSize, counts));
+      const head = headerMember(encodePwtHeader(this.enc.pageSize, counts, this.enc.version));
       if (head.length === this.headerLength) fs.writeSync(this.fd, head, 0, head.length, 0);
       return counts;
     } finally {
@@ -115,7 +115,7 @@ export function encodePwtFile(batches: Iterable<RefBatch>, pageSize: number): Ui
     parts.push(...enc.take());
   }
   parts.push(enc.finish());
-  const head = headerMember(encodePwtHeader(pageSize, enc.counts()));
+  const head = headerMember(encodePwtHeader(pageSize, enc.counts(), enc.version));
   const body = zlib.gzipSync(Buffer.concat(parts));
   return Buffer.concat([head, body]);
 }

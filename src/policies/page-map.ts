@@ -1,9 +1,10 @@
 // Page → small integer map for policies that remember pages no longer resident (ghost lists,
 // history). With a dense page space (PolicyContext.pageSpace > 0) it is an Int32Array indexed by
-// page and allocates nothing; otherwise it falls back to a Map.
+// page and allocates nothing (it doubles when a larger page appears, as when a replay streams a
+// trace whose page space grows); otherwise it falls back to a Map.
 
 export class PageMap {
-  private readonly dense: Int32Array | null;
+  private dense: Int32Array | null;
   private readonly sparse: Map<number, number> | null;
 
   constructor(pageSpace: number) {
@@ -18,8 +19,16 @@ export class PageMap {
   }
 
   set(page: number, v: number): void {
-    if (this.dense !== null) this.dense[page] = v;
-    else this.sparse!.set(page, v);
+    if (this.dense !== null) {
+      if (page >= this.dense.length) this.grow(page);
+      this.dense[page] = v;
+    } else this.sparse!.set(page, v);
+  }
+
+  private grow(page: number): void {
+    const d = new Int32Array(Math.max(page + 1, 2 * this.dense!.length)).fill(-1);
+    d.set(this.dense!);
+    this.dense = d;
   }
 
   delete(page: number): void {

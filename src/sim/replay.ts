@@ -96,10 +96,14 @@ const MEMORY_NS = DEFAULT_COSTS.memoryAccessNs;
 const READ_NS = DEFAULT_COSTS.diskReadNs;
 const WRITE_NS = DEFAULT_COSTS.diskWriteNs;
 
-/** One replay in progress: frames, the page↔frame maps, the policy and the counters. */
-class Replayer {
+/**
+ * One replay in progress: frames, the page↔frame maps, the policy and the counters. `trace` is
+ * null when streaming (sim/stream-replay.ts): then the page space grows as pages appear, and a
+ * policy switch while running is not available.
+ */
+export class Replayer {
   readonly bits: ReplayFrames;
-  readonly frameOf: Int32Array;
+  frameOf: Int32Array;
   readonly pageOf: Int32Array;
   /** Reference index at which each frame was loaded, for adopting the resident set in load order. */
   readonly loadedAt: Float64Array;
@@ -115,13 +119,14 @@ class Replayer {
   dirty = 0;
 
   constructor(
-    readonly trace: ReplayTrace,
+    readonly trace: ReplayTrace | null,
     readonly frames: number,
     readonly nextUse: Float64Array | null,
     readonly onEvict: ((page: number, frame: number, at: number) => void) | null,
+    pageSpace: number,
   ) {
     this.bits = new ReplayFrames(frames);
-    this.frameOf = new Int32Array(trace.pageSpace).fill(-1);
+    this.frameOf = new Int32Array(pageSpace).fill(-1);
     this.pageOf = new Int32Array(frames).fill(-1);
     this.loadedAt = new Float64Array(frames);
   }
@@ -131,7 +136,7 @@ class Replayer {
    * while running), each page with its next use from `pos` on when the policy reads the future.
    */
   use(spec: string, pos: number): void {
-    const policy = createPolicy(spec, this.bits, { pageSpace: this.trace.pageSpace });
+    const policy = createPolicy(spec, this.bits, { pageSpace: this.frameOf.length });
     const factory = getPolicyFactory(parsePolicySpec(spec).id);
     const order: number[] = [];
     for (let f = 0; f < this.used; f++) if (this.bits.resident[f] === 1) order.push(f);
@@ -150,6 +155,11 @@ class Replayer {
   /** For each frame in `frames`, the index of its page's first reference at or after `pos`. */
   private nextUsesFrom(pos: number, frames: readonly number[]): Float64Array {
     const out = new Float64Array(frames.length).fill(Number.POSITIVE_INFINITY);
+    if (this.trace === null) {
+      if (frames.length > 0)
+        throw new ConfigError("switchAt", pos, "no switch to a future-reading policy while streaming");
+      return out;
+    }
     const slot = new Map<number, number>(frames.map((f, k) => [this.pageOf[f]!, k]));
     const pages = this.trace.pages;
     for (let i = pos; i < this.trace.count && slot.size > 0; i++) {
@@ -176,9 +186,25 @@ class Replayer {
     return due === undefined ? 0 : due;
   }
 
-  /** Replays references [from, to). */
-  run(from: number, to: number): void {
-    const { pages, writes } = this.trace;
+  /** Makes room for dense page ids below `n` (streaming: the page space grows as pages appear). */
+  growPageSpace(n: number): void {
+    if (n <= this.frameOf.length) return;
+    const f = new Int32Array(Math.max(n, 2 * this.frameOf.length)).fill(-1);
+    f.set(this.frameOf);
+    this.frameOf = f;
+  }
+
+  /**
+   * Replays pages[from, to) (dense ids below the page space; `writes` flags them, or undefined
+   * for all reads); reference k is number `offset + k` of the whole trace.
+   */
+  run(
+    pages: Int32Array | Float64Array,
+    writes: Uint8Array | undefined,
+    from: number,
+    to: number,
+    offset: number,
+  ): void {
     const frameOf = this.frameOf;
     const ref = this.bits.ref;
     const dirtyBit = this.bits.dirtyBit;
@@ -190,10 +216,11 @@ class Replayer {
     let hits = 0;
     let disk = this.diskNs();
     let due = this.due;
-    for (let i = from; i < to; i++) {
-      const p = pages[i]!;
+    const last = offset + to;
+    for (let i = offset + from; i < last; i++) {
+      const p = pages[i - offset]!;
       const f = frameOf[p]!;
-      const w = hasWrites ? writes[i]! : 0;
+      const w = hasWrites ? writes[i - offset]! : 0;
       if (f >= 0) {
         hits++;
         ref[f] = 1;
@@ -270,7 +297,7 @@ export function replay(trace: ReplayTrace, opts: ReplayOptions): ReplayResult {
   let nextUse = opts.nextUse ?? null;
   if (nextUse === null && needsFuture(specs))
     nextUse = annotateNextUse(trace.pages, trace.count, trace.pageSpace);
-  const r = new Replayer(trace, opts.frames, nextUse, opts.onEvict ?? null);
+  const r = new Replayer(trace, opts.frames, nextUse, opts.onEvict ?? null, trace.pageSpace);
   r.use(opts.policy, 0);
   const every = Math.max(1, opts.progressEvery ?? 1 << 20);
   let pos = 0;
@@ -284,7 +311,7 @@ export function replay(trace: ReplayTrace, opts: ReplayOptions): ReplayResult {
       switchPos,
       opts.onProgress ? (Math.floor(pos / every) + 1) * every : trace.count,
     );
-    r.run(pos, end);
+    r.run(trace.pages, trace.writes, pos, end, 0);
     pos = end;
     if (opts.onProgress && (pos % every === 0 || pos === trace.count)) opts.onProgress(pos, trace.count);
   }

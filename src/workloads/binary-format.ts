@@ -2,16 +2,30 @@
 // encodes and decodes the uncompressed byte stream; on disk that stream is gzip-compressed (done in
 // node/ with node:zlib; in a browser, DecompressionStream("gzip") feeds the decoder the same bytes).
 // docs/trace-formats.md gives the layout byte by byte; in short:
-//   header   64 bytes: "PWTR", version 1, log2(page size), flags, then counts (valid when flag 1)
-//   blocks   varint n (≥ 1 references), varint payload bytes, payload: n tokens
+//   header   64 bytes: "PWTR", version (2; 1 still read), log2(page size), flags, then counts
+//   blocks   varint n (≥ 1 references), varint payload bytes, payload: n tokens (version 1), or
+//            an encoding byte then tokens or a dictionary block (version 2, pwt-blocks.ts)
 //   end      varint 0, varint 64, trailer: the header again with the final counts
 // A token is one varint t = zigzag(page - previous page) * 8 + P * 4 + kind, followed when P = 1
 // by a varint zigzag(pid), the new current pid. "Previous page" is kept apart for instruction
 // fetches (kind 0) and data accesses (kinds 1-3), so the jumps between code and stack cost nothing;
-// both start at 0, and the pid at 0.
+// both start at 0, and the pid at 0 (version 1: once per file; version 2: in every token block).
 // Varints are LEB128 (7 bits per byte, low first, high bit = more), up to 2^53.
 
 import { ConfigError, TraceParseError } from "../core/errors.js";
+import type { PageIds } from "./page-ids.js";
+import {
+  BlockDictionary,
+  DICT8_MAX,
+  DICT16_MAX,
+  ENC_DICT8,
+  ENC_DICT16,
+  ENC_TOKENS,
+  putBlockV2,
+  putTokens,
+  putVarint,
+  type TokenState,
+} from "./pwt-blocks.js";
 import type { RefBatch } from "./refs.js";
 import {
   checkPageSize,
@@ -23,7 +37,8 @@ import {
 } from "./trace-decoder.js";
 
 export const PWT_MAGIC = [0x50, 0x57, 0x54, 0x52] as const; // "PWTR"
-export const PWT_VERSION = 1;
+/** The version written; readers take 1 and 2. */
+export const PWT_VERSION = 2;
 export const PWT_HEADER_SIZE = 64;
 /** Header flag: the counts in the header are final (else read the trailer). */
 export const PWT_FLAG_COUNTS = 1;
@@ -67,12 +82,13 @@ function getU64(v: DataView, at: number): number {
 }
 
 /** The 64 header (or trailer) bytes for `pageSize` and, when given, final `counts`. */
-export function encodePwtHeader(pageSize: number, counts?: PwtCounts): Uint8Array {
+export function encodePwtHeader(pageSize: number, counts?: PwtCounts, version = PWT_VERSION): Uint8Array {
   checkPageSize(pageSize);
+  if (version !== 1 && version !== 2) throw new ConfigError("version", version, "pwt version 1 or 2");
   const b = new Uint8Array(PWT_HEADER_SIZE);
   const v = new DataView(b.buffer);
   b.set(PWT_MAGIC, 0);
-  b[4] = PWT_VERSION;
+  b[4] = version;
   b[5] = Math.round(Math.log2(pageSize));
   v.setUint16(6, counts ? PWT_FLAG_COUNTS : 0, true);
   if (counts) {
@@ -101,8 +117,8 @@ export function decodePwtHeader(bytes: Uint8Array, source = "input"): PwtHeader 
       `expected a ${PWT_HEADER_SIZE}-byte pwt header, found ${bytes.length} bytes`,
     );
   if (!isPwt(bytes)) throw binaryError(source, 0, 'expected the pwt magic "PWTR"');
-  if (bytes[4] !== PWT_VERSION)
-    throw binaryError(source, 4, `expected pwt version ${PWT_VERSION}, found ${bytes[4]}`);
+  if (bytes[4] !== 1 && bytes[4] !== 2)
+    throw binaryError(source, 4, `expected pwt version 1 or 2, found ${bytes[4]}`);
   const shift = bytes[5]!;
   if (shift > 30) throw binaryError(source, 5, `expected log2(page size) ≤ 30, found ${shift}`);
   const v = new DataView(bytes.buffer, bytes.byteOffset, PWT_HEADER_SIZE);
@@ -127,37 +143,24 @@ function binaryError(source: string, offset: number, problem: string): TracePars
   );
 }
 
-/** Appends the LEB128 varint of `x` (an integer in [0, 2^53)) at `at`; returns the new end. */
-function putVarint(buf: Uint8Array, at: number, x: number): number {
-  if (x < 0x80000000) {
-    while (x >= 0x80) {
-      buf[at++] = (x & 0x7f) | 0x80;
-      x >>>= 7;
-    }
-    buf[at++] = x;
-    return at;
-  }
-  while (x >= 0x80) {
-    buf[at++] = (x % 128) | 0x80;
-    x = Math.floor(x / 128);
-  }
-  buf[at++] = x;
-  return at;
-}
-
 /**
  * Encodes references into the uncompressed pwt stream. Call `header()` first and write its bytes,
  * then `add` every batch and write what `take` returns, then write `finish()`. Counts distinct
- * pages with one Set per pid (memory grows with distinct pages, not references).
+ * pages with one Set per pid (memory grows with distinct pages, not references). Writes version 2
+ * (dictionary blocks where they fit) unless asked for version 1.
  */
 export class PwtEncoder {
   readonly pageSize: number;
-  private payload = new Uint8Array(PWT_BLOCK_REFS * 12);
-  private used = 0;
+  readonly version: 1 | 2;
+  /** The block being gathered. */
+  private readonly bPages = new Float64Array(PWT_BLOCK_REFS);
+  private readonly bKinds = new Uint8Array(PWT_BLOCK_REFS);
+  private readonly bPids = new Int32Array(PWT_BLOCK_REFS);
+  private readonly payload = new Uint8Array(PWT_BLOCK_REFS * 20 + 16);
+  private readonly dict: BlockDictionary | null;
   private blockRefs = 0;
-  private prevCode = 0;
-  private prevData = 0;
-  private curPid = 0;
+  /** Version 1: token state across blocks. */
+  private readonly tokens: TokenState = { prevCode: 0, prevData: 0, pid: 0 };
   private readonly ready: Uint8Array[] = [];
   private references = 0;
   private readonly byKind: [number, number, number, number] = [0, 0, 0, 0];
@@ -167,24 +170,22 @@ export class PwtEncoder {
   private distinctPages = 0;
   private finished = false;
 
-  constructor(pageSize: number) {
+  constructor(pageSize: number, version: 1 | 2 = PWT_VERSION) {
     this.pageSize = checkPageSize(pageSize);
+    if (version !== 1 && version !== 2) throw new ConfigError("version", version, "pwt version 1 or 2");
+    this.version = version;
+    this.dict = version === 2 ? new BlockDictionary(PWT_BLOCK_REFS) : null;
   }
 
   /** The header to write first; its counts are unknown (a file writer may patch them later). */
   header(): Uint8Array {
-    return encodePwtHeader(this.pageSize);
+    return encodePwtHeader(this.pageSize, undefined, this.version);
   }
 
   /** Encodes the batch's references. Throws ConfigError for a page outside [0, 2^48) or a bad kind. */
   add(b: RefBatch): void {
     const { pages, kinds, pids } = b;
     const n = b.count;
-    let buf = this.payload;
-    let at = this.used;
-    let prevCode = this.prevCode;
-    let prevData = this.prevData;
-    let cur = this.curPid;
     for (let i = 0; i < n; i++) {
       const page = pages[i]!;
       const kind = kinds[i]!;
@@ -208,34 +209,13 @@ export class PwtEncoder {
         this.distinctPages++;
       }
       this.byKind[kind as 0 | 1 | 2 | 3]++;
-      let d: number;
-      if (kind === 0) {
-        d = page - prevCode;
-        prevCode = page;
-      } else {
-        d = page - prevData;
-        prevData = page;
-      }
-      const zz = d >= 0 ? d * 2 : -d * 2 - 1;
-      if (pid === cur) {
-        at = putVarint(buf, at, zz * 8 + kind);
-      } else {
-        at = putVarint(buf, at, zz * 8 + 4 + kind);
-        at = putVarint(buf, at, pid >= 0 ? pid * 2 : -pid * 2 - 1);
-        cur = pid;
-      }
-      if (++this.blockRefs === PWT_BLOCK_REFS) {
-        this.used = at;
-        this.closeBlock();
-        buf = this.payload;
-        at = 0;
-      }
+      const k = this.blockRefs;
+      this.bPages[k] = page;
+      this.bKinds[k] = kind;
+      this.bPids[k] = pid;
+      if (++this.blockRefs === PWT_BLOCK_REFS) this.closeBlock();
+      this.references++;
     }
-    this.used = at;
-    this.prevCode = prevCode;
-    this.prevData = prevData;
-    this.curPid = cur;
-    this.references += n;
   }
 
   /** Completed blocks since the last call, in order; the caller writes them. */
@@ -248,7 +228,7 @@ export class PwtEncoder {
     if (this.finished) throw new ConfigError("encoder", "finished", "an encoder that has not been finished");
     this.finished = true;
     if (this.blockRefs > 0) this.closeBlock();
-    const trailer = encodePwtHeader(this.pageSize, this.counts());
+    const trailer = encodePwtHeader(this.pageSize, this.counts(), this.version);
     const end = new Uint8Array(2 + PWT_HEADER_SIZE);
     end[0] = 0;
     end[1] = PWT_HEADER_SIZE;
@@ -276,13 +256,17 @@ export class PwtEncoder {
   }
 
   private closeBlock(): void {
-    const block = new Uint8Array(20 + this.used);
-    let at = putVarint(block, 0, this.blockRefs);
-    at = putVarint(block, at, this.used);
-    block.set(this.payload.subarray(0, this.used), at);
-    this.ready.push(block.subarray(0, at + this.used));
+    const n = this.blockRefs;
+    const used =
+      this.dict === null
+        ? putTokens(this.bPages, this.bKinds, this.bPids, n, this.payload, 0, this.tokens)
+        : putBlockV2(this.bPages, this.bKinds, this.bPids, n, this.dict, this.payload, 0);
+    const block = new Uint8Array(20 + used);
+    let at = putVarint(block, 0, n);
+    at = putVarint(block, at, used);
+    block.set(this.payload.subarray(0, used), at);
+    this.ready.push(block.subarray(0, at + used));
     this.blockRefs = 0;
-    this.used = 0;
   }
 }
 
@@ -295,6 +279,7 @@ const ST_BLOCK = 1;
 const ST_PAYLOAD = 2;
 const ST_TRAILER = 3;
 const ST_DONE = 4;
+const ST_DICT = 5;
 
 /**
  * Streaming decoder of the uncompressed pwt stream. With `pageSize` larger than the file's, pages
@@ -319,6 +304,23 @@ export class PwtDecoder implements TraceDecoder {
   /** Previous page of instruction fetches [0] and of data accesses [1]. */
   private readonly prev = new Float64Array(2);
   private curPid = 0;
+  /** The file's version (1 or 2), once the header is read. */
+  private version = 1;
+  /** Version 2 dictionary block: entries (pages already coarsened), size, bytes per reference. */
+  private readonly dictPages = new Float64Array(DICT16_MAX);
+  private readonly dictPids = new Int32Array(DICT16_MAX);
+  private dictSize = 0;
+  private dictWidth = 1;
+  /** True when every dictionary entry has the same pid, dictPid. */
+  private dictOnePid = true;
+  private dictPid = 0;
+  /** drainDense's outputs while it runs, else null. */
+  private denseIds: Int32Array | null = null;
+  private denseWrites: Uint8Array = new Uint8Array(0);
+  private pageIds: PageIds | null = null;
+  /** Dense ids of the dictionary's entries (valid when dictIdsReady). */
+  private readonly dictIds = new Int32Array(DICT16_MAX);
+  private dictIdsReady = false;
 
   constructor(opts: DecodeOptions = {}) {
     this.source = opts.source ?? "input";
@@ -361,6 +363,26 @@ export class PwtDecoder implements TraceDecoder {
       throw binaryError(this.source, this.base + this.pos, "expected nothing after the trailer");
   }
 
+  /**
+   * Like drain, but writes dense page ids (from `pageIds`) to `ids` and write flags (S, M) to
+   * `writes` at the indexes [out.count, ...) it fills, instead of page numbers, kinds and pids:
+   * a dictionary block costs one table lookup per reference. `out` is scratch for token blocks
+   * (its pages, kinds and pids are then filled too); `ids` and `writes` must be as long as it.
+   */
+  drainDense(out: RefBatch, ids: Int32Array, writes: Uint8Array, pageIds: PageIds): boolean {
+    if (ids.length < out.pages.length || writes.length < out.pages.length)
+      throw new ConfigError("ids", ids.length, `at least the batch's ${out.pages.length} entries`);
+    this.denseIds = ids;
+    this.denseWrites = writes;
+    if (this.pageIds !== pageIds) this.dictIdsReady = false;
+    this.pageIds = pageIds;
+    try {
+      return this.drain(out);
+    } finally {
+      this.denseIds = null;
+    }
+  }
+
   drain(out: RefBatch): boolean {
     for (;;) {
       const avail = this.buf.length - this.pos;
@@ -369,6 +391,7 @@ export class PwtDecoder implements TraceDecoder {
           if (avail < PWT_HEADER_SIZE) return this.keep();
           const h = decodePwtHeader(this.buf.subarray(this.pos, this.pos + PWT_HEADER_SIZE), this.source);
           this.header = h;
+          this.version = h.version;
           if (this.wantPageSize !== undefined) {
             if (this.wantPageSize < h.pageSize) {
               throw new ConfigError(
@@ -413,11 +436,30 @@ export class PwtDecoder implements TraceDecoder {
           this.blockLeft = n;
           this.blockEnd = this.pos + len;
           this.state = ST_PAYLOAD;
+          if (this.version === 2) this.startBlockV2(start, n, len);
+          break;
+        }
+        case ST_DICT: {
+          if (out.count >= out.pages.length) return true;
+          if (this.denseIds === null) this.decodeDictionaryRefs(out);
+          else this.decodeDictionaryDense(out, this.denseIds, this.denseWrites);
+          if (this.blockLeft === 0) this.state = ST_BLOCK;
           break;
         }
         case ST_PAYLOAD: {
           if (out.count >= out.pages.length) return true;
+          const from = out.count;
           this.decodeTokens(out);
+          if (this.denseIds !== null)
+            this.pageIds!.map(
+              out.pages,
+              out.kinds,
+              out.pids,
+              from,
+              out.count,
+              this.denseIds,
+              this.denseWrites,
+            );
           if (this.blockLeft > 0) break;
           if (this.pos !== this.blockEnd) {
             throw binaryError(
@@ -451,6 +493,210 @@ export class PwtDecoder implements TraceDecoder {
           return false;
       }
     }
+  }
+
+  /** Reads a version-2 block's encoding byte and, for a dictionary block, its dictionary. */
+  private startBlockV2(start: number, n: number, len: number): void {
+    const at = this.base + start;
+    if (len < 1) throw binaryError(this.source, at, "corrupt block: no encoding byte");
+    const enc = this.buf[this.pos++]!;
+    if (enc === ENC_TOKENS) {
+      this.prev[0] = 0;
+      this.prev[1] = 0;
+      this.curPid = 0;
+      return;
+    }
+    if (enc !== ENC_DICT8 && enc !== ENC_DICT16)
+      throw binaryError(this.source, at, `corrupt block: unknown encoding ${enc}`);
+    const d = this.readVarint();
+    const max = enc === ENC_DICT8 ? DICT8_MAX : DICT16_MAX;
+    if (d < 1 || d > max) throw binaryError(this.source, at, `corrupt block: dictionary of ${d} entries`);
+    let page = 0;
+    let pid = 0;
+    let same = true;
+    for (let e = 0; e < d; e++) {
+      const v = this.readVarint();
+      if (v < 0 || this.pos > this.blockEnd)
+        throw binaryError(this.source, at, "corrupt block: short dictionary");
+      const zz = Math.floor(v / 2);
+      page += zz % 2 === 0 ? zz / 2 : -(zz + 1) / 2;
+      if (v % 2 === 1) {
+        const z = this.readVarint();
+        if (z < 0) throw binaryError(this.source, at, "corrupt block: short dictionary");
+        pid = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+      }
+      if (!(page >= 0 && page < PWT_MAX_PAGE))
+        throw binaryError(this.source, at, `corrupt block: dictionary page ${page}`);
+      this.dictPages[e] = this.divisor === 1 ? page : Math.floor(page / this.divisor);
+      this.dictPids[e] = pid;
+      same &&= pid === this.dictPids[0];
+    }
+    this.dictOnePid = same;
+    this.dictPid = this.dictPids[0]!;
+    this.dictSize = d;
+    this.dictIdsReady = false;
+    this.dictWidth = enc === ENC_DICT8 ? 1 : 2;
+    if (this.pos + n * this.dictWidth !== this.blockEnd)
+      throw binaryError(this.source, at, "corrupt block: its references do not fill its payload exactly");
+    this.state = ST_DICT;
+  }
+
+  /** Decodes references of a dictionary block as dense ids and write flags (see drainDense). */
+  private decodeDictionaryDense(out: RefBatch, ids: Int32Array, writes: Uint8Array): void {
+    const d = this.dictSize;
+    const dictIds = this.dictIds;
+    if (!this.dictIdsReady) {
+      const pageIds = this.pageIds!;
+      for (let e = 0; e < d; e++) dictIds[e] = pageIds.idOf(this.dictPages[e]!, this.dictPids[e]!);
+      // Entries past the dictionary map to -1, which the check below catches.
+      dictIds.fill(-1, d);
+      this.dictIdsReady = true;
+    }
+    const buf = this.buf;
+    let i = out.count;
+    const n = Math.min(this.blockLeft, out.pages.length - i, warmCalls < WARM_CALLS ? 4 : Infinity);
+    warmCalls++;
+    const stop = i + n;
+    let p = this.pos;
+    let odd = 0;
+    let high = 0;
+    let both = 0;
+    let bad = 0;
+    if (this.dictWidth === 1) {
+      for (; i < stop; i++) {
+        const v = buf[p++]!;
+        const id = dictIds[v >>> 2]!;
+        const kind = v & 3;
+        bad |= id;
+        ids[i] = id;
+        writes[i] = kind >>> 1;
+        odd += kind & 1;
+        high += kind >>> 1;
+        both += kind & (kind >>> 1);
+      }
+    } else {
+      for (; i < stop; i++) {
+        const v = buf[p]! | (buf[p + 1]! << 8);
+        p += 2;
+        const id = dictIds[v >>> 2]!;
+        const kind = v & 3;
+        bad |= id;
+        ids[i] = id;
+        writes[i] = kind >>> 1;
+        odd += kind & 1;
+        high += kind >>> 1;
+        both += kind & (kind >>> 1);
+      }
+    }
+    if (bad < 0)
+      throw binaryError(
+        this.source,
+        this.base + this.pos,
+        `corrupt block: an entry past the dictionary of ${d}`,
+      );
+    this.countKinds(n, odd, high, both);
+    this.blockLeft -= n;
+    out.count = i;
+    this.pos = p;
+  }
+
+  private countKinds(n: number, odd: number, high: number, both: number): void {
+    const byKind = this.stats.byKind;
+    byKind[0]! += n - odd - high + both;
+    byKind[1]! += odd - both;
+    byKind[2]! += high - both;
+    byKind[3]! += both;
+    this.stats.references += n;
+  }
+
+  /** Decodes references of a dictionary block into `out`: a table lookup each. */
+  private decodeDictionaryRefs(out: RefBatch): void {
+    const buf = this.buf;
+    const { pages, kinds, pids } = out;
+    const dp = this.dictPages;
+    const dpid = this.dictPids;
+    const d = this.dictSize;
+    let i = out.count;
+    // See decodeTokens: the first calls in the process decode a few references each.
+    const n = Math.min(this.blockLeft, pages.length - i, warmCalls < WARM_CALLS ? 4 : Infinity);
+    warmCalls++;
+    const stop = i + n;
+    let p = this.pos;
+    let odd = 0;
+    let high = 0;
+    let both = 0;
+    let bad = 0;
+    const onePid = this.dictOnePid;
+    if (onePid) fillRun(pids, this.dictPid, i, stop);
+    if (this.dictWidth === 1 && onePid) {
+      for (; i < stop; i++) {
+        const v = buf[p++]!;
+        const e = v >>> 2;
+        const kind = v & 3;
+        bad |= d - 1 - e;
+        pages[i] = dp[e]!;
+        kinds[i] = kind;
+        odd += kind & 1;
+        high += kind >>> 1;
+        both += kind & (kind >>> 1);
+      }
+    } else if (this.dictWidth === 2 && onePid) {
+      for (; i < stop; i++) {
+        const v = buf[p]! | (buf[p + 1]! << 8);
+        p += 2;
+        const e = v >>> 2;
+        const kind = v & 3;
+        bad |= d - 1 - e;
+        pages[i] = dp[e]!;
+        kinds[i] = kind;
+        odd += kind & 1;
+        high += kind >>> 1;
+        both += kind & (kind >>> 1);
+      }
+    } else if (this.dictWidth === 1) {
+      for (; i < stop; i++) {
+        const v = buf[p++]!;
+        const e = v >>> 2;
+        const kind = v & 3;
+        bad |= d - 1 - e;
+        pages[i] = dp[e]!;
+        pids[i] = dpid[e]!;
+        kinds[i] = kind;
+        odd += kind & 1;
+        high += kind >>> 1;
+        both += kind & (kind >>> 1);
+      }
+    } else {
+      for (; i < stop; i++) {
+        const v = buf[p]! | (buf[p + 1]! << 8);
+        p += 2;
+        const e = v >>> 2;
+        const kind = v & 3;
+        bad |= d - 1 - e;
+        pages[i] = dp[e]!;
+        pids[i] = dpid[e]!;
+        kinds[i] = kind;
+        odd += kind & 1;
+        high += kind >>> 1;
+        both += kind & (kind >>> 1);
+      }
+    }
+    // An entry past the dictionary made d - 1 - e negative (its pages read garbage: refuse the block).
+    if (bad < 0)
+      throw binaryError(
+        this.source,
+        this.base + this.pos,
+        `corrupt block: an entry past the dictionary of ${d}`,
+      );
+    const byKind = this.stats.byKind;
+    byKind[0]! += n - odd - high + both;
+    byKind[1]! += odd - both;
+    byKind[2]! += high - both;
+    byKind[3]! += both;
+    this.stats.references += n;
+    this.blockLeft -= n;
+    out.count = i;
+    this.pos = p;
   }
 
   /** Keeps the unread bytes (copied, so the caller may reuse its chunk) and reports input used up. */

@@ -216,12 +216,16 @@ describe("csv", () => {
 });
 
 describe("pwt", () => {
-  const encode = (r: { pages: number[]; kinds: number[]; pids: number[] }, pageSize = 4096): Uint8Array => {
-    const enc = new PwtEncoder(pageSize);
+  const encode = (
+    r: { pages: ArrayLike<number>; kinds: ArrayLike<number>; pids: ArrayLike<number> },
+    pageSize = 4096,
+    version: 1 | 2 = 2,
+  ): Uint8Array => {
+    const enc = new PwtEncoder(pageSize, version);
     const b = makeBatch(r.pages.length);
-    b.pages.set(r.pages);
-    b.kinds.set(r.kinds);
-    b.pids.set(r.pids);
+    b.pages.set(Array.from(r.pages));
+    b.kinds.set(Array.from(r.kinds));
+    b.pids.set(Array.from(r.pids));
     b.count = r.pages.length;
     const parts = [enc.header()];
     enc.add(b);
@@ -259,6 +263,65 @@ describe("pwt", () => {
         },
       ),
     );
+  });
+
+  it("still reads version 1 (tokens only, state across blocks), whatever the chunking", () => {
+    fc.assert(
+      fc.property(refsArb, fc.array(fc.nat(4000), { maxLength: 8 }), (r, cuts) => {
+        const raw = encode(r, 4096, 1);
+        expect(raw[4]).toBe(1);
+        const got = decodeChunked(new PwtDecoder(), raw, cuts, 37);
+        expect(got).toEqual(r.pages.map((p, i) => [r.pids[i], r.kinds[i], p]));
+      }),
+    );
+  });
+
+  it("version 2 picks 1-byte, 2-byte or token blocks by the block's distinct pages, and round-trips each", () => {
+    // Offset of the first block's encoding byte: 64-byte header, then varint n and varint len.
+    const encodingOf = (raw: Uint8Array) => {
+      let at = 64;
+      while (raw[at]! >= 0x80) at++;
+      at++;
+      while (raw[at]! >= 0x80) at++;
+      return raw[at + 1];
+    };
+    const n = 70_000; // two blocks
+    // [distinct pages, second pid on a few references, expected encoding]: a (page, pid) pair is
+    // one dictionary entry, so 64 pages under two pids need the 2-byte form.
+    for (const [distinct, twoPids, want] of [
+      [64, false, 1],
+      [64, true, 2],
+      [65, false, 2],
+      [16_384, false, 2],
+      [16_385, true, 0],
+    ] as const) {
+      const pages = Float64Array.from({ length: n }, (_, i) => ((i * 7919) % distinct) * 3 + 2 ** 40);
+      const kinds = Uint8Array.from({ length: n }, (_, i) => (i * 31) % 4);
+      const pids = Int32Array.from({ length: n }, (_, i) => (twoPids && i % 1000 < 3 ? 7 : 0));
+      const raw = encode({ pages, kinds, pids });
+      expect(raw[4]).toBe(2);
+      expect(encodingOf(raw)).toBe(want);
+      const r = decodeAllOrThrow(pwtDecoder, raw);
+      expect(r.count).toBe(n);
+      let bad = -1;
+      for (let i = 0; i < n && bad < 0; i++) {
+        if (r.pages[i] !== pages[i] || r.kinds[i] !== kinds[i] || r.pids[i] !== pids[i]) bad = i;
+      }
+      expect(bad).toBe(-1);
+    }
+  });
+
+  it("refuses a dictionary block with an entry past its dictionary or an unknown encoding", () => {
+    // pages 5, 5, 6: header, n = 3, len, encoding 1, d = 2, entries 5 (+5) and 6 (+1), refs.
+    const raw = encode({ pages: [5, 5, 6], kinds: [1, 1, 1], pids: [0, 0, 0] });
+    expect(Array.from(raw.subarray(66, 73))).toEqual([1, 2, 20, 4, 1, 1, 5]);
+    expect(decodeAllOrThrow(pwtDecoder, raw).count).toBe(3);
+    const past = raw.slice();
+    past[72] = (5 << 2) | 1;
+    expect(() => decodeAllOrThrow(pwtDecoder, past, { source: "d.pwt" })).toThrow(/past the dictionary of 2/);
+    const unknown = raw.slice();
+    unknown[66] = 7;
+    expect(() => decodeAllOrThrow(pwtDecoder, unknown)).toThrow(/unknown encoding 7/);
   });
 
   it("checks the trailer and refuses truncated or trailing input", () => {

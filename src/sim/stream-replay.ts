@@ -1,0 +1,113 @@
+// Streaming replay: decoded batches (RefBatch: page numbers, kinds, pids) go straight into replay
+// mode, one batch at a time, so a trace of any length replays in constant memory (the frames, the
+// policy, one id per distinct page, and the batch). Page numbers become dense ids on the fly
+// (workloads/page-ids.ts, in order of first appearance, as densify gives them), keyed by (pid,
+// page) as cli/engine.ts keys multi-process traces; PwtDecoder.drainDense writes such ids straight
+// from pwt's dictionary blocks (pushDense), without page numbers in between. Same faults as
+// `replay` on the whole trace (test/differential/stream-replay.test.ts); a policy that reads the
+// future needs the whole trace's next uses (workloads/oracle.ts) passed in, 8 bytes a reference.
+
+import { ConfigError } from "../core/errors.js";
+import { getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
+import { PageIds } from "../workloads/page-ids.js";
+import type { RefBatch } from "../workloads/refs.js";
+import { Replayer, type ReplayResult } from "./replay.js";
+
+export interface StreamReplayOptions {
+  /** Policy spec, e.g. "lru" or "aging:bits=4". */
+  readonly policy: string;
+  readonly frames: number;
+  /**
+   * Next use of every reference of the whole stream, by its index (workloads/oracle.ts over the
+   * dense ids this replay assigns: first appearance order). Required when the policy reads the future.
+   */
+  readonly nextUse?: Float64Array;
+  /** Expected number of distinct pages (a hint: tables start this size and grow past it). */
+  readonly pageSpaceHint?: number;
+  /** Called at each eviction with the evicted page's dense id, its frame and the reference's index. */
+  readonly onEvict?: (page: number, frame: number, at: number) => void;
+}
+
+/**
+ * Replays a stream of batches: `push` each batch as it is decoded (the batch may be reused after
+ * the call), then `result`. Throws ConfigError for bad options; allocates nothing per reference.
+ */
+export class StreamReplay {
+  readonly ids = new PageIds();
+  private readonly r: Replayer;
+  private idBuf = new Int32Array(0);
+  private writeBuf = new Uint8Array(0);
+  private readonly nextUse: Float64Array | null;
+  private done = 0;
+
+  constructor(private readonly opts: StreamReplayOptions) {
+    if (!Number.isInteger(opts.frames) || opts.frames < 1) {
+      throw new ConfigError("frames", opts.frames, "an integer ≥ 1");
+    }
+    const needsFuture = getPolicyFactory(parsePolicySpec(opts.policy).id).needsFuture;
+    if (needsFuture && opts.nextUse === undefined) {
+      throw new ConfigError(
+        "nextUse",
+        "missing",
+        `the next use of every reference: ${opts.policy} reads the future (annotate the trace first)`,
+      );
+    }
+    this.nextUse = opts.nextUse ?? null;
+    const hint = Math.max(1024, Math.min(opts.pageSpaceHint ?? 1 << 16, 1 << 26));
+    this.r = new Replayer(null, opts.frames, this.nextUse, opts.onEvict ?? null, hint);
+    this.r.use(opts.policy, 0);
+  }
+
+  /** References replayed so far. */
+  get references(): number {
+    return this.done;
+  }
+
+  /** Replays the batch's references [0, count). */
+  push(b: RefBatch): void {
+    const n = b.count;
+    if (n === 0) return;
+    if (this.idBuf.length < n) {
+      this.idBuf = new Int32Array(n);
+      this.writeBuf = new Uint8Array(n);
+    }
+    this.ids.map(b.pages, b.kinds, b.pids, 0, n, this.idBuf, this.writeBuf);
+    this.pushDense(this.idBuf, this.writeBuf, n);
+  }
+
+  /**
+   * Replays refs [0, n) given as dense ids from `this.ids` (as PwtDecoder.drainDense writes them)
+   * and write flags.
+   */
+  pushDense(ids: Int32Array, writes: Uint8Array, n: number): void {
+    if (n === 0) return;
+    if (this.nextUse !== null && this.done + n > this.nextUse.length) {
+      throw new ConfigError(
+        "nextUse",
+        this.nextUse.length,
+        `at least ${this.done + n} entries (one per reference)`,
+      );
+    }
+    this.r.growPageSpace(this.ids.size);
+    this.r.run(ids, writes, 0, n, this.done);
+    this.done += n;
+  }
+
+  result(): ReplayResult {
+    const r = this.r;
+    const n = this.done;
+    return {
+      references: n,
+      faults: r.faults,
+      hits: r.hits,
+      missRatio: n === 0 ? 0 : r.faults / n,
+      evictions: { clean: r.clean, dirty: r.dirty },
+      writebacks: r.dirty,
+      policy: this.opts.policy,
+      frames: this.opts.frames,
+      switches: 0,
+      timeNs: r.simulatedNs(n),
+      ...(r.policy.counters ? { policyCounters: r.policy.counters() } : {}),
+    };
+  }
+}

@@ -1,0 +1,138 @@
+// Streaming replay from pwt (decode and replay in one loop, batch by batch, constant memory) must
+// give the same faults and evictions as the in-memory replay of the whole trace, for several
+// policies and frame counts, whatever the pwt version (1: tokens only, the bundled fixtures; 2:
+// dictionary blocks) and whichever path reads it (drain → page numbers → PageIds, or drainDense →
+// dense ids straight from the dictionary). Real traces: the bundled fixtures sort500 and
+// gzip-words (first 400,000 references each).
+
+import fs from "node:fs";
+import zlib from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { MAX_ASID, pageKey } from "../../src/core/addr.js";
+import { densify, replay } from "../../src/sim/replay.js";
+import { StreamReplay } from "../../src/sim/stream-replay.js";
+import { PwtDecoder, PwtEncoder } from "../../src/workloads/binary-format.js";
+import { annotateNextUse } from "../../src/workloads/oracle.js";
+import { makeBatch, type RefBatch } from "../../src/workloads/refs.js";
+
+const LIMIT = 400_000;
+const POLICIES = ["fifo", "lru", "opt", "clock", "arc", "lirs", "lfu", "nfu", "s3fifo", "2q", "sieve"];
+const FRAMES = [16, 100];
+
+/** The first `limit` references of a bundled pwt fixture. */
+function loadFixture(name: string, limit: number): RefBatch {
+  const raw = zlib.gunzipSync(fs.readFileSync(`test/fixtures/traces/${name}.pwt`));
+  const dec = new PwtDecoder({ source: name });
+  const all = makeBatch(limit);
+  dec.push(raw);
+  dec.drain(all);
+  return all;
+}
+
+/** The uncompressed pwt stream of `refs` in `version`. */
+function encode(refs: RefBatch, version: 1 | 2): Uint8Array {
+  const enc = new PwtEncoder(4096, version);
+  enc.add(refs);
+  return Buffer.concat([enc.header(), ...enc.take(), enc.finish()]);
+}
+
+/** Streams `bytes` through a StreamReplay in `batch`-sized batches, in `chunk`-byte pushes. */
+function streamReplay(
+  bytes: Uint8Array,
+  policy: string,
+  frames: number,
+  dense: boolean,
+  nextUse: Float64Array | undefined,
+): ReturnType<StreamReplay["result"]> {
+  const sr = new StreamReplay({ policy, frames, pageSpaceHint: 16, ...(nextUse ? { nextUse } : {}) });
+  const dec = new PwtDecoder();
+  const batch = 7_000;
+  const b = makeBatch(batch);
+  const ids = new Int32Array(batch);
+  const writes = new Uint8Array(batch);
+  const flush = () => {
+    if (dense) sr.pushDense(ids, writes, b.count);
+    else sr.push(b);
+    b.count = 0;
+  };
+  const chunk = 50_001;
+  for (let at = 0; at < bytes.length; at += chunk) {
+    dec.push(bytes.subarray(at, at + chunk));
+    while (dense ? dec.drainDense(b, ids, writes, sr.ids) : dec.drain(b)) flush();
+  }
+  while (dense ? dec.drainDense(b, ids, writes, sr.ids) : dec.drain(b)) flush();
+  flush();
+  dec.end();
+  return sr.result();
+}
+
+/** The first index below n where a and b differ, or -1 (toEqual on 400,000 entries is slow). */
+function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>, n: number): number {
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
+  return -1;
+}
+
+describe.each(["sort500", "gzip-words"])("streaming replay from pwt = in-memory replay on %s", (name) => {
+  const refs = loadFixture(name, LIMIT);
+  const keys = new Float64Array(refs.count);
+  for (let i = 0; i < refs.count; i++) keys[i] = pageKey(refs.pids[i]! & MAX_ASID, refs.pages[i]!);
+  const d = densify(keys, refs.count);
+  const writes = new Uint8Array(refs.count);
+  for (let i = 0; i < refs.count; i++) writes[i] = refs.kinds[i]! >= 2 ? 1 : 0;
+  const trace = { count: refs.count, pages: d.ids, writes, pageSpace: d.pageSpace };
+  const nextUse = annotateNextUse(d.ids, refs.count, d.pageSpace);
+  const v1 = encode(refs, 1);
+  const v2 = encode(refs, 2);
+
+  it("has the references it should (a real trace that pages)", () => {
+    expect(refs.count).toBe(LIMIT);
+    expect(d.pageSpace).toBeGreaterThan(100);
+  });
+
+  it.each(POLICIES)("%s: same faults, clean and dirty evictions", (policy) => {
+    for (const frames of FRAMES) {
+      const nu = policy === "opt" ? nextUse : undefined;
+      const want = replay(trace, { policy, frames, ...(nu ? { nextUse: nu } : {}) });
+      for (const [bytes, dense] of [
+        [v1, false],
+        [v2, false],
+        [v2, true],
+        [v1, true],
+      ] as const) {
+        const got = streamReplay(bytes, policy, frames, dense, nu);
+        expect(got.references).toBe(want.references);
+        expect([got.faults, got.evictions, got.timeNs]).toEqual([want.faults, want.evictions, want.timeNs]);
+      }
+    }
+  });
+
+  it("assigns the same dense ids as densify, on both paths", () => {
+    for (const dense of [false, true]) {
+      const sr = new StreamReplay({ policy: "fifo", frames: 8 });
+      const dec = new PwtDecoder();
+      const b = makeBatch(refs.count);
+      const ids = new Int32Array(refs.count);
+      const w = new Uint8Array(refs.count);
+      dec.push(v2);
+      if (dense) dec.drainDense(b, ids, w, sr.ids);
+      else {
+        dec.drain(b);
+        sr.ids.map(b.pages, b.kinds, b.pids, 0, b.count, ids, w);
+      }
+      expect(b.count).toBe(refs.count);
+      expect(firstDifference(ids, d.ids, refs.count)).toBe(-1);
+      expect(firstDifference(w, writes, refs.count)).toBe(-1);
+    }
+  });
+});
+
+describe("StreamReplay options", () => {
+  it("refuses a future-reading policy without next uses, and too few next uses", () => {
+    expect(() => new StreamReplay({ policy: "opt", frames: 4 })).toThrow(/nextUse/);
+    const sr = new StreamReplay({ policy: "opt", frames: 4, nextUse: new Float64Array(2) });
+    const b = makeBatch(3);
+    b.count = 3;
+    expect(() => sr.push(b)).toThrow(/at least 3 entries/);
+    expect(() => new StreamReplay({ policy: "lru", frames: 0 })).toThrow(/frames/);
+  });
+});
