@@ -1,0 +1,68 @@
+// Parallel sweeps: the same sweep (every registered policy × four frame counts on a real trace
+// prefix) run with 1 worker (in the main thread, as `--workers 1` does) and with 2 worker threads,
+// alternately, in one process. Prints wall time, CPU time and their ratio (the parallelism the
+// run actually got: near 2 when both cores were free for it), the speed-up 1 → 2 workers, and
+// checks that both gave the same runs. The target is a speed-up of at least 1.7 on 2 cores; on a
+// machine shared with other jobs the speed-up is bounded by the CPU the run could get.
+// Trace: the bundled test/fixtures/traces/py-dict.pwt (CPython, 34 M references), first
+// PW_SWEEP_REFS references (default 4,000,000).
+// Run: npm run build && node dist/bench/sweep.bench.js
+
+import os from "node:os";
+import { isDeepStrictEqual } from "node:util";
+import { allPolicies, prepare, type RunResult } from "../cli/engine.js";
+import { bufferIo } from "../cli/io.js";
+import { runTasks, type Task } from "../cli/pool.js";
+import { loadWorkload } from "../cli/workload.js";
+import { bundledTracePath } from "../node/bundled-traces.js";
+
+const REFS = Number(process.env.PW_SWEEP_REFS ?? 4_000_000);
+const FRAMES = [16, 64, 256, 1024];
+const ROUNDS = 2;
+
+const file = bundledTracePath("py-dict");
+if (file === undefined) throw new Error("the bundled py-dict trace was not found");
+const w = await loadWorkload({ trace: file, limit: REFS }, bufferIo());
+const p = prepare(w, true);
+const tasks: Task[] = FRAMES.flatMap((frames) =>
+  allPolicies().map((spec) => ({ kind: "run" as const, spec, frames })),
+);
+console.log(
+  `${os.cpus()[0]?.model ?? "cpu"} × ${os.cpus().length}, Node ${process.version}, ${new Date().toISOString()}, load average ${os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(" ")}`,
+);
+console.log(
+  `sweep: py-dict, first ${w.count.toLocaleString("en")} refs (${p.pageSpace} pages), ${allPolicies().length} policies × frames ${FRAMES.join(",")} = ${tasks.length} replays; ${ROUNDS} rounds, alternating`,
+);
+
+const wall: Record<number, number[]> = { 1: [], 2: [] };
+let reference: RunResult[] | undefined;
+let same = true;
+for (let round = 0; round < ROUNDS; round++) {
+  for (const workers of [1, 2]) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const runs = (await runTasks(p, tasks, undefined, workers)) as RunResult[];
+    const ms = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    const cpu = (c.user + c.system) / 1000;
+    wall[workers]!.push(ms);
+    if (reference === undefined) reference = runs;
+    else same &&= isDeepStrictEqual(runs, reference);
+    console.log(
+      `  round ${round + 1}, ${workers} worker${workers > 1 ? "s" : " "}: ${(ms / 1000).toFixed(2).padStart(6)} s wall, ${(cpu / 1000).toFixed(2).padStart(6)} s CPU, parallelism ${(cpu / ms).toFixed(2)}`,
+    );
+  }
+}
+const best = (xs: number[]) => Math.min(...xs);
+const ratio = best(wall[1]!) / best(wall[2]!);
+console.log(
+  `speed-up 1 → 2 workers: ${ratio.toFixed(2)}x (best of ${ROUNDS} each; target ≥ 1.7); load average now ${os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(" ")}`,
+);
+console.log(`same runs with 1 and 2 workers: ${same ? "yes" : "NO"}`);
+if (!same) process.exitCode = 1;
