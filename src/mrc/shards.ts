@@ -13,10 +13,12 @@
 // - Fixed size (s_max): at most `maxPages` sampled pages are tracked; when one more arrives, the
 //   pages with the largest hash are dropped, T falls to that hash and R with it, and the counts so
 //   far are rescaled by R_new / R_old so they stay in the units of the current rate.
-// - Repeats: a sampled reference to the page referenced just before it has distance 1 exactly and
-//   leaves the stack as it is; any other reference has distance 2 or more, so its estimate is at
-//   least 2 (on instruction traces a third of references are repeats, and this is what keeps the
-//   curve right at 1 frame).
+// - Repeats: a reference to the page referenced just before it has distance 1 exactly and leaves
+//   the stack as it is; any other has distance 2 or more, so its estimate is at least 2. Repeats
+//   are counted on every 7th reference of the whole stream (systematic sampling in time, not by
+//   page: hot pages' repeats are what a page sample gets most wrong) and skipped by the page
+//   sample; the SHARDS estimate covers the other references. On instruction traces a third of
+//   references are repeats, and this keeps the curve right at 1 frame.
 // Hashes of dense page ids are computed once per id (when the id table grows), so a skipped
 // reference costs a bounds check and one Int32Array read; nothing is allocated per reference.
 
@@ -44,6 +46,9 @@ export interface ShardsOptions {
 
 export const DEFAULT_SHARDS_RATE = 0.02;
 
+/** One reference in STRIDE is checked for a repeat (7: prime, so loops of 2^k rarely alias). */
+const STRIDE = 7;
+
 function hash24(p: number, seed: number): number {
   let h = Math.imul(p ^ seed, 0x9e3779b1);
   h ^= h >>> 16;
@@ -68,6 +73,11 @@ export class ShardsMrc {
   private refs = 0;
   /** The last page fed (a sampled reference to it next is a repeat). */
   private prev = -1;
+  /** Repeats among every STRIDE-th reference: their share estimates all repeats. */
+  private repeatsChecked = 0;
+  private repeatsFound = 0;
+  /** 1 (every reference: exact) when starting at rate 1, else STRIDE. */
+  private readonly stride: number;
   private readonly buf = new Int32Array(4096);
   private readonly dist = new Int32Array(4096);
   /** Max-heap (by hash) of the tracked pages, fixed-size mode only. */
@@ -88,6 +98,7 @@ export class ShardsMrc {
     if (scaling !== "plus-one" && scaling !== "paper")
       throw new ConfigError("SHARDS scaling", scaling, '"plus-one" or "paper"');
     this.paperScaling = scaling === "paper";
+    this.stride = rate === 1 ? 1 : STRIDE;
     if (max > 0) this.heap = new Int32Array(max + 1);
   }
 
@@ -112,12 +123,8 @@ export class ShardsMrc {
       const p = ids[i]!;
       if (p >>> 0 >= hashes.length) hashes = this.growHashes(p);
       if (hashes[p]! >= threshold) continue;
-      if (repeatsApart && (i > 0 ? ids[i - 1]! : this.prev) === p) {
-        // A sampled repeat: distance 1 exactly, and the stack stays as it is.
-        this.hist[1]!++;
-        this.sampled++;
-        continue;
-      }
+      // A sampled repeat has distance 1 and leaves the stack as it is: the stride count has it.
+      if (repeatsApart && (i > 0 ? ids[i - 1]! : this.prev) === p) continue;
       if (fixedRate) {
         // Gathered and fed to the stack a buffer at a time.
         buf[n++] = p;
@@ -131,8 +138,28 @@ export class ShardsMrc {
       }
     }
     if (n > 0) this.flush(n);
+    if (repeatsApart) this.countRepeats(ids, count);
     if (count > 0) this.prev = ids[count - 1]!;
     this.refs += count;
+  }
+
+  /** Checks every `stride`-th reference (by position in the whole stream) for a repeat. */
+  private countRepeats(ids: Int32Array | Uint32Array, count: number): void {
+    let found = 0;
+    let checked = 0;
+    const stride = this.stride;
+    let i = (stride - (this.refs % stride)) % stride;
+    if (i === 0 && count > 0) {
+      checked++;
+      if (ids[0] === this.prev) found++;
+      i = stride;
+    }
+    for (; i < count; i += stride) {
+      checked++;
+      if (ids[i] === ids[i - 1]) found++;
+    }
+    this.repeatsChecked += checked;
+    this.repeatsFound += found;
   }
 
   /** Stack distances of the `n` buffered sampled references, into the histogram. */
@@ -237,14 +264,18 @@ export class ShardsMrc {
    */
   curve(): MissCurve {
     const rate = this.rate;
-    const expected = this.refs * rate;
-    const first = 1;
+    // References that are not repeats (all of them with the paper's scaling), and their expected
+    // number in the sample.
+    const repeats = this.repeatsChecked > 0 ? (this.refs * this.repeatsFound) / this.repeatsChecked : 0;
+    const others = this.refs - repeats;
+    const expected = others * rate;
+    const first = this.paperScaling ? 1 : 2;
     const top = Math.max(this.maxBucket, first);
     const misses = new Float64Array(top + 1);
-    const scale = expected > 0 ? this.refs / expected : 0;
+    const scale = expected > 0 ? others / expected : 0;
     let acc = this.cold;
     for (let k = top; k >= 0; k--) {
-      misses[k] = k === 0 ? this.refs : Math.max(0, Math.min(this.refs, acc * scale));
+      misses[k] = k === 0 ? this.refs : Math.max(0, Math.min(others, acc * scale));
       acc += this.hist[k] ?? 0;
       if (k === first) acc += expected - this.sampled;
     }
