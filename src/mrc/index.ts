@@ -14,3 +14,4 @@ export { LruMrc, lruCurve } from "./lru.js";
 export { NO_NEXT_USE, nextUses, optCurve } from "./opt.js";
 export { DEFAULT_SHARDS_RATE, ShardsMrc, type ShardsOptions } from "./shards.js";
 export { StackDistances } from "./stack-distance.js";
+export { BatchMrc } from "./stream.js";

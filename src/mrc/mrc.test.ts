@@ -7,12 +7,14 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../core/errors.js";
 import { densify, replay } from "../sim/replay.js";
+import { makeBatch } from "../workloads/refs.js";
 import { curveError, missesAt, missesFromHistogram } from "./curve.js";
 import { DenseIds } from "./dense-ids.js";
 import { LruMrc, lruCurve } from "./lru.js";
 import { optCurve } from "./opt.js";
 import { ShardsMrc } from "./shards.js";
 import { StackDistances } from "./stack-distance.js";
+import { BatchMrc } from "./stream.js";
 
 function dense(refs: readonly number[]): { ids: Int32Array; pageSpace: number } {
   const d = densify(Float64Array.from(refs), refs.length);
@@ -213,5 +215,26 @@ describe("DenseIds", () => {
     expect(ids[0]).toBe(3);
     expect(ids[4999]).toBe(5002);
     expect(d.size).toBe(5003);
+  });
+});
+
+describe("BatchMrc", () => {
+  it("numbers raw page numbers per process and gives the curve of the dense trace", () => {
+    const refs = Array.from({ length: 5000 }, (_, i) => ((i * 7919) % 97) * 4096 + 2 ** 33);
+    const pids = refs.map((_, i) => (i % 5 === 0 ? 3 : 0));
+    const keyed = refs.map((p, i) => p + pids[i]! * 2 ** 40); // any injective key will do for the reference
+    const want = lruCurve(dense(keyed).ids);
+    const m = new BatchMrc();
+    const b = makeBatch(512);
+    for (let i = 0; i < refs.length; i += 512) {
+      b.count = Math.min(512, refs.length - i);
+      for (let k = 0; k < b.count; k++) {
+        b.pages[k] = refs[i + k]!;
+        b.pids[k] = pids[i + k]!;
+      }
+      m.push(b);
+    }
+    expect(m.distinct).toBe(want.distinct);
+    expect(m.curve().misses).toEqual(want.misses);
   });
 });
