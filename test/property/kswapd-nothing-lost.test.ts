@@ -1,7 +1,7 @@
 // Nothing lost with kswapd: random reads and writes of private and shared pages by two processes,
 // with kswapd reclaiming and cleaning in the background (random watermarks' batch size, scan cost,
-// wake-up delay, cleaning on or off) and advanced to random times between references, for every
-// policy. Every read must return the last write (checked against Maps), and after both processes
+// wake-up delay, cleaning on or off, global or local replacement) and advanced to random times
+// between references, for every policy. Every read must return the last write (checked against Maps), and after both processes
 // exit no frame, mapping or swap slot may be left in use (cleaned pages keep slots: they must be
 // freed with their pages).
 
@@ -76,6 +76,7 @@ const kswapdArb = fc.record({
   scanNs: fc.constantFrom(0, 200, 5_000_000),
   wakeDelayNs: fc.constantFrom(0, 1_000_000, 30_000_000),
   clean: fc.boolean(),
+  local: fc.boolean(),
 });
 
 const totals = { reclaimed: 0, cleaned: 0, direct: 0 };
@@ -90,6 +91,7 @@ function run(policy: string, k: KswapdCase, ops: Op[]): void {
     pageSize: PS,
     vaBits: 16,
     policy,
+    scope: k.local ? "local" : "global",
     swap,
     tlb: { entries: 8, ways: 2 },
     kswapd: {
