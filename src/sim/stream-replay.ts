@@ -9,8 +9,9 @@
 
 import { ConfigError } from "../core/errors.js";
 import { getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
+import { PwtDecoder } from "../workloads/binary-format.js";
 import { PageIds } from "../workloads/page-ids.js";
-import type { RefBatch } from "../workloads/refs.js";
+import { makeBatch, type RefBatch } from "../workloads/refs.js";
 import { Replayer, type ReplayResult } from "./replay.js";
 
 export interface StreamReplayOptions {
@@ -109,5 +110,60 @@ export class StreamReplay {
       timeNs: r.simulatedNs(n),
       ...(r.policy.counters ? { policyCounters: r.policy.counters() } : {}),
     };
+  }
+}
+
+/**
+ * Feeds an uncompressed pwt byte stream, in chunks of any size, through PwtDecoder.drainDense into
+ * a StreamReplay: decoding and replay in one loop over one reused batch. `limit` stops after that
+ * many references (the rest is skipped without decoding).
+ */
+export class PwtReplayFeed {
+  readonly decoder: PwtDecoder;
+  private readonly batch: RefBatch;
+  private readonly idBuf: Int32Array;
+  private readonly writeBuf: Uint8Array;
+  private stopped = false;
+
+  constructor(
+    readonly replay: StreamReplay,
+    opts: { source?: string; batch?: number; limit?: number } = {},
+  ) {
+    const size = opts.batch ?? 1 << 16;
+    this.decoder = new PwtDecoder({ source: opts.source ?? "input" });
+    this.batch = makeBatch(size);
+    this.idBuf = new Int32Array(size);
+    this.writeBuf = new Uint8Array(size);
+    this.limit = opts.limit ?? Number.POSITIVE_INFINITY;
+  }
+
+  private readonly limit: number;
+
+  /** Decodes and replays what `chunk` completes. */
+  push(chunk: Uint8Array): void {
+    if (this.stopped) return;
+    this.decoder.push(chunk);
+    this.pump();
+  }
+
+  /** Replays the rest; checks the stream is complete (unless the limit stopped it). */
+  end(): void {
+    if (this.stopped) return;
+    this.pump();
+    this.flush();
+    if (!this.stopped) this.decoder.end();
+  }
+
+  private pump(): void {
+    const { decoder, batch, idBuf, writeBuf } = this;
+    while (!this.stopped && decoder.drainDense(batch, idBuf, writeBuf, this.replay.ids)) this.flush();
+  }
+
+  private flush(): void {
+    const room = this.limit - this.replay.references;
+    const n = Math.min(this.batch.count, room);
+    this.replay.pushDense(this.idBuf, this.writeBuf, n);
+    this.batch.count = 0;
+    if (n === room) this.stopped = true;
   }
 }
