@@ -307,16 +307,19 @@ export function runFull(
   const every = 1 << 18;
   let lastSrc = Number.NaN;
   let pid = -1;
-  for (let i = 0; i < w.count; i++) {
-    const src = pids[i]!;
-    if (src !== lastSrc) {
-      lastSrc = src;
-      pid = pidOf.get(src)!;
+  for (let start = 0; start < w.count; start += every) {
+    const end = Math.min(w.count, start + every);
+    for (let i = start; i < end; i++) {
+      const src = pids[i]!;
+      if (src !== lastSrc) {
+        lastSrc = src;
+        pid = pidOf.get(src)!;
+      }
+      const kind = kinds[i]!;
+      const acc = isWrite(kind) ? ACC_WRITE : kind === REF_INSTR ? ACC_EXEC : ACC_READ;
+      m.access(pid, pages[i]! * ps, acc, nextUse === null ? NEVER : nextUse[i]!);
     }
-    const kind = kinds[i]!;
-    const acc = isWrite(kind) ? ACC_WRITE : kind === REF_INSTR ? ACC_EXEC : ACC_READ;
-    m.access(pid, pages[i]! * ps, acc, nextUse === null ? NEVER : nextUse[i]!);
-    if (opts.onProgress !== undefined && (i + 1) % every === 0) opts.onProgress(i + 1, w.count);
+    if (end < w.count) opts.onProgress?.(end, w.count);
   }
   opts.onProgress?.(w.count, w.count);
   const s = m.stats();
