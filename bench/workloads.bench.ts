@@ -2,6 +2,9 @@
 // references per second), each measured on bytes already in memory (the parser alone) and from a
 // file through openTrace (with reading and decompression). The lackey input is generated in the
 // OS temp directory: a loop of instruction fetches, stack and heap accesses in lackey's own layout.
+// The real traces: the bundled py-dict (pwt version 1, and re-encoded in version 2) and, when the
+// shared traces are there, py50k-50m's cached pwt (bench/pwt-cache.ts); version 2 is also decoded
+// straight to dense page ids (drainDense), the form the streaming replay consumes.
 // Targets: lackey ≥ 5 M lines/s, pwt decode ≥ 100 M refs/s. Run: node dist/bench/workloads.bench.js
 
 import fs from "node:fs";
@@ -11,10 +14,12 @@ import zlib from "node:zlib";
 import { bundledTracePath } from "../node/bundled-traces.js";
 import { encodePwtFile } from "../node/convert.js";
 import { openTrace } from "../node/trace-file.js";
-import { PwtDecoder } from "../src/workloads/binary-format.js";
+import { PwtDecoder, PwtEncoder } from "../src/workloads/binary-format.js";
 import { LackeyDecoder } from "../src/workloads/lackey.js";
+import { PageIds } from "../src/workloads/page-ids.js";
 import { makeBatch, type RefBatch } from "../src/workloads/refs.js";
 import { decodeBytes, RefAccumulator } from "../src/workloads/trace-decoder.js";
+import { cachedPwt, readPwtStream, sourceTrace } from "./pwt-cache.js";
 
 const LINES = Number(process.env.PW_BENCH_LINES ?? 4_000_000);
 const RUNS = 5;
@@ -114,6 +119,48 @@ function drainAll(dec: LackeyDecoder | PwtDecoder, chunks: Uint8Array[], batch: 
   return sum + batch.count;
 }
 
+/** Decodes the whole stream with drainDense (dense page ids and write flags, as replay takes them). */
+function drainDense(chunks: Uint8Array[]): number {
+  const dec = new PwtDecoder();
+  const ids = new PageIds();
+  const b = makeBatch(65536);
+  const idBuf = new Int32Array(65536);
+  const w = new Uint8Array(65536);
+  let sum = 0;
+  for (const c of chunks) {
+    dec.push(c);
+    while (dec.drainDense(b, idBuf, w, ids)) {
+      sum += b.count;
+      b.count = 0;
+    }
+  }
+  dec.end();
+  while (dec.drainDense(b, idBuf, w, ids)) {
+    sum += b.count;
+    b.count = 0;
+  }
+  return sum + b.count;
+}
+
+/** An uncompressed pwt stream re-encoded in version 2. */
+function reencode(raw: Uint8Array): Uint8Array {
+  const dec = new PwtDecoder();
+  const enc = new PwtEncoder(4096, 2);
+  const b = makeBatch(65536);
+  const parts: Uint8Array[] = [enc.header()];
+  dec.push(raw);
+  for (;;) {
+    const more = dec.drain(b);
+    enc.add(b);
+    parts.push(...enc.take());
+    b.count = 0;
+    if (!more) break;
+  }
+  dec.end();
+  parts.push(enc.finish());
+  return Buffer.concat(parts);
+}
+
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pw-bench-"));
   try {
@@ -182,8 +229,38 @@ async function main(): Promise<void> {
       console.log(
         `real trace: ${path.basename(real)}, ${pr.n.toLocaleString()} refs, ${(rawReal.length / pr.n).toFixed(2)} B/ref before gzip`,
       );
-      row("pwt decode (real trace), in memory", "refs", pr, 100);
-      row("pwt file (real trace) via openTrace", "refs", fr, 100);
+      row("pwt v1 decode (real trace), in memory", "refs", pr, 100);
+      row("pwt v1 file (real trace) via openTrace", "refs", fr, 100);
+      // The same references in version 2 (dictionary blocks), as `pagewise convert` now writes.
+      const v2 = reencode(rawReal);
+      console.log(`the same in pwt version 2: ${(v2.length / pr.n).toFixed(2)} B/ref before gzip`);
+      row(
+        "pwt v2 decode (real trace), in memory",
+        "refs",
+        timeIt(() => drainAll(new PwtDecoder(), chunked(v2), batch)),
+        100,
+      );
+      row(
+        "pwt v2 decode to dense ids (drainDense)",
+        "refs",
+        timeIt(() => drainDense(chunked(v2))),
+        100,
+      );
+    }
+    const source = sourceTrace("workloads bench (py50k-50m rows)");
+    if (source) {
+      const big = readPwtStream(await cachedPwt(source));
+      const pb = timeIt(() => drainAll(new PwtDecoder(), chunked(big), batch));
+      console.log(
+        `real trace: py50k-50m as pwt v2, ${pb.n.toLocaleString()} refs, ${(big.length / pb.n).toFixed(2)} B/ref before gzip`,
+      );
+      row("pwt v2 decode (py50k-50m), in memory", "refs", pb, 100);
+      row(
+        "pwt v2 decode to dense ids (py50k-50m)",
+        "refs",
+        timeIt(() => drainDense(chunked(big))),
+        100,
+      );
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,579 @@
+// The streaming decoder of pwt's uncompressed byte stream (binary-format.ts describes the format;
+// docs/trace-formats.md gives it byte by byte): version 1 token blocks and version 2 token and
+// dictionary blocks, into RefBatches (drain) or straight into dense page ids (drainDense).
+
+import { ConfigError } from "../core/errors.js";
+import type { PageIds } from "./page-ids.js";
+import { DICT8_MAX, DICT16_MAX, ENC_DICT8, ENC_DICT16, ENC_TOKENS } from "./pwt-blocks.js";
+import {
+  binaryError,
+  decodePwtHeader,
+  PWT_HEADER_SIZE,
+  PWT_MAX_BLOCK_REFS,
+  PWT_MAX_PAGE,
+  type PwtHeader,
+} from "./pwt-header.js";
+import type { RefBatch } from "./refs.js";
+import {
+  checkPageSize,
+  copyBytes,
+  type DecodeOptions,
+  makeStats,
+  plainBytes,
+  type TraceDecoder,
+} from "./trace-decoder.js";
+
+/** Calls of decodeTokens, process-wide, that decode only a few tokens (see there). */
+const WARM_CALLS = 32;
+/** Calls so far of decodeTokens [0], decodeDictionaryRefs [1] and decodeDictionaryDense [2]: each warms up on its own. */
+const warmCalls = [0, 0, 0];
+
+const ST_HEADER = 0;
+const ST_BLOCK = 1;
+const ST_PAYLOAD = 2;
+const ST_TRAILER = 3;
+const ST_DONE = 4;
+const ST_DICT = 5;
+
+/**
+ * Streaming decoder of the uncompressed pwt stream. With `pageSize` larger than the file's, pages
+ * are coarsened (page * fileSize / pageSize, rounded down); smaller throws ConfigError at the
+ * header. Corrupt or truncated input throws TraceParseError (skipBad does not apply).
+ */
+export class PwtDecoder implements TraceDecoder {
+  readonly format = "pwt";
+  readonly stats = makeStats();
+  readonly source: string;
+  /** The header once read; the trailer's counts replace it at the end. */
+  header: PwtHeader | null = null;
+  private readonly wantPageSize: number | undefined;
+  private divisor = 1;
+  private buf: Uint8Array = new Uint8Array(0);
+  private pos = 0;
+  /** Offset in the whole stream of buf[0], for error messages. */
+  private base = 0;
+  private state = ST_HEADER;
+  private blockLeft = 0;
+  private blockEnd = 0;
+  /** Previous page of instruction fetches [0] and of data accesses [1]. */
+  private readonly prev = new Float64Array(2);
+  private curPid = 0;
+  /** The file's version (1 or 2), once the header is read. */
+  private version = 1;
+  /** Version 2 dictionary block: entries (pages already coarsened), size, bytes per reference. */
+  private readonly dictPages = new Float64Array(DICT16_MAX);
+  private readonly dictPids = new Int32Array(DICT16_MAX);
+  private dictSize = 0;
+  private dictWidth = 1;
+  /** True when every dictionary entry has the same pid, dictPid. */
+  private dictOnePid = true;
+  private dictPid = 0;
+  /** drainDense's outputs while it runs, else null. */
+  private denseIds: Int32Array | null = null;
+  private denseWrites: Uint8Array = new Uint8Array(0);
+  private pageIds: PageIds | null = null;
+  /** Dense ids of the dictionary's entries (valid when dictIdsReady). */
+  private readonly dictIds = new Int32Array(DICT16_MAX);
+  private dictIdsReady = false;
+
+  constructor(opts: DecodeOptions = {}) {
+    this.source = opts.source ?? "input";
+    this.wantPageSize = opts.pageSize === undefined ? undefined : checkPageSize(opts.pageSize);
+  }
+
+  /** The page size of the references produced (the file's until the header is read, then the chosen one). */
+  get pageSize(): number {
+    if (this.wantPageSize !== undefined) return this.wantPageSize;
+    return this.header?.pageSize ?? 4096;
+  }
+
+  push(chunk: Uint8Array): void {
+    chunk = plainBytes(chunk);
+    const left = this.buf.length - this.pos;
+    if (left === 0) {
+      this.base += this.buf.length;
+      this.buf = chunk;
+    } else {
+      const b = new Uint8Array(left + chunk.length);
+      b.set(this.buf.subarray(this.pos), 0);
+      b.set(chunk, left);
+      this.base += this.pos;
+      this.buf = b;
+    }
+    this.pos = 0;
+  }
+
+  end(): void {
+    if (this.state !== ST_DONE) {
+      const what =
+        this.state === ST_HEADER
+          ? "the header"
+          : this.state === ST_TRAILER
+            ? "the trailer"
+            : "the end marker";
+      throw binaryError(this.source, this.base + this.pos, `truncated pwt stream: expected ${what}`);
+    }
+    if (this.pos < this.buf.length)
+      throw binaryError(this.source, this.base + this.pos, "expected nothing after the trailer");
+  }
+
+  /**
+   * Like drain, but writes dense page ids (from `pageIds`) to `ids` and write flags (S, M) to
+   * `writes` at the indexes [out.count, ...) it fills, instead of page numbers, kinds and pids:
+   * a dictionary block costs one table lookup per reference. `out` is scratch for token blocks
+   * (its pages, kinds and pids are then filled too); `ids` and `writes` must be as long as it.
+   */
+  drainDense(out: RefBatch, ids: Int32Array, writes: Uint8Array, pageIds: PageIds): boolean {
+    if (ids.length < out.pages.length || writes.length < out.pages.length)
+      throw new ConfigError("ids", ids.length, `at least the batch's ${out.pages.length} entries`);
+    this.denseIds = ids;
+    this.denseWrites = writes;
+    if (this.pageIds !== pageIds) this.dictIdsReady = false;
+    this.pageIds = pageIds;
+    try {
+      return this.drain(out);
+    } finally {
+      this.denseIds = null;
+    }
+  }
+
+  drain(out: RefBatch): boolean {
+    for (;;) {
+      const avail = this.buf.length - this.pos;
+      switch (this.state) {
+        case ST_HEADER: {
+          if (avail < PWT_HEADER_SIZE) return this.keep();
+          const h = decodePwtHeader(this.buf.subarray(this.pos, this.pos + PWT_HEADER_SIZE), this.source);
+          this.header = h;
+          this.version = h.version;
+          if (this.wantPageSize !== undefined) {
+            if (this.wantPageSize < h.pageSize) {
+              throw new ConfigError(
+                "pageSize",
+                this.wantPageSize,
+                `at least ${h.pageSize}: this pwt file holds ${h.pageSize}-byte pages, which cannot be split`,
+              );
+            }
+            this.divisor = this.wantPageSize / h.pageSize;
+          }
+          this.pos += PWT_HEADER_SIZE;
+          this.state = ST_BLOCK;
+          break;
+        }
+        case ST_BLOCK: {
+          const start = this.pos;
+          const n = this.readVarint();
+          if (n < 0) return this.keep();
+          const len = this.readVarint();
+          if (len < 0) {
+            this.pos = start;
+            return this.keep();
+          }
+          if (n === 0) {
+            if (len !== PWT_HEADER_SIZE)
+              throw binaryError(
+                this.source,
+                this.base + start,
+                `expected a ${PWT_HEADER_SIZE}-byte trailer, found ${len}`,
+              );
+            this.state = ST_TRAILER;
+            break;
+          }
+          if (n > PWT_MAX_BLOCK_REFS)
+            throw binaryError(this.source, this.base + start, `corrupt block: ${n} references`);
+          // One byte past the payload (the next block or the end marker) lets the token loop read
+          // two bytes at a time without a bounds check.
+          if (this.buf.length - this.pos < len + 1) {
+            this.pos = start;
+            return this.keep();
+          }
+          this.blockLeft = n;
+          this.blockEnd = this.pos + len;
+          this.state = ST_PAYLOAD;
+          if (this.version === 2) this.startBlockV2(start, n, len);
+          break;
+        }
+        case ST_DICT: {
+          if (out.count >= out.pages.length) return true;
+          if (this.denseIds === null) this.decodeDictionaryRefs(out);
+          else this.decodeDictionaryDense(out, this.denseIds, this.denseWrites);
+          if (this.blockLeft === 0) this.state = ST_BLOCK;
+          break;
+        }
+        case ST_PAYLOAD: {
+          if (out.count >= out.pages.length) return true;
+          const from = out.count;
+          this.decodeTokens(out);
+          if (this.denseIds !== null)
+            this.pageIds!.map(
+              out.pages,
+              out.kinds,
+              out.pids,
+              from,
+              out.count,
+              this.denseIds,
+              this.denseWrites,
+            );
+          if (this.blockLeft > 0) break;
+          if (this.pos !== this.blockEnd) {
+            throw binaryError(
+              this.source,
+              this.base + this.pos,
+              "corrupt block: its tokens do not fill its payload exactly",
+            );
+          }
+          this.state = ST_BLOCK;
+          break;
+        }
+        case ST_TRAILER: {
+          if (avail < PWT_HEADER_SIZE) return this.keep();
+          const t = decodePwtHeader(this.buf.subarray(this.pos, this.pos + PWT_HEADER_SIZE), this.source);
+          const s = this.stats;
+          if (t.references !== s.references || t.byKind.some((c, k) => c !== s.byKind[k])) {
+            throw binaryError(
+              this.source,
+              this.base + this.pos,
+              `trailer counts ${t.references} references, decoded ${s.references}`,
+            );
+          }
+          this.header = t;
+          this.pos += PWT_HEADER_SIZE;
+          this.state = ST_DONE;
+          break;
+        }
+        default:
+          if (avail > 0)
+            throw binaryError(this.source, this.base + this.pos, "expected nothing after the trailer");
+          return false;
+      }
+    }
+  }
+
+  /** Reads a version-2 block's encoding byte and, for a dictionary block, its dictionary. */
+  private startBlockV2(start: number, n: number, len: number): void {
+    const at = this.base + start;
+    if (len < 1) throw binaryError(this.source, at, "corrupt block: no encoding byte");
+    const enc = this.buf[this.pos++]!;
+    if (enc === ENC_TOKENS) {
+      this.prev[0] = 0;
+      this.prev[1] = 0;
+      this.curPid = 0;
+      return;
+    }
+    if (enc !== ENC_DICT8 && enc !== ENC_DICT16)
+      throw binaryError(this.source, at, `corrupt block: unknown encoding ${enc}`);
+    const d = this.readVarint();
+    const max = enc === ENC_DICT8 ? DICT8_MAX : DICT16_MAX;
+    if (d < 1 || d > max) throw binaryError(this.source, at, `corrupt block: dictionary of ${d} entries`);
+    let page = 0;
+    let pid = 0;
+    let same = true;
+    for (let e = 0; e < d; e++) {
+      const v = this.readVarint();
+      if (v < 0 || this.pos > this.blockEnd)
+        throw binaryError(this.source, at, "corrupt block: short dictionary");
+      const zz = Math.floor(v / 2);
+      page += zz % 2 === 0 ? zz / 2 : -(zz + 1) / 2;
+      if (v % 2 === 1) {
+        const z = this.readVarint();
+        if (z < 0) throw binaryError(this.source, at, "corrupt block: short dictionary");
+        pid = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+      }
+      if (!(page >= 0 && page < PWT_MAX_PAGE))
+        throw binaryError(this.source, at, `corrupt block: dictionary page ${page}`);
+      this.dictPages[e] = this.divisor === 1 ? page : Math.floor(page / this.divisor);
+      this.dictPids[e] = pid;
+      same &&= pid === this.dictPids[0];
+    }
+    this.dictOnePid = same;
+    this.dictPid = this.dictPids[0]!;
+    this.dictSize = d;
+    this.dictIdsReady = false;
+    this.dictWidth = enc === ENC_DICT8 ? 1 : 2;
+    if (this.pos + n * this.dictWidth !== this.blockEnd)
+      throw binaryError(this.source, at, "corrupt block: its references do not fill its payload exactly");
+    this.state = ST_DICT;
+  }
+
+  /** Decodes references of a dictionary block as dense ids and write flags (see drainDense). */
+  private decodeDictionaryDense(out: RefBatch, ids: Int32Array, writes: Uint8Array): void {
+    const d = this.dictSize;
+    const dictIds = this.dictIds;
+    if (!this.dictIdsReady) {
+      const pageIds = this.pageIds!;
+      for (let e = 0; e < d; e++) dictIds[e] = pageIds.idOf(this.dictPages[e]!, this.dictPids[e]!);
+      // Entries past the dictionary map to -1, which the check below catches.
+      dictIds.fill(-1, d);
+      this.dictIdsReady = true;
+    }
+    const buf = this.buf;
+    let i = out.count;
+    const n = Math.min(this.blockLeft, out.pages.length - i, warmCalls[2]! < WARM_CALLS ? 4 : Infinity);
+    warmCalls[2]!++;
+    const stop = i + n;
+    let p = this.pos;
+    let odd = 0;
+    let high = 0;
+    let both = 0;
+    let bad = 0;
+    if (this.dictWidth === 1) {
+      for (; i < stop; i++) {
+        const v = buf[p++]!;
+        const id = dictIds[v >>> 2]!;
+        const kind = v & 3;
+        bad |= id;
+        ids[i] = id;
+        writes[i] = kind >>> 1;
+        odd += kind & 1;
+        high += kind >>> 1;
+        both += kind & (kind >>> 1);
+      }
+    } else {
+      for (; i < stop; i++) {
+        const v = buf[p]! | (buf[p + 1]! << 8);
+        p += 2;
+        const id = dictIds[v >>> 2]!;
+        const kind = v & 3;
+        bad |= id;
+        ids[i] = id;
+        writes[i] = kind >>> 1;
+        odd += kind & 1;
+        high += kind >>> 1;
+        both += kind & (kind >>> 1);
+      }
+    }
+    if (bad < 0)
+      throw binaryError(
+        this.source,
+        this.base + this.pos,
+        `corrupt block: an entry past the dictionary of ${d}`,
+      );
+    this.countKinds(n, odd, high, both);
+    this.blockLeft -= n;
+    out.count = i;
+    this.pos = p;
+  }
+
+  private countKinds(n: number, odd: number, high: number, both: number): void {
+    const byKind = this.stats.byKind;
+    byKind[0]! += n - odd - high + both;
+    byKind[1]! += odd - both;
+    byKind[2]! += high - both;
+    byKind[3]! += both;
+    this.stats.references += n;
+  }
+
+  /** Decodes references of a dictionary block into `out`: a table lookup each. */
+  private decodeDictionaryRefs(out: RefBatch): void {
+    const buf = this.buf;
+    const { pages, kinds, pids } = out;
+    const dp = this.dictPages;
+    const dpid = this.dictPids;
+    const d = this.dictSize;
+    let i = out.count;
+    // See decodeTokens: the first calls in the process decode a few references each.
+    const n = Math.min(this.blockLeft, pages.length - i, warmCalls[1]! < WARM_CALLS ? 4 : Infinity);
+    warmCalls[1]!++;
+    const stop = i + n;
+    let p = this.pos;
+    let odd = 0;
+    let high = 0;
+    let both = 0;
+    let bad = 0;
+    const onePid = this.dictOnePid;
+    if (onePid) fillRun(pids, this.dictPid, i, stop);
+    if (this.dictWidth === 1 && onePid) {
+      for (; i < stop; i++) {
+        const v = buf[p++]!;
+        const e = v >>> 2;
+        const kind = v & 3;
+        bad |= d - 1 - e;
+        pages[i] = dp[e]!;
+        kinds[i] = kind;
+        odd += kind & 1;
+        high += kind >>> 1;
+        both += kind & (kind >>> 1);
+      }
+    } else if (this.dictWidth === 2 && onePid) {
+      for (; i < stop; i++) {
+        const v = buf[p]! | (buf[p + 1]! << 8);
+        p += 2;
+        const e = v >>> 2;
+        const kind = v & 3;
+        bad |= d - 1 - e;
+        pages[i] = dp[e]!;
+        kinds[i] = kind;
+        odd += kind & 1;
+        high += kind >>> 1;
+        both += kind & (kind >>> 1);
+      }
+    } else if (this.dictWidth === 1) {
+      for (; i < stop; i++) {
+        const v = buf[p++]!;
+        const e = v >>> 2;
+        const kind = v & 3;
+        bad |= d - 1 - e;
+        pages[i] = dp[e]!;
+        pids[i] = dpid[e]!;
+        kinds[i] = kind;
+        odd += kind & 1;
+        high += kind >>> 1;
+        both += kind & (kind >>> 1);
+      }
+    } else {
+      for (; i < stop; i++) {
+        const v = buf[p]! | (buf[p + 1]! << 8);
+        p += 2;
+        const e = v >>> 2;
+        const kind = v & 3;
+        bad |= d - 1 - e;
+        pages[i] = dp[e]!;
+        pids[i] = dpid[e]!;
+        kinds[i] = kind;
+        odd += kind & 1;
+        high += kind >>> 1;
+        both += kind & (kind >>> 1);
+      }
+    }
+    // An entry past the dictionary made d - 1 - e negative (its pages read garbage: refuse the block).
+    if (bad < 0)
+      throw binaryError(
+        this.source,
+        this.base + this.pos,
+        `corrupt block: an entry past the dictionary of ${d}`,
+      );
+    const byKind = this.stats.byKind;
+    byKind[0]! += n - odd - high + both;
+    byKind[1]! += odd - both;
+    byKind[2]! += high - both;
+    byKind[3]! += both;
+    this.stats.references += n;
+    this.blockLeft -= n;
+    out.count = i;
+    this.pos = p;
+  }
+
+  /** Keeps the unread bytes (copied, so the caller may reuse its chunk) and reports input used up. */
+  private keep(): boolean {
+    this.base += this.pos;
+    this.buf = copyBytes(this.buf, this.pos, this.buf.length);
+    this.pos = 0;
+    return false;
+  }
+
+  /** Reads a varint at pos, or returns -1 (pos unchanged) if the buffer ends first. */
+  private readVarint(): number {
+    const buf = this.buf;
+    let p = this.pos;
+    let v = 0;
+    let mul = 1;
+    for (;;) {
+      if (p >= buf.length) return -1;
+      const b = buf[p++]!;
+      v += (b & 0x7f) * mul;
+      if (b < 0x80) break;
+      mul *= 128;
+      if (mul > 2 ** 56) throw binaryError(this.source, this.base + p, "corrupt varint");
+    }
+    this.pos = p;
+    return v;
+  }
+
+  /** Decodes tokens of the current block into `out` until the block or `out` is exhausted. */
+  private decodeTokens(out: RefBatch): void {
+    const buf = this.buf;
+    const pages = out.pages;
+    const kinds = out.kinds;
+    const pids = out.pids;
+    const byKind = this.stats.byKind;
+    const divisor = this.divisor;
+    let i = out.count;
+    // The first WARM_CALLS calls in the process decode a few tokens each. V8 allocates a
+    // function's type feedback only after several calls; if the loop were compiled on the stack
+    // (OSR) within the first, long, call, the code after it would have no feedback and every
+    // later call would deoptimize there (Node 20: 40% slower).
+    const n = Math.min(this.blockLeft, pages.length - i, warmCalls[0]! < WARM_CALLS ? 4 : Infinity);
+    warmCalls[0]!++;
+    const stop = i + n;
+    let p = this.pos;
+    const prev = this.prev;
+    let pid = this.curPid;
+    // Kind counts without a memory increment per reference: with kind = 2h + o, sum(o) counts
+    // L + M, sum(h) S + M, sum(o & h) M.
+    let odd = 0;
+    let high = 0;
+    let both = 0;
+    // pids are written in runs, when the pid changes and at the end.
+    let runStart = i;
+    while (i < stop) {
+      // Fast path, branch-free: a token of one or two bytes without a pid. The byte after the
+      // token always exists (drain waits for one byte past the block).
+      const b0 = buf[p]!;
+      const b1 = buf[p + 1]!;
+      let kind: number;
+      let d: number;
+      if ((b0 & 4) === 0 && (b0 & b1 & 0x80) === 0) {
+        const m = b0 >>> 7;
+        const v = (b0 & 0x7f) | ((b1 << 7) & -m);
+        p += 1 + m;
+        kind = v & 3;
+        const zz = v >>> 3;
+        d = (zz >>> 1) ^ -(zz & 1);
+      } else {
+        let v = 0;
+        let mul = 1;
+        let b: number;
+        do {
+          b = buf[p++]!;
+          v += (b & 0x7f) * mul;
+          mul *= 128;
+        } while (b >= 0x80 && mul < 2 ** 63);
+        kind = v & 3;
+        if ((v & 4) !== 0) {
+          let z = 0;
+          mul = 1;
+          do {
+            b = buf[p++]!;
+            z += (b & 0x7f) * mul;
+            mul *= 128;
+          } while (b >= 0x80 && mul < 2 ** 40);
+          fillRun(pids, pid, runStart, i);
+          runStart = i;
+          pid = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+        }
+        const zz = Math.floor(v / 8);
+        d = zz % 2 === 0 ? zz / 2 : -(zz + 1) / 2;
+      }
+      // Class 0 for instruction fetches, 1 for data: branch-free, as the two interleave at random.
+      const cls = (kind + 3) >>> 2;
+      const page = prev[cls]! + d;
+      prev[cls] = page;
+      pages[i] = divisor === 1 ? page : Math.floor(page / divisor);
+      kinds[i] = kind;
+      odd += kind & 1;
+      high += kind >>> 1;
+      both += kind & (kind >>> 1);
+      i++;
+    }
+    fillRun(pids, pid, runStart, i);
+    byKind[0]! += n - odd - high + both;
+    byKind[1]! += odd - both;
+    byKind[2]! += high - both;
+    byKind[3]! += both;
+    this.stats.references += n;
+    this.blockLeft -= n;
+    out.count = i;
+    this.pos = p;
+    this.curPid = pid;
+  }
+}
+
+/** Sets a[from, to) to v (a plain loop: TypedArray#fill in the decode loop made V8 deoptimize it). */
+function fillRun(a: Int32Array, v: number, from: number, to: number): void {
+  for (let i = from; i < to; i++) a[i] = v;
+}
+
+/** A pwt decoder (the factory shape the format registry uses). */
+export function pwtDecoder(opts: DecodeOptions = {}): PwtDecoder {
+  return new PwtDecoder(opts);
+}
