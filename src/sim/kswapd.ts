@@ -101,6 +101,8 @@ export interface KswapdHost {
 }
 
 const DEFAULT_BATCH = 32;
+/** Added to a referenced page's load sequence when ranking pages to clean: unreferenced ones first. */
+const REFERENCED_RANK = 2 ** 52;
 
 /** The watermarks of a preset for `frames` frames of `pageSize` bytes (see the header). */
 export function presetWatermarks(preset: WatermarkPreset, frames: number, pageSize: number): Watermarks {
@@ -246,6 +248,8 @@ export class Kswapd {
   private directReclaims = 0;
   private directReclaimed = 0;
   private busyNs = 0;
+  private pickKey = new Float64Array(0);
+  private pickFrame = new Int32Array(0);
   /** Lowest free count since resetLowest (for timelines). */
   lowestFree: number;
 
@@ -403,22 +407,34 @@ export class Kswapd {
    * reads bits and load order, never the policy's state.
    */
   private cleanSome(): void {
-    if (this.cleanAhead === 0) return;
+    const k = this.cleanAhead;
+    if (k === 0) return;
     const { frames, pager } = this.host;
     const bits = pager.parts.bits;
-    const cands: number[] = [];
+    // The k best candidates by key (accessed bit, then load order), kept sorted by insertion:
+    // one pass over the frames, nothing allocated after the first call.
+    if (this.pickKey.length < k) {
+      this.pickKey = new Float64Array(k);
+      this.pickFrame = new Int32Array(k);
+    }
+    const key = this.pickKey;
+    const pick = this.pickFrame;
+    let n = 0;
     for (let f = 0; f < this.host.pageFrames; f++) {
-      if (frames.state[f] === FRAME_USER && bits.isEvictable(f) && bits.dirty(f)) cands.push(f);
+      if (frames.state[f] !== FRAME_USER || !bits.isEvictable(f) || !bits.dirty(f)) continue;
+      const kf = frames.loadSeq[f]! + (bits.referenced(f) ? REFERENCED_RANK : 0);
+      if (n === k && kf >= key[n - 1]!) continue;
+      let i = n < k ? n++ : n - 1;
+      while (i > 0 && key[i - 1]! > kf) {
+        key[i] = key[i - 1]!;
+        pick[i] = pick[i - 1]!;
+        i--;
+      }
+      key[i] = kf;
+      pick[i] = f;
     }
-    if (cands.length === 0) return;
-    const rank = (f: number): number => (bits.referenced(f) ? 1 : 0);
-    const ranked = cands.map((f) => ({ f, r: rank(f), seq: frames.loadSeq[f]! }));
-    ranked.sort((a, b) => a.r - b.r || a.seq - b.seq);
     let done = 0;
-    for (const c of ranked) {
-      if (done >= this.cleanAhead) break;
-      if (pager.clean(c.f)) done++;
-    }
+    for (let i = 0; i < n; i++) if (pager.clean(pick[i]!)) done++;
     this.cleaned += done;
   }
 }
