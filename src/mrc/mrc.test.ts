@@ -199,6 +199,25 @@ describe("SHARDS", () => {
     expect(err.mae).toBeLessThan(0.01);
   });
 
+  it("rejects ids that are not dense integers, in a group of four or alone", () => {
+    expect(() => new ShardsMrc().feed(Int32Array.of(1, 2, -3, 4))).toThrow(ConfigError);
+    expect(() => new ShardsMrc().feed(Int32Array.of(1, 2, 3, 4, -5))).toThrow(ConfigError);
+    expect(() => new ShardsMrc({ maxPages: 4 }).feed(Int32Array.of(-1))).toThrow(ConfigError);
+  });
+
+  it("fed in batches of any size, gives the same curve as fed whole", () => {
+    fc.assert(
+      fc.property(traceArb, fc.integer({ min: 1, max: 13 }), fc.constantFrom(0.3, 1), (refs, batch, rate) => {
+        const { ids } = dense(refs);
+        const whole = new ShardsMrc({ rate });
+        whole.feed(ids);
+        const parts = new ShardsMrc({ rate });
+        for (let i = 0; i < ids.length; i += batch) parts.feed(ids.subarray(i, i + batch));
+        expect(parts.curve().misses).toEqual(whole.curve().misses);
+      }),
+    );
+  });
+
   it("rejects a rate outside (0, 1]", () => {
     expect(() => new ShardsMrc({ rate: 0 })).toThrow(ConfigError);
     expect(() => new ShardsMrc({ rate: 1.5 })).toThrow(ConfigError);

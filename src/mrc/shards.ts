@@ -64,6 +64,8 @@ export class ShardsMrc {
   private readonly seed: number;
   private readonly maxPages: number;
   private hashes: Int32Array = new Int32Array(0);
+  /** 1 where hashes[id] < threshold; kept for the fixed-rate loop (the threshold never moves there). */
+  private flags: Uint8Array = new Uint8Array(0);
   private readonly sd = new StackDistances();
   /** Counts in units of sampled references at the current rate. */
   private hist = new Float64Array(1024);
@@ -113,34 +115,74 @@ export class ShardsMrc {
 
   /** Feeds `count` dense page ids (non-negative integers). */
   feed(ids: Int32Array | Uint32Array, count = ids.length): void {
-    let hashes = this.hashes;
-    let threshold = this.threshold;
-    const buf = this.buf;
-    const fixedRate = this.maxPages === 0;
+    if (this.maxPages === 0) this.feedFixedRate(ids, count);
+    else this.feedFixedSize(ids, count);
+    if (!this.paperScaling) this.countRepeats(ids, count);
+    if (count > 0) this.prev = ids[count - 1]!;
+    this.refs += count;
+  }
+
+  /**
+   * Fixed rate: the sample flag of each id never changes, so four references are tested at once
+   * (one OR of four byte flags, about twice as fast as one test each); sampled references are
+   * gathered and fed to the stack a buffer at a time.
+   */
+  private feedFixedRate(ids: Int32Array | Uint32Array, count: number): void {
+    let flags = this.flags;
     const repeatsApart = !this.paperScaling;
+    const buf = this.buf;
     let n = 0;
-    for (let i = 0; i < count; i++) {
-      const p = ids[i]!;
-      if (p >>> 0 >= hashes.length) hashes = this.growHashes(p);
-      if (hashes[p]! >= threshold) continue;
-      // A sampled repeat has distance 1 and leaves the stack as it is: the stride count has it.
-      if (repeatsApart && (i > 0 ? ids[i - 1]! : this.prev) === p) continue;
-      if (fixedRate) {
-        // Gathered and fed to the stack a buffer at a time.
+    let i = 0;
+    for (;;) {
+      const quad = i + 4 <= count;
+      if (quad) {
+        const p0 = ids[i]!;
+        const p1 = ids[i + 1]!;
+        const p2 = ids[i + 2]!;
+        const p3 = ids[i + 3]!;
+        // Lengths are powers of two, so the OR is in range exactly when all four are.
+        if ((p0 | p1 | p2 | p3) >>> 0 >= flags.length) {
+          for (const p of [p0, p1, p2, p3]) if (p >>> 0 >= this.flags.length) this.growHashes(p);
+          flags = this.flags;
+        }
+        if ((flags[p0]! | flags[p1]! | flags[p2]! | flags[p3]!) === 0) {
+          i += 4;
+          continue;
+        }
+      } else if (i >= count) break;
+      const end = quad ? i + 4 : count;
+      for (; i < end; i++) {
+        const p = ids[i]!;
+        if (p >>> 0 >= flags.length) {
+          this.growHashes(p);
+          flags = this.flags;
+        }
+        if (flags[p] === 0) continue;
+        // A sampled repeat has distance 1 and leaves the stack as it is: the stride count has it.
+        if (repeatsApart && (i > 0 ? ids[i - 1]! : this.prev) === p) continue;
         buf[n++] = p;
         if (n === buf.length) {
           this.flush(n);
           n = 0;
         }
-      } else {
-        this.sample(p);
-        threshold = this.threshold;
       }
     }
     if (n > 0) this.flush(n);
-    if (repeatsApart) this.countRepeats(ids, count);
-    if (count > 0) this.prev = ids[count - 1]!;
-    this.refs += count;
+  }
+
+  /** Fixed size: one reference at a time, as a new sampled page may lower the rate. */
+  private feedFixedSize(ids: Int32Array | Uint32Array, count: number): void {
+    let hashes = this.hashes;
+    let threshold = this.threshold;
+    const repeatsApart = !this.paperScaling;
+    for (let i = 0; i < count; i++) {
+      const p = ids[i]!;
+      if (p >>> 0 >= hashes.length) hashes = this.growHashes(p);
+      if (hashes[p]! >= threshold) continue;
+      if (repeatsApart && (i > 0 ? ids[i - 1]! : this.prev) === p) continue;
+      this.sample(p);
+      threshold = this.threshold;
+    }
   }
 
   /** Checks every `stride`-th reference (by position in the whole stream) for a repeat. */
@@ -213,7 +255,11 @@ export class ShardsMrc {
     const a = new Int32Array(n);
     a.set(this.hashes);
     for (let i = this.hashes.length; i < n; i++) a[i] = hash24(i, this.seed);
+    const f = new Uint8Array(n);
+    f.set(this.flags);
+    for (let i = this.hashes.length; i < n; i++) f[i] = a[i]! < this.threshold ? 1 : 0;
     this.hashes = a;
+    this.flags = f;
     return a;
   }
 
