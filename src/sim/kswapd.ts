@@ -25,8 +25,9 @@
 //          documents' "about 2 % free" and refills a little above it, so free frames hover at
 //          about 2 %; min leaves half of that pool for direct reclaim's emergency.
 //   linux  min_free_kbytes = ⌊√(16 × memory in KiB)⌋ clamped to [128 KiB, 256 MiB], converted to
-//          frames (mm/page_alloc.c calculate_min_free_kbytes); gap = max(min / 4, frames × 10 /
-//          10000) (the default watermark_scale_factor of 10); low = min + gap, high = min + 2 × gap.
+//          frames rounded down (mm/page_alloc.c: calculate_min_free_kbytes, then pages_min =
+//          min_free_kbytes >> (PAGE_SHIFT - 10)); gap = max(⌊min / 4⌋, ⌊frames × 10 / 10000⌋) (the
+//          default watermark_scale_factor of 10); low = min + gap, high = min + 2 × gap.
 
 import { ConfigError } from "../core/errors.js";
 import type { EventBus } from "../core/events.js";
@@ -115,7 +116,7 @@ export function presetWatermarks(preset: WatermarkPreset, frames: number, pageSi
   if (preset === "linux") {
     const memKiB = (frames * pageSize) / 1024;
     const minFreeKiB = Math.min(262_144, Math.max(128, Math.floor(Math.sqrt(memKiB * 16))));
-    const min = Math.ceil((minFreeKiB * 1024) / pageSize);
+    const min = Math.floor((minFreeKiB * 1024) / pageSize); // min_free_kbytes >> (PAGE_SHIFT - 10)
     const gap = Math.max(Math.floor(min / 4), Math.floor((frames * 10) / 10_000));
     return { min, low: min + gap, high: min + 2 * gap };
   }

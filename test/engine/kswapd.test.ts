@@ -175,6 +175,8 @@ describe("kswapd presets and specs", () => {
     expect(presetWatermarks("linux", 1000, PS)).toEqual({ min: 63, low: 78, high: 93 });
     // 65536 × 4 KiB = 256 MiB: √(262144 × 16) = 2048 KiB → 512 frames; gap max(128, 65) = 128.
     expect(presetWatermarks("linux", 65536, PS)).toEqual({ min: 512, low: 640, high: 768 });
+    // 1000 × 8 KiB = 8000 KiB: √128000 = 357.8 → 357 KiB → 44 frames (rounded down, as >> does); gap 11.
+    expect(presetWatermarks("linux", 1000, 8192)).toEqual({ min: 44, low: 55, high: 66 });
     // 100 × 4 KiB = 400 KiB: √6400 = 80 → clamped to 128 KiB = 32 frames; gap 8.
     expect(presetWatermarks("linux", 100, PS)).toEqual({ min: 32, low: 40, high: 48 });
     // 4 Mi frames × 4 KiB = 16 GiB: √(16 Mi KiB × 16) = 16384 KiB = 4096 frames; gap = max(1024, 4194) = 4194.
