@@ -1,6 +1,6 @@
 // Nothing lost with kswapd: random reads and writes of private and shared pages by two processes,
 // with kswapd reclaiming and cleaning in the background (random watermarks' batch size, scan cost,
-// wake-up delay, cleaning on or off, global or local replacement) and advanced to random times
+// wake-up delay, cleaning on or off, global or local replacement, read-ahead) and advanced to random times
 // between references, for every policy. Every read must return the last write (checked against Maps), and after both processes
 // exit no frame, mapping or swap slot may be left in use (cleaned pages keep slots: they must be
 // freed with their pages).
@@ -77,6 +77,7 @@ const kswapdArb = fc.record({
   wakeDelayNs: fc.constantFrom(0, 1_000_000, 30_000_000),
   clean: fc.boolean(),
   local: fc.boolean(),
+  readAhead: fc.constantFrom(0, 0, 2),
 });
 
 const totals = { reclaimed: 0, cleaned: 0, direct: 0 };
@@ -92,6 +93,7 @@ function run(policy: string, k: KswapdCase, ops: Op[]): void {
     vaBits: 16,
     policy,
     scope: k.local ? "local" : "global",
+    readAhead: k.readAhead,
     swap,
     tlb: { entries: 8, ways: 2 },
     kswapd: {
