@@ -148,7 +148,7 @@ Examples:
         ...(alloc ? { allocation: alloc } : {}),
         ...(opts.io ? { io: { everyRefs: opts.ioEvery, ns: opts.ioTime } } : {}),
       };
-      const lcLabel = (pre: boolean) => (pre ? "load control + prepaging" : "load control");
+      const lcLabel = (pre: boolean) => (pre ? "LC + prepaging" : "load control");
       const variants: { label: string; loadControl: boolean; prepage: boolean }[] = opts.compare
         ? [
             { label: "no load control", loadControl: false, prepage: false },

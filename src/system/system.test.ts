@@ -308,7 +308,8 @@ describe("load control", () => {
     // set fits and two do not: load control suspends one, which resumes when the other exits.
     const run = (prepage: boolean) => {
       const m = new Machine({ frames: 40, policy: "lru" });
-      const s = new System(m, { loadControl: true, prepage, tau: 2000 });
+      // Judged by |WS| from the start, both are admitted and one is suspended once they have run.
+      const s = new System(m, { loadControl: true, prepage, tau: 2000, unknownNeed: "working-set" });
       s.spawn({ workload: loopWorkload(20, 200_000) });
       s.spawn({ workload: loopWorkload(20, 200_000) });
       s.run(10e9);

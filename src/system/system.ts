@@ -19,11 +19,13 @@
 //   grows a quota when a process's fault rate over a window exceeds `upper` and shrinks it below
 //   `lower`, trimming the least recently used pages.
 // - Load control (Denning's working-set principle): every control interval, if the working sets
-//   WS(t, τ) of the active processes (src/system/working-set.ts) do not fit in the frames, or
+//   WS(t, τ) of the active processes (src/system/working-set.ts; before a process has made τ
+//   references, all its pages, since its working set is not known yet) do not fit in the frames, or
 //   under PFF every active process wants more frames and none is free, one process is suspended:
 //   swapped out whole (every resident page paged out, dirty ones written in one disk request) and
 //   taken off the ready queue. The oldest suspended process resumes when its last working set fits
-//   again, or after `rotateNs` in place of the process active longest (so nobody starves), optionally
+//   again and no thrashing was seen lately (a τ shorter than a program's reuse distances makes
+//   Σ|WS| fit while the processes thrash: then the thrashing signal suspends and holds resumption), or after `rotateNs` in place of the process active longest (so nobody starves), optionally
 //   prepaged: its last working set read back in one disk request (one latency
 //   and k transfers) before it runs, instead of demand faults one by one.
 // - Thrashing detection from seed 002's signals, over each detection window: low CPU utilization,
@@ -83,6 +85,11 @@ export interface SystemConfig {
   readonly pff?: PffConfig;
   /** Suspend a process when the working sets do not fit; resume when they do. */
   readonly loadControl?: boolean;
+  /**
+   * What load control assumes a process needs before it has made τ references: "all-pages" (the
+   * default: every page its workload uses) or "working-set" (|WS| so far, which understates it).
+   */
+  readonly unknownNeed?: "all-pages" | "working-set";
   /** On resume, read the last working set back in one request before the process runs. */
   readonly prepage?: boolean;
   /**
@@ -223,6 +230,7 @@ export class System {
   private nextDetect = 0;
   private thrashingNow = false;
   private thrashSuspendAt = Number.NEGATIVE_INFINITY;
+  private noResumeBefore = 0;
   private mark = { t: 0, busy: 0, major: 0 };
   private readonly samples: SystemSample[] = [];
   private t: {
@@ -607,7 +615,7 @@ export class System {
     if (!this.config.loadControl) return;
     const act = this.active();
     const avail = this.availableFrames();
-    const demand = act.reduce((s, p) => s + p.ws.size, 0);
+    const demand = act.reduce((s, p) => s + this.need(p), 0);
     const pffStarved =
       this.config.pff !== undefined &&
       act.length > 1 &&
@@ -617,7 +625,11 @@ export class System {
     // thrashing (see pressure()). At most one suspension per window on the second signal.
     const thrashed = this.thrashingNow && this.now - this.thrashSuspendAt >= this.windowNs;
     if ((demand > avail || thrashed || pffStarved) && act.length > 1) {
-      if (thrashed) this.thrashSuspendAt = this.now;
+      if (thrashed) {
+        this.thrashSuspendAt = this.now;
+        // The working sets said it fits, yet it thrashed: no resumption for two windows.
+        this.noResumeBefore = this.now + 2 * this.windowNs;
+      }
       let victim = act[0]!;
       for (const p of act) {
         if (
@@ -629,7 +641,8 @@ export class System {
       this.suspend(victim);
     } else if (this.suspended.length > 0) {
       const s = this.suspended[0]!;
-      if (act.length === 0 || demand + s.ws.size <= avail) this.resume(s);
+      const room = demand + this.need(s) <= avail && !this.thrashingNow && this.now >= this.noResumeBefore;
+      if (act.length === 0 || room) this.resume(s);
       else if (this.rotateNs > 0 && this.now - s.suspendedAt >= this.rotateNs) {
         // Medium-term scheduling: the process active longest makes way for the one waiting longest.
         let oldest: SysProc | undefined;
@@ -637,13 +650,23 @@ export class System {
         if (
           oldest !== undefined &&
           this.now - oldest.activatedAt >= this.rotateNs &&
-          demand - oldest.ws.size + s.ws.size <= avail
+          demand - this.need(oldest) + this.need(s) <= avail
         ) {
           this.suspend(oldest);
           this.resume(s);
         }
       }
     }
+  }
+
+  /**
+   * Frames `p` needs by the working-set model: |WS(t, τ)|, or, before it has made τ references (its
+   * window is not full, so its working set is not known yet), all the pages it uses.
+   */
+  private need(p: SysProc): number {
+    return p.ws.time < this.tau && this.config.unknownNeed !== "working-set"
+      ? Math.max(p.ws.size, p.w.distinct)
+      : p.ws.size;
   }
 
   /** Swaps `p` out whole and takes it off the CPU queues. */
@@ -728,7 +751,7 @@ export class System {
     let ws = 0;
     let held = 0;
     for (const p of act) {
-      ws += p.ws.size;
+      ws += this.need(p);
       held += this.machine.pager.parts.byPid(p.pid)?.resident ?? 0;
       if (p.state === BLOCKED && p.blockKind === "page") held++;
     }
