@@ -208,7 +208,7 @@ Methods (--method):
           Mattson's stack algorithm with next-use priority, which needs the whole trace).
           Other policies (and lru/opt with parameters) are simulated, which is exact too.
   shards  lru estimated by SHARDS spatial sampling: only pages whose hash falls under the rate
-          are followed: 3-6x faster than exact on py50k-50m at the default rate 0.02, mean
+          are followed: 6-7x faster than exact on py50k-50m at the default rate 0.02, mean
           absolute error of the miss ratio under 0.01 on our real traces (BENCHMARKS.md), largest
           at a few frames; faults are estimates. --sample-rate R, or
           --max-sampled-pages N for fixed-size SHARDS. opt stays exact; others are simulated.
