@@ -12,7 +12,7 @@ import os from "node:os";
 import { isDeepStrictEqual } from "node:util";
 import { allPolicies, prepare, type RunResult } from "../cli/engine.js";
 import { bufferIo } from "../cli/io.js";
-import { runTasks, type Task } from "../cli/pool.js";
+import { runTasks, scheduleOrder, type Task } from "../cli/pool.js";
 import { loadWorkload } from "../cli/workload.js";
 import { bundledTracePath } from "../node/bundled-traces.js";
 
@@ -38,13 +38,22 @@ console.log(
 );
 
 const wall: Record<number, number[]> = { 1: [], 2: [] };
+/** Each task's time in the last 1-worker run (tasks run one after another there, in schedule order). */
+const taskMs = new Float64Array(tasks.length);
+const order = scheduleOrder(tasks);
 let reference: RunResult[] | undefined;
 let same = true;
 for (let round = 0; round < ROUNDS; round++) {
   for (const workers of [1, 2]) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    const runs = (await runTasks(p, tasks, undefined, workers)) as RunResult[];
+    let last = t0;
+    const onDone = (done: number) => {
+      const now = performance.now();
+      if (workers === 1) taskMs[order[done - 1]!] = now - last;
+      last = now;
+    };
+    const runs = (await runTasks(p, tasks, onDone, workers)) as RunResult[];
     const ms = performance.now() - t0;
     const c = process.cpuUsage(c0);
     const cpu = (c.user + c.system) / 1000;
@@ -66,3 +75,19 @@ console.log(
 );
 console.log(`same runs with 1 and 2 workers: ${same ? "yes" : "NO"}`);
 if (!same) process.exitCode = 1;
+
+// Balance, independent of how much CPU the machine gave us: replay the pool's scheduling (each task
+// to whichever of 2 workers frees first) with the task times measured in the 1-worker run.
+const makespan = (seq: readonly number[]) => {
+  const free = [0, 0];
+  for (const id of seq) {
+    const k = free[0]! <= free[1]! ? 0 : 1;
+    free[k]! += taskMs[id]!;
+  }
+  return Math.max(...free);
+};
+const total = taskMs.reduce((a, b) => a + b, 0);
+const naive = tasks.map((_, i) => i);
+console.log(
+  `balance on 2 workers from the measured task times (${(total / 1000).toFixed(2)} s in all, longest task ${(Math.max(...taskMs) / 1000).toFixed(2)} s): longest-first schedule finishes in ${(makespan(order) / 1000).toFixed(2)} s (bound on the speed-up ${(total / makespan(order)).toFixed(2)}x), task order would take ${(makespan(naive) / 1000).toFixed(2)} s (${(total / makespan(naive)).toFixed(2)}x)`,
+);
