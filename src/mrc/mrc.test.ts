@@ -205,16 +205,23 @@ describe("SHARDS", () => {
     expect(() => new ShardsMrc({ maxPages: 4 }).feed(Int32Array.of(-1))).toThrow(ConfigError);
   });
 
-  it("fed in batches of any size, gives the same curve as fed whole", () => {
+  it("fed in batches of any size, gives the same curve as fed whole (fixed rate and fixed size)", () => {
     fc.assert(
-      fc.property(traceArb, fc.integer({ min: 1, max: 13 }), fc.constantFrom(0.3, 1), (refs, batch, rate) => {
-        const { ids } = dense(refs);
-        const whole = new ShardsMrc({ rate });
-        whole.feed(ids);
-        const parts = new ShardsMrc({ rate });
-        for (let i = 0; i < ids.length; i += batch) parts.feed(ids.subarray(i, i + batch));
-        expect(parts.curve().misses).toEqual(whole.curve().misses);
-      }),
+      fc.property(
+        traceArb,
+        fc.integer({ min: 1, max: 13 }),
+        fc.constantFrom(0.3, 1),
+        fc.constantFrom(0, 3),
+        (refs, batch, rate, maxPages) => {
+          const { ids } = dense(refs);
+          const opts = maxPages > 0 ? { rate, maxPages } : { rate };
+          const whole = new ShardsMrc(opts);
+          whole.feed(ids);
+          const parts = new ShardsMrc(opts);
+          for (let i = 0; i < ids.length; i += batch) parts.feed(ids.subarray(i, i + batch));
+          expect(parts.curve().misses).toEqual(whole.curve().misses);
+        },
+      ),
     );
   });
 

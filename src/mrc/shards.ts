@@ -64,7 +64,7 @@ export class ShardsMrc {
   private readonly seed: number;
   private readonly maxPages: number;
   private hashes: Int32Array = new Int32Array(0);
-  /** 1 where hashes[id] < threshold; kept for the fixed-rate loop (the threshold never moves there). */
+  /** 1 where hashes[id] < threshold (fixed-size mode: was, when set; cleared when found stale). */
   private flags: Uint8Array = new Uint8Array(0);
   private readonly sd = new StackDistances();
   /** Counts in units of sampled references at the current rate. */
@@ -115,21 +115,23 @@ export class ShardsMrc {
 
   /** Feeds `count` dense page ids (non-negative integers). */
   feed(ids: Int32Array | Uint32Array, count = ids.length): void {
-    if (this.maxPages === 0) this.feedFixedRate(ids, count);
-    else this.feedFixedSize(ids, count);
+    this.feedSampled(ids, count);
     if (!this.paperScaling) this.countRepeats(ids, count);
     if (count > 0) this.prev = ids[count - 1]!;
     this.refs += count;
   }
 
   /**
-   * Fixed rate: the sample flag of each id never changes, so four references are tested at once
-   * (one OR of four byte flags, about twice as fast as one test each); sampled references are
-   * gathered and fed to the stack a buffer at a time.
+   * Four references are tested at once against byte flags (one OR of four, about twice as fast as
+   * one test each). At a fixed rate a flag never changes and sampled references are gathered and
+   * fed to the stack a buffer at a time. In fixed-size mode the threshold only falls, so a flag of
+   * 1 means "perhaps": it is checked against the hash and cleared when stale, and each sampled
+   * reference goes in alone, as a new page may lower the rate.
    */
-  private feedFixedRate(ids: Int32Array | Uint32Array, count: number): void {
+  private feedSampled(ids: Int32Array | Uint32Array, count: number): void {
     let flags = this.flags;
     const repeatsApart = !this.paperScaling;
+    const fixedRate = this.maxPages === 0;
     const buf = this.buf;
     let n = 0;
     let i = 0;
@@ -158,8 +160,16 @@ export class ShardsMrc {
           flags = this.flags;
         }
         if (flags[p] === 0) continue;
+        if (!fixedRate && this.hashes[p]! >= this.threshold) {
+          flags[p] = 0;
+          continue;
+        }
         // A sampled repeat has distance 1 and leaves the stack as it is: the stride count has it.
         if (repeatsApart && (i > 0 ? ids[i - 1]! : this.prev) === p) continue;
+        if (!fixedRate) {
+          this.sample(p);
+          continue;
+        }
         buf[n++] = p;
         if (n === buf.length) {
           this.flush(n);
@@ -168,21 +178,6 @@ export class ShardsMrc {
       }
     }
     if (n > 0) this.flush(n);
-  }
-
-  /** Fixed size: one reference at a time, as a new sampled page may lower the rate. */
-  private feedFixedSize(ids: Int32Array | Uint32Array, count: number): void {
-    let hashes = this.hashes;
-    let threshold = this.threshold;
-    const repeatsApart = !this.paperScaling;
-    for (let i = 0; i < count; i++) {
-      const p = ids[i]!;
-      if (p >>> 0 >= hashes.length) hashes = this.growHashes(p);
-      if (hashes[p]! >= threshold) continue;
-      if (repeatsApart && (i > 0 ? ids[i - 1]! : this.prev) === p) continue;
-      this.sample(p);
-      threshold = this.threshold;
-    }
   }
 
   /** Checks every `stride`-th reference (by position in the whole stream) for a repeat. */
