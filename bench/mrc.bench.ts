@@ -191,6 +191,7 @@ if (process.env.PW_BENCH_QUICK === undefined) {
 console.log(
   `\nSHARDS (fixed rate, SHARDS_adj; default R=${DEFAULT_SHARDS_RATE}), against the exact LRU curve at every size 1..${lru.value.distinct}:`,
 );
+shardsPass(ids.subarray(0, Math.min(n, 1 << 20)), SHARDS_RATES[0]!); // warm-up: compile the loops first
 for (const rate of SHARDS_RATES) {
   const sh = timed(() => shardsPass(ids, rate));
   const e = curveError(sh.value, lru.value);
