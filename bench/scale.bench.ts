@@ -25,7 +25,7 @@ interface ScaleResult {
   seconds: number;
   faults: number;
   peakRssMiB: number;
-  /** RSS and JS heap after each pass, MiB. */
+  /** RSS and live JS heap (after a full GC) after each pass, MiB. */
   rssByPass: number[];
   heapByPass: number[];
 }
@@ -51,6 +51,8 @@ async function child(file: string, policy: string, total: number): Promise<void>
     await pass(file, sr, total);
     passes++;
     if (sr.references === before) throw new Error("the trace is empty");
+    // A full collection first (the child runs with --expose-gc), so the heap figure is what is live.
+    (globalThis as { gc?: () => void }).gc?.();
     const m = process.memoryUsage();
     rssByPass.push(Math.round(m.rss / 2 ** 20));
     heapByPass.push(Math.round(m.heapUsed / 2 ** 20));
@@ -72,7 +74,7 @@ async function child(file: string, policy: string, total: number): Promise<void>
 
 function runChild(file: string, policy: string, total: number): ScaleResult {
   const self = fileURLToPath(import.meta.url);
-  const r = spawnSync(process.execPath, [self, "--child", file, policy, String(total)], {
+  const r = spawnSync(process.execPath, ["--expose-gc", self, "--child", file, policy, String(total)], {
     encoding: "utf8",
     maxBuffer: 1 << 24,
   });
