@@ -95,15 +95,14 @@ async function main(): Promise<void> {
     `${FRAMES} frames; the trace streamed from ${file} (gzip → pwt decoder → replay) as many times as needed; each run its own process`,
   );
   console.log(
-    "policy   references      passes   seconds   M refs/s   faults        peak RSS   RSS after each pass (MiB)",
+    "policy   references      passes   seconds   M refs/s   faults        peak RSS   after each pass: RSS / live JS heap (MiB)",
   );
   for (const policy of policies) {
     for (const total of [100_000_000, 1_000_000_000]) {
       const r = runChild(file, policy, total);
-      const rss =
-        r.rssByPass.length > 6
-          ? `${r.rssByPass.slice(0, 3).join(" ")} … ${r.rssByPass.slice(-3).join(" ")}`
-          : r.rssByPass.join(" ");
+      const few = (xs: number[]) =>
+        xs.length > 6 ? `${xs.slice(0, 3).join(" ")} … ${xs.slice(-3).join(" ")}` : xs.join(" ");
+      const rss = `${few(r.rssByPass)} / ${few(r.heapByPass)}`;
       console.log(
         `${policy.padEnd(9)}${r.references.toLocaleString("en").padEnd(16)}${String(r.passes).padEnd(9)}` +
           `${r.seconds.toFixed(1).padEnd(10)}${(r.references / r.seconds / 1e6).toFixed(1).padEnd(11)}` +
