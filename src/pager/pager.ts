@@ -133,6 +133,8 @@ export class Pager {
   readAhead = 0;
   /** Frames filled by the current read-ahead, admitted after the faulting page. */
   private ahead = new Int32Array(0);
+  /** Set when the fault being handled read its page from a store (read-ahead follows only those). */
+  private didRead = false;
   private readonly ps: number;
 
   constructor(
@@ -182,6 +184,7 @@ export class Pager {
     let cause: FaultCause;
     const shared = region.source.type === "object" ? region.source : undefined;
     const objPage = shared ? shared.firstPage + (vpn - region.startVpn) : -1;
+    this.didRead = false;
     if (shared && shared.object.frames[objPage]! >= 0) {
       frame = shared.object.frames[objPage]!;
       cause = "minor";
@@ -218,7 +221,7 @@ export class Pager {
     this.count(p, cause);
     if (this.parts.events.listening) this.emitFault(p, va, vpn, access, cause, frame);
     const pa = this.parts.mmu.translate(va, access);
-    const n = this.readAhead > 0 && cause !== "minor" ? this.readAheadAfter(p, region, vpn, cause) : 0;
+    const n = this.readAhead > 0 && this.didRead ? this.readAheadAfter(p, region, vpn, cause) : 0;
     if (cause !== "minor") {
       const pol = this.policyOf(p.pid);
       pol.admit(frame, this.parts.frames.key[frame]!, nextUse);
@@ -716,6 +719,7 @@ export class Pager {
   }
 
   private read(store: BackingStore, slot: number, f: number): void {
+    this.didRead = true;
     store.readPage(slot, this.parts.mem.bytes, f * this.ps);
     this.spend(this.parts.costs.diskReadNs);
   }
