@@ -103,7 +103,7 @@ function image(name: string, salt: number) {
 }
 
 function run(
-  cfg: fc.RecordValue<{ readAhead: number; colors: number; coloring: "prefer" | "strict"; policy: string }>,
+  cfg: { readAhead: number; colors: number; coloring: "prefer" | "strict"; policy: string },
   ops: Op[],
 ) {
   const m = new Machine({ pageSize: PS, vaBits: 16, frames: 12, tableFrames: 12, ...cfg });
