@@ -40,6 +40,7 @@ interface ThrashOptions extends WorkloadOptions {
   tau: number;
   loadControl?: boolean;
   prepage?: boolean;
+  rotate: number;
   compare?: boolean;
   warmup: number;
   measure: number;
@@ -58,6 +59,10 @@ export function parseDuration(text: string): number {
   const ns = v * ({ ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9 } as Record<string, number>)[unit]!;
   if (!(ns > 0)) throw new UsageError(`invalid duration "${text}" (expected more than zero)`);
   return ns;
+}
+
+function parseDurationOrZero(text: string): number {
+  return /^\s*0+\s*(ns|us|µs|ms|s)?\s*$/.test(text) ? 0 : parseDuration(text);
 }
 
 /** One prepared workload per process of the source (a mix has several pids). */
@@ -109,6 +114,12 @@ export function registerThrash(program: Command, { io }: CommandContext): void {
     .option("--load-control", "suspend a process when the working sets do not fit")
     .option("--prepage", "with --load-control: read a resumed process's last working set back at once")
     .option(
+      "--rotate <time>",
+      "with load control: swap a process suspended this long for the one active longest (0: never)",
+      parseDurationOrZero,
+      1e9,
+    )
+    .option(
       "--compare",
       "run without and with load control (and with prepaging too if --prepage), and show all",
     )
@@ -128,7 +139,7 @@ export function registerThrash(program: Command, { io }: CommandContext): void {
 Examples:
   $ pagewise thrash --max 10 --compare
   $ pagewise thrash --gen phases:pages=200,ws=20,phases=2,locality=1,n=4000000 --scope global --policy fifo
-  $ pagewise thrash --trace test/fixtures/traces/sort500.pwt --frames 600 --max 6 --load-control --prepage
+  $ pagewise thrash --trace test/fixtures/traces/sort500.pwt --frames 1000 --max 8 --compare --prepage --tau 2000000 --warmup 15s --measure 2s
   $ pagewise thrash --max 10 --compare --svg docs/figures/thrashing.svg --report thrash.html`,
     )
     .action(async (opts: ThrashOptions) => {
@@ -145,6 +156,7 @@ Examples:
         quantumNs: opts.quantum,
         disk: opts.disk as DiskPreset,
         tau: opts.tau,
+        rotateNs: opts.rotate,
         ...(alloc ? { allocation: alloc } : {}),
         ...(opts.io ? { io: { everyRefs: opts.ioEvery, ns: opts.ioTime } } : {}),
       };
@@ -199,6 +211,7 @@ Examples:
         ["disk", opts.disk],
         ["ordinary I/O", opts.io ? `${fmtInt(opts.ioEvery)} refs then ${opts.ioTime / 1e6} ms` : "none"],
         ["τ", fmtInt(opts.tau)],
+        ["rotation", opts.rotate > 0 ? `${opts.rotate / 1e9} s` : "none"],
         ["warm-up / measured", `${opts.warmup / 1e9} s / ${opts.measure / 1e9} s`],
       ];
       const command = `pagewise thrash ${process.argv.slice(3).join(" ")}`.trim();

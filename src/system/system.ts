@@ -644,12 +644,14 @@ export class System {
       const room = demand + this.need(s) <= avail && !this.thrashingNow && this.now >= this.noResumeBefore;
       if (act.length === 0 || room) this.resume(s);
       else if (this.rotateNs > 0 && this.now - s.suspendedAt >= this.rotateNs) {
-        // Medium-term scheduling: the process active longest makes way for the one waiting longest.
+        // Medium-term scheduling: the process active longest makes way for the one waiting longest
+        // (once it got going after its own resume: its first resumeWindowRefs references done).
         let oldest: SysProc | undefined;
         for (const p of act) if (oldest === undefined || p.activatedAt < oldest.activatedAt) oldest = p;
         if (
           oldest !== undefined &&
           this.now - oldest.activatedAt >= this.rotateNs &&
+          oldest.resumeLeft === 0 &&
           demand - this.need(oldest) + this.need(s) <= avail
         ) {
           this.suspend(oldest);
