@@ -46,6 +46,7 @@ interface ThrashOptions extends WorkloadOptions {
   measure: number;
   report?: string;
   svg?: string;
+  title?: string;
   json?: boolean;
   csv?: boolean;
 }
@@ -126,7 +127,8 @@ export function registerThrash(program: Command, { io }: CommandContext): void {
     .option("--warmup <time>", "simulated time before measuring", parseDuration, 2e9)
     .option("--measure <time>", "simulated time measured", parseDuration, 1e9)
     .option("--report <file.html>", "also write an HTML report with the curves")
-    .option("--svg <file.svg>", "also write the CPU-utilization chart as SVG");
+    .option("--svg <file.svg>", "also write the CPU-utilization chart as SVG")
+    .option("--title <text>", "title of the report and the figure");
   addOutputOptions(
     cmd,
     "settings, variants[{label, points[{degree, cpuUtilization, faultsPerSecond, throughput, thrashing, ...}]}]",
@@ -216,7 +218,7 @@ Examples:
       ];
       const command = `pagewise thrash ${process.argv.slice(3).join(" ")}`.trim();
       const report: ThrashReportData = {
-        title: "Thrashing: CPU utilization against the degree of multiprogramming",
+        title: opts.title ?? "Thrashing: CPU utilization against the degree of multiprogramming",
         generatedAt: new Date().toISOString(),
         generator: `pagewise ${packageVersion()}`,
         command,
