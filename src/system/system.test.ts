@@ -125,6 +125,35 @@ describe("the scheduler in simulated time", () => {
   });
 });
 
+describe("kswapd in the scheduler's time", () => {
+  it("runs on the system's clock and its write-backs go to the disk without blocking a process", () => {
+    // Two processes store to 60 pages each in turn; 100 frames: memory fills and stays full.
+    const pages = Array.from({ length: 60_000 }, (_, i) => i % 60);
+    const w = prepareWorkload(
+      "st",
+      pages,
+      pages.map(() => REF_STORE),
+    );
+    const run = (kswapd: string | undefined) => {
+      const m = new Machine({ frames: 100, policy: "lru", ...(kswapd ? { kswapd } : {}) });
+      const s = new System(m, { disk: "ssd" });
+      s.spawn({ workload: w, loop: true });
+      s.spawn({ workload: w, loop: true });
+      s.run(2e9);
+      return { r: s.report(), st: m.stats() };
+    };
+    const off = run(undefined);
+    const on = run("doc");
+    const ks = on.st.reclaim.kswapd!;
+    expect(ks.wakeups).toBeGreaterThan(0);
+    expect(ks.reclaimed + ks.cleaned).toBeGreaterThan(0);
+    expect(on.r.disk.pagesWritten).toBeGreaterThan(0);
+    // Faults wait for fewer dirty evictions with kswapd cleaning ahead.
+    expect(on.st.reclaim.faultEvictions.dirty).toBeLessThan(off.st.reclaim.faultEvictions.dirty);
+    expect(on.r.blockedPagingNs / on.r.majorFaults).toBeLessThan(off.r.blockedPagingNs / off.r.majorFaults);
+  });
+});
+
 describe("the disk", () => {
   it("serves FIFO: one latency per request plus a transfer per page; presets and bad configs", () => {
     const d = new Disk({ latencyNs: 100, transferNs: 10 });

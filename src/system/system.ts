@@ -300,6 +300,9 @@ export class System {
         throw new ConfigError("pff.step", p.step, "a positive whole number");
     }
     this.disk = new Disk(c.disk ?? "hdd");
+    // kswapd (src/sim/kswapd.ts), when the machine has one, runs on this clock: the loop advances it
+    // when a batch is due, and the pages it writes back occupy the disk without blocking anybody.
+    machine.kswapd?.setClock(() => this.now);
     this.nextControl = this.interval;
     this.nextDetect = this.windowNs;
   }
@@ -356,10 +359,16 @@ export class System {
       this.wakeDue();
       if (this.now >= this.nextControl) this.control();
       if (this.now >= this.nextDetect) this.detect();
+      this.kswapdDue();
       const p = this.ready.shift();
       if (p === undefined) {
         if (this.blocked.length === 0 && this.suspended.length === 0) break;
-        let next = Math.min(untilNs, this.nextControl, this.nextDetect);
+        let next = Math.min(
+          untilNs,
+          this.nextControl,
+          this.nextDetect,
+          this.machine.kswapd?.nextDueNs ?? untilNs,
+        );
         for (const b of this.blocked) if (b.wakeAt < next) next = b.wakeAt;
         this.t.idleNs += next - this.now;
         this.now = next;
@@ -427,6 +436,7 @@ export class System {
     const len = p.w.count;
     const io = this.config.io;
     const pff = this.config.pff;
+    const ks = m.kswapd;
     if (p !== this.last) {
       this.now += this.switchNs;
       this.t.overheadNs += this.switchNs;
@@ -442,6 +452,7 @@ export class System {
         }
         p.pos = 0;
       }
+      if (ks !== undefined && ks.nextDueNs <= this.now) this.kswapdDue();
       const page = refs[p.pos]!;
       const f0 = c.faults.total;
       const in0 = c.pageIns;
@@ -491,6 +502,16 @@ export class System {
     }
     p.state = READY;
     this.ready.push(p);
+  }
+
+  /** Runs kswapd's due batches; the pages it wrote go to the disk in the background. */
+  private kswapdDue(): void {
+    const ks = this.machine.kswapd;
+    if (ks === undefined || ks.nextDueNs > this.now) return;
+    this.syncWritebacks();
+    ks.advance(this.now);
+    const writes = this.syncWritebacks();
+    if (writes > 0) this.disk.submit(this.now, writes, "write");
   }
 
   private block(p: SysProc, until: number, kind: BlockKind, page: number): void {
