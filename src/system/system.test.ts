@@ -311,6 +311,29 @@ describe("load control", () => {
     expect(a).toEqual(b);
   });
 
+  it("reports thrashing as an event with its signals once memory is full; none under load control", () => {
+    const run = (loadControl: boolean) => {
+      const m = new Machine({ frames: 128, policy: "lru", scope: "local" });
+      const s = new System(m, sys(loadControl));
+      const seen: SystemEvent[] = [];
+      s.events.on("thrashing", (e) => seen.push(e));
+      s.events.on("thrashing-end", (e) => seen.push(e));
+      for (let i = 0; i < 8; i++) s.spawn({ workload: w, loop: true });
+      s.run(2e9);
+      return seen;
+    };
+    const off = run(false);
+    expect(off).toHaveLength(1); // it starts and never ends
+    const e = off[0]!;
+    if (e.type !== "thrashing") throw new Error("expected a thrashing event");
+    expect(e.cpuUtilization).toBeLessThan(0.5);
+    expect(e.faultsPerSecond).toBeGreaterThan(50);
+    expect(e.demandFrames).toBeGreaterThan(e.availableFrames);
+    expect(e.availableFrames).toBe(112);
+    // With load control the working sets (all pages, before τ references) never over-commit memory.
+    expect(run(true)).toEqual([]);
+  });
+
   it("rotates suspended processes so that none starves, and prepaging makes the swaps cheaper", () => {
     const run = (prepage: boolean) => {
       const m = new Machine({ frames: 128, policy: "lru", scope: "local" });
