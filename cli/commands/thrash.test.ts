@@ -47,12 +47,35 @@ describe("pagewise thrash", () => {
     expect(readFileSync(svg, "utf8")).toMatch(/^<svg[^>]*>[\s\S]*CPU utilization/);
   }, 60_000);
 
+  it("gives high-priority processes their working sets first under --alloc priority", async () => {
+    // 4 processes, priorities 1,3,1,3; 48 frames less 8 for tables: 40 split 1+8.5 / 1+25.5 … after
+    // the minimum: the two priority-3 processes hold their 10 pages, the two others (9 frames) thrash.
+    const r = await runCli([
+      "thrash",
+      ...SMALL,
+      "--max",
+      "4",
+      "--alloc",
+      "priority",
+      "--priorities",
+      "1,3",
+      "--json",
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const p4 = JSON.parse(r.stdout).variants[0].points[3];
+    expect(p4.cpuUtilization).toBeCloseTo(2 / 3, 1);
+    expect(p4.faultsPerSecond).toBeGreaterThan(50);
+  }, 60_000);
+
   it("refuses bad options with usage errors", async () => {
     const bad = await runCli(["thrash", ...SMALL, "--prepage"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--prepage applies with --load-control/);
     const scope = await runCli(["thrash", ...SMALL, "--scope", "global", "--alloc", "priority"]);
     expect(scope.code).toBe(2);
+    const pri = await runCli(["thrash", ...SMALL, "--priorities", "1,2"]);
+    expect(pri.code).toBe(2);
+    expect(pri.stderr).toMatch(/--priorities applies with --alloc priority/);
     expect(() => parseDuration("ten")).toThrow(/invalid duration/);
     expect(parseDuration("2s")).toBe(2e9);
     expect(parseDuration("8")).toBe(8e6);

@@ -32,6 +32,7 @@ interface ThrashOptions extends WorkloadOptions {
   policy: string;
   scope: "local" | "global";
   alloc?: AllocationMode;
+  priorities?: number[];
   quantum: number;
   disk: string;
   ioEvery: number;
@@ -60,6 +61,13 @@ export function parseDuration(text: string): number {
   const ns = v * ({ ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9 } as Record<string, number>)[unit]!;
   if (!(ns > 0)) throw new UsageError(`invalid duration "${text}" (expected more than zero)`);
   return ns;
+}
+
+function parsePriorities(text: string): number[] {
+  const xs = text.split(",").map((t) => Number(t.trim()));
+  if (xs.length === 0 || xs.some((x) => !(Number.isFinite(x) && x > 0)))
+    throw new UsageError(`invalid priorities "${text}" (expected positive numbers such as 1,2,4)`);
+  return xs;
 }
 
 function parseDurationOrZero(text: string): number {
@@ -105,6 +113,11 @@ export function registerThrash(program: Command, { io }: CommandContext): void {
       new Option("--alloc <mode>", "frame allocation under local scope (default equal)").choices([
         ...ALLOCATION_MODES,
       ]),
+    )
+    .option(
+      "--priorities <list>",
+      "priorities of processes 1, 2, … for --alloc priority (repeated: 1,2 gives 1,2,1,2,…)",
+      parsePriorities,
     )
     .option("--quantum <time>", "round-robin quantum", parseDuration, 10e6)
     .addOption(new Option("--disk <preset>", "paging disk").choices(Object.keys(DISK_PRESETS)).default("hdd"))
@@ -154,6 +167,8 @@ Examples:
       if (opts.alloc !== undefined && opts.scope !== "local")
         throw new UsageError("--alloc applies with --scope local (quotas are per process)");
       const alloc = opts.scope === "local" ? (opts.alloc ?? "equal") : undefined;
+      if (opts.priorities !== undefined && alloc !== "priority")
+        throw new UsageError("--priorities applies with --alloc priority");
       const base: SystemConfig = {
         quantumNs: opts.quantum,
         disk: opts.disk as DiskPreset,
@@ -191,6 +206,7 @@ Examples:
                 policy: opts.policy,
                 scope: opts.scope,
                 system: { ...base, loadControl: v.loadControl, prepage: v.prepage },
+                ...(opts.priorities ? { priorities: opts.priorities } : {}),
                 warmupNs: opts.warmup,
                 measureNs: opts.measure,
               },
@@ -208,7 +224,12 @@ Examples:
         ["processes' workloads", String(workloads.length)],
         ["frames", fmtInt(opts.frames)],
         ["policy", opts.policy],
-        ["scope", opts.scope + (alloc ? `, ${alloc} allocation` : "")],
+        [
+          "scope",
+          opts.scope +
+            (alloc ? `, ${alloc} allocation` : "") +
+            (opts.priorities ? ` (priorities ${opts.priorities.join(",")})` : ""),
+        ],
         ["quantum", `${opts.quantum / 1e6} ms`],
         ["disk", opts.disk],
         ["ordinary I/O", opts.io ? `${fmtInt(opts.ioEvery)} refs then ${opts.ioTime / 1e6} ms` : "none"],

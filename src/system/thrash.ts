@@ -20,6 +20,8 @@ export interface PointOptions {
   readonly scope?: Scope;
   readonly shape?: string;
   readonly system?: SystemConfig;
+  /** Priorities of processes 1, 2, … (repeated as needed; default all 1), for priority allocation. */
+  readonly priorities?: readonly number[];
   /** Simulated time before measuring (default 2 s), and the measured window (default 2 s). */
   readonly warmupNs?: number;
   readonly measureNs?: number;
@@ -70,7 +72,13 @@ export function thrashPoint(opts: PointOptions, degree: number): ThrashPoint {
     // Copies start at staggered points of their stream, so that they do not change phase in step.
     const copy = Math.floor(i / opts.workloads.length);
     const copies = Math.ceil(degree / opts.workloads.length);
-    sys.spawn({ workload: w, loop: true, start: Math.floor((copy * w.count) / copies) });
+    const pr = opts.priorities;
+    sys.spawn({
+      workload: w,
+      loop: true,
+      start: Math.floor((copy * w.count) / copies),
+      ...(pr !== undefined && pr.length > 0 ? { priority: pr[i % pr.length]! } : {}),
+    });
   }
   const warm = opts.warmupNs ?? DEFAULT_WARMUP_NS;
   const span = opts.measureNs ?? DEFAULT_MEASURE_NS;
