@@ -48,8 +48,9 @@ describe("pagewise thrash", () => {
   }, 60_000);
 
   it("gives high-priority processes their working sets first under --alloc priority", async () => {
-    // 4 processes, priorities 1,3,1,3; 48 frames less 8 for tables: 40 split 1+8.5 / 1+25.5 … after
-    // the minimum: the two priority-3 processes hold their 10 pages, the two others (9 frames) thrash.
+    // 4 processes, priorities 1,3,1,3; 48 frames less 8 for tables = 40, a minimum of 1 each and
+    // 36 split 1:3:1:3 → quotas 6, 15, 5, 14: the priority-3 processes hold their 10 pages, the
+    // others thrash.
     const r = await runCli([
       "thrash",
       ...SMALL,
