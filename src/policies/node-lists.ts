@@ -52,11 +52,34 @@ export class NodeLists {
     this.size[l]!--;
   }
 
-  /** Moves `n` (on any list or none) to the tail of list `l`. */
+  /**
+   * Moves `n` (on any list or none) to the tail of list `l`: remove and pushTail fused, without
+   * the stores the second undoes (the hit path of LRU-like policies).
+   */
   moveToTail(l: number, n: number): void {
-    if (this.listOf[n] === l && this.tail[l] === n) return;
-    this.remove(n);
-    this.pushTail(l, n);
+    const tail = this.tail;
+    const t = tail[l]!;
+    const from = this.listOf[n]!;
+    if (t === n && from === l) return;
+    const prev = this.prev;
+    const next = this.next;
+    if (from >= 0) {
+      const p = prev[n]!;
+      const x = next[n]!;
+      if (p === NIL) this.head[from] = x;
+      else next[p] = x;
+      if (x === NIL) tail[from] = p;
+      else prev[x] = p;
+      this.size[from]!--;
+    }
+    // tail[l] is still t: n was not l's tail (else it returned above).
+    prev[n] = t;
+    next[n] = NIL;
+    if (t === NIL) this.head[l] = n;
+    else next[t] = n;
+    tail[l] = n;
+    this.listOf[n] = l;
+    this.size[l]!++;
   }
 
   /** Puts `n` (on no list) in the place of `old` (on a list), which leaves its list. */
