@@ -9,7 +9,6 @@ export {
   missesAt,
   missRatioAt,
 } from "./curve.js";
-export { DenseIds } from "./dense-ids.js";
 export { LruMrc, lruCurve } from "./lru.js";
 export { NO_NEXT_USE, nextUses, optCurve } from "./opt.js";
 export { DEFAULT_SHARDS_RATE, ShardsMrc, type ShardsOptions } from "./shards.js";

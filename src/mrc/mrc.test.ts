@@ -9,7 +9,6 @@ import { ConfigError } from "../core/errors.js";
 import { densify, replay } from "../sim/replay.js";
 import { makeBatch } from "../workloads/refs.js";
 import { curveError, missesAt, missesFromHistogram } from "./curve.js";
-import { DenseIds } from "./dense-ids.js";
 import { LruMrc, lruCurve } from "./lru.js";
 import { optCurve } from "./opt.js";
 import { ShardsMrc } from "./shards.js";
@@ -228,19 +227,6 @@ describe("SHARDS", () => {
   it("rejects a rate outside (0, 1]", () => {
     expect(() => new ShardsMrc({ rate: 0 })).toThrow(ConfigError);
     expect(() => new ShardsMrc({ rate: 1.5 })).toThrow(ConfigError);
-  });
-});
-
-describe("DenseIds", () => {
-  it("numbers pages in order of first appearance across batches", () => {
-    const d = new DenseIds();
-    const out = new Int32Array(4);
-    expect([...d.map([2 ** 40, 7, 2 ** 40, 3], 4, out)]).toEqual([0, 1, 0, 2]);
-    const many = Float64Array.from({ length: 5000 }, (_, i) => i * 4096);
-    const ids = d.map(many, many.length, new Int32Array(many.length));
-    expect(ids[0]).toBe(3);
-    expect(ids[4999]).toBe(5002);
-    expect(d.size).toBe(5003);
   });
 });
 

@@ -1,17 +1,16 @@
 // One-pass curves over reference batches as the trace readers produce them (workloads/refs.ts):
 // each batch's pages, keyed by process (pid, page) as the rest of pagewise keys them, are numbered
-// densely on the fly (dense-ids.ts) into one reusable Int32Array and fed to an exact LRU or a
+// densely on the fly (workloads/page-ids.ts, as the streaming replay numbers them) into one reusable Int32Array and fed to an exact LRU or a
 // SHARDS estimator. Memory is O(distinct pages) plus one batch, whatever the stream's length.
 
-import { MAX_ASID, pageKey } from "../core/addr.js";
+import { PageIds } from "../workloads/page-ids.js";
 import type { RefBatch } from "../workloads/refs.js";
 import type { MissCurve } from "./curve.js";
-import { DenseIds } from "./dense-ids.js";
 import { LruMrc } from "./lru.js";
 import { ShardsMrc, type ShardsOptions } from "./shards.js";
 
 export class BatchMrc {
-  private readonly ids = new DenseIds();
+  private readonly ids = new PageIds();
   private buf = new Int32Array(0);
   private readonly sink: LruMrc | ShardsMrc;
 
@@ -27,10 +26,7 @@ export class BatchMrc {
     const buf = this.buf;
     const pages = batch.pages;
     const pids = batch.pids;
-    for (let i = 0; i < n; i++) {
-      const pid = pids[i]!;
-      buf[i] = this.ids.idOf(pid === 0 ? pages[i]! : pageKey(pid & MAX_ASID, pages[i]!));
-    }
+    for (let i = 0; i < n; i++) buf[i] = this.ids.idOf(pages[i]!, pids[i]!);
     this.sink.feed(buf, n);
   }
 

@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { MAX_ASID, pageKey } from "../core/addr.js";
+import { PageIds } from "./page-ids.js";
+
+describe("PageIds", () => {
+  it("numbers pages in order of first appearance, across table growth", () => {
+    const d = new PageIds();
+    expect([2 ** 40, 7, 2 ** 40, 3].map((p) => d.idOf(p, 0))).toEqual([0, 1, 0, 2]);
+    const ids = Array.from({ length: 5000 }, (_, i) => d.idOf(i * 4096, 0));
+    expect(ids[0]).toBe(3);
+    expect(ids[4999]).toBe(5002);
+    expect(d.size).toBe(5003);
+    // Every id maps back to its key, and asking again gives the same id.
+    for (let i = 0; i < 5000; i += 97) {
+      expect(d.keyOf(ids[i]!)).toBe(i * 4096);
+      expect(d.idOf(i * 4096, 0)).toBe(ids[i]);
+    }
+  });
+
+  it("keeps the same page of different processes apart", () => {
+    const d = new PageIds();
+    const a = d.idOf(5, 0);
+    const b = d.idOf(5, 3);
+    expect(b).not.toBe(a);
+    expect(d.keyOf(b)).toBe(pageKey(3 & MAX_ASID, 5));
+    expect(d.idOf(5, 3)).toBe(b);
+  });
+});
