@@ -74,26 +74,24 @@ export type MachineEvent =
   | DirectReclaimEvent
   | PolicyEvent;
 export type EventType = MachineEvent["type"];
-/** The event(s) whose type can be T (Extract alone misses members whose type is a union, such as ProcessEvent). */
-export type EventOf<T extends EventType> = MachineEvent extends infer E
-  ? E extends { type: infer K }
-    ? T extends K
-      ? E
-      : never
-    : never
-  : never;
-type Handler<T extends EventType> = (e: EventOf<T>) => void;
+/** The member(s) of the union E whose type can be T (Extract alone misses members whose type is a union, such as ProcessEvent). */
+export type EventOfUnion<E, T> = E extends { type: infer K } ? (T extends K ? E : never) : never;
+/** The machine event(s) whose type can be T. */
+export type EventOf<T extends EventType> = EventOfUnion<MachineEvent, T>;
 
-/** A small typed event bus. */
-export class EventBus {
+/**
+ * A small typed event bus over a union of events keyed by `type`. The machine's events use
+ * EventBus; the multiprogramming layer (system/events.ts) uses the same class over its own union.
+ */
+export class TypedEventBus<E extends { type: string }> {
   /** True once anybody listens; emitters check it first. */
   listening = false;
-  private readonly handlers = new Map<EventType, Array<(e: MachineEvent) => void>>();
+  private readonly handlers = new Map<E["type"], Array<(e: E) => void>>();
 
   /** Subscribes; returns a function that unsubscribes. */
-  on<T extends EventType>(type: T, fn: Handler<T>): () => void {
+  on<T extends E["type"]>(type: T, fn: (e: EventOfUnion<E, T>) => void): () => void {
     const list = this.handlers.get(type) ?? [];
-    const h = fn as (e: MachineEvent) => void;
+    const h = fn as (e: E) => void;
     list.push(h);
     this.handlers.set(type, list);
     this.listening = true;
@@ -105,8 +103,11 @@ export class EventBus {
   }
 
   /** Delivers `e` to its subscribers. Call only after checking `listening`. */
-  emit(e: MachineEvent): void {
+  emit(e: E): void {
     const list = this.handlers.get(e.type);
     if (list) for (const h of list) h(e);
   }
 }
+
+/** The machine's event bus. */
+export class EventBus extends TypedEventBus<MachineEvent> {}

@@ -3,6 +3,8 @@
 // resumptions by load control, quota changes by PFF, and thrashing detected or ended. Emitters
 // check `listening` first, so an unobserved run builds no event objects.
 
+import { TypedEventBus } from "../core/events.js";
+
 export type SystemEvent =
   | { type: "dispatch"; pid: number; timeNs: number }
   | {
@@ -29,25 +31,5 @@ export type SystemEvent =
 
 export type SystemEventType = SystemEvent["type"];
 
-export class SystemEventBus {
-  listening = false;
-  private readonly handlers = new Map<SystemEventType, Array<(e: SystemEvent) => void>>();
-
-  on<T extends SystemEventType>(type: T, fn: (e: Extract<SystemEvent, { type: T }>) => void): () => void {
-    const list = this.handlers.get(type) ?? [];
-    const h = fn as (e: SystemEvent) => void;
-    list.push(h);
-    this.handlers.set(type, list);
-    this.listening = true;
-    return () => {
-      const i = list.indexOf(h);
-      if (i >= 0) list.splice(i, 1);
-      this.listening = [...this.handlers.values()].some((l) => l.length > 0);
-    };
-  }
-
-  emit(e: SystemEvent): void {
-    const list = this.handlers.get(e.type);
-    if (list) for (const h of list) h(e);
-  }
-}
+/** The scheduler's event bus (the same typed bus as the machine's, over SystemEvent). */
+export class SystemEventBus extends TypedEventBus<SystemEvent> {}
