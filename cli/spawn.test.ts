@@ -2,40 +2,20 @@
 // worker-thread pool (which only runs from built JavaScript). Builds once into a cache directory
 // inside the repository, so package.json, node_modules and the bundled traces are found as usual.
 
-import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
+import { type BuiltCli, buildCli } from "./built-cli.js";
 
-const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
-const OUT = join(ROOT, "node_modules", ".cache", "pagewise-spawn-test");
-const MAIN = join(OUT, "cli", "main.js");
-
-function pagewise(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [MAIN, ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "", FORCE_COLOR: "", ...env },
-    timeout: 60_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+let cli: BuiltCli;
+const pagewise = (args: string[], env: Record<string, string> = {}) => cli.run(args, env);
 
 beforeAll(() => {
-  rmSync(OUT, { recursive: true, force: true });
-  const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
-  // Type errors elsewhere in the tree do not stop tsc from emitting; a missing main.js does.
-  spawnSync(process.execPath, [tsc, "-p", join(ROOT, "tsconfig.build.json"), "--outDir", OUT], {
-    cwd: ROOT,
-    encoding: "utf8",
-  });
-  if (!existsSync(MAIN)) throw new Error(`build failed: ${MAIN} missing`);
+  cli = buildCli("pagewise-spawn-test");
 }, 120_000);
 
 describe("pagewise as a process", () => {
   it("starts with a shebang", () => {
-    expect(readFileSync(MAIN, "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
+    expect(readFileSync(cli.main, "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
   });
 
   it("prints exactly one JSON document on stdout and exits 0", () => {

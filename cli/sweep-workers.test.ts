@@ -3,35 +3,14 @@
 // real trace prefix with policies of very different costs (so tasks finish out of order) and a
 // policy that reads the future (its next-use array travels to the workers too). No timing here.
 
-import { spawnSync } from "node:child_process";
-import { existsSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
+import { type BuiltCli, buildCli } from "./built-cli.js";
 
-const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
-const OUT = join(ROOT, "node_modules", ".cache", "pagewise-sweep-workers-test");
-const MAIN = join(OUT, "cli", "main.js");
-
-function pagewise(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [MAIN, ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "", FORCE_COLOR: "", ...env },
-    timeout: 120_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+let cli: BuiltCli;
+const pagewise = (args: string[], env: Record<string, string> = {}) => cli.run(args, env);
 
 beforeAll(() => {
-  rmSync(OUT, { recursive: true, force: true });
-  const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
-  // Type errors elsewhere in the tree do not stop tsc from emitting; a missing main.js does.
-  spawnSync(process.execPath, [tsc, "-p", join(ROOT, "tsconfig.build.json"), "--outDir", OUT], {
-    cwd: ROOT,
-    encoding: "utf8",
-  });
-  if (!existsSync(MAIN)) throw new Error(`build failed: ${MAIN} missing`);
+  cli = buildCli("pagewise-sweep-workers-test", 120_000);
 }, 120_000);
 
 describe("sweep --workers", () => {

@@ -1,0 +1,46 @@
+// For tests that run the CLI as a real process (worker threads only run from built JavaScript):
+// builds the project once per test file into a cache directory inside the repository (so
+// package.json, node_modules and the bundled traces are found as usual) and runs its main.js.
+
+import { spawnSync } from "node:child_process";
+import { existsSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
+
+export interface BuiltCli {
+  /** The built cli/main.js. */
+  readonly main: string;
+  /** Runs `pagewise ARGS` to completion with colours off. */
+  run(args: string[], env?: Record<string, string>): { code: number | null; stdout: string; stderr: string };
+}
+
+/**
+ * Builds into node_modules/.cache/NAME (call it from beforeAll: it takes tens of seconds) and
+ * returns a runner. Throws when the build emitted no main.js.
+ */
+export function buildCli(name: string, timeoutMs = 60_000): BuiltCli {
+  const out = join(ROOT, "node_modules", ".cache", name);
+  const main = join(out, "cli", "main.js");
+  rmSync(out, { recursive: true, force: true });
+  const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+  // Type errors elsewhere in the tree do not stop tsc from emitting; a missing main.js does.
+  spawnSync(process.execPath, [tsc, "-p", join(ROOT, "tsconfig.build.json"), "--outDir", out], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
+  if (!existsSync(main)) throw new Error(`build failed: ${main} missing`);
+  return {
+    main,
+    run(args, env = {}) {
+      const r = spawnSync(process.execPath, [main, ...args], {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: { ...process.env, NO_COLOR: "", FORCE_COLOR: "", ...env },
+        timeout: timeoutMs,
+      });
+      return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+    },
+  };
+}
