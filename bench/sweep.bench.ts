@@ -92,3 +92,46 @@ const naive = tasks.map((_, i) => i);
 console.log(
   `balance on 2 workers from the measured task times (${(total / 1000).toFixed(2)} s in all, longest task ${(Math.max(...taskMs) / 1000).toFixed(2)} s): longest-first schedule finishes in ${(makespan(order) / 1000).toFixed(2)} s (bound on the speed-up ${(total / makespan(order)).toFixed(2)}x), task order would take ${(makespan(naive) / 1000).toFixed(2)} s (${(total / makespan(naive)).toFixed(2)}x)`,
 );
+
+// The machine's own ceiling for two-way parallelism: the same single-threaded sweep (a quarter of
+// the tasks, `--workers 1`) run as one process alone, then as two independent processes at once.
+// If two processes that share nothing slow each other down (shared caches, memory bandwidth, or two
+// vCPUs that are not two whole cores), no thread pool can beat 2 × alone / pair on this machine.
+const { spawn } = await import("node:child_process");
+const { fileURLToPath } = await import("node:url");
+const main = fileURLToPath(new URL("../cli/main.js", import.meta.url));
+const cliArgs = [
+  main,
+  "sweep",
+  "--trace",
+  file,
+  "--limit",
+  String(REFS),
+  "--policies",
+  "lru,fifo,clock,arc,lirs,s3fifo",
+  "--frames",
+  FRAMES.join(","),
+  "--workers",
+  "1",
+  "--json",
+];
+const once = () =>
+  new Promise<number>((done, fail) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, cliArgs, { stdio: ["ignore", "ignore", "inherit"] });
+    child.on("error", fail);
+    child.on("exit", (code) =>
+      code === 0 ? done(performance.now() - t0) : fail(new Error(`sweep child exited ${code}`)),
+    );
+  });
+const alone: number[] = [];
+const pair: number[] = [];
+for (let r = 0; r < ROUNDS; r++) {
+  alone.push(await once());
+  const [a, b] = await Promise.all([once(), once()]);
+  pair.push(Math.max(a!, b!));
+}
+const ceiling = (2 * best(alone)) / best(pair);
+console.log(
+  `machine ceiling: one single-thread sweep process alone ${(best(alone) / 1000).toFixed(2)} s, two at once ${(best(pair) / 1000).toFixed(2)} s (best of ${ROUNDS}) → at most ${ceiling.toFixed(2)}x from 2 cores here; the pool reached ${((wall[1]![0]! / wall[2]![0]! / ceiling) * 100).toFixed(0)} % of it cold, ${((ratio / ceiling) * 100).toFixed(0)} % best of ${ROUNDS}`,
+);
