@@ -44,12 +44,12 @@ import type { Tlb } from "../mmu/tlb.js";
 import { FRAME_TABLE, FRAME_USER, type FrameTable } from "../phys/frames.js";
 import type { PhysicalMemory } from "../phys/memory.js";
 import { NEVER, NO_FRAME, type ReplacementPolicy } from "../policies/policy.js";
-import type { SharedObject } from "../proc/memory-object.js";
-import type { Process } from "../proc/process.js";
-import { PERM_W, PERM_X, type Region } from "../proc/region.js";
+import type { SharedObject } from "./memory-object.js";
+import { PERM_W, PERM_X, type Region } from "./region.js";
 import type { BackingStore } from "../stores/store.js";
 import { NO_SLOT } from "../stores/store.js";
 import type { PteFrameBits } from "./frame-bits.js";
+import type { AddressSpace } from "./space.js";
 
 /** handleFault's answer when the fault ended the process (FaultResponse other than resolved). */
 export const FAULT_KILLED = -10;
@@ -73,13 +73,13 @@ export interface PagerParts {
   readonly costs: CostModel;
   readonly events: EventBus;
   /** The process using an address-space id (for reverse-map entries). */
-  byAsid(asid: number): Process | undefined;
+  byAsid(asid: number): AddressSpace | undefined;
   /** The process with a pid. */
-  byPid(pid: number): Process | undefined;
+  byPid(pid: number): AddressSpace | undefined;
   /** Every live process (out of swap picks the one to kill among them). */
-  processes(): Iterable<Process>;
+  processes(): Iterable<AddressSpace>;
   /** Ends a process after a fatal fault (frees everything it holds). */
-  kill(p: Process, reason: string): void;
+  kill(p: AddressSpace, reason: string): void;
   /** Simulated time now, ns. */
   now(): number;
 }
@@ -98,7 +98,7 @@ export type ColorMode = "off" | "prefer" | "strict";
  * sees the free count drop (and wakes the reclaimer below its low watermark).
  */
 export interface AllocationWatcher {
-  beforeAllocate(p: Process | undefined): void;
+  beforeAllocate(p: AddressSpace | undefined): void;
   afterAllocate(): void;
 }
 
@@ -116,7 +116,7 @@ export class Pager {
   faultNs = 0;
   lastResponse: FaultResponse = "resolved";
   /** The process whose fault is being handled: disk time is charged to it. */
-  private cur: Process | undefined;
+  private cur: AddressSpace | undefined;
   lastReason = "";
   /** Frame-allocation watcher (kswapd), if any. */
   watcher: AllocationWatcher | undefined;
@@ -162,7 +162,7 @@ export class Pager {
    * physical address after the restarted access, or FAULT_KILLED if the fault ended `p`
    * (lastResponse says why). Throws OutOfMemoryError when no frame can be freed.
    */
-  handleFault(p: Process, va: number, access: Access, code: number, nextUse: number): number {
+  handleFault(p: AddressSpace, va: number, access: Access, code: number, nextUse: number): number {
     this.cur = p;
     const vpn = Math.floor(va / this.ps);
     const region = code === FAULT_BAD_ADDRESS ? undefined : this.findOrGrow(p, vpn);
@@ -234,7 +234,7 @@ export class Pager {
    * Brings page `vpn` of `p` into a frame without an access (explicit pageIn, pin). Returns the
    * frame, or -1 if the address is invalid for `p`. Throws OutOfMemoryError when no frame can be freed.
    */
-  pageIn(p: Process, vpn: number): number {
+  pageIn(p: AddressSpace, vpn: number): number {
     const region = this.findOrGrow(p, vpn);
     if (region === undefined) return -1;
     const addr = this.parts.tables.ensure(p.root, vpn);
@@ -297,7 +297,7 @@ export class Pager {
    * Removes `p`'s mapping of page `vpn` (PTE word `pte` at `addr`) for munmap and exit: frees a
    * private frame and its swap slot, or just drops a shared mapping. The caller clears the PTE.
    */
-  unmapPage(p: Process, vpn: number, pte: number): void {
+  unmapPage(p: AddressSpace, vpn: number, pte: number): void {
     const { frames, tlb } = this.parts;
     if (ptePresent(pte)) {
       const f = pteFrame(pte);
@@ -408,14 +408,14 @@ export class Pager {
   }
 
   /** Key under which policies know the page in `f`. */
-  keyFor(p: Process | undefined, vpn: number, obj: SharedObject | undefined, objPage: number): number {
+  keyFor(p: AddressSpace | undefined, vpn: number, obj: SharedObject | undefined, objPage: number): number {
     return obj ? pageKey(0, obj.id * OBJ_KEY_SPAN + objPage) : pageKey(p!.asid, vpn);
   }
 
   /** Registers the shared objects so evictions can find them by id. */
   readonly objects = new Map<number, SharedObject>();
 
-  private findOrGrow(p: Process, vpn: number): Region | undefined {
+  private findOrGrow(p: AddressSpace, vpn: number): Region | undefined {
     const r = p.findRegion(vpn);
     if (r !== undefined) return r;
     const stack = p.regionOfKind("stack");
@@ -427,7 +427,7 @@ export class Pager {
   }
 
   /** A frame for the page `incoming` of `p` (the key lets ARC, 2Q, S3-FIFO consult their ghosts). */
-  private obtainFrame(p: Process, incoming: number, vpn: number): number {
+  private obtainFrame(p: AddressSpace, incoming: number, vpn: number): number {
     const { frames } = this.parts;
     const local = this.scope === "local";
     this.watcher?.beforeAllocate(p);
@@ -489,7 +489,7 @@ export class Pager {
    * victims until a frame of the color is free; evictions beyond the one an uncolored allocator
    * would have made are counted as colorEvictions. Returns -1 if a dirty victim found no swap slot.
    */
-  private obtainColored(p: Process, incoming: number, color: number): number {
+  private obtainColored(p: AddressSpace, incoming: number, color: number): number {
     const { frames } = this.parts;
     const local = this.scope === "local";
     const mayTakeFree = !local || p.resident < p.quota;
@@ -523,8 +523,8 @@ export class Pager {
    * The live process with the largest resident set (ties: the highest pid, the youngest, which has
    * done the least work), the one killed when swap runs out. Undefined if none holds a frame.
    */
-  private largestResident(): Process | undefined {
-    let best: Process | undefined;
+  private largestResident(): AddressSpace | undefined {
+    let best: AddressSpace | undefined;
     for (const q of this.parts.processes()) {
       if (!q.alive || q.resident === 0) continue;
       if (
@@ -546,7 +546,7 @@ export class Pager {
    * read-ahead); they are mapped with the accessed bit clear, so a later reference shows as a hit.
    * Returns how many frames it filled (in this.ahead), which the caller admits after the fault's.
    */
-  private readAheadAfter(p: Process, region: Region, vpn: number, cause: FaultCause): number {
+  private readAheadAfter(p: AddressSpace, region: Region, vpn: number, cause: FaultCause): number {
     if (cause !== "swap" && cause !== "image" && cause !== "object") return 0;
     const { frames, tables, mem } = this.parts;
     const src = region.source;
@@ -606,7 +606,7 @@ export class Pager {
    * coloring, any color under "prefer"), else under global scope a victim's frame. Frames being
    * filled are not yet known to the policy, so they are never chosen.
    */
-  private aheadFrame(p: Process, vpn: number): number {
+  private aheadFrame(p: AddressSpace, vpn: number): number {
     const { frames, bits } = this.parts;
     const local = this.scope === "local";
     if (local && p.resident >= p.quota) return -1;
@@ -640,9 +640,9 @@ export class Pager {
   }
 
   /** Under local scope with no frames of its own, the faulting process takes from the largest. */
-  private victimPolicy(p: Process | undefined): ReplacementPolicy {
+  private victimPolicy(p: AddressSpace | undefined): ReplacementPolicy {
     if (this.scope === "global") return this.global;
-    let best: Process | undefined = p;
+    let best: AddressSpace | undefined = p;
     for (const pid of this.local.keys()) {
       const q = this.parts.byPid(pid);
       if (q?.alive && q.resident > 0 && (best === undefined || q.resident > best.resident)) best = q;
@@ -652,7 +652,7 @@ export class Pager {
   }
 
   /** Asks `pol` for a victim and evicts it. False if the victim found no swap slot. */
-  private evictOne(pol: ReplacementPolicy, p: Process | undefined, incoming: number | undefined): boolean {
+  private evictOne(pol: ReplacementPolicy, p: AddressSpace | undefined, incoming: number | undefined): boolean {
     const { frames, bits } = this.parts;
     const f = pol.selectVictim(incoming);
     if (f === NO_FRAME || !bits.isEvictable(f)) throw this.noFrame(p ? `page of process ${p.pid}` : "a page");
@@ -669,7 +669,7 @@ export class Pager {
   }
 
   private readIn(
-    p: Process,
+    p: AddressSpace,
     region: Region,
     vpn: number,
     pte: number,
@@ -749,7 +749,7 @@ export class Pager {
     }
   }
 
-  private mapFrame(p: Process, vpn: number, addr: number, f: number, perm: number): void {
+  private mapFrame(p: AddressSpace, vpn: number, addr: number, f: number, perm: number): void {
     const { mem, frames } = this.parts;
     const bits = PTE_U | (perm & PERM_W ? PTE_W : 0) | (perm & PERM_X ? PTE_X : 0);
     const old = mem.readU32(addr);
@@ -774,7 +774,7 @@ export class Pager {
    * A shared frame's owner unmapped it: the frame passes to a remaining mapper (and, under local
    * scope, to its policy); with no mapper left it stays resident under its object, owned by nobody.
    */
-  private handOver(f: number, from: Process, left: number): void {
+  private handOver(f: number, from: AddressSpace, left: number): void {
     const { frames } = this.parts;
     const to = left > 0 ? this.parts.byAsid(frames.rmapAsidOf(frames.rmapFirst(f))) : undefined;
     from.resident--;
@@ -791,7 +791,7 @@ export class Pager {
     return obj;
   }
 
-  private count(p: Process, cause: FaultCause): void {
+  private count(p: AddressSpace, cause: FaultCause): void {
     const c = p.counters.faults;
     c.total++;
     switch (cause) {
@@ -833,7 +833,7 @@ export class Pager {
   }
 
   private fatal(
-    p: Process,
+    p: AddressSpace,
     va: number,
     vpn: number,
     access: Access,
@@ -855,7 +855,7 @@ export class Pager {
   }
 
   private emitFault(
-    p: Process,
+    p: AddressSpace,
     va: number,
     vpn: number,
     access: Access,

@@ -11,7 +11,7 @@
 
 import { type Counters, makeCounters } from "../core/stats.js";
 import type { ImageStore } from "../stores/image-store.js";
-import { type Region, regionHas } from "./region.js";
+import { type Region, regionHas } from "../pager/region.js";
 
 export type ProcessState = "running" | "exited" | "killed";
 

@@ -38,9 +38,9 @@ import { PhysicalMemory } from "../phys/memory.js";
 import { NEVER, type ReplacementPolicy } from "../policies/policy.js";
 import { createPolicy, getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
 import { VirtualHeap } from "../proc/heap.js";
-import { SharedObject } from "../proc/memory-object.js";
+import { SharedObject } from "../pager/memory-object.js";
 import { Process } from "../proc/process.js";
-import { PERM_R, PERM_W, PERM_X, type Region, type RegionKind } from "../proc/region.js";
+import { PERM_R, PERM_W, PERM_X, type Region, type RegionKind } from "../pager/region.js";
 import { type ExecutableImage, ImageStore } from "../stores/image-store.js";
 import { MemoryStore } from "../stores/memory-store.js";
 import type { BackingStore } from "../stores/store.js";
@@ -277,7 +277,7 @@ export class Machine {
         byAsid: (asid) => this.asids.get(asid),
         byPid: (pid) => this.procs.get(pid),
         processes: () => this.procs.values(),
-        kill: (p, reason) => this.end(p, "killed", reason),
+        kill: (p, reason) => this.end(this.proc(p.pid), "killed", reason),
         now: () => this.now(),
       },
       policy,

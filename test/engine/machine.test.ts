@@ -13,7 +13,7 @@ import type { MachineEvent } from "../../src/core/events.js";
 import { fatalFaults } from "../../src/core/stats.js";
 import { eatFormulaNs } from "../../src/core/time.js";
 import { ACC_EXEC, ACC_READ, ACC_WRITE } from "../../src/mmu/mmu.js";
-import { PERM_R } from "../../src/proc/region.js";
+import { PERM_R } from "../../src/pager/region.js";
 import { Machine, type MachineStats } from "../../src/sim/machine.js";
 
 const PS = 4096;

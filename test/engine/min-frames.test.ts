@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { makeLayout, parseShape } from "../../src/core/addr.js";
 import { ConfigError, OutOfMemoryError, ProcessFaultError } from "../../src/core/errors.js";
-import { PERM_R } from "../../src/proc/region.js";
+import { PERM_R } from "../../src/pager/region.js";
 import { Machine } from "../../src/sim/machine.js";
 import { minimumFrames, operandPages } from "../../src/sim/min-frames.js";
 
