@@ -44,11 +44,11 @@ import type { Tlb } from "../mmu/tlb.js";
 import { FRAME_TABLE, FRAME_USER, type FrameTable } from "../phys/frames.js";
 import type { PhysicalMemory } from "../phys/memory.js";
 import { NEVER, NO_FRAME, type ReplacementPolicy } from "../policies/policy.js";
-import type { SharedObject } from "./memory-object.js";
-import { PERM_W, PERM_X, type Region } from "./region.js";
 import type { BackingStore } from "../stores/store.js";
 import { NO_SLOT } from "../stores/store.js";
 import type { PteFrameBits } from "./frame-bits.js";
+import type { SharedObject } from "./memory-object.js";
+import { PERM_W, PERM_X, type Region } from "./region.js";
 import type { AddressSpace } from "./space.js";
 
 /** handleFault's answer when the fault ended the process (FaultResponse other than resolved). */
@@ -652,7 +652,11 @@ export class Pager {
   }
 
   /** Asks `pol` for a victim and evicts it. False if the victim found no swap slot. */
-  private evictOne(pol: ReplacementPolicy, p: AddressSpace | undefined, incoming: number | undefined): boolean {
+  private evictOne(
+    pol: ReplacementPolicy,
+    p: AddressSpace | undefined,
+    incoming: number | undefined,
+  ): boolean {
     const { frames, bits } = this.parts;
     const f = pol.selectVictim(incoming);
     if (f === NO_FRAME || !bits.isEvictable(f)) throw this.noFrame(p ? `page of process ${p.pid}` : "a page");

@@ -10,8 +10,8 @@
 //   stack               grows down on demand from the top of the space, up to its limit
 
 import { type Counters, makeCounters } from "../core/stats.js";
-import type { ImageStore } from "../stores/image-store.js";
 import { type Region, regionHas } from "../pager/region.js";
+import type { ImageStore } from "../stores/image-store.js";
 
 export type ProcessState = "running" | "exited" | "killed";
 
