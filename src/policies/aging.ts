@@ -26,6 +26,8 @@ export interface AgingParams {
 
 class Aging implements ReplacementPolicy {
   readonly id = "aging";
+  /** tick works only at the times it returns; no time is needed at faults. */
+  readonly tickOnlyWhenDue = true;
   private readonly order: FrameList;
   private readonly age: Float64Array;
   private readonly top: number;

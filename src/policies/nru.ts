@@ -20,6 +20,8 @@ export interface NruParams {
 
 class Nru implements ReplacementPolicy {
   readonly id = "nru";
+  /** tick works only at the times it returns; no time is needed at faults. */
+  readonly tickOnlyWhenDue = true;
   private readonly order: FrameList;
   private nextTick: number;
   private clearings = 0;

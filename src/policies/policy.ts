@@ -49,7 +49,8 @@ export type ForgetReason = "evicted" | "freed" | "pinned";
  *   policies (NRU, Aging) do their periodic work when `now` crosses their interval. It may return
  *   the time at which it next has work to do: a driver may then skip calls until that time (the
  *   replay driver does, so no number is boxed per reference), but it still calls `tick` with the
- *   current time before it handles each fault. Returning undefined asks for every reference.
+ *   current time before it handles each fault, unless the policy sets `tickOnlyWhenDue`.
+ *   Returning undefined asks for every reference.
  */
 export interface ReplacementPolicy {
   readonly id: string;
@@ -58,6 +59,12 @@ export interface ReplacementPolicy {
   forget(f: Frame, page: PageKey, why: ForgetReason): void;
   selectVictim(incoming?: PageKey): Frame;
   tick?(now: number): number | undefined;
+  /**
+   * True if `tick` does work only at the times it returned (NRU, Aging, NFU): a driver that honours
+   * those times may then skip the call before each fault, which passes a time (a boxed number) per
+   * fault. Absent or false: the policy reads the time at faults (WSClock).
+   */
+  readonly tickOnlyWhenDue?: boolean;
   /** Private counters (hand movements, ghost hits, …) for reports. */
   counters?(): Readonly<Record<string, number>>;
 }
