@@ -22,30 +22,31 @@ import {
   NoSuchProcessError,
   OutOfMemoryError,
   OutOfSwapError,
-  ProcessFaultError,
 } from "../core/errors.js";
 import { EventBus } from "../core/events.js";
 import { type Counters, copyCounters, makeCounters } from "../core/stats.js";
 import { type CostModel, eatFormulaNs, makeCosts } from "../core/time.js";
-import { ACC_EXEC, ACC_READ, ACC_WRITE, type Access, Mmu } from "../mmu/mmu.js";
+import { ACC_READ, ACC_WRITE, type Access, Mmu } from "../mmu/mmu.js";
 import { PageTables } from "../mmu/page-table.js";
 import { LOC_SWAP, PTE_P, PTE_U, PTE_W, PTE_X, pteFrame, pteLoc, pteMapped, ptePresent } from "../mmu/pte.js";
 import { DEFAULT_TLB, Tlb, type TlbConfig } from "../mmu/tlb.js";
 import { PteFrameBits } from "../pager/frame-bits.js";
-import { SharedObject } from "../pager/memory-object.js";
-import { type ColorMode, FAULT_KILLED, Pager, type Scope } from "../pager/pager.js";
-import { PERM_R, PERM_W, PERM_X, type Region, type RegionKind } from "../pager/region.js";
+import { type ColorMode, Pager, type Scope } from "../pager/pager.js";
+import { PERM_W, PERM_X } from "../pager/region.js";
 import { FRAME_RESERVED, FRAME_TABLE, FRAME_USER, FrameTable } from "../phys/frames.js";
 import { PhysicalMemory } from "../phys/memory.js";
 import { NEVER, type ReplacementPolicy } from "../policies/policy.js";
 import { createPolicy, getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
-import { VirtualHeap } from "../proc/heap.js";
 import { Process } from "../proc/process.js";
 import { type ExecutableImage, ImageStore } from "../stores/image-store.js";
 import { MemoryStore } from "../stores/memory-store.js";
 import type { BackingStore } from "../stores/store.js";
+import { AddressSpaceManager, type MmapOptions } from "./address-space.js";
 import { Kswapd, type KswapdOptions, type KswapdStats, parseKswapdSpec } from "./kswapd.js";
 import { minimumFrames, runMemmove } from "./min-frames.js";
+import { faultError, TypedAccess } from "./typed-access.js";
+
+export type { MmapOptions } from "./address-space.js";
 
 export interface MachineConfig {
   /** Physical frames. */
@@ -100,13 +101,6 @@ export interface SpawnOptions {
   readonly quota?: number;
 }
 
-export interface MmapOptions {
-  /** PERM_* bits; default read/write. */
-  readonly perm?: number;
-  /** Map this shared object (from shmCreate) instead of anonymous memory. */
-  readonly shared?: number;
-}
-
 /** One step of an explained translation. */
 export interface WalkStep {
   readonly level: number;
@@ -153,8 +147,6 @@ export interface MachineStats extends Counters {
   readonly reclaim: { faultEvictions: { clean: number; dirty: number }; kswapd: KswapdStats | null };
 }
 
-const GUARD_PAGES = 1;
-
 export class Machine {
   readonly layout: AddressLayout;
   readonly mem: PhysicalMemory;
@@ -173,12 +165,10 @@ export class Machine {
   private readonly asids = new Map<number, Process>();
   private readonly ended: Process[] = [];
   private readonly retired: Counters = makeCounters();
-  private readonly heaps = new Map<number, VirtualHeap>();
-  private readonly scratch = new Uint8Array(8);
-  private readonly scratchView = new DataView(this.scratch.buffer);
+  private readonly bytes: TypedAccess;
+  private readonly spaces: AddressSpaceManager;
   private policySpec: string;
   private nextPid = 1;
-  private nextObj = 1;
   private cur: Process | undefined;
   private curPid = -1;
   private wantsHits = false;
@@ -302,6 +292,13 @@ export class Machine {
       );
       this.pager.watcher = this.kswapd;
     }
+    this.bytes = new TypedAccess(this, this.mem, this.pager, pageSize);
+    this.spaces = new AddressSpaceManager(this.layout, this.mem, this.tables, this.pager, this.swap, {
+      readU32: (pid, va) => this.readU32(pid, va),
+      writeU32: (pid, va, v) => this.writeU32(pid, va, v),
+      sbrk: (pid, d) => this.sbrk(pid, d),
+      brkOf: (pid) => this.proc(pid).brk,
+    });
     this.noteHooks();
   }
 
@@ -336,8 +333,8 @@ export class Machine {
     const image = opts.image ? new ImageStore(opts.image, this.pageSize) : undefined;
     const p = new Process(pid, asid, root, opts.name ?? opts.image?.name ?? `p${pid}`, image);
     if (opts.quota !== undefined) p.quota = checkQuota(opts.quota);
-    if (opts.trace) this.layoutTrace(p);
-    else this.layoutProgram(p, image, opts.image?.bssBytes ?? 0, opts.stackPages);
+    if (opts.trace) this.spaces.layoutTrace(p);
+    else this.spaces.layoutProgram(p, image, opts.image?.bssBytes ?? 0, opts.stackPages);
     this.procs.set(pid, p);
     this.asids.set(asid, p);
     if (this.events.listening) this.events.emit({ type: "spawn", pid, reason: p.name });
@@ -405,91 +402,56 @@ export class Machine {
 
   /** Reads `dst.length` bytes at `va` (any alignment, across pages). */
   read(pid: number, va: number, dst: Uint8Array): void {
-    this.copy(pid, va, dst, ACC_READ);
+    this.bytes.copy(pid, va, dst, ACC_READ);
   }
 
   /** Writes `src` at `va` (any alignment, across pages). */
   write(pid: number, va: number, src: Uint8Array): void {
-    this.copy(pid, va, src, ACC_WRITE);
+    this.bytes.copy(pid, va, src, ACC_WRITE);
   }
 
+  // Little-endian loads and stores (sim/typed-access.ts); a value may straddle pages.
   readU8(pid: number, va: number): number {
-    return this.mem.bytes[this.pa(pid, va, ACC_READ)]!;
+    return this.bytes.readU8(pid, va);
   }
   readU16(pid: number, va: number): number {
-    return this.loadView(pid, va, 2).getUint16(this.viewAt, true);
+    return this.bytes.readU16(pid, va);
   }
   readU32(pid: number, va: number): number {
-    return this.loadView(pid, va, 4).getUint32(this.viewAt, true);
+    return this.bytes.readU32(pid, va);
   }
   readU64(pid: number, va: number): bigint {
-    return this.loadView(pid, va, 8).getBigUint64(this.viewAt, true);
+    return this.bytes.readU64(pid, va);
   }
   readF64(pid: number, va: number): number {
-    return this.loadView(pid, va, 8).getFloat64(this.viewAt, true);
+    return this.bytes.readF64(pid, va);
   }
   writeU8(pid: number, va: number, v: number): void {
-    this.mem.bytes[this.pa(pid, va, ACC_WRITE)] = v;
+    this.bytes.writeU8(pid, va, v);
   }
   writeU16(pid: number, va: number, v: number): void {
-    if (this.inPage(va, 2)) {
-      this.mem.view.setUint16(this.pa(pid, va, ACC_WRITE), v, true);
-      return;
-    }
-    this.scratchView.setUint16(0, v, true);
-    this.store(pid, va, 2);
+    this.bytes.writeU16(pid, va, v);
   }
   writeU32(pid: number, va: number, v: number): void {
-    if (this.inPage(va, 4)) {
-      this.mem.view.setUint32(this.pa(pid, va, ACC_WRITE), v >>> 0, true);
-      return;
-    }
-    this.scratchView.setUint32(0, v >>> 0, true);
-    this.store(pid, va, 4);
+    this.bytes.writeU32(pid, va, v);
   }
   writeU64(pid: number, va: number, v: bigint): void {
-    this.scratchView.setBigUint64(0, BigInt.asUintN(64, v), true);
-    this.store(pid, va, 8);
+    this.bytes.writeU64(pid, va, v);
   }
   writeF64(pid: number, va: number, v: number): void {
-    if (this.inPage(va, 8)) {
-      this.mem.view.setFloat64(this.pa(pid, va, ACC_WRITE), v, true);
-      return;
-    }
-    this.scratchView.setFloat64(0, v, true);
-    this.store(pid, va, 8);
+    this.bytes.writeF64(pid, va, v);
   }
 
   /** Fetches an instruction word (an exec access): faults on fetch like any other access. */
   fetchU32(pid: number, va: number): number {
-    return this.loadView(pid, va, 4, ACC_EXEC).getUint32(this.viewAt, true);
+    return this.bytes.fetchU32(pid, va);
   }
 
   // ---- heap, mappings, sharing -----------------------------------------------------------
 
   /** Moves the break by `delta` bytes; returns the old break. Shrinking frees the pages above it. */
   sbrk(pid: number, delta: number): number {
-    const p = this.proc(pid);
-    if (!Number.isSafeInteger(delta)) throw new ConfigError("sbrk.delta", delta, "a whole number of bytes");
-    const heap = p.regionOfKind("heap");
-    if (heap === undefined)
-      throw new AddressError(`sbrk: process ${pid} has no heap (a trace process)`, { pid });
-    const old = p.brk;
-    const next = old + delta;
-    if (next < heap.startVpn * this.pageSize) {
-      throw new AddressError(`sbrk: break would fall below the heap start`, { pid, va: next });
-    }
-    const endVpn = Math.ceil(next / this.pageSize);
-    if (endVpn > heap.endVpn && !p.isFree(heap.endVpn, endVpn + GUARD_PAGES)) {
-      throw new OutOfMemoryError(
-        `sbrk: heap of process ${pid} would run into a mapping at 0x${(heap.endVpn * this.pageSize).toString(16)}`,
-        { pid },
-      );
-    }
-    if (endVpn < heap.endVpn) this.unmapRange(p, endVpn, heap.endVpn);
-    heap.endVpn = endVpn;
-    p.brk = next;
-    return old;
+    return this.spaces.sbrk(this.proc(pid), delta);
   }
 
   /** Sets the break to `va`; returns it. */
@@ -500,76 +462,32 @@ export class Machine {
 
   /** Allocates `size` bytes on the process's virtual heap; bookkeeping lives in its own memory. */
   vmalloc(pid: number, size: number): number {
-    return this.heapOf(pid).alloc(size);
+    return this.spaces.heapOf(this.proc(pid)).alloc(size);
   }
 
   /** Frees a vmalloc block. Throws HeapError on a double free or a pointer vmalloc never returned. */
   vfree(pid: number, va: number): void {
-    this.heapOf(pid).free(va);
+    this.spaces.heapOf(this.proc(pid)).free(va);
   }
 
   /** Maps `length` bytes (rounded up to pages) below the stack gap; returns the start address. */
   mmap(pid: number, length: number, opts: MmapOptions = {}): number {
-    const p = this.proc(pid);
-    if (!Number.isSafeInteger(length) || length <= 0) {
-      throw new ConfigError("mmap.length", length, "a positive whole number of bytes");
-    }
-    const pages = Math.ceil(length / this.pageSize);
-    const obj = opts.shared === undefined ? undefined : this.object(opts.shared);
-    if (obj && pages > obj.pageCount) {
-      throw new ConfigError("mmap.length", length, `at most the object's ${obj.pageCount} pages`);
-    }
-    const start = this.findGap(p, pages);
-    const perm = opts.perm ?? PERM_R | PERM_W;
-    p.addRegion({
-      kind: obj ? "shared" : "anon",
-      startVpn: start,
-      endVpn: start + pages,
-      perm,
-      source: obj ? { type: "object", object: obj, firstPage: 0 } : { type: "zero" },
-    });
-    if (obj) obj.mappers++;
-    return start * this.pageSize;
+    return this.spaces.mmap(this.proc(pid), length, opts);
   }
 
   /** Unmaps the pages of [va, va + length); both page-aligned. Frees frames and slots. */
   munmap(pid: number, va: number, length: number): void {
-    const p = this.proc(pid);
-    if (
-      va % this.pageSize !== 0 ||
-      length % this.pageSize !== 0 ||
-      length <= 0 ||
-      !isCanonical(this.layout, va)
-    ) {
-      throw new AddressError(
-        `munmap: range 0x${va.toString(16)}+${length} is not page-aligned and non-empty`,
-        { pid, va },
-      );
-    }
-    const s = va / this.pageSize;
-    const e = s + length / this.pageSize;
-    for (const r of [...p.regions]) {
-      if (r.endVpn <= s || r.startVpn >= e || r.kind === "heap") continue;
-      this.unmapRange(p, Math.max(s, r.startVpn), Math.min(e, r.endVpn));
-      this.trimRegion(p, r, s, e);
-    }
+    this.spaces.munmap(this.proc(pid), va, length);
   }
 
   /** Creates a shared memory object of `pages` pages; returns its id for mmap's `shared`. */
   shmCreate(pages: number, store?: BackingStore): number {
-    if (!Number.isInteger(pages) || pages < 1)
-      throw new ConfigError("shm.pages", pages, "a positive whole number");
-    const id = this.nextObj++;
-    const obj = new SharedObject(id, pages, store ?? this.swap);
-    this.pager.objects.set(id, obj);
-    return id;
+    return this.spaces.shmCreate(pages, store);
   }
 
   /** Marks an object for removal: it is freed once no process maps it (POSIX shm_unlink). */
   shmUnlink(id: number): void {
-    const obj = this.object(id);
-    obj.unlinked = true;
-    this.reapObject(obj);
+    this.spaces.shmUnlink(id);
   }
 
   // ---- explicit paging -------------------------------------------------------------------
@@ -639,7 +557,7 @@ export class Machine {
         unpin: (q, va) => this.unpin(q, va),
         access: (q, va, acc) => this.access(q, va, acc),
         isAlive: (q) => this.isAlive(q),
-        faultError: (q, va) => this.faultError(q, va),
+        faultError: (q, va) => faultError(this.pager, q, va),
       },
       pid,
       dstVa,
@@ -771,8 +689,6 @@ export class Machine {
 
   // ---- internals -------------------------------------------------------------------------
 
-  private viewAt = 0;
-
   private proc(pid: number): Process {
     const p = this.procs.get(pid);
     if (p === undefined) {
@@ -785,59 +701,6 @@ export class Machine {
   private installed(pid: number): Process {
     this.switchTo(pid);
     return this.cur!;
-  }
-
-  /** True when [va, va + size) lies within one page. */
-  private inPage(va: number, size: number): boolean {
-    return (va % this.layout.pageSize) + size <= this.layout.pageSize;
-  }
-
-  /** Physical address of a reference that stays within one page (the caller checked). */
-  private pa(pid: number, va: number, access: Access): number {
-    if (!Number.isSafeInteger(va) || va < 0) throw new AddressError(`bad address ${va}`, { pid, va });
-    const pa = this.access(pid, va, access);
-    if (pa === FAULT_KILLED) throw this.faultError(pid, va);
-    return pa;
-  }
-
-  private loadView(pid: number, va: number, size: number, access: Access = ACC_READ): DataView {
-    if ((va % this.pageSize) + size <= this.pageSize) {
-      this.viewAt = this.pa(pid, va, access);
-      return this.mem.view;
-    }
-    this.copy(pid, va, this.scratch.subarray(0, size), access);
-    this.viewAt = 0;
-    return this.scratchView;
-  }
-
-  private store(pid: number, va: number, size: number): void {
-    if ((va % this.pageSize) + size <= this.pageSize) {
-      const pa = this.pa(pid, va, ACC_WRITE);
-      this.mem.bytes.set(this.scratch.subarray(0, size), pa);
-    } else {
-      this.copy(pid, va, this.scratch.subarray(0, size), ACC_WRITE);
-    }
-  }
-
-  /** Moves bytes between `buf` and virtual memory, one reference per page touched. */
-  private copy(pid: number, va: number, buf: Uint8Array, access: Access): void {
-    if (!Number.isSafeInteger(va) || va < 0) throw new AddressError(`bad address ${va}`, { pid, va });
-    let done = 0;
-    while (done < buf.length) {
-      const at = va + done;
-      const n = Math.min(buf.length - done, this.pageSize - (at % this.pageSize));
-      const pa = this.access(pid, at, access);
-      if (pa === FAULT_KILLED) throw this.faultError(pid, at);
-      if (access === ACC_WRITE) this.mem.bytes.set(buf.subarray(done, done + n), pa);
-      else buf.set(this.mem.bytes.subarray(pa, pa + n), done);
-      done += n;
-    }
-  }
-
-  private faultError(pid: number, va: number): ProcessFaultError {
-    const r = this.pager.lastResponse;
-    const kind = r === "protection" ? "protection" : r === "out-of-swap" ? "out-of-swap" : "segmentation";
-    return new ProcessFaultError(pid, kind, va, this.pager.lastReason);
   }
 
   private touch(f: number, nextUse: number): void {
@@ -908,143 +771,6 @@ export class Machine {
     return ptePresent(pte) ? pteFrame(pte) : -1;
   }
 
-  private heapOf(pid: number): VirtualHeap {
-    const p = this.proc(pid);
-    let h = this.heaps.get(pid);
-    if (h === undefined) {
-      const start = Math.ceil(p.brk / 8) * 8;
-      if (start !== p.brk) this.sbrk(pid, start - p.brk);
-      h = new VirtualHeap(
-        {
-          readU32: (va) => this.readU32(pid, va),
-          writeU32: (va, v) => this.writeU32(pid, va, v),
-          sbrk: (d) => this.sbrk(pid, d),
-          brk: () => this.proc(pid).brk,
-        },
-        start,
-      );
-      this.heaps.set(pid, h);
-    }
-    return h;
-  }
-
-  private object(id: number): SharedObject {
-    const obj = this.pager.objects.get(id);
-    if (obj === undefined) throw new ConfigError("shared", id, "the id of a live shared object (shmCreate)");
-    return obj;
-  }
-
-  private reapObject(obj: SharedObject): void {
-    if (!obj.dead) return;
-    this.pager.freeObject(obj);
-    this.pager.objects.delete(obj.id);
-  }
-
-  private layoutTrace(p: Process): void {
-    p.addRegion({
-      kind: "trace",
-      startVpn: 0,
-      endVpn: this.layout.vpnCount,
-      perm: PERM_R | PERM_W | PERM_X,
-      source: { type: "trace" },
-    });
-  }
-
-  private layoutProgram(
-    p: Process,
-    image: ImageStore | undefined,
-    bssBytes: number,
-    stackPages?: number,
-  ): void {
-    const vpns = this.layout.vpnCount;
-    let at = 1;
-    const add = (kind: RegionKind, pages: number, perm: number, source: Region["source"]) => {
-      if (pages > 0) p.addRegion({ kind, startVpn: at, endVpn: at + pages, perm, source });
-      at += pages;
-    };
-    if (image) {
-      add("code", image.codePages, PERM_R | PERM_X, { type: "image", firstSlot: 0 });
-      add("data", image.dataPages, PERM_R | PERM_W, { type: "image", firstSlot: image.codePages });
-    }
-    add("bss", Math.ceil(bssBytes / this.pageSize), PERM_R | PERM_W, { type: "zero" });
-    p.addRegion({ kind: "heap", startVpn: at, endVpn: at, perm: PERM_R | PERM_W, source: { type: "zero" } });
-    p.heapStartVpn = at;
-    p.brk = at * this.pageSize;
-    const maxStack = stackPages ?? Math.max(1, Math.min(2048, Math.floor(vpns / 8)));
-    if (!Number.isInteger(maxStack) || maxStack < 1 || at + maxStack + 2 * GUARD_PAGES >= vpns) {
-      throw new ConfigError(
-        "stackPages",
-        maxStack,
-        `1 to ${vpns - at - 2 * GUARD_PAGES - 1} pages for this address space`,
-      );
-    }
-    p.addRegion({
-      kind: "stack",
-      startVpn: vpns - 1,
-      endVpn: vpns,
-      perm: PERM_R | PERM_W,
-      source: { type: "zero" },
-    });
-    p.stackLimitVpn = vpns - maxStack;
-    p.mmapTopVpn = p.stackLimitVpn - GUARD_PAGES;
-  }
-
-  private findGap(p: Process, pages: number): number {
-    let end = p.mmapTopVpn;
-    const heap = p.regionOfKind("heap");
-    const floor = (heap ? heap.endVpn : 1) + GUARD_PAGES;
-    for (;;) {
-      const start = end - pages;
-      if (start < floor) {
-        throw new OutOfMemoryError(`mmap: no gap of ${pages} pages in process ${p.pid}'s address space`, {
-          pid: p.pid,
-          pages,
-        });
-      }
-      const clash = p.regions.find((r) => r.kind !== "stack" && r.startVpn < end && r.endVpn > start);
-      if (clash === undefined) return start;
-      end = clash.startVpn;
-    }
-  }
-
-  private unmapRange(p: Process, s: number, e: number): void {
-    for (let vpn = s; vpn < e; vpn++) {
-      const addr = this.tables.lookup(p.root, vpn);
-      if (addr < 0) {
-        vpn = this.nextTableBoundary(vpn) - 1;
-        continue;
-      }
-      const pte = this.mem.readU32(addr);
-      if (pte === 0) continue;
-      this.pager.unmapPage(p, vpn, pte);
-      this.tables.setLeaf(p.root, vpn, addr, 0);
-    }
-  }
-
-  private nextTableBoundary(vpn: number): number {
-    const span = this.layout.entriesPerTable[this.layout.levels - 1]!;
-    return (Math.floor(vpn / span) + 1) * span;
-  }
-
-  private trimRegion(p: Process, r: Region, s: number, e: number): void {
-    p.removeRegion(r);
-    const obj = r.source.type === "object" ? r.source : undefined;
-    let pieces = 0;
-    if (r.startVpn < s) {
-      p.addRegion({ ...r, endVpn: s });
-      pieces++;
-    }
-    if (r.endVpn > e) {
-      const source = obj ? { ...obj, firstPage: obj.firstPage + (e - r.startVpn) } : r.source;
-      p.addRegion({ ...r, startVpn: e, source });
-      pieces++;
-    }
-    if (obj) {
-      obj.object.mappers += pieces - 1;
-      this.reapObject(obj.object);
-    }
-  }
-
   private end(p: Process, state: "exited" | "killed", reason: string): void {
     if (!p.alive) return;
     if (this.cur === p) {
@@ -1054,16 +780,11 @@ export class Machine {
       this.mmu.install(0, -1);
     }
     this.tables.forEachLeaf(p.root, (vpn, _addr, pte) => this.pager.unmapPage(p, vpn, pte));
-    for (const r of p.regions) {
-      if (r.source.type === "object") {
-        r.source.object.mappers--;
-        this.reapObject(r.source.object);
-      }
-    }
+    this.spaces.release(p);
     this.tables.freeTree(p.root);
     this.tlb.invalidateAsid(p.asid);
     this.pager.local.delete(p.pid);
-    this.heaps.delete(p.pid);
+    this.spaces.forgetHeap(p.pid);
     p.state = state;
     p.exitReason = reason;
     this.procs.delete(p.pid);
