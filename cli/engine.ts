@@ -6,9 +6,11 @@
 import { layoutFor, MAX_ASID, pageKey } from "../src/core/addr.js";
 import { eatFormulaNs } from "../src/core/time.js";
 import { ACC_EXEC, ACC_READ, ACC_WRITE } from "../src/mmu/mmu.js";
+import { FAULT_KILLED } from "../src/pager/pager.js";
 import { NEVER } from "../src/policies/policy.js";
 import { getPolicyFactory, parsePolicySpec, policyIds } from "../src/policies/registry.js";
-import { Machine } from "../src/sim/machine.js";
+import type { KswapdStats } from "../src/sim/kswapd.js";
+import { Machine, type MachineStats } from "../src/sim/machine.js";
 import { densify, type ReplayTrace, replay } from "../src/sim/replay.js";
 import { annotateNextUse } from "../src/workloads/oracle.js";
 import { isWrite, REF_INSTR } from "../src/workloads/refs.js";
@@ -36,6 +38,31 @@ export interface RunResult {
   pageTableFrames?: number;
   /** The policy's private counters (hand moves, ghost hits...), when it keeps any. */
   policyCounters?: Readonly<Record<string, number>>;
+  /** Full mode: the optional mechanisms that were on (coloring, read-ahead, kswapd, bounded swap). */
+  mechanisms?: Mechanisms;
+}
+
+/** Counters of full mode's optional mechanisms; a key is present only when its mechanism is on. */
+export interface Mechanisms {
+  /** Page coloring: frames given to a page of another color ("prefer"), extra evictions to find a frame of the page's color ("strict"). */
+  coloring?: { colors: number; mode: "prefer" | "strict"; conflicts: number; colorEvictions: number };
+  /** Sequential read-ahead: pages read in ahead of a fault, and of them those referenced before eviction. */
+  readAhead?: { pages: number; prefetched: number; prefetchHits: number };
+  /** kswapd's counters, plus the evictions a faulting process did itself (dirty: it waited for a write). */
+  kswapd?: KswapdStats & { faultEvictions: { clean: number; dirty: number } };
+  /** A bounded swap: slots, those in use at the end, processes killed when it ran out. */
+  swap?: {
+    slots: number;
+    slotsInUse: number;
+    /** Processes killed to free memory for another's fault (the largest resident set). */
+    outOfSwapKills: number;
+    /** Faults that found no slot with the faulting process itself the largest: it was killed. */
+    outOfSwapFaults: number;
+    /** Every killed process: its pid in the workload, its pid in the Machine (the reasons name that one) and why. */
+    killed: { pid: number; machinePid: number; reason: string }[];
+    /** References of killed processes after their death, not run. */
+    skippedReferences: number;
+  };
 }
 
 /** A workload ready to replay: dense page ids and, if asked, next-use positions. */
@@ -252,6 +279,14 @@ export interface FullOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** TLB entries and ways (default: the Machine's, 64 entries 4-way). */
   readonly tlb?: { entries: number; ways: number };
+  /** Page coloring: colors (a power of two) and how strictly the allocator honours them. */
+  readonly coloring?: { colors: number; mode: "prefer" | "strict" };
+  /** Sequential read-ahead, pages (0: off). */
+  readonly readAhead?: number;
+  /** kswapd spec ("doc", "linux,clean=off", "min=2,low=4,high=6"; src/sim/kswapd.ts). */
+  readonly kswapd?: string;
+  /** Swap slots (default unbounded); when swap runs out the pager kills a process. */
+  readonly swapSlots?: number;
 }
 
 /**
@@ -295,6 +330,10 @@ export function runFull(
     vaBits,
     policy: spec,
     ...(opts.tlb ? { tlb: opts.tlb } : {}),
+    ...(opts.coloring ? { colors: opts.coloring.colors, coloring: opts.coloring.mode } : {}),
+    ...(opts.readAhead ? { readAhead: opts.readAhead } : {}),
+    ...(opts.kswapd !== undefined ? { kswapd: opts.kswapd } : {}),
+    ...(opts.swapSlots !== undefined ? { swapSlots: opts.swapSlots } : {}),
   });
   const pidOf = new Map<number, number>();
   for (const src of pagesOf.keys()) {
@@ -307,6 +346,11 @@ export function runFull(
   const every = 1 << 18;
   let lastSrc = Number.NaN;
   let pid = -1;
+  // A process killed (out of swap) runs no more: its later references are skipped and counted.
+  // Only the faulting process (its access returns FAULT_KILLED) or another one, checked when the
+  // workload switches back to it, can die.
+  let alive = true;
+  let skipped = 0;
   for (let start = 0; start < w.count; start += every) {
     const end = Math.min(w.count, start + every);
     for (let i = start; i < end; i++) {
@@ -314,10 +358,17 @@ export function runFull(
       if (src !== lastSrc) {
         lastSrc = src;
         pid = pidOf.get(src)!;
+        alive = m.isAlive(pid);
+      }
+      if (!alive) {
+        skipped++;
+        continue;
       }
       const kind = kinds[i]!;
       const acc = isWrite(kind) ? ACC_WRITE : kind === REF_INSTR ? ACC_EXEC : ACC_READ;
-      m.access(pid, pages[i]! * ps, acc, nextUse === null ? NEVER : nextUse[i]!);
+      if (m.access(pid, pages[i]! * ps, acc, nextUse === null ? NEVER : nextUse[i]!) === FAULT_KILLED) {
+        alive = false;
+      }
     }
     if (end < w.count) opts.onProgress?.(end, w.count);
   }
@@ -341,6 +392,44 @@ export function runFull(
       tlb: { hits: s.tlb.hits, misses: s.tlb.misses, mode: "full" },
       eat: { formulaNs: formulaEat(missRatio), measuredNs: s.eat.measuredNs },
       pageTableFrames: s.frames.pageTables,
+      ...mechanismsOf(s, opts, pidOf, skipped),
     },
   };
+}
+
+/** The `mechanisms` of a full run, when any is on. */
+function mechanismsOf(
+  s: MachineStats,
+  opts: FullOptions,
+  pidOf: ReadonlyMap<number, number>,
+  skippedReferences: number,
+): { mechanisms?: Mechanisms } {
+  const out: Mechanisms = {};
+  if (opts.coloring && opts.coloring.colors > 1) {
+    out.coloring = {
+      ...opts.coloring,
+      conflicts: s.colorConflicts,
+      colorEvictions: s.colorEvictions,
+    };
+  }
+  if (opts.readAhead) {
+    out.readAhead = { pages: opts.readAhead, prefetched: s.prefetched, prefetchHits: s.prefetchHits };
+  }
+  if (s.reclaim.kswapd !== null) {
+    out.kswapd = { ...s.reclaim.kswapd, faultEvictions: { ...s.reclaim.faultEvictions } };
+  }
+  if (opts.swapSlots !== undefined) {
+    const srcOf = new Map([...pidOf].map(([src, pid]) => [pid, src]));
+    out.swap = {
+      slots: opts.swapSlots,
+      slotsInUse: s.swap.slotsInUse,
+      outOfSwapKills: s.outOfSwapKills,
+      outOfSwapFaults: s.faults.outOfSwap,
+      killed: s.processes
+        .filter((q) => q.state === "killed")
+        .map((q) => ({ pid: srcOf.get(q.pid) ?? q.pid, machinePid: q.pid, reason: q.exitReason })),
+      skippedReferences,
+    };
+  }
+  return Object.keys(out).length === 0 ? {} : { mechanisms: out };
 }

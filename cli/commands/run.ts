@@ -2,8 +2,12 @@
 // and optionally writes an HTML report of the run.
 
 import { type Command, Option } from "commander";
+import { PagewiseError } from "../../src/core/errors.js";
+import { parseKswapdSpec } from "../../src/sim/kswapd.js";
 import {
   ensureNextUse,
+  type FullOptions,
+  type Mechanisms,
   needsFuture,
   prepare,
   type RunResult,
@@ -29,6 +33,10 @@ interface RunOptions extends WorkloadOptions {
   report?: string;
   mode: string;
   tlb?: { entries: number; ways: number };
+  colors?: { colors: number; mode: "prefer" | "strict" };
+  readAhead?: number;
+  kswapd?: string;
+  swapSlots?: number;
   json?: boolean;
   csv?: boolean;
 }
@@ -97,7 +105,61 @@ function printRun(io: CliIo, r: RunResult, workloadName: string, distinct: numbe
     ["EAT measured", fmtNs(r.eat.measuredNs)],
   ];
   for (const [k, v] of Object.entries(r.policyCounters ?? {})) pairs.push([`${r.policy}: ${k}`, fmtInt(v)]);
+  if (r.mechanisms) pairs.push(...mechanismPairs(r.mechanisms));
   io.stdout.write(`${renderKeyValues(c, pairs)}\n`);
+  // Reasons are long: one line each below the table.
+  for (const k of r.mechanisms?.swap?.killed ?? []) {
+    io.stdout.write(
+      `${c.bold(`killed: process ${k.machinePid}`)} (pid ${k.pid} in the workload): ${k.reason}\n`,
+    );
+  }
+}
+
+/** Text lines for full mode's mechanisms, only those that were on. */
+function mechanismPairs(m: Mechanisms): [string, string][] {
+  const pairs: [string, string][] = [];
+  if (m.coloring) {
+    const k = m.coloring;
+    pairs.push(["page colors", `${k.colors} (${k.mode})`]);
+    if (k.mode === "prefer") pairs.push(["color conflicts (frame of another color)", fmtInt(k.conflicts)]);
+    else pairs.push(["color evictions (to free a frame of the color)", fmtInt(k.colorEvictions)]);
+  }
+  if (m.readAhead) {
+    const a = m.readAhead;
+    pairs.push(
+      ["read-ahead (pages)", fmtInt(a.pages)],
+      ["pages prefetched / referenced", `${fmtInt(a.prefetched)} / ${fmtInt(a.prefetchHits)}`],
+    );
+  }
+  if (m.kswapd) {
+    const k = m.kswapd;
+    pairs.push(
+      ["kswapd watermarks", `${k.preset}: min ${k.min}, low ${k.low}, high ${k.high}`],
+      ["kswapd wake-ups / runs", `${fmtInt(k.wakeups)} / ${fmtInt(k.runs)}`],
+      [
+        "kswapd scanned / reclaimed (dirty)",
+        `${fmtInt(k.scanned)} / ${fmtInt(k.reclaimed)} (${fmtInt(k.reclaimedDirty)})`,
+      ],
+      ["kswapd cleaned ahead", fmtInt(k.cleaned)],
+      ["direct reclaims (pages)", `${fmtInt(k.directReclaims)} (${fmtInt(k.directReclaimed)})`],
+      [
+        "fault-path evictions clean / waited for a write",
+        `${fmtInt(k.faultEvictions.clean)} / ${fmtInt(k.faultEvictions.dirty)}`,
+      ],
+      ["kswapd busy (simulated)", fmtNs(k.busyNs)],
+    );
+  }
+  if (m.swap) {
+    const w = m.swap;
+    pairs.push(
+      ["swap slots (in use at the end)", `${fmtInt(w.slots)} (${fmtInt(w.slotsInUse)})`],
+      ["out-of-swap kills / fatal faults", `${fmtInt(w.outOfSwapKills)} / ${fmtInt(w.outOfSwapFaults)}`],
+    );
+    pairs.push(["processes killed", fmtInt(w.killed.length)]);
+    if (w.skippedReferences > 0)
+      pairs.push(["references skipped (killed processes)", fmtInt(w.skippedReferences)]);
+  }
+  return pairs;
 }
 
 export function registerRun(program: Command, { io }: CommandContext): void {
@@ -124,10 +186,30 @@ export function registerRun(program: Command, { io }: CommandContext): void {
     "full mode's TLB: entries (a power of two, 0 for none) and ways, e.g. 64/4 (the default) or 2048/8",
     parseTlb,
   );
+  cmd.option(
+    "--colors <n[:mode]>",
+    "full mode's page coloring: n colors (a power of two; a page's color is its VPN's low bits, a frame's its PFN's) and the allocator's mode, prefer (the default: another color when none of the page's is free, a conflict) or strict (evict until a frame of the color is free), e.g. 8 or 8:strict",
+    parseColors,
+  );
+  cmd.option(
+    "--read-ahead <pages>",
+    "full mode's sequential read-ahead: a fault that reads a page from swap also reads up to this many following pages of the same store (0 to 1024; 0: off)",
+    parseReadAhead,
+  );
+  cmd.option(
+    "--kswapd <spec>",
+    "full mode's background reclaimer: doc (min/low/high = 1/2/3 % of frames), linux, or min=N,low=N,high=N; then batch=N, clean=on|off, clean-ahead=N, scan-ns=N, wake-ns=N (see pagewise kswapd)",
+    parseKswapd,
+  );
+  cmd.option(
+    "--swap-slots <n>",
+    "full mode's swap size in page slots (default unbounded): when a dirty victim finds no slot the process with the largest resident set is killed",
+    parseSwapSlots,
+  );
   cmd.option("--report <file.html>", "also write an HTML report of this run");
   addOutputOptions(
     cmd,
-    "references, faults, hits, missRatio, evictions{clean,dirty}, writebacks, tlb{hits,misses,mode}, policy, frames, pageSize, eat{formulaNs,measuredNs}, pageTableFrames (full mode)",
+    "references, faults, hits, missRatio, evictions{clean,dirty}, writebacks, tlb{hits,misses,mode}, policy, frames, pageSize, eat{formulaNs,measuredNs}, pageTableFrames (full mode), mechanisms{coloring, readAhead, kswapd, swap} (full mode, those on; see cli/README.md)",
     RUN_CSV_FIELDS.join(","),
   );
   cmd
@@ -140,10 +222,18 @@ Examples:
   $ pagewise run --trace test/fixtures/traces/ls.lackey --policy clock --memory 256KiB --page-size 4KiB
   $ pagewise run --gen zipf:pages=1000,alpha=0.9,n=100000,seed=1 --policy arc --frames 100 --csv
   $ pagewise run --trace test/fixtures/traces/py-dict.pwt --policy lru --frames 1024 --mode full --tlb 2048/8
+  $ pagewise run --gen loop:pages=64,n=2000,writes=1 --frames 32 --mode full --colors 4:strict
+  $ pagewise run --gen loop:pages=64,n=2000,writes=1 --frames 32 --mode full --read-ahead 8
+  $ pagewise run --trace test/fixtures/traces/sort500.pwt --frames 160 --mode full --kswapd linux,clean=off
+  $ pagewise run --gen "zipf:pages=400,n=20000 + loop:pages=100,n=20000" --frames 64 --mode full --swap-slots 200
 
 In full mode --frames (or --memory) counts the frames that hold pages, as in replay mode; the page
 tables the workload needs get frames of their own on top, shown as "page-table frames". A progress
-bar appears on stderr for runs longer than a second (only on a terminal, never with --json/--csv).`,
+bar appears on stderr for runs longer than a second (only on a terminal, never with --json/--csv).
+--colors, --read-ahead, --kswapd and --swap-slots (full mode only) turn on the Machine's page
+coloring, read-ahead, background reclaim and a bounded swap; their counters follow the others (and
+go in --json under "mechanisms"). A process killed when swap runs out runs no further: the rest of
+its references are skipped and counted.`,
     )
     .action(async (opts: RunOptions) => {
       const mode = outputMode(opts);
@@ -154,6 +244,22 @@ bar appears on stderr for runs longer than a second (only on a terminal, never w
       if (opts.tlb !== undefined && opts.mode !== "full") {
         throw new UsageError("--tlb is for --mode full (replay mode has no TLB)");
       }
+      const fullOnly: [string, unknown][] = [
+        ["--colors", opts.colors],
+        ["--read-ahead", opts.readAhead],
+        ["--kswapd", opts.kswapd],
+        ["--swap-slots", opts.swapSlots],
+      ];
+      for (const [flag, v] of fullOnly) {
+        if (v !== undefined && opts.mode !== "full") {
+          throw new UsageError(`${flag} is for --mode full (replay mode has no Machine to give it to)`);
+        }
+      }
+      if (opts.colors !== undefined && opts.colors.colors > frames) {
+        throw new UsageError(
+          `--colors ${opts.colors.colors}: more colors than the ${frames} page frames (some colors would have no frame)`,
+        );
+      }
       // The bar is for people reading text: never with --json or --csv (nor off a terminal).
       const bar = new Progress(io, `${opts.policy} (${opts.mode})`, w.count);
       const onProgress =
@@ -162,10 +268,7 @@ bar appears on stderr for runs longer than a second (only on a terminal, never w
       try {
         r =
           opts.mode === "full"
-            ? runFull(p, opts.policy, frames, {
-                ...(onProgress ? { onProgress } : {}),
-                ...(opts.tlb ? { tlb: opts.tlb } : {}),
-              }).result
+            ? runFull(p, opts.policy, frames, fullOptions(opts, onProgress)).result
             : simulate(p, opts.policy, frames, onProgress);
       } finally {
         bar.stop();
@@ -182,6 +285,59 @@ bar appears on stderr for runs longer than a second (only on a terminal, never w
       else if (mode === "csv") writeCsv(io, RUN_CSV_FIELDS, [runRecord(r)]);
       else printRun(io, r, w.name, workloadFacts(p).distinctPages);
     });
+}
+
+/** Full-mode options from the command line. */
+function fullOptions(opts: RunOptions, onProgress?: (done: number, total: number) => void): FullOptions {
+  return {
+    ...(onProgress ? { onProgress } : {}),
+    ...(opts.tlb ? { tlb: opts.tlb } : {}),
+    ...(opts.colors ? { coloring: opts.colors } : {}),
+    ...(opts.readAhead !== undefined ? { readAhead: opts.readAhead } : {}),
+    ...(opts.kswapd !== undefined ? { kswapd: opts.kswapd } : {}),
+    ...(opts.swapSlots !== undefined ? { swapSlots: opts.swapSlots } : {}),
+  };
+}
+
+/** Parses --colors "n[:prefer|strict]": n a power of two from 1 to 2^20 (the engine checks n ≤ frames). */
+export function parseColors(v: string): { colors: number; mode: "prefer" | "strict" } {
+  const m = /^(\d+)(?::(prefer|strict))?$/.exec(v.trim());
+  const n = m === null ? Number.NaN : Number(m[1]);
+  if (m === null || !Number.isSafeInteger(n) || n < 1 || n > 2 ** 20 || (n & (n - 1)) !== 0) {
+    throw new UsageError(
+      `--colors: expected a power of two with an optional :prefer or :strict, such as 8:strict, got "${v}"`,
+    );
+  }
+  return { colors: n, mode: (m[2] as "prefer" | "strict" | undefined) ?? "prefer" };
+}
+
+/** Parses --read-ahead: a whole number of pages from 0 to 1024. */
+export function parseReadAhead(v: string): number {
+  const n = Number(v.trim());
+  if (!/^\d+$/.test(v.trim()) || n > 1024) {
+    throw new UsageError(`--read-ahead: expected a whole number of pages from 0 to 1024, got "${v}"`);
+  }
+  return n;
+}
+
+/** Parses --swap-slots: a positive whole number of page slots. */
+export function parseSwapSlots(v: string): number {
+  const n = Number(v.trim());
+  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < 1) {
+    throw new UsageError(`--swap-slots: expected a positive whole number of slots, got "${v}"`);
+  }
+  return n;
+}
+
+/** Checks a --kswapd spec's syntax now (the watermarks against the frame count are the Machine's to check). */
+export function parseKswapd(v: string): string {
+  try {
+    parseKswapdSpec(v);
+  } catch (e) {
+    if (e instanceof PagewiseError) throw new UsageError(`--kswapd: ${e.message}`);
+    throw e;
+  }
+  return v;
 }
 
 /** Parses --tlb "entries/ways" (or "entries": fully associative up to 255 ways, else 4-way). */
