@@ -1,6 +1,7 @@
 // `pagewise run --mode full`: --frames counts page frames (the page tables get their own, reported
 // as pageTableFrames), so full and replay mode agree; --tlb sets the TLB; the progress bar never
-// writes to a non-terminal stderr nor under --json.
+// writes to a non-terminal stderr nor under --json; --colors, --read-ahead, --kswapd and
+// --swap-slots turn on the Machine's mechanisms and report their counters (JSON `mechanisms`).
 
 import { describe, expect, it } from "vitest";
 import { runCli } from "./test-helpers.js";
@@ -69,5 +70,133 @@ describe("pagewise run --mode full", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/page-table frames/);
     expect(r.stderr).toBe("");
+  });
+});
+
+// The Machine's optional mechanisms, on workloads where each must act.
+const LOOP = ["--gen", "loop:pages=64,n=2000,writes=1", "--frames", "32", "--mode", "full"];
+/** Eight pages of one color (even page numbers) twice over: under 2 colors half the frames are theirs. */
+const EVEN = ["--refs", "0,2,4,6,8,10,12,14,0,2,4,6,8,10,12,14", "--frames", "8", "--mode", "full"];
+
+describe("pagewise run --mode full: coloring, read-ahead, kswapd, bounded swap", () => {
+  it("--read-ahead on a looping write workload prefetches pages that are used, and faults less", async () => {
+    const off = await json(["run", ...LOOP, "--json"]);
+    const on = await json(["run", ...LOOP, "--read-ahead", "8", "--json"]);
+    expect(off.mechanisms).toBeUndefined();
+    expect(on.mechanisms.readAhead.pages).toBe(8);
+    expect(on.mechanisms.readAhead.prefetched).toBeGreaterThan(0);
+    expect(on.mechanisms.readAhead.prefetchHits).toBeGreaterThan(0);
+    expect(on.mechanisms.readAhead.prefetchHits).toBeLessThanOrEqual(on.mechanisms.readAhead.prefetched);
+    // LRU on a loop one page larger than memory faults on every reference without read-ahead.
+    expect(off.faults).toBe(off.references);
+    expect(on.faults).toBeLessThan(off.faults / 2);
+    expect(on.references).toBe(off.references);
+  });
+
+  it("--colors: prefer hands out frames of the other color (conflicts), strict evicts instead", async () => {
+    const plain = await json(["run", ...EVEN, "--policy", "fifo", "--json"]);
+    const prefer = await json(["run", ...EVEN, "--policy", "fifo", "--colors", "2", "--json"]);
+    const strict = await json(["run", ...EVEN, "--policy", "fifo", "--colors", "2:strict", "--json"]);
+    // Eight pages fit in eight frames: no coloring, no eviction.
+    expect(plain.faults).toBe(8);
+    expect(prefer.faults).toBe(8);
+    expect(prefer.mechanisms.coloring).toEqual({
+      colors: 2,
+      mode: "prefer",
+      conflicts: 4,
+      colorEvictions: 0,
+    });
+    // Only four frames have the pages' color: strict keeps evicting within them.
+    expect(strict.mechanisms.coloring.mode).toBe("strict");
+    expect(strict.mechanisms.coloring.conflicts).toBe(0);
+    expect(strict.mechanisms.coloring.colorEvictions).toBeGreaterThan(0);
+    expect(strict.faults).toBeGreaterThan(plain.faults);
+    const text = await runCli(["run", ...EVEN, "--colors", "2:strict"]);
+    expect(text.stdout).toMatch(/page colors\s.*2 \(strict\)/);
+    expect(text.stdout).toMatch(/color evictions/);
+    const none = await runCli(["run", ...EVEN]);
+    expect(none.stdout).not.toMatch(/color/);
+  });
+
+  it("--kswapd doc wakes kswapd on a trace that fills memory and shows its counters", async () => {
+    const args = ["run", ...TRACE, "--policy", "clock", "--frames", "64", "--mode", "full"];
+    const r = await json([...args, "--kswapd", "doc", "--json"]);
+    const k = r.mechanisms.kswapd;
+    expect(k.preset).toBe("doc");
+    // doc: 1/2/3 % of 64 frames, rounded, at least 1, 2, 3.
+    expect([k.min, k.low, k.high]).toEqual([1, 2, 3]);
+    expect(k.wakeups).toBeGreaterThan(0);
+    expect(k.reclaimed + k.directReclaimed).toBeGreaterThan(0);
+    expect(k.faultEvictions.clean + k.faultEvictions.dirty).toBeGreaterThan(0);
+    const text = await runCli(args.concat("--kswapd", "linux,clean=off"));
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/kswapd wake-ups/);
+    expect(text.stdout).toMatch(/linux: min/);
+    const plain = await runCli(args);
+    expect(plain.stdout).not.toMatch(/kswapd/);
+  });
+
+  it("--swap-slots too small kills a process, with the reason, and skips its later references", async () => {
+    // One process writing a loop larger than memory: the 11th dirty eviction finds no slot.
+    const self = await json(["run", ...LOOP, "--swap-slots", "10", "--json"]);
+    const s = self.mechanisms.swap;
+    expect(s.slots).toBe(10);
+    expect(s.outOfSwapFaults).toBe(1);
+    expect(s.killed).toHaveLength(1);
+    expect(s.killed[0].pid).toBe(0);
+    expect(s.killed[0].reason).toMatch(/^out-of-swap: no swap slot/);
+    expect(self.references + s.skippedReferences).toBe(2000);
+    expect(self.evictions.dirty).toBe(10);
+    // Process 1 writes 30 pages and stops; process 2 reads a loop: its faults evict process 1's
+    // dirty pages until swap is full, then process 1 (the larger) is killed for process 2.
+    const gen = [
+      "--gen",
+      "seq:n=30,writes=1 + loop:pages=20,n=200,writes=0",
+      "--frames",
+      "40",
+      "--mode",
+      "full",
+    ];
+    const other = await json(["run", ...gen, "--swap-slots", "5", "--json"]);
+    expect(other.mechanisms.swap.outOfSwapKills).toBe(1);
+    expect(other.mechanisms.swap.killed.map((k: { pid: number }) => k.pid)).toEqual([1]);
+    expect(other.mechanisms.swap.killed[0].reason).toMatch(/killed as the largest resident set/);
+    const roomy = await json(["run", ...gen, "--swap-slots", "100", "--json"]);
+    expect(roomy.mechanisms.swap.killed).toEqual([]);
+    const text = await runCli(["run", ...gen, "--swap-slots", "5"]);
+    expect(text.stdout).toMatch(/killed: process \d+ \(pid 1 in the workload\): out of swap/);
+  });
+
+  it("rejects the mechanisms' options outside full mode and malformed values (exit 2)", async () => {
+    const base = ["run", "--refs", "1,2,3,4,5", "--frames", "4"];
+    for (const opt of [
+      ["--colors", "4"],
+      ["--read-ahead", "2"],
+      ["--kswapd", "doc"],
+      ["--swap-slots", "3"],
+    ]) {
+      const r = await runCli([...base, ...opt]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`${opt[0]} is for --mode full`);
+    }
+    for (const opt of [
+      ["--colors", "3"],
+      ["--colors", "4:loose"],
+      ["--colors", "8"],
+      ["--read-ahead", "2000"],
+      ["--read-ahead", "x"],
+      ["--kswapd", "bogus"],
+      ["--kswapd", "doc,batch=0"],
+      ["--swap-slots", "0"],
+    ]) {
+      const r = await runCli([...base, "--mode", "full", ...opt]);
+      expect(r.code, opt.join(" ")).toBe(2);
+      expect(r.stderr).toContain(opt[0]);
+      expect(r.stdout).toBe("");
+    }
+    // Watermarks the frame count cannot hold are the Machine's ConfigError: exit 1, naming it.
+    const marks = await runCli([...base, "--mode", "full", "--kswapd", "min=1,low=2,high=9"]);
+    expect(marks.code).toBe(1);
+    expect(marks.stderr).toContain("kswapd.high");
   });
 });
