@@ -5,17 +5,7 @@
 // faults are values. One faulting process never takes the machine down: a segmentation or
 // protection fault kills that process (ProcessFaultError to the API caller) and the rest go on.
 
-import {
-  type AddressLayout,
-  isCanonical,
-  layoutFor,
-  levelIndex,
-  MAX_ASID,
-  makeLayout,
-  type PageTableShape,
-  PTE_SIZE,
-  parseShape,
-} from "../core/addr.js";
+import { type AddressLayout, isCanonical, MAX_ASID } from "../core/addr.js";
 import {
   AddressError,
   ConfigError,
@@ -28,124 +18,44 @@ import { type Counters, copyCounters, makeCounters } from "../core/stats.js";
 import { type CostModel, eatFormulaNs, makeCosts } from "../core/time.js";
 import { ACC_READ, ACC_WRITE, type Access, Mmu } from "../mmu/mmu.js";
 import { PageTables } from "../mmu/page-table.js";
-import { LOC_SWAP, PTE_P, PTE_U, PTE_W, PTE_X, pteFrame, pteLoc, pteMapped, ptePresent } from "../mmu/pte.js";
-import { DEFAULT_TLB, Tlb, type TlbConfig } from "../mmu/tlb.js";
+import { PTE_U, PTE_W, PTE_X, pteFrame, pteMapped, ptePresent } from "../mmu/pte.js";
+import { DEFAULT_TLB, Tlb } from "../mmu/tlb.js";
 import { PteFrameBits } from "../pager/frame-bits.js";
-import { type ColorMode, Pager, type Scope } from "../pager/pager.js";
+import { Pager, type Scope } from "../pager/pager.js";
 import { PERM_W, PERM_X } from "../pager/region.js";
 import { FRAME_RESERVED, FRAME_TABLE, FRAME_USER, FrameTable } from "../phys/frames.js";
 import { PhysicalMemory } from "../phys/memory.js";
 import { NEVER, type ReplacementPolicy } from "../policies/policy.js";
 import { createPolicy, getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
 import { Process } from "../proc/process.js";
-import { type ExecutableImage, ImageStore } from "../stores/image-store.js";
+import { ImageStore } from "../stores/image-store.js";
 import { MemoryStore } from "../stores/memory-store.js";
 import type { BackingStore } from "../stores/store.js";
 import { AddressSpaceManager, type MmapOptions } from "./address-space.js";
-import { Kswapd, type KswapdOptions, type KswapdStats, parseKswapdSpec } from "./kswapd.js";
-import { minimumFrames, runMemmove } from "./min-frames.js";
+import { Kswapd, parseKswapdSpec } from "./kswapd.js";
+import {
+  checkFrames,
+  checkPaging,
+  checkQuota,
+  type MachineConfig,
+  resolveLayout,
+  type SpawnOptions,
+} from "./machine-config.js";
+import {
+  addCounters,
+  type MachineStats,
+  type ProcessStats,
+  processStats,
+  timedCounters,
+} from "./machine-stats.js";
+import { runMemmove } from "./min-frames.js";
+import { explainWalk, type Translation, tableFramesFor } from "./translation.js";
 import { faultError, TypedAccess } from "./typed-access.js";
 
 export type { MmapOptions } from "./address-space.js";
-
-export interface MachineConfig {
-  /** Physical frames. */
-  readonly frames: number;
-  /** A shape preset ("x86-32", "sv32", "sv39", "x86-64") or split ("6/10"); default sv32. */
-  readonly shape?: string | PageTableShape;
-  /** Instead of a shape: page size and VA width; the levels are derived (core/addr.ts layoutFor). */
-  readonly pageSize?: number;
-  readonly vaBits?: number;
-  /** Policy spec, e.g. "lru" or "aging:bits=4"; default "fifo". */
-  readonly policy?: string;
-  readonly scope?: Scope;
-  readonly tlb?: Partial<TlbConfig>;
-  /** Swap store; default an unbounded in-memory store (or bounded by swapSlots). */
-  readonly swap?: BackingStore;
-  readonly swapSlots?: number;
-  readonly costs?: Partial<CostModel>;
-  /** A background reclaimer with watermarks (src/sim/kswapd.ts): options or a spec ("doc", "linux,clean=off"). */
-  readonly kswapd?: KswapdOptions | string;
-  /**
-   * Frames set aside for page tables, on top of `frames` (default 0: tables and pages share
-   * `frames`). Pages then use exactly `frames` frames, as in replay mode; tables take a reserved
-   * frame while any is left (a freed one goes back), then compete for `frames` as before.
-   */
-  readonly tableFrames?: number;
-  /**
-   * Page coloring (seed 002): number of colors, a power of two up to the frame count (default 1:
-   * none). A page's color is the low bits of its VPN, a frame's the low bits of its PFN.
-   */
-  readonly colors?: number;
-  /** How the allocator honours colors: "prefer" (default when colors > 1) or "strict"; "off". */
-  readonly coloring?: ColorMode;
-  /** Sequential read-ahead: on a fault that reads from a store, read up to this many following pages too (default 0). */
-  readonly readAhead?: number;
-  /**
-   * Largest `memmove` length in bytes (default 0: no bound, each call is checked). An instruction touches every page of
-   * its source and destination at once, so the machine must have frames for all of them plus the
-   * page tables that map them (see sim/min-frames.ts); fewer frames is a ConfigError.
-   */
-  readonly maxMoveBytes?: number;
-}
-
-export interface SpawnOptions {
-  readonly name?: string;
-  /** Program to load: code (r-x), data (rw-, from the image), bss (rw-, zero). */
-  readonly image?: ExecutableImage;
-  /** Trace process: no memory map, every page valid (rwx), as a trace of a real program needs. */
-  readonly trace?: boolean;
-  /** Most pages the stack may grow to (default: 1/8 of the space, at most 2048). */
-  readonly stackPages?: number;
-  /** Frame quota under local replacement. */
-  readonly quota?: number;
-}
-
-/** One step of an explained translation. */
-export interface WalkStep {
-  readonly level: number;
-  readonly index: number;
-  readonly tableFrame: number;
-  readonly pteAddr: number;
-  readonly pte: number;
-}
-
-export interface Translation {
-  readonly va: number;
-  readonly vpn: number;
-  readonly offset: number;
-  readonly steps: readonly WalkStep[];
-  /** Frame and physical address, or -1 when the walk stops at a non-present entry. */
-  readonly frame: number;
-  readonly pa: number;
-}
-
-export interface ProcessStats extends Counters {
-  readonly pid: number;
-  readonly name: string;
-  readonly state: string;
-  readonly exitReason: string;
-  readonly residentPages: number;
-  readonly pageTableFrames: number;
-  readonly swapSlots: number;
-}
-
-export interface MachineStats extends Counters {
-  readonly policy: string;
-  readonly scope: Scope;
-  readonly pageSize: number;
-  readonly frames: { total: number; free: number; user: number; pageTables: number; pinned: number };
-  readonly swap: { slotsInUse: number; capacity: number };
-  readonly switches: number;
-  readonly processes: readonly ProcessStats[];
-  /** Effective access time: measured (time / references) beside the formula's value at the measured fault rate. */
-  readonly eat: { measuredNs: number; formulaNs: number; faultRate: number };
-  /**
-   * Reclaim: evictions a faulting process waited for (by whether they had to write first), and
-   * kswapd's counters (null without kswapd).
-   */
-  readonly reclaim: { faultEvictions: { clean: number; dirty: number }; kswapd: KswapdStats | null };
-}
+export type { MachineConfig, SpawnOptions } from "./machine-config.js";
+export type { MachineStats, ProcessStats } from "./machine-stats.js";
+export type { Translation, WalkStep } from "./translation.js";
 
 export class Machine {
   readonly layout: AddressLayout;
@@ -194,40 +104,14 @@ export class Machine {
   constructor(config: MachineConfig) {
     this.layout = resolveLayout(config);
     const { pageSize, levels } = this.layout;
-    const tableFrames = config.tableFrames ?? 0;
-    if (!Number.isInteger(tableFrames) || tableFrames < 0) {
-      throw new ConfigError("tableFrames", tableFrames, "a whole number of frames, 0 or more");
-    }
-    const minFrames = Math.max(1, levels + 1 - tableFrames);
-    if (!Number.isInteger(config.frames) || config.frames < minFrames) {
-      throw new ConfigError(
-        "frames",
-        config.frames,
-        `at least ${minFrames}: a process needs ${levels} page-table frame(s) on the way to a page, plus the page`,
-      );
-    }
+    const tableFrames = checkFrames(config, levels);
     this.costs = makeCosts(config.costs);
     this.walkNs = this.costs.walkPerLevelNs * levels;
     this.pageFrames = config.frames;
     const total = config.frames + tableFrames;
     this.mem = new PhysicalMemory(total, pageSize);
-    const colors = config.colors ?? 1;
-    if (!Number.isInteger(colors) || colors < 1 || (colors & (colors - 1)) !== 0 || colors > total) {
-      throw new ConfigError("colors", colors, `a power of two from 1 to the frame count, ${total}`);
-    }
-    const coloring = config.coloring ?? "prefer";
-    if (coloring !== "off" && coloring !== "prefer" && coloring !== "strict") {
-      throw new ConfigError("coloring", coloring, `"off", "prefer" or "strict"`);
-    }
-    const readAhead = config.readAhead ?? 0;
-    if (!Number.isInteger(readAhead) || readAhead < 0 || readAhead > 1024) {
-      throw new ConfigError("readAhead", readAhead, "a whole number of pages from 0 to 1024");
-    }
-    this.maxMoveBytes = config.maxMoveBytes ?? 0;
-    const need = minimumFrames(this.layout, this.maxMoveBytes);
-    if (config.frames + tableFrames < need.frames || config.frames < need.pages) {
-      throw new ConfigError("frames", config.frames, `at least ${need.frames} in all: ${need.why}`);
-    }
+    const { colors, coloring, readAhead, maxMoveBytes } = checkPaging(config, this.layout, tableFrames);
+    this.maxMoveBytes = maxMoveBytes;
     this.frames = new FrameTable(total, colors);
     if (tableFrames > 0) {
       // Take every frame, give back the page frames lowest on top (so pages fill frames 0, 1, ...
@@ -497,14 +381,7 @@ export class Machine {
    * layout: the tables built lazily for them in an empty address space (for MachineConfig.tableFrames).
    */
   static tableFramesFor(layout: AddressLayout, vpns: ArrayLike<number>): number {
-    let n = 1;
-    for (let level = 1; level < layout.levels; level++) {
-      const span = layout.levelSpan[level - 1]!;
-      const seen = new Set<number>();
-      for (let i = 0; i < vpns.length; i++) seen.add(Math.floor(vpns[i]! / span));
-      n += seen.size;
-    }
-    return n;
+    return tableFramesFor(layout, vpns);
   }
 
   /** Brings the page holding `va` into memory without counting a reference. Returns its frame. */
@@ -603,19 +480,7 @@ export class Machine {
   /** Walks `va` in `pid`'s tables without side effects, step by step (for teaching and the CLI). */
   explain(pid: number, va: number): Translation {
     const p = this.proc(pid);
-    const vpn = this.vpnChecked(p, va);
-    const steps: WalkStep[] = [];
-    let table = p.root;
-    for (let level = 0; level < this.layout.levels; level++) {
-      const index = levelIndex(this.layout, vpn, level);
-      const pteAddr = table * this.pageSize + index * PTE_SIZE;
-      const pte = this.mem.readU32(pteAddr);
-      steps.push({ level, index, tableFrame: table, pteAddr, pte });
-      if (!(pte & PTE_P)) return { va, vpn, offset: va % this.pageSize, steps, frame: -1, pa: -1 };
-      table = pteFrame(pte);
-    }
-    const offset = va % this.pageSize;
-    return { va, vpn, offset, steps, frame: table, pa: table * this.pageSize + offset };
+    return explainWalk(this.layout, this.mem, p.root, va, this.vpnChecked(p, va));
   }
 
   // ---- policy and statistics ---------------------------------------------------------------
@@ -817,84 +682,10 @@ export class Machine {
 
   /** A process's counters with access and walk time added to its fault-path time. */
   private timed(p: Process): Counters {
-    const c = copyCounters(p.counters);
-    c.timeNs += c.references * this.costs.memoryAccessNs + c.tlb.misses * this.walkNs;
-    return c;
+    return timedCounters(p.counters, this.costs.memoryAccessNs, this.walkNs);
   }
 
   private processStats(p: Process): ProcessStats {
-    let tables = 0;
-    let slots = 0;
-    if (p.alive) {
-      tables = this.countTables(p.root, 0);
-      this.tables.forEachLeaf(p.root, (_vpn, _addr, pte) => {
-        if (ptePresent(pte) ? this.frames.slot[pteFrame(pte)]! >= 0 : pteLoc(pte) === LOC_SWAP) slots++;
-      });
-    }
-    return {
-      ...this.timed(p),
-      pid: p.pid,
-      name: p.name,
-      state: p.state,
-      exitReason: p.exitReason,
-      residentPages: p.alive ? p.resident : 0,
-      pageTableFrames: tables,
-      swapSlots: slots,
-    };
+    return processStats(p, this.timed(p), this.layout, this.mem, this.tables, this.frames);
   }
-
-  private countTables(table: number, level: number): number {
-    if (level === this.layout.levels - 1) return 1;
-    let n = 1;
-    for (let i = 0; i < this.layout.entriesPerTable[level]!; i++) {
-      const pte = this.mem.readU32(table * this.pageSize + i * PTE_SIZE);
-      if (pte & PTE_P) n += this.countTables(pteFrame(pte), level + 1);
-    }
-    return n;
-  }
-}
-
-function resolveLayout(config: MachineConfig): AddressLayout {
-  if (config.shape !== undefined) {
-    const shape = typeof config.shape === "string" ? parseShape(config.shape) : config.shape;
-    const layout = makeLayout(shape);
-    if (config.pageSize !== undefined && config.pageSize !== layout.pageSize) {
-      throw new ConfigError(
-        "pageSize",
-        config.pageSize,
-        `${layout.pageSize}, the page size of shape ${shape.name}`,
-      );
-    }
-    return layout;
-  }
-  if (config.pageSize !== undefined || config.vaBits !== undefined) {
-    return layoutFor(config.pageSize ?? 4096, config.vaBits ?? 32);
-  }
-  return makeLayout(parseShape("sv32"));
-}
-
-function checkQuota(frames: number): number {
-  if (!(frames === Number.POSITIVE_INFINITY || (Number.isInteger(frames) && frames >= 1))) {
-    throw new ConfigError("quota", frames, "a positive whole number of frames");
-  }
-  return frames;
-}
-
-function addCounters(into: Counters, c: Counters): void {
-  into.references += c.references;
-  into.reads += c.reads;
-  into.writes += c.writes;
-  into.fetches += c.fetches;
-  into.writebacks += c.writebacks;
-  into.pageIns += c.pageIns;
-  into.timeNs += c.timeNs;
-  into.colorConflicts += c.colorConflicts;
-  into.colorEvictions += c.colorEvictions;
-  into.prefetched += c.prefetched;
-  into.prefetchHits += c.prefetchHits;
-  into.outOfSwapKills += c.outOfSwapKills;
-  for (const k of Object.keys(c.tlb) as (keyof Counters["tlb"])[]) into.tlb[k] += c.tlb[k];
-  for (const k of Object.keys(c.faults) as (keyof Counters["faults"])[]) into.faults[k] += c.faults[k];
-  for (const k of Object.keys(c.evictions) as (keyof Counters["evictions"])[])
-    into.evictions[k] += c.evictions[k];
 }
