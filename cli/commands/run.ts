@@ -222,10 +222,10 @@ Examples:
   $ pagewise run --trace test/fixtures/traces/ls.lackey --policy clock --memory 256KiB --page-size 4KiB
   $ pagewise run --gen zipf:pages=1000,alpha=0.9,n=100000,seed=1 --policy arc --frames 100 --csv
   $ pagewise run --trace test/fixtures/traces/py-dict.pwt --policy lru --frames 1024 --mode full --tlb 2048/8
-  $ pagewise run --gen loop:pages=64,n=2000,writes=1 --frames 32 --mode full --colors 4:strict
+  $ pagewise run --refs 0,2,4,6,8,10,12,14,0,2,4,6 --frames 8 --mode full --colors 2:strict
   $ pagewise run --gen loop:pages=64,n=2000,writes=1 --frames 32 --mode full --read-ahead 8
   $ pagewise run --trace test/fixtures/traces/sort500.pwt --frames 160 --mode full --kswapd linux,clean=off
-  $ pagewise run --gen "zipf:pages=400,n=20000 + loop:pages=100,n=20000" --frames 64 --mode full --swap-slots 200
+  $ pagewise run --gen "seq:n=30,writes=1 + loop:pages=20,n=200,writes=0" --frames 40 --mode full --swap-slots 5
 
 In full mode --frames (or --memory) counts the frames that hold pages, as in replay mode; the page
 tables the workload needs get frames of their own on top, shown as "page-table frames". A progress
