@@ -13,7 +13,7 @@
 import type { AddressLayout } from "../core/addr.js";
 import { pageKey } from "../core/addr.js";
 import { OutOfMemoryError } from "../core/errors.js";
-import type { EventBus, FaultEvent } from "../core/events.js";
+import type { EventBus } from "../core/events.js";
 import type { CostModel } from "../core/time.js";
 import {
   ACC_EXEC,
@@ -29,13 +29,9 @@ import {
   LOC_SWAP,
   PTE_A,
   PTE_D,
-  PTE_U,
-  PTE_W,
-  PTE_X,
   pteFrame,
   pteFromSource,
   pteLoc,
-  pteMapped,
   ptePresent,
   pteSlot,
   pteSwapped,
@@ -46,16 +42,27 @@ import type { PhysicalMemory } from "../phys/memory.js";
 import { NEVER, NO_FRAME, type ReplacementPolicy } from "../policies/policy.js";
 import type { BackingStore } from "../stores/store.js";
 import { NO_SLOT } from "../stores/store.js";
+import { obtainColored } from "./coloring.js";
+import {
+  countFatal,
+  countFault,
+  emitFault,
+  type FaultCause,
+  type FaultResponse,
+  noFrameError,
+} from "./fault-count.js";
 import type { PteFrameBits } from "./frame-bits.js";
 import type { SharedObject } from "./memory-object.js";
+import { mapFrame } from "./pte-map.js";
+import { prefetchHit, prefetchUsed, readAheadAfter } from "./read-ahead.js";
 import { PERM_W, PERM_X, type Region } from "./region.js";
 import type { AddressSpace } from "./space.js";
+import { evictOne, largestResident, victimPolicy } from "./victims.js";
 
 /** handleFault's answer when the fault ended the process (FaultResponse other than resolved). */
 export const FAULT_KILLED = -10;
 
-export type FaultResponse = "resolved" | "segfault" | "protection" | "out-of-swap";
-export type FaultCause = FaultEvent["cause"];
+export type { FaultCause, FaultResponse } from "./fault-count.js";
 
 /** Shared-object key space: asid 0 is never a process, so (0, objId * 2^24 + page) is unique. */
 const OBJ_KEY_SPAN = 2 ** 24;
@@ -188,14 +195,14 @@ export class Pager {
     if (shared && shared.object.frames[objPage]! >= 0) {
       frame = shared.object.frames[objPage]!;
       cause = "minor";
-      this.mapFrame(p, vpn, addr, frame, region.perm);
+      mapFrame(this.parts, p, vpn, addr, frame, region.perm);
     } else {
       const key = this.keyFor(p, vpn, shared?.object, objPage);
       frame = this.obtainFrame(p, key, vpn);
       while (frame < 0) {
         // Out of swap: kill the process with the largest resident set (it needs memory most) and
         // retry; if that is the faulting process itself, its fault is fatal.
-        const victim = this.largestResident();
+        const victim = largestResident(this.parts.processes());
         if (victim === undefined || victim === p) {
           return this.fatal(
             p,
@@ -214,14 +221,17 @@ export class Pager {
         frame = this.obtainFrame(p, key, vpn);
       }
       cause = this.readIn(p, region, vpn, pte, frame, access, shared?.object, objPage);
-      this.mapFrame(p, vpn, addr, frame, region.perm);
+      mapFrame(this.parts, p, vpn, addr, frame, region.perm);
       this.parts.frames.ownerPid[frame] = p.pid;
       p.resident++;
     }
-    this.count(p, cause);
-    if (this.parts.events.listening) this.emitFault(p, va, vpn, access, cause, frame);
+    countFault(p, cause);
+    this.spend(this.parts.costs.faultOverheadNs);
+    const { events } = this.parts;
+    if (events.listening) emitFault(events, this.parts.now(), p, va, vpn, access, cause, frame);
     const pa = this.parts.mmu.translate(va, access);
-    const n = this.readAhead > 0 && this.didRead ? this.readAheadAfter(p, region, vpn, cause) : 0;
+    const n =
+      this.readAhead > 0 && this.didRead ? readAheadAfter(this, this.ahead, p, region, vpn, cause) : 0;
     if (cause !== "minor") {
       const pol = this.policyOf(p.pid);
       pol.admit(frame, this.parts.frames.key[frame]!, nextUse);
@@ -276,7 +286,7 @@ export class Pager {
         timeNs: this.parts.now(),
       });
     }
-    if (frames.prefetched[f] !== 0 && (frames.prefetched[f] === 2 || this.accessed(f))) this.prefetchHit(f);
+    if (prefetchUsed(this, f)) prefetchHit(this, f);
     this.unmapAll(f, obj ? -1 : slot);
     if (dirty) this.writeBack(f, slot, obj);
     if (owner) {
@@ -303,7 +313,7 @@ export class Pager {
       const f = pteFrame(pte);
       tlb.invalidate(p.asid, vpn);
       if (pte & PTE_D) frames.stickyDirty[f] = 1;
-      if (frames.prefetched[f] !== 0 && (frames.prefetched[f] === 2 || pte & PTE_A)) this.prefetchHit(f);
+      if (frames.prefetched[f] !== 0 && (frames.prefetched[f] === 2 || pte & PTE_A)) prefetchHit(this, f);
       const left = frames.removeMapping(f, p.asid, vpn);
       if (this.parts.events.listening) this.parts.events.emit({ type: "unmap", pid: p.pid, vpn, frame: f });
       if (frames.objId[f]! < 0) {
@@ -340,9 +350,9 @@ export class Pager {
     this.watcher?.beforeAllocate(this.cur);
     let f = frames.allocate(FRAME_TABLE);
     if (f < 0) {
-      const pol = this.scope === "global" ? this.global : this.victimPolicy(undefined);
-      if (!this.evictOne(pol, undefined, undefined))
-        throw this.noFrame("a page table (no swap slot for a dirty victim)");
+      const pol = this.scope === "global" ? this.global : victimPolicy(this, undefined);
+      if (!evictOne(this, pol, undefined, undefined))
+        throw noFrameError(frames, "a page table (no swap slot for a dirty victim)");
       f = frames.allocate(FRAME_TABLE);
     }
     this.watcher?.afterAllocate();
@@ -360,7 +370,7 @@ export class Pager {
     const { frames, bits } = this.parts;
     let pol: ReplacementPolicy;
     try {
-      pol = this.victimPolicy(undefined);
+      pol = victimPolicy(this, undefined);
     } catch {
       return RECLAIM_NONE;
     }
@@ -431,7 +441,7 @@ export class Pager {
     const { frames } = this.parts;
     const local = this.scope === "local";
     this.watcher?.beforeAllocate(p);
-    if (this.colorMode !== "off") return this.obtainColored(p, incoming, vpn & this.colorMask);
+    if (this.colorMode !== "off") return obtainColored(this, p, incoming, vpn & this.colorMask);
     if (!local || p.resident < p.quota) {
       const f = frames.allocate(FRAME_USER);
       if (f >= 0) {
@@ -439,10 +449,10 @@ export class Pager {
         return f;
       }
     }
-    const pol = local && p.resident > 0 ? this.policyOf(p.pid) : this.victimPolicy(p);
-    if (!this.evictOne(pol, p, incoming)) return -1;
+    const pol = local && p.resident > 0 ? this.policyOf(p.pid) : victimPolicy(this, p);
+    if (!evictOne(this, pol, p, incoming)) return -1;
     const f = frames.allocate(FRAME_USER);
-    if (f < 0) throw this.noFrame("a page");
+    if (f < 0) throw noFrameError(frames, "a page");
     this.watcher?.afterAllocate();
     return f;
   }
@@ -463,213 +473,8 @@ export class Pager {
     const { frames } = this.parts;
     if (this.readAhead === 0) return;
     for (let f = 0; f < frames.frameCount; f++) {
-      if (frames.prefetched[f] !== 0 && (frames.prefetched[f] === 2 || this.accessed(f))) this.prefetchHit(f);
+      if (prefetchUsed(this, f)) prefetchHit(this, f);
     }
-  }
-
-  /** The accessed bit of `f` over every PTE mapping it, read without counting a policy scan. */
-  private accessed(f: number): boolean {
-    const { frames, mem } = this.parts;
-    for (let n = frames.rmapFirst(f); n >= 0; n = frames.rmapNextOf(n)) {
-      if (mem.readU32(frames.rmapPteOf(n)) & PTE_A) return true;
-    }
-    return false;
-  }
-
-  private prefetchHit(f: number): void {
-    const { frames } = this.parts;
-    frames.prefetched[f] = 0;
-    const owner = this.parts.byPid(frames.ownerPid[f]!);
-    if (owner) owner.counters.prefetchHits++;
-  }
-
-  /**
-   * A frame of `color` for `p` under page coloring. "prefer": a free frame of the color, else any
-   * free frame, else a victim's frame; a frame of another color is a conflict. "strict": evicts
-   * victims until a frame of the color is free; evictions beyond the one an uncolored allocator
-   * would have made are counted as colorEvictions. Returns -1 if a dirty victim found no swap slot.
-   */
-  private obtainColored(p: AddressSpace, incoming: number, color: number): number {
-    const { frames } = this.parts;
-    const local = this.scope === "local";
-    const mayTakeFree = !local || p.resident < p.quota;
-    let f = mayTakeFree ? frames.allocateColor(color, FRAME_USER) : -1;
-    if (f < 0 && this.colorMode === "prefer") {
-      if (mayTakeFree) f = frames.allocate(FRAME_USER);
-      if (f < 0) {
-        const pol = local && p.resident > 0 ? this.policyOf(p.pid) : this.victimPolicy(p);
-        if (!this.evictOne(pol, p, incoming)) return -1;
-        f = frames.allocateColor(color, FRAME_USER);
-        if (f < 0) f = frames.allocate(FRAME_USER);
-      }
-      if (f >= 0 && frames.colorOf(f) !== color) p.counters.colorConflicts++;
-    } else if (f < 0) {
-      // An uncolored allocator evicts once only when it may not take a free frame.
-      let expected = !(mayTakeFree && frames.freeCount > 0);
-      while (f < 0) {
-        const pol = local && p.resident > 0 ? this.policyOf(p.pid) : this.victimPolicy(p);
-        if (!this.evictOne(pol, p, incoming)) return -1;
-        if (expected) expected = false;
-        else p.counters.colorEvictions++;
-        f = frames.allocateColor(color, FRAME_USER);
-      }
-    }
-    if (f < 0) throw this.noFrame("a page");
-    this.watcher?.afterAllocate();
-    return f;
-  }
-
-  /**
-   * The live process with the largest resident set (ties: the highest pid, the youngest, which has
-   * done the least work), the one killed when swap runs out. Undefined if none holds a frame.
-   */
-  private largestResident(): AddressSpace | undefined {
-    let best: AddressSpace | undefined;
-    for (const q of this.parts.processes()) {
-      if (!q.alive || q.resident === 0) continue;
-      if (
-        best === undefined ||
-        q.resident > best.resident ||
-        (q.resident === best.resident && q.pid > best.pid)
-      )
-        best = q;
-    }
-    return best;
-  }
-
-  /**
-   * Sequential read-ahead after a fault on `vpn` that read from a store: reads up to `readAhead`
-   * following pages of the same region whose contents are in the same store (swap slots, the
-   * image, the shared object) and are not resident, in the same request: each costs one more
-   * page transfer, not another latency. Zero-fill pages are never read ahead. Pages go into free
-   * frames or victims' frames (never by killing: a dirty victim without a slot ends the
-   * read-ahead); they are mapped with the accessed bit clear, so a later reference shows as a hit.
-   * Returns how many frames it filled (in this.ahead), which the caller admits after the fault's.
-   */
-  private readAheadAfter(p: AddressSpace, region: Region, vpn: number, cause: FaultCause): number {
-    if (cause !== "swap" && cause !== "image" && cause !== "object") return 0;
-    const { frames, tables, mem } = this.parts;
-    const src = region.source;
-    if (cause === "image" && (src.type !== "image" || !p.image)) return 0;
-    const end = Math.min(region.endVpn, vpn + 1 + this.readAhead);
-    let n = 0;
-    for (let v = vpn + 1; v < end; v++) {
-      const addr = tables.lookup(p.root, v);
-      if (addr < 0) continue;
-      const pte = mem.readU32(addr);
-      if (ptePresent(pte)) continue;
-      let store: BackingStore;
-      let slot: number;
-      let obj: SharedObject | undefined;
-      let objPage = -1;
-      if (src.type === "object") {
-        obj = src.object;
-        objPage = src.firstPage + (v - region.startVpn);
-        if (objPage >= obj.pageCount || obj.frames[objPage]! >= 0 || obj.slots[objPage]! < 0) continue;
-        store = obj.store;
-        slot = obj.slots[objPage]!;
-      } else if (cause === "swap") {
-        if (pteLoc(pte) !== LOC_SWAP) continue;
-        store = this.parts.swap;
-        slot = pteSlot(pte);
-      } else {
-        if (pteLoc(pte) === LOC_SWAP || src.type !== "image") continue;
-        slot = src.firstSlot + (v - region.startVpn);
-        if (slot >= p.image!.capacity) break;
-        store = p.image!;
-      }
-      const f = this.aheadFrame(p, v);
-      if (f < 0) break;
-      store.readPage(slot, mem.bytes, f * this.ps);
-      this.spend(this.parts.costs.diskTransferNs);
-      frames.key[f] = this.keyFor(p, v, obj, objPage);
-      frames.page[f] = obj ? objPage : v;
-      if (obj) {
-        frames.objId[f] = obj.id;
-        obj.frames[objPage] = f;
-      } else if (cause === "swap") {
-        frames.slot[f] = slot;
-      }
-      this.mapFrame(p, v, addr, f, region.perm);
-      frames.ownerPid[f] = p.pid;
-      frames.prefetched[f] = 1;
-      p.resident++;
-      p.counters.prefetched++;
-      p.counters.pageIns++;
-      this.ahead[n++] = f;
-    }
-    return n;
-  }
-
-  /**
-   * A frame for a read-ahead page of `p` at `vpn`, or -1: a free frame (of the page's color when
-   * coloring, any color under "prefer"), else under global scope a victim's frame. Frames being
-   * filled are not yet known to the policy, so they are never chosen.
-   */
-  private aheadFrame(p: AddressSpace, vpn: number): number {
-    const { frames, bits } = this.parts;
-    const local = this.scope === "local";
-    if (local && p.resident >= p.quota) return -1;
-    this.watcher?.beforeAllocate(p);
-    const color = vpn & this.colorMask;
-    for (let attempt = 0; attempt < 2; attempt++) {
-      let f: number;
-      if (this.colorMode === "off") f = frames.allocate(FRAME_USER);
-      else {
-        f = frames.allocateColor(color, FRAME_USER);
-        if (f < 0 && this.colorMode === "prefer") {
-          f = frames.allocate(FRAME_USER);
-          if (f >= 0) p.counters.colorConflicts++;
-        }
-      }
-      if (f >= 0) {
-        this.watcher?.afterAllocate();
-        return f;
-      }
-      if (attempt === 1 || local) return -1;
-      const victim = this.global.selectVictim();
-      if (victim === NO_FRAME || !bits.isEvictable(victim)) return -1;
-      const key = frames.key[victim]!;
-      const dirty = bits.dirty(victim);
-      if (!this.evict(victim)) return -1;
-      if (dirty) this.faultEvictions.dirty++;
-      else this.faultEvictions.clean++;
-      this.global.forget(victim, key, "evicted");
-    }
-    return -1;
-  }
-
-  /** Under local scope with no frames of its own, the faulting process takes from the largest. */
-  private victimPolicy(p: AddressSpace | undefined): ReplacementPolicy {
-    if (this.scope === "global") return this.global;
-    let best: AddressSpace | undefined = p;
-    for (const pid of this.local.keys()) {
-      const q = this.parts.byPid(pid);
-      if (q?.alive && q.resident > 0 && (best === undefined || q.resident > best.resident)) best = q;
-    }
-    if (best === undefined) throw this.noFrame("a page (no process holds a frame)");
-    return this.policyOf(best.pid);
-  }
-
-  /** Asks `pol` for a victim and evicts it. False if the victim found no swap slot. */
-  private evictOne(
-    pol: ReplacementPolicy,
-    p: AddressSpace | undefined,
-    incoming: number | undefined,
-  ): boolean {
-    const { frames, bits } = this.parts;
-    const f = pol.selectVictim(incoming);
-    if (f === NO_FRAME || !bits.isEvictable(f)) throw this.noFrame(p ? `page of process ${p.pid}` : "a page");
-    const key = frames.key[f]!;
-    const dirty = bits.dirty(f);
-    if (!this.evict(f)) {
-      this.lastReason = "no swap slot";
-      return false;
-    }
-    if (dirty) this.faultEvictions.dirty++;
-    else this.faultEvictions.clean++;
-    pol.forget(f, key, "evicted");
-    return true;
   }
 
   private readIn(
@@ -753,16 +558,6 @@ export class Pager {
     }
   }
 
-  private mapFrame(p: AddressSpace, vpn: number, addr: number, f: number, perm: number): void {
-    const { mem, frames } = this.parts;
-    const bits = PTE_U | (perm & PERM_W ? PTE_W : 0) | (perm & PERM_X ? PTE_X : 0);
-    const old = mem.readU32(addr);
-    if (old === 0) this.parts.tables.setLeaf(p.root, vpn, addr, pteMapped(f, bits));
-    else mem.writeU32(addr, pteMapped(f, bits));
-    frames.addMapping(f, p.asid, vpn, addr);
-    if (this.parts.events.listening) this.parts.events.emit({ type: "map", pid: p.pid, vpn, frame: f });
-  }
-
   /** Frees a resident frame that no PTE maps any more (its page is gone for good). */
   private dropFrame(f: number, why: "freed"): void {
     const { frames } = this.parts;
@@ -795,34 +590,6 @@ export class Pager {
     return obj;
   }
 
-  private count(p: AddressSpace, cause: FaultCause): void {
-    const c = p.counters.faults;
-    c.total++;
-    switch (cause) {
-      case "zero-fill":
-        c.zeroFill++;
-        break;
-      case "image":
-        c.fromImage++;
-        p.counters.pageIns++;
-        break;
-      case "swap":
-        c.fromSwap++;
-        p.counters.pageIns++;
-        break;
-      case "object":
-        c.fromObject++;
-        p.counters.pageIns++;
-        break;
-      case "minor":
-        c.minor++;
-        break;
-      default:
-        break;
-    }
-    this.spend(this.parts.costs.faultOverheadNs);
-  }
-
   /**
    * Charges fault-path time to the clock and to the process being served (or, while
    * `background` is set, to backgroundNs). Public for reclaimers that charge their scan cost.
@@ -844,46 +611,15 @@ export class Pager {
     why: FaultResponse,
     detail: string,
   ): number {
-    const c = p.counters.faults;
-    c.total++;
-    if (why === "protection") c.protection++;
-    else if (why === "segfault") c.segmentation++;
-    else c.outOfSwap++;
+    countFatal(p, why);
     this.lastResponse = why;
     this.lastReason = detail;
     if (this.parts.events.listening && why !== "out-of-swap") {
-      this.emitFault(p, va, vpn, access, why === "protection" ? "protection" : "segmentation", -1);
+      const cause = why === "protection" ? "protection" : "segmentation";
+      emitFault(this.parts.events, this.parts.now(), p, va, vpn, access, cause, -1);
     }
     this.parts.kill(p, `${why}: ${detail} at 0x${va.toString(16)}`);
     return FAULT_KILLED;
-  }
-
-  private emitFault(
-    p: AddressSpace,
-    va: number,
-    vpn: number,
-    access: Access,
-    cause: FaultCause,
-    frame: number,
-  ): void {
-    this.parts.events.emit({
-      type: "fault",
-      pid: p.pid,
-      va,
-      vpn,
-      access: ACCESS_NAMES[access]!,
-      cause,
-      frame,
-      timeNs: this.parts.now(),
-    });
-  }
-
-  private noFrame(what: string): OutOfMemoryError {
-    const { frames } = this.parts;
-    return new OutOfMemoryError(
-      `no frame can be freed for ${what}: ${frames.frameCount} frames, ${frames.tableCount} hold page tables, ${frames.pinnedUserCount} are pinned`,
-      { frames: frames.frameCount, tables: frames.tableCount, pinned: frames.pinnedUserCount },
-    );
   }
 }
 
