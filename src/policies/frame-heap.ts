@@ -47,6 +47,14 @@ export class FrameHeap {
     this.down(this.pos[f]!);
   }
 
+  /** Changes the keys of the top frame: at the root, only a sift down can be needed. */
+  rekeyTop(a: number, b: number): void {
+    const f = this.heap[0]!;
+    this.k1[f] = a;
+    this.k2[f] = b;
+    this.down(0);
+  }
+
   remove(f: number): void {
     const i = this.pos[f]!;
     if (i < 0) return;
@@ -81,19 +89,35 @@ export class FrameHeap {
   }
 
   private down(i: number): void {
-    const heap = this.heap;
+    // less() written out: the hot path of OPT, LFU and NFU, where a call per comparison showed.
+    const { heap, pos, k1, k2 } = this;
+    const size = this.size;
     const f = heap[i]!;
+    const fa = k1[f]!;
+    const fb = k2[f]!;
     for (;;) {
       const l = 2 * i + 1;
-      if (l >= this.size) break;
-      const r = l + 1;
-      const c = r < this.size && this.less(heap[r]!, heap[l]!) ? r : l;
-      if (!this.less(heap[c]!, f)) break;
-      heap[i] = heap[c]!;
-      this.pos[heap[i]!] = i;
-      i = c;
+      if (l >= size) break;
+      let ci = l;
+      let c = heap[l]!;
+      let ca = k1[c]!;
+      let cb = k2[c]!;
+      if (l + 1 < size) {
+        const r = heap[l + 1]!;
+        const ra = k1[r]!;
+        if (ra < ca || (ra === ca && k2[r]! < cb)) {
+          ci = l + 1;
+          c = r;
+          ca = ra;
+          cb = k2[r]!;
+        }
+      }
+      if (!(ca < fa || (ca === fa && cb < fb))) break;
+      heap[i] = c;
+      pos[c] = i;
+      i = ci;
     }
     heap[i] = f;
-    this.pos[f] = i;
+    pos[f] = i;
   }
 }

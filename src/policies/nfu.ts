@@ -13,9 +13,10 @@
 // selectVictim re-keys a stale top until the top's key is current: that top is the exact minimum,
 // ties to the longest-resident frame, as a scan in load order finds. O(log n) per fault instead
 // of O(frames); the scan remains for a top that may not be taken (pinned, in transit).
+// Load order is the heap's second key (a sequence number given at admit), so no list is kept: the
+// tick and the fallback scan go over frames by index.
 
 import { FrameHeap } from "./frame-heap.js";
-import { FrameList } from "./frame-list.js";
 import { checkKeys, numberParam } from "./params.js";
 import { type FrameBits, NO_FRAME, type PolicyFactory, type ReplacementPolicy } from "./policy.js";
 
@@ -27,7 +28,8 @@ class Nfu implements ReplacementPolicy {
   readonly id = "nfu";
   /** tick works only at the times it returns; no time is needed at faults. */
   readonly tickOnlyWhenDue = true;
-  private readonly order: FrameList;
+  /** 1 for a frame admitted and not forgotten. */
+  private readonly member: Uint8Array;
   private readonly count: Float64Array;
   /** Frames by (count + R as last seen, load order). */
   private readonly heap: FrameHeap;
@@ -44,7 +46,7 @@ class Nfu implements ReplacementPolicy {
     private readonly bits: FrameBits,
     private readonly params: NfuParams,
   ) {
-    this.order = new FrameList(bits.frameCount);
+    this.member = new Uint8Array(bits.frameCount);
     this.count = new Float64Array(bits.frameCount);
     this.heap = new FrameHeap(bits.frameCount);
     this.nextTick = params.interval;
@@ -52,11 +54,11 @@ class Nfu implements ReplacementPolicy {
 
   admit(f: number): void {
     this.count[f] = 0;
-    this.order.pushTail(f);
+    this.member[f] = 1;
     const key = this.bits.referenced(f) ? 1 : 0;
     if (this.vacant === f) {
       this.vacant = NO_FRAME;
-      this.heap.update(f, key, this.seq++);
+      this.heap.rekeyTop(key, this.seq++);
       return;
     }
     this.fillVacancy();
@@ -64,7 +66,7 @@ class Nfu implements ReplacementPolicy {
   }
 
   forget(f: number): void {
-    this.order.remove(f);
+    this.member[f] = 0;
     this.fillVacancy();
     if (this.heap.top() === f) this.vacant = f;
     else this.heap.remove(f);
@@ -79,11 +81,13 @@ class Nfu implements ReplacementPolicy {
 
   tick(now: number): number {
     if (now < this.nextTick) return this.nextTick;
-    const next = this.order.next;
-    for (let f = this.order.head; f >= 0; f = next[f]!) {
-      if (!this.bits.referenced(f)) continue;
-      this.count[f]!++;
-      this.bits.clearReferenced(f);
+    // Each frame's update is independent of the others: a scan in frame order counts the same
+    // as one in load order.
+    const { bits, count, member } = this;
+    for (let f = 0, n = member.length; f < n; f++) {
+      if (member[f] !== 1 || !bits.referenced(f)) continue;
+      count[f]!++;
+      bits.clearReferenced(f);
     }
     this.nextTick = now - (now % this.params.interval) + this.params.interval;
     return this.nextTick;
@@ -100,15 +104,18 @@ class Nfu implements ReplacementPolicy {
         if (bits.isEvictable(top)) return top;
         break;
       }
-      heap.update(top, key, heap.k2[top]!);
+      // Keys only grow, so the top only moves down.
+      heap.rekeyTop(key, heap.k2[top]!);
     }
-    const next = this.order.next;
+    // The smallest (key, load order) among evictable frames, as a scan in load order finds.
+    const { member } = this;
+    const order = heap.k2;
     let best = NO_FRAME;
     let bestKey = Number.POSITIVE_INFINITY;
-    for (let f = this.order.head; f >= 0; f = next[f]!) {
-      if (!bits.isEvictable(f)) continue;
+    for (let f = 0, n = member.length; f < n; f++) {
+      if (member[f] !== 1 || !bits.isEvictable(f)) continue;
       const key = count[f]! + (bits.referenced(f) ? 1 : 0);
-      if (key < bestKey) {
+      if (key < bestKey || (key === bestKey && order[f]! < order[best]!)) {
         best = f;
         bestKey = key;
       }
