@@ -25,17 +25,7 @@ import {
   type Mmu,
 } from "../mmu/mmu.js";
 import type { PageTables } from "../mmu/page-table.js";
-import {
-  LOC_SWAP,
-  PTE_A,
-  PTE_D,
-  pteFrame,
-  pteFromSource,
-  pteLoc,
-  ptePresent,
-  pteSlot,
-  pteSwapped,
-} from "../mmu/pte.js";
+import { LOC_SWAP, PTE_A, PTE_D, pteFrame, pteLoc, ptePresent, pteSlot } from "../mmu/pte.js";
 import type { Tlb } from "../mmu/tlb.js";
 import { FRAME_TABLE, FRAME_USER, type FrameTable } from "../phys/frames.js";
 import type { PhysicalMemory } from "../phys/memory.js";
@@ -53,7 +43,7 @@ import {
 } from "./fault-count.js";
 import type { PteFrameBits } from "./frame-bits.js";
 import type { SharedObject } from "./memory-object.js";
-import { mapFrame } from "./pte-map.js";
+import { dropFrame, handOver, mapFrame, unmapAll, writeBack } from "./pte-map.js";
 import { prefetchHit, prefetchUsed, readAheadAfter } from "./read-ahead.js";
 import { PERM_W, PERM_X, type Region } from "./region.js";
 import type { AddressSpace } from "./space.js";
@@ -287,8 +277,8 @@ export class Pager {
       });
     }
     if (prefetchUsed(this, f)) prefetchHit(this, f);
-    this.unmapAll(f, obj ? -1 : slot);
-    if (dirty) this.writeBack(f, slot, obj);
+    unmapAll(this.parts, f, obj ? -1 : slot);
+    if (dirty) writeBack(this, f, slot, obj);
     if (owner) {
       owner.resident--;
       if (dirty) owner.counters.evictions.dirty++;
@@ -317,10 +307,10 @@ export class Pager {
       const left = frames.removeMapping(f, p.asid, vpn);
       if (this.parts.events.listening) this.parts.events.emit({ type: "unmap", pid: p.pid, vpn, frame: f });
       if (frames.objId[f]! < 0) {
-        this.dropFrame(f, "freed");
+        dropFrame(this, f, "freed");
         p.resident--;
       } else if (frames.ownerPid[f] === p.pid) {
-        this.handOver(f, p, left);
+        handOver(this, f, p, left);
       }
     } else if (pteLoc(pte) === LOC_SWAP) {
       this.parts.swap.freeSlot(pteSlot(pte));
@@ -334,7 +324,7 @@ export class Pager {
       if (f >= 0) {
         const owner = this.parts.byPid(this.parts.frames.ownerPid[f]!);
         if (owner) owner.resident--;
-        this.dropFrame(f, "freed");
+        dropFrame(this, f, "freed");
         obj.frames[i] = -1;
       }
       if (obj.slots[i]! >= 0) {
@@ -404,7 +394,7 @@ export class Pager {
       if (obj) obj.slots[frames.page[f]!] = slot;
       else frames.slot[f] = slot;
     }
-    this.writeBack(f, slot, obj);
+    writeBack(this, f, slot, obj);
     frames.stickyDirty[f] = 0;
     for (let n = frames.rmapFirst(f); n >= 0; n = frames.rmapNextOf(n)) {
       const addr = frames.rmapPteOf(n);
@@ -531,57 +521,6 @@ export class Pager {
     this.didRead = true;
     store.readPage(slot, this.parts.mem.bytes, f * this.ps);
     this.spend(this.parts.costs.diskReadNs);
-  }
-
-  private writeBack(f: number, slot: number, obj: SharedObject | undefined): void {
-    const store = obj ? obj.store : this.parts.swap;
-    store.writePage(slot, this.parts.mem.bytes, f * this.ps);
-    this.spend(this.parts.costs.diskWriteNs);
-    const owner = this.parts.byPid(this.parts.frames.ownerPid[f]!);
-    if (owner) owner.counters.writebacks++;
-    if (this.parts.events.listening) {
-      this.parts.events.emit({ type: "writeback", frame: f, slot, timeNs: this.parts.now() });
-    }
-  }
-
-  /** Rewrites every PTE mapping `f` as not present (in swap `slot`, or from source) and drops TLB entries. */
-  private unmapAll(f: number, slot: number): void {
-    const { frames, mem, tlb } = this.parts;
-    for (let n = frames.rmapFirst(f); n >= 0; n = frames.rmapFirst(f)) {
-      const addr = frames.rmapPteOf(n);
-      const asid = frames.rmapAsidOf(n);
-      const vpn = frames.rmapVpnOf(n);
-      const pte = mem.readU32(addr);
-      mem.writeU32(addr, slot >= 0 ? pteSwapped(slot, pte) : pteFromSource(pte));
-      tlb.invalidate(asid, vpn);
-      frames.removeMapping(f, asid, vpn);
-    }
-  }
-
-  /** Frees a resident frame that no PTE maps any more (its page is gone for good). */
-  private dropFrame(f: number, why: "freed"): void {
-    const { frames } = this.parts;
-    const tracked = this.scope === "global" || frames.ownerPid[f]! >= 0;
-    if (frames.pins[f] === 0 && tracked) this.policyOf(frames.ownerPid[f]!).forget(f, frames.key[f]!, why);
-    if (frames.slot[f]! >= 0) this.parts.swap.freeSlot(frames.slot[f]!);
-    frames.slot[f] = NO_SLOT;
-    while (frames.pins[f]! > 0) frames.unpin(f);
-    frames.release(f);
-  }
-
-  /**
-   * A shared frame's owner unmapped it: the frame passes to a remaining mapper (and, under local
-   * scope, to its policy); with no mapper left it stays resident under its object, owned by nobody.
-   */
-  private handOver(f: number, from: AddressSpace, left: number): void {
-    const { frames } = this.parts;
-    const to = left > 0 ? this.parts.byAsid(frames.rmapAsidOf(frames.rmapFirst(f))) : undefined;
-    from.resident--;
-    frames.ownerPid[f] = to ? to.pid : -1;
-    if (to) to.resident++;
-    if (this.scope === "global" || frames.pins[f] !== 0) return;
-    this.policyOf(from.pid).forget(f, frames.key[f]!, "freed");
-    if (to) this.policyOf(to.pid).admit(f, frames.key[f]!, NEVER);
   }
 
   private objectOf(f: number): SharedObject {
