@@ -7,10 +7,13 @@
 import { type AddressLayout, isCanonical } from "../core/addr.js";
 import { AddressError, ConfigError, OutOfMemoryError } from "../core/errors.js";
 import type { PageTables } from "../mmu/page-table.js";
+import { PTE_U, PTE_W, PTE_X, pteMapped } from "../mmu/pte.js";
 import { SharedObject } from "../pager/memory-object.js";
 import type { Pager } from "../pager/pager.js";
 import { PERM_R, PERM_W, PERM_X, type Region, type RegionKind } from "../pager/region.js";
+import { FRAME_USER } from "../phys/frames.js";
 import type { PhysicalMemory } from "../phys/memory.js";
+import { NEVER } from "../policies/policy.js";
 import { VirtualHeap } from "../proc/heap.js";
 import type { Process } from "../proc/process.js";
 import type { ImageStore } from "../stores/image-store.js";
@@ -185,6 +188,29 @@ export class AddressSpaceManager {
       this.unmapRange(p, Math.max(s, r.startVpn), Math.min(e, r.endVpn));
       this.trimRegion(p, r, s, e);
     }
+  }
+
+  /** Machine.mapFixed for installed process `p`: maps page `vpn` to the free frame `frame`. */
+  mapFixed(p: Process, vpn: number, frame: number): void {
+    const pid = p.pid;
+    const frames = this.pager.parts.frames;
+    const frameCount = frames.frameCount;
+    const region = p.findRegion(vpn);
+    if (!region)
+      throw new AddressError(`mapFixed: page ${vpn} is outside every region of process ${pid}`, { pid, vpn });
+    if (!(frame >= 0 && frame < frameCount) || frames.state[frame] !== 0) {
+      throw new ConfigError("frame", frame, `a free frame below ${frameCount}`);
+    }
+    frames.claim(frame, FRAME_USER);
+    const addr = this.tables.ensure(p.root, vpn);
+    const perm = PTE_U | (region.perm & PERM_W ? PTE_W : 0) | (region.perm & PERM_X ? PTE_X : 0);
+    this.tables.setLeaf(p.root, vpn, addr, pteMapped(frame, perm));
+    frames.addMapping(frame, p.asid, vpn, addr);
+    frames.key[frame] = this.pager.keyFor(p, vpn, undefined, -1);
+    frames.page[frame] = vpn;
+    frames.ownerPid[frame] = pid;
+    p.resident++;
+    this.pager.policyOf(pid).admit(frame, frames.key[frame]!, NEVER);
   }
 
   /** Machine.shmCreate. */

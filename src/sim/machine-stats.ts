@@ -4,13 +4,15 @@
 
 import { type AddressLayout, PTE_SIZE } from "../core/addr.js";
 import { type Counters, copyCounters } from "../core/stats.js";
+import { type CostModel, eatFormulaNs } from "../core/time.js";
 import type { PageTables } from "../mmu/page-table.js";
 import { LOC_SWAP, PTE_P, pteFrame, pteLoc, ptePresent } from "../mmu/pte.js";
 import type { Scope } from "../pager/pager.js";
 import type { FrameTable } from "../phys/frames.js";
 import type { PhysicalMemory } from "../phys/memory.js";
 import type { Process } from "../proc/process.js";
-import type { KswapdStats } from "./kswapd.js";
+import type { BackingStore } from "../stores/store.js";
+import type { Kswapd, KswapdStats } from "./kswapd.js";
 
 export interface ProcessStats extends Counters {
   readonly pid: number;
@@ -37,6 +39,52 @@ export interface MachineStats extends Counters {
    * kswapd's counters (null without kswapd).
    */
   readonly reclaim: { faultEvictions: { clean: number; dirty: number }; kswapd: KswapdStats | null };
+}
+
+/** The machine-wide figures Machine.stats() adds to the summed counters. */
+export interface MachineFigures {
+  readonly policy: string;
+  readonly scope: Scope;
+  readonly pageSize: number;
+  readonly frames: FrameTable;
+  /** Free frames left in the page-table reserve. */
+  readonly tableReserve: number;
+  readonly swap: BackingStore;
+  readonly switches: number;
+  readonly costs: CostModel;
+  readonly faultEvictions: { readonly clean: number; readonly dirty: number };
+  readonly kswapd: Kswapd | undefined;
+}
+
+/** Machine.stats()'s answer from the summed counters `total`, each process's figures and `m`. */
+export function machineStats(total: Counters, processes: ProcessStats[], m: MachineFigures): MachineStats {
+  const { frames } = m;
+  const faultRate = total.references === 0 ? 0 : total.faults.total / total.references;
+  return {
+    ...total,
+    policy: m.policy,
+    scope: m.scope,
+    pageSize: m.pageSize,
+    frames: {
+      total: frames.frameCount,
+      free: frames.freeCount,
+      user: frames.frameCount - frames.freeCount - frames.tableCount - m.tableReserve,
+      pageTables: frames.tableCount,
+      pinned: frames.pinnedUserCount,
+    },
+    swap: { slotsInUse: m.swap.slotsInUse, capacity: m.swap.capacity },
+    switches: m.switches,
+    processes,
+    eat: {
+      measuredNs: total.references === 0 ? 0 : total.timeNs / total.references,
+      formulaNs: eatFormulaNs(faultRate, m.costs.memoryAccessNs, m.costs.diskReadNs),
+      faultRate,
+    },
+    reclaim: {
+      faultEvictions: { ...m.faultEvictions },
+      kswapd: m.kswapd?.stats() ?? null,
+    },
+  };
 }
 
 /** Counters `c` with `memoryAccessNs` per reference and `walkNs` per TLB miss added to their time. */

@@ -15,14 +15,13 @@ import {
 } from "../core/errors.js";
 import { EventBus } from "../core/events.js";
 import { type Counters, copyCounters, makeCounters } from "../core/stats.js";
-import { type CostModel, eatFormulaNs, makeCosts } from "../core/time.js";
+import { type CostModel, makeCosts } from "../core/time.js";
 import { ACC_READ, ACC_WRITE, type Access, Mmu } from "../mmu/mmu.js";
 import { PageTables } from "../mmu/page-table.js";
-import { PTE_U, PTE_W, PTE_X, pteFrame, pteMapped, ptePresent } from "../mmu/pte.js";
+import { pteFrame, ptePresent } from "../mmu/pte.js";
 import { DEFAULT_TLB, Tlb } from "../mmu/tlb.js";
 import { PteFrameBits } from "../pager/frame-bits.js";
 import { Pager, type Scope } from "../pager/pager.js";
-import { PERM_W, PERM_X } from "../pager/region.js";
 import { FRAME_RESERVED, FRAME_TABLE, FRAME_USER, FrameTable } from "../phys/frames.js";
 import { PhysicalMemory } from "../phys/memory.js";
 import { NEVER, type ReplacementPolicy } from "../policies/policy.js";
@@ -44,6 +43,7 @@ import {
 import {
   addCounters,
   type MachineStats,
+  machineStats,
   type ProcessStats,
   processStats,
   timedCounters,
@@ -458,23 +458,7 @@ export class Machine {
    * translation exercise). The page must lie in one of the process's regions.
    */
   mapFixed(pid: number, vpn: number, frame: number): void {
-    const p = this.installed(pid);
-    const region = p.findRegion(vpn);
-    if (!region)
-      throw new AddressError(`mapFixed: page ${vpn} is outside every region of process ${pid}`, { pid, vpn });
-    if (!(frame >= 0 && frame < this.frameCount) || this.frames.state[frame] !== 0) {
-      throw new ConfigError("frame", frame, `a free frame below ${this.frameCount}`);
-    }
-    this.frames.claim(frame, FRAME_USER);
-    const addr = this.tables.ensure(p.root, vpn);
-    const perm = PTE_U | (region.perm & PERM_W ? PTE_W : 0) | (region.perm & PERM_X ? PTE_X : 0);
-    this.tables.setLeaf(p.root, vpn, addr, pteMapped(frame, perm));
-    this.frames.addMapping(frame, p.asid, vpn, addr);
-    this.frames.key[frame] = this.pager.keyFor(p, vpn, undefined, -1);
-    this.frames.page[frame] = vpn;
-    this.frames.ownerPid[frame] = pid;
-    p.resident++;
-    this.pager.policyOf(pid).admit(frame, this.frames.key[frame]!, NEVER);
+    this.spaces.mapFixed(this.installed(pid), vpn, frame);
   }
 
   /** Walks `va` in `pid`'s tables without side effects, step by step (for teaching and the CLI). */
@@ -519,32 +503,18 @@ export class Machine {
     const total = copyCounters(this.retired);
     for (const p of this.procs.values()) addCounters(total, this.timed(p));
     total.tlb.flushes = this.tlb.flushes;
-    const faultRate = total.references === 0 ? 0 : total.faults.total / total.references;
-    return {
-      ...total,
+    return machineStats(total, processes, {
       policy: this.policySpec,
       scope: this.pager.scope,
       pageSize: this.pageSize,
-      frames: {
-        total: this.frameCount,
-        free: this.frames.freeCount,
-        user: this.frameCount - this.frames.freeCount - this.frames.tableCount - this.tableReserve.length,
-        pageTables: this.frames.tableCount,
-        pinned: this.frames.pinnedUserCount,
-      },
-      swap: { slotsInUse: this.swap.slotsInUse, capacity: this.swap.capacity },
+      frames: this.frames,
+      tableReserve: this.tableReserve.length,
+      swap: this.swap,
       switches: this.switches,
-      processes,
-      eat: {
-        measuredNs: total.references === 0 ? 0 : total.timeNs / total.references,
-        formulaNs: eatFormulaNs(faultRate, this.costs.memoryAccessNs, this.costs.diskReadNs),
-        faultRate,
-      },
-      reclaim: {
-        faultEvictions: { ...this.pager.faultEvictions },
-        kswapd: this.kswapd?.stats() ?? null,
-      },
-    };
+      costs: this.costs,
+      faultEvictions: this.pager.faultEvictions,
+      kswapd: this.kswapd,
+    });
   }
 
   /** Releases the swap store's resources (the swap file). */
