@@ -30,6 +30,8 @@ const B2 = 3;
 
 class Arc implements ReplacementPolicy {
   readonly id = "arc";
+  /** A touched frame is at its list's most recent end: touching it again changes nothing. */
+  readonly repeatTouchIsNoop = true;
   private readonly lists: NodeLists;
   private readonly ghosts: GhostPool;
   private readonly c: number;

@@ -45,10 +45,26 @@ export class FrameList {
     this.size--;
   }
 
-  /** Moves `f` to the tail. */
+  /**
+   * Moves `f` to the tail (appends it if absent): for a member, the unlink and the append fused,
+   * without the stores the second undoes (the hit path of LRU).
+   */
   moveToTail(f: number): void {
-    if (this.tail === f) return;
-    this.remove(f);
-    this.pushTail(f);
+    const t = this.tail;
+    if (t === f) return;
+    if (this.inList[f] !== 1) {
+      this.pushTail(f);
+      return;
+    }
+    const { prev, next } = this;
+    const p = prev[f]!;
+    const x = next[f]!; // not NIL: f is not the tail
+    if (p === NIL) this.head = x;
+    else next[p] = x;
+    prev[x] = p;
+    prev[f] = t;
+    next[f] = NIL;
+    next[t] = f;
+    this.tail = f;
   }
 }

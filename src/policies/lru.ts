@@ -13,6 +13,8 @@ import { type FrameBits, NO_FRAME, type PolicyFactory, type ReplacementPolicy } 
 
 class Lru implements ReplacementPolicy {
   readonly id = "lru";
+  /** A touched frame is at its list's most recent end: touching it again changes nothing. */
+  readonly repeatTouchIsNoop = true;
   private readonly order: FrameList;
 
   constructor(private readonly bits: FrameBits) {

@@ -65,6 +65,11 @@ export interface ReplacementPolicy {
    * fault. Absent or false: the policy reads the time at faults (WSClock).
    */
   readonly tickOnlyWhenDue?: boolean;
+  /**
+   * True if `touch(f)` right after `touch(f)`, with no other call in between, changes nothing
+   * (LRU, ARC: the frame is already at the most recent end): a driver may skip the second call.
+   */
+  readonly repeatTouchIsNoop?: boolean;
   /** Private counters (hand movements, ghost hits, …) for reports. */
   counters?(): Readonly<Record<string, number>>;
 }

@@ -113,6 +113,8 @@ export class Replayer {
   hasTick = false;
   /** Call tick before each fault (the policy reads the time there). */
   tickOnFault = false;
+  /** Skip a touch of the frame the previous policy call touched (policy.repeatTouchIsNoop). */
+  skipRepeatTouch = false;
   /** Simulated time of the policy's next tick (0: every reference). */
   due = 0;
   used = 0;
@@ -153,6 +155,7 @@ export class Replayer {
     this.wantsHits = factory.wantsHits;
     this.hasTick = policy.tick !== undefined;
     this.tickOnFault = this.hasTick && policy.tickOnlyWhenDue !== true;
+    this.skipRepeatTouch = policy.repeatTouchIsNoop === true;
     this.due = 0;
   }
 
@@ -217,6 +220,9 @@ export class Replayer {
     const wantsHits = this.wantsHits;
     const hasTick = this.hasTick;
     const tickOnFault = this.tickOnFault;
+    const skipRepeat = this.skipRepeatTouch;
+    // The frame of the last policy call when it was touch and a repeat may be skipped, else -1.
+    let touched = -1;
     const hasWrites = writes !== undefined;
     let hits = 0;
     let disk = this.diskNs();
@@ -230,15 +236,22 @@ export class Replayer {
         hits++;
         ref[f] = 1;
         if (w !== 0) dirtyBit[f] = 1;
-        if (wantsHits) policy.touch!(f, nextUse === null ? Number.POSITIVE_INFINITY : nextUse[i]!);
+        if (wantsHits && f !== touched) {
+          policy.touch!(f, nextUse === null ? Number.POSITIVE_INFINITY : nextUse[i]!);
+          if (skipRepeat) touched = f;
+        }
       } else {
+        touched = -1;
         // Without tickOnFault the end-of-reference check below already ticked at this very time,
         // except at a policy's first reference (due 0 until its first tick).
         if (tickOnFault || (hasTick && due === 0)) due = this.tickAt(i * MEMORY_NS + disk);
         this.fault(p, w, i);
         disk = this.diskNs();
       }
-      if (hasTick && (i + 1) * MEMORY_NS + disk >= due) due = this.tickAt((i + 1) * MEMORY_NS + disk);
+      if (hasTick && (i + 1) * MEMORY_NS + disk >= due) {
+        due = this.tickAt((i + 1) * MEMORY_NS + disk);
+        touched = -1;
+      }
     }
     this.due = due;
     this.hits += hits;
