@@ -70,7 +70,7 @@ export class NodeLists {
       else next[p] = x;
       if (x === NIL) tail[from] = p;
       else prev[x] = p;
-      this.size[from]!--;
+      if (from !== l) this.size[from]!--;
     }
     // tail[l] is still t: n was not l's tail (else it returned above).
     prev[n] = t;
@@ -78,6 +78,7 @@ export class NodeLists {
     if (t === NIL) this.head[l] = n;
     else next[t] = n;
     tail[l] = n;
+    if (from === l) return;
     this.listOf[n] = l;
     this.size[l]!++;
   }

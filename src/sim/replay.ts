@@ -22,7 +22,7 @@ export interface ReplayTrace {
   readonly count: number;
   /** Dense page ids in [0, pageSpace). */
   readonly pages: Int32Array | Float64Array;
-  /** 1 where the reference writes its page; absent means all reads. */
+  /** 1 where the reference writes its page, else 0; absent means all reads. */
   readonly writes?: Uint8Array;
   readonly pageSpace: number;
 }
@@ -224,37 +224,36 @@ export class Replayer {
     // The frame of the last policy call when it was touch and a repeat may be skipped, else -1.
     let touched = -1;
     const hasWrites = writes !== undefined;
-    let hits = 0;
+    const faults0 = this.faults;
     let disk = this.diskNs();
     let due = this.due;
-    const last = offset + to;
-    for (let i = offset + from; i < last; i++) {
-      const p = pages[i - offset]!;
+    for (let k = from; k < to; k++) {
+      const p = pages[k]!;
       const f = frameOf[p]!;
-      const w = hasWrites ? writes[i - offset]! : 0;
       if (f >= 0) {
-        hits++;
         ref[f] = 1;
-        if (w !== 0) dirtyBit[f] = 1;
+        // Write flags are 0 or 1: an OR, not a branch the predictor misses on mixed reads and writes.
+        if (hasWrites) dirtyBit[f] |= writes[k]!;
         if (wantsHits && f !== touched) {
-          policy.touch!(f, nextUse === null ? Number.POSITIVE_INFINITY : nextUse[i]!);
+          policy.touch!(f, nextUse === null ? Number.POSITIVE_INFINITY : nextUse[offset + k]!);
           if (skipRepeat) touched = f;
         }
       } else {
+        const i = offset + k;
         touched = -1;
         // Without tickOnFault the end-of-reference check below already ticked at this very time,
         // except at a policy's first reference (due 0 until its first tick).
         if (tickOnFault || (hasTick && due === 0)) due = this.tickAt(i * MEMORY_NS + disk);
-        this.fault(p, w, i);
+        this.fault(p, hasWrites ? writes[k]! : 0, i);
         disk = this.diskNs();
       }
-      if (hasTick && (i + 1) * MEMORY_NS + disk >= due) {
-        due = this.tickAt((i + 1) * MEMORY_NS + disk);
+      if (hasTick && (offset + k + 1) * MEMORY_NS + disk >= due) {
+        due = this.tickAt((offset + k + 1) * MEMORY_NS + disk);
         touched = -1;
       }
     }
     this.due = due;
-    this.hits += hits;
+    this.hits += to - from - (this.faults - faults0);
   }
 
   /** A miss on page `p` at reference `i`: a free frame or a victim, then load and admit. */
