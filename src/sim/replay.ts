@@ -212,6 +212,10 @@ export class Replayer {
     to: number,
     offset: number,
   ): void {
+    if (!this.wantsHits && !this.hasTick && writes !== undefined) {
+      this.runBitsOnly(pages, writes, from, to, offset);
+      return;
+    }
     const frameOf = this.frameOf;
     const ref = this.bits.ref;
     const dirtyBit = this.bits.dirtyBit;
@@ -254,6 +258,35 @@ export class Replayer {
     }
     this.due = due;
     this.hits += to - from - (this.faults - faults0);
+  }
+
+  /**
+   * run() for a policy that sees neither hits nor time (FIFO, Clock, SIEVE, …), with write flags:
+   * a hit only sets the frame's bits, so the loop does only that and leaves for a fault.
+   */
+  private runBitsOnly(
+    pages: Int32Array | Float64Array,
+    writes: Uint8Array,
+    from: number,
+    to: number,
+    offset: number,
+  ): void {
+    const frameOf = this.frameOf;
+    const ref = this.bits.ref;
+    const dirtyBit = this.bits.dirtyBit;
+    let misses = 0;
+    for (let k = from; k < to; k++) {
+      const p = pages[k]!;
+      const f = frameOf[p]!;
+      if (f >= 0) {
+        ref[f] = 1;
+        dirtyBit[f] |= writes[k]!;
+      } else {
+        misses++;
+        this.fault(p, writes[k]!, offset + k);
+      }
+    }
+    this.hits += to - from - misses;
   }
 
   /** A miss on page `p` at reference `i`: a free frame or a victim, then load and admit. */
