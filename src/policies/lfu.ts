@@ -78,6 +78,12 @@ class LfuBuckets implements ReplacementPolicy {
     if (b === NIL) return;
     const want = this.freq[b]! + 1;
     let up = this.higher[b]!;
+    // Alone in its bucket with no bucket for the next count: the bucket itself moves up a count
+    // (it stays between its neighbours), instead of a new bucket and the old one's removal.
+    if (this.first[b] === f && this.last[b] === f && (up === NIL || this.freq[up]! !== want)) {
+      this.freq[b] = want;
+      return;
+    }
     if (up === NIL || this.freq[up] !== want) up = this.newBucket(want, b, up);
     this.unlink(f);
     this.append(up, f);

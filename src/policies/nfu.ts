@@ -13,8 +13,11 @@
 // selectVictim re-keys a stale top until the top's key is current: that top is the exact minimum,
 // ties to the longest-resident frame, as a scan in load order finds. O(log n) per fault instead
 // of O(frames); the scan remains for a top that may not be taken (pinned, in transit).
-// Load order is the heap's second key (a sequence number given at admit), so no list is kept: the
-// tick and the fallback scan go over frames by index.
+// Load order is the heap's second key (a sequence number given at admit), so no list is kept; the
+// fallback scan goes over frames by index.
+// The tick visits only the frames used since the previous tick, not every frame: NFU asks for hits
+// (wantsHits) and a hit or an admit marks the frame, so only a marked frame can have its accessed
+// bit set at a tick (the tick clears every bit it finds). Same counts as a scan of every frame.
 
 import { FrameHeap } from "./frame-heap.js";
 import { checkKeys, numberParam } from "./params.js";
@@ -41,6 +44,12 @@ class Nfu implements ReplacementPolicy {
    * place, one sift down instead of a removal's sift down and an insertion's sift up.
    */
   private vacant = NO_FRAME;
+  /** Frames admitted or hit since the last tick: 1 in `marked`, listed in `used`. */
+  private readonly marked: Uint8Array;
+  private readonly used: Int32Array;
+  private usedCount = 0;
+  /** A hit on the frame hit just before is a no-op (it is marked already). */
+  readonly repeatTouchIsNoop = true;
 
   constructor(
     private readonly bits: FrameBits,
@@ -49,12 +58,22 @@ class Nfu implements ReplacementPolicy {
     this.member = new Uint8Array(bits.frameCount);
     this.count = new Float64Array(bits.frameCount);
     this.heap = new FrameHeap(bits.frameCount);
+    this.marked = new Uint8Array(bits.frameCount);
+    this.used = new Int32Array(bits.frameCount);
     this.nextTick = params.interval;
+  }
+
+  touch(f: number): void {
+    if (this.marked[f] === 0) {
+      this.marked[f] = 1;
+      this.used[this.usedCount++] = f;
+    }
   }
 
   admit(f: number): void {
     this.count[f] = 0;
     this.member[f] = 1;
+    this.touch(f);
     const key = this.bits.referenced(f) ? 1 : 0;
     if (this.vacant === f) {
       this.vacant = NO_FRAME;
@@ -81,14 +100,16 @@ class Nfu implements ReplacementPolicy {
 
   tick(now: number): number {
     if (now < this.nextTick) return this.nextTick;
-    // Each frame's update is independent of the others: a scan in frame order counts the same
-    // as one in load order.
-    const { bits, count, member } = this;
-    for (let f = 0, n = member.length; f < n; f++) {
+    // Each frame's update is independent of the others: any order counts the same.
+    const { bits, count, member, marked, used } = this;
+    for (let i = 0, n = this.usedCount; i < n; i++) {
+      const f = used[i]!;
+      marked[f] = 0;
       if (member[f] !== 1 || !bits.referenced(f)) continue;
       count[f]!++;
       bits.clearReferenced(f);
     }
+    this.usedCount = 0;
     this.nextTick = now - (now % this.params.interval) + this.params.interval;
     return this.nextTick;
   }
@@ -129,7 +150,7 @@ const PARAMS = { interval: { default: "100000000", doc: "ns of simulated time be
 export const nfu: PolicyFactory<NfuParams> = {
   id: "nfu",
   summary: "not frequently used: count ticks with the accessed bit set; evict the smallest count",
-  wantsHits: false,
+  wantsHits: true,
   needsFuture: false,
   params: PARAMS,
   defaults: { interval: 100_000_000 },

@@ -250,7 +250,7 @@ export class Replayer {
         // except at a policy's first reference (due 0 until its first tick).
         if (tickOnFault || (hasTick && due === 0)) due = this.tickAt(i * MEMORY_NS + disk);
         this.fault(p, hasWrites ? writes[k]! : 0, i);
-        disk = this.diskNs();
+        if (hasTick) disk = this.diskNs();
       }
       if (hasTick && (offset + k + 1) * MEMORY_NS + disk >= due) {
         due = this.tickAt((offset + k + 1) * MEMORY_NS + disk);
