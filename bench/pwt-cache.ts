@@ -1,7 +1,7 @@
 // Shared by the replay benches: finds the real trace (shared/traces/py50k-50m.pages.zst next to the
 // repository, or PW_BENCH_TRACE), converts it once to a cached pwt file in os.tmpdir() (untimed:
 // `zstd -dc` → the K PAGE parser → PwtWriter, gzip level 1), and reads a pwt file's uncompressed
-// stream. fzstd is not used: it decompresses py50k-50m.pages.zst wrongly (see BENCHMARKS.md).
+// stream. The `zstd` binary is used directly: fzstd decodes py50k-50m.pages.zst wrongly (node/zstd.ts).
 
 import { spawn } from "node:child_process";
 import fs from "node:fs";

@@ -1,7 +1,7 @@
 // Trace files on disk: open any supported format by path (compression and format detected from the
 // first bytes unless forced) and read it as a stream of RefBatches in constant memory: the file is
-// read in 1 MiB chunks, decompressed (gzip with node:zlib, zstd with fzstd) and decoded chunk by
-// chunk. Node only.
+// read in 1 MiB chunks, decompressed (gzip with node:zlib, zstd with node/zstd.ts: the zstd binary,
+// or fzstd where it is correct) and decoded chunk by chunk. Node only.
 
 import fs from "node:fs";
 import zlib from "node:zlib";
@@ -23,6 +23,7 @@ import {
   type TraceDecoder,
   type TraceStats,
 } from "../src/workloads/trace-decoder.js";
+import { chooseZstdDecoder, hasZstdBinary, zstdChunks } from "./zstd.js";
 
 const CHUNK = 1 << 20;
 const HEAD = 1 << 16;
@@ -77,6 +78,8 @@ export async function openTrace(path: string, opts: OpenTraceOptions = {}): Prom
   }
   const raw = await readHead(path, HEAD);
   const compression = detectCompression(raw);
+  // Chosen (or refused, with the reason) before anything is read.
+  const zstdDecoder = compression === "zstd" ? chooseZstdDecoder(raw, path) : null;
   const head = decompressHead(raw, compression);
   if (opts.format !== undefined && !isTraceFormat(opts.format)) {
     throw new ConfigError("format", opts.format, `one of ${TRACE_FORMATS.join(", ")}`);
@@ -111,7 +114,9 @@ export async function openTrace(path: string, opts: OpenTraceOptions = {}): Prom
       stream = rs;
       const batch = makeBatch(batchSize);
       try {
-        for await (const chunk of decompressChunks(rs, compression)) {
+        const chunks =
+          zstdDecoder === null ? decompressChunks(rs, compression) : zstdChunks(rs, zstdDecoder, path);
+        for await (const chunk of chunks) {
           dec.push(chunk);
           while (dec.drain(batch)) {
             yield batch;
@@ -143,7 +148,10 @@ export async function readHead(path: string, n: number): Promise<Uint8Array> {
   }
 }
 
-/** As much of `raw` (the start of a file) as decompresses; partial input is fine. */
+/**
+ * As much of `raw` (the start of a file) as decompresses; partial input is fine. fzstd is right
+ * here whatever the window: no match in the first bytes can reach further back than they go.
+ */
 export function decompressHead(raw: Uint8Array, compression: Compression): Uint8Array {
   if (compression === "gzip") {
     return zlib.gunzipSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
@@ -163,10 +171,14 @@ export function decompressHead(raw: Uint8Array, compression: Compression): Uint8
   return raw;
 }
 
-/** Decompressed chunks of a raw byte stream. */
+/**
+ * Decompressed chunks of a raw byte stream. zstd goes through zstdChunks (node/zstd.ts), with the
+ * binary when there is one; `source` names the stream in errors.
+ */
 export async function* decompressChunks(
   input: AsyncIterable<Uint8Array>,
   compression: Compression,
+  source = "input",
 ): AsyncGenerator<Uint8Array> {
   if (compression === "none") {
     yield* input;
@@ -189,16 +201,23 @@ export async function* decompressChunks(
     await feed;
     return;
   }
-  const out: Uint8Array[] = [];
-  const d = new ZstdDecompress((data) => {
-    out.push(data);
-  });
-  for await (const c of input) {
-    d.push(c);
-    if (out.length > 0) yield* out.splice(0, out.length);
+  if (hasZstdBinary()) {
+    yield* zstdChunks(input, "binary", source);
+    return;
   }
-  d.push(new Uint8Array(0), true);
-  if (out.length > 0) yield* out.splice(0, out.length);
+  // Without the binary, the first chunk's frame header says whether fzstd may decode it.
+  const it = input[Symbol.asyncIterator]();
+  const first = await it.next();
+  if (first.done) return;
+  const decoder = chooseZstdDecoder(first.value, source);
+  yield* zstdChunks(
+    (async function* () {
+      yield first.value;
+      for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+    })(),
+    decoder,
+    source,
+  );
 }
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {
