@@ -9,7 +9,7 @@
 
 import { ConfigError } from "../core/errors.js";
 import { getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
-import { PwtDecoder } from "../workloads/binary-format.js";
+import { type CodedRefs, makeCodedRefs, PwtDecoder } from "../workloads/binary-format.js";
 import { PageIds } from "../workloads/page-ids.js";
 import { makeBatch, type RefBatch } from "../workloads/refs.js";
 import { Replayer, type ReplayResult } from "./replay.js";
@@ -94,6 +94,22 @@ export class StreamReplay {
     this.done += n;
   }
 
+  /** Replays references still encoded (PwtDecoder.takeCoded), as pushDense would their ids. */
+  pushCoded(c: CodedRefs): void {
+    const n = c.count;
+    if (n === 0) return;
+    if (this.nextUse !== null && this.done + n > this.nextUse.length) {
+      throw new ConfigError(
+        "nextUse",
+        this.nextUse.length,
+        `at least ${this.done + n} entries (one per reference)`,
+      );
+    }
+    this.r.growPageSpace(this.ids.size);
+    this.r.runCoded(c.buf, c.pos, n, c.width, c.ids, this.done);
+    this.done += n;
+  }
+
   result(): ReplayResult {
     const r = this.r;
     const n = this.done;
@@ -123,6 +139,7 @@ export class PwtReplayFeed {
   private readonly batch: RefBatch;
   private readonly idBuf: Int32Array;
   private readonly writeBuf: Uint8Array;
+  private readonly coded: CodedRefs = makeCodedRefs();
   private stopped = false;
 
   constructor(
@@ -154,9 +171,23 @@ export class PwtReplayFeed {
     if (!this.stopped) this.decoder.end();
   }
 
+  /**
+   * Dictionary blocks go to the replay still encoded (takeCoded, then runCoded decodes in its loop);
+   * token blocks are decoded into the batch first (drainDenseUntilCoded, which stops at the next
+   * dictionary block), and the batch is replayed before anything after it.
+   */
   private pump(): void {
-    const { decoder, batch, idBuf, writeBuf } = this;
-    while (!this.stopped && decoder.drainDense(batch, idBuf, writeBuf, this.replay.ids)) this.flush();
+    const { decoder, batch, idBuf, writeBuf, coded, replay } = this;
+    while (!this.stopped) {
+      const room = this.limit - replay.references;
+      if (decoder.takeCoded(Math.min(room, batch.pages.length), replay.ids, coded) > 0) {
+        replay.pushCoded(coded);
+        if (coded.count === room) this.stopped = true;
+        continue;
+      }
+      if (!decoder.drainDenseUntilCoded(batch, idBuf, writeBuf, replay.ids)) break;
+      this.flush();
+    }
   }
 
   private flush(): void {

@@ -23,6 +23,22 @@ import {
   type TraceDecoder,
 } from "./trace-decoder.js";
 
+/** References of a dictionary block still encoded, as PwtDecoder.takeCoded hands them over. */
+export interface CodedRefs {
+  /** The bytes: reference k is at pos + k × width, little endian, entry × 4 + kind. */
+  buf: Uint8Array;
+  pos: number;
+  count: number;
+  width: number;
+  /** Dense page id of each dictionary entry. */
+  ids: Int32Array;
+}
+
+/** An empty CodedRefs for takeCoded to fill. */
+export function makeCodedRefs(): CodedRefs {
+  return { buf: new Uint8Array(0), pos: 0, count: 0, width: 1, ids: new Int32Array(0) };
+}
+
 /** Calls of decodeTokens, process-wide, that decode only a few tokens (see there). */
 const WARM_CALLS = 32;
 /** Calls so far of decodeTokens [0], decodeDictionaryRefs [1] and decodeDictionaryDense [2]: each warms up on its own. */
@@ -75,6 +91,8 @@ export class PwtDecoder implements TraceDecoder {
   /** Dense ids of the dictionary's entries (valid when dictIdsReady). */
   private readonly dictIds = new Int32Array(DICT16_MAX);
   private dictIdsReady = false;
+  /** drainDenseUntilCoded: drain stops at a dictionary block instead of decoding it. */
+  private stopAtDict = false;
 
   constructor(opts: DecodeOptions = {}) {
     this.source = opts.source ?? "input";
@@ -137,6 +155,79 @@ export class PwtDecoder implements TraceDecoder {
     }
   }
 
+  /**
+   * drainDense that stops (returning true) on reaching a dictionary block, for takeCoded to hand
+   * it over still encoded; returns false when it needs more input.
+   */
+  drainDenseUntilCoded(out: RefBatch, ids: Int32Array, writes: Uint8Array, pageIds: PageIds): boolean {
+    this.stopAtDict = true;
+    try {
+      return this.drainDense(out, ids, writes, pageIds);
+    } finally {
+      this.stopAtDict = false;
+    }
+  }
+
+  /**
+   * When the decoder stands in a dictionary block: maps the block's entries to dense ids of
+   * `pageIds`, counts the kinds of up to `max` of its references and checks them, fills `into`
+   * with them still encoded (one or two bytes each: entry × 4 + kind, into.ids giving each entry's
+   * dense id) and moves past them; returns how many. Returns 0 anywhere else (drainDense goes
+   * there). Consume `into` before the next call: it points into the decoder's buffer.
+   */
+  takeCoded(max: number, pageIds: PageIds, into: CodedRefs): number {
+    if (this.state !== ST_DICT || max <= 0) return 0;
+    if (this.pageIds !== pageIds) {
+      this.pageIds = pageIds;
+      this.dictIdsReady = false;
+    }
+    if (!this.dictIdsReady) this.mapDictIds();
+    const n = Math.min(this.blockLeft, max);
+    const width = this.dictWidth;
+    const buf = this.buf;
+    const d = this.dictSize;
+    const start = this.pos;
+    let odd = 0;
+    let high = 0;
+    let both = 0;
+    let over = 0;
+    if (width === 1) {
+      for (let p = start, end = start + n; p < end; p++) {
+        const v = buf[p]!;
+        const kind = v & 3;
+        over |= d - 1 - (v >>> 2);
+        odd += kind & 1;
+        high += kind >>> 1;
+        both += kind & (kind >>> 1);
+      }
+    } else {
+      for (let p = start, end = start + 2 * n; p < end; p += 2) {
+        const v = buf[p]! | (buf[p + 1]! << 8);
+        const kind = v & 3;
+        over |= d - 1 - (v >>> 2);
+        odd += kind & 1;
+        high += kind >>> 1;
+        both += kind & (kind >>> 1);
+      }
+    }
+    if (over < 0)
+      throw binaryError(
+        this.source,
+        this.base + start,
+        `corrupt block: an entry past the dictionary of ${d}`,
+      );
+    this.countKinds(n, odd, high, both);
+    this.blockLeft -= n;
+    this.pos = start + n * width;
+    if (this.blockLeft === 0) this.state = ST_BLOCK;
+    into.buf = buf;
+    into.pos = start;
+    into.count = n;
+    into.width = width;
+    into.ids = this.dictIds;
+    return n;
+  }
+
   drain(out: RefBatch): boolean {
     for (;;) {
       const avail = this.buf.length - this.pos;
@@ -194,7 +285,7 @@ export class PwtDecoder implements TraceDecoder {
           break;
         }
         case ST_DICT: {
-          if (out.count >= out.pages.length) return true;
+          if (this.stopAtDict || out.count >= out.pages.length) return true;
           if (this.denseIds === null) this.decodeDictionaryRefs(out);
           else this.decodeDictionaryDense(out, this.denseIds, this.denseWrites);
           if (this.blockLeft === 0) this.state = ST_BLOCK;
@@ -299,13 +390,7 @@ export class PwtDecoder implements TraceDecoder {
   private decodeDictionaryDense(out: RefBatch, ids: Int32Array, writes: Uint8Array): void {
     const d = this.dictSize;
     const dictIds = this.dictIds;
-    if (!this.dictIdsReady) {
-      const pageIds = this.pageIds!;
-      for (let e = 0; e < d; e++) dictIds[e] = pageIds.idOf(this.dictPages[e]!, this.dictPids[e]!);
-      // Entries past the dictionary map to -1, which the check below catches.
-      dictIds.fill(-1, d);
-      this.dictIdsReady = true;
-    }
+    if (!this.dictIdsReady) this.mapDictIds();
     const buf = this.buf;
     let i = out.count;
     const n = Math.min(this.blockLeft, out.pages.length - i, warmCalls[2]! < WARM_CALLS ? 4 : Infinity);
@@ -352,6 +437,16 @@ export class PwtDecoder implements TraceDecoder {
     this.blockLeft -= n;
     out.count = i;
     this.pos = p;
+  }
+
+  /** Dense ids of the dictionary's entries; entries past it map to -1, which decoding catches. */
+  private mapDictIds(): void {
+    const d = this.dictSize;
+    const pageIds = this.pageIds!;
+    const dictIds = this.dictIds;
+    for (let e = 0; e < d; e++) dictIds[e] = pageIds.idOf(this.dictPages[e]!, this.dictPids[e]!);
+    dictIds.fill(-1, d);
+    this.dictIdsReady = true;
   }
 
   private countKinds(n: number, odd: number, high: number, both: number): void {

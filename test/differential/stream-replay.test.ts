@@ -1,17 +1,19 @@
 // Streaming replay from pwt (decode and replay in one loop, batch by batch, constant memory) must
 // give the same faults and evictions as the in-memory replay of the whole trace, for several
 // policies and frame counts, whatever the pwt version (1: tokens only, the bundled fixtures; 2:
-// dictionary blocks) and whichever path reads it (drain → page numbers → PageIds, or drainDense →
-// dense ids straight from the dictionary). Real traces: the bundled fixtures sort500 and
+// dictionary blocks) and whichever path reads it (drain → page numbers → PageIds, drainDense →
+// dense ids straight from the dictionary, or PwtReplayFeed: dictionary blocks replayed still
+// encoded, token blocks in between decoded first). Real traces: the bundled fixtures sort500 and
 // gzip-words (first 400,000 references each).
 
 import fs from "node:fs";
 import zlib from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { MAX_ASID, pageKey } from "../../src/core/addr.js";
+import { TraceParseError } from "../../src/core/errors.js";
 import { densify, replay } from "../../src/sim/replay.js";
-import { StreamReplay } from "../../src/sim/stream-replay.js";
-import { PwtDecoder, PwtEncoder } from "../../src/workloads/binary-format.js";
+import { PwtReplayFeed, StreamReplay } from "../../src/sim/stream-replay.js";
+import { makeCodedRefs, PWT_HEADER_SIZE, PwtDecoder, PwtEncoder } from "../../src/workloads/binary-format.js";
 import { annotateNextUse } from "../../src/workloads/oracle.js";
 import { makeBatch, type RefBatch } from "../../src/workloads/refs.js";
 
@@ -134,5 +136,97 @@ describe("StreamReplay options", () => {
     b.count = 3;
     expect(() => sr.push(b)).toThrow(/at least 3 entries/);
     expect(() => new StreamReplay({ policy: "lru", frames: 0 })).toThrow(/frames/);
+  });
+});
+
+describe("PwtReplayFeed: dictionary blocks replayed still encoded, token blocks decoded", () => {
+  // Three blocks of 65,536 references each: real references (a dictionary block), 65,536 distinct
+  // pages (too many for a dictionary: a token block), real references again; then a short block.
+  const real = loadFixture("sort500", 3 * 65_536);
+  const n = 3 * 65_536 + 10_000;
+  const refs = makeBatch(n);
+  for (let i = 0; i < n; i++) {
+    const inTokens = i >= 65_536 && i < 2 * 65_536;
+    const j = i % real.count;
+    refs.pages[i] = inTokens ? 5_000_000 + i : real.pages[j]!;
+    refs.kinds[i] = inTokens ? i % 4 : real.kinds[j]!;
+    refs.pids[i] = real.pids[j]!;
+  }
+  refs.count = n;
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = pageKey(refs.pids[i]! & MAX_ASID, refs.pages[i]!);
+  const d = densify(keys, n);
+  const writes = new Uint8Array(n);
+  for (let i = 0; i < n; i++) writes[i] = refs.kinds[i]! >= 2 ? 1 : 0;
+  const bytes = encode(refs, 2);
+
+  function feed(policy: string, frames: number, limit?: number, nextUse?: Float64Array) {
+    const sr = new StreamReplay({ policy, frames, pageSpaceHint: 16, ...(nextUse ? { nextUse } : {}) });
+    const f = new PwtReplayFeed(sr, { batch: 5_000, ...(limit !== undefined ? { limit } : {}) });
+    for (let at = 0; at < bytes.length; at += 30_011) f.push(bytes.subarray(at, at + 30_011));
+    f.end();
+    return { result: sr.result(), decoder: f.decoder };
+  }
+
+  it("has both kinds of block", () => {
+    const dec = new PwtDecoder();
+    dec.push(bytes);
+    const b = makeBatch(n);
+    const ids = new Int32Array(n);
+    const w = new Uint8Array(n);
+    const sr = new StreamReplay({ policy: "fifo", frames: 4 });
+    let coded = 0;
+    const into = makeCodedRefs();
+    for (;;) {
+      const k = dec.takeCoded(n, sr.ids, into);
+      if (k > 0) {
+        coded += k;
+        continue;
+      }
+      b.count = 0;
+      if (!dec.drainDenseUntilCoded(b, ids, w, sr.ids)) break;
+    }
+    expect(coded).toBe(2 * 65_536 + 10_000);
+  });
+
+  it.each(["fifo", "clock", "sieve", "lru", "arc", "nfu", "opt"])(
+    "%s: same faults as replay, whole and cut short",
+    (policy) => {
+      for (const limit of [undefined, 65_536 + 123, 2 * 65_536 + 7, n - 1]) {
+        const count = limit ?? n;
+        const nu = policy === "opt" ? annotateNextUse(d.ids, count, d.pageSpace) : undefined;
+        const want = replay(
+          { count, pages: d.ids, writes, pageSpace: d.pageSpace },
+          { policy, frames: 64, ...(nu ? { nextUse: nu } : {}) },
+        );
+        const { result, decoder } = feed(policy, 64, limit, nu);
+        expect(result.references).toBe(count);
+        expect([result.faults, result.evictions, result.timeNs]).toEqual([
+          want.faults,
+          want.evictions,
+          want.timeNs,
+        ]);
+        if (limit === undefined) expect(decoder.stats.references).toBe(n);
+      }
+    },
+  );
+
+  it("a dictionary entry past the dictionary is a TraceParseError, before anything is replayed", () => {
+    const small = makeBatch(100);
+    for (let i = 0; i < 100; i++) {
+      small.pages[i] = i % 3;
+      small.kinds[i] = 1;
+      small.pids[i] = 0;
+    }
+    small.count = 100;
+    const b = encode(small, 2);
+    // The last reference byte of the first block: entry × 4 + kind; entry 63 is past a 3-entry dictionary.
+    const corrupt = b.slice();
+    const at = corrupt.length - 2 - PWT_HEADER_SIZE - 1;
+    corrupt[at] = (63 << 2) | 1;
+    const sr = new StreamReplay({ policy: "lru", frames: 2 });
+    const f = new PwtReplayFeed(sr);
+    expect(() => f.push(corrupt)).toThrow(TraceParseError);
+    expect(sr.references).toBe(0);
   });
 });
