@@ -33,6 +33,40 @@ describe("pagewise thrash", () => {
     expect(doc.variants[1].points[5].suspended).toBeGreaterThan(0);
   }, 120_000);
 
+  it("goes on when frames are too few for every process, and says which points lost processes", async () => {
+    const r = await runCli([
+      "thrash",
+      "--gen",
+      "loop:pages=3,n=1000",
+      "--frames",
+      "4",
+      "--max",
+      "3",
+      "--measure",
+      "100ms",
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(
+      /warning \(no load control\): processes were killed for lack of frames at N = 2, 3/,
+    );
+    expect(r.stderr).toMatch(/give more --frames \(now 4\)/);
+    expect(r.stdout).toMatch(/│ killed │/);
+    const j = await runCli([
+      "thrash",
+      "--gen",
+      "loop:pages=3,n=1000",
+      "--frames",
+      "4",
+      "--max",
+      "3",
+      "--measure",
+      "100ms",
+      "--json",
+    ]);
+    const pts = JSON.parse(j.stdout).variants[0].points;
+    expect(pts.map((p: { killed: number }) => p.killed)).toEqual([0, 1, 2]);
+  }, 60_000);
+
   it("writes CSV, the HTML report and the SVG figure", async () => {
     const html = join(work, "t.html");
     const svg = join(work, "t.svg");
@@ -40,7 +74,7 @@ describe("pagewise thrash", () => {
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.trim().split("\n");
     expect(lines[0]).toBe(
-      "variant,degree,cpuUtilization,faultsPerSecond,faultRate,throughput,thrashing,suspended,diskUtilization",
+      "variant,degree,cpuUtilization,faultsPerSecond,faultRate,throughput,thrashing,suspended,diskUtilization,killed",
     );
     expect(lines).toHaveLength(3);
     expect(readFileSync(html, "utf8")).toContain('id="thrash-data"');

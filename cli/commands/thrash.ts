@@ -145,7 +145,7 @@ export function registerThrash(program: Command, { io }: CommandContext): void {
   addOutputOptions(
     cmd,
     "settings, variants[{label, points[{degree, cpuUtilization, faultsPerSecond, throughput, thrashing, ...}]}]",
-    "variant,degree,cpuUtilization,faultsPerSecond,faultRate,throughput,thrashing,suspended,diskUtilization",
+    "variant,degree,cpuUtilization,faultsPerSecond,faultRate,throughput,thrashing,suspended,diskUtilization,killed",
   );
   cmd
     .addHelpText(
@@ -219,6 +219,16 @@ Examples:
         results.push({ label: v.label, points });
       }
       progress.stop();
+      for (const r of results) {
+        const hit = r.points.filter((p) => p.killed > 0);
+        if (hit.length === 0) continue;
+        const first = hit[0]!;
+        io.stderr.write(
+          `warning (${r.label}): processes were killed for lack of frames at N = ${hit.map((p) => p.degree).join(", ")} ` +
+            `(at N = ${first.degree}: ${first.killed}; ${first.killReason}). Those points measure fewer processes: ` +
+            `give more --frames (now ${opts.frames}).\n`,
+        );
+      }
       const settings: [string, string][] = [
         ["workload", `${w.name} (${w.source})`],
         ["processes' workloads", String(workloads.length)],
@@ -273,6 +283,7 @@ Examples:
             "thrashing",
             "suspended",
             "diskUtilization",
+            "killed",
           ],
           results.flatMap((r) => r.points.map((p) => ({ variant: r.label, ...p }))),
         );
@@ -281,6 +292,8 @@ Examples:
         io.stdout.write(`${settings.map(([k, v]) => `${k}: ${v}`).join(" · ")}\n`);
         for (const r of results) {
           io.stdout.write(`\n${c.bold(r.label)}\n`);
+          // A "killed" column only when a process was killed (too few frames).
+          const kills = r.points.some((p) => p.killed > 0);
           const rows = r.points.map((p) => [
             String(p.degree),
             fmtPct(p.cpuUtilization, 1),
@@ -288,10 +301,18 @@ Examples:
             fmtInt(p.throughput),
             p.thrashing ? c.red("thrashing") : "",
             String(p.suspended),
+            ...(kills ? [p.killed > 0 ? c.red(String(p.killed)) : "0"] : []),
           ]);
-          io.stdout.write(
-            `${renderTable(c, ["N", "CPU util", "disk faults/s", "refs/s", "", "suspended"], rows)}\n`,
-          );
+          const head = [
+            "N",
+            "CPU util",
+            "disk faults/s",
+            "refs/s",
+            "",
+            "suspended",
+            ...(kills ? ["killed"] : []),
+          ];
+          io.stdout.write(`${renderTable(c, head, rows)}\n`);
         }
       }
     });

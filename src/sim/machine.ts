@@ -230,6 +230,15 @@ export class Machine {
     this.end(this.proc(pid), "exited", "exit");
   }
 
+  /**
+   * Ends a process abnormally (state "killed", a `kill` event with `reason`), returning every
+   * frame, table and swap slot it holds; the others go on. The System uses it for a process whose
+   * fault finds no frame to free.
+   */
+  kill(pid: number, reason: string): void {
+    this.end(this.proc(pid), "killed", reason);
+  }
+
   /** Pids of live processes. */
   pids(): number[] {
     return [...this.procs.keys()];

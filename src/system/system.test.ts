@@ -125,6 +125,39 @@ describe("the scheduler in simulated time", () => {
   });
 });
 
+describe("a process that cannot get a frame", () => {
+  it("is killed with the reason and the others go on", () => {
+    // 4 frames; each process's page tables take 2 of them, so the second process's first fault
+    // finds every frame holding a page table: it is killed, its tables freed, the first goes on.
+    const m = new Machine({ frames: 4, policy: "lru" });
+    const sys = new System(m, { quantumNs: 1000, disk: { latencyNs: L, transferNs: 0 } });
+    const kills: string[] = [];
+    m.events.on("kill", (e) => kills.push(`${e.pid}: ${e.reason}`));
+    const a = sys.spawn({ workload: loopWorkload(3, 400) });
+    const b = sys.spawn({ workload: loopWorkload(3, 400) });
+    sys.run(1e12);
+    const rep = sys.report();
+    const pa = rep.processes.find((p) => p.pid === a)!;
+    const pb = rep.processes.find((p) => p.pid === b)!;
+    expect([pa.state, pa.exitReason, pa.completed]).toEqual(["done", "exit", 400]);
+    expect(pb.state).toBe("done");
+    expect(pb.exitReason).toMatch(/^out of memory: no frame can be freed for page of process \d+: 4 frames/);
+    expect(pb.completed).toBe(0);
+    expect(kills).toEqual([`${b}: ${pb.exitReason}`]);
+    expect(m.isAlive(b)).toBe(false);
+    // The thrashing curve counts the kill at that degree.
+    const pt = thrashPoint(
+      { workloads: [loopWorkload(3, 400)], frames: 4, warmupNs: 1e6, measureNs: 1e8 },
+      2,
+    );
+    expect(pt.killed).toBe(1);
+    expect(pt.killReason).toMatch(/^out of memory/);
+    expect(
+      thrashPoint({ workloads: [loopWorkload(3, 400)], frames: 8, warmupNs: 1e6, measureNs: 1e8 }, 2).killed,
+    ).toBe(0);
+  });
+});
+
 describe("kswapd in the scheduler's time", () => {
   it("runs on the system's clock and its write-backs go to the disk without blocking a process", () => {
     // Two processes store to 60 pages each in turn; 100 frames: memory fills and stays full.

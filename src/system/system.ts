@@ -36,7 +36,7 @@
 // Ties: at one instant a process preempted by its quantum is queued before processes waking then;
 // processes waking at the same instant are queued by wake time, then pid.
 
-import { ConfigError } from "../core/errors.js";
+import { ConfigError, OutOfMemoryError } from "../core/errors.js";
 import type { Counters } from "../core/stats.js";
 import { FAULT_KILLED } from "../pager/pager.js";
 import type { Machine } from "../sim/machine.js";
@@ -332,7 +332,17 @@ export class System {
       const f0 = c.faults.total;
       const in0 = c.pageIns;
       p.touched[page] = 1;
-      const pa = m.access(p.pid, page * ps, accs[p.pos] as 0 | 1 | 2);
+      let pa: number;
+      try {
+        pa = m.access(p.pid, page * ps, accs[p.pos] as 0 | 1 | 2);
+      } catch (e) {
+        // No frame can be freed for this process's page (too few frames for the page tables of
+        // every process): this process is killed and the others go on.
+        if (!(e instanceof OutOfMemoryError)) throw e;
+        m.kill(p.pid, `out of memory: ${e.message}`);
+        this.finish(p, m.exitReason(p.pid) ?? "killed");
+        return;
+      }
       this.now += this.accessNs;
       p.cpuNs += this.accessNs;
       this.t.busyNs += this.accessNs;

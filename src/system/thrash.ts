@@ -49,6 +49,13 @@ export interface ThrashPoint {
   /** Processes suspended at the end of the window. */
   readonly suspended: number;
   readonly diskUtilization: number;
+  /**
+   * Processes killed by the end of the window, and the first one's reason: a process whose fault
+   * finds no frame to free (too few frames for every process's page tables) is killed and the
+   * others go on, so a point with kills measures fewer processes than its degree.
+   */
+  readonly killed: number;
+  readonly killReason?: string;
   readonly demandFrames: number;
   readonly availableFrames: number;
 }
@@ -90,6 +97,7 @@ export function thrashPoint(opts: PointOptions, degree: number): ThrashPoint {
   const secs = d.timeNs / 1e9;
   const rep = sys.report();
   const last = rep.samples[rep.samples.length - 1];
+  const killed = rep.processes.filter((p) => p.state === "done" && p.exitReason !== "exit");
   machine.close();
   return {
     degree,
@@ -102,6 +110,8 @@ export function thrashPoint(opts: PointOptions, degree: number): ThrashPoint {
     suspensions: d.suspensions,
     suspended: rep.processes.filter((p) => p.state === "suspended").length,
     diskUtilization: d.timeNs > 0 ? Math.min(1, d.diskBusyNs / d.timeNs) : 0,
+    killed: killed.length,
+    ...(killed.length > 0 ? { killReason: killed[0]!.exitReason } : {}),
     demandFrames: last?.demandFrames ?? 0,
     availableFrames: rep.availableFrames,
   };
