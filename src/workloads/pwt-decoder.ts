@@ -1,10 +1,13 @@
 // The streaming decoder of pwt's uncompressed byte stream (binary-format.ts describes the format;
 // docs/trace-formats.md gives it byte by byte): version 1 token blocks and version 2 token and
-// dictionary blocks, into RefBatches (drain) or straight into dense page ids (drainDense).
+// dictionary blocks, into RefBatches (drain), straight into dense page ids (drainDense), or, for a
+// dictionary block, handed over still encoded (takeCoded). The dictionary and its decode loops are
+// in pwt-dictionary.ts.
 
 import { ConfigError } from "../core/errors.js";
 import type { PageIds } from "./page-ids.js";
 import { DICT8_MAX, DICT16_MAX, ENC_DICT8, ENC_DICT16, ENC_TOKENS } from "./pwt-blocks.js";
+import { addKinds, fillRun, PwtDictionary } from "./pwt-dictionary.js";
 import {
   binaryError,
   decodePwtHeader,
@@ -76,21 +79,12 @@ export class PwtDecoder implements TraceDecoder {
   private curPid = 0;
   /** The file's version (1 or 2), once the header is read. */
   private version = 1;
-  /** Version 2 dictionary block: entries (pages already coarsened), size, bytes per reference. */
-  private readonly dictPages = new Float64Array(DICT16_MAX);
-  private readonly dictPids = new Int32Array(DICT16_MAX);
-  private dictSize = 0;
-  private dictWidth = 1;
-  /** True when every dictionary entry has the same pid, dictPid. */
-  private dictOnePid = true;
-  private dictPid = 0;
+  /** The current version-2 dictionary block's dictionary. */
+  private readonly dict = new PwtDictionary();
   /** drainDense's outputs while it runs, else null. */
   private denseIds: Int32Array | null = null;
   private denseWrites: Uint8Array = new Uint8Array(0);
   private pageIds: PageIds | null = null;
-  /** Dense ids of the dictionary's entries (valid when dictIdsReady). */
-  private readonly dictIds = new Int32Array(DICT16_MAX);
-  private dictIdsReady = false;
   /** drainDenseUntilCoded: drain stops at a dictionary block instead of decoding it. */
   private stopAtDict = false;
 
@@ -146,7 +140,6 @@ export class PwtDecoder implements TraceDecoder {
       throw new ConfigError("ids", ids.length, `at least the batch's ${out.pages.length} entries`);
     this.denseIds = ids;
     this.denseWrites = writes;
-    if (this.pageIds !== pageIds) this.dictIdsReady = false;
     this.pageIds = pageIds;
     try {
       return this.drain(out);
@@ -177,54 +170,20 @@ export class PwtDecoder implements TraceDecoder {
    */
   takeCoded(max: number, pageIds: PageIds, into: CodedRefs): number {
     if (this.state !== ST_DICT || max <= 0) return 0;
-    if (this.pageIds !== pageIds) {
-      this.pageIds = pageIds;
-      this.dictIdsReady = false;
-    }
-    if (!this.dictIdsReady) this.mapDictIds();
+    const dict = this.dict;
+    const ids = dict.mapIds(pageIds);
     const n = Math.min(this.blockLeft, max);
-    const width = this.dictWidth;
-    const buf = this.buf;
-    const d = this.dictSize;
     const start = this.pos;
-    let odd = 0;
-    let high = 0;
-    let both = 0;
-    let over = 0;
-    if (width === 1) {
-      for (let p = start, end = start + n; p < end; p++) {
-        const v = buf[p]!;
-        const kind = v & 3;
-        over |= d - 1 - (v >>> 2);
-        odd += kind & 1;
-        high += kind >>> 1;
-        both += kind & (kind >>> 1);
-      }
-    } else {
-      for (let p = start, end = start + 2 * n; p < end; p += 2) {
-        const v = buf[p]! | (buf[p + 1]! << 8);
-        const kind = v & 3;
-        over |= d - 1 - (v >>> 2);
-        odd += kind & 1;
-        high += kind >>> 1;
-        both += kind & (kind >>> 1);
-      }
-    }
-    if (over < 0)
-      throw binaryError(
-        this.source,
-        this.base + start,
-        `corrupt block: an entry past the dictionary of ${d}`,
-      );
-    this.countKinds(n, odd, high, both);
+    const end = dict.countCoded(this.buf, start, n, this.stats);
+    if (end < 0) throw this.pastDictionary(start);
     this.blockLeft -= n;
-    this.pos = start + n * width;
+    this.pos = end;
     if (this.blockLeft === 0) this.state = ST_BLOCK;
-    into.buf = buf;
+    into.buf = this.buf;
     into.pos = start;
     into.count = n;
-    into.width = width;
-    into.ids = this.dictIds;
+    into.width = dict.width;
+    into.ids = ids;
     return n;
   }
 
@@ -356,9 +315,9 @@ export class PwtDecoder implements TraceDecoder {
     const d = this.readVarint();
     const max = enc === ENC_DICT8 ? DICT8_MAX : DICT16_MAX;
     if (d < 1 || d > max) throw binaryError(this.source, at, `corrupt block: dictionary of ${d} entries`);
+    const dict = this.dict;
     let page = 0;
     let pid = 0;
-    let same = true;
     for (let e = 0; e < d; e++) {
       const v = this.readVarint();
       if (v < 0 || this.pos > this.blockEnd)
@@ -372,180 +331,47 @@ export class PwtDecoder implements TraceDecoder {
       }
       if (!(page >= 0 && page < PWT_MAX_PAGE))
         throw binaryError(this.source, at, `corrupt block: dictionary page ${page}`);
-      this.dictPages[e] = this.divisor === 1 ? page : Math.floor(page / this.divisor);
-      this.dictPids[e] = pid;
-      same &&= pid === this.dictPids[0];
+      dict.pages[e] = this.divisor === 1 ? page : Math.floor(page / this.divisor);
+      dict.pids[e] = pid;
     }
-    this.dictOnePid = same;
-    this.dictPid = this.dictPids[0]!;
-    this.dictSize = d;
-    this.dictIdsReady = false;
-    this.dictWidth = enc === ENC_DICT8 ? 1 : 2;
-    if (this.pos + n * this.dictWidth !== this.blockEnd)
+    dict.reset(d, enc === ENC_DICT8 ? 1 : 2);
+    if (this.pos + n * dict.width !== this.blockEnd)
       throw binaryError(this.source, at, "corrupt block: its references do not fill its payload exactly");
     this.state = ST_DICT;
   }
 
   /** Decodes references of a dictionary block as dense ids and write flags (see drainDense). */
   private decodeDictionaryDense(out: RefBatch, ids: Int32Array, writes: Uint8Array): void {
-    const d = this.dictSize;
-    const dictIds = this.dictIds;
-    if (!this.dictIdsReady) this.mapDictIds();
-    const buf = this.buf;
-    let i = out.count;
+    this.dict.mapIds(this.pageIds!);
+    const i = out.count;
+    // See decodeTokens: the first calls in the process decode a few references each.
     const n = Math.min(this.blockLeft, out.pages.length - i, warmCalls[2]! < WARM_CALLS ? 4 : Infinity);
     warmCalls[2]!++;
-    const stop = i + n;
-    let p = this.pos;
-    let odd = 0;
-    let high = 0;
-    let both = 0;
-    let bad = 0;
-    if (this.dictWidth === 1) {
-      for (; i < stop; i++) {
-        const v = buf[p++]!;
-        const id = dictIds[v >>> 2]!;
-        const kind = v & 3;
-        bad |= id;
-        ids[i] = id;
-        writes[i] = kind >>> 1;
-        odd += kind & 1;
-        high += kind >>> 1;
-        both += kind & (kind >>> 1);
-      }
-    } else {
-      for (; i < stop; i++) {
-        const v = buf[p]! | (buf[p + 1]! << 8);
-        p += 2;
-        const id = dictIds[v >>> 2]!;
-        const kind = v & 3;
-        bad |= id;
-        ids[i] = id;
-        writes[i] = kind >>> 1;
-        odd += kind & 1;
-        high += kind >>> 1;
-        both += kind & (kind >>> 1);
-      }
-    }
-    if (bad < 0)
-      throw binaryError(
-        this.source,
-        this.base + this.pos,
-        `corrupt block: an entry past the dictionary of ${d}`,
-      );
-    this.countKinds(n, odd, high, both);
+    const end = this.dict.decodeDense(this.buf, this.pos, n, ids, writes, i, this.stats);
+    if (end < 0) throw this.pastDictionary(this.pos);
     this.blockLeft -= n;
-    out.count = i;
-    this.pos = p;
-  }
-
-  /** Dense ids of the dictionary's entries; entries past it map to -1, which decoding catches. */
-  private mapDictIds(): void {
-    const d = this.dictSize;
-    const pageIds = this.pageIds!;
-    const dictIds = this.dictIds;
-    for (let e = 0; e < d; e++) dictIds[e] = pageIds.idOf(this.dictPages[e]!, this.dictPids[e]!);
-    dictIds.fill(-1, d);
-    this.dictIdsReady = true;
-  }
-
-  private countKinds(n: number, odd: number, high: number, both: number): void {
-    const byKind = this.stats.byKind;
-    byKind[0]! += n - odd - high + both;
-    byKind[1]! += odd - both;
-    byKind[2]! += high - both;
-    byKind[3]! += both;
-    this.stats.references += n;
+    out.count = i + n;
+    this.pos = end;
   }
 
   /** Decodes references of a dictionary block into `out`: a table lookup each. */
   private decodeDictionaryRefs(out: RefBatch): void {
-    const buf = this.buf;
-    const { pages, kinds, pids } = out;
-    const dp = this.dictPages;
-    const dpid = this.dictPids;
-    const d = this.dictSize;
-    let i = out.count;
-    // See decodeTokens: the first calls in the process decode a few references each.
-    const n = Math.min(this.blockLeft, pages.length - i, warmCalls[1]! < WARM_CALLS ? 4 : Infinity);
+    const i = out.count;
+    const n = Math.min(this.blockLeft, out.pages.length - i, warmCalls[1]! < WARM_CALLS ? 4 : Infinity);
     warmCalls[1]!++;
-    const stop = i + n;
-    let p = this.pos;
-    let odd = 0;
-    let high = 0;
-    let both = 0;
-    let bad = 0;
-    const onePid = this.dictOnePid;
-    if (onePid) fillRun(pids, this.dictPid, i, stop);
-    if (this.dictWidth === 1 && onePid) {
-      for (; i < stop; i++) {
-        const v = buf[p++]!;
-        const e = v >>> 2;
-        const kind = v & 3;
-        bad |= d - 1 - e;
-        pages[i] = dp[e]!;
-        kinds[i] = kind;
-        odd += kind & 1;
-        high += kind >>> 1;
-        both += kind & (kind >>> 1);
-      }
-    } else if (this.dictWidth === 2 && onePid) {
-      for (; i < stop; i++) {
-        const v = buf[p]! | (buf[p + 1]! << 8);
-        p += 2;
-        const e = v >>> 2;
-        const kind = v & 3;
-        bad |= d - 1 - e;
-        pages[i] = dp[e]!;
-        kinds[i] = kind;
-        odd += kind & 1;
-        high += kind >>> 1;
-        both += kind & (kind >>> 1);
-      }
-    } else if (this.dictWidth === 1) {
-      for (; i < stop; i++) {
-        const v = buf[p++]!;
-        const e = v >>> 2;
-        const kind = v & 3;
-        bad |= d - 1 - e;
-        pages[i] = dp[e]!;
-        pids[i] = dpid[e]!;
-        kinds[i] = kind;
-        odd += kind & 1;
-        high += kind >>> 1;
-        both += kind & (kind >>> 1);
-      }
-    } else {
-      for (; i < stop; i++) {
-        const v = buf[p]! | (buf[p + 1]! << 8);
-        p += 2;
-        const e = v >>> 2;
-        const kind = v & 3;
-        bad |= d - 1 - e;
-        pages[i] = dp[e]!;
-        pids[i] = dpid[e]!;
-        kinds[i] = kind;
-        odd += kind & 1;
-        high += kind >>> 1;
-        both += kind & (kind >>> 1);
-      }
-    }
-    // An entry past the dictionary made d - 1 - e negative (its pages read garbage: refuse the block).
-    if (bad < 0)
-      throw binaryError(
-        this.source,
-        this.base + this.pos,
-        `corrupt block: an entry past the dictionary of ${d}`,
-      );
-    const byKind = this.stats.byKind;
-    byKind[0]! += n - odd - high + both;
-    byKind[1]! += odd - both;
-    byKind[2]! += high - both;
-    byKind[3]! += both;
-    this.stats.references += n;
+    const end = this.dict.decodeRefs(this.buf, this.pos, n, out, i, this.stats);
+    if (end < 0) throw this.pastDictionary(this.pos);
     this.blockLeft -= n;
-    out.count = i;
-    this.pos = p;
+    out.count = i + n;
+    this.pos = end;
+  }
+
+  private pastDictionary(at: number): Error {
+    return binaryError(
+      this.source,
+      this.base + at,
+      `corrupt block: an entry past the dictionary of ${this.dict.size}`,
+    );
   }
 
   /** Keeps the unread bytes (copied, so the caller may reuse its chunk) and reports input used up. */
@@ -580,7 +406,6 @@ export class PwtDecoder implements TraceDecoder {
     const pages = out.pages;
     const kinds = out.kinds;
     const pids = out.pids;
-    const byKind = this.stats.byKind;
     const divisor = this.divisor;
     let i = out.count;
     // The first WARM_CALLS calls in the process decode a few tokens each. V8 allocates a
@@ -651,21 +476,12 @@ export class PwtDecoder implements TraceDecoder {
       i++;
     }
     fillRun(pids, pid, runStart, i);
-    byKind[0]! += n - odd - high + both;
-    byKind[1]! += odd - both;
-    byKind[2]! += high - both;
-    byKind[3]! += both;
-    this.stats.references += n;
+    addKinds(this.stats, n, odd, high, both);
     this.blockLeft -= n;
     out.count = i;
     this.pos = p;
     this.curPid = pid;
   }
-}
-
-/** Sets a[from, to) to v (a plain loop: TypedArray#fill in the decode loop made V8 deoptimize it). */
-function fillRun(a: Int32Array, v: number, from: number, to: number): void {
-  for (let i = from; i < to; i++) a[i] = v;
 }
 
 /** A pwt decoder (the factory shape the format registry uses). */
