@@ -1,11 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ConfigError, TraceParseError } from "../core/errors.js";
-import { encodePwtHeader, PwtDecoder, PwtEncoder, pwtDecoder } from "./binary-format.js";
+import { encodePwtHeader, makeCodedRefs, PwtDecoder, PwtEncoder, pwtDecoder } from "./binary-format.js";
 import { csvDecoder, libCacheSimCsvDecoder } from "./csv-trace.js";
 import { detectCompression, detectFormat } from "./detect.js";
 import { createDecoder } from "./formats.js";
 import { LackeyDecoder, lackeyDecoder } from "./lackey.js";
+import { PageIds } from "./page-ids.js";
 import { makeBatch, REF_INSTR, REF_LOAD, REF_MODIFY, REF_STORE, type RefBatch } from "./refs.js";
 import { textDecoder } from "./text-trace.js";
 import {
@@ -319,6 +320,29 @@ describe("pwt", () => {
     const past = raw.slice();
     past[72] = (5 << 2) | 1;
     expect(() => decodeAllOrThrow(pwtDecoder, past, { source: "d.pwt" })).toThrow(/past the dictionary of 2/);
+    // The same through the dense and the still-encoded paths, at the same byte offset.
+    const ids = new PageIds();
+    const dense = new PwtDecoder({ source: "d.pwt" });
+    dense.push(past);
+    const b = makeBatch(8);
+    expect(() => dense.drainDense(b, new Int32Array(8), new Uint8Array(8), ids)).toThrow(
+      /^d\.pwt:.*past the dictionary of 2/,
+    );
+    const coded = new PwtDecoder({ source: "d.pwt" });
+    coded.push(past);
+    coded.drainDenseUntilCoded(makeBatch(8), new Int32Array(8), new Uint8Array(8), ids);
+    expect(() => coded.takeCoded(8, ids, makeCodedRefs())).toThrow(/^d\.pwt:.*past the dictionary of 2/);
+    const ok = new PwtDecoder();
+    ok.push(raw);
+    ok.drainDenseUntilCoded(makeBatch(8), new Int32Array(8), new Uint8Array(8), ids);
+    const into = makeCodedRefs();
+    expect(ok.takeCoded(8, ids, into)).toBe(3);
+    expect([into.count, into.width, into.ids[0], into.ids[1]]).toEqual([
+      3,
+      1,
+      ids.idOf(5, 0),
+      ids.idOf(6, 0),
+    ]);
     const unknown = raw.slice();
     unknown[66] = 7;
     expect(() => decodeAllOrThrow(pwtDecoder, unknown)).toThrow(/unknown encoding 7/);
