@@ -226,6 +226,22 @@ describe("pagewise convert and demo", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("★");
     expect(r.stdout).toContain(`Report: ${out}`);
-    expect(readFileSync(out, "utf8").length).toBeGreaterThan(50_000);
+    const html = readFileSync(out, "utf8");
+    expect(html.length).toBeGreaterThan(50_000);
+    // The whole-system figures, each with the command that reproduces it.
+    expect(html).toMatch(
+      /<section id="figure-thrashing">[\s\S]*<code>pagewise thrash --max 7 --compare --prepage/,
+    );
+    expect(html).toMatch(
+      /<section id="figure-kswapd">[\s\S]*<code>pagewise kswapd --trace test\/fixtures\/traces\/sort500.pwt --frames 160/,
+    );
+    expect(html.match(/<figure class="svgfig"[^>]*><svg/g)?.length).toBe(2);
+    // The data island does not carry them twice.
+    const island = html.slice(html.indexOf('id="report-data"'));
+    expect(island.slice(0, island.indexOf("</script>"))).not.toContain("<svg");
+    const bare = join(work, "demo-bare.html");
+    const b = await runCli(["demo", "--quick", "--no-system", "--report", bare]);
+    expect(b.code, b.stderr).toBe(0);
+    expect(readFileSync(bare, "utf8")).not.toContain("figure-thrashing");
   });
 });

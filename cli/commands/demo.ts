@@ -12,6 +12,7 @@ import { colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { fmtInt, outputMode, writeCsv, writeJson } from "../output.js";
 import { buildReport } from "../report/collect.js";
+import { systemFigures } from "../report/system.js";
 import { writeFigures, writeReportFile } from "../report/write.js";
 import { type FramesSpec, formatBytes, parseFramesList, parseList } from "../units.js";
 import { addWorkloadOptions, type WorkloadOptions } from "../workload.js";
@@ -26,6 +27,7 @@ interface DemoOptions extends WorkloadOptions {
   frames?: FramesSpec[];
   report: string | false;
   quick?: boolean;
+  system: boolean;
   figures?: string;
   json?: boolean;
   csv?: boolean;
@@ -60,6 +62,10 @@ export function registerDemo(program: Command, { io }: CommandContext): void {
       "--figures <dir>",
       "also write the README's SVG figures (miss-ratio curves, faults, working set, heat map) into dir",
     )
+    .option(
+      "--no-system",
+      "leave out the report's whole-system figures (the thrashing curve and the kswapd timeline, from short runs of bundled workloads, a few seconds)",
+    )
     .option("--quick", "a smaller run (first 20000 references, 5 frame counts), for tests");
   addOutputOptions(
     cmd,
@@ -90,14 +96,21 @@ Examples:
       const runs = await sweepRuns(io, p, policies, frames, "demo");
       const s = sweepResult(w, p, policies, frames, runs);
       let reportPath: string | null = null;
-      let figures: string[] = [];
+      let svgs: string[] = [];
       if (opts.report !== false || opts.figures !== undefined) {
-        const data = await buildReport(io, p, { policies, frames, runs, title: `pagewise demo: ${w.name}` });
+        const figures = opts.report !== false && opts.system ? await systemFigures(io, !!opts.quick) : [];
+        const data = await buildReport(io, p, {
+          policies,
+          frames,
+          runs,
+          title: `pagewise demo: ${w.name}`,
+          figures,
+        });
         if (opts.report !== false) reportPath = writeReportFile(opts.report, data, io.cwd);
-        if (opts.figures !== undefined) figures = writeFigures(opts.figures, data, io.cwd);
+        if (opts.figures !== undefined) svgs = writeFigures(opts.figures, data, io.cwd);
       }
       const elapsedMs = Date.now() - t0;
-      if (mode === "json") return writeJson(io, { ...s, report: reportPath, figures, elapsedMs });
+      if (mode === "json") return writeJson(io, { ...s, report: reportPath, figures: svgs, elapsedMs });
       if (mode === "csv") return writeCsv(io, RUN_CSV_FIELDS, runs.map(runRecord));
       const c = colorsFor(io);
       const f = workloadFacts(p);
@@ -109,7 +122,7 @@ Examples:
       io.stdout.write(renderSweepTable(io, s));
       if (reportPath !== null)
         io.stdout.write(`\nReport: ${c.bold(reportPath)} (open it in a browser; it works offline)\n`);
-      for (const fig of figures) io.stdout.write(`Figure: ${fig}\n`);
+      for (const fig of svgs) io.stdout.write(`Figure: ${fig}\n`);
       io.stdout.write(c.dim(`done in ${(elapsedMs / 1000).toFixed(1)} s\n`));
     });
 }

@@ -3,7 +3,7 @@
 // policies differ most), the working-set curve and the heat map. The
 // numbers all come from the engine; this file only chooses what to sample and how finely.
 
-import type { ReportData, RunRow } from "../../src/report/model.js";
+import type { ReportData, ReportFigure, RunRow } from "../../src/report/model.js";
 import { heatmap, samplePoints, workingSetSizes } from "../../src/report/series.js";
 import {
   FAULT_NS,
@@ -31,6 +31,8 @@ export interface ReportRequest {
   /** Fixed timestamp (tests, reproducible figures). */
   readonly generatedAt?: string;
   readonly notes?: readonly string[];
+  /** Whole-system figures (cli/report/system.ts) to show after the per-policy charts. */
+  readonly figures?: readonly ReportFigure[];
 }
 
 const SAMPLES = 200;
@@ -165,5 +167,6 @@ export async function buildReport(io: CliIo, p: Prepared, req: ReportRequest): P
     notes: req.notes ?? [
       "Replay mode: page numbers straight into frames and the policy; no page tables, so no TLB counts.",
     ],
+    ...(req.figures && req.figures.length > 0 ? { figures: req.figures } : {}),
   };
 }

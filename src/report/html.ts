@@ -2,7 +2,7 @@
 // in as text and inlined with the data; nothing is fetched. Pure: strings and records in, a string
 // out, no Node or DOM APIs here (the page's own script runs in the reader's browser).
 
-import type { ReportData } from "./model.js";
+import type { ReportData, ReportFigure } from "./model.js";
 
 /** The chart library's source and stylesheet, read by the caller (cli/report reads node_modules). */
 export interface ReportAssets {
@@ -30,6 +30,13 @@ function inlineScript(src: string): string {
 
 function fmtInt(n: number): string {
   return Math.round(n).toLocaleString("en-US");
+}
+
+/** A figure drawn by pagewise's own SVG code (trusted markup), with its explanation and command. */
+function figureSection(f: ReportFigure): string {
+  return `<section id="figure-${escapeHtml(f.id)}"><h2>${escapeHtml(f.title)}</h2>
+<p class="help">${escapeHtml(f.help)} Made with <code>${escapeHtml(f.command)}</code>.</p>
+<figure class="svgfig" data-figure="${escapeHtml(f.id)}">${f.svg}</figure></section>`;
 }
 
 /** Renders the whole report. */
@@ -80,13 +87,14 @@ ${notes ? `<ul class="notes">${notes}</ul>` : ""}
 <section><h2>Effective access time</h2>
 <p class="help">The dashed line is EAT = (1 − p) × ${fmtInt(data.costs.memoryNs)} ns + p × ${(data.costs.faultNs / 1e6).toFixed(0)} ms, where p is the miss ratio; each point is one run's EAT measured from its simulated time, which also pays for dirty write-backs${data.runs.some((r) => r.tlbMisses > 0) ? " and TLB walks" : ""}, so points sit on or above the line. Both values are in the table below.</p>
 <div class="chart" id="chart-eat" data-chart="eat"></div></section>
+${(data.figures ?? []).map(figureSection).join("\n")}
 <section><h2>Every counter</h2>
 <p class="help">One row per run. Click a column heading to sort.</p>
 <div class="tablewrap"><table id="counters"></table></div></section>
 </main>
 <footer>pagewise · charts by uPlot (MIT) · this file is self-contained and works offline</footer>
 <script>${inlineScript(assets.chartJs)}</script>
-<script id="report-data" type="application/json">${scriptJson(data)}</script>
+<script id="report-data" type="application/json">${scriptJson({ ...data, figures: undefined })}</script>
 <script>${PAGE_JS}</script>
 </body>
 </html>
@@ -97,6 +105,7 @@ const PAGE_CSS = `
 :root{--fg:#1d232b;--muted:#5a6572;--bg:#fff;--card:#f6f7f9;--line:#dde1e6}
 *{box-sizing:border-box}body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
 header,main,footer{max-width:1100px;margin:0 auto;padding:0 20px}header{padding-top:18px}
+.svgfig{margin:0}.svgfig svg{max-width:100%;height:auto}code{font-size:.92em;background:var(--card);padding:1px 4px;border-radius:3px}
 h1{font-size:1.6em;margin:0 0 4px}h2{font-size:1.15em;margin:28px 0 4px}.sub,.help,footer{color:var(--muted)}.help{margin:0 0 8px;font-size:.93em}
 .facts{display:flex;flex-wrap:wrap;gap:8px;margin:12px 0}.facts div{background:var(--card);border:1px solid var(--line);border-radius:6px;padding:6px 12px}
 .facts dt{font-size:.8em;color:var(--muted)}.facts dd{margin:0;font-weight:600;font-variant-numeric:tabular-nums}

@@ -42,6 +42,18 @@ export interface RunRow {
   readonly formulaEatNs: number;
 }
 
+/** A figure drawn elsewhere (an SVG string from src/report or src/sim), shown with its command. */
+export interface ReportFigure {
+  readonly id: string;
+  readonly title: string;
+  /** What the figure shows, one paragraph of plain text. */
+  readonly help: string;
+  /** The command that reproduces it. */
+  readonly command: string;
+  /** A complete <svg> element made by pagewise's own chart code. */
+  readonly svg: string;
+}
+
 export interface ReportData {
   readonly title: string;
   /** ISO time the report was made (the only wall-clock value in it). */
@@ -86,4 +98,6 @@ export interface ReportData {
   readonly costs: { readonly memoryNs: number; readonly faultNs: number };
   /** Free-form notes shown under the title (mode, caveats). */
   readonly notes: readonly string[];
+  /** Figures of the whole system (thrashing, kswapd), from runs of their own; drawn after EAT. */
+  readonly figures?: readonly ReportFigure[];
 }

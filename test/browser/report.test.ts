@@ -80,6 +80,18 @@ describe.skipIf(skip)("HTML report in a browser", () => {
         return n;
       })()`)) as number;
       expect(inked).toBeGreaterThan(1000);
+      // The whole-system figures (thrashing curve, kswapd timeline) are inline SVGs with drawn lines.
+      const figures =
+        (await page.evaluate(`[...document.querySelectorAll("figure[data-figure]")].map((f) => ({
+        id: f.dataset.figure,
+        lines: f.querySelectorAll("svg polyline, svg path").length,
+        width: f.getBoundingClientRect().width,
+      }))`)) as { id: string; lines: number; width: number }[];
+      expect(figures.map((f) => f.id)).toEqual(["thrashing", "kswapd"]);
+      for (const f of figures) {
+        expect(f.lines, f.id).toBeGreaterThan(2);
+        expect(f.width, f.id).toBeGreaterThan(300);
+      }
       if (process.env.PAGEWISE_UPDATE_FIGURES === "1") {
         await page.screenshot({ path: resolve("docs/figures/report.png"), fullPage: true });
       }
