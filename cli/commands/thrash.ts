@@ -299,7 +299,7 @@ Examples:
             fmtPct(p.cpuUtilization, 1),
             p.faultsPerSecond.toFixed(1),
             fmtInt(p.throughput),
-            p.thrashing ? c.red("thrashing") : "",
+            p.thrashing ? c.red("yes") : "no",
             String(p.suspended),
             ...(kills ? [p.killed > 0 ? c.red(String(p.killed)) : "0"] : []),
           ]);
@@ -308,7 +308,7 @@ Examples:
             "CPU util",
             "disk faults/s",
             "refs/s",
-            "",
+            "thrashing",
             "suspended",
             ...(kills ? ["killed"] : []),
           ];
