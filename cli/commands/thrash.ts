@@ -13,7 +13,7 @@ import { type PreparedWorkload, prepareWorkload } from "../../src/system/process
 import type { SystemConfig } from "../../src/system/system.js";
 import { type ThrashPoint, thrashPoint } from "../../src/system/thrash.js";
 import { UsageError } from "../errors.js";
-import { colorsFor } from "../io.js";
+import { type CliIo, colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { fmtInt, fmtPct, outputMode, renderTable, writeCsv, writeJson } from "../output.js";
 import { Progress, tick } from "../progress.js";
@@ -102,6 +102,70 @@ export function registerThrash(program: Command, { io }: CommandContext): void {
         `Without a workload option, each process loops over 20 pages (--gen ${DEFAULT_THRASH_GEN}).`,
     );
   addWorkloadOptions(cmd);
+  addThrashOptions(cmd);
+  addOutputOptions(
+    cmd,
+    "settings, variants[{label, points[{degree, cpuUtilization, faultsPerSecond, throughput, thrashing, ...}]}]",
+    CSV_COLUMNS.join(","),
+  );
+  cmd
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ pagewise thrash --max 10 --compare
+  $ pagewise thrash --gen phases:pages=200,ws=20,phases=2,locality=1,n=4000000 --scope global --policy fifo
+  $ pagewise thrash --trace test/fixtures/traces/sort500.pwt --frames 1000 --max 8 --compare --prepage --tau 2000000 --warmup 15s --measure 2s
+  $ pagewise thrash --max 10 --compare --svg docs/figures/thrashing.svg --report thrash.html`,
+    )
+    .action(async (opts: ThrashOptions) => {
+      const mode = outputMode(opts);
+      const given = [opts.refs, opts.trace, opts.gen].some((x) => x !== undefined);
+      const w = await loadWorkload(given ? opts : { ...opts, gen: DEFAULT_THRASH_GEN }, io);
+      const workloads = processWorkloads(w);
+      const alloc = checkCombinations(opts);
+      const results = await runVariants(io, opts, workloads, alloc);
+      warnKills(io, results, opts.frames);
+      const settings = describeSettings(opts, w, workloads.length, alloc);
+      writeFiles(io, opts, {
+        title: opts.title ?? "Thrashing: CPU utilization against the degree of multiprogramming",
+        generatedAt: new Date().toISOString(),
+        generator: `pagewise ${packageVersion()}`,
+        command: `pagewise thrash ${process.argv.slice(3).join(" ")}`.trim(),
+        settings,
+        variants: results,
+      });
+      if (mode === "json") writeJson(io, { settings: Object.fromEntries(settings), variants: results });
+      else if (mode === "csv")
+        writeCsv(
+          io,
+          CSV_COLUMNS,
+          results.flatMap((r) => r.points.map((p) => ({ variant: r.label, ...p }))),
+        );
+      else printTables(io, settings, results);
+    });
+}
+
+const CSV_COLUMNS = [
+  "variant",
+  "degree",
+  "cpuUtilization",
+  "faultsPerSecond",
+  "faultRate",
+  "throughput",
+  "thrashing",
+  "suspended",
+  "diskUtilization",
+  "killed",
+];
+
+/** One curve: a label and a point per degree of multiprogramming. */
+interface Curve {
+  label: string;
+  points: ThrashPoint[];
+}
+
+function addThrashOptions(cmd: Command): void {
   cmd
     .option("--max <n>", "largest degree of multiprogramming", parsePositiveInt, 10)
     .option("--frames <n>", "physical frames (page tables included)", parsePositiveInt, 128)
@@ -142,178 +206,156 @@ export function registerThrash(program: Command, { io }: CommandContext): void {
     .option("--report <file.html>", "also write an HTML report with the curves")
     .option("--svg <file.svg>", "also write the CPU-utilization chart as SVG")
     .option("--title <text>", "title of the report and the figure");
-  addOutputOptions(
-    cmd,
-    "settings, variants[{label, points[{degree, cpuUtilization, faultsPerSecond, throughput, thrashing, ...}]}]",
-    "variant,degree,cpuUtilization,faultsPerSecond,faultRate,throughput,thrashing,suspended,diskUtilization,killed",
-  );
-  cmd
-    .addHelpText(
-      "after",
-      `
-Examples:
-  $ pagewise thrash --max 10 --compare
-  $ pagewise thrash --gen phases:pages=200,ws=20,phases=2,locality=1,n=4000000 --scope global --policy fifo
-  $ pagewise thrash --trace test/fixtures/traces/sort500.pwt --frames 1000 --max 8 --compare --prepage --tau 2000000 --warmup 15s --measure 2s
-  $ pagewise thrash --max 10 --compare --svg docs/figures/thrashing.svg --report thrash.html`,
-    )
-    .action(async (opts: ThrashOptions) => {
-      const mode = outputMode(opts);
-      const given = [opts.refs, opts.trace, opts.gen].some((x) => x !== undefined);
-      const w = await loadWorkload(given ? opts : { ...opts, gen: DEFAULT_THRASH_GEN }, io);
-      const workloads = processWorkloads(w);
-      if (opts.prepage && !opts.loadControl && !opts.compare)
-        throw new UsageError("--prepage applies with --load-control or --compare (it acts on resume)");
-      if (opts.alloc !== undefined && opts.scope !== "local")
-        throw new UsageError("--alloc applies with --scope local (quotas are per process)");
-      const alloc = opts.scope === "local" ? (opts.alloc ?? "equal") : undefined;
-      if (opts.priorities !== undefined && alloc !== "priority")
-        throw new UsageError("--priorities applies with --alloc priority");
-      const base: SystemConfig = {
-        quantumNs: opts.quantum,
-        disk: opts.disk as DiskPreset,
-        tau: opts.tau,
-        rotateNs: opts.rotate,
-        ...(alloc ? { allocation: alloc } : {}),
-        ...(opts.io ? { io: { everyRefs: opts.ioEvery, ns: opts.ioTime } } : {}),
+}
+
+/** Refuses options that do not go together; returns the allocation mode (local scope only). */
+function checkCombinations(opts: ThrashOptions): AllocationMode | undefined {
+  if (opts.prepage && !opts.loadControl && !opts.compare)
+    throw new UsageError("--prepage applies with --load-control or --compare (it acts on resume)");
+  if (opts.alloc !== undefined && opts.scope !== "local")
+    throw new UsageError("--alloc applies with --scope local (quotas are per process)");
+  const alloc = opts.scope === "local" ? (opts.alloc ?? "equal") : undefined;
+  if (opts.priorities !== undefined && alloc !== "priority")
+    throw new UsageError("--priorities applies with --alloc priority");
+  return alloc;
+}
+
+/** The curves to draw: one, or with --compare without and with load control (and prepaging). */
+function variantsOf(opts: ThrashOptions): { label: string; loadControl: boolean; prepage: boolean }[] {
+  const lcLabel = (pre: boolean) => (pre ? "LC + prepaging" : "load control");
+  if (!opts.compare)
+    return [
+      {
+        label: opts.loadControl ? lcLabel(!!opts.prepage) : "no load control",
+        loadControl: !!opts.loadControl,
+        prepage: !!opts.prepage,
+      },
+    ];
+  return [
+    { label: "no load control", loadControl: false, prepage: false },
+    { label: lcLabel(false), loadControl: true, prepage: false },
+    ...(opts.prepage ? [{ label: lcLabel(true), loadControl: true, prepage: true }] : []),
+  ];
+}
+
+/** Runs every variant at N = 1 … --max, with a progress bar over all the points. */
+async function runVariants(
+  io: CliIo,
+  opts: ThrashOptions,
+  workloads: PreparedWorkload[],
+  alloc: AllocationMode | undefined,
+): Promise<Curve[]> {
+  const base: SystemConfig = {
+    quantumNs: opts.quantum,
+    disk: opts.disk as DiskPreset,
+    tau: opts.tau,
+    rotateNs: opts.rotate,
+    ...(alloc ? { allocation: alloc } : {}),
+    ...(opts.io ? { io: { everyRefs: opts.ioEvery, ns: opts.ioTime } } : {}),
+  };
+  const variants = variantsOf(opts);
+  const progress = new Progress(io, "thrash", opts.max * variants.length);
+  const results: Curve[] = [];
+  let done = 0;
+  for (const v of variants) {
+    const points: ThrashPoint[] = [];
+    for (let n = 1; n <= opts.max; n++) {
+      const config = {
+        workloads,
+        frames: opts.frames,
+        policy: opts.policy,
+        scope: opts.scope,
+        system: { ...base, loadControl: v.loadControl, prepage: v.prepage },
+        ...(opts.priorities ? { priorities: opts.priorities } : {}),
+        warmupNs: opts.warmup,
+        measureNs: opts.measure,
       };
-      const lcLabel = (pre: boolean) => (pre ? "LC + prepaging" : "load control");
-      const variants: { label: string; loadControl: boolean; prepage: boolean }[] = opts.compare
-        ? [
-            { label: "no load control", loadControl: false, prepage: false },
-            { label: lcLabel(false), loadControl: true, prepage: false },
-            ...(opts.prepage ? [{ label: lcLabel(true), loadControl: true, prepage: true }] : []),
-          ]
-        : [
-            {
-              label: opts.loadControl ? lcLabel(!!opts.prepage) : "no load control",
-              loadControl: !!opts.loadControl,
-              prepage: !!opts.prepage,
-            },
-          ];
-      const degrees = Array.from({ length: opts.max }, (_, i) => i + 1);
-      const progress = new Progress(io, "thrash", degrees.length * variants.length);
-      const results: { label: string; points: ThrashPoint[] }[] = [];
-      let done = 0;
-      for (const v of variants) {
-        const points: ThrashPoint[] = [];
-        for (const n of degrees) {
-          points.push(
-            thrashPoint(
-              {
-                workloads,
-                frames: opts.frames,
-                policy: opts.policy,
-                scope: opts.scope,
-                system: { ...base, loadControl: v.loadControl, prepage: v.prepage },
-                ...(opts.priorities ? { priorities: opts.priorities } : {}),
-                warmupNs: opts.warmup,
-                measureNs: opts.measure,
-              },
-              n,
-            ),
-          );
-          progress.update(++done);
-          await tick();
-        }
-        results.push({ label: v.label, points });
-      }
-      progress.stop();
-      for (const r of results) {
-        const hit = r.points.filter((p) => p.killed > 0);
-        if (hit.length === 0) continue;
-        const first = hit[0]!;
-        io.stderr.write(
-          `warning (${r.label}): processes were killed for lack of frames at N = ${hit.map((p) => p.degree).join(", ")} ` +
-            `(at N = ${first.degree}: ${first.killed}; ${first.killReason}). Those points measure fewer processes: ` +
-            `give more --frames (now ${opts.frames}).\n`,
-        );
-      }
-      const settings: [string, string][] = [
-        ["workload", `${w.name} (${w.source})`],
-        ["processes' workloads", String(workloads.length)],
-        ["frames", fmtInt(opts.frames)],
-        ["policy", opts.policy],
-        [
-          "scope",
-          opts.scope +
-            (alloc ? `, ${alloc} allocation` : "") +
-            (opts.priorities ? ` (priorities ${opts.priorities.join(",")})` : ""),
-        ],
-        ["quantum", `${opts.quantum / 1e6} ms`],
-        ["disk", opts.disk],
-        ["ordinary I/O", opts.io ? `${fmtInt(opts.ioEvery)} refs then ${opts.ioTime / 1e6} ms` : "none"],
-        ["τ", fmtInt(opts.tau)],
-        ["rotation", opts.rotate > 0 ? `${opts.rotate / 1e9} s` : "none"],
-        ["warm-up / measured", `${opts.warmup / 1e9} s / ${opts.measure / 1e9} s`],
-      ];
-      const command = `pagewise thrash ${process.argv.slice(3).join(" ")}`.trim();
-      const report: ThrashReportData = {
-        title: opts.title ?? "Thrashing: CPU utilization against the degree of multiprogramming",
-        generatedAt: new Date().toISOString(),
-        generator: `pagewise ${packageVersion()}`,
-        command,
-        settings,
-        variants: results,
-      };
-      if (opts.report !== undefined) {
-        const abs = resolve(io.cwd, opts.report);
-        mkdirSync(dirname(abs), { recursive: true });
-        writeFileSync(abs, renderThrashHtml(report, chartAssets()));
-        io.stderr.write(`report written to ${abs}\n`);
-      }
-      if (opts.svg !== undefined) {
-        const abs = resolve(io.cwd, opts.svg);
-        mkdirSync(dirname(abs), { recursive: true });
-        writeFileSync(abs, thrashCurveSvg(report));
-        io.stderr.write(`figure written to ${abs}\n`);
-      }
-      if (mode === "json") {
-        writeJson(io, { settings: Object.fromEntries(settings), variants: results });
-      } else if (mode === "csv") {
-        writeCsv(
-          io,
-          [
-            "variant",
-            "degree",
-            "cpuUtilization",
-            "faultsPerSecond",
-            "faultRate",
-            "throughput",
-            "thrashing",
-            "suspended",
-            "diskUtilization",
-            "killed",
-          ],
-          results.flatMap((r) => r.points.map((p) => ({ variant: r.label, ...p }))),
-        );
-      } else {
-        const c = colorsFor(io);
-        io.stdout.write(`${settings.map(([k, v]) => `${k}: ${v}`).join(" · ")}\n`);
-        for (const r of results) {
-          io.stdout.write(`\n${c.bold(r.label)}\n`);
-          // A "killed" column only when a process was killed (too few frames).
-          const kills = r.points.some((p) => p.killed > 0);
-          const rows = r.points.map((p) => [
-            String(p.degree),
-            fmtPct(p.cpuUtilization, 1),
-            p.faultsPerSecond.toFixed(1),
-            fmtInt(p.throughput),
-            p.thrashing ? c.red("yes") : "no",
-            String(p.suspended),
-            ...(kills ? [p.killed > 0 ? c.red(String(p.killed)) : "0"] : []),
-          ]);
-          const head = [
-            "N",
-            "CPU util",
-            "disk faults/s",
-            "refs/s",
-            "thrashing",
-            "suspended",
-            ...(kills ? ["killed"] : []),
-          ];
-          io.stdout.write(`${renderTable(c, head, rows)}\n`);
-        }
-      }
-    });
+      points.push(thrashPoint(config, n));
+      progress.update(++done);
+      await tick();
+    }
+    results.push({ label: v.label, points });
+  }
+  progress.stop();
+  return results;
+}
+
+/** A warning per curve in which processes were killed for lack of frames. */
+function warnKills(io: CliIo, results: Curve[], frames: number): void {
+  for (const r of results) {
+    const hit = r.points.filter((p) => p.killed > 0);
+    if (hit.length === 0) continue;
+    const first = hit[0]!;
+    io.stderr.write(
+      `warning (${r.label}): processes were killed for lack of frames at N = ${hit.map((p) => p.degree).join(", ")} ` +
+        `(at N = ${first.degree}: ${first.killed}; ${first.killReason}). Those points measure fewer processes: ` +
+        `give more --frames (now ${frames}).\n`,
+    );
+  }
+}
+
+function describeSettings(
+  opts: ThrashOptions,
+  w: Workload,
+  processes: number,
+  alloc: AllocationMode | undefined,
+): [string, string][] {
+  const scope =
+    opts.scope +
+    (alloc ? `, ${alloc} allocation` : "") +
+    (opts.priorities ? ` (priorities ${opts.priorities.join(",")})` : "");
+  return [
+    ["workload", `${w.name} (${w.source})`],
+    ["processes' workloads", String(processes)],
+    ["frames", fmtInt(opts.frames)],
+    ["policy", opts.policy],
+    ["scope", scope],
+    ["quantum", `${opts.quantum / 1e6} ms`],
+    ["disk", opts.disk],
+    ["ordinary I/O", opts.io ? `${fmtInt(opts.ioEvery)} refs then ${opts.ioTime / 1e6} ms` : "none"],
+    ["τ", fmtInt(opts.tau)],
+    ["rotation", opts.rotate > 0 ? `${opts.rotate / 1e9} s` : "none"],
+    ["warm-up / measured", `${opts.warmup / 1e9} s / ${opts.measure / 1e9} s`],
+  ];
+}
+
+/** --report and --svg. */
+function writeFiles(io: CliIo, opts: ThrashOptions, report: ThrashReportData): void {
+  const write = (file: string, text: string, what: string) => {
+    const abs = resolve(io.cwd, file);
+    mkdirSync(dirname(abs), { recursive: true });
+    writeFileSync(abs, text);
+    io.stderr.write(`${what} written to ${abs}\n`);
+  };
+  if (opts.report !== undefined) write(opts.report, renderThrashHtml(report, chartAssets()), "report");
+  if (opts.svg !== undefined) write(opts.svg, thrashCurveSvg(report), "figure");
+}
+
+/** The settings line and one table per curve; a "killed" column only where a process was killed. */
+function printTables(io: CliIo, settings: [string, string][], results: Curve[]): void {
+  const c = colorsFor(io);
+  io.stdout.write(`${settings.map(([k, v]) => `${k}: ${v}`).join(" · ")}\n`);
+  for (const r of results) {
+    io.stdout.write(`\n${c.bold(r.label)}\n`);
+    const kills = r.points.some((p) => p.killed > 0);
+    const rows = r.points.map((p) => [
+      String(p.degree),
+      fmtPct(p.cpuUtilization, 1),
+      p.faultsPerSecond.toFixed(1),
+      fmtInt(p.throughput),
+      p.thrashing ? c.red("yes") : "no",
+      String(p.suspended),
+      ...(kills ? [p.killed > 0 ? c.red(String(p.killed)) : "0"] : []),
+    ]);
+    const head = [
+      "N",
+      "CPU util",
+      "disk faults/s",
+      "refs/s",
+      "thrashing",
+      "suspended",
+      ...(kills ? ["killed"] : []),
+    ];
+    io.stdout.write(`${renderTable(c, head, rows)}\n`);
+  }
 }
