@@ -5,13 +5,18 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { kswapdReportHtml, kswapdTimelineSvg, runKswapdTimeline } from "../../src/sim/kswapd-timeline.js";
-import { colorsFor } from "../io.js";
+import {
+  type KswapdTimeline,
+  kswapdReportHtml,
+  kswapdTimelineSvg,
+  runKswapdTimeline,
+} from "../../src/sim/kswapd-timeline.js";
+import { type CliIo, colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { fmtInt, fmtNs, outputMode, renderKeyValues, renderTable, writeCsv, writeJson } from "../output.js";
 import type { FramesSpec } from "../units.js";
 import { parsePositiveInt } from "../units.js";
-import { addWorkloadOptions, type WorkloadOptions } from "../workload.js";
+import { addWorkloadOptions, type Workload, type WorkloadOptions } from "../workload.js";
 import { addFramesOption, addOutputOptions, resolveFrames, workloadOf } from "./common.js";
 
 interface KswapdCliOptions extends WorkloadOptions {
@@ -52,7 +57,7 @@ export function registerKswapd(program: Command, { io }: CommandContext): void {
   addOutputOptions(
     cmd,
     "workload, frames, policy, marks, withKswapd, withoutKswapd, timeline{timeMs[], free[], lowestFree[], wakeups[], reclaimed[], cleaned[], directReclaimed[]}",
-    "timeMs,free,lowestFree,wakeups,reclaimed,cleaned,directReclaimed",
+    TIMELINE_COLUMNS.join(","),
   );
   cmd
     .addHelpText(
@@ -73,91 +78,80 @@ Examples:
         kswapd: opts.watermarks,
         samples: Math.max(2, opts.samples),
       });
-      if (opts.svg !== undefined) {
-        const path = resolve(io.cwd, opts.svg);
-        writeFileSync(path, kswapdTimelineSvg(t));
-        io.stderr.write(`timeline written to ${path}\n`);
-      }
-      if (opts.report !== undefined) {
-        const path = resolve(io.cwd, opts.report);
-        writeFileSync(path, kswapdReportHtml(t));
-        io.stderr.write(`report written to ${path}\n`);
-      }
-      const { withKswapd: on, withoutKswapd: off } = t;
-      if (mode === "json") {
+      const write = (file: string, text: string, what: string) => {
+        const path = resolve(io.cwd, file);
+        writeFileSync(path, text);
+        io.stderr.write(`${what} written to ${path}\n`);
+      };
+      if (opts.svg !== undefined) write(opts.svg, kswapdTimelineSvg(t), "timeline");
+      if (opts.report !== undefined) write(opts.report, kswapdReportHtml(t), "report");
+      const series = () => Object.fromEntries(TIMELINE_COLUMNS.map((k) => [k, t[k]]));
+      if (mode === "json")
         writeJson(io, {
           workload: { name: w.name, source: w.source, pageSize: w.pageSize, references: w.count },
           frames,
           policy: t.policy,
           marks: t.marks,
-          withKswapd: on,
-          withoutKswapd: off,
-          timeline: {
-            timeMs: t.timeMs,
-            free: t.free,
-            lowestFree: t.lowestFree,
-            wakeups: t.wakeups,
-            reclaimed: t.reclaimed,
-            cleaned: t.cleaned,
-            directReclaimed: t.directReclaimed,
-          },
+          withKswapd: t.withKswapd,
+          withoutKswapd: t.withoutKswapd,
+          timeline: series(),
         });
-        return;
-      }
-      if (mode === "csv") {
+      else if (mode === "csv")
         writeCsv(
           io,
-          ["timeMs", "free", "lowestFree", "wakeups", "reclaimed", "cleaned", "directReclaimed"],
-          t.timeMs.map((ms, i) => ({
-            timeMs: ms,
-            free: t.free[i],
-            lowestFree: t.lowestFree[i],
-            wakeups: t.wakeups[i],
-            reclaimed: t.reclaimed[i],
-            cleaned: t.cleaned[i],
-            directReclaimed: t.directReclaimed[i],
-          })),
+          [...TIMELINE_COLUMNS],
+          t.timeMs.map((_, i) => Object.fromEntries(TIMELINE_COLUMNS.map((k) => [k, t[k][i]]))),
         );
-        return;
-      }
-      const c = colorsFor(io);
-      const k = on.kswapd!;
-      io.stdout.write(
-        `${w.name}: ${fmtInt(w.count)} references, ${fmtInt(frames)} page frames, policy ${t.policy}, ` +
-          `watermarks ${k.preset}: min ${k.min}, low ${k.low}, high ${k.high}\n`,
-      );
-      io.stdout.write(
-        `${renderKeyValues(c, [
-          ["kswapd wake-ups", fmtInt(k.wakeups)],
-          ["kswapd runs", fmtInt(k.runs)],
-          ["pages scanned", fmtInt(k.scanned)],
-          ["pages reclaimed (of them dirty)", `${fmtInt(k.reclaimed)} (${fmtInt(k.reclaimedDirty)})`],
-          ["pages cleaned ahead", fmtInt(k.cleaned)],
-          ["direct reclaims (pages)", `${fmtInt(k.directReclaims)} (${fmtInt(k.directReclaimed)})`],
-          ["kswapd busy (simulated)", fmtNs(k.busyNs)],
-        ])}\n`,
-      );
-      const row = (name: string, r: typeof on) => [
-        name,
-        fmtInt(r.faults),
-        fmtInt(r.faultEvictions.clean),
-        fmtInt(r.faultEvictions.dirty),
-        fmtInt(r.writebacks),
-        fmtNs(r.timeNs),
-      ];
-      io.stdout.write(
-        `${renderTable(
-          c,
-          [
-            "run",
-            "faults",
-            "fault-path evictions, clean",
-            "waited for a write",
-            "write-backs",
-            "process time",
-          ],
-          [row("with kswapd", on), row("without", off)],
-        )}\n`,
-      );
+      else printKswapd(io, w, frames, t);
     });
+}
+
+/** The timeline's series, in the order of the CSV columns and the JSON's timeline object. */
+const TIMELINE_COLUMNS = [
+  "timeMs",
+  "free",
+  "lowestFree",
+  "wakeups",
+  "reclaimed",
+  "cleaned",
+  "directReclaimed",
+] as const;
+
+/** kswapd's counters, then the two runs side by side. */
+function printKswapd(io: CliIo, w: Workload, frames: number, t: KswapdTimeline): void {
+  const c = colorsFor(io);
+  const { withKswapd: on, withoutKswapd: off } = t;
+  const k = on.kswapd!;
+  io.stdout.write(
+    `${w.name}: ${fmtInt(w.count)} references, ${fmtInt(frames)} page frames, policy ${t.policy}, ` +
+      `watermarks ${k.preset}: min ${k.min}, low ${k.low}, high ${k.high}\n`,
+  );
+  io.stdout.write(
+    `${renderKeyValues(c, [
+      ["kswapd wake-ups", fmtInt(k.wakeups)],
+      ["kswapd runs", fmtInt(k.runs)],
+      ["pages scanned", fmtInt(k.scanned)],
+      ["pages reclaimed (of them dirty)", `${fmtInt(k.reclaimed)} (${fmtInt(k.reclaimedDirty)})`],
+      ["pages cleaned ahead", fmtInt(k.cleaned)],
+      ["direct reclaims (pages)", `${fmtInt(k.directReclaims)} (${fmtInt(k.directReclaimed)})`],
+      ["kswapd busy (simulated)", fmtNs(k.busyNs)],
+    ])}\n`,
+  );
+  const row = (name: string, r: typeof on) => [
+    name,
+    fmtInt(r.faults),
+    fmtInt(r.faultEvictions.clean),
+    fmtInt(r.faultEvictions.dirty),
+    fmtInt(r.writebacks),
+    fmtNs(r.timeNs),
+  ];
+  const head = [
+    "run",
+    "faults",
+    "fault-path evictions, clean",
+    "waited for a write",
+    "write-backs",
+    "process time",
+  ];
+  io.stdout.write(`${renderTable(c, head, [row("with kswapd", on), row("without", off)])}\n`);
 }
