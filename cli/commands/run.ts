@@ -239,27 +239,9 @@ its references are skipped and counted.`,
       const mode = outputMode(opts);
       const w = await workloadOf(opts, io);
       const frames = resolveFrames(opts, w.pageSize);
+      checkModeOptions(opts, frames);
       const p = prepare(w, false);
       if (needsFuture(opts.policy)) ensureNextUse(p);
-      if (opts.tlb !== undefined && opts.mode !== "full") {
-        throw new UsageError("--tlb is for --mode full (replay mode has no TLB)");
-      }
-      const fullOnly: [string, unknown][] = [
-        ["--colors", opts.colors],
-        ["--read-ahead", opts.readAhead],
-        ["--kswapd", opts.kswapd],
-        ["--swap-slots", opts.swapSlots],
-      ];
-      for (const [flag, v] of fullOnly) {
-        if (v !== undefined && opts.mode !== "full") {
-          throw new UsageError(`${flag} is for --mode full (replay mode has no Machine to give it to)`);
-        }
-      }
-      if (opts.colors !== undefined && opts.colors.colors > frames) {
-        throw new UsageError(
-          `--colors ${opts.colors.colors}: more colors than the ${frames} page frames (some colors would have no frame)`,
-        );
-      }
       // The bar is for people reading text: never with --json or --csv (nor off a terminal).
       const bar = new Progress(io, `${opts.policy} (${opts.mode})`, w.count);
       const onProgress =
@@ -285,6 +267,27 @@ its references are skipped and counted.`,
       else if (mode === "csv") writeCsv(io, RUN_CSV_FIELDS, [runRecord(r)]);
       else printRun(io, r, w.name, workloadFacts(p).distinctPages);
     });
+}
+
+/** Refuses full-mode options in replay mode, and more colors than frames. */
+function checkModeOptions(opts: RunOptions, frames: number): void {
+  const fullOnly: [string, unknown][] = [
+    ["--tlb", opts.tlb],
+    ["--colors", opts.colors],
+    ["--read-ahead", opts.readAhead],
+    ["--kswapd", opts.kswapd],
+    ["--swap-slots", opts.swapSlots],
+  ];
+  for (const [flag, v] of fullOnly) {
+    if (v === undefined || opts.mode === "full") continue;
+    const why = flag === "--tlb" ? "replay mode has no TLB" : "replay mode has no Machine to give it to";
+    throw new UsageError(`${flag} is for --mode full (${why})`);
+  }
+  if (opts.colors !== undefined && opts.colors.colors > frames) {
+    throw new UsageError(
+      `--colors ${opts.colors.colors}: more colors than the ${frames} page frames (some colors would have no frame)`,
+    );
+  }
 }
 
 /** Full-mode options from the command line. */
