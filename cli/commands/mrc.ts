@@ -19,7 +19,7 @@ import { Progress, tick } from "../progress.js";
 import { buildReport } from "../report/collect.js";
 import { writeReportFile } from "../report/write.js";
 import { type FramesSpec, parseFramesList, parseList, parsePositiveInt } from "../units.js";
-import { addWorkloadOptions, type WorkloadOptions } from "../workload.js";
+import { addWorkloadOptions, type Workload, type WorkloadOptions } from "../workload.js";
 import { addOutputOptions, workloadOf } from "./common.js";
 import { defaultFrames, framesList, sweepRuns } from "./sweep.js";
 
@@ -266,23 +266,24 @@ Examples:
             })),
           ),
         );
-      } else {
-        const c = colorsFor(io);
-        io.stdout.write(`${w.name}: ${fmtInt(w.count)} references, ${fmtInt(p.pageSpace)} distinct pages\n`);
-        const rows = frames.map((f, i) => {
-          const best = Math.min(...curves.map((cv) => cv.faults[i]!));
-          return [
-            fmtInt(f),
-            ...curves.map((cv) => {
-              const t = fmtPct(cv.missRatio[i]!);
-              return cv.faults[i] === best && curves.length > 1 ? c.green(t) : t;
-            }),
-          ];
-        });
-        const head = curves.map((cv) =>
-          cv.method === "SHARDS sample" ? `${cv.policy} (SHARDS)` : cv.policy,
-        );
-        io.stdout.write(`${renderTable(c, ["frames", ...head], rows)}\n`);
-      }
+      } else printCurves(io, w, p.pageSpace, frames, curves);
     });
+}
+
+/** The curves as a table, frame counts down, the best policy at each count in green. */
+function printCurves(io: CliIo, w: Workload, pages: number, frames: number[], curves: CurveOut[]): void {
+  const c = colorsFor(io);
+  io.stdout.write(`${w.name}: ${fmtInt(w.count)} references, ${fmtInt(pages)} distinct pages\n`);
+  const rows = frames.map((f, i) => {
+    const best = Math.min(...curves.map((cv) => cv.faults[i]!));
+    return [
+      fmtInt(f),
+      ...curves.map((cv) => {
+        const t = fmtPct(cv.missRatio[i]!);
+        return cv.faults[i] === best && curves.length > 1 ? c.green(t) : t;
+      }),
+    ];
+  });
+  const head = curves.map((cv) => (cv.method === "SHARDS sample" ? `${cv.policy} (SHARDS)` : cv.policy));
+  io.stdout.write(`${renderTable(c, ["frames", ...head], rows)}\n`);
 }
