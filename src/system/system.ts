@@ -350,26 +350,7 @@ export class System {
         this.finish(p, m.exitReason(p.pid) || "killed");
         return;
       }
-      if (c.faults.total !== f0) {
-        p.faults++;
-        p.pffFaults++;
-        this.t.faults++;
-        if (p.resumeLeft > 0) {
-          p.resumeFaults++;
-          this.t.faultsAfterResume++;
-        }
-        const reads = c.pageIns - in0;
-        const writes = this.syncWritebacks();
-        if (reads + writes > 0) {
-          p.majorFaults++;
-          this.t.majorFaults++;
-          let done = this.now;
-          if (writes > 0) done = this.disk.submit(this.now, writes, "write");
-          if (reads > 0) done = this.disk.submit(this.now, reads, "read");
-          this.block(p, done, "page", page);
-          return;
-        }
-      }
+      if (c.faults.total !== f0 && this.faulted(p, page, c.pageIns - in0)) return;
       p.pos++;
       p.completed++;
       this.t.completed++;
@@ -387,6 +368,29 @@ export class System {
     }
     p.state = READY;
     this.ready.push(p);
+  }
+
+  /**
+   * Counts a fault of `p` on `page` that read `reads` pages; when it read or wrote any, the disk
+   * serves the writes, then the reads, and `p` sleeps until they are done (returns true).
+   */
+  private faulted(p: SysProc, page: number, reads: number): boolean {
+    p.faults++;
+    p.pffFaults++;
+    this.t.faults++;
+    if (p.resumeLeft > 0) {
+      p.resumeFaults++;
+      this.t.faultsAfterResume++;
+    }
+    const writes = this.syncWritebacks();
+    if (reads + writes === 0) return false;
+    p.majorFaults++;
+    this.t.majorFaults++;
+    let done = this.now;
+    if (writes > 0) done = this.disk.submit(this.now, writes, "write");
+    if (reads > 0) done = this.disk.submit(this.now, reads, "read");
+    this.block(p, done, "page", page);
+    return true;
   }
 
   /** Runs kswapd's due batches; the pages it wrote go to the disk in the background. */
