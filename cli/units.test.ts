@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { framesOf, parseAddress, parseFramesList, parseRefString, parseSize } from "./units.js";
+import {
+  framesOf,
+  parseAddress,
+  parseFramesList,
+  parsePageSize,
+  parseRefString,
+  parseSize,
+} from "./units.js";
 
 describe("option parsers", () => {
   it("reads sizes with binary units", () => {
@@ -9,6 +16,16 @@ describe("option parsers", () => {
     expect(parseSize("64MiB")).toBe(64 * 1024 * 1024);
     expect(parseSize("1.5KiB")).toBe(1536);
     expect(() => parseSize("4 parsecs")).toThrow(/not a size/);
+  });
+
+  it("takes only powers of two as page sizes", () => {
+    expect(parsePageSize("4KiB")).toBe(4096);
+    expect(parsePageSize("1")).toBe(1);
+    expect(parsePageSize("64KiB")).toBe(65536);
+    expect(() => parsePageSize("3000")).toThrow(/"3000" is not a power of two/);
+    expect(() => parsePageSize("1.5KiB")).toThrow(/not a power of two/);
+    expect(() => parsePageSize("0")).toThrow(/not a power of two/);
+    expect(() => parsePageSize("4GiB")).toThrow(/too large for a page/);
   });
 
   it("reads frame lists: lists, ranges, steps, doubling, sizes", () => {

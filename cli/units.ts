@@ -37,6 +37,17 @@ export function parseSize(text: string): number {
   return bytes;
 }
 
+/** A page size: a size (parseSize) that is a power of two. */
+export function parsePageSize(text: string): number {
+  const bytes = parseSize(text);
+  if (bytes > 2 ** 30) throw new InvalidArgumentError(`"${text}" is too large for a page (at most 1GiB)`);
+  if (bytes < 1 || (bytes & (bytes - 1)) !== 0)
+    throw new InvalidArgumentError(
+      `"${text}" is not a power of two number of bytes (examples: 4096, 4KiB, 64KiB)`,
+    );
+  return bytes;
+}
+
 /** True when `text` carries a unit (so it is a size, not a count). */
 export function hasUnit(text: string): boolean {
   return /[a-zA-Z]\s*$/.test(text.trim());

@@ -10,7 +10,7 @@ import { REF_LOAD, REF_STORE, type RefBatch } from "../src/workloads/refs.js";
 import { UsageError } from "./errors.js";
 import type { CliIo } from "./io.js";
 import { Progress, tick } from "./progress.js";
-import { parsePositiveInt, parseRefString, parseSize } from "./units.js";
+import { parsePageSize, parsePositiveInt, parseRefString } from "./units.js";
 
 /** A whole workload in memory. Entries [0, count) are valid. */
 export interface Workload {
@@ -48,7 +48,7 @@ export function addWorkloadOptions(cmd: Command): Command {
     .option("--trace <file>", "a trace file: lackey, text, csv, libcachesim-csv or pwt (binary)")
     .option("--format <id>", "force the trace format instead of detecting it")
     .option("--gen <spec>", "a synthetic workload, e.g. zipf:pages=1000,alpha=0.9,n=100000,seed=1")
-    .option("--page-size <size>", "page size for byte-address traces (4KiB, 4096)", parseSize)
+    .option("--page-size <size>", "page size for byte-address traces (4KiB, 4096)", parsePageSize)
     .option("--limit <n>", "read at most the first n references", parsePositiveInt)
     .option("--skip-bad", "skip malformed trace lines instead of stopping at the first");
 }

@@ -4,7 +4,7 @@
 import type { Command } from "commander";
 import type { CommandContext } from "../main.js";
 import { writeJson } from "../output.js";
-import { parseSize } from "../units.js";
+import { parsePageSize } from "../units.js";
 import { convertTrace } from "../wire.js";
 
 interface ConvertOptions {
@@ -23,7 +23,7 @@ export function registerConvert(program: Command, { io }: CommandContext): void 
     .argument("<in>", "input trace: lackey, text, csv, libcachesim-csv or pwt")
     .requiredOption("--out <file>", "output file (.pwt)")
     .option("--format <id>", "force the input format instead of detecting it")
-    .option("--page-size <size>", "page size for byte-address inputs (4KiB)", parseSize)
+    .option("--page-size <size>", "page size for byte-address inputs (4KiB)", parsePageSize)
     .option("--skip-bad", "skip malformed lines instead of stopping at the first")
     .option(
       "--json",

@@ -5,7 +5,7 @@ import type { Command } from "commander";
 import { UsageError } from "../errors.js";
 import type { CommandContext } from "../main.js";
 import { fmtInt, writeJson } from "../output.js";
-import { parsePositiveInt, parseSize } from "../units.js";
+import { parsePageSize, parsePositiveInt } from "../units.js";
 import { captureTrace } from "../wire.js";
 
 interface TraceOptions {
@@ -27,7 +27,7 @@ export function registerTrace(program: Command, { io }: CommandContext): void {
     )
     .argument("<command...>", "the program and its arguments")
     .option("--out <file>", "where to write the trace (pwt binary)", "trace.pwt")
-    .option("--page-size <size>", "page size of the trace (4KiB)", parseSize)
+    .option("--page-size <size>", "page size of the trace (4KiB)", parsePageSize)
     .option("--limit <n>", "stop after n references (the program is killed)", parsePositiveInt)
     .option("--quiet", "hide the program's own output")
     .option(
