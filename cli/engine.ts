@@ -36,6 +36,12 @@ export interface RunResult {
   eat: { formulaNs: number; measuredNs: number };
   /** Full mode: frames holding page tables, on top of `frames` (which hold pages). */
   pageTableFrames?: number;
+  /**
+   * Full mode: faults by cause. Only fromImage, fromSwap and fromObject read a store (and cost a
+   * disk read in simulated time); a zero-filled page costs no I/O, which is why the measured EAT
+   * can sit far below the formula's, which charges every fault 8 ms.
+   */
+  faultCauses?: { zeroFill: number; fromImage: number; fromSwap: number; fromObject: number; minor: number };
   /** The policy's private counters (hand moves, ghost hits...), when it keeps any. */
   policyCounters?: Readonly<Record<string, number>>;
   /** Full mode: the optional mechanisms that were on (coloring, read-ahead, kswapd, bounded swap). */
@@ -392,6 +398,13 @@ export function runFull(
       tlb: { hits: s.tlb.hits, misses: s.tlb.misses, mode: "full" },
       eat: { formulaNs: formulaEat(missRatio), measuredNs: s.eat.measuredNs },
       pageTableFrames: s.frames.pageTables,
+      faultCauses: {
+        zeroFill: s.faults.zeroFill,
+        fromImage: s.faults.fromImage,
+        fromSwap: s.faults.fromSwap,
+        fromObject: s.faults.fromObject,
+        minor: s.faults.minor,
+      },
       ...mechanismsOf(s, opts, pidOf, skipped),
     },
   };

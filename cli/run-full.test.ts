@@ -31,6 +31,24 @@ describe("pagewise run --mode full", () => {
     }
   });
 
+  it("reports the faults by cause, and the EAT measured from the disk reads only", async () => {
+    // 10 pages written in a loop through 4 frames: each page's first fault zero-fills it, every
+    // later one reads it back from swap.
+    const args = ["run", "--gen", "loop:pages=10,n=100,writes=1", "--frames", "4", "--mode", "full"];
+    const r = await json([...args, "--json"]);
+    const k = r.faultCauses;
+    expect(k.zeroFill).toBe(10);
+    expect(k.fromSwap).toBe(r.faults - 10);
+    expect(k.zeroFill + k.fromSwap + k.fromImage + k.fromObject + k.minor).toBe(r.faults);
+    // Three zero-fill faults and no disk at all: far below the formula's 8 ms.
+    const cold = await json(["run", "--refs", "1,2,3", "--frames", "4", "--mode", "full", "--json"]);
+    expect(cold.faultCauses.zeroFill).toBe(3);
+    expect(cold.eat.measuredNs).toBeLessThan(cold.eat.formulaNs / 1000);
+    const text = await runCli(args);
+    expect(text.stdout).toMatch(/faults by cause\s*│\s*zero-fill 10, from swap 90/);
+    expect(text.stdout).toContain("a zero-fill fault costs no I/O");
+  });
+
   it("takes the TLB geometry from --tlb: a TLB holding every page misses far less", async () => {
     const args = ["run", ...TRACE, "--policy", "lru", "--frames", "256", "--mode", "full", "--json"];
     const small = await json([...args, "--tlb", "4/4"]);

@@ -101,18 +101,48 @@ function printRun(io: CliIo, r: RunResult, workloadName: string, distinct: numbe
         ? c.dim("— (replay mode has no TLB)")
         : `${fmtInt(r.tlb.hits)} / ${fmtInt(r.tlb.misses)}`,
     ],
+    ...faultCausePairs(r),
     ["EAT by the formula", fmtNs(r.eat.formulaNs)],
     ["EAT measured", fmtNs(r.eat.measuredNs)],
   ];
   for (const [k, v] of Object.entries(r.policyCounters ?? {})) pairs.push([`${r.policy}: ${k}`, fmtInt(v)]);
   if (r.mechanisms) pairs.push(...mechanismPairs(r.mechanisms));
   io.stdout.write(`${renderKeyValues(c, pairs)}\n`);
+  if (r.faultCauses !== undefined)
+    io.stdout.write(
+      c.dim(
+        "EAT: the formula charges every fault a disk read (8 ms); the measured value charges only the faults\n" +
+          "that read the disk, plus a disk write per write-back and the TLB walks (a zero-fill fault costs no I/O).\n",
+      ),
+    );
   // Reasons are long: one line each below the table.
   for (const k of r.mechanisms?.swap?.killed ?? []) {
     io.stdout.write(
       `${c.bold(`killed: process ${k.machinePid}`)} (pid ${k.pid} in the workload): ${k.reason}\n`,
     );
   }
+}
+
+/**
+ * Full mode: the faults by cause, and how many of them read the disk: the measured EAT charges a
+ * disk read for those (and a disk write per write-back), the formula for every fault.
+ */
+function faultCausePairs(r: RunResult): [string, string][] {
+  const k = r.faultCauses;
+  if (k === undefined) return [];
+  const causes = [
+    ["zero-fill", k.zeroFill],
+    ["from swap", k.fromSwap],
+    ["from the image", k.fromImage],
+    ["from a shared object", k.fromObject],
+    ["minor", k.minor],
+  ] as const;
+  const shown = causes.filter(([, n]) => n > 0).map(([name, n]) => `${name} ${fmtInt(n)}`);
+  const disk = k.fromSwap + k.fromImage + k.fromObject;
+  return [
+    ["faults by cause", shown.length > 0 ? shown.join(", ") : "—"],
+    ["faults that read the disk", fmtInt(disk)],
+  ];
 }
 
 /** Text lines for full mode's mechanisms, only those that were on. */
