@@ -78,22 +78,27 @@ class Lirs implements ReplacementPolicy {
     this.limitStack();
   }
 
-  touch(f: number): void {
+  /** Returns true when `f` is LIR afterwards: at S's top, so a repeated touch would change nothing. */
+  touch(f: number): boolean {
     if (this.isLir[f] === 1) {
       const wasBottom = this.s.head[S] === f;
       this.s.moveToTail(S, f);
       if (wasBottom) this.prune();
-    } else if (this.s.listOf[f] === S) {
+      return true;
+    }
+    if (this.s.listOf[f] === S) {
       this.q.remove(f);
       this.s.moveToTail(S, f);
       this.isLir[f] = 1;
       this.lirCount++;
       if (this.lirCount > this.lirLimit) this.demoteBottom();
-    } else {
-      this.s.pushTail(S, f);
-      this.q.moveToTail(Q, f);
-      this.limitStack();
+      return true;
     }
+    // A HIR page not in S goes to S's top, still HIR: touched again, it becomes LIR.
+    this.s.pushTail(S, f);
+    this.q.moveToTail(Q, f);
+    this.limitStack();
+    return false;
   }
 
   forget(f: number, page: number, why: "evicted" | "freed" | "pinned"): void {

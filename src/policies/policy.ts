@@ -55,7 +55,13 @@ export type ForgetReason = "evicted" | "freed" | "pinned";
 export interface ReplacementPolicy {
   readonly id: string;
   admit(f: Frame, page: PageKey, nextUse: number): void;
-  touch?(f: Frame, nextUse: number): void;
+  /**
+   * A hit on `f`. May return true to say that touching `f` again right away, with no other call
+   * in between, would change nothing (LIRS: true once the page is LIR), so a driver may skip that
+   * call; `repeatTouchIsNoop` says the same of every touch.
+   */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a touch that never allows a skip returns nothing
+  touch?(f: Frame, nextUse: number): boolean | void;
   forget(f: Frame, page: PageKey, why: ForgetReason): void;
   selectVictim(incoming?: PageKey): Frame;
   tick?(now: number): number | undefined;

@@ -36,6 +36,8 @@ const AOUT = 2;
 
 class TwoQ implements ReplacementPolicy {
   readonly id = "2q";
+  /** A hit moves an Am page to Am's recent end and leaves an A1in page alone: a repeat changes nothing. */
+  readonly repeatTouchIsNoop = true;
   private readonly lists: NodeLists;
   private readonly ghosts: GhostPool;
   private readonly kin: number;

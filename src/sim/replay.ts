@@ -113,7 +113,10 @@ export class Replayer {
   hasTick = false;
   /** Call tick before each fault (the policy reads the time there). */
   tickOnFault = false;
-  /** Skip a touch of the frame the previous policy call touched (policy.repeatTouchIsNoop). */
+  /**
+   * Skip a touch of the frame the previous policy call touched (policy.repeatTouchIsNoop; a
+   * policy's touch may also return true to allow it for that one touch).
+   */
   skipRepeatTouch = false;
   /** Simulated time of the policy's next tick (0: every reference). */
   due = 0;
@@ -313,8 +316,8 @@ export class Replayer {
         if (ref[f] === 0) ref[f] = 1;
         if (w > dirtyBit[f]!) dirtyBit[f] = 1;
         if (wantsHits && f !== touched) {
-          policy.touch!(f, nextUse === null ? Number.POSITIVE_INFINITY : nextUse[offset + k]!);
-          if (skipRepeat) touched = f;
+          const again = policy.touch!(f, nextUse === null ? Number.POSITIVE_INFINITY : nextUse[offset + k]!);
+          touched = skipRepeat || again === true ? f : -1;
         }
       } else {
         const i = offset + k;
