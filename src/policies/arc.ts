@@ -60,7 +60,8 @@ class Arc implements ReplacementPolicy {
 
   touch(f: number): void {
     const l = this.lists.listOf[f]!;
-    if (l === T1 || l === T2) this.lists.moveToTail(T2, f);
+    if (l === T2) this.lists.moveWithin(T2, f);
+    else if (l === T1) this.lists.moveToTail(T2, f);
   }
 
   forget(f: number, page: number, why: "evicted" | "freed" | "pinned"): void {

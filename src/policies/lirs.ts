@@ -82,7 +82,7 @@ class Lirs implements ReplacementPolicy {
   touch(f: number): boolean {
     if (this.isLir[f] === 1) {
       const wasBottom = this.s.head[S] === f;
-      this.s.moveToTail(S, f);
+      this.s.moveWithin(S, f);
       if (wasBottom) this.prune();
       return true;
     }

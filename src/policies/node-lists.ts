@@ -83,6 +83,27 @@ export class NodeLists {
     this.size[l]!++;
   }
 
+  /**
+   * Moves `n`, which is on list `l`, to `l`'s tail: moveToTail for a node known to stay on its
+   * list, without the list and size bookkeeping (the hit path of ARC's T2 and LIRS's stack).
+   */
+  moveWithin(l: number, n: number): void {
+    const tail = this.tail;
+    const t = tail[l]!;
+    if (t === n) return;
+    const prev = this.prev;
+    const next = this.next;
+    const p = prev[n]!;
+    const x = next[n]!; // not NIL: n is not the tail
+    if (p === NIL) this.head[l] = x;
+    else next[p] = x;
+    prev[x] = p;
+    prev[n] = t;
+    next[n] = NIL;
+    next[t] = n;
+    tail[l] = n;
+  }
+
   /** Puts `n` (on no list) in the place of `old` (on a list), which leaves its list. */
   replace(old: number, n: number): void {
     const l = this.listOf[old]!;
