@@ -5,12 +5,8 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import {
-  type KswapdTimeline,
-  kswapdReportHtml,
-  kswapdTimelineSvg,
-  runKswapdTimeline,
-} from "../../src/sim/kswapd-timeline.js";
+import { kswapdReportHtml, kswapdTimelineSvg } from "../../src/report/kswapd.js";
+import { type KswapdTimeline, runKswapdTimeline } from "../../src/sim/kswapd-timeline.js";
 import { type CliIo, colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { fmtInt, fmtNs, outputMode, renderKeyValues, renderTable, writeCsv, writeJson } from "../output.js";

@@ -6,9 +6,10 @@
 // reproduces it at full length.
 
 import { bundledTracePath } from "../../node/bundled-traces.js";
+import { kswapdTimelineSvg } from "../../src/report/kswapd.js";
 import type { ReportFigure } from "../../src/report/model.js";
 import { type ThrashReportData, thrashCurveSvg } from "../../src/report/thrash.js";
-import { kswapdTimelineSvg, runKswapdTimeline } from "../../src/sim/kswapd-timeline.js";
+import { runKswapdTimeline } from "../../src/sim/kswapd-timeline.js";
 import { type ThrashPoint, thrashCurve } from "../../src/system/thrash.js";
 import { DEFAULT_THRASH_GEN, processWorkloads } from "../commands/thrash.js";
 import type { CliIo } from "../io.js";

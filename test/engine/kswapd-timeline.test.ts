@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../cli/test-helpers.js";
 import { ConfigError } from "../../src/core/errors.js";
-import { kswapdReportHtml, kswapdTimelineSvg, runKswapdTimeline } from "../../src/sim/kswapd-timeline.js";
+import { kswapdReportHtml, kswapdTimelineSvg } from "../../src/report/kswapd.js";
+import { runKswapdTimeline } from "../../src/sim/kswapd-timeline.js";
 import { generateAll } from "../../src/workloads/generators.js";
 
 const SPEC = "zipf:pages=600,alpha=0.7,n=60000,seed=3,writes=0.3";
