@@ -219,9 +219,14 @@ export class Pager {
     this.spend(this.parts.costs.faultOverheadNs);
     const { events } = this.parts;
     if (events.listening) emitFault(events, this.parts.now(), p, va, vpn, access, cause, frame);
-    const pa = this.parts.mmu.translate(va, access);
+    // Read-ahead first, the restarted access last: read-ahead allocates frames, which can wake
+    // kswapd, whose cleaning writes dirty pages back and clears their D bits. Were the access
+    // restarted before that, a store's D bit could be cleared (and its page written back) before
+    // the caller puts its bytes at the returned address: the write would be lost at the next
+    // clean eviction. Nothing may run between the restarted access and the caller's use of it.
     const n =
       this.readAhead > 0 && this.didRead ? readAheadAfter(this, this.ahead, p, region, vpn, cause) : 0;
+    const pa = this.parts.mmu.translate(va, access);
     if (cause !== "minor") {
       const pol = this.policyOf(p.pid);
       pol.admit(frame, this.parts.frames.key[frame]!, nextUse);

@@ -10,6 +10,7 @@ import { policyIds } from "../../src/policies/registry.js";
 import { Machine } from "../../src/sim/machine.js";
 import { MemoryStore } from "../../src/stores/memory-store.js";
 import type { BackingStore } from "../../src/stores/store.js";
+import { runs, shrinkFor } from "../helpers/property-runs.js";
 
 const PS = 256;
 const PROCS = 3;
@@ -173,11 +174,14 @@ describe("nothing is lost", () => {
   for (const policy of policyIds()) {
     it(`${policy}: every read returns the last write, with a memory swap and a swap file`, () => {
       fc.assert(
-        fc.property(fc.array(opArb, { minLength: 20, maxLength: 120 }), (ops) => {
-          run(policy, new MemoryStore(PS), ops);
-          run(policy, new FileSwapStore(PS, { capacity: 4096 }), ops);
-        }),
-        { numRuns: 25, endOnFailure: true }, // report the first counterexample at once: shrinking 100-op runs takes minutes
+        fc.property(
+          fc.array(opArb, { minLength: 20, maxLength: 120 }),
+          shrinkFor((ops: Op[]) => {
+            run(policy, new MemoryStore(PS), ops);
+            run(policy, new FileSwapStore(PS, { capacity: 4096 }), ops);
+          }),
+        ),
+        { numRuns: runs(25) },
       );
       expect(seen.dirty).toBeGreaterThan(0);
       expect(seen.clean).toBeGreaterThan(0);

@@ -6,6 +6,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Machine } from "../../src/sim/machine.js";
+import { runs, shrinkFor } from "../helpers/property-runs.js";
 
 const PS = 256;
 const ANON = 10;
@@ -93,6 +94,8 @@ const cfgArb = fc.record({
   coloring: fc.constantFrom("prefer" as const, "strict" as const),
   policy: fc.constantFrom("fifo", "lru", "clock", "arc", "aging"),
 });
+
+type Cfg = typeof cfgArb extends fc.Arbitrary<infer T> ? T : never;
 
 const seen = { prefetched: 0, hits: 0, conflicts: 0, colorEvictions: 0 };
 
@@ -190,8 +193,12 @@ function run(
 describe("nothing is lost with read-ahead, coloring and memmove", () => {
   it("every read returns the last write", () => {
     fc.assert(
-      fc.property(cfgArb, fc.array(opArb, { minLength: 10, maxLength: 80 }), (cfg, ops) => run(cfg, ops)),
-      { numRuns: 60, endOnFailure: true },
+      fc.property(
+        cfgArb,
+        fc.array(opArb, { minLength: 10, maxLength: 80 }),
+        shrinkFor((cfg: Cfg, ops: Op[]) => run(cfg, ops)),
+      ),
+      { numRuns: runs(60) },
     );
     // The runs really prefetched, hit, conflicted and evicted for color, or they prove little.
     expect(seen.prefetched).toBeGreaterThan(0);
