@@ -93,7 +93,7 @@ class Opt implements ReplacementPolicy {
       lists: [
         {
           name: "by next use",
-          order: "furthest first (the next victim)",
+          order: "furthest first (the next victim; ties either way)",
           entries: frames.map((f) => frameEntry(f, note(f))),
         },
       ],
