@@ -184,3 +184,39 @@ export function runSteps(
     title: `${policy} with ${frames} frame${frames === 1 ? "" : "s"} on ${w.name}`,
   });
 }
+
+/**
+ * `belady --steps`: the string stepped with the anomaly's two frame counts, after the usual
+ * summary line; with --json, JSON Lines (each record with its `frames`), none when no anomaly.
+ */
+export function beladySteps(
+  io: CliIo,
+  r: {
+    policy: string;
+    refs: readonly number[];
+    anomaly: { frames: number; faults: number; moreFrames: number; moreFaults: number } | null;
+  },
+  mode: "human" | "json" | "csv",
+): void {
+  if (mode === "csv") throw new UsageError("--steps prints lines or, with --json, JSON Lines; not --csv");
+  const src = { count: r.refs.length, pages: r.refs };
+  const a = r.anomaly;
+  if (a === null) {
+    if (mode === "human")
+      io.stdout.write(`No anomaly for ${r.policy} on ${r.refs.join(" ")}: nothing to step.\n`);
+    else io.stderr.write(`no anomaly for ${r.policy}: no steps\n`);
+    return;
+  }
+  if (mode === "human")
+    io.stdout.write(
+      `Belady's anomaly with ${r.policy}: ${a.frames} frames → ${a.faults} faults, ${a.moreFrames} frames → ${a.moreFaults} faults.\n`,
+    );
+  for (const frames of [a.frames, a.moreFrames]) {
+    if (mode === "human") io.stdout.write("\n");
+    writeSteps(io, src, r.policy, frames, {
+      json: mode === "json",
+      title: `${r.policy} with ${frames} frames on ${r.refs.join(",")}`,
+      extra: { frames },
+    });
+  }
+}

@@ -262,3 +262,27 @@ describe("pagewise run --steps", () => {
     }
   });
 });
+
+describe("pagewise belady --steps", () => {
+  it("steps the string with both frame counts of the anomaly; each run's misses are the profile's", async () => {
+    const io = bufferIo();
+    expect(await main(["belady", "--refs", BELADY.join(","), "--steps"], io)).toBe(0);
+    expect(io.stdout.text).toContain("3 frames → 9 faults, 4 frames → 10 faults");
+    expect(io.stdout.text).toContain("3 hits, 9 misses in 12 references");
+    expect(io.stdout.text).toContain("2 hits, 10 misses in 12 references");
+    const json = bufferIo();
+    expect(await main(["belady", "--refs", BELADY.join(","), "--steps", "--json"], json)).toBe(0);
+    const recs = json.stdout.text
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(recs).toHaveLength(24);
+    expect(recs.filter((r) => r.frames === 4).at(-1).misses).toBe(faultsOf(BELADY, "fifo", 4));
+  });
+
+  it("says so when there is no anomaly to step", async () => {
+    const io = bufferIo();
+    expect(await main(["belady", "--refs", BELADY.join(","), "--policy", "lru", "--steps"], io)).toBe(0);
+    expect(io.stdout.text).toContain("nothing to step");
+  });
+});
