@@ -1,0 +1,80 @@
+// Replacement quiz: a reference string, a policy and a frame count; for each reference, hit or
+// miss and the victim. The answers are the step records of the replay driver (sim/steps.ts).
+
+import { ConfigError } from "../core/errors.js";
+import { getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
+import { stepAll } from "../sim/steps.js";
+import { type Quiz, type QuizItem, QuizRandom } from "./quiz.js";
+
+/** The policies a replacement quiz picks from when none is given: the ones taught everywhere. */
+export const CLASSIC_POLICIES = ["fifo", "lru", "opt", "clock", "second-chance"] as const;
+
+export interface ReplacementQuizOptions {
+  /** A policy spec; default: one of CLASSIC_POLICIES, chosen by the seed. */
+  readonly policy?: string;
+  /** Default: 3 or 4, chosen by the seed. */
+  readonly frames?: number;
+  /** The reference string; default: one generated from the seed. */
+  readonly refs?: readonly number[];
+  /** Length of a generated string (default 12, at most 40). */
+  readonly length?: number;
+}
+
+/**
+ * A string over a few pages in which pages used lately come back now and then, as in real
+ * programs, and no page follows itself (that would be a hit nobody needs to think about).
+ */
+function generateRefs(rnd: QuizRandom, length: number, pages: number): number[] {
+  const out: number[] = [];
+  while (out.length < length) {
+    const recent = out.slice(-4, -1);
+    const p = recent.length > 0 && rnd.chance(0.3) ? rnd.pick(recent) : rnd.int(0, pages - 1);
+    if (p !== out.at(-1)) out.push(p);
+  }
+  return out;
+}
+
+export function replacementQuiz(seed: number, opts: ReplacementQuizOptions = {}): Quiz {
+  const rnd = new QuizRandom(seed);
+  const policy = opts.policy ?? rnd.pick(CLASSIC_POLICIES);
+  getPolicyFactory(parsePolicySpec(policy).id);
+  const frames = opts.frames ?? rnd.int(3, 4);
+  const length = opts.length ?? 12;
+  if (!Number.isInteger(length) || length < 1 || length > 40)
+    throw new ConfigError("length", length, "a whole number from 1 to 40");
+  const refs = opts.refs ? [...opts.refs] : generateRefs(rnd, length, frames + rnd.int(2, 3));
+  if (refs.length === 0 || refs.length > 40)
+    throw new ConfigError("refs", refs.length, "1 to 40 references (a quiz is done by hand)");
+  const recs = stepAll({ count: refs.length, pages: refs }, { policy, frames });
+  const items: QuizItem[] = recs.map((r) => {
+    const answer = r.hit ? "hit" : r.victim ? `miss, evict ${r.victim.page}` : "miss";
+    const lists = r.lists.map(
+      (l) => `${l.name} ${l.entries.map((e) => (e.frame < 0 ? `(${e.page})` : e.page)).join(" ")}`,
+    );
+    return {
+      ask: `reference ${r.step}: page ${r.page}`,
+      answer,
+      explain: [`after it: ${lists.join(" | ")}`],
+      expected: r.victim ? { type: "ref", hit: r.hit, victim: r.victim.page } : { type: "ref", hit: r.hit },
+    };
+  });
+  const misses = recs.at(-1)!.misses;
+  items.push({
+    ask: "total page faults",
+    answer: String(misses),
+    expected: { type: "number", value: misses },
+  });
+  return {
+    kind: "replacement",
+    seed,
+    title: `Page replacement: ${policy} with ${frames} frames`,
+    problem: [
+      `Reference string: ${refs.join(" ")}`,
+      `Policy: ${policy}, ${frames} frames, all empty at the start.`,
+      "For each reference: hit, or miss and the page evicted (if any). Then the total faults.",
+    ],
+    data: { policy, frames, refs },
+    items,
+    howToAnswer: 'type "h" for a hit, "m" for a miss into a free frame, "m 3" for a miss that evicts page 3',
+  };
+}
