@@ -18,15 +18,15 @@ export function minframesQuiz(seed: number, opts: { shape?: string } = {}): Quiz
   const m = minimumFrames(layout, moveBytes);
   const what =
     moveBytes === 0
-      ? "an instruction that makes one reference (no memmove)"
-      : `an instruction that copies up to ${moveBytes} byte${moveBytes === 1 ? "" : "s"} (memmove: a source and a destination operand, each at any alignment)`;
+      ? "one reference (no memmove)"
+      : `a memmove of up to ${moveBytes} byte${moveBytes === 1 ? "" : "s"} (source and destination, any alignment)`;
   return {
     kind: "minframes",
     seed,
     title: "Minimum frames of an instruction",
     problem: [
       `Page-table shape ${shape}: ${layout.levels} level(s) of ${layout.levelBits.join("/")} bits, ${ps}-byte pages.`,
-      `The largest instruction: ${what}.`,
+      `Largest instruction: ${what}.`,
       "Every page it touches, and every page table mapping them, must be resident at once.",
     ],
     data: { shape, levels: layout.levels, pageSize: ps, moveBytes },

@@ -20,7 +20,13 @@ export type Expected =
   | { readonly type: "number"; readonly value: number; readonly tolerance?: number }
   | { readonly type: "word"; readonly words: readonly string[] }
   | { readonly type: "access"; readonly result: "ok" | "fault" | "protection"; readonly pa?: number }
-  | { readonly type: "ref"; readonly hit: boolean; readonly victim?: number };
+  | {
+      readonly type: "ref";
+      readonly hit: boolean;
+      readonly victim?: number;
+      /** Other victims as right as `victim` (OPT: pages whose next use is as far). */
+      readonly alternatives?: readonly number[];
+    };
 
 /** One question of a quiz: what is asked, the answer as shown, and what a typed answer must match. */
 export interface QuizItem {
@@ -134,7 +140,8 @@ export function checkAnswer(e: Expected, typed: string): boolean {
       if (head !== "m" && head !== "miss") return false;
       const rest = words.slice(1).filter((w) => w !== "-");
       if (e.victim === undefined) return rest.length === 0;
-      return rest.length === 1 && parseTypedNumber(rest[0]!) === e.victim;
+      const v = rest.length === 1 ? parseTypedNumber(rest[0]!) : Number.NaN;
+      return v === e.victim || (e.alternatives ?? []).includes(v);
     }
   }
 }

@@ -46,8 +46,16 @@ export function replacementQuiz(seed: number, opts: ReplacementQuizOptions = {})
   if (refs.length === 0 || refs.length > 40)
     throw new ConfigError("refs", refs.length, "1 to 40 references (a quiz is done by hand)");
   const recs = stepAll({ count: refs.length, pages: refs }, { policy, frames });
-  const items: QuizItem[] = recs.map((r) => {
-    const answer = r.hit ? "hit" : r.victim ? `miss, evict ${r.victim.page}` : "miss";
+  const opt = parsePolicySpec(policy).id === "opt";
+  const items: QuizItem[] = recs.map((r, i) => {
+    // OPT may take any page used as far ahead as the victim (the previous step's notes say which).
+    const before = i > 0 ? recs[i - 1]!.lists[0]!.entries : [];
+    const note = before.find((e) => e.page === r.victim?.page)?.note;
+    const ties =
+      opt && r.victim
+        ? before.filter((e) => e.note === note && e.page !== r.victim!.page).map((e) => e.page)
+        : [];
+    const answer = r.hit ? "hit" : r.victim ? `miss, evict ${[r.victim.page, ...ties].join(" or ")}` : "miss";
     const lists = r.lists.map(
       (l) => `${l.name} ${l.entries.map((e) => (e.frame < 0 ? `(${e.page})` : e.page)).join(" ")}`,
     );
@@ -55,7 +63,14 @@ export function replacementQuiz(seed: number, opts: ReplacementQuizOptions = {})
       ask: `reference ${r.step}: page ${r.page}`,
       answer,
       explain: [`after it: ${lists.join(" | ")}`],
-      expected: r.victim ? { type: "ref", hit: r.hit, victim: r.victim.page } : { type: "ref", hit: r.hit },
+      expected: r.victim
+        ? {
+            type: "ref",
+            hit: r.hit,
+            victim: r.victim.page,
+            ...(ties.length > 0 ? { alternatives: ties } : {}),
+          }
+        : { type: "ref", hit: r.hit },
     };
   });
   const misses = recs.at(-1)!.misses;

@@ -44,11 +44,11 @@ export interface DumpTable {
   readonly entries: readonly DumpEntry[];
 }
 
-/** A PTE decoded, for the answers: "P W X → frame 0x12", "not present (swap slot 3)". */
+/** A PTE decoded, for the answers: "present writable → frame 0x12", "not present (swap slot 3)". */
 export function decodePte(pte: number): string {
   if ((pte & PTE_P) === 0) return pte === 0 ? "empty" : `not present (swap slot ${pteFrame(pte)})`;
-  const bits = [(pte & PTE_W) !== 0 ? "W" : "", (pte & PTE_X) !== 0 ? "X" : ""].filter((b) => b !== "");
-  return `present${bits.length > 0 ? ` ${bits.join(" ")}` : " read-only"} → frame ${hex(pteFrame(pte))}`;
+  const w = (pte & PTE_W) !== 0 ? "writable" : "read-only";
+  return `present ${w}${(pte & PTE_X) !== 0 ? " executable" : ""} → frame ${hex(pteFrame(pte))}`;
 }
 
 interface Built {
