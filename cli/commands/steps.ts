@@ -9,6 +9,7 @@ import {
   type StepSource,
   steps,
 } from "../../src/sim/steps.js";
+import { type FullStepRecord, fullSteps } from "../../src/sim/steps-full.js";
 import { UsageError } from "../errors.js";
 import type { CliIo } from "../io.js";
 
@@ -52,7 +53,14 @@ const WIDTHS = [4, 6, 15, 7, 6] as const;
 
 /** Left columns of one line. */
 function leftColumns(rec: StepRecord, multi: boolean): string[] {
-  const result = rec.hit ? "hit" : `miss ${rec.cause}`;
+  const tlb = (rec as Partial<FullStepRecord>).tlb;
+  const result = rec.hit
+    ? tlb === undefined
+      ? "hit"
+      : tlb === "hit"
+        ? "hit tlb"
+        : "hit walk"
+    : `miss ${rec.cause}`;
   const victim =
     rec.victim === undefined
       ? "-"
@@ -115,23 +123,31 @@ export function formatSteps(
 /**
  * Steps `src` under `policy` with `frames` frames and writes one line per reference (after a title
  * and a legend), or with `json` one JSON object per line; `extra` fields go in every JSON object.
+ * `full` steps the Machine (sim/steps-full.ts) instead of the replay driver.
  */
 export function writeSteps(
   io: CliIo,
   src: StepSource,
   policy: string,
   frames: number,
-  opts: { json: boolean; title?: string; extra?: Record<string, unknown> },
+  opts: {
+    json: boolean;
+    title?: string;
+    extra?: Record<string, unknown>;
+    full?: { pageSize: number; tlb?: { entries: number; ways: number } };
+  },
 ): void {
   let multi = false;
   for (let i = 0; i < src.count && !multi; i++) multi = (src.pids?.[i] ?? 0) !== (src.pids?.[0] ?? 0);
+  const it: Iterator<StepRecord> = opts.full
+    ? fullSteps(src, { policy, frames, ...opts.full })
+    : steps(src, { policy, frames });
   if (opts.json) {
-    for (const rec of steps(src, { policy, frames }))
-      io.stdout.write(`${JSON.stringify({ ...opts.extra, ...rec })}\n`);
+    for (let r = it.next(); !r.done; r = it.next())
+      io.stdout.write(`${JSON.stringify({ ...opts.extra, ...r.value })}\n`);
     return;
   }
   if (opts.title !== undefined) io.stdout.write(`${opts.title}\n`);
-  const it = steps(src, { policy, frames });
   const first = it.next();
   if (first.done) {
     io.stdout.write("(no references)\n");
@@ -141,19 +157,21 @@ export function writeSteps(
   io.stdout.write(`${formatSteps([], multi, first.value).join("\n")}\n`);
   let last: StepRecord = first.value;
   io.stdout.write(`${formatSteps([last], multi, null).join("\n")}\n`);
-  for (const rec of it) {
-    io.stdout.write(`${formatSteps([rec], multi, null).join("\n")}\n`);
-    last = rec;
+  for (let r = it.next(); !r.done; r = it.next()) {
+    io.stdout.write(`${formatSteps([r.value], multi, null).join("\n")}\n`);
+    last = r.value;
   }
+  const tlb = last as Partial<FullStepRecord>;
   io.stdout.write(
-    `${last.hits} hits, ${last.misses} misses in ${last.step} references (miss ratio ${((100 * last.misses) / last.step).toFixed(1)} %)\n`,
+    `${last.hits} hits, ${last.misses} misses in ${last.step} references (miss ratio ${((100 * last.misses) / last.step).toFixed(1)} %)` +
+      `${tlb.tlbHits !== undefined ? `; TLB ${tlb.tlbHits} hits, ${tlb.tlbMisses} misses` : ""}\n`,
   );
 }
 
 /** The --steps option's help, for `command`. */
 export function stepsHelp(command: "run" | "belady"): string {
   return command === "run"
-    ? "print one line per reference (the reference, hit or miss and why, the victim and whether it was written back, the policy's lists in its own order, running hits/misses); with --json one object per reference (JSON Lines); replay mode; at most 100000 references (see --limit)"
+    ? "print one line per reference (the reference, hit or miss and why, the victim and whether it was written back, the policy's lists in its own order, running hits/misses; in full mode the pager's fault cause and the TLB); with --json one object per reference (JSON Lines); at most 100000 references (see --limit)"
     : "also step the string with the anomaly's two frame counts, one line per reference (with --json: JSON Lines, each with its frames)";
 }
 
@@ -162,6 +180,7 @@ export function runSteps(
   io: CliIo,
   w: {
     name: string;
+    pageSize: number;
     count: number;
     pages: ArrayLike<number>;
     kinds: ArrayLike<number>;
@@ -169,19 +188,38 @@ export function runSteps(
   },
   policy: string,
   frames: number,
-  opts: { mode: string; json?: boolean; csv?: boolean; report?: string },
+  opts: {
+    mode: string;
+    json?: boolean;
+    csv?: boolean;
+    report?: string;
+    pageSize?: number;
+    tlb?: { entries: number; ways: number };
+    colors?: unknown;
+    readAhead?: unknown;
+    kswapd?: unknown;
+    swapSlots?: unknown;
+  },
 ): void {
-  if (opts.mode !== "replay")
-    throw new UsageError("--steps runs in replay mode only for now (leave out --mode full)");
+  for (const [flag, v] of [
+    ["--colors", opts.colors],
+    ["--read-ahead", opts.readAhead],
+    ["--kswapd", opts.kswapd],
+    ["--swap-slots", opts.swapSlots],
+  ] as const)
+    if (v !== undefined)
+      throw new UsageError(`--steps does not take ${flag} (full mode steps run the Machine without it)`);
   if (opts.csv) throw new UsageError("--steps prints lines or, with --json, JSON Lines; not --csv");
   if (opts.report !== undefined) throw new UsageError("--steps does not write a report; leave out --report");
   if (w.count > MAX_STEP_REFERENCES)
     throw new UsageError(
       `--steps prints a line per reference: at most ${MAX_STEP_REFERENCES} references, this workload has ${w.count} (use --limit N)`,
     );
+  const full = opts.mode === "full";
   writeSteps(io, w, policy, frames, {
     json: opts.json === true,
-    title: `${policy} with ${frames} frame${frames === 1 ? "" : "s"} on ${w.name}`,
+    title: `${policy} with ${frames} frame${frames === 1 ? "" : "s"} on ${w.name}${full ? " (full mode: the Machine)" : ""}`,
+    ...(full ? { full: { pageSize: w.pageSize, ...(opts.tlb ? { tlb: opts.tlb } : {}) } } : {}),
   });
 }
 

@@ -51,8 +51,12 @@ export interface StepList {
   readonly ghost?: boolean;
 }
 
-/** Why a reference missed: its first reference ever, or a page evicted earlier. */
-export type MissCause = "compulsory" | "capacity";
+/**
+ * Why a reference missed. Replay mode: "compulsory" (the page's first reference) or "capacity"
+ * (the page was evicted earlier). Full mode (sim/steps-full.ts), the pager's cause: "zero-fill",
+ * "image", "swap", "object" (a shared object) or "minor" (the page was still in memory).
+ */
+export type MissCause = "compulsory" | "capacity" | "zero-fill" | "image" | "swap" | "object" | "minor";
 
 /** One reference, stepped. */
 export interface StepRecord {

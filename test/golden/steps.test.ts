@@ -7,6 +7,7 @@ import { bufferIo } from "../../cli/io.js";
 import { main } from "../../cli/main.js";
 import { policyIds } from "../../src/policies/registry.js";
 import { type StepList, type StepRecord, stepAll } from "../../src/sim/steps.js";
+import { fullSteps } from "../../src/sim/steps-full.js";
 import { REF_LOAD, REF_STORE } from "../../src/workloads/refs.js";
 import { faultsOf } from "../helpers/small-trace.js";
 
@@ -253,7 +254,7 @@ describe("pagewise run --steps", () => {
 
   it("refuses what step mode cannot do, naming the option", async () => {
     for (const [args, msg] of [
-      [["--mode", "full"], "--steps runs in replay mode"],
+      [["--report", "x.html"], "does not write a report"],
       [["--csv"], "not --csv"],
     ] as const) {
       const io = bufferIo();
@@ -284,5 +285,51 @@ describe("pagewise belady --steps", () => {
     const io = bufferIo();
     expect(await main(["belady", "--refs", BELADY.join(","), "--policy", "lru", "--steps"], io)).toBe(0);
     expect(io.stdout.text).toContain("nothing to step");
+  });
+});
+
+describe("full-mode steps: the Machine's records agree with replay's", () => {
+  // Timer policies read simulated time, which in full mode also counts TLB-miss walks.
+  const timers = new Set(["nru", "aging", "nfu", "wsclock"]);
+  for (const policy of policyIds().filter((p) => !timers.has(p))) {
+    it(`${policy}: the same hits, victims and lists on both textbook strings`, () => {
+      for (const refs of Object.values(STRINGS)) {
+        const kinds = refs.map((_p, i) => (i % 3 === 1 ? REF_STORE : REF_LOAD));
+        const src = { count: refs.length, pages: refs, kinds };
+        const replayed = stepAll(src, { policy, frames: 3 });
+        const full = [...fullSteps(src, { policy, frames: 3, pageSize: 4096 })];
+        const strip = (r: StepRecord) => ({
+          hit: r.hit,
+          victim: r.victim && { page: r.victim.page, writtenBack: r.victim.writtenBack },
+          lists: r.lists.map((l) => [l.name, l.entries.map((e) => [e.page, e.note]), l.hands]),
+          values: r.values,
+        });
+        expect(full.map(strip)).toEqual(replayed.map(strip));
+        // The pager names its causes: a never-written page comes back zero-filled, a written one from swap.
+        for (const r of full) if (!r.hit) expect(["zero-fill", "swap"]).toContain(r.cause);
+        expect(full.at(-1)!.tlbHits + full.at(-1)!.tlbMisses).toBeGreaterThanOrEqual(refs.length);
+      }
+    });
+  }
+
+  it("run --steps --mode full prints the pager's causes and the TLB; refuses the other mechanisms", async () => {
+    const io = bufferIo();
+    const args = [
+      "run",
+      "--refs",
+      "1,2,3,4w,1,2,5,1,2,3,4,5",
+      "--policy",
+      "fifo",
+      "--frames",
+      "3",
+      "--steps",
+    ];
+    expect(await main([...args, "--mode", "full"], io)).toBe(0);
+    expect(io.stdout.text).toContain("miss zero-fill");
+    expect(io.stdout.text).toContain("miss swap");
+    expect(io.stdout.text).toMatch(/9 misses in 12 references .*; TLB \d+ hits, \d+ misses/);
+    const bad = bufferIo();
+    expect(await main([...args, "--mode", "full", "--read-ahead", "4"], bad)).toBe(2);
+    expect(bad.stderr.text).toContain("--steps does not take --read-ahead");
   });
 });
