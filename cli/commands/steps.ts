@@ -49,7 +49,10 @@ function stateTokens(rec: StepRecord, multi: boolean): string[] {
 }
 
 const HEAD = ["#", "ref", "result", "victim", "h/m"] as const;
-const WIDTHS = [4, 6, 15, 7, 6] as const;
+/** Column widths: the ref and victim columns grow with the widest page (`pageWidth`). */
+function widths(pageWidth: number): number[] {
+  return [4, Math.max(6, pageWidth + 2), 15, Math.max(7, pageWidth + 3), 6];
+}
 
 /** Left columns of one line. */
 function leftColumns(rec: StepRecord, multi: boolean): string[] {
@@ -74,10 +77,8 @@ function leftColumns(rec: StepRecord, multi: boolean): string[] {
   ];
 }
 
-function pad(cols: readonly string[]): string {
-  return cols
-    .map((c, i) => (i === 0 ? c.padStart(WIDTHS[i]! - 1).padEnd(WIDTHS[i]!) : c.padEnd(WIDTHS[i]!)))
-    .join(" ");
+function pad(cols: readonly string[], w: readonly number[]): string {
+  return cols.map((c, i) => (i === 0 ? c.padStart(w[i]! - 1).padEnd(w[i]!) : c.padEnd(w[i]!))).join(" ");
 }
 
 /** Joins `tokens` with spaces into lines of at most `width` characters (a longer token gets its own line). */
@@ -94,14 +95,16 @@ function wrap(tokens: readonly string[], width: number): string[] {
   return out;
 }
 
-/** The human lines of a stepped run, header included. */
+/** The human lines of records (after a legend and a header when `first` is given); `pageWidth`: the widest page's text. */
 export function formatSteps(
   records: Iterable<StepRecord>,
   multi: boolean,
   first: StepRecord | null,
+  pageWidth = 1,
 ): string[] {
   const out: string[] = [];
-  const indent = WIDTHS.reduce((a, b) => a + b + 1, 0);
+  const w = widths(pageWidth);
+  const indent = w.reduce((a, b) => a + b + 1, 0);
   const stateWidth = Math.max(16, STEP_WIDTH - indent);
   if (first !== null) {
     for (const l of first.lists) {
@@ -110,11 +113,11 @@ export function formatSteps(
       const ghosts = l.ghost ? " (ghosts, not resident, in parentheses)" : "";
       out.push(`  ${l.name}: ${l.order}${ghosts}${hands.length > 0 ? ` (${handText})` : ""}`);
     }
-    out.push(`${pad(HEAD)} ${first.lists.length === 1 ? first.lists[0]!.name : "lists"}`);
+    out.push(`${pad(HEAD, w)} ${first.lists.length === 1 ? first.lists[0]!.name : "lists"}`);
   }
   for (const rec of records) {
     const [head, ...rest] = wrap(stateTokens(rec, multi), stateWidth);
-    out.push(`${pad(leftColumns(rec, multi))} ${head}`.trimEnd());
+    out.push(`${pad(leftColumns(rec, multi), w)} ${head}`.trimEnd());
     for (const r of rest) out.push(`${" ".repeat(indent)}${r}`);
   }
   return out;
@@ -139,6 +142,9 @@ export function writeSteps(
 ): void {
   let multi = false;
   for (let i = 0; i < src.count && !multi; i++) multi = (src.pids?.[i] ?? 0) !== (src.pids?.[0] ?? 0);
+  let pageWidth = 1;
+  for (let i = 0; i < src.count; i++)
+    pageWidth = Math.max(pageWidth, pageText(src.pids?.[i] ?? 0, src.pages[i]!, multi).length);
   const it: Iterator<StepRecord> = opts.full
     ? fullSteps(src, { policy, frames, ...opts.full })
     : steps(src, { policy, frames });
@@ -154,11 +160,11 @@ export function writeSteps(
     return;
   }
   // The header names the lists, which the first record has; the records are then streamed.
-  io.stdout.write(`${formatSteps([], multi, first.value).join("\n")}\n`);
+  io.stdout.write(`${formatSteps([], multi, first.value, pageWidth).join("\n")}\n`);
   let last: StepRecord = first.value;
-  io.stdout.write(`${formatSteps([last], multi, null).join("\n")}\n`);
+  io.stdout.write(`${formatSteps([last], multi, null, pageWidth).join("\n")}\n`);
   for (let r = it.next(); !r.done; r = it.next()) {
-    io.stdout.write(`${formatSteps([r.value], multi, null).join("\n")}\n`);
+    io.stdout.write(`${formatSteps([r.value], multi, null, pageWidth).join("\n")}\n`);
     last = r.value;
   }
   const tlb = last as Partial<FullStepRecord>;

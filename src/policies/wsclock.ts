@@ -88,12 +88,11 @@ class WsClock implements ReplacementPolicy {
       lists: [
         {
           name: "ring",
-          order: "from the hand",
+          order: `from the hand; t: last use seen, µs (τ = ${this.params.tau / 1000} µs)`,
           entries,
           ...(entries.length > 0 ? { hands: { hand: 0 } } : {}),
         },
       ],
-      values: { tauNs: this.params.tau },
     };
   }
 }
