@@ -205,7 +205,7 @@ describe("pagewise run --steps", () => {
     ).toBe(0);
     const lines = io.stdout.text.trimEnd().split("\n");
     for (const l of lines) expect(l.length).toBeLessThanOrEqual(80);
-    const rows = lines.filter((l) => /^\s+\d+\s/.test(l));
+    const rows = lines.filter((l) => /^\s{0,3}\d+\s/.test(l));
     expect(rows).toHaveLength(12);
     // Operating-systems textbooks' FIFO table for this string with 3 frames.
     const queues = [
@@ -331,5 +331,22 @@ describe("full-mode steps: the Machine's records agree with replay's", () => {
     const bad = bufferIo();
     expect(await main([...args, "--mode", "full", "--read-ahead", "4"], bad)).toBe(2);
     expect(bad.stderr.text).toContain("--steps does not take --read-ahead");
+  });
+});
+
+describe("step lines fit 80 columns", () => {
+  it("every policy, Silberschatz's string with 4 frames, human output", async () => {
+    for (const policy of policyIds()) {
+      const io = bufferIo();
+      expect(
+        await main(
+          ["run", "--refs", SILBERSCHATZ.join(","), "--policy", policy, "--frames", "4", "--steps"],
+          io,
+        ),
+      ).toBe(0);
+      const lines = io.stdout.text.trimEnd().split("\n");
+      for (const l of lines) expect(l.length, `${policy}: ${l}`).toBeLessThanOrEqual(80);
+      expect(lines.filter((l) => /^\s{0,3}\d+\s/.test(l))).toHaveLength(SILBERSCHATZ.length);
+    }
   });
 });
