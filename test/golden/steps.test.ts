@@ -205,7 +205,7 @@ describe("pagewise run --steps", () => {
     ).toBe(0);
     const lines = io.stdout.text.trimEnd().split("\n");
     for (const l of lines) expect(l.length).toBeLessThanOrEqual(80);
-    const rows = lines.filter((l) => /^\s{0,3}\d+\s/.test(l));
+    const rows = lines.filter((l) => /^\s{1,3}\d+\s/.test(l));
     expect(rows).toHaveLength(12);
     // Operating-systems textbooks' FIFO table for this string with 3 frames.
     const queues = [
@@ -346,7 +346,7 @@ describe("step lines fit 80 columns", () => {
       ).toBe(0);
       const lines = io.stdout.text.trimEnd().split("\n");
       for (const l of lines) expect(l.length, `${policy}: ${l}`).toBeLessThanOrEqual(80);
-      expect(lines.filter((l) => /^\s{0,3}\d+\s/.test(l))).toHaveLength(SILBERSCHATZ.length);
+      expect(lines.filter((l) => /^\s{1,3}\d+\s/.test(l))).toHaveLength(SILBERSCHATZ.length);
     }
   });
 });
