@@ -144,6 +144,23 @@ describe("each policy's lists are in its documented order", () => {
     });
   }
 
+  it("NRU: the victim is the first page, in load order, of the lowest RD class", () => {
+    for (const refs of Object.values(STRINGS)) {
+      const kinds = refs.map((_p, i) => (i % 4 === 0 ? REF_STORE : REF_LOAD));
+      const recs = stepAll({ count: refs.length, pages: refs, kinds }, { policy: "nru", frames: 3 });
+      let checked = 0;
+      for (let i = 1; i < recs.length; i++) {
+        const v = recs[i]!.victim;
+        if (v === undefined) continue;
+        const entries = recs[i - 1]!.lists[0]!.entries;
+        const lowest = Math.min(...entries.map((e) => Number.parseInt(e.note!.slice(3), 2)));
+        expect(v.page).toBe(entries.find((e) => Number.parseInt(e.note!.slice(3), 2) === lowest)!.page);
+        checked++;
+      }
+      expect(checked).toBeGreaterThan(0);
+    }
+  });
+
   it("ARC and 2Q: the victim is the head of one of the resident lists; LIRS: Q's head", () => {
     for (const refs of Object.values(STRINGS)) {
       for (const [policy, names] of [
