@@ -107,6 +107,7 @@ export function formatSteps(
   const indent = w.reduce((a, b) => a + b + 1, 0);
   const stateWidth = Math.max(16, STEP_WIDTH - indent);
   if (first !== null) {
+    if (multi) out.push("  pages as pid:page (pages of different processes are different pages)");
     for (const l of first.lists) {
       const hands = Object.keys(l.hands ?? {}).filter((h) => h !== "hand");
       const handText = hands.map((h) => `${h.charAt(0).toUpperCase()}> hand ${h}`).join(", ");

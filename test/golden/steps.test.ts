@@ -367,3 +367,14 @@ describe("step lines fit 80 columns", () => {
     }
   });
 });
+
+describe("run --steps with several processes", () => {
+  it("names pages pid:page and says so", async () => {
+    const io = bufferIo();
+    const gen = "seq:n=4,writes=1 + loop:pages=3,n=6,writes=0";
+    expect(await main(["run", "--gen", gen, "--frames", "3", "--policy", "lru", "--steps"], io)).toBe(0);
+    expect(io.stdout.text).toContain("pages as pid:page");
+    // Process 1 writes pages 0-3; process 2's first page evicts process 1's page 1, dirty.
+    expect(io.stdout.text).toMatch(/^\s+5 {2}2:0 R\s+miss compulsory 1:1 wb/m);
+  });
+});
