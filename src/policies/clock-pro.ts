@@ -25,7 +25,7 @@ import {
   type PolicyFactory,
   type ReplacementPolicy,
 } from "./policy.js";
-import { frameEntry, ghostEntry, type PolicyView } from "./view.js";
+import { frameEntry, ghostEntry, type PolicyView, type PolicyViewEntry } from "./view.js";
 
 export interface ClockProParams {
   readonly cold: number;
@@ -261,7 +261,7 @@ class ClockPro implements ReplacementPolicy {
    * its R bit; ghosts are non-resident cold pages in test.
    */
   describe(): PolicyView {
-    const entries = [];
+    const entries: PolicyViewEntry[] = [];
     const at = new Map<number, number>();
     for (let x = this.handCold, n = this.size; x !== NIL && n > 0; x = this.next[x]!, n--) {
       at.set(x, entries.length);

@@ -26,7 +26,7 @@ import {
   type PolicyFactory,
   type ReplacementPolicy,
 } from "./policy.js";
-import { frameEntry, type PolicyView } from "./view.js";
+import { frameEntry, type PolicyView, type PolicyViewEntry } from "./view.js";
 
 export interface LfuParams {
   readonly history: "resident" | "keep";
@@ -151,7 +151,7 @@ class LfuBuckets implements ReplacementPolicy {
 
   /** Frames by count, lowest first (the next victim), ties oldest first. */
   describe(): PolicyView {
-    const entries = [];
+    const entries: PolicyViewEntry[] = [];
     for (let b = this.low; b !== NIL; b = this.higher[b]!) {
       for (let f = this.first[b]!; f !== NIL; f = this.next[f]!)
         entries.push(frameEntry(f, `f=${this.freq[b]}`));

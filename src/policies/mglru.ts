@@ -16,7 +16,7 @@
 import { NodeLists } from "./node-lists.js";
 import { checkKeys, numberParam } from "./params.js";
 import { type FrameBits, NO_FRAME, type PolicyFactory, type ReplacementPolicy } from "./policy.js";
-import { nodeEntries, type PolicyView, rNote } from "./view.js";
+import { nodeEntries, type PolicyView, type PolicyViewList, rNote } from "./view.js";
 
 export interface MglruParams {
   readonly gens: number;
@@ -140,7 +140,7 @@ class Mglru implements ReplacementPolicy {
   describe(): PolicyView {
     const r = rNote(this.bits);
     const c = this.bits.frameCount;
-    const lists = [];
+    const lists: PolicyViewList[] = [];
     for (let s = this.minSeq; s <= this.maxSeq; s++) {
       lists.push({
         name: `gen ${s}`,

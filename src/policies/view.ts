@@ -58,4 +58,4 @@ export function nodeEntries(
   return out;
 }
 
-export type { PolicyView } from "./policy.js";
+export type { PolicyView, PolicyViewEntry, PolicyViewList } from "./policy.js";
