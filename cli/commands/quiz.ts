@@ -28,6 +28,7 @@ interface QuizCliOptions {
   frames?: number;
   refs?: RefString;
   length?: number;
+  gen?: string;
   shape?: string;
 }
 
@@ -53,6 +54,7 @@ function quizOptions(kind: string, o: QuizCliOptions): QuizOptions {
     ["--frames", o.frames, ["replacement"]],
     ["--refs", o.refs, ["replacement"]],
     ["--length", o.length, ["replacement"]],
+    ["--gen", o.gen, ["replacement"]],
     ["--shape", o.shape, ["translation", "minframes"]],
   ];
   for (const [flag, v, kinds] of only)
@@ -60,11 +62,13 @@ function quizOptions(kind: string, o: QuizCliOptions): QuizOptions {
       throw new UsageError(`${flag} is for quiz ${kinds.join(" and ")}`);
   if (o.refs !== undefined && o.length !== undefined)
     throw new UsageError("give --refs or --length, not both");
+  if (o.refs !== undefined && o.gen !== undefined) throw new UsageError("give --refs or --gen, not both");
   return {
     ...(o.policy !== undefined ? { policy: o.policy } : {}),
     ...(o.frames !== undefined ? { frames: o.frames } : {}),
     ...(o.refs !== undefined ? { refs: o.refs.pages } : {}),
     ...(o.length !== undefined ? { length: o.length } : {}),
+    ...(o.gen !== undefined ? { gen: o.gen } : {}),
     ...(o.shape !== undefined ? { shape: o.shape } : {}),
   };
 }
@@ -163,6 +167,10 @@ export function registerQuiz(program: Command, { io }: CommandContext): void {
       parsePositiveInt,
     )
     .option(
+      "--gen <spec>",
+      "replacement: the first --length references (default 12) of a generator, e.g. zipf:pages=8,alpha=0.8,n=100,seed=3",
+    )
+    .option(
       "--shape <shape>",
       "translation, minframes: a page-table shape, preset (sv32, sv39, x86-64) or bits (4/4/8)",
     )
@@ -173,6 +181,7 @@ Examples:
   $ pagewise quiz replacement --seed 7
   $ pagewise quiz replacement --seed 7 --answers
   $ pagewise quiz replacement --refs 1,2,3,4,1,2,5,1,2,3,4,5 --policy lru --frames 3 --answers
+  $ pagewise quiz replacement --gen loop:pages=5,n=40 --policy lru --frames 4 --answers
   $ pagewise quiz translation --seed 3 --shape 4/4/8 --answers
   $ pagewise quiz eat --seed 1 --json
   $ pagewise quiz belady --seed 2 --answers

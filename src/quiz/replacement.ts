@@ -4,6 +4,7 @@
 import { ConfigError } from "../core/errors.js";
 import { getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
 import { stepAll } from "../sim/steps.js";
+import { generateAll, parseGenerator } from "../workloads/generators.js";
 import { type Quiz, type QuizItem, QuizRandom } from "./quiz.js";
 
 /** The policies a replacement quiz picks from when none is given: the ones taught everywhere. */
@@ -18,6 +19,20 @@ export interface ReplacementQuizOptions {
   readonly refs?: readonly number[];
   /** Length of a generated string (default 12, at most 40). */
   readonly length?: number;
+  /** A workload generator spec (workloads/generators.ts) whose first `length` references are the string. */
+  readonly gen?: string;
+}
+
+/** Most references a --gen spec may produce for a quiz (it is generated whole, then cut). */
+export const MAX_GEN_REFERENCES = 100_000;
+
+/** The first `length` page numbers of generator `spec`. */
+function fromGenerator(spec: string, length: number): number[] {
+  const total = parseGenerator(spec).total;
+  if (total > MAX_GEN_REFERENCES)
+    throw new ConfigError("gen", spec, `a generator of at most ${MAX_GEN_REFERENCES} references (set n=)`);
+  const all = generateAll(spec);
+  return Array.from(all.pages.subarray(0, Math.min(length, all.count)));
 }
 
 /**
@@ -42,7 +57,13 @@ export function replacementQuiz(seed: number, opts: ReplacementQuizOptions = {})
   const length = opts.length ?? 12;
   if (!Number.isInteger(length) || length < 1 || length > 40)
     throw new ConfigError("length", length, "a whole number from 1 to 40");
-  const refs = opts.refs ? [...opts.refs] : generateRefs(rnd, length, frames + rnd.int(2, 3));
+  if (opts.refs !== undefined && opts.gen !== undefined)
+    throw new ConfigError("refs", "and gen", "one of the two");
+  const refs = opts.refs
+    ? [...opts.refs]
+    : opts.gen !== undefined
+      ? fromGenerator(opts.gen, length)
+      : generateRefs(rnd, length, frames + rnd.int(2, 3));
   if (refs.length === 0 || refs.length > 40)
     throw new ConfigError("refs", refs.length, "1 to 40 references (a quiz is done by hand)");
   const recs = stepAll({ count: refs.length, pages: refs }, { policy, frames });

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { makeLayout, parseShape } from "../../src/core/addr.js";
 import { checkAnswer, type Expected, makeQuiz, QUIZ_KINDS, type Quiz } from "../../src/quiz/index.js";
 import { minimumFrames } from "../../src/sim/min-frames.js";
+import { generateAll } from "../../src/workloads/generators.js";
 import { naiveClock } from "../differential/naive/clock.js";
 import { runNaive } from "../differential/naive/common.js";
 import { naiveFifo } from "../differential/naive/fifo.js";
@@ -106,6 +107,25 @@ describe("answers agree with computations written here", () => {
       checked++;
     }
     expect(checked).toBeGreaterThan(10);
+  });
+
+  it("replacement from a generator: its first references, the answers as for any string", () => {
+    const spec = "zipf:pages=8,alpha=0.8,n=100,seed=3";
+    const q = makeQuiz("replacement", 5, { gen: spec, length: 15, policy: "fifo", frames: 3 });
+    const refs = q.data.refs as number[];
+    expect(refs).toEqual(Array.from(generateAll(spec).pages.subarray(0, 15)));
+    const victims = q.items.flatMap((i) =>
+      i.expected.type === "ref" && i.expected.victim !== undefined ? [i.expected.victim] : [],
+    );
+    expect(victims).toEqual(
+      runNaive(
+        () => naiveFifo(),
+        refs,
+        refs.map(() => false),
+        3,
+      ),
+    );
+    expect(() => makeQuiz("replacement", 5, { gen: "zipf:pages=8,n=200000" })).toThrow(/at most 100000/);
   });
 
   it("translation: each answer is the walk of the dumped tables from the PTBR", () => {
