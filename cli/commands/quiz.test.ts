@@ -89,6 +89,28 @@ describe("pagewise quiz", () => {
     );
   });
 
+  it("closes its input when done, so a terminal session ends (after q, and after the last question)", async () => {
+    for (const answers of [["q"], ["1", "2"]]) {
+      let closed = false;
+      quizInput.lines = () =>
+        Object.assign(
+          (async function* () {
+            yield* answers;
+            // A terminal never ends by itself: the quiz must stop reading and close.
+            await new Promise(() => {});
+          })(),
+          {
+            close: () => {
+              closed = true;
+            },
+          },
+        );
+      const r = await cli(["quiz", "eat", "--seed", "1", "--interactive"]);
+      expect(r.out).toContain("Score:");
+      expect(closed, answers.join(",")).toBe(true);
+    }
+  });
+
   it("asks by itself only on a terminal", async () => {
     script(["m"]);
     quizInput.isTTY = () => true;

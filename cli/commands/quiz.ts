@@ -127,6 +127,9 @@ export async function runInteractive(io: CliIo, q: Quiz, lines: AsyncIterable<st
       for (const e of item.explain ?? []) io.stdout.write(c.dim(`       ${e}\n`));
     }
   }
+  // Closes the input: a terminal's readline would otherwise keep the process waiting for more.
+  await it.return?.();
+  (lines as { close?: () => void }).close?.();
   io.stdout.write(
     `Score: ${right} of ${asked} answered (${q.items.length} questions). Again: --seed ${q.seed}; another: --seed ${q.seed + 1}.\n`,
   );
