@@ -71,8 +71,9 @@ function build(rnd: QuizRandom, l: AddressLayout): Built {
   const vpns = new Set<number>();
   for (let cluster = 0; cluster < 2; cluster++) {
     const base = Math.floor(rnd.int(0, l.vpnCount - 1) / leafSpan) * leafSpan;
+    // Small tables may run out of distinct pages: a bounded number of draws.
     const n = vpns.size + rnd.int(2, 3);
-    while (vpns.size < n) vpns.add(base + rnd.int(0, leafSpan - 1));
+    for (let tries = 0; vpns.size < n && tries < 64; tries++) vpns.add(base + rnd.int(0, leafSpan - 1));
   }
   const present: number[] = [];
   const absent: number[] = [];

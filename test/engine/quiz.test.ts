@@ -129,7 +129,7 @@ describe("answers agree with computations written here", () => {
   });
 
   it("translation: each answer is the walk of the dumped tables from the PTBR", () => {
-    for (const shape of ["4/4/8", "3/3/3/8", "6/6/8", "sv32", "sv39"]) {
+    for (const shape of ["4/4/8", "3/3/3/8", "6/6/8", "sv32", "sv39", "2/2/12", "2/6/8"]) {
       for (const seed of SEEDS.slice(0, 15)) {
         const q = makeQuiz("translation", seed, { shape });
         const d = q.data as {
