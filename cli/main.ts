@@ -14,6 +14,7 @@ import { registerInfo } from "./commands/info.js";
 import { registerKswapd } from "./commands/kswapd.js";
 import { registerMrc } from "./commands/mrc.js";
 import { registerPolicies } from "./commands/policies.js";
+import { registerQuiz } from "./commands/quiz.js";
 import { registerRun } from "./commands/run.js";
 import { registerSweep } from "./commands/sweep.js";
 import { registerThrash } from "./commands/thrash.js";
@@ -72,6 +73,7 @@ Exit codes: 0 success, 1 user error (bad file, unknown policy, bad value), 2 usa
   registerTranslate(program, ctx);
   registerConvert(program, ctx);
   registerTrace(program, ctx);
+  registerQuiz(program, ctx);
   return program;
 }
 

@@ -10,6 +10,7 @@ import type { CommandContext } from "../main.js";
 import { fmtInt, outputMode, renderTable, writeCsv, writeJson } from "../output.js";
 import { parseNonNegativeInt, parsePositiveInt } from "../units.js";
 import { workloadFromRefs } from "../workload.js";
+import { beladySteps, stepsHelp } from "./steps.js";
 
 interface BeladyOptions {
   policy: string;
@@ -21,6 +22,7 @@ interface BeladyOptions {
   maxFrames?: number;
   json?: boolean;
   csv?: boolean;
+  steps?: boolean;
 }
 
 export interface BeladyResult {
@@ -135,6 +137,7 @@ export function registerBelady(program: Command, { io }: CommandContext): void {
       "print one JSON document (fields: policy, refs[], faults[{frames, faults}], anomaly, tried, seed)",
     )
     .option("--csv", "print the fault profile as CSV (frames,faults)")
+    .option("--steps", stepsHelp("belady"))
     .addHelpText(
       "after",
       `
@@ -147,6 +150,7 @@ Examples:
     .action((opts: BeladyOptions) => {
       const mode = outputMode(opts);
       const r = searchBelady(opts);
+      if (opts.steps) return beladySteps(io, r, mode);
       if (mode === "json") return writeJson(io, r);
       if (mode === "csv") return writeCsv(io, ["frames", "faults"], r.faults);
       const c = colorsFor(io);

@@ -25,6 +25,7 @@ import { writeReportFile } from "../report/write.js";
 import type { FramesSpec } from "../units.js";
 import { addWorkloadOptions, type WorkloadOptions } from "../workload.js";
 import { addFramesOption, addOutputOptions, resolveFrames, workloadOf } from "./common.js";
+import { runSteps, stepsHelp } from "./steps.js";
 
 interface RunOptions extends WorkloadOptions {
   policy: string;
@@ -39,6 +40,7 @@ interface RunOptions extends WorkloadOptions {
   swapSlots?: number;
   json?: boolean;
   csv?: boolean;
+  steps?: boolean;
 }
 
 /** CSV columns of a run, in order; also the flat field names in sweep CSV. */
@@ -237,6 +239,7 @@ export function registerRun(program: Command, { io }: CommandContext): void {
     parseSwapSlots,
   );
   cmd.option("--report <file.html>", "also write an HTML report of this run");
+  cmd.option("--steps", stepsHelp("run"));
   addOutputOptions(
     cmd,
     "references, faults, hits, missRatio, evictions{clean,dirty}, writebacks, tlb{hits,misses,mode}, policy, frames, pageSize, eat{formulaNs,measuredNs}, pageTableFrames (full mode), mechanisms{coloring, readAhead, kswapd, swap} (full mode, those on; see cli/README.md)",
@@ -270,6 +273,7 @@ its references are skipped and counted.`,
       const w = await workloadOf(opts, io);
       const frames = resolveFrames(opts, w.pageSize);
       checkModeOptions(opts, frames);
+      if (opts.steps) return runSteps(io, w, opts.policy, frames, opts);
       const p = prepare(w, false);
       if (needsFuture(opts.policy)) ensureNextUse(p);
       // The bar is for people reading text: never with --json or --csv (nor off a terminal).

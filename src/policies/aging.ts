@@ -17,6 +17,7 @@
 import { FrameList } from "./frame-list.js";
 import { checkKeys, choiceParam, numberParam } from "./params.js";
 import { type FrameBits, NO_FRAME, type PolicyFactory, type ReplacementPolicy } from "./policy.js";
+import { frameEntry, type PolicyView } from "./view.js";
 
 export interface AgingParams {
   readonly bits: number;
@@ -86,6 +87,28 @@ class Aging implements ReplacementPolicy {
       age[f] = Math.floor(age[f]! / 2) + (r ? top : 0);
       if (r) bits.clearReferenced(f);
     }
+  }
+
+  /** Frames by counter, smallest first (the next victim; ties in load order); R=1 is yet to shift in. */
+  describe(): PolicyView {
+    const { bits, age } = this;
+    const pending = 2 * this.top;
+    const key = (f: number) => age[f]! + (bits.referenced(f) ? pending : 0);
+    const frames: number[] = [];
+    for (let f = this.order.head; f >= 0; f = this.order.next[f]!) frames.push(f);
+    const rank = new Map(frames.map((f, i) => [f, i]));
+    frames.sort((a, b) => key(a) - key(b) || rank.get(a)! - rank.get(b)!);
+    const note = (f: number) =>
+      `${age[f]!.toString(2).padStart(this.params.bits, "0")}${bits.referenced(f) ? " R=1" : ""}`;
+    return {
+      lists: [
+        {
+          name: "counters",
+          order: "smallest first (the next victim)",
+          entries: frames.map((f) => frameEntry(f, note(f))),
+        },
+      ],
+    };
   }
 }
 

@@ -22,6 +22,7 @@ import {
   type PolicyFactory,
   type ReplacementPolicy,
 } from "./policy.js";
+import { nodeEntries, type PolicyView } from "./view.js";
 
 const T1 = 0;
 const T2 = 1;
@@ -135,6 +136,20 @@ class Arc implements ReplacementPolicy {
     const g = this.lists.head[list]!;
     this.lists.remove(g);
     this.ghosts.release(g);
+  }
+
+  describe(): PolicyView {
+    const { lists, c } = this;
+    const page = (n: number) => this.ghosts.pageOf(n);
+    return {
+      lists: [
+        { name: "T1", order: "least recent first", entries: nodeEntries(lists, T1, c, page) },
+        { name: "T2", order: "least recent first", entries: nodeEntries(lists, T2, c, page) },
+        { name: "B1", order: "least recent first", entries: nodeEntries(lists, B1, c, page), ghost: true },
+        { name: "B2", order: "least recent first", entries: nodeEntries(lists, B2, c, page), ghost: true },
+      ],
+      values: { p: this.p },
+    };
   }
 }
 

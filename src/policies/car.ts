@@ -24,6 +24,7 @@ import {
   type PolicyFactory,
   type ReplacementPolicy,
 } from "./policy.js";
+import { nodeEntries, type PolicyView, rNote } from "./view.js";
 
 const T1 = 0;
 const T2 = 1;
@@ -114,6 +115,24 @@ class Car implements ReplacementPolicy {
   private dropGhost(g: number): void {
     this.lists.remove(g);
     this.ghosts.release(g);
+  }
+
+  /** T1 and T2 are clocks whose hand is at the head; B1 and B2 their ghosts, oldest first. */
+  describe(): PolicyView {
+    const { lists, c } = this;
+    const page = (n: number) => this.ghosts.pageOf(n);
+    const r = rNote(this.bits);
+    const t1 = nodeEntries(lists, T1, c, page, r);
+    const t2 = nodeEntries(lists, T2, c, page, r);
+    return {
+      lists: [
+        { name: "T1", order: "from the hand", entries: t1, ...(t1.length > 0 ? { hands: { hand: 0 } } : {}) },
+        { name: "T2", order: "from the hand", entries: t2, ...(t2.length > 0 ? { hands: { hand: 0 } } : {}) },
+        { name: "B1", order: "oldest first", entries: nodeEntries(lists, B1, c, page), ghost: true },
+        { name: "B2", order: "oldest first", entries: nodeEntries(lists, B2, c, page), ghost: true },
+      ],
+      values: { p: this.p },
+    };
   }
 }
 

@@ -25,6 +25,7 @@ import {
   type PolicyFactory,
   type ReplacementPolicy,
 } from "./policy.js";
+import { frameEntry, ghostEntry, type PolicyView, type PolicyViewEntry } from "./view.js";
 
 export interface ClockProParams {
   readonly cold: number;
@@ -253,6 +254,36 @@ class ClockPro implements ReplacementPolicy {
     if (this.handHot === x) this.handHot = y;
     if (this.handCold === x) this.handCold = n === x ? y : n;
     if (this.handTest === x) this.handTest = y;
+  }
+
+  /**
+   * The clock from HAND_cold round: each page hot, cold, or cold in its test period ("test"), with
+   * its R bit; ghosts are non-resident cold pages in test.
+   */
+  describe(): PolicyView {
+    const entries: PolicyViewEntry[] = [];
+    const at = new Map<number, number>();
+    for (let x = this.handCold, n = this.size; x !== NIL && n > 0; x = this.next[x]!, n--) {
+      at.set(x, entries.length);
+      if (x >= this.c) entries.push(ghostEntry(this.ghosts.pageOf(x), "test"));
+      else {
+        const kind = this.hot[x] === 1 ? "hot" : this.test[x] === 1 ? "test" : "cold";
+        entries.push(frameEntry(x, `${kind} ${this.bits.referenced(x) ? "R=1" : "R=0"}`));
+      }
+    }
+    const hands: Record<string, number> = {};
+    for (const [name, x] of [
+      ["hot", this.handHot],
+      ["cold", this.handCold],
+      ["test", this.handTest],
+    ] as const) {
+      const i = at.get(x);
+      if (i !== undefined) hands[name] = i;
+    }
+    return {
+      lists: [{ name: "clock", order: "from HAND_cold", entries, hands }],
+      values: { coldTarget: this.mc },
+    };
   }
 }
 

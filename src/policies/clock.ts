@@ -14,6 +14,7 @@
 import { type NoParams, noParams } from "./params.js";
 import { type FrameBits, NO_FRAME, type PolicyFactory, type ReplacementPolicy } from "./policy.js";
 import { Ring } from "./ring.js";
+import { type PolicyView, ringEntries, rNote } from "./view.js";
 
 class Clock implements ReplacementPolicy {
   readonly id = "clock";
@@ -50,6 +51,20 @@ class Clock implements ReplacementPolicy {
 
   counters(): Readonly<Record<string, number>> {
     return { handMoves: this.sweeps };
+  }
+
+  describe(): PolicyView {
+    const entries = ringEntries(this.ring, rNote(this.bits));
+    return {
+      lists: [
+        {
+          name: "ring",
+          order: "from the hand",
+          entries,
+          ...(entries.length > 0 ? { hands: { hand: 0 } } : {}),
+        },
+      ],
+    };
   }
 }
 

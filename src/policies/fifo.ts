@@ -9,6 +9,7 @@
 import { FrameList } from "./frame-list.js";
 import { type NoParams, noParams } from "./params.js";
 import { type FrameBits, NO_FRAME, type PolicyFactory, type ReplacementPolicy } from "./policy.js";
+import { listEntries, type PolicyView } from "./view.js";
 
 class Fifo implements ReplacementPolicy {
   readonly id = "fifo";
@@ -30,6 +31,12 @@ class Fifo implements ReplacementPolicy {
     const next = this.queue.next;
     for (let f = this.queue.head; f >= 0; f = next[f]!) if (this.bits.isEvictable(f)) return f;
     return NO_FRAME;
+  }
+
+  describe(): PolicyView {
+    return {
+      lists: [{ name: "queue", order: "oldest first (the next victim)", entries: listEntries(this.queue) }],
+    };
   }
 }
 

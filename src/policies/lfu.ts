@@ -26,6 +26,7 @@ import {
   type PolicyFactory,
   type ReplacementPolicy,
 } from "./policy.js";
+import { frameEntry, type PolicyView, type PolicyViewEntry } from "./view.js";
 
 export interface LfuParams {
   readonly history: "resident" | "keep";
@@ -147,6 +148,18 @@ class LfuBuckets implements ReplacementPolicy {
     if (hi !== NIL) this.lower[hi] = lo;
     this.free[this.freeCount++] = b;
   }
+
+  /** Frames by count, lowest first (the next victim), ties oldest first. */
+  describe(): PolicyView {
+    const entries: PolicyViewEntry[] = [];
+    for (let b = this.low; b !== NIL; b = this.higher[b]!) {
+      for (let f = this.first[b]!; f !== NIL; f = this.next[f]!)
+        entries.push(frameEntry(f, `f=${this.freq[b]}`));
+    }
+    return {
+      lists: [{ name: "counts", order: "lowest first (the next victim), ties oldest first", entries }],
+    };
+  }
 }
 
 /** history=keep: counts start anywhere, so a heap keyed by (count, arrival at that count). */
@@ -191,6 +204,23 @@ class Lfu implements ReplacementPolicy {
       if (best < 0 || k1[f]! < k1[best]! || (k1[f] === k1[best] && k2[f]! < k2[best]!)) best = f;
     }
     return best;
+  }
+
+  /** Frames by count, lowest first (the next victim), ties oldest first. */
+  describe(): PolicyView {
+    const { k1, k2 } = this.heap;
+    const frames: number[] = [];
+    for (let i = 0; i < this.heap.size; i++) frames.push(this.heap.at(i));
+    frames.sort((a, b) => k1[a]! - k1[b]! || k2[a]! - k2[b]!);
+    return {
+      lists: [
+        {
+          name: "counts",
+          order: "lowest first (the next victim), ties oldest first",
+          entries: frames.map((f) => frameEntry(f, `f=${k1[f]}`)),
+        },
+      ],
+    };
   }
 }
 

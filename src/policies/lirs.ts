@@ -28,6 +28,7 @@ import {
   type PolicyFactory,
   type ReplacementPolicy,
 } from "./policy.js";
+import { nodeEntries, type PolicyView } from "./view.js";
 
 export interface LirsParams {
   readonly hir: number;
@@ -169,6 +170,19 @@ class Lirs implements ReplacementPolicy {
     this.s.remove(g);
     this.q.remove(g);
     this.ghosts.release(g);
+  }
+
+  /** Stack S bottom first (LIR and HIR pages, non-resident HIR ghosts), then Q (resident HIR, the next victim first). */
+  describe(): PolicyView {
+    const c = this.c;
+    const page = (n: number) => this.ghosts.pageOf(n);
+    const kind = (n: number) => (n < c && this.isLir[n] === 1 ? "LIR" : "HIR");
+    return {
+      lists: [
+        { name: "S", order: "bottom (oldest) first", entries: nodeEntries(this.s, S, c, page, kind) },
+        { name: "Q", order: "the next victim first", entries: nodeEntries(this.q, Q, c, page) },
+      ],
+    };
   }
 }
 

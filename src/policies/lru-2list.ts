@@ -16,6 +16,7 @@
 import { FrameList } from "./frame-list.js";
 import { checkKeys, numberParam } from "./params.js";
 import { type FrameBits, NO_FRAME, type PolicyFactory, type ReplacementPolicy } from "./policy.js";
+import { listEntries, type PolicyView } from "./view.js";
 
 export interface Lru2ListParams {
   readonly ratio: number;
@@ -104,6 +105,22 @@ class Lru2List implements ReplacementPolicy {
     this.inactive.pushTail(f);
     this.deactivations++;
     return true;
+  }
+
+  /** The inactive list (the next victim first), then the active list, oldest first; "*": flagged referenced. */
+  describe(): PolicyView {
+    const note = (f: number) =>
+      `${this.bits.referenced(f) ? "R=1" : "R=0"}${this.flagged[f] === 1 ? "*" : ""}`;
+    return {
+      lists: [
+        {
+          name: "inactive",
+          order: "oldest first (examined first)",
+          entries: listEntries(this.inactive, note),
+        },
+        { name: "active", order: "oldest first", entries: listEntries(this.active, note) },
+      ],
+    };
   }
 }
 

@@ -10,6 +10,7 @@
 import { FrameList } from "./frame-list.js";
 import { type NoParams, noParams } from "./params.js";
 import { type FrameBits, NO_FRAME, type PolicyFactory, type ReplacementPolicy } from "./policy.js";
+import { listEntries, type PolicyView } from "./view.js";
 
 class Lru implements ReplacementPolicy {
   readonly id = "lru";
@@ -37,6 +38,14 @@ class Lru implements ReplacementPolicy {
     const next = this.order.next;
     for (let f = this.order.head; f >= 0; f = next[f]!) if (this.bits.isEvictable(f)) return f;
     return NO_FRAME;
+  }
+
+  describe(): PolicyView {
+    return {
+      lists: [
+        { name: "stack", order: "least recent first (the next victim)", entries: listEntries(this.order) },
+      ],
+    };
   }
 }
 

@@ -16,6 +16,7 @@
 import { NodeLists } from "./node-lists.js";
 import { checkKeys, numberParam } from "./params.js";
 import { type FrameBits, NO_FRAME, type PolicyFactory, type ReplacementPolicy } from "./policy.js";
+import { nodeEntries, type PolicyView, type PolicyViewList, rNote } from "./view.js";
 
 export interface MglruParams {
   readonly gens: number;
@@ -133,6 +134,21 @@ class Mglru implements ReplacementPolicy {
     else lists.next[p] = f;
     lists.listOf[f] = l;
     lists.size[l]!++;
+  }
+
+  /** Generations oldest first (evicted from), each list oldest first. */
+  describe(): PolicyView {
+    const r = rNote(this.bits);
+    const c = this.bits.frameCount;
+    const lists: PolicyViewList[] = [];
+    for (let s = this.minSeq; s <= this.maxSeq; s++) {
+      lists.push({
+        name: `gen ${s}`,
+        order: "oldest first",
+        entries: nodeEntries(this.lists, this.slot(s), c, () => -1, r),
+      });
+    }
+    return { lists };
   }
 }
 

@@ -22,6 +22,7 @@
 import { FrameHeap } from "./frame-heap.js";
 import { checkKeys, numberParam } from "./params.js";
 import { type FrameBits, NO_FRAME, type PolicyFactory, type ReplacementPolicy } from "./policy.js";
+import { frameEntry, type PolicyView } from "./view.js";
 
 export interface NfuParams {
   readonly interval: number;
@@ -142,6 +143,25 @@ class Nfu implements ReplacementPolicy {
       }
     }
     return best;
+  }
+
+  /** Frames by count, smallest first (the next victim; ties in load order); R=1 is yet to be counted. */
+  describe(): PolicyView {
+    const { bits, count, member } = this;
+    const key = (f: number) => count[f]! + (bits.referenced(f) ? 1 : 0);
+    const frames: number[] = [];
+    for (let f = 0; f < member.length; f++) if (member[f] === 1) frames.push(f);
+    frames.sort((a, b) => key(a) - key(b) || this.heap.k2[a]! - this.heap.k2[b]!);
+    const note = (f: number) => `n=${count[f]}${bits.referenced(f) ? " R=1" : ""}`;
+    return {
+      lists: [
+        {
+          name: "counts",
+          order: "smallest first (the next victim)",
+          entries: frames.map((f) => frameEntry(f, note(f))),
+        },
+      ],
+    };
   }
 }
 

@@ -13,6 +13,7 @@
 import { FrameList } from "./frame-list.js";
 import { checkKeys, numberParam } from "./params.js";
 import { type FrameBits, NO_FRAME, type PolicyFactory, type ReplacementPolicy } from "./policy.js";
+import { listEntries, type PolicyView } from "./view.js";
 
 export interface NruParams {
   readonly interval: number;
@@ -70,6 +71,21 @@ class Nru implements ReplacementPolicy {
 
   counters(): Readonly<Record<string, number>> {
     return { clearings: this.clearings };
+  }
+
+  /** Frames in load order (ties go to the first), each with its class's bits R and D. */
+  describe(): PolicyView {
+    const b = this.bits;
+    const note = (f: number) => `RD=${b.referenced(f) ? 1 : 0}${b.dirty(f) ? 1 : 0}`;
+    return {
+      lists: [
+        {
+          name: "frames",
+          order: "load order (lowest RD class wins, ties first)",
+          entries: listEntries(this.order, note),
+        },
+      ],
+    };
   }
 }
 

@@ -15,6 +15,7 @@
 import { FrameHeap } from "./frame-heap.js";
 import { type NoParams, noParams } from "./params.js";
 import { type FrameBits, NO_FRAME, type PolicyFactory, type ReplacementPolicy } from "./policy.js";
+import { frameEntry, type PolicyView } from "./view.js";
 
 class Opt implements ReplacementPolicy {
   readonly id = "opt";
@@ -79,6 +80,24 @@ class Opt implements ReplacementPolicy {
       if (this.bits.isEvictable(f) && (best < 0 || this.heap.k1[f]! < this.heap.k1[best]!)) best = f;
     }
     return best;
+  }
+
+  /** Frames by next use, furthest first (the next victim); the note is the next use's 1-based position. */
+  describe(): PolicyView {
+    const frames: number[] = [];
+    for (let i = 0; i < this.heap.size; i++) frames.push(this.heap.at(i));
+    frames.sort((a, b) => this.next[b]! - this.next[a]! || a - b);
+    const note = (f: number) =>
+      this.next[f] === Number.POSITIVE_INFINITY ? "never" : `next=${this.next[f]! + 1}`;
+    return {
+      lists: [
+        {
+          name: "by next use",
+          order: "furthest first (the next victim; ties either way)",
+          entries: frames.map((f) => frameEntry(f, note(f))),
+        },
+      ],
+    };
   }
 }
 

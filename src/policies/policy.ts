@@ -78,6 +78,41 @@ export interface ReplacementPolicy {
   readonly repeatTouchIsNoop?: boolean;
   /** Private counters (hand movements, ghost hits, …) for reports. */
   counters?(): Readonly<Record<string, number>>;
+  /**
+   * The policy's state for display (step mode, the quiz, the web app): its lists in its own order
+   * (FIFO queue, LRU stack, clock ring with the hand, ARC's four lists …). Not called on the hot
+   * path; it may allocate. See PolicyView.
+   */
+  describe?(): PolicyView;
+}
+
+/** One entry of a PolicyView list: a resident frame, or a ghost (a page remembered after eviction). */
+export interface PolicyViewEntry {
+  /** The frame, or -1 for a ghost. */
+  readonly frame: Frame;
+  /** A ghost's page (resident entries leave it out: the caller knows each frame's page). */
+  readonly page?: PageKey;
+  /** Per-entry state worth showing, short: "R=1", an age counter "1010", a count "f=3". */
+  readonly note?: string;
+}
+
+/** One list of a PolicyView, in the order its `order` text says. */
+export interface PolicyViewList {
+  /** "queue", "stack", "ring", "T1", "B1" … */
+  readonly name: string;
+  /** What the order means: "oldest first", "least recent first", "from the hand" … */
+  readonly order: string;
+  readonly entries: readonly PolicyViewEntry[];
+  /** Clock hands by name ("hand"; CLOCK-Pro's "hot", "cold", "test"): the index in `entries` each points at. */
+  readonly hands?: Readonly<Record<string, number>>;
+  /** True for a list of ghosts (pages not resident). */
+  readonly ghost?: boolean;
+}
+
+/** A policy's state for display: its lists and any scalars (ARC's target p, …). */
+export interface PolicyView {
+  readonly lists: readonly PolicyViewList[];
+  readonly values?: Readonly<Record<string, number>>;
 }
 
 /** Extra facts a policy may use when it is created. */

@@ -7,6 +7,7 @@
 import { checkKeys, numberParam } from "./params.js";
 import { type FrameBits, NO_FRAME, type PolicyFactory, type ReplacementPolicy } from "./policy.js";
 import { Rng } from "./rng.js";
+import { frameEntry, type PolicyView } from "./view.js";
 
 export interface RandomParams {
   readonly seed: number;
@@ -51,6 +52,11 @@ class RandomPolicy implements ReplacementPolicy {
       if (this.bits.isEvictable(f)) return f;
     }
     return NO_FRAME;
+  }
+
+  describe(): PolicyView {
+    const entries = Array.from(this.dense.subarray(0, this.size), (f) => frameEntry(f));
+    return { lists: [{ name: "frames", order: "no order: the victim is a random pick", entries }] };
   }
 }
 

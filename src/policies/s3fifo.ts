@@ -28,6 +28,7 @@ import {
   type PolicyFactory,
   type ReplacementPolicy,
 } from "./policy.js";
+import { nodeEntries, type PolicyView } from "./view.js";
 
 export interface S3FifoParams {
   readonly small: number;
@@ -158,6 +159,20 @@ class S3Fifo implements ReplacementPolicy {
       if (c > 0) this.freq[f] = Math.min(c, 3) - 1;
     }
     return NO_FRAME;
+  }
+
+  describe(): PolicyView {
+    const { lists } = this;
+    const c = this.bits.frameCount;
+    const page = (n: number) => this.ghosts.pageOf(n);
+    const freq = (f: number) => `f=${this.freq[f]}`;
+    return {
+      lists: [
+        { name: "S", order: "oldest first", entries: nodeEntries(lists, SMALL, c, page, freq) },
+        { name: "M", order: "oldest first", entries: nodeEntries(lists, MAIN, c, page, freq) },
+        { name: "G", order: "oldest first", entries: nodeEntries(lists, GHOST, c, page), ghost: true },
+      ],
+    };
   }
 }
 

@@ -15,6 +15,7 @@
 import { FrameList } from "./frame-list.js";
 import { type NoParams, noParams } from "./params.js";
 import { type FrameBits, NO_FRAME, type PolicyFactory, type ReplacementPolicy } from "./policy.js";
+import { listEntries, type PolicyView, rNote } from "./view.js";
 
 class SecondChance implements ReplacementPolicy {
   readonly id = "second-chance";
@@ -53,6 +54,18 @@ class SecondChance implements ReplacementPolicy {
 
   counters(): Readonly<Record<string, number>> {
     return { secondChances: this.passes };
+  }
+
+  describe(): PolicyView {
+    return {
+      lists: [
+        {
+          name: "queue",
+          order: "oldest first (examined first)",
+          entries: listEntries(this.queue, rNote(this.bits)),
+        },
+      ],
+    };
   }
 }
 

@@ -12,6 +12,7 @@
 import { FrameList } from "./frame-list.js";
 import { type NoParams, noParams } from "./params.js";
 import { type FrameBits, NO_FRAME, type PolicyFactory, type ReplacementPolicy } from "./policy.js";
+import { listEntries, type PolicyView, rNote } from "./view.js";
 
 class Sieve implements ReplacementPolicy {
   readonly id = "sieve";
@@ -49,6 +50,22 @@ class Sieve implements ReplacementPolicy {
       f = q.next[f]! >= 0 ? q.next[f]! : q.head;
     }
     return NO_FRAME;
+  }
+
+  /** The queue oldest first, each frame's visited bit (R); the hand where the next scan starts. */
+  describe(): PolicyView {
+    const entries = listEntries(this.queue, rNote(this.bits));
+    const at = this.hand >= 0 ? entries.findIndex((e) => e.frame === this.hand) : 0;
+    return {
+      lists: [
+        {
+          name: "queue",
+          order: "oldest first",
+          entries,
+          ...(entries.length > 0 && at >= 0 ? { hands: { hand: at } } : {}),
+        },
+      ],
+    };
   }
 }
 

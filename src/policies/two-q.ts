@@ -24,6 +24,7 @@ import {
   type PolicyFactory,
   type ReplacementPolicy,
 } from "./policy.js";
+import { nodeEntries, type PolicyView } from "./view.js";
 
 export interface TwoQParams {
   readonly kin: number;
@@ -103,6 +104,19 @@ class TwoQ implements ReplacementPolicy {
     const g = this.lists.head[AOUT]!;
     this.lists.remove(g);
     this.ghosts.release(g);
+  }
+
+  describe(): PolicyView {
+    const { lists } = this;
+    const c = this.bits.frameCount;
+    const page = (n: number) => this.ghosts.pageOf(n);
+    return {
+      lists: [
+        { name: "A1in", order: "oldest first", entries: nodeEntries(lists, AIN, c, page) },
+        { name: "Am", order: "least recent first", entries: nodeEntries(lists, AM, c, page) },
+        { name: "A1out", order: "oldest first", entries: nodeEntries(lists, AOUT, c, page), ghost: true },
+      ],
+    };
   }
 }
 

@@ -15,6 +15,7 @@
 import { checkKeys, numberParam } from "./params.js";
 import { type FrameBits, NO_FRAME, type PolicyFactory, type ReplacementPolicy } from "./policy.js";
 import { Ring } from "./ring.js";
+import { type PolicyView, ringEntries } from "./view.js";
 
 export interface WsClockParams {
   readonly tau: number;
@@ -76,6 +77,23 @@ class WsClock implements ReplacementPolicy {
       if (bits.isEvictable(f) && (best < 0 || lastUse[f]! < lastUse[best]!)) best = f;
     }
     return best;
+  }
+
+  /** The ring from the hand; each frame's R bit and the simulated time of its last use seen (µs). */
+  describe(): PolicyView {
+    const note = (f: number) =>
+      `${this.bits.referenced(f) ? "R=1" : "R=0"} t=${Math.round(this.lastUse[f]! / 1000)}us`;
+    const entries = ringEntries(this.ring, note);
+    return {
+      lists: [
+        {
+          name: "ring",
+          order: `from the hand; t: last use seen, µs (τ = ${this.params.tau / 1000} µs)`,
+          entries,
+          ...(entries.length > 0 ? { hands: { hand: 0 } } : {}),
+        },
+      ],
+    };
   }
 }
 
