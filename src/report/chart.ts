@@ -337,7 +337,20 @@ function pagewiseDraw(el, spec) {
       legend: { show: false },
       cursor: { drag: { x: false, y: false }, points: { show: false } },
       series: [{}, { label: "accesses", stroke: "transparent", points: { show: false } }],
-      hooks: { draw: [function (u) {
+      hooks: { setCursor: [function (u) {
+        // Hover: the cell under the pointer and its count.
+        var tip = el.querySelector(".tip");
+        if (!tip) { tip = document.createElement("div"); tip.className = "tip"; el.style.position = "relative"; el.appendChild(tip); }
+        var l = u.cursor.left, top = u.cursor.top;
+        if (l == null || l < 0 || top == null || top < 0) { tip.style.display = "none"; return; }
+        var t = Math.floor(u.posToVal(l, "x") / H.refsPerBin), p = Math.floor(u.posToVal(top, "y") / H.pagesPerBin);
+        if (t < 0 || t >= H.timeBins || p < 0 || p >= H.pageBins) { tip.style.display = "none"; return; }
+        tip.textContent = "refs " + T.formatTick(t * H.refsPerBin, false) + "+, pages " + T.formatTick(p * H.pagesPerBin, false) + "+: " + H.counts[t * H.pageBins + p].toLocaleString("en-US") + " accesses";
+        var o = u.over.getBoundingClientRect(), e = el.getBoundingClientRect();
+        tip.style.left = (o.left - e.left + l + 12) + "px";
+        tip.style.top = (o.top - e.top + top + 12) + "px";
+        tip.style.display = "block";
+      }], draw: [function (u) {
         var ctx = u.ctx;
         ctx.save();
         ctx.beginPath(); ctx.rect(u.bbox.left, u.bbox.top, u.bbox.width, u.bbox.height); ctx.clip();

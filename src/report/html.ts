@@ -184,7 +184,7 @@ ${notes ? `<ul class="notes">${notes}</ul>` : ""}
 <p class="help">Frames held by each process under ${escapeHtml(data.residentSet.policy)} with ${fmtInt(data.residentSet.frames)} frames shared by all processes (global replacement).</p>
 <div class="chart" id="chart-rss" data-chart="rss"></div></section>
 <section><h2>Page access heat map</h2>
-<p class="help">Accesses per page (vertical, in first-touch order, ${fmtInt(data.heatmap.pagesPerBin)} page(s) per row) and time (horizontal, ${fmtInt(data.heatmap.refsPerBin)} references per column). Darker is more (log scale of counts).</p>
+<p class="help">Accesses per page (vertical, in first-touch order, ${fmtInt(data.heatmap.pagesPerBin)} page(s) per row) and time (horizontal, ${fmtInt(data.heatmap.refsPerBin)} references per column). Darker is more (log scale of counts). Hover for counts.</p>
 <div class="chart" id="heatmap" data-chart="heatmap"></div></section>
 <section><h2>Effective access time</h2>
 <p class="help">The line is EAT = (1 − p) × ${fmtInt(data.costs.memoryNs)} ns + p × ${(data.costs.faultNs / 1e6).toFixed(0)} ms, where p is the miss ratio; each point is one run's EAT measured from its simulated time, which also pays for dirty write-backs${data.runs.some((r) => r.tlbMisses > 0) ? " and TLB walks" : ""}, so points sit on or above the line. Both values are in the table below.</p>

@@ -135,6 +135,14 @@ describe.skipIf(skipBrowser)("HTML report in a browser", () => {
       const heat = byId.get("heatmap")!;
       expect(heat.axes[0]!.min).toBe(0);
       expect(heat.axes[1]!.min).toBe(0);
+      // Hovering a cell tells its counts.
+      await p.page.locator("#heatmap").scrollIntoViewIfNeeded();
+      const over = (await p.page.locator("#heatmap .u-over").boundingBox())!;
+      await p.page.mouse.move(over.x + over.width * 0.05, over.y + over.height * 0.95);
+      const tip = p.page.locator("#heatmap .tip");
+      expect(await tip.isVisible()).toBe(true);
+      expect(await tip.textContent()).toMatch(/^refs [\d.,kM]+\+, pages [\d.,k]+\+: [\d,]+ accesses$/);
+      await p.page.mouse.move(0, 0);
       // Thrashing: CPU utilization as a percentage within [0, 100 %], whole process counts.
       const cpu = byId.get("thrash-cpu")!;
       expect(cpu.axes[1]!.max).toBeLessThanOrEqual(1);
