@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/core/errors.js";
-import { pageSizeSweep } from "../../src/sim/page-size.js";
+import { pageSizeSweep, touchedRegions } from "../../src/sim/page-size.js";
 
 describe("page-size sweep", () => {
   // A sequential pass over 8 KiB (one reference every 64 bytes), then one stack reference high up.
@@ -47,5 +47,44 @@ describe("page-size sweep", () => {
     expect(() =>
       pageSizeSweep({ addresses: [2 ** 32], count: 1, regions: [], memoryBytes: 8192, pageSizes: [4096] }),
     ).toThrow(/addresses\[0\]/);
+  });
+
+  it("finds a trace's regions as runs of touched units, and counts mapped bytes outside them", () => {
+    // Units of 4 KiB: 0, 1, 2 form a run, 5 another.
+    const a = [0, 4096, 8192, 4096, 20480];
+    const regions = touchedRegions(a, a.length, 4096);
+    expect(regions.map((g) => [g.start, g.bytes])).toEqual([
+      [0, 12288],
+      [20480, 4096],
+    ]);
+    const [r4k, r16k] = pageSizeSweep({
+      addresses: a,
+      count: a.length,
+      regions,
+      memoryBytes: 65536,
+      pageSizes: [4096, 16384],
+    });
+    expect(r4k!.fragmentationBytes).toBe(0);
+    // 16 KiB pages 0 (the first run) and 1 (the second): 32 KiB mapped for 16 KiB used.
+    expect(r16k!.fragmentationBytes).toBe(2 * 16384 - 16384);
+  });
+
+  it("gives each process its own pages and page tables", () => {
+    const a = [0, 0, 4096];
+    const pids = [1, 2, 1];
+    const [r] = pageSizeSweep({
+      addresses: a,
+      pids,
+      count: 3,
+      regions: [],
+      memoryBytes: 65536,
+      pageSizes: [4096],
+    });
+    // Pages (1, 0), (2, 0), (1, 1): 3 pages, 3 cold faults; two processes: two roots and two leaves.
+    expect([r!.pages, r!.faults, r!.pageTableFrames]).toEqual([3, 3, 4]);
+    expect(touchedRegions(a, 3, 4096, pids).map((g) => [g.pid, g.start, g.bytes])).toEqual([
+      [1, 0, 8192],
+      [2, 0, 4096],
+    ]);
   });
 });
