@@ -3,6 +3,7 @@
 // failure prints one line on stderr, "pagewise: error: …", and nothing on stdout.
 
 import { PagewiseError } from "../src/core/errors.js";
+import { errnoMessage } from "./errno.js";
 
 export const EXIT_OK = 0;
 export const EXIT_USER = 1;
@@ -30,8 +31,7 @@ export function classifyError(err: unknown): { exitCode: number; message: string
   if (err instanceof PagewiseError) return { exitCode: EXIT_USER, message: err.message };
   const e = err as NodeJS.ErrnoException;
   if (e && typeof e === "object" && typeof e.code === "string" && typeof e.syscall === "string") {
-    const path = typeof e.path === "string" ? ` ${e.path}` : "";
-    return { exitCode: EXIT_USER, message: `cannot ${e.syscall}${path}: ${e.code}` };
+    return { exitCode: EXIT_USER, message: errnoMessage({ code: e.code, syscall: e.syscall, path: e.path }) };
   }
   const message = err instanceof Error ? err.message : String(err);
   return { exitCode: EXIT_USER, message: `unexpected failure: ${message.split("\n")[0]}` };

@@ -13,6 +13,7 @@ import { registerDemo } from "./commands/demo.js";
 import { registerInfo } from "./commands/info.js";
 import { registerKswapd } from "./commands/kswapd.js";
 import { registerMrc } from "./commands/mrc.js";
+import { registerPageSize } from "./commands/pagesize.js";
 import { registerPolicies } from "./commands/policies.js";
 import { registerQuiz } from "./commands/quiz.js";
 import { registerRun } from "./commands/run.js";
@@ -70,6 +71,7 @@ Exit codes: 0 success, 1 user error (bad file, unknown policy, bad value), 2 usa
   registerPolicies(program, ctx);
   registerKswapd(program, ctx);
   registerThrash(program, ctx);
+  registerPageSize(program, ctx);
   registerTranslate(program, ctx);
   registerConvert(program, ctx);
   registerTrace(program, ctx);

@@ -49,6 +49,8 @@ export interface CaptureSummary {
   command: string[];
   out: string;
   exitCode: number | null;
+  /** The signal that ended the program (SIGKILL when --limit stopped it), or null. */
+  signal: string | null;
   truncated: boolean;
   pageSize: number;
   references: number;
@@ -59,12 +61,23 @@ export interface CaptureSummary {
   valgrind: string;
 }
 
+/**
+ * The bar while a program is traced: its length is unknown, so a count of references and a rate;
+ * with --limit, the share of the limit (the program may end sooner).
+ */
+export function traceProgress(io: CliIo, limit: number | undefined, showAfterMs?: number): Progress {
+  const opts = { unit: "references", ...(showAfterMs !== undefined ? { showAfterMs } : {}) };
+  return limit === undefined
+    ? new Progress(io, "tracing", 0, { ...opts, counter: true })
+    : new Progress(io, "tracing (up to --limit)", limit, opts);
+}
+
 export async function captureTrace(
   io: CliIo,
   command: string[],
   opts: { out: string; pageSize?: number; limit?: number; quiet?: boolean },
 ): Promise<CaptureSummary> {
-  const bar = new Progress(io, "tracing", 1);
+  const bar = traceProgress(io, opts.limit);
   try {
     const r = await capture({
       command: command[0]!,
@@ -73,13 +86,14 @@ export async function captureTrace(
       pageSize: opts.pageSize,
       limit: opts.limit,
       programOutput: opts.quiet ? "ignore" : "inherit",
-      onProgress: (p) => bar.update(p.references, Math.max(p.references, opts.limit ?? p.references * 2)),
+      onProgress: (p) => bar.update(p.references),
     });
     const [i, l, s, m] = r.byKind;
     return {
       command,
       out: r.out,
       exitCode: r.exitCode,
+      signal: r.signal,
       truncated: r.truncated,
       pageSize: r.pageSize,
       references: r.references,

@@ -74,6 +74,8 @@ export interface CaptureResult {
   readonly args: readonly string[];
   /** The program's exit code (valgrind passes it on), or null if it was killed. */
   readonly exitCode: number | null;
+  /** The signal that ended it (SIGSEGV, SIGKILL at --limit …), or null when it exited. */
+  readonly signal: string | null;
   /** True when `limit` stopped the capture early. */
   readonly truncated: boolean;
   readonly pageSize: number;
@@ -128,9 +130,13 @@ export async function captureTrace(opts: CaptureOptions): Promise<CaptureResult>
     if (!quiet) process.stderr.write(c);
     stderrTail = (stderrTail + c.toString("utf8")).slice(-4096);
   });
+  let signal: string | null = null;
   const exited = new Promise<number | null>((resolve, reject) => {
     child.on("error", reject);
-    child.on("close", (code) => resolve(code));
+    child.on("close", (code, sig) => {
+      signal = sig;
+      resolve(code);
+    });
   });
   exited.catch(() => {});
   let textBytes = 0;
@@ -194,6 +200,7 @@ export async function captureTrace(opts: CaptureOptions): Promise<CaptureResult>
       command: opts.command,
       args,
       exitCode: truncated ? null : exitCode,
+      signal,
       truncated,
       pageSize,
       references: counts.references,

@@ -10,6 +10,7 @@ import { type KswapdTimeline, runKswapdTimeline } from "../../src/sim/kswapd-tim
 import { type CliIo, colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { fmtInt, fmtNs, outputMode, renderKeyValues, renderTable, writeCsv, writeJson } from "../output.js";
+import { chartAssets } from "../report/write.js";
 import type { FramesSpec } from "../units.js";
 import { parsePositiveInt } from "../units.js";
 import { addWorkloadOptions, type Workload, type WorkloadOptions } from "../workload.js";
@@ -80,7 +81,7 @@ Examples:
         io.stderr.write(`${what} written to ${path}\n`);
       };
       if (opts.svg !== undefined) write(opts.svg, kswapdTimelineSvg(t), "timeline");
-      if (opts.report !== undefined) write(opts.report, kswapdReportHtml(t), "report");
+      if (opts.report !== undefined) write(opts.report, kswapdReportHtml(t, chartAssets()), "report");
       const series = () => Object.fromEntries(TIMELINE_COLUMNS.map((k) => [k, t[k]]));
       if (mode === "json")
         writeJson(io, {

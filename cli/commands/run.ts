@@ -22,6 +22,7 @@ import { fmtInt, fmtNs, fmtPct, outputMode, renderKeyValues, writeCsv, writeJson
 import { Progress } from "../progress.js";
 import { buildReport } from "../report/collect.js";
 import { writeReportFile } from "../report/write.js";
+import { tlbCountsNote } from "../tlb-note.js";
 import type { FramesSpec } from "../units.js";
 import { addWorkloadOptions, type WorkloadOptions } from "../workload.js";
 import { addFramesOption, addOutputOptions, resolveFrames, workloadOf } from "./common.js";
@@ -110,6 +111,8 @@ function printRun(io: CliIo, r: RunResult, workloadName: string, distinct: numbe
   for (const [k, v] of Object.entries(r.policyCounters ?? {})) pairs.push([`${r.policy}: ${k}`, fmtInt(v)]);
   if (r.mechanisms) pairs.push(...mechanismPairs(r.mechanisms));
   io.stdout.write(`${renderKeyValues(c, pairs)}\n`);
+  const tlbNote = r.tlb.mode === "full" ? tlbCountsNote(r.references, r.tlb.hits, r.tlb.misses) : "";
+  if (tlbNote !== "") io.stdout.write(c.dim(tlbNote));
   if (r.faultCauses !== undefined)
     io.stdout.write(
       c.dim(

@@ -77,7 +77,7 @@ describe("pagewise thrash", () => {
       "variant,degree,cpuUtilization,faultsPerSecond,faultRate,throughput,thrashing,suspended,diskUtilization,killed",
     );
     expect(lines).toHaveLength(3);
-    expect(readFileSync(html, "utf8")).toContain('id="thrash-data"');
+    expect(readFileSync(html, "utf8")).toContain('<div class="chart" id="chart-cpu"></div>');
     expect(readFileSync(svg, "utf8")).toMatch(/^<svg[^>]*>[\s\S]*CPU utilization/);
   }, 60_000);
 

@@ -6,7 +6,7 @@ import { UsageError } from "../errors.js";
 import type { CommandContext } from "../main.js";
 import { fmtInt, writeJson } from "../output.js";
 import { parsePageSize, parsePositiveInt } from "../units.js";
-import { captureTrace } from "../wire.js";
+import { type CaptureSummary, captureTrace } from "../wire.js";
 
 interface TraceOptions {
   out: string;
@@ -23,7 +23,8 @@ export function registerTrace(program: Command, { io }: CommandContext): void {
     .description(
       "Run COMMAND under valgrind --tool=lackey --trace-mem=yes and save its references as a pwt trace.\n" +
         "Needs valgrind on the PATH (or $PAGEWISE_VALGRIND). Put -- before the command so its options\n" +
-        "are not read as pagewise's. The program's own output is shown unless --quiet or --json.",
+        "are not read as pagewise's. The program's own output is shown unless --quiet or --json; pagewise's\n" +
+        "summary (the program's exit status, the references saved) goes to stderr.",
     )
     .argument("<command...>", "the program and its arguments")
     .option("--out <file>", "where to write the trace (pwt binary)", "trace.pwt")
@@ -32,7 +33,7 @@ export function registerTrace(program: Command, { io }: CommandContext): void {
     .option("--quiet", "hide the program's own output")
     .option(
       "--json",
-      "print one JSON document (fields: command[], out, exitCode, truncated, pageSize, references, distinctPages, byKind{instructions,loads,stores,modifies}, bytesOut, elapsedMs, valgrind)",
+      "print one JSON document (fields: command[], out, exitCode, signal, truncated, pageSize, references, distinctPages, byKind{instructions,loads,stores,modifies}, bytesOut, elapsedMs, valgrind)",
     )
     .passThroughOptions()
     .addHelpText(
@@ -47,9 +48,23 @@ Examples:
       if (command.length === 0) throw new UsageError("give the program to trace after --");
       const r = await captureTrace(io, command, { ...opts, quiet: opts.quiet || opts.json });
       if (opts.json) return writeJson(io, r);
-      io.stdout.write(
-        `${command.join(" ")}: ${fmtInt(r.references)} references (${fmtInt(r.distinctPages)} distinct pages)` +
-          `${r.truncated ? ", stopped at --limit" : ""} written to ${r.out}\n`,
-      );
+      // On stderr: the program's own output is on stdout and stays the program's.
+      io.stderr.write(`${traceSummary(r)}\n`);
     });
+}
+
+/** How the traced program ended, as a sentence. */
+export function exitStatus(r: Pick<CaptureSummary, "exitCode" | "signal" | "truncated">): string {
+  if (r.truncated) return "was stopped at --limit";
+  if (r.exitCode === 0) return "exited with status 0 (success)";
+  if (r.exitCode !== null) return `exited with status ${r.exitCode} (failure)`;
+  return r.signal !== null ? `was killed by ${r.signal}` : "was killed";
+}
+
+/** The human summary line: how the program ended and what was saved. */
+export function traceSummary(r: CaptureSummary): string {
+  return (
+    `${r.command.join(" ")} ${exitStatus(r)}: ${fmtInt(r.references)} references ` +
+    `(${fmtInt(r.distinctPages)} distinct pages) written to ${r.out}`
+  );
 }

@@ -1,14 +1,14 @@
 // The report's "whole system" figures: the thrashing curve (`pagewise thrash`) and the kswapd
-// timeline (`pagewise kswapd`), from short real runs of bundled workloads, drawn as the same SVGs
-// the README shows. They are independent of the report's own trace: these experiments need a
+// timeline (`pagewise kswapd`), from short real runs of bundled workloads, as the same chart specs
+// their own pages draw. They are independent of the report's own trace: these experiments need a
 // workload of their kind (a loop that fits in memory alone; a program that fills memory), and a
 // long user trace in full mode would make the report slow. Each figure says the command that
 // reproduces it at full length.
 
 import { bundledTracePath } from "../../node/bundled-traces.js";
-import { kswapdTimelineSvg } from "../../src/report/kswapd.js";
+import { kswapdCharts } from "../../src/report/kswapd.js";
 import type { ReportFigure } from "../../src/report/model.js";
-import { type ThrashReportData, thrashCurveSvg } from "../../src/report/thrash.js";
+import { type ThrashReportData, thrashCharts } from "../../src/report/thrash.js";
 import { runKswapdTimeline } from "../../src/sim/kswapd-timeline.js";
 import { type ThrashPoint, thrashCurve } from "../../src/system/thrash.js";
 import { DEFAULT_THRASH_GEN, processWorkloads } from "../commands/thrash.js";
@@ -76,7 +76,7 @@ export async function systemFigures(io: CliIo, quick: boolean): Promise<ReportFi
         "out whole) until the others' working sets fit, and prepaging brings its working set back in " +
         "one request when it resumes.",
       command: thrashCommand,
-      svg: thrashCurveSvg(thrash),
+      charts: thrashCharts(thrash, "thrash-"),
     },
   ];
   const trace = bundledTracePath(KSWAPD_TRACE);
@@ -95,7 +95,7 @@ export async function systemFigures(io: CliIo, quick: boolean): Promise<ReportFi
         `${t.withKswapd.faultEvictions.dirty} evictions waited for a write, against ` +
         `${t.withoutKswapd.faultEvictions.dirty} without it.`,
       command,
-      svg: kswapdTimelineSvg(t),
+      charts: kswapdCharts(t, "kswapd-"),
     });
   }
   bar.update(++done);

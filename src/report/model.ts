@@ -2,6 +2,8 @@
 // fills it from the engine's results; html.ts and svg.ts only draw it. Keeping the model separate
 // lets the same numbers feed the HTML report, the README figures and tests.
 
+import type { ChartSpec } from "./chart.js";
+
 /** One policy's miss-ratio curve: y values aligned with ReportData.mrc.frames. */
 export interface PolicyCurve {
   readonly policy: string;
@@ -42,7 +44,7 @@ export interface RunRow {
   readonly formulaEatNs: number;
 }
 
-/** A figure drawn elsewhere (an SVG string from src/report or src/sim), shown with its command. */
+/** A figure of the whole system (thrashing, kswapd) with its own charts, shown with its command. */
 export interface ReportFigure {
   readonly id: string;
   readonly title: string;
@@ -50,8 +52,8 @@ export interface ReportFigure {
   readonly help: string;
   /** The command that reproduces it. */
   readonly command: string;
-  /** A complete <svg> element made by pagewise's own chart code. */
-  readonly svg: string;
+  /** Its charts, drawn like the report's own. */
+  readonly charts: readonly ChartSpec[];
 }
 
 export interface ReportData {

@@ -2,157 +2,120 @@
 // same ReportData as the HTML report. Pure string building; deterministic for the same data, so
 // regenerated figures only change when the numbers do.
 
-import { escapeHtml } from "./html.js";
+import { axisRange, axisTicks, type ChartAxis, type ChartSpec, formatTick, linearTicks } from "./chart.js";
+import { escapeHtml, reportCharts } from "./html.js";
 import type { ReportData } from "./model.js";
 
-export interface SvgSeries {
-  readonly label: string;
-  readonly values: readonly (number | null)[];
-}
-
-export interface LineChartSpec {
-  readonly title: string;
-  readonly xLabel: string;
-  readonly yLabel: string;
-  readonly xs: readonly number[];
-  readonly series: readonly SvgSeries[];
-  readonly width?: number;
-  readonly height?: number;
-  /** Formats a y tick. */
-  readonly yFormat?: (v: number) => string;
-  readonly logX?: boolean;
-}
-
-const PALETTE = [
-  "#1f77b4",
-  "#d62728",
-  "#2ca02c",
-  "#ff7f0e",
-  "#9467bd",
-  "#8c564b",
-  "#e377c2",
-  "#7f7f7f",
-  "#bcbd22",
-  "#17becf",
-  "#393b79",
-  "#ad494a",
-  "#637939",
-  "#e7969c",
-  "#7b4173",
-  "#3182bd",
-  "#e6550d",
-  "#31a354",
-  "#756bb1",
-  "#636363",
-];
-
-/** Colour of series i. */
-export function seriesColor(i: number): string {
-  return PALETTE[i % PALETTE.length]!;
-}
-
-function niceStep(range: number, target: number): number {
-  const raw = range / Math.max(1, target);
-  const mag = 10 ** Math.floor(Math.log10(raw || 1));
-  const norm = raw / mag;
-  return (norm <= 1 ? 1 : norm <= 2 ? 2 : norm <= 5 ? 5 : 10) * mag;
-}
-
-function ticks(lo: number, hi: number, target: number): number[] {
-  if (hi <= lo) return [lo];
-  const step = niceStep(hi - lo, target);
-  const out: number[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step)
-    out.push(Number(v.toPrecision(12)));
-  return out;
-}
-
-function compact(v: number): string {
-  const a = Math.abs(v);
-  if (a >= 1e9) return `${Number((v / 1e9).toPrecision(3))}G`;
-  if (a >= 1e6) return `${Number((v / 1e6).toPrecision(3))}M`;
-  if (a >= 1e3) return `${Number((v / 1e3).toPrecision(3))}k`;
-  return String(Number(v.toPrecision(4)));
-}
+export { seriesColor } from "./chart.js";
 
 const r1 = (v: number): string => (Math.round(v * 10) / 10).toString();
 
-/** A line chart with axes, ticks, a legend on the right and one polyline per series. */
-export function lineChartSvg(spec: LineChartSpec): string {
-  const W = spec.width ?? 760;
-  const H = spec.height ?? 380;
-  const legendW = spec.series.length > 1 ? 130 : 0;
-  const m = { l: 64, r: 16 + legendW, t: 36, b: 48 };
+/** Data bounds of values a scale can show (positive only on a log scale). */
+function bounds(vals: Iterable<number | null>, log: boolean): [number, number] {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const v of vals) {
+    if (v === null || !Number.isFinite(v) || (log && v <= 0)) continue;
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  return lo <= hi ? [lo, hi] : [0, 1];
+}
+
+/** A scale: data value to pixel along [p0, p1]. */
+function scaler(a: ChartAxis, lo: number, hi: number, p0: number, p1: number): (v: number) => number {
+  const t = (v: number) => (a.log ? Math.log10(v) : v);
+  const span = t(hi) - t(lo);
+  return (v) => (span === 0 ? (p0 + p1) / 2 : p0 + ((t(v) - t(lo)) / span) * (p1 - p0));
+}
+
+/**
+ * A chart spec as a static SVG: the same ranges, ticks, tick labels and series styles as the HTML
+ * pages draw, with the legend on the right.
+ */
+export function lineChartSvg(spec: ChartSpec, width = 760, height = 380): string {
+  const W = width;
+  const H = height;
+  const legendW = spec.series.length > 1 ? 150 : 0;
+  const m = { l: 72, r: 16 + legendW, t: 36, b: 48 };
   const pw = W - m.l - m.r;
   const ph = H - m.t - m.b;
-  const xs = spec.xs;
-  const logX = spec.logX === true && xs.every((x) => x > 0);
-  const tx = (x: number) => (logX ? Math.log(x) : x);
-  const xmin = tx(Math.min(...xs));
-  const xmax = tx(Math.max(...xs));
-  let ymax = 0;
-  for (const s of spec.series)
-    for (const v of s.values) if (v !== null && Number.isFinite(v) && v > ymax) ymax = v;
-  if (ymax === 0) ymax = 1;
-  const yt = ticks(0, ymax, 5);
-  ymax = Math.max(ymax, yt[yt.length - 1]!);
-  const X = (x: number) => m.l + (xmax === xmin ? pw / 2 : ((tx(x) - xmin) / (xmax - xmin)) * pw);
-  const Y = (y: number) => m.t + ph - (y / ymax) * ph;
-  const yFmt = spec.yFormat ?? compact;
-  const parts: string[] = [];
-  parts.push(
+  const [xlo, xhi] = axisRange(spec.x, ...bounds(spec.xs, spec.x.log === true), true);
+  const [ylo, yhi] = axisRange(
+    spec.y,
+    ...bounds(
+      spec.series.flatMap((s) => s.values),
+      spec.y.log === true,
+    ),
+    false,
+  );
+  const X = scaler(spec.x, xlo, xhi, m.l, m.l + pw);
+  const Y = scaler(spec.y, ylo, yhi, m.t + ph, m.t);
+  const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" font-size="12">`,
     `<title>${escapeHtml(spec.title)}</title>`,
-  );
-  parts.push(`<rect width="${W}" height="${H}" fill="#fff"/>`);
-  parts.push(
+    `<rect width="${W}" height="${H}" fill="#fff"/>`,
     `<text x="${m.l}" y="22" font-size="15" font-weight="600" fill="#1d232b">${escapeHtml(spec.title)}</text>`,
-  );
+  ];
+  const yt = axisTicks(spec.y, ylo, yhi, ph, 38);
+  let labelW = 0;
   for (const v of yt) {
     const y = r1(Y(v));
+    const label = formatTick(v, spec.y.percent === true);
+    labelW = Math.max(labelW, label.length * 7);
     parts.push(`<line x1="${m.l}" x2="${m.l + pw}" y1="${y}" y2="${y}" stroke="#e3e6ea"/>`);
     parts.push(
-      `<text x="${m.l - 6}" y="${y}" text-anchor="end" dominant-baseline="middle" fill="#5a6572">${escapeHtml(yFmt(v))}</text>`,
+      `<text x="${m.l - 6}" y="${y}" text-anchor="end" dominant-baseline="middle" fill="#5a6572">${escapeHtml(label)}</text>`,
     );
   }
-  const xticks = logX
-    ? xs.filter((_, i) => xs.length <= 12 || i % Math.ceil(xs.length / 12) === 0)
-    : ticks(Math.min(...xs), Math.max(...xs), 8);
-  for (const v of xticks) {
+  for (const v of axisTicks(spec.x, xlo, xhi, pw, 80)) {
     const x = r1(X(v));
+    parts.push(`<line x1="${x}" x2="${x}" y1="${m.t}" y2="${m.t + ph}" stroke="#eef0f2"/>`);
     parts.push(`<line x1="${x}" x2="${x}" y1="${m.t + ph}" y2="${m.t + ph + 4}" stroke="#5a6572"/>`);
     parts.push(
-      `<text x="${x}" y="${m.t + ph + 17}" text-anchor="middle" fill="#5a6572">${escapeHtml(compact(v))}</text>`,
+      `<text x="${x}" y="${m.t + ph + 17}" text-anchor="middle" fill="#5a6572">${escapeHtml(formatTick(v, spec.x.percent === true))}</text>`,
     );
   }
   parts.push(`<rect x="${m.l}" y="${m.t}" width="${pw}" height="${ph}" fill="none" stroke="#b8bfc7"/>`);
   parts.push(
-    `<text x="${m.l + pw / 2}" y="${H - 10}" text-anchor="middle" fill="#1d232b">${escapeHtml(spec.xLabel)}</text>`,
+    `<text x="${m.l + pw / 2}" y="${H - 10}" text-anchor="middle" fill="#1d232b">${escapeHtml(spec.x.label)}</text>`,
   );
+  // The y title sits left of the widest tick label.
+  const titleX = Math.max(12, m.l - 6 - labelW - 10);
   parts.push(
-    `<text transform="translate(16 ${m.t + ph / 2}) rotate(-90)" text-anchor="middle" fill="#1d232b">${escapeHtml(spec.yLabel)}</text>`,
+    `<text transform="translate(${titleX} ${m.t + ph / 2}) rotate(-90)" text-anchor="middle" fill="#1d232b">${escapeHtml(spec.y.label)}</text>`,
   );
   spec.series.forEach((s, i) => {
+    const pts: [number, number][] = [];
     const segs: string[] = [];
     let pen = "M";
     s.values.forEach((v, j) => {
-      if (v === null || !Number.isFinite(v) || j >= xs.length) {
+      const x = spec.xs[j];
+      if (v === null || !Number.isFinite(v) || x === undefined || (spec.y.log && v <= 0)) {
         pen = "M";
         return;
       }
-      segs.push(`${pen}${r1(X(xs[j]!))} ${r1(Y(v))}`);
+      pts.push([X(x), Y(v)]);
+      segs.push(`${pen}${r1(X(x))} ${r1(Y(v))}`);
       pen = "L";
     });
-    parts.push(
-      `<path d="${segs.join("")}" fill="none" stroke="${seriesColor(i)}" stroke-width="2" stroke-linejoin="round"/>`,
-    );
+    const dash = s.dash.length > 0 ? ` stroke-dasharray="${s.dash.join(" ")}"` : "";
+    if (!s.markersOnly)
+      parts.push(
+        `<path d="${segs.join("")}" fill="none" stroke="${s.color}" stroke-width="${s.width}"${dash} stroke-linejoin="round"/>`,
+      );
+    if (s.markers)
+      for (const [x, y] of pts)
+        parts.push(
+          `<circle cx="${r1(x)}" cy="${r1(y)}" r="${s.markersOnly ? 3.5 : 2.5}" fill="${s.markersOnly ? s.color : "#fff"}" stroke="${s.color}" stroke-width="1.5"/>`,
+        );
     if (legendW > 0) {
       const ly = m.t + 8 + i * 17;
       parts.push(
-        `<line x1="${W - legendW}" x2="${W - legendW + 18}" y1="${ly}" y2="${ly}" stroke="${seriesColor(i)}" stroke-width="3"/>`,
+        `<line x1="${W - legendW}" x2="${W - legendW + 22}" y1="${ly}" y2="${ly}" stroke="${s.color}" stroke-width="${Math.min(s.width, 4)}"${dash}/>`,
       );
       parts.push(
-        `<text x="${W - legendW + 24}" y="${ly}" dominant-baseline="middle" fill="#1d232b">${escapeHtml(s.label)}</text>`,
+        `<text x="${W - legendW + 28}" y="${ly}" dominant-baseline="middle" fill="#1d232b">${escapeHtml(s.label)}</text>`,
       );
     }
   });
@@ -189,11 +152,27 @@ export function heatmapSvg(data: ReportData, width = 760, height = 380): string 
     }
   }
   parts.push(`<rect x="${m.l}" y="${m.t}" width="${pw}" height="${ph}" fill="none" stroke="#b8bfc7"/>`);
+  const xEnd = h.refsPerBin * h.timeBins;
+  const yEnd = h.pagesPerBin * h.pageBins;
+  for (const v of linearTicks(0, xEnd, Math.max(2, Math.floor(pw / 80)), true)) {
+    const x = r1(m.l + (v / xEnd) * pw);
+    parts.push(`<line x1="${x}" x2="${x}" y1="${m.t + ph}" y2="${m.t + ph + 4}" stroke="#5a6572"/>`);
+    parts.push(
+      `<text x="${x}" y="${m.t + ph + 17}" text-anchor="middle" fill="#5a6572">${escapeHtml(formatTick(v, false))}</text>`,
+    );
+  }
+  for (const v of linearTicks(0, yEnd, Math.max(2, Math.floor(ph / 38)), true)) {
+    const y = r1(m.t + ph - (v / yEnd) * ph);
+    parts.push(`<line x1="${m.l - 4}" x2="${m.l}" y1="${y}" y2="${y}" stroke="#5a6572"/>`);
+    parts.push(
+      `<text x="${m.l - 6}" y="${y}" text-anchor="end" dominant-baseline="middle" fill="#5a6572">${escapeHtml(formatTick(v, false))}</text>`,
+    );
+  }
   parts.push(
-    `<text x="${m.l + pw / 2}" y="${height - 10}" text-anchor="middle" fill="#1d232b">references (${compact(h.refsPerBin)} per column, ${compact(h.refsPerBin * h.timeBins)} in all)</text>`,
+    `<text x="${m.l + pw / 2}" y="${height - 10}" text-anchor="middle" fill="#1d232b">references (${formatTick(h.refsPerBin, false)} per column)</text>`,
   );
   parts.push(
-    `<text transform="translate(16 ${m.t + ph / 2}) rotate(-90)" text-anchor="middle" fill="#1d232b">pages, first-touch order</text>`,
+    `<text transform="translate(14 ${m.t + ph / 2}) rotate(-90)" text-anchor="middle" fill="#1d232b">page (first-touch order)</text>`,
   );
   parts.push("</svg>");
   return `${parts.join("\n")}\n`;
@@ -201,37 +180,15 @@ export function heatmapSvg(data: ReportData, width = 760, height = 380): string 
 
 /** The README's standard figures from one report: name → SVG text. */
 export function reportFigures(data: ReportData): Record<string, string> {
-  const pct = (v: number) => `${Number((v * 100).toPrecision(3))} %`;
+  const specs = new Map(reportCharts(data).map((c) => [c.id, c]));
+  const name = data.workload.name;
   const figs: Record<string, string> = {};
-  if (data.mrc.frames.length > 0) {
-    figs["miss-ratio-curves.svg"] = lineChartSvg({
-      title: `Miss ratio by frames: ${data.workload.name}`,
-      xLabel: "frames",
-      yLabel: "miss ratio",
-      xs: data.mrc.frames,
-      series: data.mrc.curves.map((c) => ({ label: c.policy, values: c.missRatio })),
-      yFormat: pct,
-      logX: true,
-    });
-  }
-  if (data.faultsOverTime.series.length > 0) {
-    figs["faults-over-time.svg"] = lineChartSvg({
-      title: `Cumulative faults at ${data.faultsOverTime.series[0]!.frames} frames: ${data.workload.name}`,
-      xLabel: "references",
-      yLabel: "faults",
-      xs: data.faultsOverTime.at,
-      series: data.faultsOverTime.series.map((s) => ({ label: s.policy, values: s.cumulative })),
-    });
-  }
-  if (data.workingSet.at.length > 0) {
-    figs["working-set.svg"] = lineChartSvg({
-      title: `Working-set size, τ = ${data.workingSet.tau}: ${data.workload.name}`,
-      xLabel: "references",
-      yLabel: "distinct pages",
-      xs: data.workingSet.at,
-      series: [{ label: "W(t, τ)", values: data.workingSet.size }],
-    });
-  }
+  const mrc = specs.get("chart-mrc");
+  if (mrc) figs["miss-ratio-curves.svg"] = lineChartSvg({ ...mrc, title: `Miss ratio by frames: ${name}` });
+  const fot = specs.get("chart-faults");
+  if (fot) figs["faults-over-time.svg"] = lineChartSvg({ ...fot, title: `${fot.title}: ${name}` });
+  const ws = specs.get("chart-ws");
+  if (ws) figs["working-set.svg"] = lineChartSvg({ ...ws, title: `${ws.title}: ${name}` });
   if (data.heatmap.counts.length > 0) figs["heatmap.svg"] = heatmapSvg(data);
   return figs;
 }

@@ -67,6 +67,108 @@ export function minimumFrames(layout: AddressLayout, moveBytes: number): Minimum
   };
 }
 
+/** An item in memory: its size and the alignment it always has (an instruction, a pointer, a datum). */
+export interface MemoryItem {
+  readonly bytes: number;
+  /** Its address is always a multiple of this (1: any byte). */
+  readonly align: number;
+}
+
+/** One operand of an instruction: the datum, reached through `indirection` pointers in memory. */
+export interface InstructionOperand extends MemoryItem {
+  /** Levels of indirection: 0 direct, 1 through one pointer in memory, … */
+  readonly indirection: number;
+  /** The pointers' size and alignment (default: a 2-byte word aligned on 2). */
+  readonly pointer?: MemoryItem;
+}
+
+/** An instruction as the documents count it: its own bytes and its memory operands. */
+export interface InstructionShape {
+  readonly name: string;
+  readonly instruction: MemoryItem;
+  readonly operands: readonly InstructionOperand[];
+}
+
+/**
+ * A load through one pointer, fixed 4-byte aligned instructions (seed 004: "on an architecture
+ * allowing load of one memory location and one level of redirecting ... at least 3 pages").
+ */
+export const LOAD_INDIRECT: InstructionShape = {
+  name: "load with one level of indirection",
+  instruction: { bytes: 4, align: 4 },
+  operands: [{ bytes: 4, align: 4, indirection: 1, pointer: { bytes: 4, align: 4 } }],
+};
+
+/**
+ * The PDP-11's MOV with both operands indirect (deferred modes): an instruction of up to three
+ * 16-bit words, word aligned, so it may straddle two pages; each operand a word reached through a
+ * word pointer in memory (seed 004: "two operands of indirect references ... at least 6 frames").
+ */
+export const PDP11_MOV_INDIRECT: InstructionShape = {
+  name: "PDP-11 MOV with two indirect operands",
+  instruction: { bytes: 6, align: 2 },
+  operands: [
+    { bytes: 2, align: 2, indirection: 1, pointer: { bytes: 2, align: 2 } },
+    { bytes: 2, align: 2, indirection: 1, pointer: { bytes: 2, align: 2 } },
+  ],
+};
+
+/** Pages an item can touch at its worst placement: it starts at the last aligned address of a page. */
+export function itemPages(item: MemoryItem, pageSize: number): number {
+  if (!Number.isSafeInteger(item.bytes) || item.bytes < 1)
+    throw new ConfigError("bytes", item.bytes, "a whole number of bytes, 1 or more");
+  if (!Number.isSafeInteger(item.align) || item.align < 1 || pageSize % item.align !== 0)
+    throw new ConfigError(
+      "align",
+      item.align,
+      `a whole number of bytes that divides the page size ${pageSize}`,
+    );
+  const lastStart = pageSize - item.align;
+  return Math.ceil((lastStart + item.bytes) / pageSize);
+}
+
+export interface InstructionFrames {
+  /** Pages that must be resident together for the instruction to complete: the documents' figure. */
+  readonly pages: number;
+  /** Of them: the instruction's own pages, the pointers' pages, the data's pages. */
+  readonly instructionPages: number;
+  readonly pointerPages: number;
+  readonly dataPages: number;
+  /** Frames with pagewise's page tables in frames too: at worst each page under tables of its own below the root. */
+  readonly framesWithTables: number;
+  readonly why: string;
+}
+
+/**
+ * The least frames one instruction needs, counted as the documents count them: every page it may
+ * touch at once at the worst placement, the instruction's own (it may straddle a boundary), each
+ * pointer followed and each datum. Below this many frames the instruction can never complete:
+ * bringing in one page evicts another it still needs. `levels` (default 1) adds the page tables
+ * pagewise keeps in frames: the root and, at each lower level, at worst one table per page.
+ */
+export function instructionFrames(shape: InstructionShape, pageSize: number, levels = 1): InstructionFrames {
+  const instructionPages = itemPages(shape.instruction, pageSize);
+  let pointerPages = 0;
+  let dataPages = 0;
+  for (const op of shape.operands) {
+    if (!Number.isSafeInteger(op.indirection) || op.indirection < 0)
+      throw new ConfigError("indirection", op.indirection, "a whole number of levels, 0 or more");
+    pointerPages += op.indirection * itemPages(op.pointer ?? { bytes: 2, align: 2 }, pageSize);
+    dataPages += itemPages(op, pageSize);
+  }
+  const pages = instructionPages + pointerPages + dataPages;
+  return {
+    pages,
+    instructionPages,
+    pointerPages,
+    dataPages,
+    framesWithTables: pages + 1 + (levels - 1) * pages,
+    why:
+      `${shape.name}: ${instructionPages} page(s) for the instruction, ${pointerPages} for the pointer(s) ` +
+      `followed and ${dataPages} for the data, all resident at once`,
+  };
+}
+
 /** What runMemmove needs from the machine. */
 export interface MoveHost {
   readonly pageSize: number;

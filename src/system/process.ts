@@ -70,6 +70,8 @@ export class SysProc {
   wakeAt = 0;
   blockedAt = 0;
   blockKind: BlockKind = "page";
+  /** The page a process blocked on a fault waits for (-1 otherwise). */
+  blockPage = -1;
   /** Faults seen on references (retries included) and those that needed the disk. */
   faults = 0;
   majorFaults = 0;

@@ -312,6 +312,57 @@ describe("page-fault-frequency control", () => {
   });
 });
 
+describe("thrashing detection", () => {
+  // One process with a 20-page working set that moves on: phase k loops over pages 20k … 20k+19
+  // for 1,000 references (code: each new page is read from the program's image). Alone in 128 frames it soon holds every frame (old phases' pages) and
+  // faults at each phase change, with the CPU mostly idle: busy paging, but not thrashing, since
+  // its working set fits many times over (issue 17 item 18).
+  const phases = 300;
+  const pages = Array.from({ length: phases * 1000 }, (_, i) => 20 * Math.floor(i / 1000) + (i % 20));
+  const moving = prepareWorkload(
+    "moving20",
+    pages,
+    pages.map(() => REF_INSTR),
+  );
+
+  it("does not call one process whose working set fits thrashing, though it holds every frame", () => {
+    const m = new Machine({ frames: 128, policy: "lru", scope: "global" });
+    const s = new System(m, { tau: 500 });
+    const seen: SystemEvent[] = [];
+    s.events.on("thrashing", (e) => seen.push(e));
+    s.spawn({ workload: moving });
+    s.run(3e9);
+    const r = s.report();
+    // The signals that did fire: memory full, a low CPU and a high paging rate.
+    expect(m.frames.freeCount).toBe(0);
+    const late = r.samples.filter((x) => x.timeNs > 2e9);
+    expect(late.length).toBeGreaterThan(0);
+    for (const x of late) {
+      expect(x.cpuUtilization).toBeLessThan(0.5);
+      expect(x.faultsPerSecond).toBeGreaterThan(50);
+      // Its need: at most two phases' pages (a window across a phase change) and the awaited one.
+      expect(x.demandFrames).toBeLessThanOrEqual(41);
+      expect(x.thrashing).toBe(false);
+    }
+    expect(seen).toEqual([]);
+    expect(r.thrashingNs).toBe(0);
+  });
+
+  it("still sees two processes thrash when a short τ makes their working sets look small", () => {
+    // Each loops over 100 code pages in about 60 frames (local, equal): LRU faults on every
+    // reference. τ = 50 puts Σ|WS| at 100, under the frames; the frames they hold and wait for do not fit.
+    const m = new Machine({ frames: 128, policy: "lru", scope: "local" });
+    const s = new System(m, { tau: 50, allocation: "equal" });
+    const seen: SystemEvent[] = [];
+    s.events.on("thrashing", (e) => seen.push(e));
+    for (let i = 0; i < 2; i++) s.spawn({ workload: loopWorkload(100, 20_000), loop: true });
+    s.run(2e9);
+    expect(seen.length).toBeGreaterThan(0);
+    const late = s.report().samples.filter((x) => x.timeNs > 1e9);
+    expect(late.every((x) => x.thrashing)).toBe(true);
+  });
+});
+
 describe("load control", () => {
   // Each process loops over 20 code pages; 8 of them need 160 frames, 128 frames hold 5.8.
   const w = loopWorkload(20, 20_000);

@@ -30,7 +30,9 @@
 //   and k transfers) before it runs, instead of demand faults one by one.
 // - Thrashing detection from seed 002's signals, over each detection window: low CPU utilization,
 //   a high paging rate, and "memory pressure greater than the number of available page frames"
-//   (pressure(): Σ|WS|, or the frames held plus the pages awaited if larger). Reported as events;
+//   (pressure(): Σ|WS| plus the pages awaited, or with several processes competing the frames they
+//   hold plus the pages they await if larger; a process alone whose working set fits is never
+//   thrashing, whatever it holds). Reported as events;
 //   load control also suspends on it.
 //
 // Ties: at one instant a process preempted by its quantum is queued before processes waking then;
@@ -408,6 +410,7 @@ export class System {
     p.wakeAt = until;
     p.blockedAt = this.now;
     p.blockKind = kind;
+    p.blockPage = page;
     this.blocked.push(p);
     if (this.events.listening)
       this.events.emit({ type: "block", pid: p.pid, kind, untilNs: until, timeNs: this.now, page });
@@ -655,19 +658,26 @@ export class System {
   // ---- thrashing detection and sampling --------------------------------------------------
 
   /**
-   * Memory pressure: the larger of Σ|WS| and the frames the processes hold plus the pages they are
-   * waiting for (a process that thrashes from its start completes few references, so its WS in
-   * virtual time understates its need, but it holds frames and waits for more).
+   * Memory pressure: the frames the active processes are known to need, Σ|WS(t, τ)| (before τ
+   * references, the pages used so far: load control assumes every page then, but detection counts
+   * only what was seen), plus each page a process waits for that is outside its working set; and,
+   * when two or more processes compete, at least the frames they hold plus the pages they wait
+   * for (a τ shorter than a program's reuse distances understates |WS| while the processes take
+   * each other's frames). Frames a process alone holds are not pressure: a process with a 20-page
+   * working set that has filled memory with pages it used long ago (a phase change, a sequential
+   * pass) holds every frame and waits for one more, yet no other process wants them; its faults are
+   * those of a program "changing the page in use without changing its working-set size", not
+   * thrashing (seed 002).
    */
   private pressure(act: readonly SysProc[]): number {
     let ws = 0;
     let held = 0;
     for (const p of act) {
-      ws += this.need(p);
-      held += this.machine.pager.parts.byPid(p.pid)?.resident ?? 0;
-      if (p.state === BLOCKED && p.blockKind === "page") held++;
+      const waits = p.state === BLOCKED && p.blockKind === "page" && p.blockPage >= 0;
+      ws += p.ws.size + (waits && !p.ws.has(p.blockPage) ? 1 : 0);
+      held += (this.machine.pager.parts.byPid(p.pid)?.resident ?? 0) + (waits ? 1 : 0);
     }
-    return Math.max(ws, held);
+    return act.length > 1 ? Math.max(ws, held) : ws;
   }
 
   private detect(): void {

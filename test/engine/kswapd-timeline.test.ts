@@ -64,7 +64,7 @@ describe("kswapd timeline", () => {
     for (const label of ["min = 3", "low = 6", "high = 9", "direct reclaim", "cleaned"])
       expect(svg).toContain(label);
     expect(svg.match(/<svg /g)).toHaveLength(4);
-    const html = kswapdReportHtml(t);
+    const html = kswapdReportHtml(t, { chartJs: "", chartCss: "" });
     expect(html).toContain("<th>waited for a write</th>");
     expect(html).toContain(
       `<td>wake-ups</td><td>${t.withKswapd.kswapd!.wakeups.toLocaleString("en-US")}</td>`,
@@ -89,7 +89,9 @@ describe("pagewise kswapd", () => {
     expect(r.stdout).toContain("with kswapd");
     expect(r.stdout).toContain("waited for a write");
     expect(readFileSync(join(dir, "k.svg"), "utf8")).toContain("high = 9");
-    expect(readFileSync(join(dir, "k.html"), "utf8")).toContain("<svg");
+    const page = readFileSync(join(dir, "k.html"), "utf8");
+    expect(page).toContain('id="kswapd-free"');
+    expect(page).toContain('"label":"high = 9"');
   });
 
   it("--json carries the timeline; a bad spec is a user error naming the watermark", async () => {

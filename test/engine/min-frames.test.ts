@@ -6,7 +6,14 @@ import { makeLayout, parseShape } from "../../src/core/addr.js";
 import { ConfigError, OutOfMemoryError, ProcessFaultError } from "../../src/core/errors.js";
 import { PERM_R } from "../../src/pager/region.js";
 import { Machine } from "../../src/sim/machine.js";
-import { minimumFrames, operandPages } from "../../src/sim/min-frames.js";
+import {
+  instructionFrames,
+  itemPages,
+  LOAD_INDIRECT,
+  minimumFrames,
+  operandPages,
+  PDP11_MOV_INDIRECT,
+} from "../../src/sim/min-frames.js";
 
 const PS = 4096;
 
@@ -100,5 +107,35 @@ describe("minimum frames", () => {
     const ro = m.mmap(pid, PS, { perm: PERM_R });
     expect(() => m.memmove(pid, ro, va, 50)).toThrow(ProcessFaultError);
     expect(m.isAlive(pid)).toBe(false);
+  });
+});
+
+describe("the documents' minimum-frames figures (seed 004)", () => {
+  it("a load with one level of indirection needs 3 frames: instruction, pointer, datum", () => {
+    const f = instructionFrames(LOAD_INDIRECT, PS);
+    expect(f).toMatchObject({ pages: 3, instructionPages: 1, pointerPages: 1, dataPages: 1 });
+    // Without the indirection it is 2; 2 frames cannot hold the indirect load.
+    const direct = { ...LOAD_INDIRECT, operands: [{ ...LOAD_INDIRECT.operands[0]!, indirection: 0 }] };
+    expect(instructionFrames(direct, PS).pages).toBe(2);
+  });
+
+  it("the PDP-11's MOV with two indirect operands needs 6: the instruction straddles two pages", () => {
+    const f = instructionFrames(PDP11_MOV_INDIRECT, PS);
+    expect(f).toMatchObject({ pages: 6, instructionPages: 2, pointerPages: 2, dataPages: 2 });
+    expect(f.why).toMatch(
+      /2 page\(s\) for the instruction, 2 for the pointer\(s\) followed and 2 for the data/,
+    );
+    // The PDP-11's own 8 KiB pages do not change the count: a 6-byte word-aligned instruction still straddles.
+    expect(instructionFrames(PDP11_MOV_INDIRECT, 8192).pages).toBe(6);
+    // With pagewise's two-level tables in frames: the root and one leaf per page at worst.
+    expect(instructionFrames(PDP11_MOV_INDIRECT, PS, 2).framesWithTables).toBe(6 + 1 + 6);
+  });
+
+  it("places items at their worst aligned address", () => {
+    expect(itemPages({ bytes: 4, align: 4 }, PS)).toBe(1);
+    expect(itemPages({ bytes: 6, align: 2 }, PS)).toBe(2);
+    expect(itemPages({ bytes: 2, align: 2 }, PS)).toBe(1);
+    expect(itemPages({ bytes: PS + 1, align: 1 }, PS)).toBe(operandPages(PS + 1, PS));
+    expect(() => itemPages({ bytes: 4, align: 3 }, PS)).toThrow(ConfigError);
   });
 });
