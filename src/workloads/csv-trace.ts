@@ -15,10 +15,10 @@
 // with no header naming the columns (see parseCsvParams); has-header unset skips a first line whose
 // object id is not a number. Rows may then have any number of fields past those named.
 
+import { ConfigError } from "../core/errors.js";
 import type { RefBatch } from "./refs.js";
 import { REF_INSTR, REF_LOAD, REF_MODIFY, REF_STORE } from "./refs.js";
 import { kindOfLetter } from "./text-trace.js";
-import { ConfigError } from "../core/errors.js";
 import { checkPageSize, type DecodeOptions, isBlank, LineDecoder } from "./trace-decoder.js";
 
 const COL_IGNORE = 0;
