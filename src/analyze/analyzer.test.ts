@@ -114,3 +114,26 @@ describe("trace analyzer", () => {
     expect(() => new TraceAnalyzer({ window: 0 })).toThrow(ConfigError);
   });
 });
+
+describe("LRU misses from the analysis", () => {
+  it("equal a replay of LRU at every size", async () => {
+    const { replay, densify } = await import("../sim/replay.js");
+    const spec = parseGenerator("zipf:pages=300,alpha=0.8,n=20000,seed=9");
+    const a = new TraceAnalyzer();
+    const pages: number[] = [];
+    for (const b of generateBatches(spec)) {
+      a.add(b);
+      for (let i = 0; i < b.count; i++) pages.push(b.pages[i]!);
+    }
+    const sizes = [1, 2, 5, 17, 64, 150, 299, 300, 1000];
+    const got = a.lruMisses(sizes);
+    const d = densify(pages, pages.length);
+    sizes.forEach((n, i) => {
+      const r = replay(
+        { count: pages.length, pages: d.ids, pageSpace: d.pageSpace },
+        { policy: "lru", frames: n },
+      );
+      expect(got[i], `${n} frames`).toBe(r.faults);
+    });
+  });
+});

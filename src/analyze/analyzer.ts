@@ -226,6 +226,37 @@ export class TraceAnalyzer {
     };
   }
 
+  /**
+   * LRU misses with `frames` frames for each of `frames`, from the stack-distance histogram (a
+   * reference at distance d misses with fewer than d frames; cold references always miss).
+   */
+  lruMisses(frames: readonly number[]): number[] {
+    const hist = this.sd.hist;
+    // above[k] would be O(distinct) memory again: sum per query instead (few queries).
+    return frames.map((k) => {
+      let m = this.sd.cold;
+      for (let d = Math.max(1, Math.floor(k) + 1); d < hist.length; d++) m += hist[d]!;
+      return m;
+    });
+  }
+
+  /** References of the page at each rank (1 = most referenced), ranks sampled `perDecade` per factor of 10. */
+  rankCounts(perDecade = 16): { rank: number; references: number }[] {
+    const sorted = Float64Array.from(this.counts.subarray(0, this.ids.size)).sort().reverse();
+    const out: { rank: number; references: number }[] = [];
+    let last = 0;
+    for (let k = 0; ; k++) {
+      const rank = Math.round(10 ** (k / perDecade));
+      if (rank > sorted.length) break;
+      if (rank === last) continue;
+      last = rank;
+      out.push({ rank, references: sorted[rank - 1]! });
+    }
+    if (last < sorted.length && sorted.length > 0)
+      out.push({ rank: sorted.length, references: sorted[sorted.length - 1]! });
+    return out;
+  }
+
   private closeWindow(w: number): void {
     if (w % this.stride === 0) this.points.push({ end: this.references, pages: this.windowPages });
     this.windowPages = 0;
