@@ -20,6 +20,7 @@
 
 import { MAX_ASID, pageKey } from "../core/addr.js";
 import { TraceParseError } from "../core/errors.js";
+import { PageIds } from "./page-ids.js";
 import { REF_LOAD, type RefBatch } from "./refs.js";
 import { checkPageSize, type DecodeOptions, makeStats, type TraceDecoder } from "./trace-decoder.js";
 
@@ -351,25 +352,34 @@ export function writeOracleGeneralRecords(
  * when there is none. Keeps one entry per distinct object id.
  */
 export class NextAccessFiller {
-  private readonly next = new Map<number, number>();
+  /** Dense index of each object id (ids of written files are page keys, below 2^53). */
+  private readonly ids = new PageIds();
+  /** 1-based index of each dense id's next request seen so far (0: none). */
+  private next = new Float64Array(1024);
 
   /** Fills `records`, whose first record is request `firstIndex` (0-based) of the file. */
   fill(records: Uint8Array, firstIndex: number): void {
     const v = new DataView(records.buffer, records.byteOffset, records.byteLength);
     const n = Math.floor(records.length / ORACLE_GENERAL_RECORD);
-    const next = this.next;
+    const ids = this.ids;
     for (let r = n - 1; r >= 0; r--) {
       const p = r * ORACLE_GENERAL_RECORD;
       const id = v.getUint32(p + 8, true) * TWO32 + v.getUint32(p + 4, true);
-      const nx = next.get(id);
-      if (nx === undefined) {
+      const k = ids.idOf(id, 0);
+      if (k >= this.next.length) {
+        const g = new Float64Array(this.next.length * 2);
+        g.set(this.next);
+        this.next = g;
+      }
+      const nx = this.next[k]!;
+      if (nx === 0) {
         v.setInt32(p + 16, -1, true);
         v.setInt32(p + 20, -1, true);
       } else {
         v.setUint32(p + 16, nx >>> 0, true);
         v.setUint32(p + 20, Math.floor(nx / TWO32), true);
       }
-      next.set(id, firstIndex + r + 1);
+      this.next[k] = firstIndex + r + 1;
     }
   }
 }
