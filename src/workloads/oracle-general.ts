@@ -8,11 +8,12 @@
 // same miss counts. With `unitSize` U (bytes, a power of two, also the page size) a request of S
 // bytes is ceil(S / U) references, one to each unit-sized page of the object, in order; an object
 // seen again with a larger size gains pages.
-// Ids. pagewise keys pages by doubles, exact below 2^53. Without unitSize, an id below 2^53 is its
-// own page number (so ids survive a round trip); each distinct id at or above 2^53 (hashed ids are
-// mostly there) gets its own page number counting down from 2^53 - 1, exactly, through a table of
-// the 64-bit ids seen (memory grows with the distinct large ids, as any simulation of the trace
-// does). Should a small id ever reach the range given out (ids within a few million of 2^53),
+// Ids. pagewise keys pages by doubles, exact below 2^53, and pwt files hold pages below 2^48.
+// Without unitSize, an id below 2^48 is its own page number (so ids survive a round trip); each
+// distinct id at or above 2^48 (hashed ids mostly are) gets its own page number counting down from
+// 2^48 - 1, exactly, through a table of the 64-bit ids seen (memory grows with the distinct large
+// ids, as any simulation of the trace does). Should a small id ever reach the range given out
+// (ids within the count of remapped ids below 2^48),
 // reading stops with an error rather than merging two objects. With unitSize every (object, unit)
 // gets a dense page number 0, 1, 2... in order of first appearance.
 // Records of size 0 are skipped, as libCacheSim skips them. Every reference is a load: the format
@@ -26,8 +27,8 @@ import { checkPageSize, type DecodeOptions, makeStats, type TraceDecoder } from 
 
 /** Bytes of one oracleGeneral record. */
 export const ORACLE_GENERAL_RECORD = 24;
-/** Page numbers below this are exact doubles; ids at or above it are remapped. */
-export const EXACT_LIMIT = 2 ** 53;
+/** Ids below this are their own page numbers; ids at or above it are remapped below it. */
+export const REMAP_FROM = 2 ** 48;
 const TWO32 = 4294967296;
 
 export interface OracleGeneralOptions extends DecodeOptions {
@@ -128,9 +129,9 @@ export class OracleGeneralDecoder implements TraceDecoder {
   zeroSized = 0;
   private readonly unitSize: number;
   private readonly table = new WideIdTable();
-  /** Largest id below 2^53 taken as its own page number (-1: none). */
+  /** Largest id below 2^48 taken as its own page number (-1: none). */
   private maxDirect = -1;
-  /** Ids at or above 2^53 remapped so far (they use 2^53-1, 2^53-2, ...). */
+  /** Ids at or above 2^48 remapped so far (they use 2^48-1, 2^48-2, ...). */
   private remapped = 0;
 
   private buf: Uint8Array = new Uint8Array(0);
@@ -237,16 +238,16 @@ export class OracleGeneralDecoder implements TraceDecoder {
 
   /** Page number of object hi:lo without units; `at` is the record's offset in the buffer. */
   private pageOf(hi: number, lo: number, at: number): number {
-    if (hi < 0x200000) {
+    if (hi < 0x10000) {
       const id = hi * TWO32 + lo;
-      if (this.remapped > 0 && id >= EXACT_LIMIT - this.remapped) this.collision(hi, lo, at);
+      if (this.remapped > 0 && id >= REMAP_FROM - this.remapped) this.collision(hi, lo, at);
       if (id > this.maxDirect) this.maxDirect = id;
       return id;
     }
     const t = this.table;
     const v = t.get(hi, lo, 0);
     if (v >= 0) return v;
-    const page = EXACT_LIMIT - 1 - this.remapped;
+    const page = REMAP_FROM - 1 - this.remapped;
     if (page <= this.maxDirect) this.collision(hi, lo, at);
     this.remapped++;
     t.set(hi, lo, 0, page);
@@ -257,8 +258,8 @@ export class OracleGeneralDecoder implements TraceDecoder {
     throw oracleError(
       this.source,
       this.base + at,
-      `object id ${u64Text(hi, lo)} (record ${(this.base + at) / ORACLE_GENERAL_RECORD}): ids below 2^53 and ` +
-        `${this.remapped} remapped ids at or above 2^53 meet near 2^53, where page numbers are no longer exact; ` +
+      `object id ${u64Text(hi, lo)} (record ${(this.base + at) / ORACLE_GENERAL_RECORD}): ids below 2^48 and ` +
+        `the ${this.remapped} ids at or above 2^48 renumbered below it would meet: two objects would share a page; ` +
         "read it with a unit size (--unit-size), which numbers every object densely",
     );
   }
