@@ -16,10 +16,11 @@
 // object id is not a number. Rows may then have any number of fields past those named.
 
 import { ConfigError } from "../core/errors.js";
+import { u64Text, WideIdPages } from "./oracle-general.js";
 import type { RefBatch } from "./refs.js";
 import { REF_INSTR, REF_LOAD, REF_MODIFY, REF_STORE } from "./refs.js";
 import { kindOfLetter } from "./text-trace.js";
-import { checkPageSize, type DecodeOptions, isBlank, LineDecoder } from "./trace-decoder.js";
+import { checkPageSize, type DecodeOptions, hexDigit, isBlank, LineDecoder } from "./trace-decoder.js";
 
 const COL_IGNORE = 0;
 const COL_PAGE = 1;
@@ -186,6 +187,7 @@ export class CsvDecoder extends LineDecoder {
   constructor(opts: LibCacheSimCsvOptions = {}, format: "csv" | "libcachesim-csv" = "csv") {
     super(opts);
     this.format = format;
+    this.wide = format === "libcachesim-csv" ? new WideIdPages() : null;
     this.pageSize = checkPageSize(opts.pageSize ?? 4096);
     this.inv = 1 / this.pageSize;
     if (opts.csvParams !== undefined) {
@@ -209,6 +211,11 @@ export class CsvDecoder extends LineDecoder {
       this.headerMode = p.hasHeader === undefined ? 2 : p.hasHeader ? 1 : 0;
     }
   }
+
+  /** libcachesim-csv: exact numbering of 64-bit object ids (null for csv). */
+  private readonly wide: WideIdPages | null;
+  private wideHi = 0;
+  private wideLo = 0;
 
   /** The header's column names, once it has been read. */
   columns: readonly string[] = [];
@@ -244,6 +251,19 @@ export class CsvDecoder extends LineDecoder {
               return this.bad(start, "expected a kind: R, W, I, L, S, M, read, write, fetch or modify");
           }
         }
+      } else if (role === COL_PAGE && this.wide !== null) {
+        // libCacheSim object ids are 64-bit: read exactly, numbered as oracleGeneral numbers them.
+        const e = this.scanWide(buf, p);
+        if (e < 0) return this.bad(p, "object id too large (beyond 2^64 - 1)");
+        if (e === p)
+          return this.bad(p, `expected a number (decimal or 0x hex) in column ${this.columns[col]}`);
+        page = this.wide.pageOf(this.wideHi, this.wideLo);
+        if (page < 0)
+          return this.bad(
+            p,
+            `object id ${u64Text(this.wideHi, this.wideLo)}: ids below 2^48 and the ${this.wide.remapped} ids at or above 2^48 renumbered below it would meet (two objects would share a page)`,
+          );
+        p = this.skipBlanks(buf, e);
       } else {
         const e = this.scanNumber(buf, p);
         if (e < 0) return this.bad(p, "number too large (beyond 2^53)");
@@ -297,6 +317,36 @@ export class CsvDecoder extends LineDecoder {
       this.emit(out, page, page, kind, pid);
     }
     return p + 1;
+  }
+
+  /**
+   * Scans a decimal or 0x-hex unsigned 64-bit number from `p` into wideHi:wideLo; returns the index
+   * after it, `p` when there is none, -1 beyond 2^64 - 1.
+   */
+  private scanWide(buf: Uint8Array, p: number): number {
+    let base = 10;
+    let q = p;
+    if (buf[q] === 48 && (buf[q + 1]! | 0x20) === 120 && hexDigit(buf[q + 2]!) >= 0) {
+      base = 16;
+      q += 2;
+    }
+    let hi = 0;
+    let lo = 0;
+    const start = q;
+    for (;;) {
+      const d = base === 16 ? hexDigit(buf[q]!) : buf[q]! - 48;
+      if (d < 0 || d >= base) break;
+      const l = lo * base + d;
+      const carry = Math.floor(l / 4294967296);
+      lo = l - carry * 4294967296;
+      hi = hi * base + carry;
+      if (hi >= 4294967296) return -1;
+      q++;
+    }
+    if (q === start) return p;
+    this.wideHi = hi;
+    this.wideLo = lo;
+    return q;
   }
 
   /** Blanks around fields; a tab is not one when it is the delimiter. */

@@ -216,6 +216,41 @@ describe("libCacheSim csv parameters", () => {
     expect(Array.from(ops.kinds)).toEqual([REF_LOAD, REF_STORE]);
   });
 
+  it("reads 64-bit object ids exactly, as oracleGeneral numbers them", () => {
+    const ids = [
+      "9007199254740992",
+      "9007199254740993",
+      "18446744073709551615",
+      "0xffffffffffffffff",
+      "7",
+      "9007199254740993",
+    ];
+    const csv = `obj_id,obj_size\n${ids.map((id) => `${id},1\n`).join("")}`;
+    const pages = Array.from(decodeAllOrThrow(libCacheSimCsvDecoder, new TextEncoder().encode(csv)).pages);
+    const og = pagesOf(
+      new OracleGeneralDecoder(),
+      records(
+        [2n ** 53n, 2n ** 53n + 1n, 2n ** 64n - 1n, 2n ** 64n - 1n, 7n, 2n ** 53n + 1n].map((id) => ({
+          id,
+          size: 1,
+        })),
+      ),
+    );
+    expect(pages).toEqual(og);
+    expect(new Set(pages).size).toBe(4);
+    expect(() =>
+      decodeAllOrThrow(libCacheSimCsvDecoder, new TextEncoder().encode("obj_id\n18446744073709551616\n"), {
+        source: "b.csv",
+      }),
+    ).toThrow(/b\.csv:2:1: object id too large/);
+    expect(() =>
+      decodeAllOrThrow(
+        libCacheSimCsvDecoder,
+        new TextEncoder().encode("obj_id\n1152921504606846976\n281474976710655\n"),
+      ),
+    ).toThrow(/object id 281474976710655: .* would meet/);
+  });
+
   it("names the problem: bad parameters, a short row", () => {
     expect(() => parseCsvParams("obj-size-col=2")).toThrow(/obj-id-col is required/);
     expect(() => parseCsvParams("obj-id-col=0")).toThrow(/column number from 1/);

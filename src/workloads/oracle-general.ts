@@ -119,6 +119,37 @@ export function u64Text(hi: number, lo: number): string {
   return ((BigInt(hi) << 32n) | BigInt(lo)).toString();
 }
 
+/**
+ * Page numbers for 64-bit ids (hi and lo 32-bit words): an id below 2^48 is its own page; each
+ * distinct id at or above 2^48 gets 2^48 - 1, 2^48 - 2, ... in order of first appearance. Exact:
+ * `pageOf` returns -1 rather than give two ids one page (a direct id reaching the numbers given
+ * out, or the reverse).
+ */
+export class WideIdPages {
+  private readonly table = new WideIdTable();
+  /** Largest id below 2^48 taken as its own page number (-1: none). */
+  private maxDirect = -1;
+  /** Ids at or above 2^48 renumbered so far. */
+  remapped = 0;
+
+  pageOf(hi: number, lo: number): number {
+    if (hi < 0x10000) {
+      const id = hi * TWO32 + lo;
+      if (this.remapped > 0 && id >= REMAP_FROM - this.remapped) return -1;
+      if (id > this.maxDirect) this.maxDirect = id;
+      return id;
+    }
+    const t = this.table;
+    const v = t.get(hi, lo, 0);
+    if (v >= 0) return v;
+    const page = REMAP_FROM - 1 - this.remapped;
+    if (page <= this.maxDirect) return -1;
+    this.remapped++;
+    t.set(hi, lo, 0, page);
+    return page;
+  }
+}
+
 /** Streaming decoder of oracleGeneral records. */
 export class OracleGeneralDecoder implements TraceDecoder {
   readonly format = "oracleGeneral";
@@ -129,10 +160,7 @@ export class OracleGeneralDecoder implements TraceDecoder {
   zeroSized = 0;
   private readonly unitSize: number;
   private readonly table = new WideIdTable();
-  /** Largest id below 2^48 taken as its own page number (-1: none). */
-  private maxDirect = -1;
-  /** Ids at or above 2^48 remapped so far (they use 2^48-1, 2^48-2, ...). */
-  private remapped = 0;
+  private readonly wide = new WideIdPages();
 
   private buf: Uint8Array = new Uint8Array(0);
   private view: DataView = new DataView(new ArrayBuffer(0));
@@ -238,19 +266,8 @@ export class OracleGeneralDecoder implements TraceDecoder {
 
   /** Page number of object hi:lo without units; `at` is the record's offset in the buffer. */
   private pageOf(hi: number, lo: number, at: number): number {
-    if (hi < 0x10000) {
-      const id = hi * TWO32 + lo;
-      if (this.remapped > 0 && id >= REMAP_FROM - this.remapped) this.collision(hi, lo, at);
-      if (id > this.maxDirect) this.maxDirect = id;
-      return id;
-    }
-    const t = this.table;
-    const v = t.get(hi, lo, 0);
-    if (v >= 0) return v;
-    const page = REMAP_FROM - 1 - this.remapped;
-    if (page <= this.maxDirect) this.collision(hi, lo, at);
-    this.remapped++;
-    t.set(hi, lo, 0, page);
+    const page = this.wide.pageOf(hi, lo);
+    if (page < 0) this.collision(hi, lo, at);
     return page;
   }
 
@@ -259,7 +276,7 @@ export class OracleGeneralDecoder implements TraceDecoder {
       this.source,
       this.base + at,
       `object id ${u64Text(hi, lo)} (record ${(this.base + at) / ORACLE_GENERAL_RECORD}): ids below 2^48 and ` +
-        `the ${this.remapped} ids at or above 2^48 renumbered below it would meet: two objects would share a page; ` +
+        `the ${this.wide.remapped} ids at or above 2^48 renumbered below it would meet: two objects would share a page; ` +
         "read it with a unit size (--unit-size), which numbers every object densely",
     );
   }
