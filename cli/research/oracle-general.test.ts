@@ -107,6 +107,35 @@ describe("oracleGeneral through the CLI", () => {
     expect(wrong.stderr).toContain("expected at least 9 fields");
   });
 
+  it("run takes --unit-size and --csv-params too", async () => {
+    // Every request is 4096 bytes: at 1 KiB units each object is 4 pages, always referenced
+    // together, so LRU with 16 frames behaves as LRU with 4 objects, 4 faults for each miss.
+    const raw = `${DIR}/raw.oracleGeneral.bin`;
+    expect(await faults(raw, "lru", 16, ["--unit-size", "1KiB"])).toBe(4 * (await faults(raw, "lru", 4)));
+    const r = await runCli([
+      "run",
+      "--trace",
+      `${DIR}/requests.csv`,
+      "--format",
+      "libcachesim-csv",
+      "--csv-params",
+      "obj-id-col=2,op-col=4,has-header=false",
+      "--policy",
+      "lru",
+      "--frames",
+      "4",
+      "--json",
+    ]);
+    expect(r.stderr).toBe("");
+    const j = JSON.parse(r.stdout);
+    expect(j.references).toBe(40);
+    // "set" rows (every third) are stores: dirty pages get written back.
+    expect(j.writebacks).toBeGreaterThan(0);
+    const gen = await runCli(["run", "--gen", "zipf:pages=10,n=10", "--unit-size", "4KiB", "--frames", "2"]);
+    expect(gen.code).toBe(2);
+    expect(gen.stderr).toContain("--unit-size and --csv-params apply to --trace only");
+  });
+
   it("refuses an unknown --to and a truncated file with a clear message", async () => {
     const bad = await runCli([
       "convert",
