@@ -4,6 +4,8 @@
 // next-access fields filled in (NextAccessFiller). Node only.
 
 import fs from "node:fs";
+import path from "node:path";
+import { ConfigError } from "../src/core/errors.js";
 import {
   NextAccessFiller,
   ORACLE_GENERAL_RECORD,
@@ -31,8 +33,9 @@ export interface OracleGeneralWriteResult {
 /**
  * Converts the trace at `input` to an oracleGeneral file at `output`: one record per reference,
  * object id = the page (pageKey(pid, page) for processes other than 0), size = the page size,
- * time 0, next access = 1-based index of the page's next reference or -1. The output is removed
- * if anything fails.
+ * time 0, next access = 1-based index of the page's next reference or -1. Written to a temporary
+ * file beside `output` and renamed over it at the end, so a failure leaves no partial file and an
+ * existing `output` untouched; `output` may not be the input (ConfigError).
  */
 export async function writeOracleGeneralFile(
   input: string,
@@ -40,7 +43,14 @@ export async function writeOracleGeneralFile(
   opts: OracleGeneralWriteOptions = {},
 ): Promise<OracleGeneralWriteResult> {
   const t = await openTrace(input, opts);
-  const fd = fs.openSync(output, "w+");
+  if (sameFile(input, output))
+    throw new ConfigError(
+      "out",
+      output,
+      "a file other than the input (it is read while the output is written)",
+    );
+  const tmp = path.join(path.dirname(output), `.${path.basename(output)}.${process.pid}.tmp`);
+  const fd = fs.openSync(tmp, "w+");
   let n = 0;
   try {
     let buf = new Uint8Array(DEFAULT_BATCH * ORACLE_GENERAL_RECORD);
@@ -66,13 +76,14 @@ export async function writeOracleGeneralFile(
       end = start;
     }
     fs.closeSync(fd);
+    fs.renameSync(tmp, output);
   } catch (e) {
     try {
       fs.closeSync(fd);
     } catch {
       // already closed
     }
-    fs.rmSync(output, { force: true });
+    fs.rmSync(tmp, { force: true });
     throw e;
   }
   return {
@@ -85,6 +96,17 @@ export async function writeOracleGeneralFile(
     inputBytes: t.fileBytes,
     outputBytes: n * ORACLE_GENERAL_RECORD,
   };
+}
+
+/** True when both paths name one existing file. */
+function sameFile(a: string, b: string): boolean {
+  try {
+    const x = fs.statSync(a);
+    const y = fs.statSync(b);
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
 }
 
 function writeAll(fd: number, b: Uint8Array, pos: number): void {

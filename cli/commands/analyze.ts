@@ -5,6 +5,7 @@
 // Memory grows with the distinct pages, not the references: the trace is never held whole.
 
 import fs from "node:fs";
+import path from "node:path";
 import type { Command } from "commander";
 import { openTrace } from "../../node/trace-file.js";
 import { type TraceAnalysis, TraceAnalyzer } from "../../src/analyze/analyzer.js";
@@ -95,7 +96,7 @@ Examples:
       const doc = await analyze(io, opts);
       if (opts.html !== undefined) {
         const argv = ["analyze", ...(opts.trace ? [opts.trace] : ["--gen", opts.gen!])];
-        fs.writeFileSync(
+        writeWhole(
           opts.html,
           analyzeReportHtml({
             title: `pagewise analyze: ${doc.name}`,
@@ -114,6 +115,18 @@ Examples:
       }
       printHuman(io, doc.name, doc.source, doc.pageSize, a, lru, opts.html);
     });
+}
+
+/** Writes `text` to a temporary file beside `file`, then renames it over `file`: never half-written. */
+function writeWhole(file: string, text: string): void {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  try {
+    fs.writeFileSync(tmp, text);
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
 }
 
 interface LruAt {

@@ -155,7 +155,19 @@ describe("oracleGeneral through the CLI", () => {
       expect(r.code).toBe(1);
       expect(r.stderr).toContain("truncated record: 7 of 24 bytes");
       expect(r.stderr).toContain("at byte 240");
-      expect(fs.existsSync(path.join(dir, "o.bin"))).toBe(false);
+      expect(fs.readdirSync(dir)).toEqual(["cut.oracleGeneral.bin"]);
+      // An existing output survives a failed conversion; the input may not be the output.
+      fs.writeFileSync(path.join(dir, "keep.bin"), "old");
+      expect(
+        (await runCli(["convert", cut, "--to", "oracleGeneral", "--out", path.join(dir, "keep.bin")])).code,
+      ).toBe(1);
+      expect(fs.readFileSync(path.join(dir, "keep.bin"), "utf8")).toBe("old");
+      const whole = path.join(dir, "whole.oracleGeneral.bin");
+      fs.copyFileSync(`${DIR}/raw.oracleGeneral.bin`, whole);
+      const same = await runCli(["convert", whole, "--to", "oracleGeneral", "--out", whole]);
+      expect(same.code).toBe(1);
+      expect(same.stderr).toContain("invalid out");
+      expect(fs.readFileSync(whole)).toEqual(fs.readFileSync(`${DIR}/raw.oracleGeneral.bin`));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
