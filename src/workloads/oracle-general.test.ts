@@ -168,6 +168,13 @@ describe("oracleGeneral reader", () => {
     expect(detectFormat(new TextEncoder().encode("1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n13\n"))).toBe(
       "text",
     );
+    // Random bytes (with zeros, so binary) are not taken for records.
+    let x = 99;
+    const noise = Uint8Array.from({ length: 8192 }, (_, i) => {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      return i % 7 === 0 ? 0 : x >> 16;
+    });
+    expect(looksOracleGeneral(noise)).toBe(false);
   });
 });
 
