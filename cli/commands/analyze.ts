@@ -15,7 +15,16 @@ import type { RefBatch } from "../../src/workloads/refs.js";
 import { UsageError } from "../errors.js";
 import { colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";
-import { fmtInt, fmtPct, renderKeyValues, renderTable, writeJson } from "../output.js";
+import {
+  type Cell,
+  fmtInt,
+  fmtPct,
+  outputMode,
+  renderKeyValues,
+  renderTable,
+  writeCsv,
+  writeJson,
+} from "../output.js";
 import { Progress, tick } from "../progress.js";
 import { parseSizeList, resolveFrames, type SizeSpec } from "../sizes.js";
 import { parsePageSize, parsePositiveInt } from "../units.js";
@@ -34,6 +43,7 @@ interface AnalyzeOptions {
   top: number;
   frames: SizeSpec[];
   json?: boolean;
+  csv?: boolean;
   html?: string;
 }
 
@@ -71,6 +81,7 @@ export function registerAnalyze(program: Command, { io }: CommandContext): void 
       "--json",
       "print one JSON document (fields: name, source, pageSize, references, distinctPages, byKind, reads, writes, writeFraction, reuse, popularity, workingSet, processes, lru[])",
     )
+    .option("--csv", "print CSV on stdout, one figure a row (columns: section,key,value)")
     .option("--html <file>", "also write a self-contained HTML report with charts")
     .addHelpText(
       "after",
@@ -81,7 +92,8 @@ fractions of the working set), at least 1 frame; 64 is 64 frames; 256KiB is 256 
 Examples:
   $ pagewise analyze test/fixtures/traces/sort500.pwt
   $ pagewise analyze test/fixtures/traces/oracle/raw.oracleGeneral.bin.zst --frames 10%,25%,50% --json
-  $ pagewise analyze --gen zipf:pages=5000,alpha=0.9,n=200000,seed=1 --window 20000 --html zipf.html`,
+  $ pagewise analyze --gen zipf:pages=5000,alpha=0.9,n=200000,seed=1 --window 20000 --html zipf.html
+  $ pagewise analyze test/fixtures/traces/oracle/requests.csv --format libcachesim-csv --csv-params "obj-id-col=2,op-col=4" --csv`,
     )
     .action(async (file: string | undefined, opts: AnalyzeOptions) => {
       if (file !== undefined) {
@@ -93,6 +105,7 @@ Examples:
         throw new UsageError("give one workload: a trace FILE or --gen SPEC");
       if (opts.gen !== undefined && (opts.format ?? opts.unitSize ?? opts.csvParams) !== undefined)
         throw new UsageError("--format, --unit-size and --csv-params apply to a trace file");
+      const mode = outputMode(opts);
       const doc = await analyze(io, opts);
       if (opts.html !== undefined) {
         const argv = ["analyze", ...(opts.trace ? [opts.trace] : ["--gen", opts.gen!])];
@@ -109,12 +122,50 @@ Examples:
         );
       }
       const { analysis: a, lru } = doc;
-      if (opts.json) {
+      if (mode === "json") {
         const { rankCounts: _r, lruCurve: _c, analysis, ...head } = doc;
         return writeJson(io, { ...head, ...analysis, lru });
       }
+      if (mode === "csv") return writeCsv(io, ["section", "key", "value"], csvRows(a, lru));
       printHuman(io, doc.name, doc.source, doc.pageSize, a, lru, opts.html);
     });
+}
+
+/**
+ * The analysis as long-format rows: summary figures, reuse buckets ("cold", "1", "2-3"...), LRU
+ * misses per size label, top pages ("pid:page"), working-set points (by last reference) and
+ * processes (section process.references / process.writes / process.pages, key the pid).
+ */
+function csvRows(a: TraceAnalysis, lru: readonly LruAt[]): Record<string, Cell>[] {
+  const rows: Record<string, Cell>[] = [];
+  const add = (section: string, key: string | number, value: number) => rows.push({ section, key, value });
+  const z = a.popularity.zipf;
+  add("summary", "references", a.references);
+  add("summary", "distinctPages", a.distinctPages);
+  add("summary", "reads", a.reads);
+  add("summary", "writes", a.writes);
+  add("summary", "writeFraction", a.writeFraction);
+  add("summary", "oneHitWonders", a.popularity.oneHitWonders.pages);
+  if (z) {
+    add("summary", "zipfAlpha", z.alpha);
+    add("summary", "zipfR2", z.r2);
+  }
+  add("summary", "medianReuseDistance", a.reuse.median);
+  add("reuse", "cold", a.reuse.cold);
+  for (const b of a.reuse.buckets)
+    add("reuse", b.from === b.to ? String(b.from) : `${b.from}-${b.to}`, b.references);
+  for (const l of lru) {
+    add("lru.frames", l.label, l.frames);
+    add("lru.misses", l.label, l.misses);
+  }
+  for (const t of a.popularity.top) add("top", `${t.pid}:${t.page}`, t.references);
+  for (const p of a.workingSet.points) add("workingSet", p.end, p.pages);
+  for (const p of a.processes) {
+    add("process.references", p.pid, p.references);
+    add("process.writes", p.pid, p.writes);
+    add("process.pages", p.pid, p.pages);
+  }
+  return rows;
 }
 
 /** Writes `text` to a temporary file beside `file`, then renames it over `file`: never half-written. */

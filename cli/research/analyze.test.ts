@@ -79,6 +79,23 @@ describe("pagewise analyze", () => {
       expect(h.stdout).toContain(s);
   });
 
+  it("prints the same figures as CSV rows", async () => {
+    const args = ["analyze", SORT, "--limit", "100000", "--frames", "1%,64"];
+    const j = JSON.parse((await runCli([...args, "--json"])).stdout);
+    const csv = (await runCli([...args, "--csv"])).stdout.trim().split("\n");
+    expect(csv[0]).toBe("section,key,value");
+    const get = (section: string, key: string) =>
+      Number(csv.find((l) => l.startsWith(`${section},${key},`))!.split(",")[2]);
+    expect(get("summary", "references")).toBe(j.references);
+    expect(get("summary", "distinctPages")).toBe(j.distinctPages);
+    expect(get("reuse", "cold")).toBe(j.reuse.cold);
+    expect(get("lru.misses", "1%")).toBe(j.lru[0].misses);
+    expect(get("lru.frames", "64 frames")).toBe(64);
+    expect(get("process.pages", "0")).toBe(j.distinctPages);
+    const both = await runCli([...args, "--json", "--csv"]);
+    expect(both.code).toBe(2);
+  });
+
   it("exits 2 for usage errors, 1 for a bad file, one line on stderr", async () => {
     for (const argv of [
       ["analyze"],
@@ -99,7 +116,7 @@ describe("pagewise analyze", () => {
   it("runs the examples of its --help", async () => {
     const help = await runCli(["analyze", "--help"]);
     const lines = exampleLines(help.stdout);
-    expect(lines.length).toBe(3);
+    expect(lines.length).toBe(4);
     for (const { line, result } of await runExamples(lines)) {
       expect(result.stderr, line).toBe("");
       expect(result.code, line).toBe(0);
