@@ -168,6 +168,8 @@ describe("oracleGeneral reader", () => {
     expect(detectFormat(new TextEncoder().encode("1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n13\n"))).toBe(
       "text",
     );
+    // INT64_MAX for "no next access", as newer libCacheSim versions may write.
+    expect(looksOracleGeneral(records([{ id: 1n, size: 1, next: 2n ** 63n - 1n }]))).toBe(true);
     // Random bytes (with zeros, so binary) are not taken for records.
     let x = 99;
     const noise = Uint8Array.from({ length: 8192 }, (_, i) => {

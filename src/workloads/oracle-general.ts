@@ -318,7 +318,7 @@ export function oracleGeneralDecoder(opts: OracleGeneralOptions = {}): OracleGen
 /**
  * True when `head` (the start of an uncompressed file) reads as oracleGeneral records: at least
  * one whole record, binary (a zero byte in it), and in every whole record of the head the next
- * access is -1 or a later request index below 2^48, and no size is beyond 2^31.
+ * access is -1 (or INT64_MAX) or a later request index below 2^48, and no size is beyond 2^31.
  */
 export function looksOracleGeneral(head: Uint8Array): boolean {
   const n = Math.min(Math.floor(head.length / ORACLE_GENERAL_RECORD), 512);
@@ -330,6 +330,7 @@ export function looksOracleGeneral(head: Uint8Array): boolean {
     const nhi = v.getInt32(p + 20, true);
     if (v.getUint32(p + 12, true) > 0x80000000) return false;
     if (nhi === -1 && nlo === 0xffffffff) continue;
+    if (nhi === 0x7fffffff && nlo === 0xffffffff) continue; // INT64_MAX: "none" to newer libCacheSim
     if (nhi < 0 || nhi >= 0x10000) return false;
     if (nhi === 0 && nlo <= r) return false;
   }
