@@ -365,8 +365,9 @@ export class CsvDecoder extends LineDecoder {
       p++;
     }
     p = this.skipBlanks(buf, p);
-    const e = this.scanNumber(buf, p);
-    return e > p;
+    const e = this.scanWide(buf, p);
+    // A number too large is still a number: the row is data, and its error is reported there.
+    return e > p || e < 0;
   }
 
   private parseHeader(buf: Uint8Array, p: number): number {

@@ -260,6 +260,13 @@ describe("libCacheSim csv parameters", () => {
     ).toThrow(/object id 281474976710655: .* would meet/);
   });
 
+  it("takes a first row with a 64-bit id for data, not for a header", () => {
+    const input = new TextEncoder().encode("0,18446744073709551615\n1,5\n");
+    const r = decodeAllOrThrow(() => libCacheSimCsvDecoder({ csvParams: "obj-id-col=2" }), input);
+    expect(r.count).toBe(2);
+    expect(r.pages[1]).toBe(5);
+  });
+
   it("names the problem: bad parameters, a short row", () => {
     expect(() => parseCsvParams("obj-size-col=2")).toThrow(/obj-id-col is required/);
     expect(() => parseCsvParams("obj-id-col=0")).toThrow(/column number from 1/);
