@@ -4,6 +4,9 @@
 // percentage resolves per trace: floor(p% × distinct pages), computed exactly from the digits
 // written (29% of 100 pages is 29, where 0.29 × 100 in doubles is 28.999...), and at least 1 frame.
 // The distinct-page count comes from the pwt header when it has one, else from one pass.
+// For a command's --frames: parse with parseSizeList instead of parseFramesList, then per trace
+// resolveFrames(spec, pageSize, distinctPages) (a loaded workload knows its distinct pages; a
+// streamed one asks distinctPagesOf only when needsDistinctPages says a percentage was given).
 
 import { InvalidArgumentError } from "commander";
 import { type OpenTraceOptions, openTrace } from "../node/trace-file.js";
