@@ -208,6 +208,47 @@ describe("oracleGeneral writer", () => {
   });
 });
 
+describe("oracleGeneral writer, property", () => {
+  it("next accesses equal a naive scan, and reading back keeps every page's identity, for any chunking", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 12 })), {
+          minLength: 1,
+          maxLength: 80,
+        }),
+        fc.integer({ min: 1, max: 9 }),
+        (refs, chunk) => {
+          const b = makeBatch(refs.length);
+          refs.forEach(([pid, page], i) => {
+            b.pids[i] = pid;
+            b.pages[i] = page * 2 ** 20;
+          });
+          b.count = refs.length;
+          const out = new Uint8Array(refs.length * ORACLE_GENERAL_RECORD);
+          writeOracleGeneralRecords(b, 0, b.count, 4096, out);
+          const f = new NextAccessFiller();
+          for (let end = refs.length; end > 0; end -= chunk) {
+            const start = Math.max(0, end - chunk);
+            f.fill(out.subarray(start * 24, end * 24), start);
+          }
+          const v = new DataView(out.buffer);
+          refs.forEach(([pid, page], i) => {
+            let j = i + 1;
+            while (j < refs.length && !(refs[j]![0] === pid && refs[j]![1] === page)) j++;
+            expect(v.getBigInt64(i * 24 + 16, true)).toBe(j < refs.length ? BigInt(j + 1) : -1n);
+          });
+          const back = pagesOf(new OracleGeneralDecoder(), out);
+          refs.forEach(([pid, page], i) =>
+            refs.forEach(([pid2, page2], j) => {
+              expect(back[i] === back[j]).toBe(pid === pid2 && page === page2);
+            }),
+          );
+        },
+      ),
+    );
+  });
+});
+
 describe("libCacheSim csv parameters", () => {
   it("reads columns by number, with any delimiter, and skips a header", () => {
     const make = (csvParams: string) => () => libCacheSimCsvDecoder({ csvParams });
