@@ -238,11 +238,11 @@ describe("oracleGeneral writer, property", () => {
             expect(v.getBigInt64(i * 24 + 16, true)).toBe(j < refs.length ? BigInt(j + 1) : -1n);
           });
           const back = pagesOf(new OracleGeneralDecoder(), out);
-          refs.forEach(([pid, page], i) =>
-            refs.forEach(([pid2, page2], j) => {
-              expect(back[i] === back[j]).toBe(pid === pid2 && page === page2);
-            }),
-          );
+          for (let i = 0; i < refs.length; i++)
+            for (let j = 0; j < refs.length; j++) {
+              const same = refs[i]![0] === refs[j]![0] && refs[i]![1] === refs[j]![1];
+              expect(back[i] === back[j]).toBe(same);
+            }
         },
       ),
     );
