@@ -3,9 +3,10 @@
 // per distinct page: the records in order with no next access, then from the end backwards the
 // next-access fields filled in (NextAccessFiller). Node only.
 
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { ConfigError } from "../src/core/errors.js";
+import { ConfigError, PagewiseError } from "../src/core/errors.js";
 import {
   NextAccessFiller,
   ORACLE_GENERAL_RECORD,
@@ -13,6 +14,15 @@ import {
 } from "../src/workloads/oracle-general.js";
 import { DEFAULT_BATCH, type TraceStats } from "../src/workloads/trace-decoder.js";
 import { type OpenTraceOptions, openTrace } from "./trace-file.js";
+import { hasZstdBinary } from "./zstd.js";
+
+/** Compressing the written file failed: `file` names the output, the message says why. */
+export class CompressError extends PagewiseError {
+  static readonly code = "COMPRESS";
+  constructor(file: string, problem: string) {
+    super(CompressError.code, `${file}: ${problem}`, { file, problem });
+  }
+}
 
 export interface OracleGeneralWriteOptions extends OpenTraceOptions {
   /** Called about every million references (first pass) with the bytes of the input read. */
@@ -35,7 +45,8 @@ export interface OracleGeneralWriteResult {
  * object id = the page (pageKey(pid, page) for processes other than 0), size = the page size,
  * time 0, next access = 1-based index of the page's next reference or -1. Written to a temporary
  * file beside `output` and renamed over it at the end, so a failure leaves no partial file and an
- * existing `output` untouched; `output` may not be the input (ConfigError).
+ * existing `output` untouched; `output` may not be the input (ConfigError). An `output` ending in
+ * `.zst` is compressed with the zstd program at the end (ConfigError up front when there is none).
  */
 export async function writeOracleGeneralFile(
   input: string,
@@ -49,7 +60,15 @@ export async function writeOracleGeneralFile(
       output,
       "a file other than the input (it is read while the output is written)",
     );
+  const zst = output.endsWith(".zst");
+  if (zst && !hasZstdBinary())
+    throw new ConfigError(
+      "out",
+      output,
+      "a plain file name: writing .zst needs the zstd program on the PATH",
+    );
   const tmp = path.join(path.dirname(output), `.${path.basename(output)}.${process.pid}.tmp`);
+  const tmpZst = `${tmp}.zst`;
   const fd = fs.openSync(tmp, "w+");
   let n = 0;
   try {
@@ -76,7 +95,18 @@ export async function writeOracleGeneralFile(
       end = start;
     }
     fs.closeSync(fd);
-    fs.renameSync(tmp, output);
+    if (zst) {
+      // The backward pass needs the plain file; compress it at the end, as the datasets ship.
+      const r = spawnSync("zstd", ["-q", "-f", "-T0", tmp, "-o", tmpZst], {
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+      if (r.status !== 0)
+        throw new CompressError(output, `zstd failed: ${String(r.stderr).trim() || `exit ${r.status}`}`);
+      fs.rmSync(tmp);
+      fs.renameSync(tmpZst, output);
+    } else {
+      fs.renameSync(tmp, output);
+    }
   } catch (e) {
     try {
       fs.closeSync(fd);
@@ -84,6 +114,7 @@ export async function writeOracleGeneralFile(
       // already closed
     }
     fs.rmSync(tmp, { force: true });
+    fs.rmSync(tmpZst, { force: true });
     throw e;
   }
   return {
@@ -94,7 +125,7 @@ export async function writeOracleGeneralFile(
     references: n,
     stats: t.stats,
     inputBytes: t.fileBytes,
-    outputBytes: n * ORACLE_GENERAL_RECORD,
+    outputBytes: fs.statSync(output).size,
   };
 }
 

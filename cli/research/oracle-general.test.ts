@@ -55,10 +55,20 @@ describe("oracleGeneral through the CLI", () => {
       expect(j.to).toBe("oracleGeneral");
       expect(fs.statSync(og).size).toBe(24 * j.references);
       expect((await runCli(["convert", og, "--out", back])).code).toBe(0);
+      // .zst: compressed at the end with the zstd program, as the datasets ship.
+      const zst = path.join(dir, "s.oracleGeneral.bin.zst");
+      expect((await runCli(["convert", src, "--to", "oracleGeneral", "--out", zst])).code).toBe(0);
+      expect(Array.from(fs.readFileSync(zst).subarray(0, 4))).toEqual([0x28, 0xb5, 0x2f, 0xfd]);
+      expect(fs.readdirSync(dir).sort()).toEqual([
+        "back.pwt",
+        "s.oracleGeneral.bin",
+        "s.oracleGeneral.bin.zst",
+      ]);
       for (const p of ["lru", "fifo", "opt", "clock"]) {
         const a = await faults(src, p, 32);
         expect(await faults(og, p, 32), p).toBe(a);
         expect(await faults(back, p, 32), p).toBe(a);
+        expect(await faults(zst, p, 32), p).toBe(a);
       }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
