@@ -222,7 +222,9 @@ async function analyze(io: CommandContext["io"], opts: AnalyzeOptions) {
       const g = parseGenerator(opts.gen!);
       name = g.spec;
       source = g.spec;
-      pageSize = opts.pageSize ?? g.pageSize;
+      if (opts.pageSize !== undefined && opts.pageSize !== g.pageSize)
+        throw new UsageError(`--page-size does not apply to --gen (its pages are ${g.pageSize} bytes)`);
+      pageSize = g.pageSize;
       format = "generator";
       let done = 0;
       for (const b of generateBatches(g)) {

@@ -103,6 +103,7 @@ describe("pagewise analyze", () => {
       ["analyze", SORT, "--frames", "0%"],
       ["analyze", SORT, "--frames", "150%"],
       ["analyze", "--gen", "zipf:pages=10,n=10", "--unit-size", "4KiB"],
+      ["analyze", "--gen", "zipf:pages=10,n=10", "--page-size", "8KiB"],
     ]) {
       const r = await runCli(argv);
       expect(r.code, argv.join(" ")).toBe(2);
