@@ -7,6 +7,7 @@
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
+import { registerAnalyze } from "./commands/analyze.js";
 import { registerBelady } from "./commands/belady.js";
 import { registerConvert } from "./commands/convert.js";
 import { registerDemo } from "./commands/demo.js";
@@ -76,6 +77,7 @@ Exit codes: 0 success, 1 user error (bad file, unknown policy, bad value), 2 usa
   registerConvert(program, ctx);
   registerTrace(program, ctx);
   registerQuiz(program, ctx);
+  registerAnalyze(program, ctx);
   return program;
 }
 

@@ -20,7 +20,14 @@ export interface ConvertSummary {
 export async function convertTrace(
   io: CliIo,
   input: string,
-  opts: { out: string; format?: string; pageSize?: number; skipBad?: boolean },
+  opts: {
+    out: string;
+    format?: string;
+    pageSize?: number;
+    skipBad?: boolean;
+    unitSize?: number;
+    csvParams?: string;
+  },
 ): Promise<ConvertSummary> {
   const bar = new Progress(io, "converting", 1);
   try {
@@ -28,6 +35,8 @@ export async function convertTrace(
       format: opts.format,
       pageSize: opts.pageSize,
       skipBad: opts.skipBad,
+      unitSize: opts.unitSize,
+      csvParams: opts.csvParams,
       onProgress: (p) => bar.update(p.bytesRead, Math.max(1, p.fileBytes)),
     });
     return {

@@ -34,6 +34,10 @@ export interface WorkloadOptions {
   pageSize?: number;
   limit?: number;
   skipBad?: boolean;
+  /** oracleGeneral: bytes a page of an object covers (a request spans ceil(size / unitSize) pages). */
+  unitSize?: number;
+  /** libcachesim-csv: libCacheSim's column parameters. */
+  csvParams?: string;
 }
 
 export const DEFAULT_PAGE_SIZE = 4096;
@@ -50,7 +54,16 @@ export function addWorkloadOptions(cmd: Command): Command {
     .option("--gen <spec>", "a synthetic workload, e.g. zipf:pages=1000,alpha=0.9,n=100000,seed=1")
     .option("--page-size <size>", "page size for byte-address traces (4KiB, 4096)", parsePageSize)
     .option("--limit <n>", "read at most the first n references", parsePositiveInt)
-    .option("--skip-bad", "skip malformed trace lines instead of stopping at the first");
+    .option("--skip-bad", "skip malformed trace lines instead of stopping at the first")
+    .option(
+      "--unit-size <size>",
+      "oracleGeneral traces: a request of S bytes is ceil(S/size) pages",
+      parsePageSize,
+    )
+    .option(
+      "--csv-params <params>",
+      'libcachesim-csv traces: libCacheSim\'s columns, e.g. "obj-id-col=2,has-header=false"',
+    );
 }
 
 /** Exactly one source must be given. */
@@ -61,6 +74,8 @@ export function requireOneSource(opts: WorkloadOptions): "refs" | "trace" | "gen
     throw new UsageError(`give one workload, not ${given.map((g) => `--${g}`).join(" and ")}`);
   if (opts.format !== undefined && given[0] !== "trace")
     throw new UsageError("--format applies to --trace only");
+  if ((opts.unitSize ?? opts.csvParams) !== undefined && given[0] !== "trace")
+    throw new UsageError("--unit-size and --csv-params apply to --trace only");
   return given[0]!;
 }
 
@@ -164,7 +179,13 @@ export async function loadGenerated(spec: string, opts: WorkloadOptions, io: Cli
 
 /** Reads a whole trace file (any supported format, compressed or not) with a progress bar. */
 export async function loadTrace(path: string, opts: WorkloadOptions, io: CliIo): Promise<Workload> {
-  const t = await openTrace(path, { format: opts.format, pageSize: opts.pageSize, skipBad: opts.skipBad });
+  const t = await openTrace(path, {
+    format: opts.format,
+    pageSize: opts.pageSize,
+    skipBad: opts.skipBad,
+    unitSize: opts.unitSize,
+    csvParams: opts.csvParams,
+  });
   const b = new WorkloadBuilder();
   const limit = opts.limit ?? Number.POSITIVE_INFINITY;
   const bar = new Progress(io, `reading ${basename(path)}`, Math.max(1, t.fileBytes));

@@ -37,6 +37,10 @@ export interface OpenTraceOptions {
   readonly skipBad?: boolean;
   /** Text format only: values are "page" numbers (default) or byte "address"es. */
   readonly unit?: TextUnit;
+  /** oracleGeneral only: bytes a page of an object covers (a request spans ceil(size / unitSize) pages). */
+  readonly unitSize?: number;
+  /** libcachesim-csv only: libCacheSim's csv parameters ("obj-id-col=2,has-header=false"). */
+  readonly csvParams?: string;
 }
 
 /** A trace file ready to read. */
@@ -87,7 +91,14 @@ export async function openTrace(path: string, opts: OpenTraceOptions = {}): Prom
   const format = (opts.format as TraceFormat | undefined) ?? detectFormat(head, path);
   const header = format === "pwt" ? decodePwtHeader(head, path) : null;
   const make = (): TraceDecoder =>
-    createDecoder(format, { source: path, pageSize: opts.pageSize, skipBad: opts.skipBad, unit: opts.unit });
+    createDecoder(format, {
+      source: path,
+      pageSize: opts.pageSize,
+      skipBad: opts.skipBad,
+      unit: opts.unit,
+      unitSize: opts.unitSize,
+      csvParams: opts.csvParams,
+    });
   const probe = make();
   if (header) probe.push(head.subarray(0, 64));
   probe.drain(makeBatch(1));

@@ -1,9 +1,13 @@
 // `pagewise convert IN --out OUT`: rewrites a trace in pagewise's binary format (pwt), which later
 // runs read several times faster than text; the input's format is detected or forced with --format.
+// `--to oracleGeneral` writes libCacheSim's binary format instead (node/oracle-general-file.ts).
 
 import type { Command } from "commander";
+import { writeOracleGeneralFile } from "../../node/oracle-general-file.js";
+import { UsageError } from "../errors.js";
 import type { CommandContext } from "../main.js";
 import { writeJson } from "../output.js";
+import { Progress } from "../progress.js";
 import { parsePageSize } from "../units.js";
 import { convertTrace } from "../wire.js";
 
@@ -13,7 +17,12 @@ interface ConvertOptions {
   pageSize?: number;
   skipBad?: boolean;
   json?: boolean;
+  to?: string;
+  unitSize?: number;
+  csvParams?: string;
 }
+
+const OUTPUT_FORMATS = ["pwt", "oracleGeneral"];
 
 export function registerConvert(program: Command, { io }: CommandContext): void {
   program
@@ -21,10 +30,20 @@ export function registerConvert(program: Command, { io }: CommandContext): void 
     .summary("convert a trace to the binary format (pwt)")
     .description("Read a trace in any supported format and write it in pagewise's binary format (pwt).")
     .argument("<in>", "input trace: lackey, text, csv, libcachesim-csv or pwt")
-    .requiredOption("--out <file>", "output file (.pwt)")
+    .requiredOption("--out <file>", "output file (.pwt, or .oracleGeneral.bin with --to oracleGeneral)")
+    .option("--to <format>", "output format: pwt (default) or oracleGeneral (libCacheSim's binary)", "pwt")
     .option("--format <id>", "force the input format instead of detecting it")
     .option("--page-size <size>", "page size for byte-address inputs (4KiB)", parsePageSize)
     .option("--skip-bad", "skip malformed lines instead of stopping at the first")
+    .option(
+      "--unit-size <size>",
+      "oracleGeneral input: a request of S bytes is ceil(S/size) pages (default: one page a request)",
+      parsePageSize,
+    )
+    .option(
+      "--csv-params <params>",
+      'libcachesim-csv input: libCacheSim\'s columns, e.g. "obj-id-col=2,has-header=false"',
+    )
     .option(
       "--json",
       "print one JSON document (fields: in, out, format, references, bytesIn, bytesOut, pageSize)",
@@ -34,14 +53,52 @@ export function registerConvert(program: Command, { io }: CommandContext): void 
       `
 Examples:
   $ pagewise convert test/fixtures/traces/ls.lackey --out ls.pwt
-  $ pagewise convert trace.csv --format libcachesim-csv --out trace.pwt --json`,
+  $ pagewise convert trace.csv --format libcachesim-csv --out trace.pwt --json
+  $ pagewise convert test/fixtures/traces/sort500.pwt --to oracleGeneral --out sort500.oracleGeneral.bin
+  $ pagewise convert sort500.oracleGeneral.bin --out sort500.pwt
+  $ pagewise convert test/fixtures/traces/oracle/raw.oracleGeneral.bin.zst --unit-size 4KiB --out raw.pwt
+  $ pagewise convert test/fixtures/traces/oracle/requests.csv --format libcachesim-csv --csv-params "obj-id-col=2,op-col=4,has-header=false" --out requests.pwt`,
     )
     .action(async (input: string, opts: ConvertOptions) => {
-      const r = await convertTrace(io, input, opts);
+      if (!OUTPUT_FORMATS.includes(opts.to ?? "pwt"))
+        throw new UsageError(
+          `--to: unknown output format "${opts.to}" (known: ${OUTPUT_FORMATS.join(", ")})`,
+        );
+      const r =
+        opts.to === "oracleGeneral"
+          ? await toOracleGeneral(io, input, opts)
+          : await convertTrace(io, input, opts);
       if (opts.json) return writeJson(io, r);
       io.stdout.write(
         `${r.in} (${r.format}) → ${r.out}: ${r.references.toLocaleString("en-US")} references, ` +
           `${r.bytesIn.toLocaleString("en-US")} → ${r.bytesOut.toLocaleString("en-US")} bytes\n`,
       );
     });
+}
+
+async function toOracleGeneral(io: CommandContext["io"], input: string, opts: ConvertOptions) {
+  const bar = new Progress(io, "converting", 1);
+  try {
+    const r = await writeOracleGeneralFile(input, opts.out, {
+      format: opts.format,
+      pageSize: opts.pageSize,
+      skipBad: opts.skipBad,
+      unitSize: opts.unitSize,
+      csvParams: opts.csvParams,
+      onProgress: (read, total) => bar.update(read, Math.max(1, total)),
+    });
+    return {
+      in: r.input,
+      out: r.output,
+      format: r.format,
+      to: "oracleGeneral",
+      pageSize: r.pageSize,
+      references: r.references,
+      skipped: r.stats.skipped,
+      bytesIn: r.inputBytes,
+      bytesOut: r.outputBytes,
+    };
+  } finally {
+    bar.stop();
+  }
 }

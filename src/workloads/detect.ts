@@ -4,9 +4,18 @@
 
 import { TraceParseError } from "../core/errors.js";
 import { isPwt } from "./binary-format.js";
+import { looksOracleGeneral } from "./oracle-general.js";
 
 /** Every trace format pagewise reads. "pages" is the `K PAGE` format of the reference traces. */
-export const TRACE_FORMATS = ["lackey", "text", "csv", "libcachesim-csv", "pwt", "pages"] as const;
+export const TRACE_FORMATS = [
+  "lackey",
+  "text",
+  "csv",
+  "libcachesim-csv",
+  "pwt",
+  "pages",
+  "oracleGeneral",
+] as const;
 export type TraceFormat = (typeof TRACE_FORMATS)[number];
 
 export type Compression = "gzip" | "zstd" | "none";
@@ -31,6 +40,7 @@ const CSV_HEADER = /^[A-Za-z_][\w ]*(,[A-Za-z_][\w ]*)*$/;
  */
 export function detectFormat(head: Uint8Array, source = "input"): TraceFormat {
   if (isPwt(head)) return "pwt";
+  if (looksOracleGeneral(head)) return "oracleGeneral";
   let text = "";
   const n = Math.min(head.length, 16384);
   for (let i = 0; i < n; i++) text += String.fromCharCode(head[i]!);
@@ -70,7 +80,7 @@ export function detectFormat(head: Uint8Array, source = "input"): TraceFormat {
       source,
       no,
       1,
-      "cannot tell the trace format (expected lackey, text, csv with a header, libcachesim-csv, K PAGE or pwt): give the format",
+      "cannot tell the trace format (expected lackey, text, csv with a header, libcachesim-csv, K PAGE, pwt or oracleGeneral): give the format",
     );
   }
   return "text";

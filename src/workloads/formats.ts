@@ -3,9 +3,10 @@
 
 import { UnknownIdError } from "../core/errors.js";
 import { pwtDecoder } from "./binary-format.js";
-import { csvDecoder, libCacheSimCsvDecoder } from "./csv-trace.js";
+import { csvDecoder, type LibCacheSimCsvOptions, libCacheSimCsvDecoder } from "./csv-trace.js";
 import { TRACE_FORMATS, type TraceFormat } from "./detect.js";
 import { lackeyDecoder } from "./lackey.js";
+import { type OracleGeneralOptions, oracleGeneralDecoder } from "./oracle-general.js";
 import { pagesDecoder } from "./pages-decoder.js";
 import { type TextDecodeOptions, textDecoder } from "./text-trace.js";
 import type { TraceDecoder } from "./trace-decoder.js";
@@ -13,8 +14,11 @@ import type { TraceDecoder } from "./trace-decoder.js";
 export type { TraceFormat } from "./detect.js";
 export { TRACE_FORMATS } from "./detect.js";
 
-/** Options for any format; `unit` applies to text only. */
-export type FormatOptions = TextDecodeOptions;
+/**
+ * Options for any format; `unit` applies to text only, `unitSize` to oracleGeneral only, `csvParams`
+ * to libcachesim-csv only.
+ */
+export type FormatOptions = TextDecodeOptions & OracleGeneralOptions & LibCacheSimCsvOptions;
 
 /** One line per format, for help texts and `pagewise info`. */
 export const FORMAT_SUMMARIES = {
@@ -24,6 +28,7 @@ export const FORMAT_SUMMARIES = {
   "libcachesim-csv": "libCacheSim csv: header with obj_id (the page) and obj_size (ignored)",
   pwt: "pagewise binary: gzip-compressed, delta-encoded varints, header with page size and counts",
   pages: "'K PAGE' lines: lackey kind and hex page number (the reference traces)",
+  oracleGeneral: "libCacheSim binary: 24-byte records (time, 64-bit object id, size, next access)",
 } as const satisfies Record<TraceFormat, string>;
 
 const FACTORIES: Record<TraceFormat, (opts: FormatOptions) => TraceDecoder> = {
@@ -33,6 +38,7 @@ const FACTORIES: Record<TraceFormat, (opts: FormatOptions) => TraceDecoder> = {
   "libcachesim-csv": libCacheSimCsvDecoder,
   pwt: pwtDecoder,
   pages: pagesDecoder,
+  oracleGeneral: oracleGeneralDecoder,
 };
 
 /** True when `id` is a known format id. */
