@@ -70,7 +70,9 @@ export function analyzeReportHtml(r: AnalyzeReport): string {
         }),
       ),
     );
-  if (r.lru.length > 1 && a.references > 0)
+  // The sizes come as the user listed them (and may repeat): a curve needs them in order, once each.
+  const curve = [...new Map(r.lru.map((p) => [p.frames, p])).values()].sort((p, q) => p.frames - q.frames);
+  if (curve.length > 1 && a.references > 0)
     charts.push(
       lineChartSvg(
         chart({
@@ -78,8 +80,8 @@ export function analyzeReportHtml(r: AnalyzeReport): string {
           title: "LRU miss ratio by memory size",
           x: { label: "frames", log: true, integer: true },
           y: { label: "miss ratio", percent: true, min: 0, max: 1 },
-          xs: r.lru.map((p) => p.frames),
-          series: [{ label: "LRU", values: r.lru.map((p) => p.misses / a.references) }],
+          xs: curve.map((p) => p.frames),
+          series: [{ label: "LRU", values: curve.map((p) => p.misses / a.references) }],
         }),
       ),
     );
@@ -135,7 +137,7 @@ code { background: #f3f4f6; padding: 1px 4px; }
 </style>
 </head>
 <body>
-<h1>${escapeHtml(r.title)}</h1>
+<h1 style="overflow-wrap:anywhere">${escapeHtml(r.title)}</h1>
 <p>Made with <code>${escapeHtml(r.command)}</code>.</p>
 <h2>Summary</h2>
 ${facts}
