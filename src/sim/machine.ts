@@ -49,12 +49,14 @@ import {
   timedCounters,
 } from "./machine-stats.js";
 import { runMemmove } from "./min-frames.js";
+import { layoutSegments, rangeAllowed } from "./segments.js";
 import { explainWalk, type Translation, tableFramesFor } from "./translation.js";
 import { faultError, TypedAccess } from "./typed-access.js";
 
 export type { MmapOptions } from "./address-space.js";
 export type { MachineConfig, SpawnOptions } from "./machine-config.js";
 export type { MachineStats, ProcessStats } from "./machine-stats.js";
+export type { SegmentSpec } from "./segments.js";
 export type { Translation, WalkStep } from "./translation.js";
 
 export class Machine {
@@ -218,6 +220,7 @@ export class Machine {
     const p = new Process(pid, asid, root, opts.name ?? opts.image?.name ?? `p${pid}`, image);
     if (opts.quota !== undefined) p.quota = checkQuota(opts.quota);
     if (opts.trace) this.spaces.layoutTrace(p);
+    else if (opts.segments) layoutSegments(p, this.layout, opts.segments, image?.capacity ?? 0, opts.stackPages);
     else this.spaces.layoutProgram(p, image, opts.image?.bssBytes ?? 0, opts.stackPages);
     this.procs.set(pid, p);
     this.asids.set(asid, p);
@@ -468,6 +471,15 @@ export class Machine {
    */
   mapFixed(pid: number, vpn: number, frame: number): void {
     this.spaces.mapFixed(this.installed(pid), vpn, frame);
+  }
+
+  /**
+   * True if `pid` may access every byte of [va, va + length) with `perm` (PERM_* bits): a region
+   * allows it, or the stack may grow down to it. No reference is made (a kernel's check of a user
+   * pointer before it copies; see sim/segments.ts).
+   */
+  rangeAllowed(pid: number, va: number, length: number, perm: number): boolean {
+    return rangeAllowed(this.proc(pid), this.pageSize, va, length, perm);
   }
 
   /** Walks `va` in `pid`'s tables without side effects, step by step (for teaching and the CLI). */

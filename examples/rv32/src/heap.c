@@ -19,8 +19,8 @@ static uint32_t rnd(void) {
 }
 int main(void) {
   uint32_t live = 0, allocated = 0, freed = 0;
-  for (int round = 0; round < 40000; round++) {
-    uint32_t key = rnd() % 8192;
+  for (int round = 0; round < 10000; round++) {
+    uint32_t key = rnd() % 2048;
     struct node **pp = &table[key % BUCKETS];
     while (*pp && (*pp)->key != key) pp = &(*pp)->next;
     if (*pp) {
@@ -35,7 +35,7 @@ int main(void) {
       freed++;
       live--;
     } else {
-      uint32_t len = 8 + rnd() % 600;
+      uint32_t len = 8 + rnd() % 200;
       struct node *n = malloc(sizeof *n + len);
       if (!n) {
         printf("out of memory at round %d\n", round);
@@ -52,7 +52,7 @@ int main(void) {
   }
   size_t cap = 16, used = 0;
   uint32_t *v = malloc(cap * sizeof *v);
-  for (uint32_t i = 0; i < 100000; i++) {
+  for (uint32_t i = 0; i < 30000; i++) {
     if (used == cap) {
       cap *= 2;
       v = realloc(v, cap * sizeof *v);

@@ -1,0 +1,121 @@
+// A program running on a Machine: an ELF loaded into a new process, its CPU and its kernel. Step
+// it (`step(n)`, for the visualizer or a scheduler) or run it to the end (`run()`); `result()`
+// gives what a shell would see (the exit status, 128 + signal when a signal ended it), the output
+// if it was captured, instructions retired, faults by access, and the kernel's warnings.
+
+import type { Machine } from "../../sim/machine.js";
+import { type FaultsByAccess, Rv32Cpu, type Trap } from "./cpu.js";
+import { type ElfProgram, parseElf } from "./elf.js";
+import { type KernelOptions, Rv32Kernel } from "./kernel.js";
+import { programImage, writeInitialStack } from "./loader.js";
+
+export interface ProgramOptions extends KernelOptions {
+  /** argv, argv[0] included (default: [the ELF's source name]). */
+  readonly argv?: readonly string[];
+  /** The environment, "NAME=value" strings (default: none). */
+  readonly env?: readonly string[];
+  /** Most pages the stack may grow to (default: the machine's, 8 MiB of 4 KiB pages). */
+  readonly stackPages?: number;
+  /** Process name (default: the ELF's source name). */
+  readonly name?: string;
+  /** Frame quota under local replacement. */
+  readonly quota?: number;
+}
+
+export interface ProgramResult {
+  /** As a shell shows it: the exit status, or 128 + the signal that ended the program. */
+  readonly status: number;
+  /** The status passed to exit, when the program exited. */
+  readonly exitCode: number | undefined;
+  readonly signal: number | undefined;
+  /** Where and why a signal ended it. */
+  readonly trap: Trap | undefined;
+  readonly instructions: number;
+  readonly faults: FaultsByAccess;
+  /** System calls made, by number. */
+  readonly syscalls: Readonly<Record<number, number>>;
+  readonly warnings: readonly string[];
+}
+
+/** Default instructions per step of run(): the loop checks for the end between steps. */
+const RUN_SLICE = 1 << 20;
+
+export class Rv32Process {
+  readonly pid: number;
+  readonly cpu: Rv32Cpu;
+  readonly kernel: Rv32Kernel;
+  readonly elf: ElfProgram;
+
+  /** Loads `elf` (bytes of the file `source`, or a parsed program) into a new process of `machine`. */
+  constructor(
+    readonly machine: Machine,
+    elf: Uint8Array | ElfProgram,
+    source: string,
+    opts: ProgramOptions = {},
+  ) {
+    this.elf = elf instanceof Uint8Array ? parseElf(elf, source) : elf;
+    const { image, segments, phdrVa } = programImage(this.elf, machine.pageSize);
+    this.pid = machine.spawn({
+      name: opts.name ?? source,
+      image,
+      segments,
+      ...(opts.stackPages === undefined ? {} : { stackPages: opts.stackPages }),
+      ...(opts.quota === undefined ? {} : { quota: opts.quota }),
+    });
+    try {
+      const sp = writeInitialStack(machine, this.pid, this.elf, phdrVa, {
+        argv: opts.argv ?? [source],
+        env: opts.env ?? [],
+      });
+      this.kernel = new Rv32Kernel(machine, this.pid, opts);
+      this.cpu = new Rv32Cpu(machine, this.pid, this.kernel);
+      this.cpu.pc = this.elf.entry;
+      this.cpu.x[2] = sp;
+    } catch (err) {
+      if (machine.isAlive(this.pid)) machine.kill(this.pid, "loading failed");
+      throw err;
+    }
+  }
+
+  get running(): boolean {
+    return this.cpu.running;
+  }
+
+  /** Runs up to `n` instructions; returns how many retired. Ends the process when the program ends. */
+  step(n: number): number {
+    const done = this.cpu.run(n);
+    if (!this.cpu.running) this.finish();
+    return done;
+  }
+
+  /** Runs to the end (or `maxInstructions`); returns the result. */
+  run(maxInstructions = Number.POSITIVE_INFINITY): ProgramResult {
+    let left = maxInstructions;
+    while (this.cpu.running && left > 0) left -= this.step(Math.min(RUN_SLICE, left));
+    return this.result();
+  }
+
+  result(): ProgramResult {
+    const cpu = this.cpu;
+    const signal = cpu.trap?.signal;
+    const status = signal !== undefined ? 128 + signal : (cpu.exitStatus ?? 0);
+    return {
+      status,
+      exitCode: cpu.exitStatus,
+      signal,
+      trap: cpu.trap,
+      instructions: cpu.instret,
+      faults: { ...cpu.faults },
+      syscalls: Object.fromEntries(this.kernel.calls),
+      warnings: this.kernel.warnings(),
+    };
+  }
+
+  private finish(): void {
+    this.cpu.dispose();
+    const m = this.machine;
+    if (!m.isAlive(this.pid)) return;
+    if (this.cpu.exitStatus !== undefined) m.exit(this.pid);
+    else m.kill(this.pid, this.cpu.trap?.reason ?? "killed");
+  }
+}
