@@ -10,8 +10,8 @@ import type { ColorMode, Scope } from "../pager/pager.js";
 import type { ExecutableImage } from "../stores/image-store.js";
 import type { BackingStore } from "../stores/store.js";
 import type { KswapdOptions } from "./kswapd.js";
-import type { SegmentSpec } from "./segments.js";
 import { minimumFrames } from "./min-frames.js";
+import type { SegmentSpec } from "./segments.js";
 
 export interface MachineConfig {
   /** Physical frames. */

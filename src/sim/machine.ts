@@ -56,7 +56,7 @@ import { faultError, TypedAccess } from "./typed-access.js";
 export type { MmapOptions } from "./address-space.js";
 export type { MachineConfig, SpawnOptions } from "./machine-config.js";
 export type { MachineStats, ProcessStats } from "./machine-stats.js";
-export type { SegmentSpec } from "./segments.js";
+export { type SegmentSpec, stackTopVpn } from "./segments.js";
 export type { Translation, WalkStep } from "./translation.js";
 
 export class Machine {
@@ -220,7 +220,8 @@ export class Machine {
     const p = new Process(pid, asid, root, opts.name ?? opts.image?.name ?? `p${pid}`, image);
     if (opts.quota !== undefined) p.quota = checkQuota(opts.quota);
     if (opts.trace) this.spaces.layoutTrace(p);
-    else if (opts.segments) layoutSegments(p, this.layout, opts.segments, image?.capacity ?? 0, opts.stackPages);
+    else if (opts.segments)
+      layoutSegments(p, this.layout, opts.segments, image?.capacity ?? 0, opts.stackPages);
     else this.spaces.layoutProgram(p, image, opts.image?.bssBytes ?? 0, opts.stackPages);
     this.procs.set(pid, p);
     this.asids.set(asid, p);
@@ -294,6 +295,24 @@ export class Machine {
     }
     if (this.hasTick) this.tick();
     return pa;
+  }
+
+  /**
+   * True when a reference that hits the TLB changes nothing but counters: the policy reads no
+   * hits and keeps no clock. A CPU may then check the TLB itself for a hit (the entry's tag, ASID
+   * and flags, as Mmu.translate does) and report such hits in bulk with countHits.
+   */
+  get hitsOnlyCount(): boolean {
+    return !this.wantsHits && !this.hasTick;
+  }
+
+  /**
+   * Counts `n` references of kind `access` by the running process that hit the TLB, exactly as
+   * `n` calls of access() would have (only valid while hitsOnlyCount holds; a CPU's fast path).
+   */
+  countHits(access: Access, n: number): void {
+    this.pendingRefs[access] += n;
+    this.tlb.hits += n;
   }
 
   /** Reads `dst.length` bytes at `va` (any alignment, across pages). */

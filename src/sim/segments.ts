@@ -1,9 +1,10 @@
 // A loader's memory map: the regions of a program at fixed pages (an ELF's PT_LOAD segments), in
 // place of the default layout from page 1 (address-space.ts layoutProgram). Each segment reads its
 // pages from the process's image (text and initialized data: slot = imageSlot + page index) or is
-// zero-filled (bss); the heap starts on the page after the highest segment, the stack sits at the
-// top of the space and grows down on demand to its limit, a guard gap below it, and mmap places
-// mappings top-down below that gap, as layoutProgram does.
+// zero-filled (bss); the heap starts on the page after the highest segment, the stack ends at the
+// middle of the space (the upper half is the kernel's, as in a 2G/2G split; addresses then stay
+// below 2^31, which keeps the RV32 interpreter on small integers) and grows down on demand to its
+// limit, a guard gap below it, and mmap places mappings top-down below that gap.
 
 import type { AddressLayout } from "../core/addr.js";
 import { ConfigError } from "../core/errors.js";
@@ -24,6 +25,11 @@ export interface SegmentSpec {
   readonly imageSlot?: number;
 }
 
+/** The first page above the stack of a loader's layout (the stack's top address is this × page size). */
+export function stackTopVpn(layout: AddressLayout): number {
+  return Math.floor(layout.vpnCount / 2);
+}
+
 /** Lays out `p` with `segments` (sorted or not; they must not overlap), a heap and a stack. */
 export function layoutSegments(
   p: Process,
@@ -32,22 +38,38 @@ export function layoutSegments(
   imagePages: number,
   stackPages?: number,
 ): void {
-  const vpns = layout.vpnCount;
+  const vpns = stackTopVpn(layout);
   const sorted = [...segments].sort((a, b) => a.startVpn - b.startVpn);
   let end = 1;
   for (const [i, s] of sorted.entries()) {
     const where = `segments[${segments.indexOf(s)}]`;
-    if (!Number.isInteger(s.startVpn) || !Number.isInteger(s.endVpn) || s.startVpn < 1 || s.endVpn <= s.startVpn) {
-      throw new ConfigError(`${where}.pages`, [s.startVpn, s.endVpn], "a non-empty page range from page 1 up");
+    if (
+      !Number.isInteger(s.startVpn) ||
+      !Number.isInteger(s.endVpn) ||
+      s.startVpn < 1 ||
+      s.endVpn <= s.startVpn
+    ) {
+      throw new ConfigError(
+        `${where}.pages`,
+        [s.startVpn, s.endVpn],
+        "a non-empty page range from page 1 up",
+      );
     }
     if (i > 0 && s.startVpn < sorted[i - 1]!.endVpn) {
-      throw new ConfigError(`${where}.startVpn`, s.startVpn, `no overlap with the segment ending at page ${sorted[i - 1]!.endVpn}`);
+      throw new ConfigError(
+        `${where}.startVpn`,
+        s.startVpn,
+        `no overlap with the segment ending at page ${sorted[i - 1]!.endVpn}`,
+      );
     }
     if (!Number.isInteger(s.perm) || s.perm < 0 || s.perm > (PERM_R | PERM_W | PERM_X)) {
       throw new ConfigError(`${where}.perm`, s.perm, "PERM_R, PERM_W and PERM_X bits");
     }
     const slot = s.imageSlot;
-    if (slot !== undefined && (!Number.isInteger(slot) || slot < 0 || slot + (s.endVpn - s.startVpn) > imagePages)) {
+    if (
+      slot !== undefined &&
+      (!Number.isInteger(slot) || slot < 0 || slot + (s.endVpn - s.startVpn) > imagePages)
+    ) {
       throw new ConfigError(`${where}.imageSlot`, slot, `image pages within the image's ${imagePages}`);
     }
     end = s.endVpn;
@@ -72,7 +94,13 @@ export function layoutSegments(
   p.addRegion({ kind: "heap", startVpn: end, endVpn: end, perm: PERM_R | PERM_W, source: { type: "zero" } });
   p.heapStartVpn = end;
   p.brk = end * layout.pageSize;
-  p.addRegion({ kind: "stack", startVpn: vpns - 1, endVpn: vpns, perm: PERM_R | PERM_W, source: { type: "zero" } });
+  p.addRegion({
+    kind: "stack",
+    startVpn: vpns - 1,
+    endVpn: vpns,
+    perm: PERM_R | PERM_W,
+    source: { type: "zero" },
+  });
   p.stackLimitVpn = vpns - maxStack;
   p.mmapTopVpn = p.stackLimitVpn - GUARD_PAGES;
 }
@@ -82,7 +110,13 @@ export function layoutSegments(
  * bits), or in the gap the stack may still grow down into: what a kernel checks before it touches
  * a user pointer (-EFAULT otherwise).
  */
-export function rangeAllowed(p: Process, pageSize: number, va: number, length: number, perm: number): boolean {
+export function rangeAllowed(
+  p: Process,
+  pageSize: number,
+  va: number,
+  length: number,
+  perm: number,
+): boolean {
   if (!Number.isSafeInteger(va) || !Number.isSafeInteger(length) || va < 0 || length < 0) return false;
   if (length === 0) return true;
   const first = Math.floor(va / pageSize);

@@ -14,10 +14,11 @@
 // one Machine.access and one typed read or write.
 
 import { OutOfMemoryError } from "../../core/errors.js";
-import { ACC_EXEC, ACC_READ, ACC_WRITE } from "../../mmu/mmu.js";
+import { ACC_EXEC, ACC_READ, ACC_WRITE, type Access } from "../../mmu/mmu.js";
+import { TLB_D, TLB_VALID, TLB_W, TLB_X } from "../../mmu/tlb.js";
 import type { Machine } from "../../sim/machine.js";
-import { DecodeCache } from "./decode-cache.js";
 import * as D from "./decode.js";
+import { DecodeCache } from "./decode-cache.js";
 
 /** Linux signal numbers the CPU can end a program with. */
 export const SIGILL = 4;
@@ -55,6 +56,10 @@ export interface FaultsByAccess {
   store: number;
 }
 
+const NEED_R = TLB_VALID;
+const NEED_W = TLB_VALID | TLB_W | TLB_D;
+const NEED_X = TLB_VALID | TLB_X;
+
 /** Most passes a straddling access makes to get both pages resident at once. */
 const MAX_STRADDLE_PASSES = 64;
 
@@ -75,6 +80,22 @@ export class Rv32Cpu {
   /** Faults anywhere on the machine since this CPU was made (a straddling access watches it). */
   private machineFaults = 0;
   private reservation = -1;
+  // The TLB-hit fast path (on while Machine.hitsOnlyCount holds): for reads, writes and fetches,
+  // the page last translated and the TLB slot that maps it. A hit is checked against that slot
+  // (tag, ASID, flags) exactly as the MMU checks it, the frame is read from the slot (a page
+  // reloaded into another frame may refill the same slot), and the hit is counted here until the
+  // next flushHits.
+  private fast = false;
+  private asid = -1;
+  private rVpn = -1;
+  private rSlot = 0;
+  private wVpn = -1;
+  private wSlot = 0;
+  private xVpn = -1;
+  private xSlot = 0;
+  private hitR = 0;
+  private hitW = 0;
+  private hitX = 0;
   private readonly cache: DecodeCache;
   private readonly shift: number;
   private readonly mask: number;
@@ -138,6 +159,8 @@ export class Rv32Cpu {
       this.kill({ signal: signalFor(reason), pc: this.pc, va: 0, access: "execute", reason });
       return 0;
     }
+    this.fast = m.hitsOnlyCount;
+    this.rVpn = this.wVpn = this.xVpn = -1;
     const x = this.x;
     const bytes = m.mem.bytes;
     const view = m.mem.view;
@@ -145,6 +168,11 @@ export class Rv32Cpu {
     const pages = cache.pages;
     const seq = cache.seq;
     const loadSeq = m.frames.loadSeq;
+    const tlb = m.tlb;
+    const tv = tlb.vpn;
+    const ta = tlb.asid;
+    const tf = tlb.flags;
+    const tfr = tlb.frame;
     const shift = this.shift;
     const mask = this.mask;
     const ps = mask + 1;
@@ -153,355 +181,504 @@ export class Rv32Cpu {
     let done = 0;
     let curFrame = -1;
     let page: Int32Array = new Int32Array(0);
-    while (done + n < limit) {
-      const fpa = m.access(pid, pc, ACC_EXEC);
-      if (fpa < 0) {
-        this.fatal(pc, pc, "fetch");
-        break;
-      }
-      const f = fpa >>> shift;
-      if (f !== curFrame || seq[f] !== loadSeq[f]) {
-        const p = pages[f];
-        page = p !== undefined && seq[f] === loadSeq[f] ? p : cache.refresh(f);
-        curFrame = f;
-      }
-      const slot = (fpa & mask) >>> 1;
-      let w = page[slot]!;
-      if (w === 0) {
-        D.decode(view.getUint32(fpa, true), page, slot);
-        w = page[slot]!;
-      }
-      const imm = page[slot + 1]!;
-      const rd = (w >>> 8) & 31;
-      const rs1 = (w >>> 13) & 31;
-      const rs2 = (w >>> 18) & 31;
-      let next = (pc + 4) >>> 0;
-      switch (w & 0xff) {
-        case D.OP_LUI:
-          x[rd] = imm;
-          break;
-        case D.OP_AUIPC:
-          x[rd] = pc + imm;
-          break;
-        case D.OP_JAL: {
-          const t = (pc + imm) >>> 0;
-          if ((t & 3) !== 0) {
-            this.misalignedJump(pc, t);
+    try {
+      while (done + n < limit) {
+        // Fetch: the TLB-hit fast path, else Machine.access (walk, fault, restart).
+        const xv = pc >>> shift;
+        let fpa: number;
+        if (
+          xv === this.xVpn &&
+          tv[this.xSlot] === xv &&
+          ta[this.xSlot] === this.asid &&
+          (tf[this.xSlot]! & NEED_X) === NEED_X
+        ) {
+          this.hitX++;
+          fpa = (tfr[this.xSlot]! << shift) + (pc & mask);
+        } else {
+          fpa = this.translate(pc, ACC_EXEC);
+          if (fpa < 0) {
+            this.fatal(pc, pc, "fetch");
             break;
           }
-          x[rd] = next;
-          next = t;
-          break;
         }
-        case D.OP_JALR: {
-          const t = ((x[rs1]! + imm) & ~1) >>> 0;
-          if ((t & 3) !== 0) {
-            this.misalignedJump(pc, t);
+        const f = fpa >>> shift;
+        if (f !== curFrame || seq[f] !== loadSeq[f]) {
+          const p = pages[f];
+          page = p !== undefined && seq[f] === loadSeq[f] ? p : cache.refresh(f);
+          curFrame = f;
+        }
+        const slot = (fpa & mask) >>> 1;
+        let w = page[slot]!;
+        if (w === 0) {
+          D.decode(view.getUint32(fpa, true), page, slot);
+          w = page[slot]!;
+        }
+        const imm = page[slot + 1]!;
+        const rd = (w >>> 8) & 31;
+        const rs1 = (w >>> 13) & 31;
+        const rs2 = (w >>> 18) & 31;
+        let next = (pc + 4) >>> 0;
+        // Case labels are literals (decode.ts's OP_ numbers) so the switch compiles to a jump table.
+        switch (w & 0xff) {
+          case 1 /* LUI */:
+            x[rd] = imm;
             break;
-          }
-          x[rd] = next;
-          next = t;
-          break;
-        }
-        case D.OP_BEQ:
-          if (x[rs1] === x[rs2]) next = (pc + imm) >>> 0;
-          break;
-        case D.OP_BNE:
-          if (x[rs1] !== x[rs2]) next = (pc + imm) >>> 0;
-          break;
-        case D.OP_BLT:
-          if (x[rs1]! < x[rs2]!) next = (pc + imm) >>> 0;
-          break;
-        case D.OP_BGE:
-          if (x[rs1]! >= x[rs2]!) next = (pc + imm) >>> 0;
-          break;
-        case D.OP_BLTU:
-          if (x[rs1]! >>> 0 < x[rs2]! >>> 0) next = (pc + imm) >>> 0;
-          break;
-        case D.OP_BGEU:
-          if (x[rs1]! >>> 0 >= x[rs2]! >>> 0) next = (pc + imm) >>> 0;
-          break;
-        case D.OP_LB:
-        case D.OP_LBU: {
-          const va = (x[rs1]! + imm) >>> 0;
-          const pa = m.access(pid, va, ACC_READ);
-          if (pa < 0) {
-            this.fatal(pc, va, "load");
+          case 2 /* AUIPC */:
+            x[rd] = pc + imm;
             break;
-          }
-          const b = bytes[pa]!;
-          x[rd] = (w & 0xff) === D.OP_LB ? (b << 24) >> 24 : b;
-          break;
-        }
-        case D.OP_LH:
-        case D.OP_LHU: {
-          const va = (x[rs1]! + imm) >>> 0;
-          let v: number;
-          if ((va & mask) <= ps - 2) {
-            const pa = m.access(pid, va, ACC_READ);
-            if (pa < 0) {
-              this.fatal(pc, va, "load");
+          case 3 /* JAL */:
+            {
+              const t = (pc + imm) >>> 0;
+              if ((t & 3) !== 0) {
+                this.misalignedJump(pc, t);
+                break;
+              }
+              x[rd] = next;
+              next = t;
               break;
             }
-            v = view.getUint16(pa, true);
-          } else {
-            v = this.loadSplit(pc, va, 2);
-            if (!this.running) break;
-          }
-          x[rd] = (w & 0xff) === D.OP_LH ? (v << 16) >> 16 : v;
-          break;
-        }
-        case D.OP_LW: {
-          const va = (x[rs1]! + imm) >>> 0;
-          if ((va & mask) <= ps - 4) {
-            const pa = m.access(pid, va, ACC_READ);
-            if (pa < 0) {
-              this.fatal(pc, va, "load");
+          case 4 /* JALR */:
+            {
+              const t = ((x[rs1]! + imm) & ~1) >>> 0;
+              if ((t & 3) !== 0) {
+                this.misalignedJump(pc, t);
+                break;
+              }
+              x[rd] = next;
+              next = t;
               break;
             }
-            x[rd] = view.getInt32(pa, true);
-          } else {
-            const v = this.loadSplit(pc, va, 4);
-            if (!this.running) break;
-            x[rd] = v;
-          }
-          break;
-        }
-        case D.OP_SB: {
-          const va = (x[rs1]! + imm) >>> 0;
-          const pa = m.access(pid, va, ACC_WRITE);
-          if (pa < 0) {
-            this.fatal(pc, va, "store");
+          case 5 /* BEQ */:
+            if (x[rs1] === x[rs2]) next = (pc + imm) >>> 0;
             break;
-          }
-          if (pages[pa >>> shift] !== undefined) cache.drop(pa >>> shift);
-          bytes[pa] = x[rs2]!;
-          break;
-        }
-        case D.OP_SH: {
-          const va = (x[rs1]! + imm) >>> 0;
-          if ((va & mask) <= ps - 2) {
-            const pa = m.access(pid, va, ACC_WRITE);
-            if (pa < 0) {
-              this.fatal(pc, va, "store");
+          case 6 /* BNE */:
+            if (x[rs1] !== x[rs2]) next = (pc + imm) >>> 0;
+            break;
+          case 7 /* BLT */:
+            if (x[rs1]! < x[rs2]!) next = (pc + imm) >>> 0;
+            break;
+          case 8 /* BGE */:
+            if (x[rs1]! >= x[rs2]!) next = (pc + imm) >>> 0;
+            break;
+          case 9 /* BLTU */:
+            if (x[rs1]! >>> 0 < x[rs2]! >>> 0) next = (pc + imm) >>> 0;
+            break;
+          case 10 /* BGEU */:
+            if (x[rs1]! >>> 0 >= x[rs2]! >>> 0) next = (pc + imm) >>> 0;
+            break;
+          case 11 /* LB */:
+          case 14 /* LBU */:
+            {
+              const va = (x[rs1]! + imm) >>> 0;
+              const rv = va >>> shift;
+              let pa: number;
+              if (
+                rv === this.rVpn &&
+                tv[this.rSlot] === rv &&
+                ta[this.rSlot] === this.asid &&
+                (tf[this.rSlot]! & NEED_R) !== 0
+              ) {
+                this.hitR++;
+                pa = (tfr[this.rSlot]! << shift) + (va & mask);
+              } else {
+                pa = this.translate(va, ACC_READ);
+                if (pa < 0) {
+                  this.fatal(pc, va, "load");
+                  break;
+                }
+              }
+              const b = bytes[pa]!;
+              x[rd] = (w & 0xff) === 11 /* LB */ ? (b << 24) >> 24 : b;
               break;
             }
-            if (pages[pa >>> shift] !== undefined) cache.drop(pa >>> shift);
-            view.setUint16(pa, x[rs2]!, true);
-          } else this.storeSplit(pc, va, 2, x[rs2]!);
-          break;
-        }
-        case D.OP_SW: {
-          const va = (x[rs1]! + imm) >>> 0;
-          if ((va & mask) <= ps - 4) {
-            const pa = m.access(pid, va, ACC_WRITE);
-            if (pa < 0) {
-              this.fatal(pc, va, "store");
+          case 12 /* LH */:
+          case 15 /* LHU */:
+            {
+              const va = (x[rs1]! + imm) >>> 0;
+              let v: number;
+              if ((va & mask) <= ps - 2) {
+                const rv = va >>> shift;
+                let pa: number;
+                if (
+                  rv === this.rVpn &&
+                  tv[this.rSlot] === rv &&
+                  ta[this.rSlot] === this.asid &&
+                  (tf[this.rSlot]! & NEED_R) !== 0
+                ) {
+                  this.hitR++;
+                  pa = (tfr[this.rSlot]! << shift) + (va & mask);
+                } else {
+                  pa = this.translate(va, ACC_READ);
+                  if (pa < 0) {
+                    this.fatal(pc, va, "load");
+                    break;
+                  }
+                }
+                v = view.getUint16(pa, true);
+              } else {
+                v = this.loadSplit(pc, va, 2);
+                if (!this.running) break;
+              }
+              x[rd] = (w & 0xff) === 12 /* LH */ ? (v << 16) >> 16 : v;
               break;
             }
-            if (pages[pa >>> shift] !== undefined) cache.drop(pa >>> shift);
-            view.setInt32(pa, x[rs2]!, true);
-          } else this.storeSplit(pc, va, 4, x[rs2]!);
-          break;
-        }
-        case D.OP_ADDI:
-          x[rd] = x[rs1]! + imm;
-          break;
-        case D.OP_SLTI:
-          x[rd] = x[rs1]! < imm ? 1 : 0;
-          break;
-        case D.OP_SLTIU:
-          x[rd] = x[rs1]! >>> 0 < imm >>> 0 ? 1 : 0;
-          break;
-        case D.OP_XORI:
-          x[rd] = x[rs1]! ^ imm;
-          break;
-        case D.OP_ORI:
-          x[rd] = x[rs1]! | imm;
-          break;
-        case D.OP_ANDI:
-          x[rd] = x[rs1]! & imm;
-          break;
-        case D.OP_SLLI:
-          x[rd] = x[rs1]! << imm;
-          break;
-        case D.OP_SRLI:
-          x[rd] = x[rs1]! >>> imm;
-          break;
-        case D.OP_SRAI:
-          x[rd] = x[rs1]! >> imm;
-          break;
-        case D.OP_ADD:
-          x[rd] = x[rs1]! + x[rs2]!;
-          break;
-        case D.OP_SUB:
-          x[rd] = x[rs1]! - x[rs2]!;
-          break;
-        case D.OP_SLL:
-          x[rd] = x[rs1]! << x[rs2]!;
-          break;
-        case D.OP_SLT:
-          x[rd] = x[rs1]! < x[rs2]! ? 1 : 0;
-          break;
-        case D.OP_SLTU:
-          x[rd] = x[rs1]! >>> 0 < x[rs2]! >>> 0 ? 1 : 0;
-          break;
-        case D.OP_XOR:
-          x[rd] = x[rs1]! ^ x[rs2]!;
-          break;
-        case D.OP_SRL:
-          x[rd] = x[rs1]! >>> x[rs2]!;
-          break;
-        case D.OP_SRA:
-          x[rd] = x[rs1]! >> x[rs2]!;
-          break;
-        case D.OP_OR:
-          x[rd] = x[rs1]! | x[rs2]!;
-          break;
-        case D.OP_AND:
-          x[rd] = x[rs1]! & x[rs2]!;
-          break;
-        case D.OP_MUL:
-          x[rd] = Math.imul(x[rs1]!, x[rs2]!);
-          break;
-        case D.OP_MULH:
-          x[rd] = mulh(x[rs1]!, x[rs2]!);
-          break;
-        case D.OP_MULHSU:
-          x[rd] = mulhsu(x[rs1]!, x[rs2]!);
-          break;
-        case D.OP_MULHU:
-          x[rd] = mulhu(x[rs1]! >>> 0, x[rs2]! >>> 0);
-          break;
-        case D.OP_DIV: {
-          const b = x[rs2]!;
-          x[rd] = b === 0 ? -1 : (x[rs1]! / b) | 0;
-          break;
-        }
-        case D.OP_DIVU: {
-          const b = x[rs2]! >>> 0;
-          x[rd] = b === 0 ? -1 : (x[rs1]! >>> 0) / b;
-          break;
-        }
-        case D.OP_REM: {
-          const b = x[rs2]!;
-          x[rd] = b === 0 ? x[rs1]! : x[rs1]! % b;
-          break;
-        }
-        case D.OP_REMU: {
-          const b = x[rs2]! >>> 0;
-          x[rd] = b === 0 ? x[rs1]! : (x[rs1]! >>> 0) % b;
-          break;
-        }
-        case D.OP_FENCE:
-          break;
-        case D.OP_FENCE_I:
-          cache.clear();
-          curFrame = -1;
-          break;
-        case D.OP_ECALL:
-          this.pc = pc;
-          this.instret += n;
-          done += n;
-          n = 0;
-          this.host.ecall(this);
-          // The kernel may have written memory (read into a buffer): revalidate the current page.
-          curFrame = -1;
-          if (!this.running && this.exitStatus !== undefined) {
-            // exit: the ecall retires; a kill leaves pc at the ecall.
-            this.pc = next;
-            this.instret++;
-            return done + 1;
-          }
-          break;
-        case D.OP_EBREAK:
-          this.kill({ signal: SIGTRAP, pc, va: pc, access: "execute", reason: "ebreak" });
-          break;
-        case D.OP_CSR_READ:
-          x[rd] = this.readCounter(imm, n);
-          break;
-        case D.OP_LR: {
-          const va = x[rs1]! >>> 0;
-          if ((va & 3) !== 0) {
-            this.misaligned(pc, va, "load", "lr.w");
+          case 13 /* LW */:
+            {
+              const va = (x[rs1]! + imm) >>> 0;
+              if ((va & mask) <= ps - 4) {
+                const rv = va >>> shift;
+                let pa: number;
+                if (
+                  rv === this.rVpn &&
+                  tv[this.rSlot] === rv &&
+                  ta[this.rSlot] === this.asid &&
+                  (tf[this.rSlot]! & NEED_R) !== 0
+                ) {
+                  this.hitR++;
+                  pa = (tfr[this.rSlot]! << shift) + (va & mask);
+                } else {
+                  pa = this.translate(va, ACC_READ);
+                  if (pa < 0) {
+                    this.fatal(pc, va, "load");
+                    break;
+                  }
+                }
+                x[rd] = view.getInt32(pa, true);
+              } else {
+                const v = this.loadSplit(pc, va, 4);
+                if (!this.running) break;
+                x[rd] = v;
+              }
+              break;
+            }
+          case 16 /* SB */:
+            {
+              const va = (x[rs1]! + imm) >>> 0;
+              const wv = va >>> shift;
+              let pa: number;
+              if (
+                wv === this.wVpn &&
+                tv[this.wSlot] === wv &&
+                ta[this.wSlot] === this.asid &&
+                (tf[this.wSlot]! & NEED_W) === NEED_W
+              ) {
+                this.hitW++;
+                pa = (tfr[this.wSlot]! << shift) + (va & mask);
+              } else {
+                pa = this.translate(va, ACC_WRITE);
+                if (pa < 0) {
+                  this.fatal(pc, va, "store");
+                  break;
+                }
+              }
+              if (pages[pa >>> shift] !== undefined) cache.drop(pa >>> shift);
+              bytes[pa] = x[rs2]!;
+              break;
+            }
+          case 17 /* SH */:
+            {
+              const va = (x[rs1]! + imm) >>> 0;
+              if ((va & mask) <= ps - 2) {
+                const wv = va >>> shift;
+                let pa: number;
+                if (
+                  wv === this.wVpn &&
+                  tv[this.wSlot] === wv &&
+                  ta[this.wSlot] === this.asid &&
+                  (tf[this.wSlot]! & NEED_W) === NEED_W
+                ) {
+                  this.hitW++;
+                  pa = (tfr[this.wSlot]! << shift) + (va & mask);
+                } else {
+                  pa = this.translate(va, ACC_WRITE);
+                  if (pa < 0) {
+                    this.fatal(pc, va, "store");
+                    break;
+                  }
+                }
+                if (pages[pa >>> shift] !== undefined) cache.drop(pa >>> shift);
+                view.setUint16(pa, x[rs2]!, true);
+              } else this.storeSplit(pc, va, 2, x[rs2]!);
+              break;
+            }
+          case 18 /* SW */:
+            {
+              const va = (x[rs1]! + imm) >>> 0;
+              if ((va & mask) <= ps - 4) {
+                const wv = va >>> shift;
+                let pa: number;
+                if (
+                  wv === this.wVpn &&
+                  tv[this.wSlot] === wv &&
+                  ta[this.wSlot] === this.asid &&
+                  (tf[this.wSlot]! & NEED_W) === NEED_W
+                ) {
+                  this.hitW++;
+                  pa = (tfr[this.wSlot]! << shift) + (va & mask);
+                } else {
+                  pa = this.translate(va, ACC_WRITE);
+                  if (pa < 0) {
+                    this.fatal(pc, va, "store");
+                    break;
+                  }
+                }
+                if (pages[pa >>> shift] !== undefined) cache.drop(pa >>> shift);
+                view.setInt32(pa, x[rs2]!, true);
+              } else this.storeSplit(pc, va, 4, x[rs2]!);
+              break;
+            }
+          case 19 /* ADDI */:
+            x[rd] = x[rs1]! + imm;
+            break;
+          case 20 /* SLTI */:
+            x[rd] = x[rs1]! < imm ? 1 : 0;
+            break;
+          case 21 /* SLTIU */:
+            x[rd] = x[rs1]! >>> 0 < imm >>> 0 ? 1 : 0;
+            break;
+          case 22 /* XORI */:
+            x[rd] = x[rs1]! ^ imm;
+            break;
+          case 23 /* ORI */:
+            x[rd] = x[rs1]! | imm;
+            break;
+          case 24 /* ANDI */:
+            x[rd] = x[rs1]! & imm;
+            break;
+          case 25 /* SLLI */:
+            x[rd] = x[rs1]! << imm;
+            break;
+          case 26 /* SRLI */:
+            x[rd] = x[rs1]! >>> imm;
+            break;
+          case 27 /* SRAI */:
+            x[rd] = x[rs1]! >> imm;
+            break;
+          case 28 /* ADD */:
+            x[rd] = x[rs1]! + x[rs2]!;
+            break;
+          case 29 /* SUB */:
+            x[rd] = x[rs1]! - x[rs2]!;
+            break;
+          case 30 /* SLL */:
+            x[rd] = x[rs1]! << x[rs2]!;
+            break;
+          case 31 /* SLT */:
+            x[rd] = x[rs1]! < x[rs2]! ? 1 : 0;
+            break;
+          case 32 /* SLTU */:
+            x[rd] = x[rs1]! >>> 0 < x[rs2]! >>> 0 ? 1 : 0;
+            break;
+          case 33 /* XOR */:
+            x[rd] = x[rs1]! ^ x[rs2]!;
+            break;
+          case 34 /* SRL */:
+            x[rd] = x[rs1]! >>> x[rs2]!;
+            break;
+          case 35 /* SRA */:
+            x[rd] = x[rs1]! >> x[rs2]!;
+            break;
+          case 36 /* OR */:
+            x[rd] = x[rs1]! | x[rs2]!;
+            break;
+          case 37 /* AND */:
+            x[rd] = x[rs1]! & x[rs2]!;
+            break;
+          case 38 /* FENCE */:
+            break;
+          case 39 /* FENCE_I */:
+            cache.clear();
+            curFrame = -1;
+            break;
+          case 40 /* ECALL */:
+            this.pc = pc;
+            this.instret += n;
+            done += n;
+            n = 0;
+            this.flushHits();
+            this.host.ecall(this);
+            // The kernel may have written memory or changed mappings: nothing cached is trusted.
+            curFrame = -1;
+            this.rVpn = this.wVpn = this.xVpn = -1;
+            if (!this.running && this.exitStatus !== undefined) {
+              // exit: the ecall retires; a kill leaves pc at the ecall.
+              this.pc = next;
+              this.instret++;
+              return done + 1;
+            }
+            break;
+          case 41 /* EBREAK */:
+            this.kill({ signal: SIGTRAP, pc, va: pc, access: "execute", reason: "ebreak" });
+            break;
+          case 42 /* CSR_READ */:
+            this.flushHits();
+            x[rd] = this.readCounter(imm, n);
+            break;
+          case 43 /* MUL */:
+            x[rd] = Math.imul(x[rs1]!, x[rs2]!);
+            break;
+          case 44 /* MULH */:
+            x[rd] = mulh(x[rs1]!, x[rs2]!);
+            break;
+          case 45 /* MULHSU */:
+            x[rd] = mulhsu(x[rs1]!, x[rs2]!);
+            break;
+          case 46 /* MULHU */:
+            x[rd] = mulhu(x[rs1]! >>> 0, x[rs2]! >>> 0);
+            break;
+          case 47 /* DIV */:
+            {
+              const b = x[rs2]!;
+              x[rd] = b === 0 ? -1 : (x[rs1]! / b) | 0;
+              break;
+            }
+          case 48 /* DIVU */:
+            {
+              const b = x[rs2]! >>> 0;
+              x[rd] = b === 0 ? -1 : (x[rs1]! >>> 0) / b;
+              break;
+            }
+          case 49 /* REM */:
+            {
+              const b = x[rs2]!;
+              x[rd] = b === 0 ? x[rs1]! : x[rs1]! % b;
+              break;
+            }
+          case 50 /* REMU */:
+            {
+              const b = x[rs2]! >>> 0;
+              x[rd] = b === 0 ? x[rs1]! : (x[rs1]! >>> 0) % b;
+              break;
+            }
+          case 51 /* LR */:
+            {
+              const va = x[rs1]! >>> 0;
+              if ((va & 3) !== 0) {
+                this.misaligned(pc, va, "load", "lr.w");
+                break;
+              }
+              const pa = this.translate(va, ACC_READ);
+              if (pa < 0) {
+                this.fatal(pc, va, "load");
+                break;
+              }
+              x[rd] = view.getInt32(pa, true);
+              this.reservation = va;
+              break;
+            }
+          case 52 /* SC */:
+            {
+              const va = x[rs1]! >>> 0;
+              if ((va & 3) !== 0) {
+                this.misaligned(pc, va, "store", "sc.w");
+                break;
+              }
+              if (this.reservation !== va) {
+                this.reservation = -1;
+                x[rd] = 1;
+                break;
+              }
+              const pa = this.translate(va, ACC_WRITE);
+              if (pa < 0) {
+                this.fatal(pc, va, "store");
+                break;
+              }
+              if (pages[pa >>> shift] !== undefined) cache.drop(pa >>> shift);
+              view.setInt32(pa, x[rs2]!, true);
+              this.reservation = -1;
+              x[rd] = 0;
+              break;
+            }
+          case 53 /* AMOSWAP */:
+          case 54 /* AMOADD */:
+          case 55 /* AMOXOR */:
+          case 56 /* AMOAND */:
+          case 57 /* AMOOR */:
+          case 58 /* AMOMIN */:
+          case 59 /* AMOMAX */:
+          case 60 /* AMOMINU */:
+          case 61 /* AMOMAXU */:
+            {
+              const va = x[rs1]! >>> 0;
+              if ((va & 3) !== 0) {
+                this.misaligned(pc, va, "store", "AMO");
+                break;
+              }
+              const pa = this.translate(va, ACC_WRITE);
+              if (pa < 0) {
+                this.fatal(pc, va, "store");
+                break;
+              }
+              if (pages[pa >>> shift] !== undefined) cache.drop(pa >>> shift);
+              const old = view.getInt32(pa, true);
+              view.setInt32(pa, amo(w & 0xff, old, x[rs2]!), true);
+              x[rd] = old;
+              break;
+            }
+          default: {
+            const word = view.getUint32(fpa, true);
+            const hex = word.toString(16).padStart(8, "0");
+            this.kill({
+              signal: SIGILL,
+              pc,
+              va: word,
+              access: "execute",
+              reason: `illegal instruction 0x${hex}`,
+            });
             break;
           }
-          const pa = m.access(pid, va, ACC_READ);
-          if (pa < 0) {
-            this.fatal(pc, va, "load");
-            break;
-          }
-          x[rd] = view.getInt32(pa, true);
-          this.reservation = va;
+        }
+        if (!this.running) break;
+        x[0] = 0;
+        if ((next & 3) !== 0) {
+          // A taken branch to a target that is 2 mod 4 (jal and jalr checked theirs before writing rd).
+          this.misalignedJump(pc, next);
           break;
         }
-        case D.OP_SC: {
-          const va = x[rs1]! >>> 0;
-          if ((va & 3) !== 0) {
-            this.misaligned(pc, va, "store", "sc.w");
-            break;
-          }
-          if (this.reservation !== va) {
-            this.reservation = -1;
-            x[rd] = 1;
-            break;
-          }
-          const pa = m.access(pid, va, ACC_WRITE);
-          if (pa < 0) {
-            this.fatal(pc, va, "store");
-            break;
-          }
-          if (pages[pa >>> shift] !== undefined) cache.drop(pa >>> shift);
-          view.setInt32(pa, x[rs2]!, true);
-          this.reservation = -1;
-          x[rd] = 0;
-          break;
-        }
-        case D.OP_AMOSWAP:
-        case D.OP_AMOADD:
-        case D.OP_AMOXOR:
-        case D.OP_AMOAND:
-        case D.OP_AMOOR:
-        case D.OP_AMOMIN:
-        case D.OP_AMOMAX:
-        case D.OP_AMOMINU:
-        case D.OP_AMOMAXU: {
-          const va = x[rs1]! >>> 0;
-          if ((va & 3) !== 0) {
-            this.misaligned(pc, va, "store", "AMO");
-            break;
-          }
-          const pa = m.access(pid, va, ACC_WRITE);
-          if (pa < 0) {
-            this.fatal(pc, va, "store");
-            break;
-          }
-          if (pages[pa >>> shift] !== undefined) cache.drop(pa >>> shift);
-          const old = view.getInt32(pa, true);
-          view.setInt32(pa, amo(w & 0xff, old, x[rs2]!), true);
-          x[rd] = old;
-          break;
-        }
-        default: {
-          const word = view.getUint32(fpa, true);
-          const hex = word.toString(16).padStart(8, "0");
-          this.kill({ signal: SIGILL, pc, va: word, access: "execute", reason: `illegal instruction 0x${hex}` });
-          break;
-        }
+        pc = next;
+        n++;
       }
-      if (!this.running) break;
-      x[0] = 0;
-      if ((next & 3) !== 0) {
-        // A taken branch to a target that is 2 mod 4 (jal and jalr checked theirs before writing rd).
-        this.misalignedJump(pc, next);
-        break;
-      }
-      pc = next;
-      n++;
+    } finally {
+      this.flushHits();
     }
     this.pc = pc;
     this.instret += n;
     return done + n;
+  }
+
+  /**
+   * Translation by Machine.access (a TLB miss, a fault, or the fast path off): reports the fast
+   * path's hits first, so the machine's clock and counters are exact whenever it looks at them,
+   * then remembers the TLB slot that now maps the page for the next hit check.
+   */
+  private translate(va: number, access: Access): number {
+    this.flushHits();
+    const m = this.machine;
+    const pa = m.access(this.pid, va, access);
+    if (pa < 0 || !this.fast) return pa;
+    const vpn = va >>> this.shift;
+    this.asid = m.mmu.asid;
+    const slot = m.tlb.find(this.asid, vpn);
+    if (access === ACC_READ) {
+      this.rVpn = slot < 0 ? -1 : vpn;
+      this.rSlot = slot;
+    } else if (access === ACC_WRITE) {
+      this.wVpn = slot < 0 ? -1 : vpn;
+      this.wSlot = slot;
+    } else {
+      this.xVpn = slot < 0 ? -1 : vpn;
+      this.xSlot = slot;
+    }
+    return pa;
+  }
+
+  /** Reports the fast path's TLB hits to the machine (as the Machine.access calls they replace). */
+  private flushHits(): void {
+    const m = this.machine;
+    if (this.hitR !== 0) m.countHits(ACC_READ, this.hitR);
+    if (this.hitW !== 0) m.countHits(ACC_WRITE, this.hitW);
+    if (this.hitX !== 0) m.countHits(ACC_EXEC, this.hitX);
+    this.hitR = this.hitW = this.hitX = 0;
   }
 
   private misalignedJump(pc: number, target: number): void {
@@ -539,6 +716,7 @@ export class Rv32Cpu {
   /** A load of `size` bytes at `va` that straddles two pages (see the file comment). */
   private loadSplit(pc: number, va: number, size: number): number {
     const m = this.machine;
+    this.flushHits();
     const first = this.mask + 1 - (va & this.mask);
     const va2 = va + first;
     for (let pass = 0; ; pass++) {
@@ -567,6 +745,7 @@ export class Rv32Cpu {
   /** A store of `size` bytes at `va` that straddles two pages: both translated before any byte moves. */
   private storeSplit(pc: number, va: number, size: number, value: number): void {
     const m = this.machine;
+    this.flushHits();
     const first = this.mask + 1 - (va & this.mask);
     const va2 = va + first;
     for (let pass = 0; ; pass++) {
@@ -588,7 +767,8 @@ export class Rv32Cpu {
       this.wrote(pa1 >>> this.shift);
       this.wrote(pa2 >>> this.shift);
       const bytes = m.mem.bytes;
-      for (let i = 0; i < size; i++) bytes[i < first ? pa1 + i : pa2 + i - first] = (value >>> (8 * i)) & 0xff;
+      for (let i = 0; i < size; i++)
+        bytes[i < first ? pa1 + i : pa2 + i - first] = (value >>> (8 * i)) & 0xff;
       return;
     }
   }
@@ -639,21 +819,21 @@ export function mulhsu(a: number, b: number): number {
 
 function amo(op: number, old: number, v: number): number {
   switch (op) {
-    case D.OP_AMOSWAP:
+    case 53 /* AMOSWAP */:
       return v;
-    case D.OP_AMOADD:
+    case 54 /* AMOADD */:
       return (old + v) | 0;
-    case D.OP_AMOXOR:
+    case 55 /* AMOXOR */:
       return old ^ v;
-    case D.OP_AMOAND:
+    case 56 /* AMOAND */:
       return old & v;
-    case D.OP_AMOOR:
+    case 57 /* AMOOR */:
       return old | v;
-    case D.OP_AMOMIN:
+    case 58 /* AMOMIN */:
       return old < v ? old : v;
-    case D.OP_AMOMAX:
+    case 59 /* AMOMAX */:
       return old > v ? old : v;
-    case D.OP_AMOMINU:
+    case 60 /* AMOMINU */:
       return old >>> 0 < v >>> 0 ? old : v;
     default:
       return old >>> 0 > v >>> 0 ? old : v;

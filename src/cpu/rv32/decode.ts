@@ -106,7 +106,11 @@ export function decode(w: number, out: Int32Array, at: number): void {
       break;
     case 0x6f:
       op = OP_JAL;
-      imm = ((w >> 31) << 20) | (((w >>> 12) & 0xff) << 12) | (((w >>> 20) & 1) << 11) | (((w >>> 21) & 0x3ff) << 1);
+      imm =
+        ((w >> 31) << 20) |
+        (((w >>> 12) & 0xff) << 12) |
+        (((w >>> 20) & 1) << 11) |
+        (((w >>> 21) & 0x3ff) << 1);
       break;
     case 0x67:
       if (f3 === 0) {
@@ -115,7 +119,8 @@ export function decode(w: number, out: Int32Array, at: number): void {
       }
       break;
     case 0x63:
-      imm = ((w >> 31) << 12) | (((w >>> 7) & 1) << 11) | (((w >>> 25) & 0x3f) << 5) | (((w >>> 8) & 0xf) << 1);
+      imm =
+        ((w >> 31) << 12) | (((w >>> 7) & 1) << 11) | (((w >>> 25) & 0x3f) << 5) | (((w >>> 8) & 0xf) << 1);
       op = [OP_BEQ, OP_BNE, OP_ILLEGAL, OP_ILLEGAL, OP_BLT, OP_BGE, OP_BLTU, OP_BGEU][f3]!;
       break;
     case 0x03:
@@ -228,6 +233,11 @@ export function decode(w: number, out: Int32Array, at: number): void {
       }
       break;
   }
-  out[at] = op === OP_ILLEGAL ? pack(op, 0, 0, 0) : opcode === 0x33 || opcode === 0x2f ? R(op, w) : pack(op, rd, rs1, rs2);
+  out[at] =
+    op === OP_ILLEGAL
+      ? pack(op, 0, 0, 0)
+      : opcode === 0x33 || opcode === 0x2f
+        ? R(op, w)
+        : pack(op, rd, rs1, rs2);
   out[at + 1] = imm;
 }

@@ -49,7 +49,8 @@ export function parseElf(bytes: Uint8Array, source: string): ElfProgram {
   const fail = (reason: string, offset?: number): never => {
     throw new ElfError(source, reason, offset);
   };
-  if (bytes.length < EHDR_SIZE) fail(`too short for an ELF header (${bytes.length} bytes, need ${EHDR_SIZE})`);
+  if (bytes.length < EHDR_SIZE)
+    fail(`too short for an ELF header (${bytes.length} bytes, need ${EHDR_SIZE})`);
   if (bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) {
     fail("not an ELF file (no \\x7fELF magic)", 0);
   }
@@ -60,12 +61,14 @@ export function parseElf(bytes: Uint8Array, source: string): ElfProgram {
   const type = v.getUint16(16, true);
   const machine = v.getUint16(18, true);
   if (machine !== EM_RISCV) fail(`not a RISC-V program (machine ${machine}, expected ${EM_RISCV})`, 18);
-  if (type === ET_DYN) fail("a position-independent or shared object (ET_DYN): only static executables run", 16);
+  if (type === ET_DYN)
+    fail("a position-independent or shared object (ET_DYN): only static executables run", 16);
   if (type !== ET_EXEC) fail(`not an executable (type ${type})`, 16);
   const entry = v.getUint32(24, true);
   const phoff = v.getUint32(28, true);
   const flags = v.getUint32(36, true);
-  if (flags & EF_RISCV_RVC) fail("uses compressed instructions (EF_RISCV_RVC): build with -march=rv32ima", 36);
+  if (flags & EF_RISCV_RVC)
+    fail("uses compressed instructions (EF_RISCV_RVC): build with -march=rv32ima", 36);
   if (flags & EF_RISCV_RVE) fail("built for RV32E (EF_RISCV_RVE)", 36);
   if (flags & EF_RISCV_FLOAT_ABI) fail("uses a hardware float ABI: build with -mabi=ilp32 (soft float)", 36);
   const phentsize = v.getUint16(42, true);
@@ -91,8 +94,10 @@ export function parseElf(bytes: Uint8Array, source: string): ElfProgram {
     if (ptype === PT_DYNAMIC) fail("is dynamically linked (PT_DYNAMIC): only static executables run", at);
     if (ptype === PT_TLS) tls = seg;
     if (ptype !== PT_LOAD) continue;
-    if (seg.filesz > seg.memsz) fail(`segment ${i}: file size ${seg.filesz} exceeds memory size ${seg.memsz}`, at);
-    if (seg.offset + seg.filesz > bytes.length) fail(`segment ${i}: its bytes run past the end of the file`, at);
+    if (seg.filesz > seg.memsz)
+      fail(`segment ${i}: file size ${seg.filesz} exceeds memory size ${seg.memsz}`, at);
+    if (seg.offset + seg.filesz > bytes.length)
+      fail(`segment ${i}: its bytes run past the end of the file`, at);
     if (seg.vaddr + seg.memsz > 2 ** 32) fail(`segment ${i}: runs past the 32-bit address space`, at);
     if (seg.memsz === 0) continue;
     for (const o of loads) {

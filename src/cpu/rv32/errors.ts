@@ -8,6 +8,10 @@ export class ElfError extends PagewiseError {
   static readonly code = "ELF_INVALID";
   constructor(source: string, reason: string, offset?: number) {
     const at = offset === undefined ? "" : ` (at byte offset ${offset})`;
-    super(ElfError.code, `${source}: ${reason}${at}`, { source, reason, ...(offset === undefined ? {} : { offset }) });
+    super(ElfError.code, `${source}: ${reason}${at}`, {
+      source,
+      reason,
+      ...(offset === undefined ? {} : { offset }),
+    });
   }
 }

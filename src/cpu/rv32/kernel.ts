@@ -90,7 +90,13 @@ export class Rv32Kernel implements Rv32Host {
     } catch (err) {
       if (err instanceof KilledInKernel) {
         const reason = this.machine.exitReason(this.pid) ?? "";
-        cpu.kill({ signal: signalFor(reason), pc: cpu.pc, va: err.va, access: err.write ? "store" : "load", reason });
+        cpu.kill({
+          signal: signalFor(reason),
+          pc: cpu.pc,
+          va: err.va,
+          access: err.write ? "store" : "load",
+          reason,
+        });
         return;
       }
       throw err;
@@ -177,13 +183,21 @@ export class Rv32Kernel implements Rv32Host {
     }
   }
 
-  private mmap2(addr: number, length: number, prot: number, flags: number, fd: number, _pgoff: number): number {
+  private mmap2(
+    addr: number,
+    length: number,
+    prot: number,
+    flags: number,
+    fd: number,
+    _pgoff: number,
+  ): number {
     if (length === 0) return -EINVAL;
     if ((flags & (MAP_SHARED | MAP_PRIVATE)) === 0) return -EINVAL;
     if ((flags & MAP_ANONYMOUS) === 0 || fd !== -1) return this.unsupported(SYS_MMAP2, -ENOSYS);
     if ((flags & MAP_FIXED) !== 0) return this.unsupported(SYS_MMAP2, -EINVAL);
     void addr;
-    const perm = (prot & PROT_READ ? PERM_R : 0) | (prot & PROT_WRITE ? PERM_W : 0) | (prot & PROT_EXEC ? PERM_X : 0);
+    const perm =
+      (prot & PROT_READ ? PERM_R : 0) | (prot & PROT_WRITE ? PERM_W : 0) | (prot & PROT_EXEC ? PERM_X : 0);
     try {
       return this.machine.mmap(this.pid, length, { perm });
     } catch (err) {

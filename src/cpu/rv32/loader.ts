@@ -12,9 +12,9 @@
 // The initial stack is Linux's: argc, argv[], NULL, envp[], NULL, auxv pairs ending in AT_NULL,
 // with the strings and AT_RANDOM's 16 bytes above, sp 16-byte aligned; every other register is 0.
 
-import type { ExecutableImage } from "../../stores/image-store.js";
 import { PERM_R, PERM_W, PERM_X } from "../../pager/region.js";
-import type { Machine, SegmentSpec } from "../../sim/machine.js";
+import { type Machine, type SegmentSpec, stackTopVpn } from "../../sim/machine.js";
+import type { ExecutableImage } from "../../stores/image-store.js";
 import type { ElfProgram } from "./elf.js";
 import { PF_R, PF_W, PF_X } from "./elf.js";
 import { ElfError } from "./errors.js";
@@ -58,7 +58,10 @@ export function programImage(elf: ElfProgram, pageSize: number): ProgramImage {
     const startVpn = Math.floor(s.vaddr / pageSize);
     const endVpn = Math.ceil((s.vaddr + s.memsz) / pageSize);
     if (startVpn === 0) {
-      throw new ElfError(elf.source, `segment ${s.index} maps page 0 (address 0x${s.vaddr.toString(16)}), which stays unmapped`);
+      throw new ElfError(
+        elf.source,
+        `segment ${s.index} maps page 0 (address 0x${s.vaddr.toString(16)}), which stays unmapped`,
+      );
     }
     if (startVpn < prevEnd) {
       throw new ElfError(
@@ -66,7 +69,8 @@ export function programImage(elf: ElfProgram, pageSize: number): ProgramImage {
         `segments ${prevIndex} and ${s.index} share a ${pageSize}-byte page (0x${(startVpn * pageSize).toString(16)}): the page size is larger than the program's segment alignment`,
       );
     }
-    const perm = (s.flags & PF_R ? PERM_R : 0) | (s.flags & PF_W ? PERM_W : 0) | (s.flags & PF_X ? PERM_X : 0);
+    const perm =
+      (s.flags & PF_R ? PERM_R : 0) | (s.flags & PF_W ? PERM_W : 0) | (s.flags & PF_X ? PERM_X : 0);
     const fileEndVpn = s.filesz === 0 ? startVpn : Math.ceil((s.vaddr + s.filesz) / pageSize);
     if (fileEndVpn > startVpn) {
       const slot = pages.length;
@@ -75,8 +79,15 @@ export function programImage(elf: ElfProgram, pageSize: number): ProgramImage {
       const lead = s.vaddr - startVpn * pageSize;
       const from = Math.max(0, s.offset - lead);
       buf.set(elf.bytes.subarray(from, s.offset + s.filesz), lead - (s.offset - from));
-      for (let i = 0; i < fileEndVpn - startVpn; i++) pages.push(buf.subarray(i * pageSize, (i + 1) * pageSize));
-      segments.push({ kind: perm & PERM_X ? "code" : "data", startVpn, endVpn: fileEndVpn, perm, imageSlot: slot });
+      for (let i = 0; i < fileEndVpn - startVpn; i++)
+        pages.push(buf.subarray(i * pageSize, (i + 1) * pageSize));
+      segments.push({
+        kind: perm & PERM_X ? "code" : "data",
+        startVpn,
+        endVpn: fileEndVpn,
+        perm,
+        imageSlot: slot,
+      });
       if (elf.phoff >= from && elf.phoff + elf.phnum * 32 <= s.offset + s.filesz) {
         phdrVa = startVpn * pageSize + lead - (s.offset - elf.phoff);
       }
@@ -86,7 +97,7 @@ export function programImage(elf: ElfProgram, pageSize: number): ProgramImage {
     prevIndex = s.index;
   }
   const code = new Uint8Array(pages.length * pageSize);
-  pages.forEach((p, i) => code.set(p, i * pageSize));
+  for (const [i, p] of pages.entries()) code.set(p, i * pageSize);
   return { image: { name: elf.source, code, data: new Uint8Array(0), bssBytes: 0 }, segments, phdrVa };
 }
 
@@ -101,8 +112,14 @@ export interface StackOptions {
  * Writes the Linux initial stack of process `pid` below the top of the address space (through
  * Machine.write, so its pages fault in as the stack grows) and returns sp.
  */
-export function writeInitialStack(machine: Machine, pid: number, elf: ElfProgram, phdrVa: number, opts: StackOptions): number {
-  const top = 2 ** machine.layout.vaBits;
+export function writeInitialStack(
+  machine: Machine,
+  pid: number,
+  elf: ElfProgram,
+  phdrVa: number,
+  opts: StackOptions,
+): number {
+  const top = stackTopVpn(machine.layout) * machine.pageSize;
   let at = top - 16;
   const put = (bytes: Uint8Array): number => {
     at -= bytes.length;
@@ -141,7 +158,7 @@ export function writeInitialStack(machine: Machine, pid: number, elf: ElfProgram
   const sp = random - words.length * 4 - ((random - words.length * 4) % 16);
   const block = new Uint8Array(words.length * 4);
   const v = new DataView(block.buffer);
-  words.forEach((w, i) => v.setUint32(i * 4, w >>> 0, true));
+  for (const [i, w] of words.entries()) v.setUint32(i * 4, w >>> 0, true);
   machine.write(pid, sp, block);
   return sp;
 }
