@@ -119,6 +119,8 @@ export interface ElfParts {
   readonly dataVa?: number;
   readonly bss?: number;
   readonly flags?: number;
+  /** PF_ flags of the text segment (default 5, R+X). */
+  readonly textFlags?: number;
 }
 
 /** A static ELF32 RISC-V executable: text (R+X, headers included) and optional data (+bss). */
@@ -158,10 +160,10 @@ export function makeElf(p: ElfParts): Uint8Array {
     v.setUint32(at + 24, flags, true);
     v.setUint32(at + 28, 4096, true);
   };
-  ph(0, 0, textVa, textOff + textBytes.length, textOff + textBytes.length, 5);
+  ph(0, 0, textVa, textOff + textBytes.length, textOff + textBytes.length, p.textFlags ?? 5);
   if (phnum === 2) ph(1, dataOff, p.dataVa ?? 0x20000, data.length, data.length + (p.bss ?? 0), 6);
   out.set(textBytes, textOff);
-  out.set(data, dataOff);
+  if (phnum === 2) out.set(data, dataOff);
   return out;
 }
 
