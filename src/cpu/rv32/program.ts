@@ -62,16 +62,18 @@ export class Rv32Process {
       ...(opts.stackPages === undefined ? {} : { stackPages: opts.stackPages }),
       ...(opts.quota === undefined ? {} : { quota: opts.quota }),
     });
+    this.kernel = new Rv32Kernel(machine, this.pid, opts);
+    // The CPU watches faults from here on, so the stack's first page (written below) is counted.
+    this.cpu = new Rv32Cpu(machine, this.pid, this.kernel);
     try {
       const sp = writeInitialStack(machine, this.pid, this.elf, phdrVa, {
         argv: opts.argv ?? [source],
         env: opts.env ?? [],
       });
-      this.kernel = new Rv32Kernel(machine, this.pid, opts);
-      this.cpu = new Rv32Cpu(machine, this.pid, this.kernel);
       this.cpu.pc = this.elf.entry;
       this.cpu.x[2] = sp;
     } catch (err) {
+      this.cpu.dispose();
       if (machine.isAlive(this.pid)) machine.kill(this.pid, "loading failed");
       throw err;
     }

@@ -1,0 +1,67 @@
+// `pagewise exec` through main(argv, io): the examples of its --help, the program's output and
+// exit status passed through, the JSON summary, and bad input as typed errors.
+
+import { describe, expect, it } from "vitest";
+import { runCli } from "../../cli/test-helpers.js";
+import { example } from "./helpers.js";
+
+const BIN = "examples/rv32/bin";
+
+describe("pagewise exec", () => {
+  it("hello with arguments: its stdout on ours, its stderr then the summary on ours, status 0", async () => {
+    const ex = example("hello");
+    const r = await runCli(["exec", `${BIN}/hello.elf`, "one", "two words", "3"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(ex.stdout);
+    expect(r.stderr.startsWith(ex.stderr)).toBe(true);
+    expect(r.stderr).toMatch(/pagewise exec: .*hello\.elf: exit 0/);
+    expect(r.stderr).toMatch(/faults \d+: fetch \d+, load \d+, store \d+/);
+  });
+
+  it("sort at 4 frames under FIFO: the same output while it thrashes", async () => {
+    const ex = example("sort");
+    const r = await runCli(["exec", "--frames", "4", "--policy", "fifo", `${BIN}/sort.elf`]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(ex.stdout);
+    const evictions = Number(/evictions ([\d,]+)/.exec(r.stderr)![1]!.replaceAll(",", ""));
+    expect(evictions).toBeGreaterThan(1000);
+  });
+
+  it("--json: one document with the program's output, instructions and faults by access", async () => {
+    const ex = example("matmul");
+    const r = await runCli(["exec", "--frames", "8", "--json", `${BIN}/matmul.elf`]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.stdout).toBe(ex.stdout);
+    expect(doc.status).toBe(0);
+    expect(doc.instructions).toBeGreaterThan(1_000_000);
+    const a = doc.faults.byAccess;
+    expect(a.fetch + a.load + a.store).toBe(doc.faults.total);
+  });
+
+  it("a segfaulting program: status 139 and a report naming the address and access", async () => {
+    const r = await runCli(["exec", `${BIN}/segv.elf`]);
+    expect(r.code).toBe(139);
+    expect(r.stdout).toBe(example("segv").stdout);
+    expect(r.stderr).toMatch(/killed by signal 11 .* store of 0x10/);
+  });
+
+  it("--max-instructions stops a run with status 124", async () => {
+    const r = await runCli(["exec", "--max-instructions", "1000", "--quiet", `${BIN}/sort.elf`]);
+    expect(r.code).toBe(124);
+    expect(r.stderr).toBe("");
+  });
+
+  it.each([
+    [["exec", "--frames", "2", `${BIN}/hello.elf`], 2, /--frames: .*at least 3 page frames/],
+    [["exec", "no-such.elf"], 1, /cannot read no-such\.elf: ENOENT/],
+    [["exec", "README.md"], 1, /README\.md: not an ELF file/],
+    [["exec", "--env", "NOEQUALS", `${BIN}/hello.elf`], 2, /--env "NOEQUALS"/],
+  ])("bad input %j: exit %i with a clear message", async (argv, code, re) => {
+    const r = await runCli(argv as string[]);
+    expect(r.code).toBe(code);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(re);
+    expect(r.stderr).not.toMatch(/unexpected failure/);
+  });
+});
