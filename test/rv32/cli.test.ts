@@ -65,3 +65,12 @@ describe("pagewise exec", () => {
     expect(r.stderr).not.toMatch(/unexpected failure/);
   });
 });
+
+describe("pagewise exec --help", () => {
+  it("prints usage with examples", async () => {
+    const r = await runCli(["exec", "--help"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Usage: pagewise exec");
+    expect(r.stdout).toContain("$ pagewise exec --frames 4 --policy fifo examples/rv32/bin/sort.elf");
+  });
+});
