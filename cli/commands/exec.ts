@@ -4,11 +4,12 @@
 // run (instructions, faults by access and by cause, evictions, write-backs, TLB, simulated time)
 // goes to stderr, or with --json one document on stdout that also holds the program's output.
 
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { readFileSync, realpathSync, statSync } from "node:fs";
+import { isAbsolute, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { FileSwapStore } from "../../node/file-swap-store.js";
 import { layoutFor } from "../../src/core/addr.js";
+import type { FileSource } from "../../src/cpu/rv32/kernel.js";
 import { checkRv32Frames } from "../../src/cpu/rv32/min-frames.js";
 import { Rv32Process } from "../../src/cpu/rv32/program.js";
 import { Machine } from "../../src/sim/machine.js";
@@ -34,6 +35,7 @@ interface ExecOptions {
   swapFile?: string;
   swapSlots: number;
   stdin?: string;
+  files?: string;
   env: string[];
   maxInstructions?: number;
   quiet?: boolean;
@@ -78,6 +80,7 @@ export function registerExec(program: Command, { io }: CommandContext): void {
       65536,
     )
     .option("--stdin <file>", "file the program reads on fd 0 (default: nothing)")
+    .option("--files <dir>", "let the program open files under this directory, read-only (default: none)")
     .option(
       "--env <NAME=value>",
       "an environment variable for the program (repeatable)",
@@ -138,6 +141,7 @@ function runExec(io: CommandContext["io"], file: string, args: string[], opts: E
       argv: [file, ...args],
       env: opts.env,
       ...(stdin ? { stdin } : {}),
+      ...(opts.files === undefined ? {} : { files: directoryFiles(resolve(io.cwd, opts.files)) }),
       stdout: (b) => (json ? out.push(b) : writeBytes(io.stdout, b)),
       stderr: (b) => (json ? err.push(b) : writeBytes(io.stderr, b)),
     });
@@ -198,6 +202,38 @@ function runExec(io: CommandContext["io"], file: string, args: string[], opts: E
   } finally {
     machine.close();
   }
+}
+
+/** Largest file a program may open (its bytes are read whole). */
+const MAX_FILE_BYTES = 64 * 2 ** 20;
+
+/**
+ * The files under `dir`, read-only: a path (absolute ones taken from `dir` too) names a regular
+ * file whose real location, symbolic links resolved, lies inside `dir`; anything else is absent.
+ */
+export function directoryFiles(dir: string): FileSource {
+  let root: string;
+  try {
+    root = realpathSync(dir);
+    if (!statSync(root).isDirectory()) throw new Error("not a directory");
+  } catch {
+    throw new UsageError(`--files ${dir}: not a directory`);
+  }
+  return {
+    read(path: string): Uint8Array | undefined {
+      if (path.includes("\0")) return undefined;
+      try {
+        const real = realpathSync(resolve(root, path.replace(/^\/+/, "")));
+        const rel = relative(root, real);
+        if (rel.startsWith("..") || isAbsolute(rel)) return undefined;
+        const st = statSync(real);
+        if (!st.isFile() || st.size > MAX_FILE_BYTES) return undefined;
+        return readFileSync(real);
+      } catch {
+        return undefined;
+      }
+    },
+  };
 }
 
 function readBytes(path: string, shown: string): Uint8Array {

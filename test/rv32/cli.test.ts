@@ -2,6 +2,7 @@
 // exit status passed through, the JSON summary, and bad input as typed errors.
 
 import { describe, expect, it } from "vitest";
+import { directoryFiles } from "../../cli/commands/exec.js";
 import { runCli } from "../../cli/test-helpers.js";
 import { example } from "./helpers.js";
 
@@ -72,5 +73,28 @@ describe("pagewise exec --help", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("Usage: pagewise exec");
     expect(r.stdout).toContain("$ pagewise exec --frames 4 --policy fifo examples/rv32/bin/sort.elf");
+  });
+});
+
+describe("pagewise exec --files", () => {
+  it("readfile opens, seeks and stats a file under the directory given", async () => {
+    const r = await runCli(["exec", "--files", "examples/rv32", "--quiet", `${BIN}/readfile.elf`]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(example("readfile").stdout);
+  });
+
+  it("without --files the program can open nothing", async () => {
+    const r = await runCli(["exec", "--quiet", `${BIN}/readfile.elf`]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("open: fd bad\n");
+  });
+
+  it("a path cannot leave the directory, by .. or by an absolute path", () => {
+    const files = directoryFiles("examples/rv32/data");
+    expect(files.read("input.txt")).toBeDefined();
+    expect(files.read("/input.txt")).toBeDefined();
+    expect(files.read("../Makefile")).toBeUndefined();
+    expect(files.read("/../../README.md")).toBeUndefined();
+    expect(files.read("missing")).toBeUndefined();
   });
 });

@@ -4,6 +4,7 @@
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { FileSource } from "../../src/cpu/rv32/kernel.js";
 import { Rv32Process } from "../../src/cpu/rv32/program.js";
 import { Machine, type MachineConfig } from "../../src/sim/machine.js";
 
@@ -181,6 +182,7 @@ export function runElf(
   config: MachineConfig,
   argv: readonly string[] = ["prog"],
   stdin?: Uint8Array,
+  files?: FileSource,
 ): Ran {
   const machine = new Machine(config);
   const out: Uint8Array[] = [];
@@ -190,6 +192,7 @@ export function runElf(
     stdout: (x) => out.push(x),
     stderr: (x) => err.push(x),
     ...(stdin ? { stdin } : {}),
+    ...(files ? { files } : {}),
   });
   const res = process.run();
   return {
@@ -241,4 +244,18 @@ export const EXAMPLE_NAMES = [
   "recurse",
   "segv",
   "atomics",
+  "readfile",
+  "pastbrk",
 ] as const;
+
+/** The files the example programs may open: those under examples/rv32 (qemu ran them there). */
+export const EXAMPLE_FILES: FileSource = {
+  read(path: string): Uint8Array | undefined {
+    if (path.includes("..")) return undefined;
+    try {
+      return readFileSync(join(EXAMPLES, path));
+    } catch {
+      return undefined;
+    }
+  },
+};

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { FileSwapStore } from "../../node/file-swap-store.js";
 import { makeLayout, parseShape } from "../../src/core/addr.js";
 import { rv32MinimumFrames } from "../../src/cpu/rv32/min-frames.js";
-import { EXAMPLE_NAMES, example, runElf } from "./helpers.js";
+import { EXAMPLE_FILES, EXAMPLE_NAMES, example, runElf } from "./helpers.js";
 
 const TABLES = 8;
 
@@ -18,6 +18,8 @@ function check(name: string, frames: number, policy: string, swapFile = false) {
     ex.elf,
     { frames, shape: "sv32", policy, tableFrames: TABLES, ...(swap ? { swap } : {}) },
     ex.argv,
+    undefined,
+    EXAMPLE_FILES,
   );
   try {
     expect(ran.stdout).toBe(ex.stdout);
@@ -56,6 +58,8 @@ describe("RV32 example programs match qemu-riscv32", () => {
     ["atomics", 3, "clock"],
     ["hello", 3, "lru"],
     ["segv", 3, "fifo"],
+    ["readfile", 3, "clock"],
+    ["pastbrk", 3, "lru"],
   ];
   for (const [name, frames, policy] of tight) {
     it(`${name} at ${frames} frames under ${policy}`, () => {

@@ -14,6 +14,9 @@ import type { Machine } from "../../sim/machine.js";
 import { type Rv32Cpu, type Rv32Host, signalFor } from "./cpu.js";
 import { DecodeCache } from "./decode-cache.js";
 
+export const SYS_OPENAT = 56;
+export const SYS_CLOSE = 57;
+export const SYS_LLSEEK = 62;
 export const SYS_READ = 63;
 export const SYS_WRITE = 64;
 export const SYS_EXIT = 93;
@@ -23,13 +26,26 @@ export const SYS_GETPID = 172;
 export const SYS_BRK = 214;
 export const SYS_MUNMAP = 215;
 export const SYS_MMAP2 = 222;
+export const SYS_STATX = 291;
 export const SYS_CLOCK_GETTIME64 = 403;
 
+const ENOENT = 2;
 const EBADF = 9;
 const ENOMEM = 12;
 const EFAULT = 14;
 const EINVAL = 22;
+const EMFILE = 24;
+const EROFS = 30;
+const ENAMETOOLONG = 36;
 const ENOSYS = 38;
+
+const AT_FDCWD = -100;
+const AT_EMPTY_PATH = 0x1000;
+const O_ACCMODE = 3;
+const PATH_MAX = 4096;
+const MAX_FILES = 64;
+const S_IFREG = 0o100000;
+const S_IFCHR = 0o020000;
 
 const MAP_SHARED = 0x01;
 const MAP_PRIVATE = 0x02;
@@ -48,6 +64,22 @@ export interface KernelOptions {
   /** Where fd 1 and fd 2 go; each call gets a copy the sink may keep. */
   readonly stdout?: (bytes: Uint8Array) => void;
   readonly stderr?: (bytes: Uint8Array) => void;
+  /** Files the program may open, read-only (a directory the user names); none by default. */
+  readonly files?: FileSource;
+}
+
+/**
+ * Read-only files for openat: the bytes of `path` (as the program wrote it, relative to the
+ * directory the source stands for), or undefined if there is no such file. The source decides
+ * what a program can reach; the kernel never touches the host itself.
+ */
+export interface FileSource {
+  read(path: string): Uint8Array | undefined;
+}
+
+interface OpenFile {
+  readonly bytes: Uint8Array;
+  offset: number;
 }
 
 /** A system call the kernel does not implement, seen `count` times (first at `pc`). */
@@ -65,6 +97,9 @@ export class Rv32Kernel implements Rv32Host {
   private readonly stdin: Uint8Array;
   private readonly sinks: ((bytes: Uint8Array) => void)[];
   private readonly cache: DecodeCache;
+  private readonly files: FileSource | undefined;
+  /** Open files by fd (3 and up). */
+  private readonly fds = new Map<number, OpenFile>();
 
   constructor(
     private readonly machine: Machine,
@@ -72,6 +107,7 @@ export class Rv32Kernel implements Rv32Host {
     opts: KernelOptions = {},
   ) {
     this.cache = DecodeCache.of(machine);
+    this.files = opts.files;
     this.stdin = opts.stdin ?? new Uint8Array(0);
     const none = () => {};
     this.sinks = [none, opts.stdout ?? none, opts.stderr ?? none];
@@ -134,6 +170,14 @@ export class Rv32Kernel implements Rv32Host {
         return this.munmap(a0 >>> 0, a1 >>> 0);
       case SYS_CLOCK_GETTIME64:
         return this.clockGettime(a0, a1 >>> 0);
+      case SYS_OPENAT:
+        return this.openat(a0, a1 >>> 0, a2);
+      case SYS_CLOSE:
+        return this.close(a0);
+      case SYS_LLSEEK:
+        return this.llseek(a0, a1, a2, a3 >>> 0, a4);
+      case SYS_STATX:
+        return this.statx(a0, a1 >>> 0, a2, a4 >>> 0);
       default: {
         const w = this.unknown.get(nr);
         if (w) w.count++;
@@ -152,13 +196,97 @@ export class Rv32Kernel implements Rv32Host {
   }
 
   private read(fd: number, buf: number, n: number): number {
-    if (fd !== 0) return -EBADF;
-    const len = Math.min(n, MAX_IO, this.stdin.length - this.stdinAt);
+    const f = fd === 0 ? undefined : this.fds.get(fd);
+    if (fd !== 0 && f === undefined) return -EBADF;
+    const src = f ? f.bytes : this.stdin;
+    const at = f ? f.offset : this.stdinAt;
+    const len = Math.max(0, Math.min(n, MAX_IO, src.length - at));
     if (len === 0) return 0;
     if (!this.machine.rangeAllowed(this.pid, buf, len, PERM_W)) return -EFAULT;
-    this.copyOut(buf, this.stdin.subarray(this.stdinAt, this.stdinAt + len));
-    this.stdinAt += len;
+    this.copyOut(buf, src.subarray(at, at + len));
+    if (f) f.offset += len;
+    else this.stdinAt += len;
     return len;
+  }
+
+  private openat(dirfd: number, pathPtr: number, flags: number): number {
+    const path = this.userString(pathPtr);
+    if (typeof path === "number") return path;
+    if ((flags & O_ACCMODE) !== 0) return -EROFS;
+    if (dirfd !== AT_FDCWD && !path.startsWith("/")) return -EBADF;
+    const bytes = this.files?.read(path);
+    if (bytes === undefined) return -ENOENT;
+    let fd = 3;
+    while (this.fds.has(fd)) fd++;
+    if (fd >= 3 + MAX_FILES) return -EMFILE;
+    this.fds.set(fd, { bytes, offset: 0 });
+    return fd;
+  }
+
+  private close(fd: number): number {
+    if (fd >= 0 && fd <= 2) return 0;
+    return this.fds.delete(fd) ? 0 : -EBADF;
+  }
+
+  private llseek(fd: number, hi: number, lo: number, result: number, whence: number): number {
+    const f = this.fds.get(fd);
+    if (f === undefined) return fd >= 0 && fd <= 2 ? -29 /* ESPIPE */ : -EBADF;
+    const off = hi * 2 ** 32 + (lo >>> 0);
+    const base = whence === 0 ? 0 : whence === 1 ? f.offset : whence === 2 ? f.bytes.length : Number.NaN;
+    const next = base + off;
+    if (!(next >= 0) || !Number.isSafeInteger(next)) return -EINVAL;
+    if (!this.machine.rangeAllowed(this.pid, result, 8, PERM_W)) return -EFAULT;
+    const out = new Uint8Array(8);
+    new DataView(out.buffer).setBigUint64(0, BigInt(next), true);
+    this.copyOut(result, out);
+    f.offset = next;
+    return 0;
+  }
+
+  private statx(dirfd: number, pathPtr: number, flags: number, buf: number): number {
+    const path = this.userString(pathPtr);
+    if (typeof path === "number") return path;
+    let size: number;
+    let mode: number;
+    if (path === "" && (flags & AT_EMPTY_PATH) !== 0) {
+      const f = this.fds.get(dirfd);
+      if (f === undefined && !(dirfd >= 0 && dirfd <= 2)) return -EBADF;
+      size = f ? f.bytes.length : 0;
+      mode = f ? S_IFREG | 0o444 : S_IFCHR | 0o620;
+    } else {
+      if (dirfd !== AT_FDCWD && !path.startsWith("/")) return -EBADF;
+      const bytes = this.files?.read(path);
+      if (bytes === undefined) return -ENOENT;
+      size = bytes.length;
+      mode = S_IFREG | 0o444;
+    }
+    if (!this.machine.rangeAllowed(this.pid, buf, 256, PERM_W)) return -EFAULT;
+    const out = new Uint8Array(256);
+    const v = new DataView(out.buffer);
+    v.setUint32(0, 0x7ff, true); // stx_mask: STATX_BASIC_STATS
+    v.setUint32(4, 4096, true); // stx_blksize
+    v.setUint32(16, 1, true); // stx_nlink
+    v.setUint16(28, mode, true);
+    v.setBigUint64(40, BigInt(size), true);
+    v.setBigUint64(48, BigInt(Math.ceil(size / 512)), true);
+    this.copyOut(buf, out);
+    return 0;
+  }
+
+  /** A NUL-terminated string from the process (UTF-8), or -EFAULT / -ENAMETOOLONG. */
+  private userString(va: number): string | number {
+    const bytes: number[] = [];
+    for (let at = va; ; ) {
+      if (!this.machine.rangeAllowed(this.pid, at, 1, PERM_R)) return -EFAULT;
+      const ps = this.machine.pageSize;
+      const chunk = this.copyIn(at, Math.min(ps - (at % ps), PATH_MAX + 1 - bytes.length));
+      const z = chunk.indexOf(0);
+      for (const b of z >= 0 ? chunk.subarray(0, z) : chunk) bytes.push(b);
+      if (z >= 0) break;
+      if (bytes.length > PATH_MAX) return -ENAMETOOLONG;
+      at += chunk.length;
+    }
+    return decodeUtf8(bytes);
   }
 
   private write(fd: number, buf: number, n: number): number {
@@ -277,4 +405,29 @@ class KilledInKernel extends Error {
   ) {
     super("killed in kernel");
   }
+}
+
+/** UTF-8 text of `bytes` (invalid sequences become U+FFFD). */
+function decodeUtf8(bytes: readonly number[]): string {
+  let out = "";
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i]!;
+    const n = b < 0x80 ? 1 : b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 0;
+    if (n === 0 || i + n > bytes.length) {
+      out += "\ufffd";
+      i++;
+      continue;
+    }
+    let c = n === 1 ? b : b & (0xff >> (n + 1));
+    let ok = true;
+    for (let k = 1; k < n; k++) {
+      const t = bytes[i + k]!;
+      if ((t & 0xc0) !== 0x80) ok = false;
+      c = (c << 6) | (t & 0x3f);
+    }
+    if (c > 0x10ffff) ok = false;
+    out += ok ? String.fromCodePoint(c) : "\ufffd";
+    i += ok ? n : 1;
+  }
+  return out;
 }
