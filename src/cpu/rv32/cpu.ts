@@ -830,9 +830,9 @@ function amo(op: number, old: number, v: number): number {
     case 57 /* AMOOR */:
       return old | v;
     case 58 /* AMOMIN */:
-      return old < v ? old : v;
+      return Math.min(old, v);
     case 59 /* AMOMAX */:
-      return old > v ? old : v;
+      return Math.max(old, v);
     case 60 /* AMOMINU */:
       return old >>> 0 < v >>> 0 ? old : v;
     default:
