@@ -98,3 +98,22 @@ describe("pagewise exec --files", () => {
     expect(files.read("missing")).toBeUndefined();
   });
 });
+
+describe("the README's exec example", () => {
+  it("recurse at 4 frames under clock prints what the README shows (host speed aside)", async () => {
+    const r = await runCli(["exec", "--frames", "4", "--policy", "clock", `${BIN}/recurse.elf`]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("deep(50000)=3137965957\nack(2,300)=603 ack(3,5)=253\n");
+    const summary = r.stderr.replace(/\([\d.]+ M\/s host CPU\)/, "(N M/s host CPU)");
+    expect(summary).toBe(
+      [
+        "pagewise exec: examples/rv32/bin/recurse.elf: exit 0",
+        "  instructions 5,424,028 (N M/s host CPU), references 6,499,537",
+        "  faults 1,667: fetch 235, load 844, store 588; zero-fill 587, image 275, swap 805",
+        "  evictions 1,663 (dirty 808), write-backs 808, TLB 6,495,029 hits / 6,175 misses",
+        "  4 frames of 4096 B, clock; simulated time 16.406 s",
+        "",
+      ].join("\n"),
+    );
+  });
+});
