@@ -56,6 +56,9 @@ export interface FaultsByAccess {
   store: number;
 }
 
+/** Entries of the fast path's direct-mapped VPN → TLB-slot memo for reads and for writes. */
+const MICRO = 16;
+const MICRO_MASK = MICRO - 1;
 const NEED_R = TLB_VALID;
 const NEED_W = TLB_VALID | TLB_W | TLB_D;
 const NEED_X = TLB_VALID | TLB_X;
@@ -80,17 +83,18 @@ export class Rv32Cpu {
   /** Faults anywhere on the machine since this CPU was made (a straddling access watches it). */
   private machineFaults = 0;
   private reservation = -1;
-  // The TLB-hit fast path (on while Machine.hitsOnlyCount holds): for reads, writes and fetches,
-  // the page last translated and the TLB slot that maps it. A hit is checked against that slot
+  // The TLB-hit fast path (on while Machine.hitsOnlyCount holds): for fetches the page last
+  // translated, for reads and writes the last 16 (direct-mapped by VPN), with the TLB slot that
+  // maps each. A hit is checked against that slot
   // (tag, ASID, flags) exactly as the MMU checks it, the frame is read from the slot (a page
   // reloaded into another frame may refill the same slot), and the hit is counted here until the
   // next flushHits.
   private fast = false;
   private asid = -1;
-  private rVpn = -1;
-  private rSlot = 0;
-  private wVpn = -1;
-  private wSlot = 0;
+  private readonly rVpns = new Int32Array(MICRO).fill(-1);
+  private readonly rSlots = new Int32Array(MICRO);
+  private readonly wVpns = new Int32Array(MICRO).fill(-1);
+  private readonly wSlots = new Int32Array(MICRO);
   private xVpn = -1;
   private xSlot = 0;
   private hitR = 0;
@@ -160,7 +164,13 @@ export class Rv32Cpu {
       return 0;
     }
     this.fast = m.hitsOnlyCount;
-    this.rVpn = this.wVpn = this.xVpn = -1;
+    this.rVpns.fill(-1);
+    this.wVpns.fill(-1);
+    this.xVpn = -1;
+    const rVpns = this.rVpns;
+    const rSlots = this.rSlots;
+    const wVpns = this.wVpns;
+    const wSlots = this.wSlots;
     const x = this.x;
     const bytes = m.mem.bytes;
     const view = m.mem.view;
@@ -272,14 +282,15 @@ export class Rv32Cpu {
               const va = (x[rs1]! + imm) >>> 0;
               const rv = va >>> shift;
               let pa: number;
+              const rk = rSlots[rv & MICRO_MASK]!;
               if (
-                rv === this.rVpn &&
-                tv[this.rSlot] === rv &&
-                ta[this.rSlot] === this.asid &&
-                (tf[this.rSlot]! & NEED_R) !== 0
+                rVpns[rv & MICRO_MASK] === rv &&
+                tv[rk] === rv &&
+                ta[rk] === this.asid &&
+                (tf[rk]! & NEED_R) !== 0
               ) {
                 this.hitR++;
-                pa = (tfr[this.rSlot]! << shift) + (va & mask);
+                pa = (tfr[rk]! << shift) + (va & mask);
               } else {
                 pa = this.translate(va, ACC_READ);
                 if (pa < 0) {
@@ -299,14 +310,15 @@ export class Rv32Cpu {
               if ((va & mask) <= ps - 2) {
                 const rv = va >>> shift;
                 let pa: number;
+                const rk = rSlots[rv & MICRO_MASK]!;
                 if (
-                  rv === this.rVpn &&
-                  tv[this.rSlot] === rv &&
-                  ta[this.rSlot] === this.asid &&
-                  (tf[this.rSlot]! & NEED_R) !== 0
+                  rVpns[rv & MICRO_MASK] === rv &&
+                  tv[rk] === rv &&
+                  ta[rk] === this.asid &&
+                  (tf[rk]! & NEED_R) !== 0
                 ) {
                   this.hitR++;
-                  pa = (tfr[this.rSlot]! << shift) + (va & mask);
+                  pa = (tfr[rk]! << shift) + (va & mask);
                 } else {
                   pa = this.translate(va, ACC_READ);
                   if (pa < 0) {
@@ -328,14 +340,15 @@ export class Rv32Cpu {
               if ((va & mask) <= ps - 4) {
                 const rv = va >>> shift;
                 let pa: number;
+                const rk = rSlots[rv & MICRO_MASK]!;
                 if (
-                  rv === this.rVpn &&
-                  tv[this.rSlot] === rv &&
-                  ta[this.rSlot] === this.asid &&
-                  (tf[this.rSlot]! & NEED_R) !== 0
+                  rVpns[rv & MICRO_MASK] === rv &&
+                  tv[rk] === rv &&
+                  ta[rk] === this.asid &&
+                  (tf[rk]! & NEED_R) !== 0
                 ) {
                   this.hitR++;
-                  pa = (tfr[this.rSlot]! << shift) + (va & mask);
+                  pa = (tfr[rk]! << shift) + (va & mask);
                 } else {
                   pa = this.translate(va, ACC_READ);
                   if (pa < 0) {
@@ -356,14 +369,15 @@ export class Rv32Cpu {
               const va = (x[rs1]! + imm) >>> 0;
               const wv = va >>> shift;
               let pa: number;
+              const wk = wSlots[wv & MICRO_MASK]!;
               if (
-                wv === this.wVpn &&
-                tv[this.wSlot] === wv &&
-                ta[this.wSlot] === this.asid &&
-                (tf[this.wSlot]! & NEED_W) === NEED_W
+                wVpns[wv & MICRO_MASK] === wv &&
+                tv[wk] === wv &&
+                ta[wk] === this.asid &&
+                (tf[wk]! & NEED_W) === NEED_W
               ) {
                 this.hitW++;
-                pa = (tfr[this.wSlot]! << shift) + (va & mask);
+                pa = (tfr[wk]! << shift) + (va & mask);
               } else {
                 pa = this.translate(va, ACC_WRITE);
                 if (pa < 0) {
@@ -381,14 +395,15 @@ export class Rv32Cpu {
               if ((va & mask) <= ps - 2) {
                 const wv = va >>> shift;
                 let pa: number;
+                const wk = wSlots[wv & MICRO_MASK]!;
                 if (
-                  wv === this.wVpn &&
-                  tv[this.wSlot] === wv &&
-                  ta[this.wSlot] === this.asid &&
-                  (tf[this.wSlot]! & NEED_W) === NEED_W
+                  wVpns[wv & MICRO_MASK] === wv &&
+                  tv[wk] === wv &&
+                  ta[wk] === this.asid &&
+                  (tf[wk]! & NEED_W) === NEED_W
                 ) {
                   this.hitW++;
-                  pa = (tfr[this.wSlot]! << shift) + (va & mask);
+                  pa = (tfr[wk]! << shift) + (va & mask);
                 } else {
                   pa = this.translate(va, ACC_WRITE);
                   if (pa < 0) {
@@ -407,14 +422,15 @@ export class Rv32Cpu {
               if ((va & mask) <= ps - 4) {
                 const wv = va >>> shift;
                 let pa: number;
+                const wk = wSlots[wv & MICRO_MASK]!;
                 if (
-                  wv === this.wVpn &&
-                  tv[this.wSlot] === wv &&
-                  ta[this.wSlot] === this.asid &&
-                  (tf[this.wSlot]! & NEED_W) === NEED_W
+                  wVpns[wv & MICRO_MASK] === wv &&
+                  tv[wk] === wv &&
+                  ta[wk] === this.asid &&
+                  (tf[wk]! & NEED_W) === NEED_W
                 ) {
                   this.hitW++;
-                  pa = (tfr[this.wSlot]! << shift) + (va & mask);
+                  pa = (tfr[wk]! << shift) + (va & mask);
                 } else {
                   pa = this.translate(va, ACC_WRITE);
                   if (pa < 0) {
@@ -499,7 +515,9 @@ export class Rv32Cpu {
             this.host.ecall(this);
             // The kernel may have written memory or changed mappings: nothing cached is trusted.
             curFrame = -1;
-            this.rVpn = this.wVpn = this.xVpn = -1;
+            rVpns.fill(-1);
+            wVpns.fill(-1);
+            this.xVpn = -1;
             if (!this.running && this.exitStatus !== undefined) {
               // exit: the ecall retires; a kill leaves pc at the ecall.
               this.pc = next;
@@ -660,11 +678,11 @@ export class Rv32Cpu {
     this.asid = m.mmu.asid;
     const slot = m.tlb.find(this.asid, vpn);
     if (access === ACC_READ) {
-      this.rVpn = slot < 0 ? -1 : vpn;
-      this.rSlot = slot;
+      this.rVpns[vpn & MICRO_MASK] = slot < 0 ? -1 : vpn;
+      this.rSlots[vpn & MICRO_MASK] = Math.max(0, slot);
     } else if (access === ACC_WRITE) {
-      this.wVpn = slot < 0 ? -1 : vpn;
-      this.wSlot = slot;
+      this.wVpns[vpn & MICRO_MASK] = slot < 0 ? -1 : vpn;
+      this.wSlots[vpn & MICRO_MASK] = Math.max(0, slot);
     } else {
       this.xVpn = slot < 0 ? -1 : vpn;
       this.xSlot = slot;
