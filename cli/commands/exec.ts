@@ -11,7 +11,7 @@ import { FileSwapStore } from "../../node/file-swap-store.js";
 import { layoutFor } from "../../src/core/addr.js";
 import type { FileSource } from "../../src/cpu/rv32/kernel.js";
 import { checkRv32Frames } from "../../src/cpu/rv32/min-frames.js";
-import { Rv32Process } from "../../src/cpu/rv32/program.js";
+import { Rv32Process, runTogether } from "../../src/cpu/rv32/program.js";
 import { Machine } from "../../src/sim/machine.js";
 import { IoError, UsageError } from "../errors.js";
 import type { OutStream } from "../io.js";
@@ -40,6 +40,8 @@ interface ExecOptions {
   maxInstructions?: number;
   quiet?: boolean;
   json?: boolean;
+  run: string[];
+  quantum: number;
 }
 
 /** Page-table frames set aside beside --frames (more tables, if a program needs them, take page frames). */
@@ -55,7 +57,7 @@ export function registerExec(program: Command, { io }: CommandContext): void {
         "ours, its exit status is ours (128 + signal if one ended it); a summary goes to stderr.\n" +
         "--frames counts page frames; page tables get up to 64 frames of their own.",
     )
-    .argument("<program>", "the ELF file")
+    .argument("[program]", "the ELF file")
     .argument("[args...]", "arguments for the program (options after the program name are its own)")
     .passThroughOptions()
     .option(
@@ -88,6 +90,13 @@ export function registerExec(program: Command, { io }: CommandContext): void {
       [],
     )
     .option("--max-instructions <n>", "stop after this many instructions (exit status 124)", parsePositiveInt)
+    .option(
+      "--run <command>",
+      "run this program (with its arguments, as a shell would split them) beside the others, round robin; repeatable; output lines prefixed [n]",
+      (v: string, a: string[]) => [...a, v],
+      [],
+    )
+    .option("--quantum <n>", "instructions per turn with --run", parsePositiveInt, 100_000)
     .option("--quiet", "no summary on stderr")
     .option(
       "--json",
@@ -100,31 +109,144 @@ Examples:
   $ pagewise exec examples/rv32/bin/hello.elf one "two words" 3
   $ pagewise exec --frames 4 --policy fifo examples/rv32/bin/sort.elf
   $ pagewise exec --frames 8 --json examples/rv32/bin/matmul.elf
+  $ pagewise exec --frames 16 --run examples/rv32/bin/sort.elf --run examples/rv32/bin/matmul.elf
 
 Options go before the program: everything after its name is the program's own.`,
     )
-    .action((file: string, args: string[], opts: ExecOptions) => {
-      const status = runExec(io, file, args, opts);
+    .action((file: string | undefined, args: string[], opts: ExecOptions) => {
+      if (opts.run.length > 0 && file !== undefined) {
+        throw new UsageError(
+          "give the program once: exec PROGRAM [ARGS...] or --run 'PROGRAM ARGS' (repeatable)",
+        );
+      }
+      if (opts.run.length > 0 && opts.json) throw new UsageError("--json takes one program, not --run");
+      if (opts.run.length === 0 && file === undefined)
+        throw new UsageError("give a program: exec PROGRAM.elf [ARGS...]");
+      const status = opts.run.length > 0 ? runMany(io, opts.run, opts) : runExec(io, file!, args, opts);
       if (status !== 0) throw new ProgramExitStatus(status);
     });
 }
 
-function runExec(io: CommandContext["io"], file: string, args: string[], opts: ExecOptions): number {
-  const path = resolve(io.cwd, file);
-  const bytes = readBytes(path, file);
-  const layout = layoutFor(opts.pageSize, 32);
+/** Splits a command line as a shell would for plain words, 'single' and "double" quotes. */
+export function splitCommand(line: string): string[] {
+  const words: string[] = [];
+  let cur = "";
+  let inWord = false;
+  let quote = "";
+  for (const ch of line) {
+    if (quote !== "") {
+      if (ch === quote) quote = "";
+      else cur += ch;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      inWord = true;
+    } else if (/\s/.test(ch)) {
+      if (inWord) words.push(cur);
+      cur = "";
+      inWord = false;
+    } else {
+      cur += ch;
+      inWord = true;
+    }
+  }
+  if (quote !== "") throw new UsageError(`--run "${line}": unterminated ${quote} quote`);
+  if (inWord) words.push(cur);
+  return words;
+}
+
+/** Several programs at once on one machine; each one's output lines go out prefixed [n]. */
+function runMany(io: CommandContext["io"], lines: string[], opts: ExecOptions): number {
+  const cmds = lines.map((l) => {
+    const words = splitCommand(l);
+    if (words.length === 0) throw new UsageError(`--run "${l}": no program`);
+    return words;
+  });
+  const images = cmds.map((w) => readBytes(resolve(io.cwd, w[0]!), w[0]!));
+  const machine = makeMachine(io, opts);
   try {
-    checkRv32Frames(layout, opts.frames);
+    const procs = cmds.map((words, k) => {
+      const out = new LinePrefixer(io.stdout, `[${k + 1}] `);
+      const err = new LinePrefixer(io.stderr, `[${k + 1}] `);
+      const proc = new Rv32Process(machine, images[k]!, words[0]!, {
+        argv: words,
+        env: opts.env,
+        ...(opts.files === undefined ? {} : { files: directoryFiles(resolve(io.cwd, opts.files)) }),
+        stdout: (b) => out.write(b),
+        stderr: (b) => err.write(b),
+      });
+      return { proc, out, err, words };
+    });
+    runTogether(
+      procs.map((p) => p.proc),
+      opts.quantum,
+    );
+    let status = 0;
+    const summary: string[] = [];
+    for (const [k, p] of procs.entries()) {
+      p.out.end();
+      p.err.end();
+      const r = p.proc.result();
+      if (status === 0 && r.status !== 0) status = r.status;
+      summary.push(
+        `[${k + 1}] ${p.words[0]}: ${r.trap ? `killed by signal ${r.trap.signal} (${r.trap.reason})` : `exit ${r.exitCode}`}; instructions ${fmtInt(r.instructions)}; faults fetch ${fmtInt(r.faults.fetch)}, load ${fmtInt(r.faults.load)}, store ${fmtInt(r.faults.store)}`,
+      );
+      for (const w of r.warnings) summary.push(`[${k + 1}]   warning: ${w}`);
+    }
+    if (!opts.quiet) {
+      const s = machine.stats();
+      summary.push(
+        `all: faults ${fmtInt(s.faults.total)}, evictions ${fmtInt(s.evictions.clean + s.evictions.dirty)} (dirty ${fmtInt(s.evictions.dirty)}), write-backs ${fmtInt(s.writebacks)}, context switches ${fmtInt(s.switches)}; ${opts.frames} frames, ${opts.policy}; simulated time ${fmtNs(s.timeNs)}`,
+      );
+      io.stderr.write(`${summary.map((l) => `pagewise exec: ${l}`).join("\n")}\n`);
+    }
+    return status;
+  } finally {
+    machine.close();
+  }
+}
+
+/** Writes bytes line by line with a prefix before each line. */
+class LinePrefixer {
+  private pending: Uint8Array[] = [];
+  constructor(
+    private readonly stream: OutStream,
+    private readonly prefix: string,
+  ) {}
+  write(bytes: Uint8Array): void {
+    let start = 0;
+    for (let i = 0; i < bytes.length; i++) {
+      if (bytes[i] !== 10) continue;
+      this.pending.push(bytes.subarray(start, i + 1));
+      this.flush();
+      start = i + 1;
+    }
+    if (start < bytes.length) this.pending.push(bytes.slice(start));
+  }
+  end(): void {
+    if (this.pending.length > 0) {
+      this.pending.push(Uint8Array.of(10));
+      this.flush();
+    }
+  }
+  private flush(): void {
+    this.stream.write(this.prefix);
+    writeBytes(this.stream, Buffer.concat(this.pending));
+    this.pending = [];
+  }
+}
+
+function makeMachine(io: CommandContext["io"], opts: ExecOptions): Machine {
+  try {
+    checkRv32Frames(layoutFor(opts.pageSize, 32), opts.frames);
   } catch (e) {
     throw new UsageError(`--frames: ${(e as Error).message}`);
   }
-  const stdin = opts.stdin === undefined ? undefined : readBytes(resolve(io.cwd, opts.stdin), opts.stdin);
   for (const e of opts.env) if (!e.includes("=")) throw new UsageError(`--env "${e}": expected NAME=value`);
   const swap =
     opts.swapFile === undefined
       ? undefined
       : new FileSwapStore(opts.pageSize, { capacity: opts.swapSlots, path: resolve(io.cwd, opts.swapFile) });
-  const machine = new Machine({
+  return new Machine({
     frames: opts.frames,
     pageSize: opts.pageSize,
     vaBits: 32,
@@ -133,6 +255,13 @@ function runExec(io: CommandContext["io"], file: string, args: string[], opts: E
     ...(opts.tlb ? { tlb: opts.tlb } : {}),
     ...(swap ? { swap } : { swapSlots: opts.swapSlots }),
   });
+}
+
+function runExec(io: CommandContext["io"], file: string, args: string[], opts: ExecOptions): number {
+  const path = resolve(io.cwd, file);
+  const bytes = readBytes(path, file);
+  const stdin = opts.stdin === undefined ? undefined : readBytes(resolve(io.cwd, opts.stdin), opts.stdin);
+  const machine = makeMachine(io, opts);
   const out: Uint8Array[] = [];
   const err: Uint8Array[] = [];
   const json = opts.json === true;

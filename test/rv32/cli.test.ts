@@ -117,3 +117,45 @@ describe("the README's exec example", () => {
     );
   });
 });
+
+describe("pagewise exec --run: several programs at once", () => {
+  it("sort and matmul share 16 frames round robin; each one's output is qemu's, prefixed", async () => {
+    const r = await runCli([
+      "exec",
+      "--frames",
+      "16",
+      "--quantum",
+      "5000",
+      "--run",
+      `${BIN}/sort.elf`,
+      "--run",
+      `${BIN}/matmul.elf`,
+    ]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split("\n").filter((l) => l !== "");
+    const of = (k: number) =>
+      lines
+        .filter((l) => l.startsWith(`[${k}] `))
+        .map((l) => `${l.slice(4)}\n`)
+        .join("");
+    expect(of(1)).toBe(example("sort").stdout);
+    expect(of(2)).toBe(example("matmul").stdout);
+    expect(lines.length).toBe(lines.filter((l) => /^\[[12]\] /.test(l)).length);
+    const switches = Number(/context switches ([\d,]+)/.exec(r.stderr)![1]!.replaceAll(",", ""));
+    expect(switches).toBeGreaterThan(100);
+  });
+
+  it("the first nonzero status is ours; quoting splits arguments as a shell would", async () => {
+    const r = await runCli([
+      "exec",
+      "--quiet",
+      "--run",
+      `${BIN}/hello.elf one 'two words' 3`,
+      "--run",
+      `${BIN}/segv.elf`,
+    ]);
+    expect(r.code).toBe(139);
+    expect(r.stdout).toContain("[1] argv[2]=two words (9 bytes)\n");
+    expect(r.stdout).toContain("[2] about to fault\n");
+  });
+});

@@ -83,6 +83,8 @@ export class Rv32Cpu {
   /** Faults anywhere on the machine since this CPU was made (a straddling access watches it). */
   private machineFaults = 0;
   private reservation = -1;
+  /** The installed address space when this CPU last stopped running. */
+  private lastAsid = -1;
   // The TLB-hit fast path (on while Machine.hitsOnlyCount holds): for fetches the page last
   // translated, for reads and writes the last 16 (direct-mapped by VPN), with the TLB slot that
   // maps each. A hit is checked against that slot
@@ -164,6 +166,9 @@ export class Rv32Cpu {
       return 0;
     }
     this.fast = m.hitsOnlyCount;
+    // Another address space ran since this CPU last did: its stores may have hit the reserved
+    // word, so the reservation is dropped (an SC then fails, and the program retries).
+    if (m.mmu.asid !== this.lastAsid) this.reservation = -1;
     this.rVpns.fill(-1);
     this.wVpns.fill(-1);
     this.xVpn = -1;
@@ -661,6 +666,7 @@ export class Rv32Cpu {
     }
     this.pc = pc;
     this.instret += n;
+    this.lastAsid = m.mmu.asid;
     return done + n;
   }
 

@@ -17,3 +17,4 @@ export { type KernelOptions, Rv32Kernel } from "./kernel.js";
 export { programImage, writeInitialStack } from "./loader.js";
 export { checkRv32Frames, type Rv32MinimumFrames, rv32MinimumFrames } from "./min-frames.js";
 export { type ProgramOptions, type ProgramResult, Rv32Process } from "./program.js";
+export { runTogether } from "./program.js";

@@ -3,6 +3,7 @@
 // gives what a shell would see (the exit status, 128 + signal when a signal ended it), the output
 // if it was captured, instructions retired, faults by access, and the kernel's warnings.
 
+import { ConfigError } from "../../core/errors.js";
 import type { Machine } from "../../sim/machine.js";
 import { type FaultsByAccess, Rv32Cpu, type Trap } from "./cpu.js";
 import { type ElfProgram, parseElf } from "./elf.js";
@@ -119,5 +120,17 @@ export class Rv32Process {
     if (!m.isAlive(this.pid)) return;
     if (this.cpu.exitStatus !== undefined) m.exit(this.pid);
     else m.kill(this.pid, this.cpu.trap?.reason ?? "killed");
+  }
+}
+
+/**
+ * Runs several programs on one machine, round robin: each runs `quantum` instructions (or until it
+ * ends), then the next; Machine.access switches address spaces (the satp write of a context
+ * switch; the TLB is tagged or flushed as the machine is configured). Returns when all have ended.
+ */
+export function runTogether(procs: readonly Rv32Process[], quantum = 100_000): void {
+  if (!Number.isInteger(quantum) || quantum < 1) throw new ConfigError("quantum", quantum, "a positive whole number of instructions");
+  for (let live = procs.filter((p) => p.running); live.length > 0; live = live.filter((p) => p.running)) {
+    for (const p of live) p.step(quantum);
   }
 }
