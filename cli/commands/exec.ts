@@ -298,6 +298,7 @@ function runExec(io: CommandContext["io"], file: string, args: string[], opts: E
         byAccess: r.faults,
         byCause: {
           zeroFill: f.zeroFill,
+          fromText: f.fromObject,
           fromImage: f.fromImage,
           fromSwap: f.fromSwap,
           minor: f.minor,
@@ -320,7 +321,7 @@ function runExec(io: CommandContext["io"], file: string, args: string[], opts: E
       const lines = [
         `pagewise exec: ${file}: ${r.trap ? `killed by signal ${r.trap.signal} (${r.trap.reason}) at pc 0x${r.trap.pc.toString(16)}, ${r.trap.access} of 0x${r.trap.va.toString(16)}` : stopped ? `stopped after ${fmtInt(r.instructions)} instructions` : `exit ${r.exitCode}`}`,
         `  instructions ${fmtInt(r.instructions)} (${(r.instructions / Math.max(1, hostMs) / 1000).toFixed(1)} M/s host CPU), references ${fmtInt(s.references)}`,
-        `  faults ${fmtInt(f.total)}: fetch ${fmtInt(r.faults.fetch)}, load ${fmtInt(r.faults.load)}, store ${fmtInt(r.faults.store)}; zero-fill ${fmtInt(f.zeroFill)}, image ${fmtInt(f.fromImage)}, swap ${fmtInt(f.fromSwap)}`,
+        `  faults ${fmtInt(f.total)}: fetch ${fmtInt(r.faults.fetch)}, load ${fmtInt(r.faults.load)}, store ${fmtInt(r.faults.store)}; zero-fill ${fmtInt(f.zeroFill)}, text ${fmtInt(f.fromObject)}, data ${fmtInt(f.fromImage)}, swap ${fmtInt(f.fromSwap)}, minor ${fmtInt(f.minor)}`,
         `  evictions ${fmtInt(s.evictions.clean + s.evictions.dirty)} (dirty ${fmtInt(s.evictions.dirty)}), write-backs ${fmtInt(s.writebacks)}, TLB ${fmtInt(s.tlb.hits)} hits / ${fmtInt(s.tlb.misses)} misses`,
         `  ${opts.frames} frames of ${opts.pageSize} B, ${opts.policy}; simulated time ${fmtNs(s.timeNs)}`,
         ...r.warnings.map((w) => `  warning: ${w}`),

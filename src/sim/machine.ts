@@ -220,9 +220,12 @@ export class Machine {
     const p = new Process(pid, asid, root, opts.name ?? opts.image?.name ?? `p${pid}`, image);
     if (opts.quota !== undefined) p.quota = checkQuota(opts.quota);
     if (opts.trace) this.spaces.layoutTrace(p);
-    else if (opts.segments)
-      layoutSegments(p, this.layout, opts.segments, image?.capacity ?? 0, opts.stackPages);
-    else this.spaces.layoutProgram(p, image, opts.image?.bssBytes ?? 0, opts.stackPages);
+    else if (opts.segments) {
+      const objects = this.pager.objects;
+      layoutSegments(p, this.layout, opts.segments, image?.capacity ?? 0, opts.stackPages, (id) =>
+        objects.get(id),
+      );
+    } else this.spaces.layoutProgram(p, image, opts.image?.bssBytes ?? 0, opts.stackPages);
     this.procs.set(pid, p);
     this.asids.set(asid, p);
     if (this.events.listening) this.events.emit({ type: "spawn", pid, reason: p.name });

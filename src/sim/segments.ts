@@ -8,6 +8,7 @@
 
 import type { AddressLayout } from "../core/addr.js";
 import { ConfigError } from "../core/errors.js";
+import type { SharedObject } from "../pager/memory-object.js";
 import { PERM_R, PERM_W, PERM_X, type RegionKind } from "../pager/region.js";
 import type { Process } from "../proc/process.js";
 
@@ -23,6 +24,11 @@ export interface SegmentSpec {
   readonly perm: number;
   /** The image page holding this segment's first page (its pages follow); absent: zero-filled. */
   readonly imageSlot?: number;
+  /**
+   * A shared object (Machine.shmCreate) whose pages, from page imageSlot (default 0) on, this
+   * segment maps instead of the image: a page cache for text several processes share.
+   */
+  readonly shared?: number;
 }
 
 /** The first page above the stack of a loader's layout (the stack's top address is this × page size). */
@@ -36,7 +42,8 @@ export function layoutSegments(
   layout: AddressLayout,
   segments: readonly SegmentSpec[],
   imagePages: number,
-  stackPages?: number,
+  stackPages: number | undefined,
+  objectOf: (id: number) => SharedObject | undefined,
 ): void {
   const vpns = stackTopVpn(layout);
   const sorted = [...segments].sort((a, b) => a.startVpn - b.startVpn);
@@ -83,12 +90,18 @@ export function layoutSegments(
     );
   }
   for (const s of sorted) {
+    const obj = s.shared === undefined ? undefined : objectOf(s.shared)!;
+    if (obj) obj.mappers++;
     p.addRegion({
       kind: s.kind,
       startVpn: s.startVpn,
       endVpn: s.endVpn,
       perm: s.perm,
-      source: s.imageSlot === undefined ? { type: "zero" } : { type: "image", firstSlot: s.imageSlot },
+      source: obj
+        ? { type: "object", object: obj, firstPage: s.imageSlot ?? 0 }
+        : s.imageSlot === undefined
+          ? { type: "zero" }
+          : { type: "image", firstSlot: s.imageSlot },
     });
   }
   p.addRegion({ kind: "heap", startVpn: end, endVpn: end, perm: PERM_R | PERM_W, source: { type: "zero" } });

@@ -109,7 +109,7 @@ describe("the README's exec example", () => {
       [
         "pagewise exec: examples/rv32/bin/recurse.elf: exit 0",
         "  instructions 5,424,028 (N M/s host CPU), references 6,499,537",
-        "  faults 1,667: fetch 235, load 844, store 588; zero-fill 587, image 275, swap 805",
+        "  faults 1,667: fetch 235, load 844, store 588; zero-fill 587, text 274, data 1, swap 805, minor 0",
         "  evictions 1,663 (dirty 808), write-backs 808, TLB 6,495,029 hits / 6,175 misses",
         "  4 frames of 4096 B, clock; simulated time 16.406 s",
         "",

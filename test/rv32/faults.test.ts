@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { MachineEvent } from "../../src/core/events.js";
 import { parseElf } from "../../src/cpu/rv32/elf.js";
 import { ElfError } from "../../src/cpu/rv32/errors.js";
-import { Rv32Process } from "../../src/cpu/rv32/program.js";
+import { Rv32Process, runTogether } from "../../src/cpu/rv32/program.js";
 import { Machine } from "../../src/sim/machine.js";
 import { asm, exitWith, li, makeElf, runElf } from "./helpers.js";
 
@@ -45,15 +45,17 @@ describe("the fault sequence of a tiny program at 3 frames (FIFO)", () => {
     expect(p.cpu.x[9]).toBe(42);
     const entry = 0x10000 + 52 + 64;
     expect(stackPage).toMatch(/^fault write 0x7ffff[0-9a-f]{3} zero-fill$/);
+    // Text comes through the page cache (a shared object read from the file: cause "object"); an
+    // evicted page-cache page is named by its page in the object (page 0).
     expect(seen.slice(1)).toEqual([
-      `fault exec 0x${entry.toString(16)} image`,
+      `fault exec 0x${entry.toString(16)} object`,
       "fault read 0x20000 image",
       "evict 0x7ffff000 dirty",
       "fault write 0x21000 zero-fill",
-      "evict 0x10000",
+      "evict 0x0",
       "fault write 0x22000 zero-fill",
       "evict 0x20000",
-      `fault exec 0x${(entry + 4 * 9).toString(16)} image`,
+      `fault exec 0x${(entry + 4 * 9).toString(16)} object`,
       "evict 0x21000 dirty",
       "fault read 0x20000 image",
     ]);
@@ -87,6 +89,27 @@ describe("the fault sequence of a tiny program at 3 frames (FIFO)", () => {
     const ran = runElf(makeElf({ text }), { frames: 8, shape: "sv32", policy: "fifo", tableFrames: 8 });
     expect(ran.status).toBe(139);
     expect(ran.process.result().trap?.reason).toMatch(/protection/);
+  });
+});
+
+describe("the page cache", () => {
+  it("a second process running the same file maps the first one's text frames: minor faults", () => {
+    const text = [...li(5, 1000), asm.addi(5, 5, -1), asm.bne(5, 0, -4), ...exitWith(0)];
+    const elf = makeElf({ text });
+    const m = new Machine({ frames: 16, shape: "sv32", policy: "fifo", tableFrames: 8 });
+    const a = new Rv32Process(m, elf, "a");
+    const b = new Rv32Process(m, elf, "b");
+    const c = new Rv32Process(m, elf, "c", { pageCache: false });
+    runTogether([a, b, c], 100);
+    const byPid = new Map(m.stats().processes.map((p) => [p.pid, p.faults]));
+    expect(byPid.get(a.pid)).toMatchObject({ fromObject: 1, minor: 0, fromImage: 0 });
+    expect(byPid.get(b.pid)).toMatchObject({ fromObject: 0, minor: 1, fromImage: 0 });
+    expect(byPid.get(c.pid)).toMatchObject({ fromObject: 0, minor: 0, fromImage: 1 });
+    // Once both have exited, the object is gone: a new run reads the text again.
+    const d = new Rv32Process(m, elf, "d");
+    d.run();
+    const fd = m.stats().processes.find((p) => p.pid === d.pid)!.faults;
+    expect(fd.fromObject).toBe(1);
   });
 });
 

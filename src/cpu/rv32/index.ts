@@ -16,5 +16,4 @@ export { ElfError } from "./errors.js";
 export { type KernelOptions, Rv32Kernel } from "./kernel.js";
 export { programImage, writeInitialStack } from "./loader.js";
 export { checkRv32Frames, type Rv32MinimumFrames, rv32MinimumFrames } from "./min-frames.js";
-export { type ProgramOptions, type ProgramResult, Rv32Process } from "./program.js";
-export { runTogether } from "./program.js";
+export { type ProgramOptions, type ProgramResult, Rv32Process, runTogether } from "./program.js";

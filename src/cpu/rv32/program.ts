@@ -4,11 +4,13 @@
 // if it was captured, instructions retired, faults by access, and the kernel's warnings.
 
 import { ConfigError } from "../../core/errors.js";
+import { PERM_W } from "../../pager/region.js";
 import type { Machine } from "../../sim/machine.js";
 import { type FaultsByAccess, Rv32Cpu, type Trap } from "./cpu.js";
 import { type ElfProgram, parseElf } from "./elf.js";
 import { type KernelOptions, Rv32Kernel } from "./kernel.js";
 import { programImage, writeInitialStack } from "./loader.js";
+import { fileKey, sharedText } from "./page-cache.js";
 
 export interface ProgramOptions extends KernelOptions {
   /** argv, argv[0] included (default: [the ELF's source name]). */
@@ -21,6 +23,8 @@ export interface ProgramOptions extends KernelOptions {
   readonly name?: string;
   /** Frame quota under local replacement. */
   readonly quota?: number;
+  /** Share text frames with other processes running the same file (default true). */
+  readonly pageCache?: boolean;
 }
 
 export interface ProgramResult {
@@ -56,13 +60,27 @@ export class Rv32Process {
   ) {
     this.elf = elf instanceof Uint8Array ? parseElf(elf, source) : elf;
     const { image, segments, phdrVa } = programImage(this.elf, machine.pageSize);
+    // Text (r-x, from the file) goes through the page cache: one shared object per segment.
+    const key = fileKey(this.elf.bytes);
+    const ps = machine.pageSize;
+    const shared: number[] = [];
+    const mapped = segments.map((seg, k) => {
+      if (opts.pageCache === false || seg.kind !== "code" || seg.imageSlot === undefined || seg.perm & PERM_W)
+        return seg;
+      const pages = image.code.subarray(seg.imageSlot * ps, (seg.imageSlot + seg.endVpn - seg.startVpn) * ps);
+      const id = sharedText(machine, `${key}:${k}`, pages);
+      shared.push(id);
+      return { ...seg, shared: id, imageSlot: 0 };
+    });
     this.pid = machine.spawn({
       name: opts.name ?? source,
       image,
-      segments,
+      segments: mapped,
       ...(opts.stackPages === undefined ? {} : { stackPages: opts.stackPages }),
       ...(opts.quota === undefined ? {} : { quota: opts.quota }),
     });
+    // Unlinked once mapped: the last process to exit frees the object.
+    for (const id of shared) machine.shmUnlink(id);
     this.kernel = new Rv32Kernel(machine, this.pid, opts);
     // The CPU watches faults from here on, so the stack's first page (written below) is counted.
     this.cpu = new Rv32Cpu(machine, this.pid, this.kernel);
@@ -129,7 +147,8 @@ export class Rv32Process {
  * switch; the TLB is tagged or flushed as the machine is configured). Returns when all have ended.
  */
 export function runTogether(procs: readonly Rv32Process[], quantum = 100_000): void {
-  if (!Number.isInteger(quantum) || quantum < 1) throw new ConfigError("quantum", quantum, "a positive whole number of instructions");
+  if (!Number.isInteger(quantum) || quantum < 1)
+    throw new ConfigError("quantum", quantum, "a positive whole number of instructions");
   for (let live = procs.filter((p) => p.running); live.length > 0; live = live.filter((p) => p.running)) {
     for (const p of live) p.step(quantum);
   }
