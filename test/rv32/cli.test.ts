@@ -159,3 +159,11 @@ describe("pagewise exec --run: several programs at once", () => {
     expect(r.stdout).toContain("[2] about to fault\n");
   });
 });
+
+describe("pagewise exec --swap-slots", () => {
+  it("a program that needs more swap than allowed is killed (SIGKILL, status 137), with the reason", async () => {
+    const r = await runCli(["exec", "--frames", "3", "--swap-slots", "4", `${BIN}/heap.elf`]);
+    expect(r.code).toBe(137);
+    expect(r.stderr).toMatch(/killed by signal 9 \(out-of-swap/);
+  });
+});

@@ -149,6 +149,21 @@ describe("ELF files the machine cannot run are typed errors naming the file and 
     expect((err as ElfError).message).toMatch(re);
   });
 
+  it("lld's packed layout: data at a file offset that is not page-aligned loads at its address", () => {
+    // Text is 14 instructions (56 bytes) after 116 bytes of headers: data at offset 172, address
+    // 0x200ac; the program loads the word there and a byte of bss after it.
+    const data = Uint8Array.of(0x78, 0x56, 0x34, 0x12);
+    const text = [...li(5, 0x200ac), asm.lw(6, 5, 0), asm.lbu(7, 5, 8), ...exitWith(0)];
+    while (text.length < 14) text.splice(text.length - 6, 0, asm.addi(0, 0, 0));
+    const elf = makeElf({ text, data, bss: 64, packed: true });
+    const seg = parseElf(elf, "packed.elf").loads[1]!;
+    expect([seg.offset, seg.vaddr]).toEqual([172, 0x200ac]);
+    const ran = runElf(elf, { frames: 8, shape: "sv32", policy: "fifo", tableFrames: 8 });
+    expect(ran.status).toBe(0);
+    expect(ran.process.cpu.x[6]).toBe(0x12345678);
+    expect(ran.process.cpu.x[7]).toBe(0);
+  });
+
   it("overlapping segments", () => {
     const b = makeElf({ text: exitWith(0), data: new Uint8Array(8), dataVa: 0x10010 });
     expect(() => parseElf(b, "o.elf")).toThrow(/overlaps segment 0/);

@@ -122,6 +122,11 @@ export interface ElfParts {
   readonly flags?: number;
   /** PF_ flags of the text segment (default 5, R+X). */
   readonly textFlags?: number;
+  /**
+   * lld's layout: the data right after the text in the file (offset not page-aligned), at an
+   * address congruent to its offset modulo 4096 on the page of dataVa.
+   */
+  readonly packed?: boolean;
 }
 
 /** A static ELF32 RISC-V executable: text (R+X, headers included) and optional data (+bss). */
@@ -135,7 +140,9 @@ export function makeElf(p: ElfParts): Uint8Array {
     tv.setUint32(k * 4, w, true);
   });
   const textOff = hdr;
-  const dataOff = Math.ceil((textOff + textBytes.length) / 4096) * 4096;
+  const dataOff = p.packed
+    ? textOff + textBytes.length
+    : Math.ceil((textOff + textBytes.length) / 4096) * 4096;
   const data = p.data ?? new Uint8Array(0);
   const size = p.data || p.bss ? dataOff + data.length : textOff + textBytes.length;
   const out = new Uint8Array(size);
@@ -162,7 +169,8 @@ export function makeElf(p: ElfParts): Uint8Array {
     v.setUint32(at + 28, 4096, true);
   };
   ph(0, 0, textVa, textOff + textBytes.length, textOff + textBytes.length, p.textFlags ?? 5);
-  if (phnum === 2) ph(1, dataOff, p.dataVa ?? 0x20000, data.length, data.length + (p.bss ?? 0), 6);
+  const dataVa = (p.dataVa ?? 0x20000) + (p.packed ? dataOff % 4096 : 0);
+  if (phnum === 2) ph(1, dataOff, dataVa, data.length, data.length + (p.bss ?? 0), 6);
   out.set(textBytes, textOff);
   if (phnum === 2) out.set(data, dataOff);
   return out;
