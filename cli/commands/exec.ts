@@ -7,12 +7,14 @@
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
 import type { Command } from "commander";
+import { PwtWriter } from "../../node/convert.js";
 import { FileSwapStore } from "../../node/file-swap-store.js";
 import { layoutFor } from "../../src/core/addr.js";
 import type { FileSource } from "../../src/cpu/rv32/kernel.js";
 import { checkRv32Frames } from "../../src/cpu/rv32/min-frames.js";
 import { Rv32Process, runTogether } from "../../src/cpu/rv32/program.js";
 import { Machine } from "../../src/sim/machine.js";
+import { makeBatch, REF_INSTR, REF_LOAD, REF_STORE, type RefBatch } from "../../src/workloads/refs.js";
 import { IoError, UsageError } from "../errors.js";
 import type { OutStream } from "../io.js";
 import type { CommandContext } from "../main.js";
@@ -42,6 +44,7 @@ interface ExecOptions {
   json?: boolean;
   run: string[];
   quantum: number;
+  record?: string;
 }
 
 /** Page-table frames set aside beside --frames (more tables, if a program needs them, take page frames). */
@@ -97,10 +100,14 @@ export function registerExec(program: Command, { io }: CommandContext): void {
       [],
     )
     .option("--quantum <n>", "instructions per turn with --run", parsePositiveInt, 100_000)
+    .option(
+      "--record <file.pwt>",
+      "write every reference the program's CPU makes (fetch, load, store) to a pwt trace for run, sweep, mrc",
+    )
     .option("--quiet", "no summary on stderr")
     .option(
       "--json",
-      "one JSON document on stdout: status, signal, trap, instructions, faults{byAccess, byCause}, evictions, writebacks, tlb, simulatedNs, stdout, stderr, warnings",
+      "one JSON document on stdout: status, signal, trap, instructions, faults{byAccess, byCause}, evictions, writebacks, tlb, simulatedNs, recorded, stdout, stderr, warnings",
     )
     .addHelpText(
       "after",
@@ -113,16 +120,17 @@ Examples:
 
 Options go before the program: everything after its name is the program's own.`,
     )
-    .action((file: string | undefined, args: string[], opts: ExecOptions) => {
+    .action(async (file: string | undefined, args: string[], opts: ExecOptions) => {
       if (opts.run.length > 0 && file !== undefined) {
         throw new UsageError(
           "give the program once: exec PROGRAM [ARGS...] or --run 'PROGRAM ARGS' (repeatable)",
         );
       }
       if (opts.run.length > 0 && opts.json) throw new UsageError("--json takes one program, not --run");
+      if (opts.run.length > 0 && opts.record) throw new UsageError("--record takes one program, not --run");
       if (opts.run.length === 0 && file === undefined)
         throw new UsageError("give a program: exec PROGRAM.elf [ARGS...]");
-      const status = opts.run.length > 0 ? runMany(io, opts.run, opts) : runExec(io, file!, args, opts);
+      const status = opts.run.length > 0 ? runMany(io, opts.run, opts) : await runExec(io, file!, args, opts);
       if (status !== 0) throw new ProgramExitStatus(status);
     });
 }
@@ -257,7 +265,12 @@ function makeMachine(io: CommandContext["io"], opts: ExecOptions): Machine {
   });
 }
 
-function runExec(io: CommandContext["io"], file: string, args: string[], opts: ExecOptions): number {
+async function runExec(
+  io: CommandContext["io"],
+  file: string,
+  args: string[],
+  opts: ExecOptions,
+): Promise<number> {
   const path = resolve(io.cwd, file);
   const bytes = readBytes(path, file);
   const stdin = opts.stdin === undefined ? undefined : readBytes(resolve(io.cwd, opts.stdin), opts.stdin);
@@ -275,7 +288,11 @@ function runExec(io: CommandContext["io"], file: string, args: string[], opts: E
       stderr: (b) => (json ? err.push(b) : writeBytes(io.stderr, b)),
     });
     const c0 = process.cpuUsage();
-    const r = proc.run(opts.maxInstructions ?? Number.POSITIVE_INFINITY);
+    const limit = opts.maxInstructions ?? Number.POSITIVE_INFINITY;
+    let recorded = 0;
+    if (opts.record === undefined) proc.run(limit);
+    else recorded = await runRecording(proc, resolve(io.cwd, opts.record), opts.pageSize, limit);
+    const r = proc.result();
     const cpu = process.cpuUsage(c0);
     const hostMs = (cpu.user + cpu.system) / 1000;
     const stopped = proc.running;
@@ -312,6 +329,7 @@ function runExec(io: CommandContext["io"], file: string, args: string[], opts: E
       simulatedNs: s.timeNs,
       hostCpuMs: Math.round(hostMs),
       warnings: r.warnings,
+      ...(opts.record === undefined ? {} : { recorded: { file: opts.record, references: recorded } }),
       ...(json
         ? { stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }
         : {}),
@@ -324,6 +342,9 @@ function runExec(io: CommandContext["io"], file: string, args: string[], opts: E
         `  faults ${fmtInt(f.total)}: fetch ${fmtInt(r.faults.fetch)}, load ${fmtInt(r.faults.load)}, store ${fmtInt(r.faults.store)}; zero-fill ${fmtInt(f.zeroFill)}, text ${fmtInt(f.fromObject)}, data ${fmtInt(f.fromImage)}, swap ${fmtInt(f.fromSwap)}, minor ${fmtInt(f.minor)}`,
         `  evictions ${fmtInt(s.evictions.clean + s.evictions.dirty)} (dirty ${fmtInt(s.evictions.dirty)}), write-backs ${fmtInt(s.writebacks)}, TLB ${fmtInt(s.tlb.hits)} hits / ${fmtInt(s.tlb.misses)} misses`,
         `  ${opts.frames} frames of ${opts.pageSize} B, ${opts.policy}; simulated time ${fmtNs(s.timeNs)}`,
+        ...(opts.record === undefined
+          ? []
+          : [`  recorded ${fmtInt(recorded)} references (fetch, load, store) to ${opts.record}`]),
         ...r.warnings.map((w) => `  warning: ${w}`),
       ];
       io.stderr.write(`${lines.join("\n")}\n`);
@@ -332,6 +353,55 @@ function runExec(io: CommandContext["io"], file: string, args: string[], opts: E
   } finally {
     machine.close();
   }
+}
+
+/** Instructions per step while recording: the references of one step are written before the next. */
+const RECORD_STEP = 100_000;
+
+/** Runs `proc` to its end (or `limit`), writing every reference its CPU makes to a pwt file. */
+async function runRecording(
+  proc: Rv32Process,
+  path: string,
+  pageSize: number,
+  limit: number,
+): Promise<number> {
+  let writer: PwtWriter;
+  try {
+    writer = PwtWriter.create(path, pageSize);
+  } catch (e) {
+    throw new IoError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  const KIND = [REF_LOAD, REF_STORE, REF_INSTR];
+  let batch = makeBatch(1 << 16);
+  const full: RefBatch[] = [];
+  let total = 0;
+  proc.cpu.recorder = (va, access) => {
+    const i = batch.count++;
+    batch.pages[i] = Math.floor(va / pageSize);
+    batch.kinds[i] = KIND[access]!;
+    batch.pids[i] = proc.pid;
+    if (batch.count === batch.pages.length) {
+      full.push(batch);
+      batch = makeBatch(1 << 16);
+    }
+  };
+  try {
+    let left = limit;
+    while (proc.running && left > 0) {
+      left -= proc.step(Math.min(RECORD_STEP, left));
+      for (const b of full) {
+        total += b.count;
+        await writer.write(b);
+      }
+      full.length = 0;
+    }
+    total += batch.count;
+    if (batch.count > 0) await writer.write(batch);
+  } finally {
+    proc.cpu.recorder = undefined;
+    await writer.close();
+  }
+  return total;
 }
 
 /** Largest file a program may open (its bytes are read whole). */

@@ -1,6 +1,9 @@
 // `pagewise exec` through main(argv, io): the examples of its --help, the program's output and
 // exit status passed through, the JSON summary, and bad input as typed errors.
 
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { directoryFiles } from "../../cli/commands/exec.js";
 import { runCli } from "../../cli/test-helpers.js";
@@ -165,5 +168,28 @@ describe("pagewise exec --swap-slots", () => {
     const r = await runCli(["exec", "--frames", "3", "--swap-slots", "4", `${BIN}/heap.elf`]);
     expect(r.code).toBe(137);
     expect(r.stderr).toMatch(/killed by signal 9 \(out-of-swap/);
+  });
+});
+
+describe("pagewise exec --record", () => {
+  it("writes the program's references as a pwt trace that info and run read", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pagewise-rv32-"));
+    try {
+      const file = join(dir, "sort.pwt");
+      const r = await runCli(["exec", "--json", "--record", file, `${BIN}/sort.elf`]);
+      expect(r.code).toBe(0);
+      const doc = JSON.parse(r.stdout);
+      expect(doc.stdout).toBe(example("sort").stdout);
+      const info = JSON.parse((await runCli(["info", "--json", file])).stdout);
+      expect(info.references).toBe(doc.recorded.references);
+      // One fetch per instruction retired (the last, exit's ecall, included).
+      expect(info.instructions).toBe(doc.instructions);
+      expect(info.reads + info.writes + info.instructions).toBe(info.references);
+      const run = await runCli(["run", "--trace", file, "--policy", "opt", "--frames", "4", "--json"]);
+      expect(run.code).toBe(0);
+      expect(JSON.parse(run.stdout).references).toBe(info.references);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

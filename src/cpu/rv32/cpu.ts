@@ -80,6 +80,11 @@ export class Rv32Cpu {
   /** The signal that ended it, if one did. */
   trap: Trap | undefined;
   readonly faults: FaultsByAccess = { fetch: 0, load: 0, store: 0 };
+  /**
+   * Called with every reference this CPU makes (address and access), in order, when set: the
+   * TLB-hit fast path is off while it is, so each reference passes here (for --record).
+   */
+  recorder: ((va: number, access: Access) => void) | undefined;
   /** Faults anywhere on the machine since this CPU was made (a straddling access watches it). */
   private machineFaults = 0;
   private reservation = -1;
@@ -165,7 +170,7 @@ export class Rv32Cpu {
       this.kill({ signal: signalFor(reason), pc: this.pc, va: 0, access: "execute", reason });
       return 0;
     }
-    this.fast = m.hitsOnlyCount;
+    this.fast = m.hitsOnlyCount && this.recorder === undefined;
     // Another address space ran since this CPU last did: its stores may have hit the reserved
     // word, so the reservation is dropped (an SC then fails, and the program retries).
     if (m.mmu.asid !== this.lastAsid) this.reservation = -1;
@@ -679,6 +684,7 @@ export class Rv32Cpu {
     this.flushHits();
     const m = this.machine;
     const pa = m.access(this.pid, va, access);
+    if (pa >= 0 && this.recorder !== undefined) this.recorder(va, access);
     if (pa < 0 || !this.fast) return pa;
     const vpn = va >>> this.shift;
     this.asid = m.mmu.asid;
@@ -749,12 +755,14 @@ export class Rv32Cpu {
         this.fatal(pc, va, "load");
         return 0;
       }
+      this.recorder?.(va, ACC_READ);
       const before = this.machineFaults;
       const pa2 = m.access(this.pid, va2, ACC_READ);
       if (pa2 < 0) {
         this.fatal(pc, va2, "load");
         return 0;
       }
+      this.recorder?.(va2, ACC_READ);
       if (this.machineFaults !== before) {
         this.checkPasses(pass, va);
         continue;
@@ -778,12 +786,14 @@ export class Rv32Cpu {
         this.fatal(pc, va, "store");
         return;
       }
+      this.recorder?.(va, ACC_WRITE);
       const before = this.machineFaults;
       const pa2 = m.access(this.pid, va2, ACC_WRITE);
       if (pa2 < 0) {
         this.fatal(pc, va2, "store");
         return;
       }
+      this.recorder?.(va2, ACC_WRITE);
       if (this.machineFaults !== before) {
         this.checkPasses(pass, va);
         continue;
