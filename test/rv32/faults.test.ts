@@ -7,9 +7,10 @@ import { describe, expect, it } from "vitest";
 import type { MachineEvent } from "../../src/core/events.js";
 import { parseElf } from "../../src/cpu/rv32/elf.js";
 import { ElfError } from "../../src/cpu/rv32/errors.js";
+import { programImage } from "../../src/cpu/rv32/loader.js";
 import { Rv32Process, runTogether } from "../../src/cpu/rv32/program.js";
 import { Machine } from "../../src/sim/machine.js";
-import { asm, exitWith, li, makeElf, runElf } from "./helpers.js";
+import { asm, example, exitWith, li, makeElf, runElf } from "./helpers.js";
 
 const DATA = 0x20000;
 const BSS1 = 0x21000;
@@ -162,6 +163,13 @@ describe("ELF files the machine cannot run are typed errors naming the file and 
     expect(ran.status).toBe(0);
     expect(ran.process.cpu.x[6]).toBe(0x12345678);
     expect(ran.process.cpu.x[7]).toBe(0);
+  });
+
+  it("a page size larger than the program's segment alignment: segments sharing a page are refused", () => {
+    const elf = parseElf(example("hello").elf, "hello.elf");
+    expect(() => programImage(elf, 65536)).toThrow(ElfError);
+    expect(() => programImage(elf, 65536)).toThrow(/share a 65536-byte page/);
+    expect(programImage(elf, 4096).segments.length).toBeGreaterThan(1);
   });
 
   it("overlapping segments", () => {
