@@ -103,6 +103,12 @@ export class Rv32Cpu {
   private readonly wVpns = new Int32Array(MICRO).fill(-1);
   private readonly wSlots = new Int32Array(MICRO);
   private xVpn = -1;
+  /**
+   * The fetch page's TLB entry was checked (tag, ASID, X) and nothing that can change the TLB has
+   * run since: every call into the machine (a translation, a straddling access, a system call)
+   * clears it, and only those change TLB entries while this CPU runs.
+   */
+  private xOk = false;
   private xSlot = 0;
   private hitR = 0;
   private hitW = 0;
@@ -206,26 +212,29 @@ export class Rv32Cpu {
         // Fetch: the TLB-hit fast path, else Machine.access (walk, fault, restart).
         const xv = pc >>> shift;
         let fpa: number;
-        if (
-          xv === this.xVpn &&
-          tv[this.xSlot] === xv &&
-          ta[this.xSlot] === this.asid &&
-          (tf[this.xSlot]! & NEED_X) === NEED_X
-        ) {
+        if (xv === this.xVpn && this.xOk) {
+          // No machine call since this page's entry was checked: its frame holds the same page,
+          // and curFrame is reset whenever one of our stores drops the frame's decoded slots.
           this.hitX++;
           fpa = (tfr[this.xSlot]! << shift) + (pc & mask);
+          const f = fpa >>> shift;
+          if (f !== curFrame) {
+            const p = pages[f];
+            page = p !== undefined && seq[f] === loadSeq[f] ? p : cache.refresh(f);
+            curFrame = f;
+          }
         } else {
           fpa = this.translate(pc, ACC_EXEC);
           if (fpa < 0) {
             this.fatal(pc, pc, "fetch");
             break;
           }
-        }
-        const f = fpa >>> shift;
-        if (f !== curFrame || seq[f] !== loadSeq[f]) {
-          const p = pages[f];
-          page = p !== undefined && seq[f] === loadSeq[f] ? p : cache.refresh(f);
-          curFrame = f;
+          const f = fpa >>> shift;
+          if (f !== curFrame || seq[f] !== loadSeq[f]) {
+            const p = pages[f];
+            page = p !== undefined && seq[f] === loadSeq[f] ? p : cache.refresh(f);
+            curFrame = f;
+          }
         }
         const slot = (fpa & mask) >>> 1;
         let w = page[slot]!;
@@ -395,7 +404,10 @@ export class Rv32Cpu {
                   break;
                 }
               }
-              if (pages[pa >>> shift] !== undefined) cache.drop(pa >>> shift);
+              if (pages[pa >>> shift] !== undefined) {
+                cache.drop(pa >>> shift);
+                curFrame = -1;
+              }
               bytes[pa] = x[rs2]!;
               break;
             }
@@ -421,7 +433,10 @@ export class Rv32Cpu {
                     break;
                   }
                 }
-                if (pages[pa >>> shift] !== undefined) cache.drop(pa >>> shift);
+                if (pages[pa >>> shift] !== undefined) {
+                  cache.drop(pa >>> shift);
+                  curFrame = -1;
+                }
                 view.setUint16(pa, x[rs2]!, true);
               } else this.storeSplit(pc, va, 2, x[rs2]!);
               break;
@@ -448,7 +463,10 @@ export class Rv32Cpu {
                     break;
                   }
                 }
-                if (pages[pa >>> shift] !== undefined) cache.drop(pa >>> shift);
+                if (pages[pa >>> shift] !== undefined) {
+                  cache.drop(pa >>> shift);
+                  curFrame = -1;
+                }
                 view.setInt32(pa, x[rs2]!, true);
               } else this.storeSplit(pc, va, 4, x[rs2]!);
               break;
@@ -522,6 +540,7 @@ export class Rv32Cpu {
             done += n;
             n = 0;
             this.flushHits();
+            this.xOk = false;
             this.host.ecall(this);
             // The kernel may have written memory or changed mappings: nothing cached is trusted.
             curFrame = -1;
@@ -611,7 +630,10 @@ export class Rv32Cpu {
                 this.fatal(pc, va, "store");
                 break;
               }
-              if (pages[pa >>> shift] !== undefined) cache.drop(pa >>> shift);
+              if (pages[pa >>> shift] !== undefined) {
+                cache.drop(pa >>> shift);
+                curFrame = -1;
+              }
               view.setInt32(pa, x[rs2]!, true);
               this.reservation = -1;
               x[rd] = 0;
@@ -637,7 +659,10 @@ export class Rv32Cpu {
                 this.fatal(pc, va, "store");
                 break;
               }
-              if (pages[pa >>> shift] !== undefined) cache.drop(pa >>> shift);
+              if (pages[pa >>> shift] !== undefined) {
+                cache.drop(pa >>> shift);
+                curFrame = -1;
+              }
               const old = view.getInt32(pa, true);
               view.setInt32(pa, amo(w & 0xff, old, x[rs2]!), true);
               x[rd] = old;
@@ -682,6 +707,7 @@ export class Rv32Cpu {
    */
   private translate(va: number, access: Access): number {
     this.flushHits();
+    this.xOk = false;
     const m = this.machine;
     const pa = m.access(this.pid, va, access);
     if (pa >= 0 && this.recorder !== undefined) this.recorder(va, access);
@@ -698,6 +724,7 @@ export class Rv32Cpu {
     } else {
       this.xVpn = slot < 0 ? -1 : vpn;
       this.xSlot = slot;
+      this.xOk = slot >= 0;
     }
     return pa;
   }
@@ -747,6 +774,7 @@ export class Rv32Cpu {
   private loadSplit(pc: number, va: number, size: number): number {
     const m = this.machine;
     this.flushHits();
+    this.xOk = false;
     const first = this.mask + 1 - (va & this.mask);
     const va2 = va + first;
     for (let pass = 0; ; pass++) {
@@ -778,6 +806,7 @@ export class Rv32Cpu {
   private storeSplit(pc: number, va: number, size: number, value: number): void {
     const m = this.machine;
     this.flushHits();
+    this.xOk = false;
     const first = this.mask + 1 - (va & this.mask);
     const va2 = va + first;
     for (let pass = 0; ; pass++) {
