@@ -15,7 +15,7 @@
 
 import { OutOfMemoryError } from "../../core/errors.js";
 import { ACC_EXEC, ACC_READ, ACC_WRITE, type Access } from "../../mmu/mmu.js";
-import { TLB_D, TLB_VALID, TLB_W, TLB_X } from "../../mmu/tlb.js";
+import { TLB_D, TLB_VALID, TLB_W } from "../../mmu/tlb.js";
 import type { Machine } from "../../sim/machine.js";
 import * as D from "./decode.js";
 import { DecodeCache } from "./decode-cache.js";
@@ -61,7 +61,6 @@ const MICRO = 16;
 const MICRO_MASK = MICRO - 1;
 const NEED_R = TLB_VALID;
 const NEED_W = TLB_VALID | TLB_W | TLB_D;
-const NEED_X = TLB_VALID | TLB_X;
 
 /** Most passes a straddling access makes to get both pages resident at once. */
 const MAX_STRADDLE_PASSES = 64;
