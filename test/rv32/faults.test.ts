@@ -85,6 +85,24 @@ describe("the fault sequence of a tiny program at 3 frames (FIFO)", () => {
     expect(ran.process.result().trap).toMatchObject({ access: "load", va: 0x10 });
   });
 
+  it("the stack grows down on demand to its limit; one page further is the guard gap: SIGSEGV", () => {
+    // Push a page at a time, counting pages in x6, until the store faults.
+    const text = [
+      asm.addi(5, 0, 1),
+      asm.slli(5, 5, 12),
+      asm.sub(2, 2, 5),
+      asm.sw(0, 2, 0),
+      asm.addi(6, 6, 1),
+      asm.jal(0, -12),
+    ];
+    const ran = runElf(makeElf({ text }), { frames: 8, shape: "sv32", policy: "fifo", tableFrames: 8 });
+    expect(ran.status).toBe(139);
+    // The default limit is 2048 pages (8 MiB) below the top; sp started inside the top page.
+    expect(ran.process.cpu.x[6]).toBe(2047);
+    expect(ran.process.result().trap).toMatchObject({ access: "store" });
+    expect(ran.process.result().trap?.reason).toMatch(/no region/);
+  });
+
   it("a store to the text segment is a protection fault", () => {
     const text = [...li(5, 0x10000), asm.sw(0, 5, 0), ...exitWith(0)];
     const ran = runElf(makeElf({ text }), { frames: 8, shape: "sv32", policy: "fifo", tableFrames: 8 });
