@@ -11,6 +11,7 @@ import { registerAnalyze } from "./commands/analyze.js";
 import { registerBelady } from "./commands/belady.js";
 import { registerConvert } from "./commands/convert.js";
 import { registerDemo } from "./commands/demo.js";
+import { ProgramExitStatus, registerExec } from "./commands/exec.js";
 import { registerInfo } from "./commands/info.js";
 import { registerKswapd } from "./commands/kswapd.js";
 import { registerMrc } from "./commands/mrc.js";
@@ -78,6 +79,7 @@ Exit codes: 0 success, 1 user error (bad file, unknown policy, bad value), 2 usa
   registerTrace(program, ctx);
   registerQuiz(program, ctx);
   registerAnalyze(program, ctx);
+  registerExec(program, ctx);
   return program;
 }
 
@@ -91,6 +93,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     await program.parseAsync([...argv], { from: "user" });
     return EXIT_OK;
   } catch (err) {
+    if (err instanceof ProgramExitStatus) return err.status;
     if (err instanceof CommanderError) {
       if (err.exitCode === 0) return EXIT_OK;
       const silent = printed || err.code === "commander.help" || err.code === "commander.helpDisplayed";

@@ -11,6 +11,7 @@ import type { ExecutableImage } from "../stores/image-store.js";
 import type { BackingStore } from "../stores/store.js";
 import type { KswapdOptions } from "./kswapd.js";
 import { minimumFrames } from "./min-frames.js";
+import type { SegmentSpec } from "./segments.js";
 
 export interface MachineConfig {
   /** Physical frames. */
@@ -59,6 +60,12 @@ export interface SpawnOptions {
   readonly image?: ExecutableImage;
   /** Trace process: no memory map, every page valid (rwx), as a trace of a real program needs. */
   readonly trace?: boolean;
+  /**
+   * A loader's memory map (sim/segments.ts): these regions at fixed pages, reading from `image`'s
+   * pages by slot, instead of the default layout (code, data, bss from page 1). The image is then
+   * only a store of pages (its code bytes, page after page; data and bssBytes unused).
+   */
+  readonly segments?: readonly SegmentSpec[];
   /** Most pages the stack may grow to (default: 1/8 of the space, at most 2048). */
   readonly stackPages?: number;
   /** Frame quota under local replacement. */

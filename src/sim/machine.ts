@@ -49,12 +49,14 @@ import {
   timedCounters,
 } from "./machine-stats.js";
 import { runMemmove } from "./min-frames.js";
+import { layoutSegments, rangeAllowed } from "./segments.js";
 import { explainWalk, type Translation, tableFramesFor } from "./translation.js";
 import { faultError, TypedAccess } from "./typed-access.js";
 
 export type { MmapOptions } from "./address-space.js";
 export type { MachineConfig, SpawnOptions } from "./machine-config.js";
 export type { MachineStats, ProcessStats } from "./machine-stats.js";
+export { type SegmentSpec, stackTopVpn } from "./segments.js";
 export type { Translation, WalkStep } from "./translation.js";
 
 export class Machine {
@@ -218,7 +220,12 @@ export class Machine {
     const p = new Process(pid, asid, root, opts.name ?? opts.image?.name ?? `p${pid}`, image);
     if (opts.quota !== undefined) p.quota = checkQuota(opts.quota);
     if (opts.trace) this.spaces.layoutTrace(p);
-    else this.spaces.layoutProgram(p, image, opts.image?.bssBytes ?? 0, opts.stackPages);
+    else if (opts.segments) {
+      const objects = this.pager.objects;
+      layoutSegments(p, this.layout, opts.segments, image?.capacity ?? 0, opts.stackPages, (id) =>
+        objects.get(id),
+      );
+    } else this.spaces.layoutProgram(p, image, opts.image?.bssBytes ?? 0, opts.stackPages);
     this.procs.set(pid, p);
     this.asids.set(asid, p);
     if (this.events.listening) this.events.emit({ type: "spawn", pid, reason: p.name });
@@ -291,6 +298,24 @@ export class Machine {
     }
     if (this.hasTick) this.tick();
     return pa;
+  }
+
+  /**
+   * True when a reference that hits the TLB changes nothing but counters: the policy reads no
+   * hits and keeps no clock. A CPU may then check the TLB itself for a hit (the entry's tag, ASID
+   * and flags, as Mmu.translate does) and report such hits in bulk with countHits.
+   */
+  get hitsOnlyCount(): boolean {
+    return !this.wantsHits && !this.hasTick;
+  }
+
+  /**
+   * Counts `n` references of kind `access` by the running process that hit the TLB, exactly as
+   * `n` calls of access() would have (only valid while hitsOnlyCount holds; a CPU's fast path).
+   */
+  countHits(access: Access, n: number): void {
+    this.pendingRefs[access] += n;
+    this.tlb.hits += n;
   }
 
   /** Reads `dst.length` bytes at `va` (any alignment, across pages). */
@@ -468,6 +493,15 @@ export class Machine {
    */
   mapFixed(pid: number, vpn: number, frame: number): void {
     this.spaces.mapFixed(this.installed(pid), vpn, frame);
+  }
+
+  /**
+   * True if `pid` may access every byte of [va, va + length) with `perm` (PERM_* bits): a region
+   * allows it, or the stack may grow down to it. No reference is made (a kernel's check of a user
+   * pointer before it copies; see sim/segments.ts).
+   */
+  rangeAllowed(pid: number, va: number, length: number, perm: number): boolean {
+    return rangeAllowed(this.proc(pid), this.pageSize, va, length, perm);
   }
 
   /** Walks `va` in `pid`'s tables without side effects, step by step (for teaching and the CLI). */

@@ -1,0 +1,17 @@
+// Errors of the RV32 machine: a program file that cannot be loaded (ElfError, naming the file, the
+// reason and the byte offset), and a run that cannot go on for a reason outside the program.
+
+import { PagewiseError } from "../../core/errors.js";
+
+/** A malformed or unsupported ELF file: `source` names it, `offset` is where the problem lies. */
+export class ElfError extends PagewiseError {
+  static readonly code = "ELF_INVALID";
+  constructor(source: string, reason: string, offset?: number) {
+    const at = offset === undefined ? "" : ` (at byte offset ${offset})`;
+    super(ElfError.code, `${source}: ${reason}${at}`, {
+      source,
+      reason,
+      ...(offset === undefined ? {} : { offset }),
+    });
+  }
+}

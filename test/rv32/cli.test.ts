@@ -1,0 +1,195 @@
+// `pagewise exec` through main(argv, io): the examples of its --help, the program's output and
+// exit status passed through, the JSON summary, and bad input as typed errors.
+
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { directoryFiles } from "../../cli/commands/exec.js";
+import { runCli } from "../../cli/test-helpers.js";
+import { example } from "./helpers.js";
+
+const BIN = "examples/rv32/bin";
+
+describe("pagewise exec", () => {
+  it("hello with arguments: its stdout on ours, its stderr then the summary on ours, status 0", async () => {
+    const ex = example("hello");
+    const r = await runCli(["exec", `${BIN}/hello.elf`, "one", "two words", "3"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(ex.stdout);
+    expect(r.stderr.startsWith(ex.stderr)).toBe(true);
+    expect(r.stderr).toMatch(/pagewise exec: .*hello\.elf: exit 0/);
+    expect(r.stderr).toMatch(/faults \d+: fetch \d+, load \d+, store \d+/);
+  });
+
+  it("sort at 4 frames under FIFO: the same output while it thrashes", async () => {
+    const ex = example("sort");
+    const r = await runCli(["exec", "--frames", "4", "--policy", "fifo", `${BIN}/sort.elf`]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(ex.stdout);
+    const evictions = Number(/evictions ([\d,]+)/.exec(r.stderr)![1]!.replaceAll(",", ""));
+    expect(evictions).toBeGreaterThan(1000);
+  });
+
+  it("--json: one document with the program's output, instructions and faults by access", async () => {
+    const ex = example("matmul");
+    const r = await runCli(["exec", "--frames", "8", "--json", `${BIN}/matmul.elf`]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.stdout).toBe(ex.stdout);
+    expect(doc.status).toBe(0);
+    expect(doc.instructions).toBeGreaterThan(1_000_000);
+    const a = doc.faults.byAccess;
+    expect(a.fetch + a.load + a.store).toBe(doc.faults.total);
+  });
+
+  it("a segfaulting program: status 139 and a report naming the address and access", async () => {
+    const r = await runCli(["exec", `${BIN}/segv.elf`]);
+    expect(r.code).toBe(139);
+    expect(r.stdout).toBe(example("segv").stdout);
+    expect(r.stderr).toMatch(/killed by signal 11 .* store of 0x10/);
+  });
+
+  it("--max-instructions stops a run with status 124", async () => {
+    const r = await runCli(["exec", "--max-instructions", "1000", "--quiet", `${BIN}/sort.elf`]);
+    expect(r.code).toBe(124);
+    expect(r.stderr).toBe("");
+  });
+
+  it.each([
+    [["exec", "--frames", "2", `${BIN}/hello.elf`], 2, /--frames: .*at least 3 page frames/],
+    [["exec", "no-such.elf"], 1, /cannot read no-such\.elf: ENOENT/],
+    [["exec", "README.md"], 1, /README\.md: not an ELF file/],
+    [["exec", "--env", "NOEQUALS", `${BIN}/hello.elf`], 2, /--env "NOEQUALS"/],
+  ])("bad input %j: exit %i with a clear message", async (argv, code, re) => {
+    const r = await runCli(argv as string[]);
+    expect(r.code).toBe(code);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(re);
+    expect(r.stderr).not.toMatch(/unexpected failure/);
+  });
+});
+
+describe("pagewise exec --help", () => {
+  it("prints usage with examples", async () => {
+    const r = await runCli(["exec", "--help"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Usage: pagewise exec");
+    expect(r.stdout).toContain("$ pagewise exec --frames 4 --policy fifo examples/rv32/bin/sort.elf");
+  });
+});
+
+describe("pagewise exec --files", () => {
+  it("readfile opens, seeks and stats a file under the directory given", async () => {
+    const r = await runCli(["exec", "--files", "examples/rv32", "--quiet", `${BIN}/readfile.elf`]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(example("readfile").stdout);
+  });
+
+  it("without --files the program can open nothing", async () => {
+    const r = await runCli(["exec", "--quiet", `${BIN}/readfile.elf`]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("open: fd bad\n");
+  });
+
+  it("a path cannot leave the directory, by .. or by an absolute path", () => {
+    const files = directoryFiles("examples/rv32/data");
+    expect(files.read("input.txt")).toBeDefined();
+    expect(files.read("/input.txt")).toBeDefined();
+    expect(files.read("../Makefile")).toBeUndefined();
+    expect(files.read("/../../README.md")).toBeUndefined();
+    expect(files.read("missing")).toBeUndefined();
+  });
+});
+
+describe("the README's exec example", () => {
+  it("recurse at 4 frames under clock prints what the README shows (host speed aside)", async () => {
+    const r = await runCli(["exec", "--frames", "4", "--policy", "clock", `${BIN}/recurse.elf`]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("deep(50000)=3137965957\nack(2,300)=603 ack(3,5)=253\n");
+    const summary = r.stderr.replace(/\([\d.]+ M\/s host CPU\)/, "(N M/s host CPU)");
+    expect(summary).toBe(
+      [
+        "pagewise exec: examples/rv32/bin/recurse.elf: exit 0",
+        "  instructions 5,424,028 (N M/s host CPU), references 6,499,537",
+        "  faults 1,667: fetch 235, load 844, store 588; zero-fill 587, text 274, data 1, swap 805, minor 0",
+        "  evictions 1,663 (dirty 808), write-backs 808, TLB 6,495,029 hits / 6,175 misses",
+        "  4 frames of 4096 B, clock; simulated time 16.406 s",
+        "",
+      ].join("\n"),
+    );
+  });
+});
+
+describe("pagewise exec --run: several programs at once", () => {
+  it("sort and matmul share 16 frames round robin; each one's output is qemu's, prefixed", async () => {
+    const r = await runCli([
+      "exec",
+      "--frames",
+      "16",
+      "--quantum",
+      "5000",
+      "--run",
+      `${BIN}/sort.elf`,
+      "--run",
+      `${BIN}/matmul.elf`,
+    ]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split("\n").filter((l) => l !== "");
+    const of = (k: number) =>
+      lines
+        .filter((l) => l.startsWith(`[${k}] `))
+        .map((l) => `${l.slice(4)}\n`)
+        .join("");
+    expect(of(1)).toBe(example("sort").stdout);
+    expect(of(2)).toBe(example("matmul").stdout);
+    expect(lines.length).toBe(lines.filter((l) => /^\[[12]\] /.test(l)).length);
+    const switches = Number(/context switches ([\d,]+)/.exec(r.stderr)![1]!.replaceAll(",", ""));
+    expect(switches).toBeGreaterThan(100);
+  });
+
+  it("the first nonzero status is ours; quoting splits arguments as a shell would", async () => {
+    const r = await runCli([
+      "exec",
+      "--quiet",
+      "--run",
+      `${BIN}/hello.elf one 'two words' 3`,
+      "--run",
+      `${BIN}/segv.elf`,
+    ]);
+    expect(r.code).toBe(139);
+    expect(r.stdout).toContain("[1] argv[2]=two words (9 bytes)\n");
+    expect(r.stdout).toContain("[2] about to fault\n");
+  });
+});
+
+describe("pagewise exec --swap-slots", () => {
+  it("a program that needs more swap than allowed is killed (SIGKILL, status 137), with the reason", async () => {
+    const r = await runCli(["exec", "--frames", "3", "--swap-slots", "4", `${BIN}/heap.elf`]);
+    expect(r.code).toBe(137);
+    expect(r.stderr).toMatch(/killed by signal 9 \(out-of-swap/);
+  });
+});
+
+describe("pagewise exec --record", () => {
+  it("writes the program's references as a pwt trace that info and run read", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pagewise-rv32-"));
+    try {
+      const file = join(dir, "sort.pwt");
+      const r = await runCli(["exec", "--json", "--record", file, `${BIN}/sort.elf`]);
+      expect(r.code).toBe(0);
+      const doc = JSON.parse(r.stdout);
+      expect(doc.stdout).toBe(example("sort").stdout);
+      const info = JSON.parse((await runCli(["info", "--json", file])).stdout);
+      expect(info.references).toBe(doc.recorded.references);
+      // One fetch per instruction retired (the last, exit's ecall, included).
+      expect(info.instructions).toBe(doc.instructions);
+      expect(info.reads + info.writes + info.instructions).toBe(info.references);
+      const run = await runCli(["run", "--trace", file, "--policy", "opt", "--frames", "4", "--json"]);
+      expect(run.code).toBe(0);
+      expect(JSON.parse(run.stdout).references).toBe(info.references);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
