@@ -62,6 +62,15 @@ export function parsePositiveInt(text: string): number {
   return n;
 }
 
+/** A parser of positive integers up to `max` (for options whose work grows with the value). */
+export function parsePositiveIntUpTo(max: number): (text: string) => number {
+  return (text: string) => {
+    const n = parsePositiveInt(text);
+    if (n > max) throw new InvalidArgumentError(`"${text}" is more than ${max}, the most this option allows`);
+    return n;
+  };
+}
+
 /** A non-negative integer. */
 export function parseNonNegativeInt(text: string): number {
   const n = Number(text);

@@ -36,6 +36,7 @@ import {
   checkFrames,
   checkPaging,
   checkQuota,
+  checkSwapSlots,
   type MachineConfig,
   resolveLayout,
   type SpawnOptions,
@@ -104,7 +105,7 @@ export class Machine {
   constructor(config: MachineConfig) {
     this.layout = resolveLayout(config);
     const { pageSize, levels } = this.layout;
-    const tableFrames = checkFrames(config, levels);
+    const tableFrames = checkFrames(config, levels, pageSize);
     this.costs = makeCosts(config.costs);
     this.walkNs = this.costs.walkPerLevelNs * levels;
     this.pageFrames = config.frames;
@@ -130,7 +131,7 @@ export class Machine {
     );
     this.mmu = new Mmu(this.layout, this.mem, this.tlb, this.tables);
     this.bits = new PteFrameBits(this.frames, this.mem, this.tlb, this.pageFrames);
-    this.swap = config.swap ?? new MemoryStore(pageSize, config.swapSlots ?? Number.POSITIVE_INFINITY);
+    this.swap = config.swap ?? new MemoryStore(pageSize, checkSwapSlots(config));
     if (this.swap.pageSize !== pageSize) {
       throw new ConfigError("swap.pageSize", this.swap.pageSize, `the machine's page size, ${pageSize}`);
     }
