@@ -11,6 +11,7 @@ import { NEVER } from "../src/policies/policy.js";
 import { getPolicyFactory, parsePolicySpec, policyIds } from "../src/policies/registry.js";
 import type { KswapdStats } from "../src/sim/kswapd.js";
 import { Machine, type MachineStats } from "../src/sim/machine.js";
+import { vaBitsForTrace } from "../src/sim/machine-config.js";
 import { densify, type ReplayTrace, replay } from "../src/sim/replay.js";
 import { annotateNextUse } from "../src/workloads/oracle.js";
 import { isWrite, REF_INSTR } from "../src/workloads/refs.js";
@@ -271,12 +272,11 @@ export function simulateTimeline(p: Prepared, spec: string, frames: number, at: 
   return { faults, resident: new Map(pids.map((pid, j) => [pid, series[j]!])) };
 }
 
-/** Address width that holds every page of `w` at its page size, within the machine's limits. */
+/** Address width that holds every page of `w` at its page size; ConfigError beyond the machine's 48 bits. */
 function vaBitsFor(w: Workload): number {
   let max = 0;
   for (let i = 0; i < w.count; i++) if (w.pages[i]! > max) max = w.pages[i]!;
-  const bits = Math.ceil(Math.log2((max + 1) * w.pageSize));
-  return Math.min(48, Math.max(16, bits));
+  return vaBitsForTrace(max, w.pageSize);
 }
 
 /** Options of a full-mode run. */

@@ -12,6 +12,7 @@ import { ACC_EXEC, ACC_READ, ACC_WRITE } from "../mmu/mmu.js";
 import { isWrite, REF_INSTR } from "../workloads/refs.js";
 import type { KswapdOptions, KswapdStats, Watermarks } from "./kswapd.js";
 import { Machine, type MachineStats } from "./machine.js";
+import { vaBitsForTrace } from "./machine-config.js";
 
 /** A whole workload in typed arrays (cli/workload.ts's Workload fits). */
 export interface TimelineWorkload {
@@ -68,7 +69,7 @@ export interface KswapdTimeline {
 function vaBitsFor(w: TimelineWorkload): number {
   let max = 0;
   for (let i = 0; i < w.count; i++) if (w.pages[i]! > max) max = w.pages[i]!;
-  return Math.min(48, Math.max(16, Math.ceil(Math.log2((max + 1) * w.pageSize))));
+  return vaBitsForTrace(max, w.pageSize);
 }
 
 /** A machine for `w` with one trace process per pid of the workload; page tables on top of `frames`. */

@@ -2,7 +2,14 @@
 // turn a bad setting into a ConfigError naming it (run by the Machine constructor in this order:
 // layout, frames, costs, then the paging options that depend on the frame count).
 
-import { type AddressLayout, layoutFor, makeLayout, type PageTableShape, parseShape } from "../core/addr.js";
+import {
+  type AddressLayout,
+  layoutFor,
+  MAX_VA_BITS,
+  makeLayout,
+  type PageTableShape,
+  parseShape,
+} from "../core/addr.js";
 import { ConfigError } from "../core/errors.js";
 import type { CostModel } from "../core/time.js";
 import { PTE_MAX_FIELD } from "../mmu/pte.js";
@@ -182,4 +189,23 @@ export function checkQuota(frames: number): number {
     throw new ConfigError("quota", frames, "a positive whole number of frames");
   }
   return frames;
+}
+
+/**
+ * The virtual-address width that holds every page of a trace, from its highest page number (at
+ * least 16 bits). A trace process maps its whole space, so a page beyond the widest space the
+ * Machine simulates (48 bits: pages below 2^36 at 4 KiB) would be a segmentation fault that kills
+ * the process and skips the rest of its references; it is refused instead, with the reason.
+ */
+export function vaBitsForTrace(maxPage: number, pageSize: number): number {
+  const bits = Math.max(16, Math.ceil(Math.log2((maxPage + 1) * pageSize)));
+  if (!(bits <= MAX_VA_BITS)) {
+    const pageBits = MAX_VA_BITS - Math.log2(pageSize);
+    throw new ConfigError(
+      "page",
+      maxPage,
+      `a page number below 2^${pageBits} = ${2 ** pageBits}: full mode simulates at most a ${MAX_VA_BITS}-bit address space (${pageSize}-byte pages); replay mode takes any page number`,
+    );
+  }
+  return bits;
 }

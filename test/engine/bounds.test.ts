@@ -21,7 +21,10 @@ const enc = new TextEncoder();
 
 describe("replay at more frames than the trace has pages", () => {
   const refs = [1, 2, 3, 4, 1, 2, 5, 1, 2, 3, 4, 5, 9, 9, 7, 1];
-  const trace = smallTrace(refs, refs.map((p) => p % 2));
+  const trace = smallTrace(
+    refs,
+    refs.map((p) => p % 2),
+  );
 
   it("gives the answer of as many frames as pages, for every policy, at counts no array could hold", () => {
     for (const policy of policyIds()) {
