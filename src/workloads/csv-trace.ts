@@ -15,7 +15,13 @@
 import type { RefBatch } from "./refs.js";
 import { REF_INSTR, REF_LOAD, REF_MODIFY, REF_STORE } from "./refs.js";
 import { kindOfLetter } from "./text-trace.js";
-import { checkPageSize, type DecodeOptions, isBlank, LineDecoder } from "./trace-decoder.js";
+import {
+  checkPageSize,
+  type DecodeOptions,
+  isBlank,
+  LineDecoder,
+  MAX_ACCESS_BYTES,
+} from "./trace-decoder.js";
 
 const COL_IGNORE = 0;
 const COL_PAGE = 1;
@@ -144,6 +150,12 @@ export class CsvDecoder extends LineDecoder {
       }
     }
     if (this.byAddress) {
+      if (size > MAX_ACCESS_BYTES)
+        return this.bad(
+          this.lineStart,
+          `size ${size} too large (an access is at most ${MAX_ACCESS_BYTES} bytes)`,
+        );
+      if (addr + size > 2 ** 53) return this.bad(this.lineStart, "address + size beyond 2^53");
       const first = Math.floor(addr * this.inv);
       const last = size > 1 ? Math.floor((addr + size - 1) * this.inv) : first;
       this.emit(out, first, last, kind, pid);

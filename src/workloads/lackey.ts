@@ -8,7 +8,7 @@
 
 import type { RefBatch } from "./refs.js";
 import { REF_INSTR, REF_LOAD, REF_MODIFY, REF_STORE } from "./refs.js";
-import { checkPageSize, type DecodeOptions, LineDecoder } from "./trace-decoder.js";
+import { checkPageSize, type DecodeOptions, LineDecoder, MAX_ACCESS_BYTES } from "./trace-decoder.js";
 
 const C_I = 73;
 const C_L = 76;
@@ -18,13 +18,6 @@ const C_SP = 32;
 const C_COMMA = 44;
 const C_CR = 13;
 const C_NL = 10;
-/**
- * Largest access size a lackey line may state. Valgrind reports one access per load, store or
- * instruction: at most a vector register (64 bytes) or an instruction; 64 KiB leaves room for any
- * tool that writes lackey lines and keeps a corrupt size from turning one line into millions of
- * references (` L 1000,99999999999` was 24 M of them).
- */
-export const MAX_LACKEY_SIZE = 65536;
 
 /** Decoder of lackey text; page size 4096 unless given. */
 export class LackeyDecoder extends LineDecoder {
@@ -75,8 +68,8 @@ export class LackeyDecoder extends LineDecoder {
     if (f === e + 1) return this.bad(e + 1, "expected a decimal size");
     if (f < 0) return this.bad(e + 1, "size too large");
     const size = this.value;
-    if (size > MAX_LACKEY_SIZE)
-      return this.bad(e + 1, `size ${size} too large (a lackey access is at most ${MAX_LACKEY_SIZE} bytes)`);
+    if (size > MAX_ACCESS_BYTES)
+      return this.bad(e + 1, `size ${size} too large (a lackey access is at most ${MAX_ACCESS_BYTES} bytes)`);
     if (addr + size > 2 ** 53) return this.bad(q, "address + size beyond 2^53");
     let g = f;
     if (buf[g] === C_CR) g++;

@@ -11,6 +11,7 @@ import { Machine } from "../../src/sim/machine.js";
 import { MAX_SWAP_SLOTS } from "../../src/sim/machine-config.js";
 import { replay } from "../../src/sim/replay.js";
 import { PwtEncoder } from "../../src/workloads/binary-format.js";
+import { csvDecoder } from "../../src/workloads/csv-trace.js";
 import { lackeyDecoder } from "../../src/workloads/lackey.js";
 import { pwtDecoder } from "../../src/workloads/pwt-decoder.js";
 import { makeBatch } from "../../src/workloads/refs.js";
@@ -133,5 +134,16 @@ describe("pwt block lengths", () => {
     expect(() => decodeAll(pwtDecoder, bad)).toThrow(TraceParseError);
     expect(() => decodeAll(pwtDecoder, bad)).toThrow(`${2 ** 32 - 1} bytes for ${n} references`);
     expect(() => decodeAll(pwtDecoder, bad)).toThrow(/byte 64\b/);
+  });
+});
+
+describe("csv access sizes", () => {
+  it("an addr,size row beyond 64 KiB is refused, not split into millions of references", () => {
+    const r = decodeAll(csvDecoder, enc.encode("addr,size\n4096,8\n4096,99999999999\n"));
+    expect(r.ok).toBe(false);
+    expect(r.issues![0]!.line).toBe(3);
+    expect(r.issues![0]!.problem).toMatch(/too large/);
+    const ok = decodeAllOrThrow(csvDecoder, enc.encode("addr,size\n4088,16\n"));
+    expect([...ok.pages]).toEqual([0, 1]);
   });
 });
