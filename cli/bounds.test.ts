@@ -3,6 +3,8 @@
 
 import { describe, expect, it } from "vitest";
 import { runCli } from "./test-helpers.js";
+import { MAX_LOADED_REFS } from "./units.js";
+import { WorkloadBuilder } from "./workload.js";
 
 const json = (s: string) => JSON.parse(s) as Record<string, unknown>;
 
@@ -99,5 +101,29 @@ describe("swap slots", () => {
       "16777216",
     ]);
     expect(ok.code).toBe(0);
+  });
+});
+
+describe("workloads held in memory", () => {
+  it("a generator stating 10^11 references is refused at once in full mode; --limit bounds it", async () => {
+    const gen = ["--gen", "zipf:pages=100,n=99999999999", "--frames", "4", "--mode", "full"];
+    const r = await runCli(["run", ...gen]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/more than 134217728 references.*--limit/);
+    const ok = await runCli(["run", ...gen, "--limit", "500", "--json"]);
+    expect(ok.code).toBe(0);
+    expect(json(ok.stdout).references).toBe(500);
+  });
+
+  it("a trace read whole stops at MAX_LOADED_REFS before allocating more", () => {
+    const b = new WorkloadBuilder();
+    const huge = {
+      count: MAX_LOADED_REFS + 1,
+      pages: new Float64Array(0),
+      kinds: new Uint8Array(0),
+      pids: new Int32Array(0),
+    };
+    expect(() => b.append(huge)).toThrow(/more than 134217728 references/);
+    expect(b.pages.length).toBe(1024);
   });
 });

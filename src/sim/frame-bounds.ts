@@ -6,6 +6,8 @@
 // CLOCK-Pro's cold target, are sized by the count, and stay exactly as before for every count a
 // sweep normally uses).
 
+import { ConfigError } from "../core/errors.js";
+
 /** Frame counts up to this are allocated as asked (tens of MB at most, whatever the policy). */
 export const REPLAY_EXACT_FRAMES = 2 ** 20;
 
@@ -17,4 +19,22 @@ export const REPLAY_EXACT_FRAMES = 2 ** 20;
 export function replayFrames(frames: number, distinctPages: number): number {
   if (frames <= REPLAY_EXACT_FRAMES) return frames;
   return Math.min(frames, Math.max(REPLAY_EXACT_FRAMES, distinctPages));
+}
+
+/**
+ * For a replay that reads its trace as a stream and so cannot count the distinct pages first:
+ * `distinctBound` is what it knows of them in advance (the references to come, or a pwt header's
+ * count), or undefined. Frames to allocate, as replayFrames; with nothing known, a count above
+ * REPLAY_EXACT_FRAMES is refused (ConfigError naming it) rather than allocated.
+ */
+export function streamReplayFrames(frames: number, distinctBound: number | undefined): number {
+  if (distinctBound !== undefined) return replayFrames(frames, distinctBound);
+  if (frames > REPLAY_EXACT_FRAMES) {
+    throw new ConfigError(
+      "frames",
+      frames,
+      `at most ${REPLAY_EXACT_FRAMES} for a trace whose length is not known in advance (more frames than the trace has pages answer as that many; give --limit N to bound it)`,
+    );
+  }
+  return frames;
 }

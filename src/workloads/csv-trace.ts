@@ -13,15 +13,9 @@
 // one request.
 
 import type { RefBatch } from "./refs.js";
-import { REF_INSTR, REF_LOAD, REF_MODIFY, REF_STORE } from "./refs.js";
+import { MAX_ACCESS_BYTES, REF_INSTR, REF_LOAD, REF_MODIFY, REF_STORE } from "./refs.js";
 import { kindOfLetter } from "./text-trace.js";
-import {
-  checkPageSize,
-  type DecodeOptions,
-  isBlank,
-  LineDecoder,
-  MAX_ACCESS_BYTES,
-} from "./trace-decoder.js";
+import { checkPageSize, type DecodeOptions, isBlank, LineDecoder } from "./trace-decoder.js";
 
 const COL_IGNORE = 0;
 const COL_PAGE = 1;

@@ -7,8 +7,8 @@
 // page (as libCacheSim and the reference figures count it). Lackey traces are single-process: pid 0.
 
 import type { RefBatch } from "./refs.js";
-import { REF_INSTR, REF_LOAD, REF_MODIFY, REF_STORE } from "./refs.js";
-import { checkPageSize, type DecodeOptions, LineDecoder, MAX_ACCESS_BYTES } from "./trace-decoder.js";
+import { MAX_ACCESS_BYTES, REF_INSTR, REF_LOAD, REF_MODIFY, REF_STORE } from "./refs.js";
+import { checkPageSize, type DecodeOptions, LineDecoder } from "./trace-decoder.js";
 
 const C_I = 73;
 const C_L = 76;

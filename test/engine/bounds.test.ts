@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, TraceParseError } from "../../src/core/errors.js";
 import { policyIds } from "../../src/policies/registry.js";
-import { REPLAY_EXACT_FRAMES, replayFrames } from "../../src/sim/frame-bounds.js";
+import { REPLAY_EXACT_FRAMES, replayFrames, streamReplayFrames } from "../../src/sim/frame-bounds.js";
 import { Machine } from "../../src/sim/machine.js";
 import { MAX_SWAP_SLOTS } from "../../src/sim/machine-config.js";
 import { replay } from "../../src/sim/replay.js";
@@ -145,5 +145,13 @@ describe("csv access sizes", () => {
     expect(r.issues![0]!.problem).toMatch(/too large/);
     const ok = decodeAllOrThrow(csvDecoder, enc.encode("addr,size\n4088,16\n"));
     expect([...ok.pages]).toEqual([0, 1]);
+  });
+});
+
+describe("frames for a streamed replay", () => {
+  it("clamps to what is known of the pages, and refuses a huge count when nothing is", () => {
+    expect(streamReplayFrames(2 ** 40, 3)).toBe(REPLAY_EXACT_FRAMES);
+    expect(streamReplayFrames(64, undefined)).toBe(64);
+    expect(() => streamReplayFrames(2 ** 31, undefined)).toThrow(/frames: 2147483648.*at most 1048576/);
   });
 });
