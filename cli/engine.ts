@@ -9,9 +9,9 @@ import { ACC_EXEC, ACC_READ, ACC_WRITE } from "../src/mmu/mmu.js";
 import { FAULT_KILLED } from "../src/pager/pager.js";
 import { NEVER } from "../src/policies/policy.js";
 import { getPolicyFactory, parsePolicySpec, policyIds } from "../src/policies/registry.js";
+import { checkMachineFrames, vaBitsForTrace } from "../src/sim/bounds.js";
 import type { KswapdStats } from "../src/sim/kswapd.js";
 import { Machine, type MachineStats } from "../src/sim/machine.js";
-import { vaBitsForTrace } from "../src/sim/machine-config.js";
 import { densify, type ReplayTrace, replay } from "../src/sim/replay.js";
 import { annotateNextUse } from "../src/workloads/oracle.js";
 import { isWrite, REF_INSTR } from "../src/workloads/refs.js";
@@ -312,6 +312,7 @@ export function runFull(
   policyIdOf(spec);
   const w = p.workload;
   const vaBits = vaBitsFor(w);
+  checkMachineFrames(frames, w.pageSize);
   const layout = layoutFor(w.pageSize, vaBits);
   // One reference per distinct page (dense ids are per (pid, page)): its pid and page number.
   const firstAt = new Int32Array(p.pageSpace).fill(-1);

@@ -10,9 +10,9 @@ import { ConfigError } from "../core/errors.js";
 import type { CostModel } from "../core/time.js";
 import { ACC_EXEC, ACC_READ, ACC_WRITE } from "../mmu/mmu.js";
 import { isWrite, REF_INSTR } from "../workloads/refs.js";
+import { checkMachineFrames, vaBitsForTrace } from "./bounds.js";
 import type { KswapdOptions, KswapdStats, Watermarks } from "./kswapd.js";
 import { Machine, type MachineStats } from "./machine.js";
-import { vaBitsForTrace } from "./machine-config.js";
 
 /** A whole workload in typed arrays (cli/workload.ts's Workload fits). */
 export interface TimelineWorkload {
@@ -79,6 +79,7 @@ function machineFor(
   kswapd: string | KswapdOptions | undefined,
 ): { m: Machine; pidOf: Map<number, number> } {
   const vaBits = vaBitsFor(w);
+  checkMachineFrames(opts.frames, w.pageSize);
   const layout = layoutFor(w.pageSize, vaBits);
   const pagesOf = new Map<number, Set<number>>();
   for (let i = 0; i < w.count; i++) {

@@ -2,20 +2,11 @@
 // turn a bad setting into a ConfigError naming it (run by the Machine constructor in this order:
 // layout, frames, costs, then the paging options that depend on the frame count).
 
-import {
-  type AddressLayout,
-  layoutFor,
-  MAX_VA_BITS,
-  makeLayout,
-  type PageTableShape,
-  parseShape,
-} from "../core/addr.js";
+import { type AddressLayout, layoutFor, makeLayout, type PageTableShape, parseShape } from "../core/addr.js";
 import { ConfigError } from "../core/errors.js";
 import type { CostModel } from "../core/time.js";
-import { PTE_MAX_FIELD } from "../mmu/pte.js";
 import type { TlbConfig } from "../mmu/tlb.js";
 import type { ColorMode, Scope } from "../pager/pager.js";
-import { MAX_PHYS_BYTES } from "../phys/memory.js";
 import type { ExecutableImage } from "../stores/image-store.js";
 import type { BackingStore } from "../stores/store.js";
 import type { KswapdOptions } from "./kswapd.js";
@@ -82,15 +73,8 @@ export interface PagingOptions {
   readonly maxMoveBytes: number;
 }
 
-/** Most swap slots a PTE can name (its 24-bit field): the bound of every swap store the Machine uses. */
-export const MAX_SWAP_SLOTS = PTE_MAX_FIELD + 1;
-
-/**
- * Checks tableFrames and frames against the layout's depth and the 1 GiB of simulated RAM the
- * Machine allocates (`frames` alone is checked first, so the error names the count asked for, not
- * the count with the page-table frames added); returns tableFrames.
- */
-export function checkFrames(config: MachineConfig, levels: number, pageSize = 256): number {
+/** Checks tableFrames and frames against the layout's depth; returns tableFrames. */
+export function checkFrames(config: MachineConfig, levels: number): number {
   const tableFrames = config.tableFrames ?? 0;
   if (!Number.isInteger(tableFrames) || tableFrames < 0) {
     throw new ConfigError("tableFrames", tableFrames, "a whole number of frames, 0 or more");
@@ -103,37 +87,7 @@ export function checkFrames(config: MachineConfig, levels: number, pageSize = 25
       `at least ${minFrames}: a process needs ${levels} page-table frame(s) on the way to a page, plus the page`,
     );
   }
-  const most = MAX_PHYS_BYTES / pageSize;
-  if (config.frames > most) {
-    throw new ConfigError("frames", config.frames, `at most ${most} frames of ${pageSize} B (1 GiB of RAM)`);
-  }
-  if (config.frames + tableFrames > most) {
-    throw new ConfigError(
-      "tableFrames",
-      tableFrames,
-      `at most ${most - config.frames} beside ${config.frames} frames for pages (1 GiB of RAM in all at ${pageSize} B a frame)`,
-    );
-  }
   return tableFrames;
-}
-
-/**
- * The capacity of the default swap store: swapSlots if given (1 to MAX_SWAP_SLOTS), else
- * MAX_SWAP_SLOTS. A PTE holds a slot number in 24 bits, so a larger store would have slots a PTE
- * cannot name (a slot at or above 2^24 was silently truncated: another page's data read back).
- * A store given as `swap` keeps its own capacity.
- */
-export function checkSwapSlots(config: MachineConfig): number {
-  const slots = config.swapSlots;
-  if (slots === undefined) return MAX_SWAP_SLOTS;
-  if (!Number.isInteger(slots) || slots < 1 || slots > MAX_SWAP_SLOTS) {
-    throw new ConfigError(
-      "swapSlots",
-      slots,
-      `a whole number of slots from 1 to ${MAX_SWAP_SLOTS} (a PTE holds a slot number in 24 bits)`,
-    );
-  }
-  return slots;
 }
 
 /** Checks colors, coloring, readAhead and maxMoveBytes (with the frames a memmove needs). */
@@ -189,23 +143,4 @@ export function checkQuota(frames: number): number {
     throw new ConfigError("quota", frames, "a positive whole number of frames");
   }
   return frames;
-}
-
-/**
- * The virtual-address width that holds every page of a trace, from its highest page number (at
- * least 16 bits). A trace process maps its whole space, so a page beyond the widest space the
- * Machine simulates (48 bits: pages below 2^36 at 4 KiB) would be a segmentation fault that kills
- * the process and skips the rest of its references; it is refused instead, with the reason.
- */
-export function vaBitsForTrace(maxPage: number, pageSize: number): number {
-  const bits = Math.max(16, Math.ceil(Math.log2((maxPage + 1) * pageSize)));
-  if (!(bits <= MAX_VA_BITS)) {
-    const pageBits = MAX_VA_BITS - Math.log2(pageSize);
-    throw new ConfigError(
-      "page",
-      maxPage,
-      `a page number below 2^${pageBits} = ${2 ** pageBits}: full mode simulates at most a ${MAX_VA_BITS}-bit address space (${pageSize}-byte pages); replay mode takes any page number`,
-    );
-  }
-  return bits;
 }

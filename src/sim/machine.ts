@@ -36,7 +36,6 @@ import {
   checkFrames,
   checkPaging,
   checkQuota,
-  checkSwapSlots,
   type MachineConfig,
   resolveLayout,
   type SpawnOptions,
@@ -105,7 +104,7 @@ export class Machine {
   constructor(config: MachineConfig) {
     this.layout = resolveLayout(config);
     const { pageSize, levels } = this.layout;
-    const tableFrames = checkFrames(config, levels, pageSize);
+    const tableFrames = checkFrames(config, levels);
     this.costs = makeCosts(config.costs);
     this.walkNs = this.costs.walkPerLevelNs * levels;
     this.pageFrames = config.frames;
@@ -131,7 +130,7 @@ export class Machine {
     );
     this.mmu = new Mmu(this.layout, this.mem, this.tlb, this.tables);
     this.bits = new PteFrameBits(this.frames, this.mem, this.tlb, this.pageFrames);
-    this.swap = config.swap ?? new MemoryStore(pageSize, checkSwapSlots(config));
+    this.swap = config.swap ?? new MemoryStore(pageSize, config.swapSlots ?? Number.POSITIVE_INFINITY);
     if (this.swap.pageSize !== pageSize) {
       throw new ConfigError("swap.pageSize", this.swap.pageSize, `the machine's page size, ${pageSize}`);
     }

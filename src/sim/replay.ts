@@ -16,7 +16,7 @@ import { DEFAULT_COSTS } from "../core/time.js";
 import type { FrameBits, ReplacementPolicy } from "../policies/policy.js";
 import { createPolicy, getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
 import { annotateNextUse } from "../workloads/oracle.js";
-import { replayFrames } from "./frame-bounds.js";
+import { replayFrames } from "./bounds.js";
 
 /** A page stream ready to replay. */
 export interface ReplayTrace {

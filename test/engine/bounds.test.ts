@@ -5,11 +5,18 @@
 
 import { describe, expect, it } from "vitest";
 import { ConfigError, TraceParseError } from "../../src/core/errors.js";
+import { PTE_MAX_FIELD } from "../../src/mmu/pte.js";
 import { policyIds } from "../../src/policies/registry.js";
-import { REPLAY_EXACT_FRAMES, replayFrames, streamReplayFrames } from "../../src/sim/frame-bounds.js";
+import {
+  checkMachineFrames,
+  REPLAY_EXACT_FRAMES,
+  replayFrames,
+  streamReplayFrames,
+} from "../../src/sim/bounds.js";
 import { Machine } from "../../src/sim/machine.js";
-import { MAX_SWAP_SLOTS } from "../../src/sim/machine-config.js";
 import { replay } from "../../src/sim/replay.js";
+import { MAX_SLOTS, SlotAllocator } from "../../src/stores/slot-allocator.js";
+import { NO_SLOT } from "../../src/stores/store.js";
 import { PwtEncoder } from "../../src/workloads/binary-format.js";
 import { csvDecoder } from "../../src/workloads/csv-trace.js";
 import { lackeyDecoder } from "../../src/workloads/lackey.js";
@@ -53,28 +60,30 @@ describe("replay at more frames than the trace has pages", () => {
 });
 
 describe("the Machine's bounds", () => {
-  it("a frame count beyond 1 GiB of RAM is refused naming that count, not the count with page-table frames", () => {
-    const err = (() => {
-      try {
-        new Machine({ frames: 2 ** 31, tableFrames: 1, pageSize: 4096, vaBits: 32 });
-      } catch (e) {
-        return e as ConfigError;
-      }
-      return undefined;
-    })();
-    expect(err).toBeInstanceOf(ConfigError);
-    expect(err!.message).toContain(`${2 ** 31}`);
-    expect(err!.message).not.toContain(`${2 ** 31 + 1}`);
-    expect(err!.message).toMatch(/at most 262144 frames of 4096 B/);
+  it("full mode's frame count beyond 1 GiB of RAM is refused naming that count, before page-table frames are added", () => {
+    expect(() => checkMachineFrames(2 ** 31, 4096)).toThrow(
+      /frames: 2147483648 \(expected at most 262144 frames of 4096 B/,
+    );
+    expect(() => checkMachineFrames(262144, 4096)).not.toThrow();
+    expect(() => checkMachineFrames(262145, 4096)).toThrow(ConfigError);
   });
 
   it("swap slots: at most 2^24 (a PTE holds a slot in 24 bits)", () => {
-    expect(() => new Machine({ frames: 8, swapSlots: MAX_SWAP_SLOTS + 1 })).toThrow(/swapSlots.*16777217/);
+    expect(MAX_SLOTS).toBe(PTE_MAX_FIELD + 1);
+    expect(() => new Machine({ frames: 8, swapSlots: MAX_SLOTS + 1 })).toThrow(/16777217/);
+    expect(() => new Machine({ frames: 8, swapSlots: MAX_SLOTS + 1 })).toThrow(ConfigError);
     expect(() => new Machine({ frames: 8, swapSlots: 0 })).toThrow(ConfigError);
-    expect(() => new Machine({ frames: 8, swapSlots: 2.5 })).toThrow(ConfigError);
-    expect(new Machine({ frames: 8, swapSlots: MAX_SWAP_SLOTS }).swap.capacity).toBe(MAX_SWAP_SLOTS);
-    // the default store is bounded the same way: no slot number a PTE would truncate
-    expect(new Machine({ frames: 8 }).swap.capacity).toBe(MAX_SWAP_SLOTS);
+    expect(new Machine({ frames: 8, swapSlots: MAX_SLOTS }).swap.capacity).toBe(MAX_SLOTS);
+  });
+
+  it("an unbounded store never hands out a slot a PTE cannot name", () => {
+    const slots = new SlotAllocator(Number.POSITIVE_INFINITY);
+    let highest = -1;
+    for (let i = 0; i < MAX_SLOTS; i++) highest = Math.max(highest, slots.alloc(true));
+    expect(highest).toBe(MAX_SLOTS - 1);
+    expect(slots.alloc(true)).toBe(NO_SLOT);
+    slots.release(12345);
+    expect(slots.alloc(true)).toBe(12345);
   });
 });
 
