@@ -127,3 +127,20 @@ describe("workloads held in memory", () => {
     expect(b.pages.length).toBe(1024);
   });
 });
+
+describe("thrash's working-set window", () => {
+  it("--tau 99999999999 runs (the window is then the whole history), not 'Invalid typed array length'", async () => {
+    const r = await runCli([
+      "thrash",
+      "--gen",
+      "loop:pages=50,n=1000",
+      "--max",
+      "2",
+      "--tau",
+      "99999999999",
+      "--json",
+    ]);
+    expect(r.stderr).not.toMatch(/unexpected failure/);
+    expect(r.code).toBe(0);
+  });
+});
