@@ -2,6 +2,7 @@
 // before anything is allocated, and answered in the user's own units.
 
 import { describe, expect, it } from "vitest";
+import { parseDuration } from "./commands/thrash.js";
 import { runCli } from "./test-helpers.js";
 import { MAX_LOADED_REFS } from "./units.js";
 import { WorkloadBuilder } from "./workload.js";
@@ -142,5 +143,22 @@ describe("thrash's working-set window", () => {
     ]);
     expect(r.stderr).not.toMatch(/unexpected failure/);
     expect(r.code).toBe(0);
+  });
+});
+
+describe("thrash's simulated durations", () => {
+  it("more than an hour of simulated time is refused naming the value, not run for ever", async () => {
+    const r = await runCli([
+      "thrash",
+      "--gen",
+      "loop:pages=50,n=1000",
+      "--max",
+      "2",
+      "--warmup",
+      "99999999999s",
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/"99999999999s".*at most 3600 s/);
+    expect(parseDuration("3600s")).toBe(3600e9);
   });
 });
