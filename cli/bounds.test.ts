@@ -162,3 +162,12 @@ describe("thrash's simulated durations", () => {
     expect(parseDuration("3600s")).toBe(3600e9);
   });
 });
+
+describe("usage errors", () => {
+  it("an unknown option with a suggestion is still one line", async () => {
+    const r = await runCli(["thrash", "--refs", "1,2", "--memory", "1"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/unknown option '--memory'.*Did you mean/);
+  });
+});

@@ -299,8 +299,18 @@ const pageSizeArb = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom("3000", "0", "1GiB", "2GiB", "4k7") },
 );
 
-type Command = "run" | "full" | "info" | "mrc" | "sweep" | "kswapd" | "belady";
-const commandArb = fc.constantFrom<Command>("run", "run", "full", "info", "mrc", "sweep", "kswapd", "belady");
+type Command = "run" | "full" | "info" | "mrc" | "sweep" | "kswapd" | "belady" | "thrash";
+const commandArb = fc.constantFrom<Command>(
+  "run",
+  "run",
+  "full",
+  "info",
+  "mrc",
+  "sweep",
+  "kswapd",
+  "belady",
+  "thrash",
+);
 
 const refsTextArb = fc
   .array(
@@ -453,6 +463,20 @@ function argvOf(c: Case, dir: string): string[] {
       ];
     case "kswapd":
       return ["kswapd", ...src, ...page, ...frames, "--json"];
+    case "thrash":
+      return [
+        "thrash",
+        ...src,
+        ...page,
+        "--max",
+        "2",
+        ...frames,
+        "--tau",
+        c.frames,
+        "--measure",
+        "50ms",
+        "--json",
+      ];
     case "belady":
       return ["belady", "--refs", c.refs, "--max-frames", c.frames, "--policy", c.policy, "--json"];
   }
