@@ -9,6 +9,7 @@ import { ACC_EXEC, ACC_READ, ACC_WRITE } from "../src/mmu/mmu.js";
 import { FAULT_KILLED } from "../src/pager/pager.js";
 import { NEVER } from "../src/policies/policy.js";
 import { getPolicyFactory, parsePolicySpec, policyIds } from "../src/policies/registry.js";
+import { checkMachineFrames, vaBitsForTrace } from "../src/sim/bounds.js";
 import type { KswapdStats } from "../src/sim/kswapd.js";
 import { Machine, type MachineStats } from "../src/sim/machine.js";
 import { densify, type ReplayTrace, replay } from "../src/sim/replay.js";
@@ -271,12 +272,11 @@ export function simulateTimeline(p: Prepared, spec: string, frames: number, at: 
   return { faults, resident: new Map(pids.map((pid, j) => [pid, series[j]!])) };
 }
 
-/** Address width that holds every page of `w` at its page size, within the machine's limits. */
+/** Address width that holds every page of `w` at its page size; ConfigError beyond the machine's 48 bits. */
 function vaBitsFor(w: Workload): number {
   let max = 0;
   for (let i = 0; i < w.count; i++) if (w.pages[i]! > max) max = w.pages[i]!;
-  const bits = Math.ceil(Math.log2((max + 1) * w.pageSize));
-  return Math.min(48, Math.max(16, bits));
+  return vaBitsForTrace(max, w.pageSize);
 }
 
 /** Options of a full-mode run. */
@@ -312,6 +312,7 @@ export function runFull(
   policyIdOf(spec);
   const w = p.workload;
   const vaBits = vaBitsFor(w);
+  checkMachineFrames(frames, w.pageSize);
   const layout = layoutFor(w.pageSize, vaBits);
   // One reference per distinct page (dense ids are per (pid, page)): its pid and page number.
   const firstAt = new Int32Array(p.pageSpace).fill(-1);

@@ -46,7 +46,7 @@ export function buildProgram(io: CliIo, onErrorPrinted: () => void = () => {}): 
       writeErr: (s) => io.stderr.write(s),
       outputError: (s, write) => {
         onErrorPrinted();
-        write(`pagewise: ${s.trim()} (see --help)\n`);
+        write(`pagewise: ${s.trim().replace(/\s*\n\s*/g, " ")} (see --help)\n`);
       },
       getOutHelpWidth: () => io.stdout.columns ?? 100,
       getErrHelpWidth: () => io.stderr.columns ?? 100,

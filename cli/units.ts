@@ -3,6 +3,7 @@
 // error (exit code 2) that names the option.
 
 import { InvalidArgumentError } from "commander";
+import { PagewiseError } from "../src/core/errors.js";
 
 const UNIT: Readonly<Record<string, number>> = {
   "": 1,
@@ -60,6 +61,33 @@ export function parsePositiveInt(text: string): number {
     throw new InvalidArgumentError(`"${text}" is not a positive integer`);
   }
   return n;
+}
+
+/** A parser of positive integers up to `max` (for options whose work grows with the value). */
+export function parsePositiveIntUpTo(max: number): (text: string) => number {
+  return (text: string) => {
+    const n = parsePositiveInt(text);
+    if (n > max) throw new InvalidArgumentError(`"${text}" is more than ${max}, the most this option allows`);
+    return n;
+  };
+}
+
+/**
+ * Most references a command holds in memory at once (13 bytes each, and the arrays a replay derives
+ * from them: about 2 GiB in all): a generator asked for 10^10 references, or a longer trace read
+ * whole, is refused with the way round, instead of growing until the allocation fails.
+ */
+export const MAX_LOADED_REFS = 2 ** 27;
+
+/** Throws a PagewiseError (code TOO_LARGE, exit 1) when a workload would hold more than MAX_LOADED_REFS references. */
+export function checkLoadedRefs(count: number): void {
+  if (count > MAX_LOADED_REFS) {
+    throw new PagewiseError(
+      "TOO_LARGE",
+      `the workload has more than ${MAX_LOADED_REFS} references, more than this command holds in memory: give --limit N (or replay without --report, which streams the trace)`,
+      { count },
+    );
+  }
 }
 
 /** A non-negative integer. */

@@ -10,7 +10,7 @@ import { REF_LOAD, REF_STORE, type RefBatch } from "../src/workloads/refs.js";
 import { UsageError } from "./errors.js";
 import type { CliIo } from "./io.js";
 import { Progress, tick } from "./progress.js";
-import { parsePageSize, parsePositiveInt, parseRefString } from "./units.js";
+import { checkLoadedRefs, parsePageSize, parsePositiveInt, parseRefString } from "./units.js";
 
 /** A whole workload in memory. Entries [0, count) are valid. */
 export interface Workload {
@@ -79,7 +79,7 @@ export function requireOneSource(opts: WorkloadOptions): "refs" | "trace" | "gen
   return given[0]!;
 }
 
-/** A growable set of typed arrays, appended to batch by batch. */
+/** A growable set of typed arrays, appended to batch by batch (at most MAX_LOADED_REFS references). */
 export class WorkloadBuilder {
   count = 0;
   pages = new Float64Array(1024);
@@ -88,6 +88,7 @@ export class WorkloadBuilder {
 
   private grow(need: number): void {
     if (need <= this.pages.length) return;
+    checkLoadedRefs(need);
     let cap = this.pages.length;
     while (cap < need) cap *= 2;
     const p = new Float64Array(cap);
@@ -162,6 +163,7 @@ export async function loadGenerated(spec: string, opts: WorkloadOptions, io: Cli
     );
   }
   const limit = opts.limit ?? Number.POSITIVE_INFINITY;
+  checkLoadedRefs(Math.min(gen.total, limit));
   const b = new WorkloadBuilder();
   const bar = new Progress(io, "generating", Math.max(1, Math.min(gen.total, limit)));
   try {

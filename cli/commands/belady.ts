@@ -5,10 +5,11 @@
 
 import type { Command } from "commander";
 import { countFaults, policyIdOf, prepare } from "../engine.js";
+import { UsageError } from "../errors.js";
 import { colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { fmtInt, outputMode, renderTable, writeCsv, writeJson } from "../output.js";
-import { parseNonNegativeInt, parsePositiveInt } from "../units.js";
+import { parseNonNegativeInt, parsePositiveIntUpTo } from "../units.js";
 import { workloadFromRefs } from "../workload.js";
 import { beladySteps, stepsHelp } from "./steps.js";
 
@@ -49,10 +50,24 @@ function rng(seed: number): () => number {
   };
 }
 
+/**
+ * Bounds of a search: its work grows with strings tried × length × frame counts, and shrinking a
+ * string found replays it length² times more; the anomaly shows on strings of a dozen references.
+ */
+export const BELADY_MAX = {
+  pages: 256,
+  length: 256,
+  maxFrames: 256,
+  refs: 10_000,
+  tries: 1_000_000,
+} as const;
+
 function profile(spec: string, refs: number[], maxFrames: number): BeladyResult["faults"] {
   const p = prepare(workloadFromRefs(refs.join(",")), false);
   const out: BeladyResult["faults"] = [];
-  for (let f = 1; f <= maxFrames; f++) out.push({ frames: f, faults: countFaults(p, spec, f) });
+  // From as many frames as distinct pages on, nothing is evicted: every count faults once a page.
+  for (let f = 1; f <= maxFrames; f++)
+    out.push({ frames: f, faults: f >= p.pageSpace ? p.pageSpace : countFaults(p, spec, f) });
   return out;
 }
 
@@ -91,8 +106,12 @@ export function searchBelady(opts: BeladyOptions): BeladyResult {
   const policy = opts.policy;
   if (opts.refs !== undefined) {
     const refs = [...workloadFromRefs(opts.refs).pages];
+    if (refs.length > BELADY_MAX.refs)
+      throw new UsageError(
+        `--refs: ${refs.length} references; belady checks strings of at most ${BELADY_MAX.refs} (use run or sweep for traces)`,
+      );
     const distinct = new Set(refs).size;
-    const faults = profile(policy, refs, opts.maxFrames ?? distinct);
+    const faults = profile(policy, refs, opts.maxFrames ?? Math.min(distinct, BELADY_MAX.maxFrames));
     return { policy: policyIdOf(policy), refs, faults, anomaly: firstRise(faults), tried: 1, seed: null };
   }
   const next = rng(opts.seed);
@@ -123,14 +142,29 @@ export function registerBelady(program: Command, { io }: CommandContext): void {
     )
     .option("--policy <spec>", "replacement policy", "fifo")
     .option("--refs <pages>", "check this reference string instead of searching (1,2,3,4,1,2,5,1,2,3,4,5)")
-    .option("--pages <n>", "distinct pages in the random strings", parsePositiveInt, 5)
-    .option("--length <n>", "length of the random strings", parsePositiveInt, 20)
-    .option("--tries <n>", "most strings to try", parsePositiveInt, 20_000)
+    .option(
+      "--pages <n>",
+      `distinct pages in the random strings (at most ${BELADY_MAX.pages})`,
+      parsePositiveIntUpTo(BELADY_MAX.pages),
+      5,
+    )
+    .option(
+      "--length <n>",
+      `length of the random strings (at most ${BELADY_MAX.length})`,
+      parsePositiveIntUpTo(BELADY_MAX.length),
+      20,
+    )
+    .option(
+      "--tries <n>",
+      `most strings to try (at most ${BELADY_MAX.tries})`,
+      parsePositiveIntUpTo(BELADY_MAX.tries),
+      20_000,
+    )
     .option("--seed <n>", "random seed (the same seed finds the same string)", parseNonNegativeInt, 1)
     .option(
       "--max-frames <n>",
-      "highest frame count to try (default: the number of distinct pages)",
-      parsePositiveInt,
+      `highest frame count to try (default: the number of distinct pages; at most ${BELADY_MAX.maxFrames})`,
+      parsePositiveIntUpTo(BELADY_MAX.maxFrames),
     )
     .option(
       "--json",

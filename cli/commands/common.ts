@@ -32,7 +32,8 @@ export function resolveFrames(opts: { frames?: FramesSpec; memory?: number }, pa
   try {
     return framesOf(spec, pageSize);
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    const option = opts.frames !== undefined ? "--frames" : "--memory";
+    throw new UsageError(`${option}: ${(e as Error).message}`);
   }
 }
 

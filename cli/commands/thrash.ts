@@ -53,6 +53,9 @@ interface ThrashOptions extends WorkloadOptions {
 }
 
 /** "10ms", "2s", "500us", "8000000ns" or a bare number of milliseconds → ns. */
+/** Longest simulated duration an option may state: one hour. */
+export const MAX_DURATION_NS = 3600e9;
+
 export function parseDuration(text: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(ns|us|µs|ms|s)?\s*$/.exec(text);
   if (!m) throw new UsageError(`invalid duration "${text}" (expected e.g. 10ms, 2s, 500us)`);
@@ -60,6 +63,12 @@ export function parseDuration(text: string): number {
   const unit = m[2] ?? "ms";
   const ns = v * ({ ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9 } as Record<string, number>)[unit]!;
   if (!(ns > 0)) throw new UsageError(`invalid duration "${text}" (expected more than zero)`);
+  // The run's wall time grows with the simulated time: an hour of it is more than any figure needs
+  // (--warmup 99999999999s ran for ever).
+  if (ns > MAX_DURATION_NS)
+    throw new UsageError(
+      `invalid duration "${text}" (expected at most ${MAX_DURATION_NS / 1e9} s of simulated time)`,
+    );
   return ns;
 }
 

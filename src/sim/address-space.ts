@@ -117,6 +117,7 @@ export class AddressSpaceManager {
         { pid },
       );
     }
+    if (delta < 0) this.heaps.get(pid)?.breakMoved(next);
     if (endVpn < heap.endVpn) this.unmapRange(p, endVpn, heap.endVpn);
     heap.endVpn = endVpn;
     p.brk = next;
@@ -139,6 +140,7 @@ export class AddressSpaceManager {
           brk: () => host.brkOf(pid),
         },
         start,
+        `process ${pid}`,
       );
       this.heaps.set(pid, h);
     }

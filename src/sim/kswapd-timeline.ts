@@ -10,6 +10,7 @@ import { ConfigError } from "../core/errors.js";
 import type { CostModel } from "../core/time.js";
 import { ACC_EXEC, ACC_READ, ACC_WRITE } from "../mmu/mmu.js";
 import { isWrite, REF_INSTR } from "../workloads/refs.js";
+import { checkMachineFrames, vaBitsForTrace } from "./bounds.js";
 import type { KswapdOptions, KswapdStats, Watermarks } from "./kswapd.js";
 import { Machine, type MachineStats } from "./machine.js";
 
@@ -68,7 +69,7 @@ export interface KswapdTimeline {
 function vaBitsFor(w: TimelineWorkload): number {
   let max = 0;
   for (let i = 0; i < w.count; i++) if (w.pages[i]! > max) max = w.pages[i]!;
-  return Math.min(48, Math.max(16, Math.ceil(Math.log2((max + 1) * w.pageSize))));
+  return vaBitsForTrace(max, w.pageSize);
 }
 
 /** A machine for `w` with one trace process per pid of the workload; page tables on top of `frames`. */
@@ -78,6 +79,7 @@ function machineFor(
   kswapd: string | KswapdOptions | undefined,
 ): { m: Machine; pidOf: Map<number, number> } {
   const vaBits = vaBitsFor(w);
+  checkMachineFrames(opts.frames, w.pageSize);
   const layout = layoutFor(w.pageSize, vaBits);
   const pagesOf = new Map<number, Set<number>>();
   for (let i = 0; i < w.count; i++) {

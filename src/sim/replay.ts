@@ -16,6 +16,7 @@ import { DEFAULT_COSTS } from "../core/time.js";
 import type { FrameBits, ReplacementPolicy } from "../policies/policy.js";
 import { createPolicy, getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
 import { annotateNextUse } from "../workloads/oracle.js";
+import { replayFrames } from "./bounds.js";
 
 /** A page stream ready to replay. */
 export interface ReplayTrace {
@@ -397,7 +398,13 @@ export function replay(trace: ReplayTrace, opts: ReplayOptions): ReplayResult {
   let nextUse = opts.nextUse ?? null;
   if (nextUse === null && needsFuture(specs))
     nextUse = annotateNextUse(trace.pages, trace.count, trace.pageSpace);
-  const r = new Replayer(trace, opts.frames, nextUse, opts.onEvict ?? null, trace.pageSpace);
+  const r = new Replayer(
+    trace,
+    replayFrames(opts.frames, trace.pageSpace),
+    nextUse,
+    opts.onEvict ?? null,
+    trace.pageSpace,
+  );
   r.use(opts.policy, 0);
   const every = Math.max(1, opts.progressEvery ?? 1 << 20);
   let pos = 0;

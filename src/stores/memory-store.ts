@@ -2,7 +2,7 @@
 // page-sized ranges of one growable buffer. Optionally bounded.
 
 import { assert, ConfigError } from "../core/errors.js";
-import { SlotAllocator } from "./slot-allocator.js";
+import { MAX_SLOTS, SlotAllocator } from "./slot-allocator.js";
 import type { BackingStore, Slot } from "./store.js";
 
 export class MemoryStore implements BackingStore {
@@ -17,7 +17,11 @@ export class MemoryStore implements BackingStore {
     capacity = Number.POSITIVE_INFINITY,
   ) {
     if (!(capacity === Number.POSITIVE_INFINITY || (Number.isInteger(capacity) && capacity >= 1))) {
-      throw new ConfigError("swap.capacity", capacity, "a positive whole number of slots, or Infinity");
+      throw new ConfigError(
+        "swap.capacity",
+        capacity,
+        `a positive whole number of slots up to ${MAX_SLOTS}, or Infinity`,
+      );
     }
     this.slots = new SlotAllocator(capacity);
     this.data = new Uint8Array(pageSize * 16);

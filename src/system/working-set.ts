@@ -8,53 +8,80 @@
 
 import { ConfigError } from "../core/errors.js";
 
+const NIL = -1;
+
 export class WorkingSet {
   /** Virtual time: references recorded so far. */
   time = 0;
   /** |WS(t, τ)|. */
   size = 0;
-  private readonly ring: Int32Array;
-  private readonly count: Int32Array;
+  /** Members, oldest last reference first: links and a membership flag per page. */
+  private readonly prev: Int32Array;
+  private readonly next: Int32Array;
+  private readonly member: Uint8Array;
+  private oldest = NIL;
+  private newest = NIL;
   /** Virtual time of each page's last reference (-1: never). */
   readonly lastRef: Float64Array;
-  private head = 0;
 
   constructor(
     readonly tau: number,
     readonly pages: number,
   ) {
-    if (!Number.isInteger(tau) || tau < 1)
+    if (!Number.isSafeInteger(tau) || tau < 1)
       throw new ConfigError("tau", tau, "a positive whole number of references");
     if (!Number.isInteger(pages) || pages < 1)
       throw new ConfigError("pages", pages, "a positive whole number");
-    this.ring = new Int32Array(tau);
-    this.count = new Int32Array(pages);
+    this.prev = new Int32Array(pages);
+    this.next = new Int32Array(pages);
+    this.member = new Uint8Array(pages);
     this.lastRef = new Float64Array(pages).fill(-1);
   }
 
   /** Records a reference to dense page `page`. */
   ref(page: number): void {
-    if (this.time >= this.tau) {
-      const old = this.ring[this.head]!;
-      if (--this.count[old]! === 0) this.size--;
+    const { prev, next } = this;
+    if (this.newest !== page) {
+      if (this.member[page] === 1) {
+        // unlink (not the newest, so it has a next)
+        const p = prev[page]!;
+        const n = next[page]!;
+        if (p === NIL) this.oldest = n;
+        else next[p] = n;
+        prev[n] = p;
+      } else {
+        this.member[page] = 1;
+        this.size++;
+      }
+      prev[page] = this.newest;
+      next[page] = NIL;
+      if (this.newest === NIL) this.oldest = page;
+      else next[this.newest] = page;
+      this.newest = page;
     }
-    this.ring[this.head] = page;
-    if (this.count[page]!++ === 0) this.size++;
-    this.head = this.head + 1 === this.tau ? 0 : this.head + 1;
-    this.lastRef[page] = this.time;
-    this.time++;
+    this.lastRef[page] = this.time++;
+    // the window is the last τ references: times time - τ .. time - 1
+    const cutoff = this.time - this.tau;
+    while (this.lastRef[this.oldest]! < cutoff) {
+      const o = this.oldest;
+      this.member[o] = 0;
+      this.size--;
+      this.oldest = next[o]!;
+      if (this.oldest === NIL) this.newest = NIL;
+      else prev[this.oldest] = NIL;
+    }
   }
 
   /** True if `page` is in WS(t, τ). */
   has(page: number): boolean {
-    return this.count[page]! > 0;
+    return this.member[page] === 1;
   }
 
   /** The pages of WS(t, τ), most recently referenced first. */
   members(): number[] {
     const out: number[] = [];
-    for (let p = 0; p < this.pages; p++) if (this.count[p]! > 0) out.push(p);
-    return out.sort((a, b) => this.lastRef[b]! - this.lastRef[a]!);
+    for (let p = this.newest; p !== NIL; p = this.prev[p]!) out.push(p);
+    return out;
   }
 }
 

@@ -18,7 +18,7 @@
 import { ConfigError } from "../core/errors.js";
 import { u64Text, WideIdPages } from "./oracle-general.js";
 import type { RefBatch } from "./refs.js";
-import { REF_INSTR, REF_LOAD, REF_MODIFY, REF_STORE } from "./refs.js";
+import { MAX_ACCESS_BYTES, REF_INSTR, REF_LOAD, REF_MODIFY, REF_STORE } from "./refs.js";
 import { kindOfLetter } from "./text-trace.js";
 import { checkPageSize, type DecodeOptions, hexDigit, isBlank, LineDecoder } from "./trace-decoder.js";
 
@@ -310,6 +310,12 @@ export class CsvDecoder extends LineDecoder {
       }
     }
     if (this.byAddress) {
+      if (size > MAX_ACCESS_BYTES)
+        return this.bad(
+          this.lineStart,
+          `size ${size} too large (an access is at most ${MAX_ACCESS_BYTES} bytes)`,
+        );
+      if (addr + size > 2 ** 53) return this.bad(this.lineStart, "address + size beyond 2^53");
       const first = Math.floor(addr * this.inv);
       const last = size > 1 ? Math.floor((addr + size - 1) * this.inv) : first;
       this.emit(out, first, last, kind, pid);

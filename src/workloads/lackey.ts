@@ -7,7 +7,7 @@
 // page (as libCacheSim and the reference figures count it). Lackey traces are single-process: pid 0.
 
 import type { RefBatch } from "./refs.js";
-import { REF_INSTR, REF_LOAD, REF_MODIFY, REF_STORE } from "./refs.js";
+import { MAX_ACCESS_BYTES, REF_INSTR, REF_LOAD, REF_MODIFY, REF_STORE } from "./refs.js";
 import { checkPageSize, type DecodeOptions, LineDecoder } from "./trace-decoder.js";
 
 const C_I = 73;
@@ -68,6 +68,9 @@ export class LackeyDecoder extends LineDecoder {
     if (f === e + 1) return this.bad(e + 1, "expected a decimal size");
     if (f < 0) return this.bad(e + 1, "size too large");
     const size = this.value;
+    if (size > MAX_ACCESS_BYTES)
+      return this.bad(e + 1, `size ${size} too large (a lackey access is at most ${MAX_ACCESS_BYTES} bytes)`);
+    if (addr + size > 2 ** 53) return this.bad(q, "address + size beyond 2^53");
     let g = f;
     if (buf[g] === C_CR) g++;
     if (buf[g] !== C_NL) return this.bad(g, "expected the end of the line after the size");

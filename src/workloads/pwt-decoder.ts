@@ -15,6 +15,7 @@ import {
   PWT_MAX_BLOCK_REFS,
   PWT_MAX_PAGE,
   type PwtHeader,
+  pwtMaxBlockBytes,
 } from "./pwt-header.js";
 import type { RefBatch } from "./refs.js";
 import {
@@ -231,6 +232,12 @@ export class PwtDecoder implements TraceDecoder {
           }
           if (n > PWT_MAX_BLOCK_REFS)
             throw binaryError(this.source, this.base + start, `corrupt block: ${n} references`);
+          if (len > pwtMaxBlockBytes(n))
+            throw binaryError(
+              this.source,
+              this.base + start,
+              `corrupt block: ${len} bytes for ${n} references (at most ${pwtMaxBlockBytes(n)})`,
+            );
           // One byte past the payload (the next block or the end marker) lets the token loop read
           // two bytes at a time without a bounds check.
           if (this.buf.length - this.pos < len + 1) {

@@ -14,6 +14,14 @@ export const PWT_FLAG_COUNTS = 1;
 export const PWT_BLOCK_REFS = 65536;
 /** Largest block a decoder accepts (guards against corrupt lengths). */
 export const PWT_MAX_BLOCK_REFS = 1 << 22;
+/**
+ * Most bytes a block of n references can take: 16 + 24 n (a token is at most 20 bytes, a dictionary
+ * entry at most 20 and its id 2, the encoding byte and dictionary size a few). A larger stated
+ * length is corrupt: refused before the decoder buffers it (a 5-byte length read 1.28 GB).
+ */
+export function pwtMaxBlockBytes(n: number): number {
+  return 16 + 24 * n;
+}
 /** Pages must be below this (so zigzag deltas times 8 stay exact in doubles). */
 export const PWT_MAX_PAGE = 2 ** 48;
 

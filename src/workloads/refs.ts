@@ -42,3 +42,11 @@ export function makeBatch(capacity: number): RefBatch {
     pids: new Int32Array(capacity),
   };
 }
+
+/**
+ * Largest size of one access a trace may state (lackey's size, csv's size column). An access is
+ * one load, store or instruction: at most a vector register or an instruction in practice; 64 KiB
+ * leaves room for any tool and keeps a corrupt size from turning one line into millions of
+ * references (` L 1000,99999999999` was 24 M of them).
+ */
+export const MAX_ACCESS_BYTES = 65536;
