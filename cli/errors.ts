@@ -2,7 +2,11 @@
 // that cannot be read), 2 on a usage error (unknown option, missing or malformed argument). Every
 // failure prints one line on stderr, "pagewise: error: …", and nothing on stdout.
 
+import { describeFsError } from "../node/output-file.js";
 import { PagewiseError } from "../src/core/errors.js";
+
+/** OutputIsInputError's code (node/output-file.ts). */
+const OUTPUT_IS_INPUT = "OUTPUT_IS_INPUT";
 
 export const EXIT_OK = 0;
 export const EXIT_USER = 1;
@@ -27,11 +31,14 @@ export class IoError extends PagewiseError {
 /** Exit code and one-line message for anything a command threw. */
 export function classifyError(err: unknown): { exitCode: number; message: string } {
   if (err instanceof UsageError) return { exitCode: EXIT_USAGE, message: err.message };
+  // An output that is an input: two options that conflict.
+  if (err instanceof PagewiseError && err.code === OUTPUT_IS_INPUT)
+    return { exitCode: EXIT_USAGE, message: err.message };
   if (err instanceof PagewiseError) return { exitCode: EXIT_USER, message: err.message };
   const e = err as NodeJS.ErrnoException;
   if (e && typeof e === "object" && typeof e.code === "string" && typeof e.syscall === "string") {
     const path = typeof e.path === "string" ? ` ${e.path}` : "";
-    return { exitCode: EXIT_USER, message: `cannot ${e.syscall}${path}: ${e.code}` };
+    return { exitCode: EXIT_USER, message: `cannot ${e.syscall}${path}: ${describeFsError(e).problem}` };
   }
   const message = err instanceof Error ? err.message : String(err);
   return { exitCode: EXIT_USER, message: `unexpected failure: ${message.split("\n")[0]}` };

@@ -4,6 +4,7 @@
 // is unset or empty (https://no-color.org); progress bars only when stderr is a TTY.
 
 import pc from "picocolors";
+import { beginCommandInputs, checkNotInput } from "../node/output-file.js";
 
 /** A writable text stream: process.stdout, or a test's collector. */
 export interface OutStream {
@@ -61,4 +62,32 @@ export function bufferIo(
     env: opts.env ?? {},
     cwd: opts.cwd ?? process.cwd(),
   };
+}
+
+/** Options that name a file a command writes. */
+const OUTPUT_OPTIONS = ["out", "report", "svg", "swapFile"] as const;
+/** Commands whose positional arguments are input files. */
+const FILE_ARGUMENT_COMMANDS = new Set(["convert", "info"]);
+
+/**
+ * Before a command runs: starts noting the files it reads (main ends that), then refuses
+ * (OutputIsInputError, exit 2) an output option that names one of this command's inputs (--trace
+ * FILE, convert's and info's file arguments), so a conflict is reported before any work is done.
+ * The writers check again (node/output-file.ts) with every file a reader opened.
+ */
+export function checkCommandFiles(
+  command: string,
+  opts: Readonly<Record<string, unknown>>,
+  args: readonly unknown[],
+  cwd: string,
+): void {
+  beginCommandInputs();
+  const inputs: string[] = [];
+  if (typeof opts.trace === "string") inputs.push(opts.trace);
+  if (FILE_ARGUMENT_COMMANDS.has(command)) for (const a of args) if (typeof a === "string") inputs.push(a);
+  if (inputs.length === 0) return;
+  for (const k of OUTPUT_OPTIONS) {
+    const v = opts[k];
+    if (typeof v === "string") checkNotInput(v, inputs, cwd);
+  }
 }

@@ -7,6 +7,7 @@
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
+import { endCommandInputs } from "../node/output-file.js";
 import { registerBelady } from "./commands/belady.js";
 import { registerConvert } from "./commands/convert.js";
 import { registerDemo } from "./commands/demo.js";
@@ -20,7 +21,7 @@ import { registerThrash } from "./commands/thrash.js";
 import { registerTrace } from "./commands/trace.js";
 import { registerTranslate } from "./commands/translate.js";
 import { classifyError, EXIT_OK, EXIT_USAGE } from "./errors.js";
-import { type CliIo, processIo } from "./io.js";
+import { type CliIo, checkCommandFiles, processIo } from "./io.js";
 import { packageVersion } from "./version.js";
 
 /** What every command's `register` receives. */
@@ -59,6 +60,10 @@ Examples:
 Every command takes --help. Output: human tables, or --json (one document on stdout), or --csv.
 Exit codes: 0 success, 1 user error (bad file, unknown policy, bad value), 2 usage error.`,
     );
+  // Outputs are checked against inputs before a command does any work (cli/io.ts).
+  program.hook("preAction", (_program, action) => {
+    checkCommandFiles(action.name(), action.opts(), action.args, io.cwd);
+  });
   const ctx: CommandContext = { io };
   registerDemo(program, ctx);
   registerRun(program, ctx);
@@ -95,6 +100,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     io.stderr.write(`pagewise: error: ${message}\n`);
     if (io.env.PAGEWISE_DEBUG && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
     return exitCode;
+  } finally {
+    endCommandInputs();
   }
 }
 

@@ -23,6 +23,7 @@ import {
   type TraceDecoder,
   type TraceStats,
 } from "../src/workloads/trace-decoder.js";
+import { noteInput } from "./output-file.js";
 import { chooseZstdDecoder, hasZstdBinary, zstdChunks } from "./zstd.js";
 
 const CHUNK = 1 << 20;
@@ -76,6 +77,7 @@ export async function openTrace(path: string, opts: OpenTraceOptions = {}): Prom
   } catch {
     throw new ConfigError("trace", path, "an existing, readable trace file");
   }
+  noteInput(path);
   const raw = await readHead(path, HEAD);
   const compression = detectCompression(raw);
   // Chosen (or refused, with the reason) before anything is read.

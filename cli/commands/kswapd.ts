@@ -2,9 +2,8 @@
 // and once without it; prints kswapd's counters beside the two runs' waits for write-backs, and
 // optionally writes the timeline (free frames against the watermarks, kswapd's activity) as an SVG.
 
-import { writeFileSync } from "node:fs";
-import { resolve } from "node:path";
 import type { Command } from "commander";
+import { writeOutputFile } from "../../node/output-file.js";
 import { kswapdReportHtml, kswapdTimelineSvg } from "../../src/report/kswapd.js";
 import { type KswapdTimeline, runKswapdTimeline } from "../../src/sim/kswapd-timeline.js";
 import { type CliIo, colorsFor } from "../io.js";
@@ -75,8 +74,7 @@ Examples:
         samples: Math.max(2, opts.samples),
       });
       const write = (file: string, text: string, what: string) => {
-        const path = resolve(io.cwd, file);
-        writeFileSync(path, text);
+        const path = writeOutputFile(file, text, { cwd: io.cwd });
         io.stderr.write(`${what} written to ${path}\n`);
       };
       if (opts.svg !== undefined) write(opts.svg, kswapdTimelineSvg(t), "timeline");
