@@ -1,6 +1,7 @@
 // Outputs never destroy inputs and are never left half-written: the helper (node/output-file.ts)
 // and every command that writes a file, in-process.
 
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -163,6 +164,31 @@ describe("commands never overwrite an input", () => {
     expect(r.code).toBe(1);
     expect(fs.readFileSync(at("out.pwt"), "utf8")).toBe("precious");
     expect(others("bad.txt", "out.pwt")).toEqual([]);
+  });
+
+  it("a failing convert to a device leaves the device (the old writer deleted /dev/null here)", async () => {
+    // A character device like /dev/null, made in the test directory (needs root; else a FIFO).
+    const dev = at("null-device");
+    const made = spawnSync("mknod", ["-m", "666", dev, "c", "1", "3"]).status === 0;
+    if (!made) spawnSync("mkfifo", [dev]);
+    const isSpecial = () => {
+      const st = fs.statSync(dev);
+      return st.isCharacterDevice() || st.isFIFO();
+    };
+    expect(isSpecial()).toBe(true);
+    fs.writeFileSync(at("bad.txt"), "1\n2\nthree\n");
+    if (made) {
+      const r = await runCli(["convert", at("bad.txt"), "--out", dev]);
+      expect(r.code).toBe(1);
+      expect(isSpecial()).toBe(true);
+      const ok = await runCli(["convert", "test/fixtures/integrity/small.pwt", "--out", dev]);
+      expect(ok.code).toBe(0);
+      expect(isSpecial()).toBe(true);
+    }
+    const w = PwtWriter.create(made ? dev : "/dev/null", 4096);
+    w.abort();
+    expect(isSpecial()).toBe(true);
+    expect(fs.statSync("/dev/null").isCharacterDevice()).toBe(true);
   });
 
   it("a successful convert replaces the output whole", async () => {

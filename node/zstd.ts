@@ -69,16 +69,18 @@ export function hasZstdBinary(): boolean {
 export function chooseZstdDecoder(head: Uint8Array, source: string): "binary" | "js" {
   if (hasZstdBinary()) return "binary";
   const window = zstdWindowSize(head);
-  if (window !== undefined && window > FZSTD_MAX_WINDOW) {
-    throw new DecompressError(
-      source,
-      `zstd frame with a ${formatMiB(window)} window (written by zstd --long?): the built-in decoder ` +
-        `(fzstd) can decode windows above ${formatMiB(FZSTD_MAX_WINDOW)} wrongly, so it is not used. ` +
-        "Install the zstd binary (apt-get install zstd) or decompress first: " +
-        `zstd -dc --long=31 ${source} > trace`,
-    );
-  }
+  if (window !== undefined && window > FZSTD_MAX_WINDOW) throw largeWindowError(source, window);
   return "js";
+}
+
+function largeWindowError(source: string, window: number): DecompressError {
+  return new DecompressError(
+    source,
+    `zstd frame with a ${formatMiB(window)} window (written by zstd --long?): the built-in decoder ` +
+      `(fzstd) can decode windows above ${formatMiB(FZSTD_MAX_WINDOW)} wrongly, so it is not used. ` +
+      "Install the zstd binary (apt-get install zstd) or decompress first: " +
+      `zstd -dc --long=31 ${source} > trace`,
+  );
 }
 
 function formatMiB(bytes: number): string {
@@ -87,29 +89,23 @@ function formatMiB(bytes: number): string {
 
 /**
  * Decompressed chunks of a zstd byte stream. With "binary" the bytes go through `zstd -dc` (any
- * window up to 2 GiB); with "js" through fzstd, which chooseZstdDecoder allows only after the first
- * frame's header. Later frames are not checked: zstd writes one frame per file, and pzstd's several
- * frames share one set of parameters.
+ * window up to 2 GiB; it verifies checksums); with "js" through ZstdJsReader (fzstd, every frame's
+ * window checked, content checksums verified). Errors are DecompressErrors naming `source` and the
+ * byte offset.
  */
 export async function* zstdChunks(
   input: AsyncIterable<Uint8Array>,
   decoder: "binary" | "js",
   source: string,
+  opts: { requireChecksum?: boolean } = {},
 ): AsyncGenerator<Uint8Array> {
   if (decoder === "binary") {
     yield* binaryChunks(input, source);
     return;
   }
-  const out: Uint8Array[] = [];
-  const d = new ZstdDecompress((data) => {
-    out.push(data);
-  });
-  for await (const c of input) {
-    d.push(c);
-    if (out.length > 0) yield* out.splice(0, out.length);
-  }
-  d.push(new Uint8Array(0), true);
-  if (out.length > 0) yield* out.splice(0, out.length);
+  const r = new ZstdJsReader(source, opts);
+  for await (const c of input) yield* r.push(c);
+  yield* r.end();
 }
 
 async function* binaryChunks(input: AsyncIterable<Uint8Array>, source: string): AsyncGenerator<Uint8Array> {
@@ -122,9 +118,12 @@ async function* binaryChunks(input: AsyncIterable<Uint8Array>, source: string): 
   const exited = new Promise<number | null>((resolve) => child.once("close", resolve));
   // An early exit (corrupt input) closes stdin under the writer: EPIPE, reported below instead.
   child.stdin.on("error", () => {});
+  let fed = 0;
+  let produced = 0;
   const feed = (async () => {
     try {
       for await (const c of input) {
+        fed += c.length;
         if (!child.stdin.write(c)) await new Promise((r) => child.stdin.once("drain", r));
       }
     } finally {
@@ -132,13 +131,363 @@ async function* binaryChunks(input: AsyncIterable<Uint8Array>, source: string): 
     }
   })();
   try {
-    for await (const c of child.stdout) yield c as Uint8Array;
+    for await (const c of child.stdout) {
+      produced += (c as Uint8Array).length;
+      yield c as Uint8Array;
+    }
     await feed;
     const status = await exited;
     if (status !== 0) {
-      throw new DecompressError(source, `zstd -d failed (exit ${status}): ${stderr.trim() || "no message"}`);
+      const said = stderr.replace(/\/\*stdin\*\\?\s*:?\s*/g, "").trim() || "no message";
+      const problem = /premature end|truncated/i.test(said)
+        ? `truncated zstd stream: the file ends at byte ${fed} inside a frame`
+        : /checksum/i.test(said)
+          ? `damaged zstd stream: its content checksum does not match (the file's ${fed} bytes give ${produced} bytes)`
+          : `corrupt zstd stream (zstd -d: ${said}; within the first ${fed} bytes, after ${produced} bytes of output)`;
+      throw new DecompressError(source, problem);
     }
   } finally {
     if (child.exitCode === null) child.kill();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The built-in path: a walk over the frame structure (RFC 8878: frame header, block headers,
+// optional content checksum; skippable frames) that hands each frame to a fresh fzstd decoder,
+// refuses a frame whose window fzstd may decode wrongly, and checks the content checksum, which
+// fzstd itself skips: so a damaged file is an error with its offset, never different output.
+
+const SKIPPABLE_MASK = 0xfffffff0;
+const SKIPPABLE = 0x184d2a50;
+const MAX_BLOCK = 128 * 1024;
+
+const S_MAGIC = 0;
+const S_SKIP_SIZE = 1;
+const S_SKIP = 2;
+const S_FRAME_HEADER = 3;
+const S_BLOCK_HEADER = 4;
+const S_BLOCK = 5;
+const S_CHECKSUM = 6;
+
+/** Streaming zstd decompression with fzstd, checked frame by frame (see above). */
+export class ZstdJsReader {
+  private readonly source: string;
+  private readonly checkWindow: boolean;
+  private state = S_MAGIC;
+  /** Bytes of the stream consumed so far: the offset of the next byte. */
+  private offset = 0;
+  /** Small fields (magic, frame header, block header, checksum) being gathered. */
+  private readonly small = new Uint8Array(18);
+  private have = 0;
+  private need = 4;
+  /** Bytes left in a skippable frame or a block's content. */
+  private left = 0;
+  private lastBlock = false;
+  private frameStart = 0;
+  private hasChecksum = false;
+  private dec: ZstdDecompress | null = null;
+  private readonly hash = new Xxh64();
+  private readonly out: Uint8Array[] = [];
+
+  private readonly requireChecksum: boolean;
+
+  /**
+   * `checkWindow` false: decode whatever the window (only for the first bytes of a file);
+   * `requireChecksum`: refuse a frame without a content checksum.
+   */
+  constructor(source: string, opts: { checkWindow?: boolean; requireChecksum?: boolean } = {}) {
+    this.source = source;
+    this.checkWindow = opts.checkWindow ?? true;
+    this.requireChecksum = opts.requireChecksum ?? false;
+  }
+
+  /** Decompressed bytes of the next chunk of the stream (possibly none yet). */
+  push(chunk: Uint8Array): Uint8Array[] {
+    let i = 0;
+    const n = chunk.length;
+    while (i < n) {
+      if (this.state === S_BLOCK || this.state === S_SKIP) {
+        const take = Math.min(this.left, n - i);
+        if (this.state === S_BLOCK) this.feed(chunk.subarray(i, i + take));
+        i += take;
+        this.offset += take;
+        this.left -= take;
+        if (this.left === 0) this.afterContent();
+        continue;
+      }
+      const take = Math.min(this.need - this.have, n - i);
+      this.small.set(chunk.subarray(i, i + take), this.have);
+      this.have += take;
+      i += take;
+      this.offset += take;
+      if (this.have === this.need) this.field();
+    }
+    return this.out.splice(0, this.out.length);
+  }
+
+  /** The stream ended: throws DecompressError if it ends inside a frame. */
+  end(): Uint8Array[] {
+    if (this.state !== S_MAGIC || this.have !== 0) {
+      const what = this.state === S_SKIP || this.state === S_SKIP_SIZE ? "skippable frame" : "frame";
+      throw new DecompressError(
+        this.source,
+        `truncated zstd stream: the file ends at byte ${this.offset} inside the ${what} that starts at byte ${this.frameStart}`,
+      );
+    }
+    return this.out.splice(0, this.out.length);
+  }
+
+  private fail(at: number, problem: string): never {
+    throw new DecompressError(this.source, `${problem} (at byte ${at} of the zstd stream)`);
+  }
+
+  /** A small field is complete. */
+  private field(): void {
+    const b = this.small;
+    const at = this.offset - this.have;
+    switch (this.state) {
+      case S_MAGIC: {
+        const magic = (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
+        this.frameStart = at;
+        if (magic === MAGIC) {
+          this.state = S_FRAME_HEADER;
+          this.need = 5;
+          return;
+        }
+        if ((magic & SKIPPABLE_MASK) >>> 0 === SKIPPABLE) {
+          this.state = S_SKIP_SIZE;
+          this.have = 0;
+          this.need = 4;
+          return;
+        }
+        this.fail(at, "expected a zstd frame (magic 28 b5 2f fd)");
+        break;
+      }
+      case S_SKIP_SIZE: {
+        this.left = (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
+        this.have = 0;
+        this.need = 4;
+        if (this.left === 0) this.state = S_MAGIC;
+        else this.state = S_SKIP;
+        return;
+      }
+      case S_FRAME_HEADER: {
+        const fhd = b[4]!;
+        if (fhd & 8) this.fail(at + 4, "corrupt zstd frame header (reserved bit set)");
+        const single = (fhd >> 5) & 1;
+        const size = 5 + (single ? 0 : 1) + [0, 1, 2, 4][fhd & 3]! + [single, 2, 4, 8][fhd >> 6]!;
+        if (this.need < size) {
+          this.need = size;
+          return;
+        }
+        this.hasChecksum = (fhd & 4) !== 0;
+        if (!this.hasChecksum && this.requireChecksum)
+          this.fail(at, "a zstd frame without a content checksum, which this stream must have");
+        if (this.checkWindow) {
+          const window = zstdWindowSize(b.subarray(0, size));
+          if (window !== undefined && window > FZSTD_MAX_WINDOW) throw largeWindowError(this.source, window);
+        }
+        const out = this.out;
+        const hash = this.hash;
+        hash.reset();
+        this.dec = new ZstdDecompress((data) => {
+          if (data.length === 0) return;
+          hash.update(data);
+          out.push(data);
+        });
+        this.feed(b.slice(0, size));
+        this.state = S_BLOCK_HEADER;
+        this.have = 0;
+        this.need = 3;
+        return;
+      }
+      case S_BLOCK_HEADER: {
+        const v = b[0]! | (b[1]! << 8) | (b[2]! << 16);
+        const type = (v >> 1) & 3;
+        const size = v >>> 3;
+        if (type === 3) this.fail(at, "corrupt zstd block header (reserved block type)");
+        if (size > MAX_BLOCK) this.fail(at, `corrupt zstd block header (a block of ${size} bytes)`);
+        this.lastBlock = (v & 1) === 1;
+        this.feed(b.slice(0, 3));
+        this.left = type === 1 ? 1 : size;
+        this.state = S_BLOCK;
+        this.have = 0;
+        if (this.left === 0) this.afterContent();
+        return;
+      }
+      case S_CHECKSUM: {
+        const stored = (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
+        this.feed(b.slice(0, 4));
+        this.finishFrame();
+        const actual = this.hash.digestLow32();
+        if (stored !== actual)
+          this.fail(
+            at,
+            `damaged zstd frame (the frame at byte ${this.frameStart}): its content checksum ${hex(stored)} does not match the decoded content's ${hex(actual)}`,
+          );
+        this.state = S_MAGIC;
+        this.have = 0;
+        this.need = 4;
+        return;
+      }
+    }
+  }
+
+  /** A block's content or a skippable frame's data has been consumed. */
+  private afterContent(): void {
+    this.have = 0;
+    if (this.state === S_SKIP) {
+      this.state = S_MAGIC;
+      this.need = 4;
+      return;
+    }
+    if (!this.lastBlock) {
+      this.state = S_BLOCK_HEADER;
+      this.need = 3;
+      return;
+    }
+    if (this.hasChecksum) {
+      this.state = S_CHECKSUM;
+      this.need = 4;
+      return;
+    }
+    this.finishFrame();
+    this.state = S_MAGIC;
+    this.need = 4;
+  }
+
+  /** Hands bytes to fzstd, which may keep a reference to them: pass a copy of reused memory. */
+  private feed(bytes: Uint8Array, final = false): void {
+    try {
+      this.dec!.push(bytes, final);
+    } catch (e) {
+      if (e instanceof PagewiseError) throw e;
+      this.fail(
+        this.offset,
+        `corrupt zstd data in the frame at byte ${this.frameStart}: ${(e as Error).message}`,
+      );
+    }
+  }
+
+  private finishFrame(): void {
+    this.feed(new Uint8Array(0), true);
+    this.dec = null;
+  }
+}
+
+function hex(x: number): string {
+  return `0x${x.toString(16).padStart(8, "0")}`;
+}
+
+const M64 = (1n << 64n) - 1n;
+const P1 = 0x9e3779b185ebca87n;
+const P2 = 0xc2b2ae3d27d4eb4fn;
+const P3 = 0x165667b19e3779f9n;
+const P4 = 0x85ebca77c2b2ae63n;
+const P5 = 0x27d4eb2f165667c5n;
+
+function rotl64(x: bigint, r: bigint): bigint {
+  return ((x << r) | (x >> (64n - r))) & M64;
+}
+
+function round64(acc: bigint, lane: bigint): bigint {
+  return (rotl64((acc + lane * P2) & M64, 31n) * P1) & M64;
+}
+
+/** Streaming XXH64 with seed 0 (what a zstd frame's content checksum is the low 32 bits of). */
+export class Xxh64 {
+  private v1 = 0n;
+  private v2 = 0n;
+  private v3 = 0n;
+  private v4 = 0n;
+  private total = 0;
+  private readonly tail = new Uint8Array(32);
+  private tailLen = 0;
+  private readonly tailView = new DataView(this.tail.buffer);
+
+  constructor() {
+    this.reset();
+  }
+
+  reset(): void {
+    this.v1 = (P1 + P2) & M64;
+    this.v2 = P2;
+    this.v3 = 0n;
+    this.v4 = (M64 + 1n - P1) & M64;
+    this.total = 0;
+    this.tailLen = 0;
+  }
+
+  update(data: Uint8Array): void {
+    this.total += data.length;
+    let p = 0;
+    const n = data.length;
+    if (this.tailLen > 0) {
+      const take = Math.min(32 - this.tailLen, n);
+      this.tail.set(data.subarray(0, take), this.tailLen);
+      this.tailLen += take;
+      p = take;
+      if (this.tailLen < 32) return;
+      this.stripe(this.tailView, 0);
+      this.tailLen = 0;
+    }
+    if (n - p >= 32) {
+      const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+      for (; p + 32 <= n; p += 32) this.stripe(dv, p);
+    }
+    if (p < n) {
+      this.tail.set(data.subarray(p), 0);
+      this.tailLen = n - p;
+    }
+  }
+
+  private stripe(dv: DataView, p: number): void {
+    this.v1 = round64(this.v1, dv.getBigUint64(p, true));
+    this.v2 = round64(this.v2, dv.getBigUint64(p + 8, true));
+    this.v3 = round64(this.v3, dv.getBigUint64(p + 16, true));
+    this.v4 = round64(this.v4, dv.getBigUint64(p + 24, true));
+  }
+
+  /** The 64-bit hash of everything given since the last reset. */
+  digest(): bigint {
+    let h: bigint;
+    if (this.total >= 32) {
+      h = (rotl64(this.v1, 1n) + rotl64(this.v2, 7n) + rotl64(this.v3, 12n) + rotl64(this.v4, 18n)) & M64;
+      for (const v of [this.v1, this.v2, this.v3, this.v4]) {
+        h ^= round64(0n, v);
+        h = (h * P1 + P4) & M64;
+      }
+    } else {
+      h = P5;
+    }
+    h = (h + BigInt(this.total)) & M64;
+    const b = this.tail;
+    const dv = this.tailView;
+    const n = this.tailLen;
+    let p = 0;
+    for (; p + 8 <= n; p += 8) {
+      h ^= round64(0n, dv.getBigUint64(p, true));
+      h = (rotl64(h, 27n) * P1 + P4) & M64;
+    }
+    if (p + 4 <= n) {
+      h ^= (BigInt(dv.getUint32(p, true)) * P1) & M64;
+      h = (rotl64(h, 23n) * P2 + P3) & M64;
+      p += 4;
+    }
+    for (; p < n; p++) {
+      h ^= (BigInt(b[p]!) * P5) & M64;
+      h = (rotl64(h, 11n) * P1) & M64;
+    }
+    h ^= h >> 33n;
+    h = (h * P2) & M64;
+    h ^= h >> 29n;
+    h = (h * P3) & M64;
+    h ^= h >> 32n;
+    return h;
+  }
+
+  /** The low 32 bits of the digest, as zstd stores them. */
+  digestLow32(): number {
+    return Number(this.digest() & 0xffffffffn);
   }
 }
