@@ -34,7 +34,7 @@ export function registerConvert(program: Command, { io }: CommandContext): void 
       `
 Examples:
   $ pagewise convert test/fixtures/traces/ls.lackey --out ls.pwt
-  $ pagewise convert trace.csv --format libcachesim-csv --out trace.pwt --json`,
+  $ pagewise convert test/fixtures/traces/run.pages --format pages --out run.pwt --json`,
     )
     .action(async (input: string, opts: ConvertOptions) => {
       const r = await convertTrace(io, input, opts);

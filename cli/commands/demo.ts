@@ -79,7 +79,7 @@ export function registerDemo(program: Command, { io }: CommandContext): void {
 Examples:
   $ pagewise demo                                   writes ./${DEFAULT_REPORT}
   $ pagewise demo --report /tmp/r.html --policies fifo,lru,clock,opt
-  $ pagewise demo --trace my.lackey --frames 16..1024:x2 --no-report`,
+  $ pagewise demo --trace test/fixtures/traces/ls.lackey --frames 4..64:x2 --no-report`,
     )
     .action(async (opts: DemoOptions) => {
       const t0 = Date.now();
