@@ -5,7 +5,7 @@
 
 import fs from "node:fs";
 import zlib from "node:zlib";
-import { ConfigError, PagewiseError } from "../src/core/errors.js";
+import { ConfigError, PagewiseError, TraceParseError } from "../src/core/errors.js";
 import { decodePwtHeader, type PwtHeader } from "../src/workloads/binary-format.js";
 import {
   type Compression,
@@ -136,6 +136,17 @@ export async function openTrace(path: string, opts: OpenTraceOptions = {}): Prom
           batch.count = 0;
         }
         if (batch.count > 0) yield batch;
+        // --skip-bad skips malformed lines, but a file of nothing else is not a trace.
+        if (dec.stats.references === 0 && dec.stats.skipped > 0) {
+          const first = dec.stats.issues[0];
+          throw new TraceParseError(
+            path,
+            first?.line ?? 1,
+            first?.column ?? 1,
+            `every line is malformed (${dec.stats.skipped} skipped with --skip-bad, no reference left)` +
+              (first ? `; the first: ${first.problem}` : ""),
+          );
+        }
       } finally {
         rs.destroy();
       }

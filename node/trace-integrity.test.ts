@@ -270,3 +270,23 @@ describe("error messages never echo raw bytes", () => {
     expect(printable("a\x1b[2Jb\xff")).toBe("a\\x1b[2Jb\\xff");
   });
 });
+
+describe("--skip-bad", () => {
+  it("fails when every line is malformed, instead of running on no references", async () => {
+    fs.writeFileSync(at("allbad.txt"), "1 2 3\nx y\n@@\n");
+    for (const args of [
+      ["run", "--trace", at("allbad.txt"), "--format", "text", "--skip-bad", "--frames", "2"],
+      ["info", at("allbad.txt"), "--format", "text", "--skip-bad"],
+      ["convert", at("allbad.txt"), "--format", "text", "--skip-bad", "--out", at("allbad.pwt")],
+    ]) {
+      const r = await runCli(args);
+      expect(r.code, args.join(" ")).toBe(1);
+      expect(r.stderr).toMatch(/allbad\.txt:1:\d+: every line is malformed \(3 skipped with --skip-bad/);
+    }
+    expect(fs.existsSync(at("allbad.pwt"))).toBe(false);
+    fs.writeFileSync(at("somebad.txt"), "1\nx y\n2\n");
+    const ok = await runCli(["info", at("somebad.txt"), "--format", "text", "--skip-bad", "--json"]);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout).references).toBe(2);
+  });
+});

@@ -47,10 +47,11 @@ export function registerDemo(program: Command, { io }: CommandContext): void {
     .command("demo")
     .summary("every policy on a bundled real trace: a table and an HTML report")
     .description(
-      `Replay a bundled trace of a real program (${DEFAULT_TRACE.summary}, captured with Valgrind lackey)\n` +
-        "under every policy at a\n" +
-        "range of frame counts. Prints faults and miss ratio per policy and frame count, the best in each\n" +
-        `column marked, and writes a self-contained HTML report (default ./${DEFAULT_REPORT}).`,
+      "Replay a bundled trace of a real program under every policy at a range of frame\n" +
+        `counts: ${DEFAULT_TRACE.summary}, captured with Valgrind lackey.\n` +
+        "Prints faults and miss ratio per policy and frame count, the best in each\n" +
+        "column marked, and writes a self-contained HTML report\n" +
+        `(default ./${DEFAULT_REPORT}).`,
     );
   addWorkloadOptions(cmd);
   cmd

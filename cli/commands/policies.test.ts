@@ -36,6 +36,26 @@ describe("pagewise policies", () => {
     expect(one.stdout).toContain("spec: s3fifo:small=…,ghost=…,threshold=…");
   });
 
+  it("NFU reads accessed bits (it is told of hits only to find the frames its tick visits)", async () => {
+    const r = await runCli(["policies", "--json"]);
+    const nfu = JSON.parse(r.stdout).policies.find((p: { id: string }) => p.id === "nfu");
+    expect(nfu.reads).toMatch(/^accessed bits/);
+    expect(nfu.reads).not.toBe("every hit");
+    const list = await runCli(["policies"]);
+    expect(list.stdout).toMatch(/^nfu\s+bits\s/m);
+  });
+
+  it("demo --help: the description fits 80 columns, so no terminal re-wraps it mid-sentence", async () => {
+    const r = await runCli(["demo", "--help"]);
+    const lines = r.stdout.split("\n");
+    const from = lines.findIndex((l) => l.startsWith("Replay"));
+    const to = lines.findIndex((l) => l.startsWith("Options"));
+    const desc = lines.slice(from, to).filter((l) => l !== "");
+    expect(desc.length).toBeGreaterThan(2);
+    for (const l of desc) expect(l.length, l).toBeLessThanOrEqual(80);
+    expect(desc.join(" ")).toContain("under every policy at a range of frame counts");
+  });
+
   it("refuses an unknown id, naming the known ones", async () => {
     const r = await runCli(["policies", "lur"]);
     expect(r.code).toBe(1);
