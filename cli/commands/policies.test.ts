@@ -56,6 +56,25 @@ describe("pagewise policies", () => {
     expect(desc.join(" ")).toContain("under every policy at a range of frame counts");
   });
 
+  it("policy ids and parameter keys are case-insensitive, and a typo gets a suggestion", async () => {
+    const refs = ["--refs", "1,2,3,4,1,2,5,1,2,3,4,5", "--frames", "3", "--json"];
+    const lower = JSON.parse((await runCli(["run", ...refs, "--policy", "aging:bits=4"])).stdout);
+    const upper = await runCli(["run", ...refs, "--policy", "AGING:Bits=4"]);
+    expect(upper.code, upper.stderr).toBe(0);
+    expect(JSON.parse(upper.stdout).faults).toBe(lower.faults);
+    for (const id of policyIds()) expect(id).toBe(id.toLowerCase());
+    const typo = await runCli(["run", ...refs, "--policy", "lur"]);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain('unknown policy "lur" (did you mean "lru"?)');
+    const swapped = await runCli(["run", ...refs, "--policy", "secnod-chance"]);
+    expect(swapped.stderr).toContain('(did you mean "second-chance"?)');
+    const far = await runCli(["run", ...refs, "--policy", "zzzzzz"]);
+    expect(far.stderr).not.toContain("did you mean");
+    const key = await runCli(["run", ...refs, "--policy", "aging:bitz=4"]);
+    expect(key.code).toBe(1);
+    expect(key.stderr).toMatch(/invalid aging\.bitz: .*did you mean bits\?/);
+  });
+
   it("refuses an unknown id, naming the known ones", async () => {
     const r = await runCli(["policies", "lur"]);
     expect(r.code).toBe(1);
