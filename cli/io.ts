@@ -5,6 +5,8 @@
 
 import pc from "picocolors";
 import { beginCommandInputs, checkNotInput } from "../node/output-file.js";
+import { isTraceFormat, TRACE_FORMATS } from "../src/workloads/formats.js";
+import { UsageError } from "./errors.js";
 
 /** A writable text stream: process.stdout, or a test's collector. */
 export interface OutStream {
@@ -70,7 +72,8 @@ const OUTPUT_OPTIONS = ["out", "report", "svg", "swapFile"] as const;
 const FILE_ARGUMENT_COMMANDS = new Set(["convert", "info"]);
 
 /**
- * Before a command runs: starts noting the files it reads (main ends that), then refuses
+ * Before a command runs: checks --format against the known formats (UsageError, exit 2), starts
+ * noting the files it reads (main ends that), then refuses
  * (OutputIsInputError, exit 2) an output option that names one of this command's inputs (--trace
  * FILE, convert's and info's file arguments), so a conflict is reported before any work is done.
  * The writers check again (node/output-file.ts) with every file a reader opened.
@@ -82,6 +85,9 @@ export function checkCommandFiles(
   cwd: string,
 ): void {
   beginCommandInputs();
+  // --format names one of a fixed list: a malformed option value, so a usage error like --mode's.
+  if (typeof opts.format === "string" && !isTraceFormat(opts.format))
+    throw new UsageError(`--format "${opts.format}": expected one of ${TRACE_FORMATS.join(", ")}`);
   const inputs: string[] = [];
   if (typeof opts.trace === "string") inputs.push(opts.trace);
   if (FILE_ARGUMENT_COMMANDS.has(command)) for (const a of args) if (typeof a === "string") inputs.push(a);

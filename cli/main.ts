@@ -58,7 +58,8 @@ Examples:
   $ pagewise translate 0x4ED --shape 6/10 --table 0x14,0x18,0x08,0x01
 
 Every command takes --help. Output: human tables, or --json (one document on stdout), or --csv.
-Exit codes: 0 success, 1 user error (bad file, unknown policy, bad value), 2 usage error.`,
+Exit codes: 0 success, 1 user error (a bad file, an unknown policy, a value the engine refuses),
+2 usage error (unknown option, missing argument, conflicting options, a malformed option value).`,
     );
   // Outputs are checked against inputs before a command does any work (cli/io.ts).
   program.hook("preAction", (_program, action) => {

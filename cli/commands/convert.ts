@@ -1,6 +1,7 @@
 // `pagewise convert IN --out OUT`: rewrites a trace in pagewise's binary format (pwt), which later
 // runs read several times faster than text; the input's format is detected or forced with --format.
 
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import type { CommandContext } from "../main.js";
 import { writeJson } from "../output.js";
@@ -37,7 +38,8 @@ Examples:
   $ pagewise convert test/fixtures/traces/run.pages --format pages --out run.pwt --json`,
     )
     .action(async (input: string, opts: ConvertOptions) => {
-      const r = await convertTrace(io, input, opts);
+      // Relative paths are the caller's (io.cwd: the process's, or a test's).
+      const r = await convertTrace(io, resolve(io.cwd, input), { ...opts, out: resolve(io.cwd, opts.out) });
       if (opts.json) return writeJson(io, r);
       io.stdout.write(
         `${r.in} (${r.format}) → ${r.out}: ${r.references.toLocaleString("en-US")} references, ` +

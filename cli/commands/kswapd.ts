@@ -4,8 +4,11 @@
 
 import type { Command } from "commander";
 import { writeOutputFile } from "../../node/output-file.js";
+import { PagewiseError } from "../../src/core/errors.js";
 import { kswapdReportHtml, kswapdTimelineSvg } from "../../src/report/kswapd.js";
+import { parseKswapdSpec } from "../../src/sim/kswapd.js";
 import { type KswapdTimeline, runKswapdTimeline } from "../../src/sim/kswapd-timeline.js";
+import { UsageError } from "../errors.js";
 import { type CliIo, colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { fmtInt, fmtNs, outputMode, renderKeyValues, renderTable, writeCsv, writeJson } from "../output.js";
@@ -43,6 +46,7 @@ export function registerKswapd(program: Command, { io }: CommandContext): void {
       "--watermarks <spec>",
       "doc (min/low/high = 1/2/3 % of frames), linux (min_free_kbytes rule), min=2,low=4,high=6; " +
         "then options: batch=N, clean=on|off, clean-ahead=N, scan-ns=N, wake-ns=N",
+      parseWatermarks,
       "doc",
     )
     .option("--policy <spec>", "replacement policy kswapd asks for victims", "clock")
@@ -148,4 +152,15 @@ function printKswapd(io: CliIo, w: Workload, frames: number, t: KswapdTimeline):
     "process time",
   ];
   io.stdout.write(`${renderTable(c, head, [row("with kswapd", on), row("without", off)])}\n`);
+}
+
+/** --watermarks: a malformed spec is a usage error (exit 2), as run's --kswapd. */
+function parseWatermarks(v: string): string {
+  try {
+    parseKswapdSpec(v);
+  } catch (e) {
+    if (e instanceof PagewiseError) throw new UsageError(`--watermarks: ${e.message}`);
+    throw e;
+  }
+  return v;
 }
