@@ -72,7 +72,8 @@ const OUTPUT_OPTIONS = ["out", "report", "svg", "swapFile"] as const;
 const FILE_ARGUMENT_COMMANDS = new Set(["convert", "info"]);
 
 /**
- * Before a command runs: checks --format against the known formats (UsageError, exit 2), starts
+ * Before a command runs: drops repeated --policies (through `setOption`), checks --format against
+ * the known formats (UsageError, exit 2), starts
  * noting the files it reads (main ends that), then refuses
  * (OutputIsInputError, exit 2) an output option that names one of this command's inputs (--trace
  * FILE, convert's and info's file arguments), so a conflict is reported before any work is done.
@@ -83,8 +84,20 @@ export function checkCommandFiles(
   opts: Readonly<Record<string, unknown>>,
   args: readonly unknown[],
   cwd: string,
+  setOption: (key: string, value: unknown) => void = () => {},
 ): void {
   beginCommandInputs();
+  // --policies lru,LRU,fifo: one run per distinct spec (ids and keys are case-insensitive).
+  if (Array.isArray(opts.policies)) {
+    const seen = new Set<string>();
+    const distinct = (opts.policies as string[]).filter((p) => {
+      const key = normalPolicySpec(p);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    if (distinct.length < opts.policies.length) setOption("policies", distinct);
+  }
   // --format names one of a fixed list: a malformed option value, so a usage error like --mode's.
   if (typeof opts.format === "string" && !isTraceFormat(opts.format))
     throw new UsageError(`--format "${opts.format}": expected one of ${TRACE_FORMATS.join(", ")}`);
@@ -96,4 +109,20 @@ export function checkCommandFiles(
     const v = opts[k];
     if (typeof v === "string") checkNotInput(v, inputs, cwd);
   }
+}
+
+/** A policy spec with its id and keys in lower case and blanks dropped, to compare specs. */
+function normalPolicySpec(spec: string): string {
+  const colon = spec.indexOf(":");
+  if (colon < 0) return spec.trim().toLowerCase();
+  const pairs = spec
+    .slice(colon + 1)
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p !== "")
+    .map((p) => {
+      const eq = p.indexOf("=");
+      return eq < 0 ? p : `${p.slice(0, eq).trim().toLowerCase()}=${p.slice(eq + 1).trim()}`;
+    });
+  return `${spec.slice(0, colon).trim().toLowerCase()}:${pairs.join(",")}`;
 }

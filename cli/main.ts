@@ -63,7 +63,9 @@ Exit codes: 0 success, 1 user error (a bad file, an unknown policy, a value the 
     );
   // Outputs are checked against inputs before a command does any work (cli/io.ts).
   program.hook("preAction", (_program, action) => {
-    checkCommandFiles(action.name(), action.opts(), action.args, io.cwd);
+    checkCommandFiles(action.name(), action.opts(), action.args, io.cwd, (k, v) =>
+      action.setOptionValue(k, v),
+    );
   });
   const ctx: CommandContext = { io };
   registerDemo(program, ctx);

@@ -75,6 +75,32 @@ describe("pagewise policies", () => {
     expect(key.stderr).toMatch(/invalid aging\.bitz: .*did you mean bits\?/);
   });
 
+  it("a policy given twice (in any case) runs once", async () => {
+    const r = await runCli([
+      "sweep",
+      "--refs",
+      "1,2,3,1,2",
+      "--frames",
+      "2",
+      "--policies",
+      "lru,LRU,fifo,Lru",
+      "--json",
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).policies).toEqual(["lru", "fifo"]);
+    const two = await runCli([
+      "sweep",
+      "--refs",
+      "1,2,3,1,2",
+      "--frames",
+      "2",
+      "--policies",
+      "aging:bits=4,aging:bits=8",
+      "--json",
+    ]);
+    expect(JSON.parse(two.stdout).policies).toHaveLength(2);
+  });
+
   it("refuses an unknown id, naming the known ones", async () => {
     const r = await runCli(["policies", "lur"]);
     expect(r.code).toBe(1);
