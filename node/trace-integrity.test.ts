@@ -192,6 +192,54 @@ describe("pwt integrity: the container's checksum is required", () => {
     expect(caught).toBeGreaterThan(0);
   });
 
+  it("XXH64 in 32-bit halves equals a plain BigInt XXH64 on every length 0..300 and a long input", () => {
+    const M = (1n << 64n) - 1n;
+    const [P1, P2, P3, P4, P5] = [
+      0x9e3779b185ebca87n,
+      0xc2b2ae3d27d4eb4fn,
+      0x165667b19e3779f9n,
+      0x85ebca77c2b2ae63n,
+      0x27d4eb2f165667c5n,
+    ];
+    const rotl = (x: bigint, r: bigint) => ((x << r) | (x >> (64n - r))) & M;
+    const round = (acc: bigint, lane: bigint) => (rotl((acc + lane * P2) & M, 31n) * P1) & M;
+    const reference = (buf: Uint8Array): bigint => {
+      const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+      let p = 0;
+      let h: bigint;
+      if (buf.length >= 32) {
+        const v = [(P1 + P2) & M, P2, 0n, (M + 1n - P1) & M];
+        for (; p + 32 <= buf.length; p += 32)
+          for (let k = 0; k < 4; k++) v[k] = round(v[k]!, dv.getBigUint64(p + 8 * k, true));
+        h = (rotl(v[0]!, 1n) + rotl(v[1]!, 7n) + rotl(v[2]!, 12n) + rotl(v[3]!, 18n)) & M;
+        for (const x of v) h = ((h ^ round(0n, x)) * P1 + P4) & M;
+      } else h = P5;
+      h = (h + BigInt(buf.length)) & M;
+      for (; p + 8 <= buf.length; p += 8)
+        h = (rotl(h ^ round(0n, dv.getBigUint64(p, true)), 27n) * P1 + P4) & M;
+      if (p + 4 <= buf.length) {
+        h = (rotl(h ^ ((BigInt(dv.getUint32(p, true)) * P1) & M), 23n) * P2 + P3) & M;
+        p += 4;
+      }
+      for (; p < buf.length; p++) h = (rotl(h ^ ((BigInt(buf[p]!) * P5) & M), 11n) * P1) & M;
+      h ^= h >> 33n;
+      h = (h * P2) & M;
+      h ^= h >> 29n;
+      h = (h * P3) & M;
+      return h ^ (h >> 32n);
+    };
+    let x = 7;
+    const data = Uint8Array.from({ length: 5000 }, () => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return x >>> 24;
+    });
+    for (const n of [...Array.from({ length: 301 }, (_, i) => i), 4999]) {
+      const h = new Xxh64();
+      h.update(data.subarray(0, n));
+      expect(h.digest(), `length ${n}`).toBe(reference(data.subarray(0, n)));
+    }
+  });
+
   it("XXH64 matches the reference values", () => {
     const h = new Xxh64();
     expect(h.digest().toString(16)).toBe("ef46db3751d8e999");
