@@ -15,7 +15,7 @@ import { type BuiltCli, buildCli, ROOT } from "./built-cli.js";
 import { runCli } from "./test-helpers.js";
 
 /** Splits a shell command line into words: quotes, backslash escapes; stops at an unquoted #. */
-export function shellWords(line: string): string[] {
+function shellWords(line: string): string[] {
   const words: string[] = [];
   let cur = "";
   let inWord = false;
@@ -51,7 +51,7 @@ export function shellWords(line: string): string[] {
 }
 
 /** The `pagewise …` commands of a markdown text: fenced shell lines (with \ continuations) and inline spans. */
-export function markdownCommands(md: string): { command: string; inline: boolean }[] {
+function markdownCommands(md: string): { command: string; inline: boolean }[] {
   const out: { command: string; inline: boolean }[] = [];
   const lines = md.split("\n");
   let fenced = false;
@@ -75,7 +75,7 @@ export function markdownCommands(md: string): { command: string; inline: boolean
 }
 
 /** The `$ pagewise …` lines of a help text. */
-export function helpExamples(help: string): string[] {
+function helpExamples(help: string): string[] {
   return help
     .split("\n")
     .map((l) => l.match(/^\s*\$\s+(pagewise\s.*?)\s*$/)?.[1])
