@@ -5,6 +5,9 @@
 import { PagewiseError } from "../src/core/errors.js";
 import { errnoMessage } from "./errno.js";
 
+/** OutputIsInputError's code (node/output-file.ts). */
+const OUTPUT_IS_INPUT = "OUTPUT_IS_INPUT";
+
 export const EXIT_OK = 0;
 export const EXIT_USER = 1;
 export const EXIT_USAGE = 2;
@@ -25,9 +28,30 @@ export class IoError extends PagewiseError {
   }
 }
 
-/** Exit code and one-line message for anything a command threw. */
+/** Exit code and one-line message for anything a command threw (control characters escaped). */
 export function classifyError(err: unknown): { exitCode: number; message: string } {
+  const r = classify(err);
+  return { exitCode: r.exitCode, message: escapeControls(r.message) };
+}
+
+/**
+ * The message with control characters (C0, DEL, C1: what a terminal would act on) written as
+ * \xNN, so no byte read from a file reaches the terminal raw.
+ */
+export function escapeControls(message: string): string {
+  let out = "";
+  for (const ch of message) {
+    const c = ch.charCodeAt(0);
+    out += c < 0x20 || (c >= 0x7f && c <= 0x9f) ? `\\x${c.toString(16).padStart(2, "0")}` : ch;
+  }
+  return out;
+}
+
+function classify(err: unknown): { exitCode: number; message: string } {
   if (err instanceof UsageError) return { exitCode: EXIT_USAGE, message: err.message };
+  // An output that is an input: two options that conflict.
+  if (err instanceof PagewiseError && err.code === OUTPUT_IS_INPUT)
+    return { exitCode: EXIT_USAGE, message: err.message };
   if (err instanceof PagewiseError) return { exitCode: EXIT_USER, message: err.message };
   const e = err as NodeJS.ErrnoException;
   if (e && typeof e === "object" && typeof e.code === "string" && typeof e.syscall === "string") {

@@ -8,6 +8,7 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 import { registerAnalyze } from "./commands/analyze.js";
+import { endCommandInputs } from "../node/output-file.js";
 import { registerBelady } from "./commands/belady.js";
 import { registerConvert } from "./commands/convert.js";
 import { registerDemo } from "./commands/demo.js";
@@ -24,7 +25,7 @@ import { registerThrash } from "./commands/thrash.js";
 import { registerTrace } from "./commands/trace.js";
 import { registerTranslate } from "./commands/translate.js";
 import { classifyError, EXIT_OK, EXIT_USAGE } from "./errors.js";
-import { type CliIo, processIo } from "./io.js";
+import { type CliIo, checkCommandFiles, processIo } from "./io.js";
 import { packageVersion } from "./version.js";
 
 /** What every command's `register` receives. */
@@ -61,8 +62,15 @@ Examples:
   $ pagewise translate 0x4ED --shape 6/10 --table 0x14,0x18,0x08,0x01
 
 Every command takes --help. Output: human tables, or --json (one document on stdout), or --csv.
-Exit codes: 0 success, 1 user error (bad file, unknown policy, bad value), 2 usage error.`,
+Exit codes: 0 success, 1 user error (a bad file, an unknown policy, a value the engine refuses),
+2 usage error (unknown option, missing argument, conflicting options, a malformed option value).`,
     );
+  // Outputs are checked against inputs before a command does any work (cli/io.ts).
+  program.hook("preAction", (_program, action) => {
+    checkCommandFiles(action.name(), action.opts(), action.args, io.cwd, (k, v) =>
+      action.setOptionValue(k, v),
+    );
+  });
   const ctx: CommandContext = { io };
   registerDemo(program, ctx);
   registerRun(program, ctx);
@@ -104,6 +112,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     io.stderr.write(`pagewise: error: ${message}\n`);
     if (io.env.PAGEWISE_DEBUG && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
     return exitCode;
+  } finally {
+    endCommandInputs();
   }
 }
 

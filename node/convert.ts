@@ -4,11 +4,11 @@
 // rewritten in place with the final counts, so `pagewise info` reads them from the first 87 bytes.
 // Any gzip reader sees one stream: the members simply concatenate. Node only.
 
-import fs from "node:fs";
 import zlib from "node:zlib";
 import { encodePwtHeader, type PwtCounts, PwtEncoder } from "../src/workloads/binary-format.js";
 import type { RefBatch } from "../src/workloads/refs.js";
 import type { TraceStats } from "../src/workloads/trace-decoder.js";
+import { OutputFile } from "./output-file.js";
 import { type OpenTraceOptions, openTrace } from "./trace-file.js";
 
 /** The header's gzip member: stored, so its length depends only on the header's (64 bytes). */
@@ -16,10 +16,14 @@ function headerMember(header: Uint8Array): Uint8Array {
   return zlib.gzipSync(header, { level: 0 });
 }
 
-/** Writes a pwt file batch by batch. Create with `PwtWriter.create`, `write` batches, then `close`. */
+/**
+ * Writes a pwt file batch by batch. Create with `PwtWriter.create`, `write` batches, then `close`.
+ * The bytes go to a temporary file renamed over `path` by `close` (node/output-file.ts), so an
+ * interrupted or failed write leaves `path` as it was.
+ */
 export class PwtWriter {
   readonly path: string;
-  private readonly fd: number;
+  private readonly out: OutputFile;
   private readonly enc: PwtEncoder;
   private readonly gzip: zlib.Gzip;
   private readonly done: Promise<void>;
@@ -28,10 +32,10 @@ export class PwtWriter {
   /** Bytes written to the file so far. */
   bytesWritten = 0;
 
-  private constructor(path: string, pageSize: number, level: number) {
+  private constructor(path: string, pageSize: number, level: number, inputs: readonly string[]) {
     this.path = path;
     this.enc = new PwtEncoder(pageSize);
-    this.fd = fs.openSync(path, "w");
+    this.out = OutputFile.open(path, { inputs });
     const head = headerMember(this.enc.header());
     this.headerLength = head.length;
     this.writeRaw(head);
@@ -52,11 +56,12 @@ export class PwtWriter {
   }
 
   /**
-   * Opens `path` for writing (truncating it) a pwt trace of `pageSize`-byte pages. `level` is the
-   * gzip level (default 6). Throws ConfigError for a bad page size, fs errors for a bad path.
+   * Starts a pwt trace of `pageSize`-byte pages for `path` (replaced only by `close`). `level` is
+   * the gzip level (default 6); `inputs` are files `path` may not be. Throws ConfigError for a bad
+   * page size, OutputIsInputError or OutputFileError for a bad path.
    */
-  static create(path: string, pageSize: number, level = 6): PwtWriter {
-    return new PwtWriter(path, pageSize, level);
+  static create(path: string, pageSize: number, level = 6, inputs: readonly string[] = []): PwtWriter {
+    return new PwtWriter(path, pageSize, level, inputs);
   }
 
   /** Encodes a batch; resolves when the compressor can take more (backpressure). */
@@ -73,35 +78,34 @@ export class PwtWriter {
     return this.enc.counts();
   }
 
-  /** Ends the body, patches the header with the final counts and closes the file; returns the counts. */
+  /**
+   * Ends the body, patches the header with the final counts and renames the file into place;
+   * returns the counts. On failure the temporary file is removed and `path` left as it was.
+   */
   async close(): Promise<PwtCounts> {
-    this.gzip.end(this.enc.finish());
     try {
+      this.gzip.end(this.enc.finish());
       await this.done;
       if (this.failure) throw this.failure;
       const counts = this.enc.counts();
       const head = headerMember(encodePwtHeader(this.enc.pageSize, counts, this.enc.version));
-      if (head.length === this.headerLength) fs.writeSync(this.fd, head, 0, head.length, 0);
+      if (head.length === this.headerLength && this.out.seekable) this.out.write(head, 0);
+      this.out.commit();
       return counts;
-    } finally {
-      fs.closeSync(this.fd);
+    } catch (e) {
+      this.out.abort();
+      throw e;
     }
   }
 
-  /** Closes and deletes the file (after an error). */
+  /** Stops writing and removes the temporary file (after an error); `path` is left as it was. */
   abort(): void {
     this.gzip.destroy();
-    try {
-      fs.closeSync(this.fd);
-    } catch {
-      // already closed
-    }
-    fs.rmSync(this.path, { force: true });
+    this.out.abort();
   }
 
   private writeRaw(b: Uint8Array): void {
-    let off = 0;
-    while (off < b.length) off += fs.writeSync(this.fd, b, off, b.length - off);
+    this.out.write(b);
     this.bytesWritten += b.length;
   }
 }
@@ -147,7 +151,8 @@ export interface ConvertResult {
 
 /**
  * Converts the trace at `input` (any format, detected unless `opts.format`) to a pwt file at
- * `output`. The output is removed if reading fails. Throws what openTrace and the decoders throw.
+ * `output` (written to a temporary file renamed into place at the end: `output` is untouched if
+ * reading fails, and may not be `input`). Throws what openTrace and the decoders throw.
  */
 export async function convertTrace(
   input: string,
@@ -155,7 +160,7 @@ export async function convertTrace(
   opts: ConvertOptions = {},
 ): Promise<ConvertResult> {
   const t = await openTrace(input, opts);
-  const w = PwtWriter.create(output, t.pageSize, opts.level);
+  const w = PwtWriter.create(output, t.pageSize, opts.level, [input]);
   let next = 1_000_000;
   try {
     for await (const b of t.batches()) {

@@ -5,8 +5,7 @@
 
 import fs from "node:fs";
 import zlib from "node:zlib";
-import { Decompress as ZstdDecompress } from "fzstd";
-import { ConfigError } from "../src/core/errors.js";
+import { ConfigError, PagewiseError, TraceParseError } from "../src/core/errors.js";
 import { decodePwtHeader, type PwtHeader } from "../src/workloads/binary-format.js";
 import {
   type Compression,
@@ -23,10 +22,12 @@ import {
   type TraceDecoder,
   type TraceStats,
 } from "../src/workloads/trace-decoder.js";
-import { chooseZstdDecoder, hasZstdBinary, zstdChunks } from "./zstd.js";
+import { noteInput } from "./output-file.js";
+import { chooseZstdDecoder, DecompressError, hasZstdBinary, ZstdJsReader, zstdChunks } from "./zstd.js";
 
 const CHUNK = 1 << 20;
 const HEAD = 1 << 16;
+const ZSTD_HEAD = 1 << 19;
 
 export interface OpenTraceOptions {
   /** Force a format instead of detecting it. */
@@ -80,15 +81,19 @@ export async function openTrace(path: string, opts: OpenTraceOptions = {}): Prom
   } catch {
     throw new ConfigError("trace", path, "an existing, readable trace file");
   }
-  const raw = await readHead(path, HEAD);
+  noteInput(path);
+  let raw = await readHead(path, HEAD);
   const compression = detectCompression(raw);
+  // A zstd block may be 128 KiB: read enough to decompress some of the first.
+  if (compression === "zstd" && fileBytes > raw.length) raw = await readHead(path, ZSTD_HEAD);
   // Chosen (or refused, with the reason) before anything is read.
   const zstdDecoder = compression === "zstd" ? chooseZstdDecoder(raw, path) : null;
-  const head = decompressHead(raw, compression);
+  const head = decompressHead(raw, compression, path, raw.length >= fileBytes);
   if (opts.format !== undefined && !isTraceFormat(opts.format)) {
     throw new ConfigError("format", opts.format, `one of ${TRACE_FORMATS.join(", ")}`);
   }
   const format = (opts.format as TraceFormat | undefined) ?? detectFormat(head, path);
+  if (format === "pwt") checkPwtContainer(raw, compression, path);
   const header = format === "pwt" ? decodePwtHeader(head, path) : null;
   const make = (): TraceDecoder =>
     createDecoder(format, {
@@ -126,7 +131,9 @@ export async function openTrace(path: string, opts: OpenTraceOptions = {}): Prom
       const batch = makeBatch(batchSize);
       try {
         const chunks =
-          zstdDecoder === null ? decompressChunks(rs, compression) : zstdChunks(rs, zstdDecoder, path);
+          zstdDecoder === null
+            ? decompressChunks(rs, compression, path)
+            : zstdChunks(rs, zstdDecoder, path, { requireChecksum: format === "pwt" });
         for await (const chunk of chunks) {
           dec.push(chunk);
           while (dec.drain(batch)) {
@@ -140,11 +147,52 @@ export async function openTrace(path: string, opts: OpenTraceOptions = {}): Prom
           batch.count = 0;
         }
         if (batch.count > 0) yield batch;
+        // --skip-bad skips malformed lines, but a file of nothing else is not a trace.
+        if (dec.stats.references === 0 && dec.stats.skipped > 0) {
+          const first = dec.stats.issues[0];
+          throw new TraceParseError(
+            path,
+            first?.line ?? 1,
+            first?.column ?? 1,
+            `every line is malformed (${dec.stats.skipped} skipped with --skip-bad, no reference left)` +
+              (first ? `; the first: ${first.problem}` : ""),
+          );
+        }
       } finally {
         rs.destroy();
       }
     },
   };
+}
+
+/** A trace whose damage could not be detected, refused (see checkPwtContainer). */
+export class TraceIntegrityError extends PagewiseError {
+  static readonly code = "TRACE_INTEGRITY";
+  constructor(source: string, problem: string) {
+    super(TraceIntegrityError.code, `${source}: ${problem}`, { source, problem });
+  }
+}
+
+/**
+ * pwt's integrity rule (docs/trace-formats.md): a pwt stream is read only inside a container that
+ * checksums it: gzip (CRC-32 per member, which pagewise writes and node:zlib verifies) or zstd
+ * with content checksums (verified by the zstd binary and by ZstdJsReader). An uncompressed pwt
+ * stream, or a zstd frame written without a checksum (zstd --no-check), is refused: a flipped bit
+ * there could decode to a different trace without any error.
+ */
+export function checkPwtContainer(raw: Uint8Array, compression: Compression, source: string): void {
+  if (compression === "none")
+    throw new TraceIntegrityError(
+      source,
+      "an uncompressed pwt stream carries no checksum, so damage would go unnoticed: " +
+        `compress it (gzip -k ${source}, then read ${source}.gz) or write it again with pagewise convert`,
+    );
+  if (compression === "zstd" && raw.length > 4 && (raw[4]! & 4) === 0)
+    throw new TraceIntegrityError(
+      source,
+      "a pwt stream in a zstd frame without a content checksum (written with zstd --no-check?) " +
+        "could be damaged unnoticed: compress it again with plain zstd, or use pagewise convert",
+    );
 }
 
 /** The first `n` bytes of a file (fewer if it is shorter). */
@@ -160,26 +208,59 @@ export async function readHead(path: string, n: number): Promise<Uint8Array> {
 }
 
 /**
- * As much of `raw` (the start of a file) as decompresses; partial input is fine. fzstd is right
- * here whatever the window: no match in the first bytes can reach further back than they go.
+ * As much of `raw` (the start of a file) as decompresses; partial input is fine unless `whole`
+ * (raw is the whole file: then a truncated stream is a DecompressError). fzstd is right here
+ * whatever the window: no match in the first bytes can reach further back than they go. Corrupt
+ * data is a DecompressError naming `source` and the offset.
  */
-export function decompressHead(raw: Uint8Array, compression: Compression): Uint8Array {
+export function decompressHead(
+  raw: Uint8Array,
+  compression: Compression,
+  source = "input",
+  whole = false,
+): Uint8Array {
   if (compression === "gzip") {
-    return zlib.gunzipSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+    try {
+      return zlib.gunzipSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+    } catch (e) {
+      throw gzipError(source, e, undefined, raw.length);
+    }
   }
   if (compression === "zstd") {
-    const parts: Uint8Array[] = [];
-    const d = new ZstdDecompress((data) => {
-      parts.push(data);
-    });
-    try {
-      d.push(raw);
-    } catch {
-      // a truncated frame: keep what came out
-    }
+    const r = new ZstdJsReader(source, { checkWindow: false });
+    const parts = r.push(raw);
+    if (whole) parts.push(...r.end());
     return concat(parts);
   }
   return raw;
+}
+
+/**
+ * A DecompressError for a zlib error while gunzipping `source`: truncation, a CRC-32 mismatch or
+ * corrupt data, with the compressed byte offset (`at`, zlib's bytes consumed) when known. Other
+ * errors are returned unchanged.
+ */
+export function gzipError(source: string, e: unknown, at: number | undefined, fed: number): unknown {
+  const code = (e as { code?: unknown })?.code;
+  if (typeof code !== "string" || !code.startsWith("Z_")) return e;
+  const where = at === undefined ? `by byte ${fed}` : `at byte ${at}`;
+  if (code === "Z_BUF_ERROR")
+    return new DecompressError(
+      source,
+      `truncated gzip stream: the file ends at byte ${fed} inside a gzip member`,
+    );
+  const msg = (e as Error).message;
+  if (/incorrect data check/.test(msg))
+    return new DecompressError(
+      source,
+      `damaged gzip stream: its CRC-32 does not match the decompressed data (${where} of the file)`,
+    );
+  if (/incorrect length check/.test(msg))
+    return new DecompressError(
+      source,
+      `damaged gzip stream: its length field does not match (${where} of the file)`,
+    );
+  return new DecompressError(source, `corrupt gzip data ${where} of the file (${msg})`);
 }
 
 /**
@@ -198,9 +279,11 @@ export async function* decompressChunks(
   if (compression === "gzip") {
     // highWaterMark (a stream option the zlib typings omit) lets inflation run ahead of decoding.
     const gunzip = zlib.createGunzip({ chunkSize: 1 << 18, highWaterMark: 1 << 23 } as zlib.ZlibOptions);
+    let fed = 0;
     const feed = (async () => {
       try {
         for await (const c of input) {
+          fed += c.length;
           if (!gunzip.write(c)) await new Promise((r) => gunzip.once("drain", r));
         }
         gunzip.end();
@@ -208,7 +291,11 @@ export async function* decompressChunks(
         gunzip.destroy(e as Error);
       }
     })();
-    yield* gunzip;
+    try {
+      yield* gunzip;
+    } catch (e) {
+      throw gzipError(source, e, gunzip.bytesWritten, fed);
+    }
     await feed;
     return;
   }

@@ -100,7 +100,7 @@ describe("choosing a zstd decoder", () => {
     async () => {
       const bad = new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x50, 1, 2, 3, 4, 5, 6, 7, 8]);
       await expect(collect(zstdChunks(once(bad), "binary", "bad.zst"))).rejects.toThrow(
-        /^bad\.zst: zstd -d failed/,
+        /^bad\.zst: (truncated|corrupt) zstd stream/,
       );
     },
   );

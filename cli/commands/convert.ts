@@ -2,6 +2,7 @@
 // runs read several times faster than text; the input's format is detected or forced with --format.
 // `--to oracleGeneral` writes libCacheSim's binary format instead (node/oracle-general-file.ts).
 
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { writeOracleGeneralFile } from "../../node/oracle-general-file.js";
 import { UsageError } from "../errors.js";
@@ -57,17 +58,20 @@ Examples:
   $ pagewise convert test/fixtures/traces/sort500.pwt --to oracleGeneral --out sort500.oracleGeneral.bin
   $ pagewise convert sort500.oracleGeneral.bin --out sort500.pwt
   $ pagewise convert test/fixtures/traces/oracle/raw.oracleGeneral.bin.zst --unit-size 4KiB --out raw.pwt
-  $ pagewise convert test/fixtures/traces/oracle/requests.csv --format libcachesim-csv --csv-params "obj-id-col=2,op-col=4,has-header=false" --out requests.pwt`,
+  $ pagewise convert test/fixtures/traces/oracle/requests.csv --format libcachesim-csv --csv-params "obj-id-col=2,op-col=4,has-header=false" --out requests.pwt
+  $ pagewise convert test/fixtures/traces/run.pages --format pages --out run.pwt --json`,
     )
     .action(async (input: string, opts: ConvertOptions) => {
       if (!OUTPUT_FORMATS.includes(opts.to ?? "pwt"))
         throw new UsageError(
           `--to: unknown output format "${opts.to}" (known: ${OUTPUT_FORMATS.join(", ")})`,
         );
+      // Relative paths are the caller's (io.cwd: the process's, or a test's).
+      const paths = { ...opts, out: resolve(io.cwd, opts.out) };
       const r =
         opts.to === "oracleGeneral"
-          ? await toOracleGeneral(io, input, opts)
-          : await convertTrace(io, input, opts);
+          ? await toOracleGeneral(io, resolve(io.cwd, input), paths)
+          : await convertTrace(io, resolve(io.cwd, input), paths);
       if (opts.json) return writeJson(io, r);
       io.stdout.write(
         `${r.in} (${r.format}) → ${r.out}: ${r.references.toLocaleString("en-US")} references, ` +

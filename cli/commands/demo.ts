@@ -47,10 +47,11 @@ export function registerDemo(program: Command, { io }: CommandContext): void {
     .command("demo")
     .summary("every policy on a bundled real trace: a table and an HTML report")
     .description(
-      `Replay a bundled trace of a real program (${DEFAULT_TRACE.summary}, captured with Valgrind lackey)\n` +
-        "under every policy at a\n" +
-        "range of frame counts. Prints faults and miss ratio per policy and frame count, the best in each\n" +
-        `column marked, and writes a self-contained HTML report (default ./${DEFAULT_REPORT}).`,
+      "Replay a bundled trace of a real program under every policy at a range of frame\n" +
+        `counts: ${DEFAULT_TRACE.summary}, captured with Valgrind lackey.\n` +
+        "Prints faults and miss ratio per policy and frame count, the best in each\n" +
+        "column marked, and writes a self-contained HTML report\n" +
+        `(default ./${DEFAULT_REPORT}).`,
     );
   addWorkloadOptions(cmd);
   cmd
@@ -79,7 +80,7 @@ export function registerDemo(program: Command, { io }: CommandContext): void {
 Examples:
   $ pagewise demo                                   writes ./${DEFAULT_REPORT}
   $ pagewise demo --report /tmp/r.html --policies fifo,lru,clock,opt
-  $ pagewise demo --trace my.lackey --frames 16..1024:x2 --no-report`,
+  $ pagewise demo --trace test/fixtures/traces/ls.lackey --frames 4..64:x2 --no-report`,
     )
     .action(async (opts: DemoOptions) => {
       const t0 = Date.now();

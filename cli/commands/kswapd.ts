@@ -2,11 +2,13 @@
 // and once without it; prints kswapd's counters beside the two runs' waits for write-backs, and
 // optionally writes the timeline (free frames against the watermarks, kswapd's activity) as an SVG.
 
-import { writeFileSync } from "node:fs";
-import { resolve } from "node:path";
 import type { Command } from "commander";
+import { writeOutputFile } from "../../node/output-file.js";
+import { PagewiseError } from "../../src/core/errors.js";
 import { kswapdReportHtml, kswapdTimelineSvg } from "../../src/report/kswapd.js";
+import { parseKswapdSpec } from "../../src/sim/kswapd.js";
 import { type KswapdTimeline, runKswapdTimeline } from "../../src/sim/kswapd-timeline.js";
+import { UsageError } from "../errors.js";
 import { type CliIo, colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { fmtInt, fmtNs, outputMode, renderKeyValues, renderTable, writeCsv, writeJson } from "../output.js";
@@ -45,6 +47,7 @@ export function registerKswapd(program: Command, { io }: CommandContext): void {
       "--watermarks <spec>",
       "doc (min/low/high = 1/2/3 % of frames), linux (min_free_kbytes rule), min=2,low=4,high=6; " +
         "then options: batch=N, clean=on|off, clean-ahead=N, scan-ns=N, wake-ns=N",
+      parseWatermarks,
       "doc",
     )
     .option("--policy <spec>", "replacement policy kswapd asks for victims", "clock")
@@ -76,8 +79,7 @@ Examples:
         samples: Math.max(2, opts.samples),
       });
       const write = (file: string, text: string, what: string) => {
-        const path = resolve(io.cwd, file);
-        writeFileSync(path, text);
+        const path = writeOutputFile(file, text, { cwd: io.cwd });
         io.stderr.write(`${what} written to ${path}\n`);
       };
       if (opts.svg !== undefined) write(opts.svg, kswapdTimelineSvg(t), "timeline");
@@ -151,4 +153,15 @@ function printKswapd(io: CliIo, w: Workload, frames: number, t: KswapdTimeline):
     "process time",
   ];
   io.stdout.write(`${renderTable(c, head, [row("with kswapd", on), row("without", off)])}\n`);
+}
+
+/** --watermarks: a malformed spec is a usage error (exit 2), as run's --kswapd. */
+function parseWatermarks(v: string): string {
+  try {
+    parseKswapdSpec(v);
+  } catch (e) {
+    if (e instanceof PagewiseError) throw new UsageError(`--watermarks: ${e.message}`);
+    throw e;
+  }
+  return v;
 }

@@ -217,8 +217,8 @@ The method and time of each curve are printed on stderr (and in --json).
 
 Examples:
   $ pagewise mrc --gen zipf:pages=1000,alpha=0.9,n=100000,seed=1
-  $ pagewise mrc --trace run.pages --policies lru,opt --all-sizes --csv
-  $ pagewise mrc --trace run.pages --policies lru --method shards --sample-rate 0.05
+  $ pagewise mrc --trace test/fixtures/traces/run.pages --policies lru,opt --all-sizes --csv
+  $ pagewise mrc --trace test/fixtures/traces/run.pages --policies lru --method shards --sample-rate 0.05
   $ pagewise mrc --trace test/fixtures/traces/ls.lackey --policies lru,clock,arc --frames 16..1024:x2 --csv
   $ pagewise mrc --refs 1,2,3,4,1,2,5,1,2,3,4,5 --policies fifo,lru --frames 1..6 --report mrc.html`,
     )

@@ -15,9 +15,18 @@ interface PoliciesOptions {
   csv?: boolean;
 }
 
+/**
+ * Policies told of every hit only to keep a list of frames to visit, whose victims still depend on
+ * the accessed bits alone: NFU (nfu.ts, "Reads: the accessed bit"; the hits mark the frames its
+ * tick must look at, so it does not scan every frame).
+ */
+const HITS_ONLY_FOR_BOOKKEEPING = new Set(["nfu"]);
+
 /** What the policy learns from a run: the inputs that decide its victims. */
 function readsOf(f: PolicyFactory<unknown>): string {
   if (f.needsFuture) return "the future (each reference's next use)";
+  if (HITS_ONLY_FOR_BOOKKEEPING.has(f.id))
+    return "accessed bits at ticks (hits only to find the frames to visit)";
   if (f.wantsHits) return "every hit";
   return "accessed/dirty bits at faults and ticks";
 }
@@ -85,7 +94,11 @@ function printList(io: CliIo, list: Described[]): void {
   const c = colorsFor(io);
   const width = Math.max(...list.map((p) => p.id.length)) + 2;
   for (const p of list) {
-    const reads = p.needsFuture ? "future" : p.wantsHits ? "hits" : "bits";
+    const reads = p.needsFuture
+      ? "future"
+      : p.wantsHits && !HITS_ONLY_FOR_BOOKKEEPING.has(p.id)
+        ? "hits"
+        : "bits";
     io.stdout.write(`${c.bold(p.id.padEnd(width))}${reads.padEnd(8)}${p.summary}\n`);
     if (p.params.length > 0) {
       const params = p.params.map((q) => `${q.name}=${q.default === "" ? "(none)" : q.default}`).join(", ");

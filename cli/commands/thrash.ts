@@ -3,9 +3,8 @@
 // disk faults per second and throughput against N; with --compare, once without and once with load
 // control. Optionally an HTML report and the SVG figure.
 
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
 import { type Command, Option } from "commander";
+import { writeOutputFile } from "../../node/output-file.js";
 import { renderThrashHtml, type ThrashReportData, thrashCurveSvg } from "../../src/report/thrash.js";
 import { ALLOCATION_MODES, type AllocationMode } from "../../src/system/allocation.js";
 import { DISK_PRESETS, type DiskPreset } from "../../src/system/disk.js";
@@ -331,9 +330,7 @@ function describeSettings(
 /** --report and --svg. */
 function writeFiles(io: CliIo, opts: ThrashOptions, report: ThrashReportData): void {
   const write = (file: string, text: string, what: string) => {
-    const abs = resolve(io.cwd, file);
-    mkdirSync(dirname(abs), { recursive: true });
-    writeFileSync(abs, text);
+    const abs = writeOutputFile(file, text, { cwd: io.cwd, mkdir: true });
     io.stderr.write(`${what} written to ${abs}\n`);
   };
   if (opts.report !== undefined) write(opts.report, renderThrashHtml(report, chartAssets()), "report");

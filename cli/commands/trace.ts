@@ -1,6 +1,7 @@
 // `pagewise trace [--out FILE] -- COMMAND ARGS…`: runs a real program under Valgrind's lackey tool
 // and saves its memory references as a pwt trace that every other command reads.
 
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
 import type { CommandContext } from "../main.js";
@@ -46,7 +47,11 @@ Examples:
     )
     .action(async (command: string[], opts: TraceOptions) => {
       if (command.length === 0) throw new UsageError("give the program to trace after --");
-      const r = await captureTrace(io, command, { ...opts, quiet: opts.quiet || opts.json });
+      const r = await captureTrace(io, command, {
+        ...opts,
+        out: resolve(io.cwd, opts.out),
+        quiet: opts.quiet || opts.json,
+      });
       if (opts.json) return writeJson(io, r);
       // On stderr: the program's own output is on stdout and stays the program's.
       io.stderr.write(`${traceSummary(r)}\n`);

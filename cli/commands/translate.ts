@@ -16,7 +16,7 @@ import {
   physAddr,
   vpnOf,
 } from "../../src/core/addr.js";
-import { AddressError, ConfigError } from "../../src/core/errors.js";
+import { AddressError, ConfigError, PagewiseError } from "../../src/core/errors.js";
 import { UsageError } from "../errors.js";
 import type { CommandContext } from "../main.js";
 import { colorsFor, outputMode, renderTable, writeCsv, writeJson } from "../output.js";
@@ -155,7 +155,13 @@ function layoutFromOptions(opts: TranslateOptions): AddressLayout {
     if (opts.pageSize !== undefined || opts.vaBits !== undefined) {
       throw new UsageError("--shape fixes the page size and address width: drop --page-size/--va-bits");
     }
-    return makeLayout(parseShape(opts.shape, "--shape"));
+    try {
+      return makeLayout(parseShape(opts.shape, "--shape"));
+    } catch (e) {
+      // A malformed --shape is a usage error (exit 2), like every malformed option value.
+      if (e instanceof PagewiseError) throw new UsageError(e.message);
+      throw e;
+    }
   }
   if (opts.pageSize !== undefined || opts.vaBits !== undefined) {
     return layoutFor(opts.pageSize ?? 4096, opts.vaBits ?? 32);

@@ -1,10 +1,12 @@
 // Writes reports to disk: reads the chart library from node_modules (uPlot's IIFE build and its
 // stylesheet), hands it with the data to the pure renderer in src/report, and writes one
-// self-contained HTML file; also writes the README's SVG figures.
+// self-contained HTML file; also writes the README's SVG figures. Every file goes through
+// node/output-file.ts: a temporary file renamed into place, never over an input.
 
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
+import { writeOutputFile } from "../../node/output-file.js";
 import { type ReportAssets, renderReportHtml } from "../../src/report/html.js";
 import type { ReportData } from "../../src/report/model.js";
 import { reportFigures } from "../../src/report/svg.js";
@@ -31,11 +33,8 @@ export function chartAssets(): ReportAssets {
 
 /** Renders and writes the HTML report; returns its absolute path. */
 export function writeReportFile(path: string, data: ReportData, cwd = process.cwd()): string {
-  const abs = resolve(cwd, path);
   const html = renderReportHtml(data, chartAssets());
-  mkdirSync(dirname(abs), { recursive: true });
-  writeFileSync(abs, html);
-  return abs;
+  return writeOutputFile(path, html, { cwd, mkdir: true });
 }
 
 /** Writes the SVG figures into `dir`; returns the paths written. */
@@ -43,8 +42,6 @@ export function writeFigures(dir: string, data: ReportData, cwd = process.cwd())
   const abs = resolve(cwd, dir);
   mkdirSync(abs, { recursive: true });
   return Object.entries(reportFigures(data)).map(([name, svg]) => {
-    const p = join(abs, name);
-    writeFileSync(p, svg);
-    return p;
+    return writeOutputFile(join(abs, name), svg);
   });
 }

@@ -33,12 +33,56 @@ export class ConfigError extends PagewiseError {
   }
 }
 
-/** A policy or store id that no registry knows. */
+/** A policy or store id that no registry knows; the message suggests the nearest known id. */
 export class UnknownIdError extends PagewiseError {
   static readonly code = "UNKNOWN_ID";
   constructor(kind: string, id: string, known: readonly string[]) {
-    super(UnknownIdError.code, `unknown ${kind} "${id}" (known: ${known.join(", ")})`, { kind, id, known });
+    const near = closest(id, known);
+    super(
+      UnknownIdError.code,
+      `unknown ${kind} "${id}"${near === undefined ? "" : ` (did you mean "${near}"?)`} (known: ${known.join(", ")})`,
+      { kind, id, known, suggestion: near ?? null },
+    );
   }
+}
+
+/**
+ * The candidate nearest to `word` (case-insensitive edit distance), when it is near enough to be
+ * a likely typo (at most 2 edits, and fewer than half the word's letters) or `word` is its prefix.
+ */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  const w = word.toLowerCase();
+  let best: string | undefined;
+  let bestD = Number.POSITIVE_INFINITY;
+  for (const c of candidates) {
+    const d = editDistance(w, c.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  if (best !== undefined && bestD <= 2 && bestD < Math.max(2, w.length / 2)) return best;
+  if (w.length >= 2) return candidates.find((c) => c.toLowerCase().startsWith(w));
+  return undefined;
+}
+
+/** Levenshtein distance with adjacent transpositions counted as one edit. */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [
+    i,
+    ...new Array<number>(b.length).fill(0),
+  ]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
 }
 
 /** An address outside what the machine or a region allows, given by an API caller. */

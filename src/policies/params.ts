@@ -1,7 +1,7 @@
 // key=value parameter parsing shared by every policy: unknown keys and bad values are ConfigErrors
 // naming the policy and the key (`aging.bits`), with what would be valid.
 
-import { ConfigError } from "../core/errors.js";
+import { ConfigError, closest } from "../core/errors.js";
 import type { ParamDoc } from "./policy.js";
 
 /** Rejects any key not documented in `docs`. */
@@ -13,10 +13,13 @@ export function checkKeys(
   for (const key of Object.keys(raw)) {
     if (!(key in docs)) {
       const known = Object.keys(docs);
+      const near = closest(key, known);
       throw new ConfigError(
         `${id}.${key}`,
         raw[key],
-        known.length ? `one of the keys ${known.join(", ")}` : "no parameters",
+        known.length
+          ? `${near === undefined ? "" : `did you mean ${near}? `}one of the keys ${known.join(", ")}`
+          : "no parameters",
       );
     }
   }

@@ -57,6 +57,7 @@ export function policyIds(): string[] {
 
 /** The factory for `id`; throws UnknownIdError listing the known ids. */
 export function getPolicyFactory(id: string): PolicyFactory<unknown> {
+  id = id.toLowerCase();
   const f = Object.hasOwn(POLICIES, id)
     ? (POLICIES as Record<string, PolicyFactory<unknown>>)[id]
     : undefined;
@@ -76,14 +77,15 @@ export interface PolicySpec {
  */
 export function parsePolicySpec(spec: string): PolicySpec {
   const colon = spec.indexOf(":");
-  const id = (colon < 0 ? spec : spec.slice(0, colon)).trim();
+  // Ids and keys are lower case; "LRU" and "Aging:Bits=4" mean lru and aging:bits=4.
+  const id = (colon < 0 ? spec : spec.slice(0, colon)).trim().toLowerCase();
   const params: Record<string, string> = {};
   if (colon < 0) return { id, params };
   for (const pair of spec.slice(colon + 1).split(",")) {
     if (pair.trim() === "") continue;
     const eq = pair.indexOf("=");
     if (eq <= 0) throw new ConfigError("policy", spec, `parameters as key=value pairs, got "${pair}"`);
-    const key = pair.slice(0, eq).trim();
+    const key = pair.slice(0, eq).trim().toLowerCase();
     if (Object.hasOwn(params, key)) throw new ConfigError(`${id}.${key}`, spec, "each key at most once");
     params[key] = pair.slice(eq + 1).trim();
   }

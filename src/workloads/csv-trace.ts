@@ -20,7 +20,7 @@ import { u64Text, WideIdPages } from "./oracle-general.js";
 import type { RefBatch } from "./refs.js";
 import { MAX_ACCESS_BYTES, REF_INSTR, REF_LOAD, REF_MODIFY, REF_STORE } from "./refs.js";
 import { kindOfLetter } from "./text-trace.js";
-import { checkPageSize, type DecodeOptions, hexDigit, isBlank, LineDecoder } from "./trace-decoder.js";
+import { checkPageSize, type DecodeOptions, hexDigit, isBlank, LineDecoder, printable } from "./trace-decoder.js";
 
 const COL_IGNORE = 0;
 const COL_PAGE = 1;
@@ -271,7 +271,10 @@ export class CsvDecoder extends LineDecoder {
           if (role === COL_PID && (buf[p] === C_COMMA || buf[p] === C_NL || buf[p] === C_CR)) {
             // an empty pid means 0
           } else {
-            return this.bad(p, `expected a number (decimal or 0x hex) in column ${this.columns[col]}`);
+            return this.bad(
+              p,
+              `expected a number (decimal or 0x hex) in column ${printable(this.columns[col] ?? "")}`,
+            );
           }
         } else {
           const v = this.value;
@@ -387,14 +390,14 @@ export class CsvDecoder extends LineDecoder {
       if (count(r) > 1) {
         return this.bad(
           p,
-          `expected one column of each role, found several of: ${names.filter((_, i) => roles[i] === r).join(", ")}`,
+          `expected one column of each role, found several of: ${printable(names.filter((_, i) => roles[i] === r).join(", "))}`,
         );
       }
     }
     if (count(COL_PAGE) + count(COL_ADDR) !== 1) {
       return this.bad(
         p,
-        `expected a header naming exactly one of a page column (page, vpn, obj_id) or an address column (addr, address, va); found: ${names.join(",")}`,
+        `expected a header naming exactly one of a page column (page, vpn, obj_id) or an address column (addr, address, va); found: ${printable(names.join(","))}`,
       );
     }
     if (this.format === "libcachesim-csv") {

@@ -41,6 +41,8 @@ const CSV_HEADER = /^[A-Za-z_][\w ]*(,[A-Za-z_][\w ]*)*$/;
 export function detectFormat(head: Uint8Array, source = "input"): TraceFormat {
   if (isPwt(head)) return "pwt";
   if (looksOracleGeneral(head)) return "oracleGeneral";
+  // A UTF-8 byte order mark before the first line is allowed (the decoders drop it too).
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) head = head.subarray(3);
   let text = "";
   const n = Math.min(head.length, 16384);
   for (let i = 0; i < n; i++) text += String.fromCharCode(head[i]!);

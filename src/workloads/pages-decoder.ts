@@ -7,6 +7,7 @@
 import { PagesTextParser } from "./pages-text.js";
 import { makeBatch, type RefBatch } from "./refs.js";
 import {
+  BomStripper,
   checkPageSize,
   coarsenFactor,
   type DecodeOptions,
@@ -26,6 +27,7 @@ export class PagesDecoder implements TraceDecoder {
   /** Parsed references not yet drained: [head, queue.count). */
   private queue: RefBatch = makeBatch(1 << 16);
   private head = 0;
+  private readonly bom = new BomStripper();
 
   constructor(opts: DecodeOptions = {}) {
     this.pageSize = checkPageSize(opts.pageSize ?? PAGES_PAGE_SIZE);
@@ -34,11 +36,13 @@ export class PagesDecoder implements TraceDecoder {
   }
 
   push(chunk: Uint8Array): void {
-    this.parser.pushBytes(chunk);
+    this.parser.pushBytes(this.bom.strip(chunk));
     this.stats.lines = this.parser.lines;
   }
 
   end(): void {
+    const held = this.bom.flush();
+    if (held.length > 0) this.parser.pushBytes(held);
     this.parser.end();
     this.stats.lines = this.parser.lines;
   }

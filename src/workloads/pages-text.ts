@@ -10,6 +10,7 @@
 
 import { TraceParseError } from "../core/errors.js";
 import { makeBatch, REF_INSTR, REF_LOAD, REF_MODIFY, REF_STORE, type RefBatch } from "./refs.js";
+import { printable } from "./trace-decoder.js";
 
 const SP = 32;
 const TAB = 9;
@@ -118,7 +119,10 @@ export class PagesTextParser {
     if (p >= to) return;
     const kind = kindOf(buf[p]!);
     if (kind < 0)
-      this.fail(p - from + 1, `expected a kind I, L, S or M, got "${String.fromCharCode(buf[p]!)}"`);
+      this.fail(
+        p - from + 1,
+        `expected a kind I, L, S or M, got "${printable(String.fromCharCode(buf[p]!))}"`,
+      );
     p++;
     const sep = p;
     while (p < to && (buf[p] === SP || buf[p] === TAB)) p++;

@@ -252,6 +252,7 @@ export abstract class LineDecoder implements TraceDecoder {
   protected lineStart = 0;
   private carry: Uint8Array = new Uint8Array(0);
   private ended = false;
+  private readonly bom = new BomStripper();
 
   /** A pending access split across batches: pages pendNext..pendLast still to emit. */
   private pendNext = 0;
@@ -267,7 +268,8 @@ export abstract class LineDecoder implements TraceDecoder {
   abstract get pageSize(): number;
 
   push(chunk: Uint8Array): void {
-    let buf = plainBytes(chunk);
+    chunk = this.bom.strip(plainBytes(chunk));
+    let buf = chunk;
     if (this.carry.length > 0) {
       buf = new Uint8Array(this.carry.length + chunk.length);
       buf.set(this.carry, 0);
@@ -292,6 +294,8 @@ export abstract class LineDecoder implements TraceDecoder {
 
   end(): void {
     if (this.ended) return;
+    const held = this.bom.flush();
+    if (held.length > 0) this.push(held);
     this.ended = true;
     if (this.carry.length > 0) {
       const buf = new Uint8Array(this.carry.length + 1);
@@ -478,4 +482,66 @@ export function copyBytes(b: Uint8Array, start: number, end: number): Uint8Array
   const c = new Uint8Array(end - start);
   c.set(b.subarray(start, end));
   return c;
+}
+
+const BOM = [0xef, 0xbb, 0xbf] as const;
+
+/**
+ * Drops a UTF-8 byte order mark (EF BB BF, which some editors write) at the very start of a
+ * stream, even when it arrives split across chunks; every text format accepts one.
+ */
+export class BomStripper {
+  /** Bytes of the mark matched so far; -1 once the start of the stream has been decided. */
+  private matched = 0;
+
+  /** `chunk` without the mark's bytes (an empty array while a split mark may still be forming). */
+  strip(chunk: Uint8Array): Uint8Array {
+    if (this.matched < 0) return chunk;
+    const before = this.matched;
+    let i = 0;
+    while (this.matched < 3 && i < chunk.length) {
+      if (chunk[i] !== BOM[this.matched]) {
+        this.matched = -1;
+        if (before === 0) return chunk;
+        const out = new Uint8Array(before + chunk.length);
+        out.set(BOM.slice(0, before), 0);
+        out.set(chunk, before);
+        return out;
+      }
+      this.matched++;
+      i++;
+    }
+    if (this.matched === 3) {
+      this.matched = -1;
+      return chunk.subarray(i);
+    }
+    return new Uint8Array(0);
+  }
+
+  /** At the end of the stream: the bytes of an incomplete mark, which were data after all. */
+  flush(): Uint8Array {
+    const held = this.matched > 0 ? Uint8Array.from(BOM.slice(0, this.matched)) : new Uint8Array(0);
+    this.matched = -1;
+    return held;
+  }
+}
+
+/**
+ * Text from a file for an error message: printable ASCII kept, anything else (control bytes,
+ * binary, non-ASCII) written as \xNN, and cut to `max` characters, so a message never carries a
+ * file's raw bytes to the terminal.
+ */
+export function printable(text: string, max = 60): string {
+  let out = "";
+  for (const ch of text) {
+    const c = ch.codePointAt(0)!;
+    out +=
+      c >= 0x20 && c < 0x7f
+        ? ch
+        : c <= 0xff
+          ? `\\x${c.toString(16).padStart(2, "0")}`
+          : `\\u{${c.toString(16)}}`;
+    if (out.length >= max) return `${out.slice(0, max)}…`;
+  }
+  return out;
 }
