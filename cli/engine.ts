@@ -11,7 +11,7 @@ import { NEVER } from "../src/policies/policy.js";
 import { getPolicyFactory, parsePolicySpec, policyIds } from "../src/policies/registry.js";
 import type { KswapdStats } from "../src/sim/kswapd.js";
 import { Machine, type MachineStats } from "../src/sim/machine.js";
-import { densify, type ReplayTrace, replay } from "../src/sim/replay.js";
+import { densify, type ReplayResult, type ReplayTrace, replay } from "../src/sim/replay.js";
 import { annotateNextUse } from "../src/workloads/oracle.js";
 import { isWrite, REF_INSTR } from "../src/workloads/refs.js";
 import type { Workload } from "./workload.js";
@@ -162,20 +162,12 @@ function traceOf(p: Prepared): ReplayTrace {
   return { count: p.workload.count, pages: p.dense, writes: p.writes, pageSpace: p.pageSpace };
 }
 
-/** Replays `p` under one policy and frame count. `onProgress` gets references done so far. */
-export function simulate(
-  p: Prepared,
-  spec: string,
-  frames: number,
-  onProgress?: (done: number, total: number) => void,
-): RunResult {
-  policyIdOf(spec);
-  const nextUse = needsFuture(spec) ? ensureNextUse(p) : undefined;
-  const r = replay(traceOf(p), { policy: spec, frames, nextUse, onProgress, progressEvery: 1 << 18 });
+/** The JSON of a replay-mode run from the engine's result. */
+export function replayRunResult(r: ReplayResult, frames: number, pageSize: number): RunResult {
   return {
     policy: r.policy,
     frames,
-    pageSize: p.workload.pageSize,
+    pageSize,
     references: r.references,
     faults: r.faults,
     hits: r.hits,
@@ -186,6 +178,19 @@ export function simulate(
     eat: { formulaNs: formulaEat(r.missRatio), measuredNs: r.references === 0 ? 0 : r.timeNs / r.references },
     ...(r.policyCounters ? { policyCounters: r.policyCounters } : {}),
   };
+}
+
+/** Replays `p` under one policy and frame count. `onProgress` gets references done so far. */
+export function simulate(
+  p: Prepared,
+  spec: string,
+  frames: number,
+  onProgress?: (done: number, total: number) => void,
+): RunResult {
+  policyIdOf(spec);
+  const nextUse = needsFuture(spec) ? ensureNextUse(p) : undefined;
+  const r = replay(traceOf(p), { policy: spec, frames, nextUse, onProgress, progressEvery: 1 << 18 });
+  return replayRunResult(r, frames, p.workload.pageSize);
 }
 
 /** Faults only, for searches over many tiny strings (Belady). */

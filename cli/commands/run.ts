@@ -4,15 +4,18 @@
 import { type Command, Option } from "commander";
 import { PagewiseError } from "../../src/core/errors.js";
 import { parseKswapdSpec } from "../../src/sim/kswapd.js";
+import { simulate } from "../../src/sim/run.js";
 import {
   ensureNextUse,
   type FullOptions,
   type Mechanisms,
   needsFuture,
+  policyIdOf,
   prepare,
   type RunResult,
+  replayRunResult,
   runFull,
-  simulate,
+  simulate as simulatePrepared,
   workloadFacts,
 } from "../engine.js";
 import { UsageError } from "../errors.js";
@@ -23,7 +26,7 @@ import { Progress } from "../progress.js";
 import { buildReport } from "../report/collect.js";
 import { writeReportFile } from "../report/write.js";
 import type { FramesSpec } from "../units.js";
-import { addWorkloadOptions, type WorkloadOptions } from "../workload.js";
+import { addWorkloadOptions, openSource, type WorkloadOptions } from "../workload.js";
 import { addFramesOption, addOutputOptions, resolveFrames, workloadOf } from "./common.js";
 
 interface RunOptions extends WorkloadOptions {
@@ -267,6 +270,7 @@ its references are skipped and counted.`,
     )
     .action(async (opts: RunOptions) => {
       const mode = outputMode(opts);
+      if (opts.mode !== "full" && opts.report === undefined) return runStreaming(io, opts, mode);
       const w = await workloadOf(opts, io);
       const frames = resolveFrames(opts, w.pageSize);
       checkModeOptions(opts, frames);
@@ -281,7 +285,7 @@ its references are skipped and counted.`,
         r =
           opts.mode === "full"
             ? runFull(p, opts.policy, frames, fullOptions(opts, onProgress)).result
-            : simulate(p, opts.policy, frames, onProgress);
+            : simulatePrepared(p, opts.policy, frames, onProgress);
       } finally {
         bar.stop();
       }
@@ -297,6 +301,40 @@ its references are skipped and counted.`,
       else if (mode === "csv") writeCsv(io, RUN_CSV_FIELDS, [runRecord(r)]);
       else printRun(io, r, w.name, workloadFacts(p).distinctPages);
     });
+}
+
+/** Replay mode without a report: the trace streams through the replay in constant memory. */
+async function runStreaming(io: CliIo, opts: RunOptions, mode: ReturnType<typeof outputMode>): Promise<void> {
+  const src = await openSource(opts, io);
+  let r: RunResult;
+  let distinct: number;
+  try {
+    const frames = resolveFrames(opts, src.pageSize);
+    checkModeOptions(opts, frames);
+    policyIdOf(opts.policy);
+    const total = src.expected ?? 0;
+    const bar = new Progress(io, `${opts.policy} (replay)`, total);
+    try {
+      const s = await simulate(
+        src.source,
+        { policy: opts.policy, frames },
+        {
+          ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
+          ...(src.expected !== null ? { expectedReferences: src.expected } : {}),
+          ...(mode === "human" && total > 0 ? { onProgress: (done: number) => bar.update(done, total) } : {}),
+        },
+      );
+      r = replayRunResult(s, frames, src.pageSize);
+      distinct = s.distinctPages;
+    } finally {
+      bar.stop();
+    }
+  } finally {
+    src.close();
+  }
+  if (mode === "json") writeJson(io, r);
+  else if (mode === "csv") writeCsv(io, RUN_CSV_FIELDS, [runRecord(r)]);
+  else printRun(io, r, src.name, distinct);
 }
 
 /** Refuses full-mode options in replay mode, and more colors than frames. */

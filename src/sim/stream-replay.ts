@@ -27,14 +27,28 @@ export interface StreamReplayOptions {
   readonly pageSpaceHint?: number;
   /** Called at each eviction with the evicted page's dense id, its frame and the reference's index. */
   readonly onEvict?: (page: number, frame: number, at: number) => void;
+  /** The dense ids to use (shared by several replays fed by one decoding pass); default a new table. */
+  readonly ids?: PageIds;
+}
+
+/**
+ * What consumes references as dense ids of `ids`: a StreamReplay, or anything else fed by one
+ * decoding pass (sim/run.ts: next-use annotation, several replays at once, curves).
+ */
+export interface RefSink {
+  readonly ids: PageIds;
+  /** References [0, n) as dense ids and write flags. */
+  pushDense(ids: Int32Array, writes: Uint8Array, n: number): void;
+  /** References still encoded (PwtDecoder.takeCoded). */
+  pushCoded(c: CodedRefs): void;
 }
 
 /**
  * Replays a stream of batches: `push` each batch as it is decoded (the batch may be reused after
  * the call), then `result`. Throws ConfigError for bad options; allocates nothing per reference.
  */
-export class StreamReplay {
-  readonly ids = new PageIds();
+export class StreamReplay implements RefSink {
+  readonly ids: PageIds;
   private readonly r: Replayer;
   private idBuf = new Int32Array(0);
   private writeBuf = new Uint8Array(0);
@@ -42,6 +56,7 @@ export class StreamReplay {
   private done = 0;
 
   constructor(private readonly opts: StreamReplayOptions) {
+    this.ids = opts.ids ?? new PageIds();
     if (!Number.isInteger(opts.frames) || opts.frames < 1) {
       throw new ConfigError("frames", opts.frames, "an integer ≥ 1");
     }
@@ -131,8 +146,8 @@ export class StreamReplay {
 
 /**
  * Feeds an uncompressed pwt byte stream, in chunks of any size, through PwtDecoder.drainDense into
- * a StreamReplay: decoding and replay in one loop over one reused batch. `limit` stops after that
- * many references (the rest is skipped without decoding).
+ * a StreamReplay (or any RefSink): decoding and replay in one loop over one reused batch. `limit`
+ * stops after that many references (the rest is skipped without decoding).
  */
 export class PwtReplayFeed {
   readonly decoder: PwtDecoder;
@@ -141,9 +156,11 @@ export class PwtReplayFeed {
   private readonly writeBuf: Uint8Array;
   private readonly coded: CodedRefs = makeCodedRefs();
   private stopped = false;
+  /** References handed to the sink so far. */
+  references = 0;
 
   constructor(
-    readonly replay: StreamReplay,
+    readonly replay: RefSink,
     opts: { source?: string; batch?: number; limit?: number } = {},
   ) {
     const size = opts.batch ?? 1 << 16;
@@ -155,6 +172,11 @@ export class PwtReplayFeed {
   }
 
   private readonly limit: number;
+
+  /** True once the limit is reached: nothing more is decoded. */
+  get done(): boolean {
+    return this.stopped;
+  }
 
   /** Decodes and replays what `chunk` completes. */
   push(chunk: Uint8Array): void {
@@ -179,9 +201,10 @@ export class PwtReplayFeed {
   private pump(): void {
     const { decoder, batch, idBuf, writeBuf, coded, replay } = this;
     while (!this.stopped) {
-      const room = this.limit - replay.references;
+      const room = this.limit - this.references;
       if (decoder.takeCoded(Math.min(room, batch.pages.length), replay.ids, coded) > 0) {
         replay.pushCoded(coded);
+        this.references += coded.count;
         if (coded.count === room) this.stopped = true;
         continue;
       }
@@ -191,9 +214,10 @@ export class PwtReplayFeed {
   }
 
   private flush(): void {
-    const room = this.limit - this.replay.references;
+    const room = this.limit - this.references;
     const n = Math.min(this.batch.count, room);
     this.replay.pushDense(this.idBuf, this.writeBuf, n);
+    this.references += n;
     this.batch.count = 0;
     if (n === room) this.stopped = true;
   }
