@@ -274,12 +274,19 @@ export async function openSource(
   try {
     const t = await openTrace(path, { format: opts.format, pageSize: opts.pageSize, skipBad: opts.skipBad });
     const shownPath = spooled === null ? path : "-";
-    const encoded = t.format === "pwt" && !how.kinds && (opts.pageSize === undefined || opts.pageSize === t.pageSize);
+    // pwt replays encoded unless the kinds are wanted, pages are coarsened, or a --limit may stop
+    // inside a dictionary block (its entries all get ids: the distinct pages would count unread ones).
+    const encoded =
+      t.format === "pwt" &&
+      !how.kinds &&
+      opts.limit === undefined &&
+      (opts.pageSize === undefined || opts.pageSize === t.pageSize);
     const source: ReferenceSource = encoded
       ? {
           kind: "pwt",
           name: shownPath,
-          chunks: () => decompressChunks(fs.createReadStream(path, { highWaterMark: 1 << 20 }), t.compression, path),
+          chunks: () =>
+            decompressChunks(fs.createReadStream(path, { highWaterMark: 1 << 20 }), t.compression, path),
         }
       : { kind: "batches", name: shownPath, batches: () => t.batches() };
     const known = t.header?.countsKnown ? t.header.references : null;

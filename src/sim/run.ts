@@ -25,7 +25,11 @@ export type ReferenceSource =
       readonly name: string;
       chunks(): AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
     }
-  | { readonly kind: "batches"; readonly name: string; batches(): AsyncIterable<RefBatch> | Iterable<RefBatch> };
+  | {
+      readonly kind: "batches";
+      readonly name: string;
+      batches(): AsyncIterable<RefBatch> | Iterable<RefBatch>;
+    };
 
 /** Options of one pass over a source. */
 export interface PassOptions {
@@ -48,7 +52,11 @@ const BATCH = 1 << 16;
  * Reads `source` once into `sink` (dense ids from sink.ids), at most `limit` references; returns
  * the counts of what it read. Memory: one batch, whatever the source's length.
  */
-export async function feed(source: ReferenceSource, sink: RefSink, opts: PassOptions = {}): Promise<PassCounts> {
+export async function feed(
+  source: ReferenceSource,
+  sink: RefSink,
+  opts: PassOptions = {},
+): Promise<PassCounts> {
   const limit = opts.limit ?? Number.POSITIVE_INFINITY;
   if (source.kind === "pwt") {
     const f = new PwtReplayFeed(sink, { source: source.name, batch: BATCH, limit });
@@ -62,7 +70,11 @@ export async function feed(source: ReferenceSource, sink: RefSink, opts: PassOpt
     const s = f.decoder.stats;
     // The decoder's counts cover what it decoded; past a limit it may have decoded more.
     if (f.references === s.references) {
-      return { references: s.references, writes: s.byKind[2]! + s.byKind[3]!, instructions: s.byKind[REF_INSTR]! };
+      return {
+        references: s.references,
+        writes: s.byKind[2]! + s.byKind[3]!,
+        instructions: s.byKind[REF_INSTR]!,
+      };
     }
     return { references: f.references, writes: -1, instructions: -1 };
   }
@@ -98,12 +110,14 @@ export async function feed(source: ReferenceSource, sink: RefSink, opts: PassOpt
  * trace. The same values as workloads/oracle.ts's backward pass over the whole trace.
  */
 export class NextUseSink implements RefSink {
-  readonly ids = new PageIds();
   private next: Float64Array;
   private last = new Float64Array(1024).fill(-1);
   count = 0;
 
-  constructor(expected = 1 << 16) {
+  constructor(
+    expected = 1 << 16,
+    readonly ids: PageIds = new PageIds(),
+  ) {
     this.next = new Float64Array(Math.max(1, expected)).fill(Number.POSITIVE_INFINITY);
   }
 
@@ -248,4 +262,39 @@ export async function simulate(
   opts: SimulateOptions = {},
 ): Promise<SimulateResult> {
   return (await simulateMany(source, [run], opts)).results[0]!;
+}
+
+/**
+ * A sink that hands dense ids to `fn` chunk by chunk (coded references decoded into a reused
+ * buffer first): for one-pass curves and other consumers of ids alone.
+ */
+export class DenseIdsSink implements RefSink {
+  private buf = new Int32Array(BATCH);
+
+  constructor(
+    readonly ids: PageIds,
+    private readonly fn: (ids: Int32Array, n: number) => void,
+  ) {}
+
+  pushDense(ids: Int32Array, _writes: Uint8Array, n: number): void {
+    if (n > 0) this.fn(ids, n);
+  }
+
+  pushCoded(c: CodedRefs): void {
+    const n = c.count;
+    if (n === 0) return;
+    if (this.buf.length < n) this.buf = new Int32Array(n);
+    const { buf, width, ids: dict } = c;
+    const hi = width === 2 ? 1 : 0;
+    const shift = 8 * hi;
+    const out = this.buf;
+    for (let k = 0, q = c.pos; k < n; k++, q += width)
+      out[k] = dict[(buf[q]! | (buf[q + hi]! << shift)) >>> 2]!;
+    this.fn(out, n);
+  }
+}
+
+/** Several sinks fed by one pass over a source, sharing `ids` (each must use it). */
+export function fanOut(ids: PageIds, sinks: readonly RefSink[]): RefSink {
+  return sinks.length === 1 ? sinks[0]! : new FanOut(ids, sinks);
 }
