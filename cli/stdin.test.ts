@@ -49,7 +49,7 @@ describe("--trace - reads standard input", () => {
     expect(JSON.parse(ok.stdout)).toMatchObject({
       references: 4,
       faults: 3,
-      evictions: { clean: 0, dirty: 1 },
+      evictions: { clean: 1, dirty: 0 },
     });
     const bad = withStdin(
       ["run", "--trace", "-", "--format", "pages", "--frames", "2"],
