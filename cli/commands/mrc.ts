@@ -238,12 +238,14 @@ Methods (--method):
   exact   default. lru and opt: one pass gives the exact faults at EVERY frame count, equal to
           simulating each (LRU: stack distances, a move-to-front array over the top of the stack
           and a Fenwick tree below it, O(log n) per reference, memory O(distinct pages); OPT:
-          Mattson's stack algorithm with next-use priority, which needs the whole trace).
+          Mattson's stack algorithm with next-use priority: a first pass annotates next uses,
+          8 bytes a reference, a second runs the stack).
           Other policies (and lru/opt with parameters) are simulated, which is exact too.
   shards  lru estimated by SHARDS spatial sampling: only pages whose hash falls under the rate
-          are followed: 6-7x faster than exact on py50k-50m at the default rate 0.02, mean
-          absolute error of the miss ratio under 0.01 on our real traces (BENCHMARKS.md), largest
-          at a few frames; faults are estimates. --sample-rate R, or
+          are followed (memory O(sampled pages)); the first 2/R frame counts (32 to 256) are
+          exact (the top of the LRU stack is kept for every reference), and above them the
+          miss ratio stays within 0.01 of the exact one on our real traces (BENCHMARKS.md);
+          faults above the exact sizes are estimates. --sample-rate R, or
           --max-sampled-pages N for fixed-size SHARDS. opt stays exact; others are simulated.
   sim     every policy replayed once per frame count (the reference the other methods are tested against).
 The method and time of each curve are printed on stderr (and in --json).
