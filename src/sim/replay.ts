@@ -93,6 +93,17 @@ class ReplayFrames implements FrameBits {
   }
 }
 
+/**
+ * The first calls of run [0] and runCoded (by width, [1] and [2]) in the process replay in pieces
+ * of WARM_PIECE references: a loop first compiled while still in its first call (on-stack
+ * replacement) has no type feedback for the code after it and deoptimized there at every later
+ * call (hundreds of times, recompiled each time, on py50k-50m: a third of FIFO's run time). Run
+ * whole a few times first, the function is compiled with feedback for all of it.
+ */
+const WARM_CALLS = 8;
+const WARM_PIECE = 512;
+const warmCalls = [0, 0, 0];
+
 const MEMORY_NS = DEFAULT_COSTS.memoryAccessNs;
 const READ_NS = DEFAULT_COSTS.diskReadNs;
 const WRITE_NS = DEFAULT_COSTS.diskWriteNs;
@@ -215,6 +226,13 @@ export class Replayer {
     to: number,
     offset: number,
   ): void {
+    if (warmCalls[0]! < WARM_CALLS) {
+      // See WARM_CALLS.
+      warmCalls[0]!++;
+      for (let k = from; k < to; k += WARM_PIECE)
+        this.loop(pages, writes, null, null, 0, 0, k, Math.min(to, k + WARM_PIECE), offset);
+      return;
+    }
     this.loop(pages, writes, null, null, 0, 0, from, to, offset);
   }
 
@@ -234,7 +252,90 @@ export class Replayer {
     dictIds: Int32Array,
     offset: number,
   ): void {
+    if (warmCalls[width]! < WARM_CALLS) {
+      // See WARM_CALLS.
+      warmCalls[width]!++;
+      for (let k = 0; k < count; k += WARM_PIECE)
+        this.codedPiece(buf, pos + k * width, Math.min(WARM_PIECE, count - k), width, dictIds, offset + k);
+      return;
+    }
+    this.codedPiece(buf, pos, count, width, dictIds, offset);
+  }
+
+  private codedPiece(
+    buf: Uint8Array,
+    pos: number,
+    count: number,
+    width: number,
+    dictIds: Int32Array,
+    offset: number,
+  ): void {
+    if (!this.wantsHits && !this.hasTick) {
+      if (width === 1) this.codedNoHits1(buf, pos, count, dictIds, offset);
+      else this.codedNoHits2(buf, pos, count, dictIds, offset);
+      return;
+    }
     this.loop(null, undefined, buf, dictIds, pos, width, 0, count, offset);
+  }
+
+  /**
+   * The loop for policies that see neither hits nor time (FIFO, Clock, SIEVE, ...) over one-byte
+   * coded references: a hit only sets the frame's bits. Written out per width (and apart from
+   * `loop`) so the hot loop has no branch but the hit test: 1.5-2x faster on py50k-50m.
+   */
+  private codedNoHits1(
+    buf: Uint8Array,
+    pos: number,
+    count: number,
+    dictIds: Int32Array,
+    offset: number,
+  ): void {
+    const frameOf = this.frameOf;
+    const ref = this.bits.ref;
+    const dirtyBit = this.bits.dirtyBit;
+    let misses = 0;
+    for (let k = 0; k < count; k++) {
+      const v = buf[pos + k]!;
+      const p = dictIds[v >>> 2]!;
+      const w = (v >>> 1) & 1;
+      const f = frameOf[p]!;
+      if (f >= 0) {
+        if (ref[f] === 0) ref[f] = 1;
+        if (w > dirtyBit[f]!) dirtyBit[f] = 1;
+      } else {
+        misses++;
+        this.fault(p, w, offset + k);
+      }
+    }
+    this.hits += count - misses;
+  }
+
+  /** codedNoHits1 over two-byte coded references. */
+  private codedNoHits2(
+    buf: Uint8Array,
+    pos: number,
+    count: number,
+    dictIds: Int32Array,
+    offset: number,
+  ): void {
+    const frameOf = this.frameOf;
+    const ref = this.bits.ref;
+    const dirtyBit = this.bits.dirtyBit;
+    let misses = 0;
+    for (let k = 0, q = pos; k < count; k++, q += 2) {
+      const v = buf[q]! | (buf[q + 1]! << 8);
+      const p = dictIds[v >>> 2]!;
+      const w = (v >>> 1) & 1;
+      const f = frameOf[p]!;
+      if (f >= 0) {
+        if (ref[f] === 0) ref[f] = 1;
+        if (w > dirtyBit[f]!) dirtyBit[f] = 1;
+      } else {
+        misses++;
+        this.fault(p, w, offset + k);
+      }
+    }
+    this.hits += count - misses;
   }
 
   /**
