@@ -104,6 +104,12 @@ const WARM_CALLS = 8;
 const WARM_PIECE = 512;
 const warmCalls = [0, 0, 0];
 
+/** Stamp LRU (Replayer.useStampLru) for at most this many frames. */
+const STAMP_LRU_MAX_FRAMES = 4096;
+/** Frames scanned per reference, on average, past which stamp LRU hands over to the list. */
+const STAMP_SCAN_BUDGET = 8;
+const STAMP_SCAN_SLACK = 1 << 22;
+
 const MEMORY_NS = DEFAULT_COSTS.memoryAccessNs;
 const READ_NS = DEFAULT_COSTS.diskReadNs;
 const WRITE_NS = DEFAULT_COSTS.diskWriteNs;
@@ -131,6 +137,13 @@ export class Replayer {
   skipRepeatTouch = false;
   /** Simulated time of the policy's next tick (0: every reference). */
   due = 0;
+  /**
+   * Exact LRU kept as each frame's last reference (stampLru): a hit is one store, a fault scans
+   * the frames for the oldest. Null when the policy object keeps the order (see useStampLru).
+   */
+  private stamp: Float64Array | null = null;
+  /** Frames scanned by stamp-LRU faults so far, against STAMP_SCAN_BUDGET. */
+  private scanned = 0;
   used = 0;
   faults = 0;
   hits = 0;
@@ -190,6 +203,109 @@ export class Replayer {
       slot.delete(pages[i]!);
     }
     return out;
+  }
+
+  /**
+   * Replays plain LRU ("lru", no parameters) by last-reference stamps instead of its list: the
+   * same victims (the least recently referenced frame; stamps are reference indexes, so never
+   * equal), with a hit costing one store instead of a list move. A fault scans the frames, so this
+   * is for small frame counts (at most STAMP_LRU_MAX_FRAMES), and when faults have scanned more
+   * than STAMP_SCAN_BUDGET frames per reference the list takes over (admitted in stamp order:
+   * the same order). Only before the first reference.
+   */
+  useStampLru(): void {
+    if (this.frames > STAMP_LRU_MAX_FRAMES || this.policy.id !== "lru" || this.used > 0) return;
+    this.stamp = new Float64Array(this.frames);
+  }
+
+  /** Back to the policy object's list, its order rebuilt from the stamps. */
+  private leaveStampLru(): void {
+    const stamp = this.stamp!;
+    this.stamp = null;
+    const order: number[] = [];
+    for (let f = 0; f < this.used; f++) order.push(f);
+    order.sort((a, b) => stamp[a]! - stamp[b]!);
+    for (const f of order) this.policy.admit(f, this.pageOf[f]!, Number.POSITIVE_INFINITY);
+  }
+
+  /** The stamp-LRU loop over dense ids or coded references (see loop for the arguments). */
+  private stampLoop(
+    pages: Int32Array | Float64Array | null,
+    writes: Uint8Array | undefined,
+    buf: Uint8Array | null,
+    dictIds: Int32Array | null,
+    pos: number,
+    width: number,
+    from: number,
+    to: number,
+    offset: number,
+  ): void {
+    const frameOf = this.frameOf;
+    const ref = this.bits.ref;
+    const dirtyBit = this.bits.dirtyBit;
+    const stamp = this.stamp!;
+    const coded = buf !== null;
+    const hasWrites = coded || writes !== undefined;
+    const hi = width === 2 ? 1 : 0;
+    const shift = 8 * hi;
+    let misses = 0;
+    for (let k = from, q = pos; k < to; k++, q += width) {
+      let p: number;
+      let w: number;
+      if (coded) {
+        const v = buf[q]! | (buf[q + hi]! << shift);
+        p = dictIds![v >>> 2]!;
+        w = (v >>> 1) & 1;
+      } else {
+        p = pages![k]!;
+        w = hasWrites ? writes![k]! : 0;
+      }
+      const f = frameOf[p]!;
+      if (f >= 0) {
+        stamp[f] = offset + k;
+        if (ref[f] === 0) ref[f] = 1;
+        if (w > dirtyBit[f]!) dirtyBit[f] = 1;
+      } else {
+        misses++;
+        this.stampFault(p, w, offset + k);
+      }
+    }
+    this.hits += to - from - misses;
+    if (this.scanned > STAMP_SCAN_BUDGET * (offset + to) + STAMP_SCAN_SLACK) this.leaveStampLru();
+  }
+
+  /** A stamp-LRU miss: a free frame, or the frame with the oldest stamp. */
+  private stampFault(p: number, w: number, i: number): void {
+    const stamp = this.stamp!;
+    this.faults++;
+    let f: number;
+    if (this.used < this.frames) {
+      f = this.used++;
+    } else {
+      const n = this.frames;
+      f = 0;
+      let oldest = stamp[0]!;
+      for (let g = 1; g < n; g++) {
+        const t = stamp[g]!;
+        if (t < oldest) {
+          oldest = t;
+          f = g;
+        }
+      }
+      this.scanned += n;
+      const old = this.pageOf[f]!;
+      this.frameOf[old] = -1;
+      if (this.bits.dirtyBit[f] === 1) this.dirty++;
+      else this.clean++;
+      if (this.onEvict !== null) this.onEvict(old, f, i);
+    }
+    stamp[f] = i;
+    this.pageOf[f] = p;
+    this.frameOf[p] = f;
+    this.loadedAt[f] = i;
+    this.bits.resident[f] = 1;
+    this.bits.ref[f] = 1;
+    this.bits.dirtyBit[f] = w;
   }
 
   simulatedNs(i: number): number {
@@ -358,6 +474,10 @@ export class Replayer {
     to: number,
     offset: number,
   ): void {
+    if (this.stamp !== null) {
+      this.stampLoop(pages, writes, buf, dictIds, pos, width, from, to, offset);
+      return;
+    }
     const frameOf = this.frameOf;
     const ref = this.bits.ref;
     const dirtyBit = this.bits.dirtyBit;

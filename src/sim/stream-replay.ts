@@ -72,6 +72,7 @@ export class StreamReplay implements RefSink {
     const hint = Math.max(1024, Math.min(opts.pageSpaceHint ?? 1 << 16, 1 << 26));
     this.r = new Replayer(null, opts.frames, this.nextUse, opts.onEvict ?? null, hint);
     this.r.use(opts.policy, 0);
+    this.r.useStampLru();
   }
 
   /** References replayed so far. */

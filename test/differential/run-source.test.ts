@@ -17,6 +17,7 @@ import {
   simulate,
   simulateMany,
 } from "../../src/sim/run.js";
+import { StreamReplay } from "../../src/sim/stream-replay.js";
 import { PwtDecoder, PwtEncoder } from "../../src/workloads/binary-format.js";
 import { annotateNextUse } from "../../src/workloads/oracle.js";
 import { PageIds } from "../../src/workloads/page-ids.js";
@@ -131,4 +132,44 @@ describe("OptMrc fed in chunks", () => {
     const want = optCurve(dense.ids, refs.count, dense.pageSpace);
     expect(m.curve()).toEqual(want);
   });
+});
+
+describe("stamp LRU (last-reference stamps, a scan at each fault) equals the list's LRU", () => {
+  /** Random pages, most faulting: the scans exceed their budget and the list takes over mid-stream. */
+  function random(n: number, pages: number, seed: number): RefBatch {
+    const b = makeBatch(n);
+    let x = seed;
+    for (let i = 0; i < n; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      b.pages[i] = (x >>> 8) % (i % 3 === 0 ? 40 : pages);
+      b.kinds[i] = x & 3;
+    }
+    b.count = n;
+    return b;
+  }
+  for (const [frames, pages] of [
+    [3000, 20_000],
+    [64, 300],
+    [4096, 5000],
+  ] as const) {
+    it(`${frames} frames over ${pages} pages: same faults, evictions and eviction order`, async () => {
+      const b = random(300_000, pages, frames);
+      const d = densify(b.pages, b.count);
+      const w = new Uint8Array(b.count);
+      for (let i = 0; i < b.count; i++) w[i] = b.kinds[i]! >>> 1;
+      const evicted: number[] = [];
+      const want = replay(
+        { count: b.count, pages: d.ids, writes: w, pageSpace: d.pageSpace },
+        { policy: "lru", frames, onEvict: (page, _f, at) => evicted.push(page, at) },
+      );
+      const source: ReferenceSource = { kind: "batches", name: "random", batches: () => [b] };
+      const got = await simulate(source, { policy: "lru", frames });
+      expect(got.faults).toBe(want.faults);
+      expect(got.evictions).toEqual(want.evictions);
+      const order: number[] = [];
+      const sr = new StreamReplay({ policy: "lru", frames, onEvict: (page, _f, at) => order.push(page, at) });
+      await feed(source, sr);
+      expect(order).toEqual(evicted);
+    });
+  }
 });
