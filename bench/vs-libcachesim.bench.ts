@@ -45,13 +45,16 @@ interface Sample {
   rssKiB: number;
 }
 
-/** CPU seconds and peak RSS of one process. */
-function timed(cmd: string, args: string[]): Sample {
+/** CPU seconds and peak RSS of one process (tried twice: a shared machine may kill one). */
+function timed(cmd: string, args: string[], retry = true): Sample {
   const out = path.join(os.tmpdir(), `pagewise-vs-time-${process.pid}`);
   const r = spawnSync("/usr/bin/time", ["-f", "%U %S %M", "-o", out, cmd, ...args], {
     stdio: ["ignore", "ignore", "ignore"],
   });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status})`);
+  if (r.status !== 0) {
+    if (retry) return timed(cmd, args, false);
+    throw new Error(`${cmd} ${args.join(" ")} failed (${r.status ?? r.signal})`);
+  }
   const [u, s, m] = fs.readFileSync(out, "utf8").trim().split(/\s+/).slice(-3).map(Number);
   return { cpu: u! + s!, rssKiB: m! };
 }

@@ -17,6 +17,18 @@ import type { FrameBits, ReplacementPolicy } from "../policies/policy.js";
 import { createPolicy, getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
 import { annotateNextUse } from "../workloads/oracle.js";
 
+/** Next uses by reference index: Float64 with Infinity for never, or Int32 with NO_NEXT_USE. */
+export type NextUses = Float64Array | Int32Array;
+
+/** Never used again, in an Int32 annotation (mrc/opt.ts uses the same value). */
+export const NO_NEXT_USE = 0x7fffffff;
+
+/** The next use at `i` as policies see it (Infinity for never). */
+function nextUseAt(nu: NextUses, i: number): number {
+  const n = nu[i]!;
+  return n === NO_NEXT_USE ? Number.POSITIVE_INFINITY : n;
+}
+
 /** A page stream ready to replay. */
 export interface ReplayTrace {
   readonly count: number;
@@ -37,8 +49,11 @@ export interface ReplayOptions {
   /** Policy spec, e.g. "lru" or "aging:bits=4". */
   readonly policy: string;
   readonly frames: number;
-  /** Next-use annotation (workloads/oracle.ts); computed when a policy needs it and none is given. */
-  readonly nextUse?: Float64Array;
+  /**
+   * Next-use annotation (workloads/oracle.ts: Infinity for never; or Int32 with NO_NEXT_USE for
+   * never, as sim/run.ts annotates a stream); computed when a policy needs it and none is given.
+   */
+  readonly nextUse?: NextUses;
   readonly switchAt?: readonly PolicySwitch[];
   /** Called every `progressEvery` references (default 1 << 20) with the count done so far. */
   readonly onProgress?: (done: number, total: number) => void;
@@ -153,7 +168,7 @@ export class Replayer {
   constructor(
     readonly trace: ReplayTrace | null,
     readonly frames: number,
-    readonly nextUse: Float64Array | null,
+    readonly nextUse: NextUses | null,
     readonly onEvict: ((page: number, frame: number, at: number) => void) | null,
     pageSpace: number,
   ) {
@@ -537,7 +552,10 @@ export class Replayer {
         if (ref[f] === 0) ref[f] = 1;
         if (w > dirtyBit[f]!) dirtyBit[f] = 1;
         if (wantsHits && f !== touched) {
-          const again = policy.touch!(f, nextUse === null ? Number.POSITIVE_INFINITY : nextUse[offset + k]!);
+          const again = policy.touch!(
+            f,
+            nextUse === null ? Number.POSITIVE_INFINITY : nextUseAt(nextUse, offset + k),
+          );
           touched = skipRepeat || again === true ? f : -1;
         }
       } else {
@@ -582,7 +600,7 @@ export class Replayer {
     this.bits.resident[f] = 1;
     this.bits.ref[f] = 1;
     this.bits.dirtyBit[f] = w;
-    this.policy.admit(f, p, this.nextUse === null ? Number.POSITIVE_INFINITY : this.nextUse[i]!);
+    this.policy.admit(f, p, this.nextUse === null ? Number.POSITIVE_INFINITY : nextUseAt(this.nextUse, i));
   }
 }
 
@@ -615,7 +633,7 @@ export function replay(trace: ReplayTrace, opts: ReplayOptions): ReplayResult {
   checkOptions(trace, opts);
   const switches = opts.switchAt ?? [];
   const specs = [opts.policy, ...switches.map((s) => s.policy)];
-  let nextUse = opts.nextUse ?? null;
+  let nextUse: NextUses | null = opts.nextUse ?? null;
   if (nextUse === null && needsFuture(specs))
     nextUse = annotateNextUse(trace.pages, trace.count, trace.pageSpace);
   const r = new Replayer(trace, opts.frames, nextUse, opts.onEvict ?? null, trace.pageSpace);

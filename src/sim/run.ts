@@ -5,11 +5,12 @@
 // annotate the next uses, 8 bytes a reference, and one to replay); the command line maps its
 // options onto `simulate` and `simulateMany` and prints what they return.
 
+import { ConfigError } from "../core/errors.js";
 import { getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
 import type { CodedRefs } from "../workloads/binary-format.js";
 import { PageIds } from "../workloads/page-ids.js";
 import { REF_INSTR, type RefBatch } from "../workloads/refs.js";
-import type { ReplayResult } from "./replay.js";
+import { type NextUses, NO_NEXT_USE, type ReplayResult } from "./replay.js";
 import { PwtReplayFeed, type RefSink, StreamReplay } from "./stream-replay.js";
 
 /**
@@ -105,37 +106,44 @@ export async function feed(
 }
 
 /**
- * The next use of every reference (the index of the next reference to its page, or Infinity), found
- * forwards as the references stream by: 8 bytes a reference, the only memory that grows with the
- * trace. The same values as workloads/oracle.ts's backward pass over the whole trace.
+ * The next use of every reference (the index of the next reference to its page, or NO_NEXT_USE),
+ * found forwards as the references stream by: 4 bytes a reference (Int32), the only memory that
+ * grows with the trace. The same next uses as workloads/oracle.ts's backward pass over the whole
+ * trace (which writes Infinity for never); at most 2^31 - 2 references.
  */
 export class NextUseSink implements RefSink {
-  private next: Float64Array;
-  private last = new Float64Array(1024).fill(-1);
+  private next: Int32Array;
+  private last = new Int32Array(1024).fill(-1);
   count = 0;
 
   constructor(
     expected = 1 << 16,
     readonly ids: PageIds = new PageIds(),
   ) {
-    this.next = new Float64Array(Math.max(1, expected)).fill(Number.POSITIVE_INFINITY);
+    this.next = new Int32Array(Math.max(1, Math.min(expected, MAX_ANNOTATED))).fill(NO_NEXT_USE);
   }
 
   /** The annotation, one entry per reference pushed. */
-  get nextUse(): Float64Array {
+  get nextUse(): Int32Array {
     return this.next.subarray(0, this.count);
   }
 
   private room(n: number): void {
     if (this.ids.size > this.last.length) {
-      const l = new Float64Array(Math.max(this.ids.size, 2 * this.last.length)).fill(-1);
+      const l = new Int32Array(Math.max(this.ids.size, 2 * this.last.length)).fill(-1);
       l.set(this.last);
       this.last = l;
     }
-    if (this.count + n > this.next.length) {
-      const a = new Float64Array(Math.max(this.count + n, Math.ceil(this.next.length * 1.5))).fill(
-        Number.POSITIVE_INFINITY,
+    if (this.count + n > MAX_ANNOTATED)
+      throw new ConfigError(
+        "trace length",
+        this.count + n,
+        `at most ${MAX_ANNOTATED} references for OPT's next uses`,
       );
+    if (this.count + n > this.next.length) {
+      const a = new Int32Array(
+        Math.min(MAX_ANNOTATED, Math.max(this.count + n, Math.ceil(this.next.length * 1.5))),
+      ).fill(NO_NEXT_USE);
       a.set(this.next.subarray(0, this.count));
       this.next = a;
     }
@@ -143,35 +151,65 @@ export class NextUseSink implements RefSink {
 
   pushDense(ids: Int32Array, _writes: Uint8Array, n: number): void {
     this.room(n);
-    const next = this.next;
-    const last = this.last;
-    let i = this.count;
-    for (let k = 0; k < n; k++, i++) {
-      const p = ids[k]!;
-      const l = last[p]!;
-      if (l >= 0) next[l] = i;
-      last[p] = i;
-    }
-    this.count = i;
+    this.count = annotateDense(ids, n, this.next, this.last, this.count);
   }
 
   pushCoded(c: CodedRefs): void {
-    const n = c.count;
-    this.room(n);
-    const { buf, width, ids: dict } = c;
-    const hi = width === 2 ? 1 : 0;
-    const shift = 8 * hi;
-    const next = this.next;
-    const last = this.last;
-    let i = this.count;
-    for (let k = 0, q = c.pos; k < n; k++, q += width, i++) {
-      const p = dict[(buf[q]! | (buf[q + hi]! << shift)) >>> 2]!;
-      const l = last[p]!;
-      if (l >= 0) next[l] = i;
-      last[p] = i;
-    }
-    this.count = i;
+    this.room(c.count);
+    this.count =
+      c.width === 1
+        ? annotateCoded1(c.buf, c.pos, c.count, c.ids, this.next, this.last, this.count)
+        : annotateCoded2(c.buf, c.pos, c.count, c.ids, this.next, this.last, this.count);
   }
+}
+
+/** Most references a next-use annotation holds (Int32 indexes, NO_NEXT_USE kept apart). */
+const MAX_ANNOTATED = NO_NEXT_USE - 1;
+
+function annotateDense(ids: Int32Array, n: number, next: Int32Array, last: Int32Array, i: number): number {
+  for (let k = 0; k < n; k++, i++) {
+    const p = ids[k]!;
+    const l = last[p]!;
+    if (l >= 0) next[l] = i;
+    last[p] = i;
+  }
+  return i;
+}
+
+function annotateCoded1(
+  buf: Uint8Array,
+  pos: number,
+  n: number,
+  dict: Int32Array,
+  next: Int32Array,
+  last: Int32Array,
+  i: number,
+): number {
+  for (let q = pos, end = pos + n; q < end; q++, i++) {
+    const p = dict[buf[q]! >>> 2]!;
+    const l = last[p]!;
+    if (l >= 0) next[l] = i;
+    last[p] = i;
+  }
+  return i;
+}
+
+function annotateCoded2(
+  buf: Uint8Array,
+  pos: number,
+  n: number,
+  dict: Int32Array,
+  next: Int32Array,
+  last: Int32Array,
+  i: number,
+): number {
+  for (let q = pos, end = pos + 2 * n; q < end; q += 2, i++) {
+    const p = dict[(buf[q]! | (buf[q + 1]! << 8)) >>> 2]!;
+    const l = last[p]!;
+    if (l >= 0) next[l] = i;
+    last[p] = i;
+  }
+  return i;
 }
 
 /** Several sinks fed by one pass (they share one id table). */
@@ -216,7 +254,7 @@ export interface SimulateResult extends ReplayResult {
 export async function annotateSource(
   source: ReferenceSource,
   opts: SimulateOptions = {},
-): Promise<{ nextUse: Float64Array; counts: PassCounts }> {
+): Promise<{ nextUse: Int32Array; counts: PassCounts }> {
   const limit = opts.limit ?? Number.POSITIVE_INFINITY;
   const hint = Math.min(limit, opts.expectedReferences ?? 1 << 16);
   const s = new NextUseSink(Number.isFinite(hint) ? hint : 1 << 16);
@@ -234,7 +272,7 @@ export async function simulateMany(
   runs: readonly RunSpec[],
   opts: SimulateOptions = {},
 ): Promise<{ results: SimulateResult[]; counts: PassCounts }> {
-  let nextUse: Float64Array | undefined;
+  let nextUse: NextUses | undefined;
   if (runs.some((r) => readsFuture(r.policy))) {
     opts.onPhase?.("annotate");
     nextUse = (await annotateSource(source, opts)).nextUse;

@@ -12,7 +12,7 @@ import { getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
 import { type CodedRefs, makeCodedRefs, PwtDecoder } from "../workloads/binary-format.js";
 import { PageIds } from "../workloads/page-ids.js";
 import { makeBatch, type RefBatch } from "../workloads/refs.js";
-import { Replayer, type ReplayResult } from "./replay.js";
+import { type NextUses, Replayer, type ReplayResult } from "./replay.js";
 
 export interface StreamReplayOptions {
   /** Policy spec, e.g. "lru" or "aging:bits=4". */
@@ -22,7 +22,7 @@ export interface StreamReplayOptions {
    * Next use of every reference of the whole stream, by its index (workloads/oracle.ts over the
    * dense ids this replay assigns: first appearance order). Required when the policy reads the future.
    */
-  readonly nextUse?: Float64Array;
+  readonly nextUse?: NextUses;
   /** Expected number of distinct pages (a hint: tables start this size and grow past it). */
   readonly pageSpaceHint?: number;
   /** Called at each eviction with the evicted page's dense id, its frame and the reference's index. */
@@ -52,7 +52,7 @@ export class StreamReplay implements RefSink {
   private readonly r: Replayer;
   private idBuf = new Int32Array(0);
   private writeBuf = new Uint8Array(0);
-  private readonly nextUse: Float64Array | null;
+  private readonly nextUse: NextUses | null;
   private done = 0;
 
   constructor(private readonly opts: StreamReplayOptions) {
