@@ -11,8 +11,10 @@ import { NEVER } from "../src/policies/policy.js";
 import { getPolicyFactory, parsePolicySpec, policyIds } from "../src/policies/registry.js";
 import type { KswapdStats } from "../src/sim/kswapd.js";
 import { Machine, type MachineStats } from "../src/sim/machine.js";
-import { densify, type ReplayResult, type ReplayTrace, replay } from "../src/sim/replay.js";
+import { densify, NO_NEXT_USE, type ReplayResult, type ReplayTrace, replay } from "../src/sim/replay.js";
+import { annotateSource, type ReferenceSource } from "../src/sim/run.js";
 import { annotateNextUse } from "../src/workloads/oracle.js";
+import { PageIds } from "../src/workloads/page-ids.js";
 import { isWrite, REF_INSTR } from "../src/workloads/refs.js";
 import type { Workload } from "./workload.js";
 
@@ -276,14 +278,6 @@ export function simulateTimeline(p: Prepared, spec: string, frames: number, at: 
   return { faults, resident: new Map(pids.map((pid, j) => [pid, series[j]!])) };
 }
 
-/** Address width that holds every page of `w` at its page size, within the machine's limits. */
-function vaBitsFor(w: Workload): number {
-  let max = 0;
-  for (let i = 0; i < w.count; i++) if (w.pages[i]! > max) max = w.pages[i]!;
-  const bits = Math.ceil(Math.log2((max + 1) * w.pageSize));
-  return Math.min(48, Math.max(16, bits));
-}
-
 /** Options of a full-mode run. */
 export interface FullOptions {
   /** Called every 2^18 references with the count done so far. */
@@ -316,8 +310,6 @@ export function runFull(
 ): { result: RunResult; machine: Machine } {
   policyIdOf(spec);
   const w = p.workload;
-  const vaBits = vaBitsFor(w);
-  const layout = layoutFor(w.pageSize, vaBits);
   // One reference per distinct page (dense ids are per (pid, page)): its pid and page number.
   const firstAt = new Int32Array(p.pageSpace).fill(-1);
   for (let i = 0; i < w.count; i++) if (firstAt[p.dense[i]!] === -1) firstAt[p.dense[i]!] = i;
@@ -332,25 +324,9 @@ export function runFull(
     }
     list.push(w.pages[i]!);
   }
-  let tableFrames = 0;
-  for (const vpns of pagesOf.values()) tableFrames += Machine.tableFramesFor(layout, vpns);
-  const m = new Machine({
-    frames,
-    tableFrames,
-    pageSize: w.pageSize,
-    vaBits,
-    policy: spec,
-    ...(opts.tlb ? { tlb: opts.tlb } : {}),
-    ...(opts.coloring ? { colors: opts.coloring.colors, coloring: opts.coloring.mode } : {}),
-    ...(opts.readAhead ? { readAhead: opts.readAhead } : {}),
-    ...(opts.kswapd !== undefined ? { kswapd: opts.kswapd } : {}),
-    ...(opts.swapSlots !== undefined ? { swapSlots: opts.swapSlots } : {}),
-  });
-  const pidOf = new Map<number, number>();
-  for (const src of pagesOf.keys()) {
-    const pid = m.spawn({ trace: true, name: `pid ${src}` });
-    pidOf.set(src, pid);
-  }
+  let maxPage = 0;
+  for (let i = 0; i < w.count; i++) if (w.pages[i]! > maxPage) maxPage = w.pages[i]!;
+  const { m, pidOf } = fullMachine(spec, frames, w.pageSize, maxPage, pagesOf, opts);
   const nextUse = needsFuture(spec) ? ensureNextUse(p) : null;
   const { pages, kinds, pids } = w;
   const ps = w.pageSize;
@@ -384,35 +360,162 @@ export function runFull(
     if (end < w.count) opts.onProgress?.(end, w.count);
   }
   opts.onProgress?.(w.count, w.count);
+  return { machine: m, result: fullResult(m, spec, frames, w.pageSize, opts, pidOf, skipped) };
+}
+
+/** The JSON of a full-mode run from its Machine. */
+function fullResult(
+  m: Machine,
+  spec: string,
+  frames: number,
+  pageSize: number,
+  opts: FullOptions,
+  pidOf: ReadonlyMap<number, number>,
+  skipped: number,
+): RunResult {
   const s = m.stats();
   const faults = s.faults.total;
   const references = s.references;
   const missRatio = references === 0 ? 0 : faults / references;
   return {
-    machine: m,
-    result: {
-      policy: spec,
-      frames,
-      pageSize: w.pageSize,
-      references,
-      faults,
-      hits: references - faults,
-      missRatio,
-      evictions: { clean: s.evictions.clean, dirty: s.evictions.dirty },
-      writebacks: s.writebacks,
-      tlb: { hits: s.tlb.hits, misses: s.tlb.misses, mode: "full" },
-      eat: { formulaNs: formulaEat(missRatio), measuredNs: s.eat.measuredNs },
-      pageTableFrames: s.frames.pageTables,
-      faultCauses: {
-        zeroFill: s.faults.zeroFill,
-        fromImage: s.faults.fromImage,
-        fromSwap: s.faults.fromSwap,
-        fromObject: s.faults.fromObject,
-        minor: s.faults.minor,
-      },
-      ...mechanismsOf(s, opts, pidOf, skipped),
+    policy: spec,
+    frames,
+    pageSize,
+    references,
+    faults,
+    hits: references - faults,
+    missRatio,
+    evictions: { clean: s.evictions.clean, dirty: s.evictions.dirty },
+    writebacks: s.writebacks,
+    tlb: { hits: s.tlb.hits, misses: s.tlb.misses, mode: "full" },
+    eat: { formulaNs: formulaEat(missRatio), measuredNs: s.eat.measuredNs },
+    pageTableFrames: s.frames.pageTables,
+    faultCauses: {
+      zeroFill: s.faults.zeroFill,
+      fromImage: s.faults.fromImage,
+      fromSwap: s.faults.fromSwap,
+      fromObject: s.faults.fromObject,
+      minor: s.faults.minor,
     },
+    ...mechanismsOf(s, opts, pidOf, skipped),
   };
+}
+
+/** The Machine of a full-mode run, sized for the workload's pages (one trace process per pid). */
+function fullMachine(
+  spec: string,
+  frames: number,
+  pageSize: number,
+  maxPage: number,
+  pagesOf: ReadonlyMap<number, readonly number[]>,
+  opts: FullOptions,
+): { m: Machine; pidOf: Map<number, number> } {
+  const vaBits = Math.min(48, Math.max(16, Math.ceil(Math.log2((maxPage + 1) * pageSize))));
+  const layout = layoutFor(pageSize, vaBits);
+  let tableFrames = 0;
+  for (const vpns of pagesOf.values()) tableFrames += Machine.tableFramesFor(layout, vpns);
+  const m = new Machine({
+    frames,
+    tableFrames,
+    pageSize,
+    vaBits,
+    policy: spec,
+    ...(opts.tlb ? { tlb: opts.tlb } : {}),
+    ...(opts.coloring ? { colors: opts.coloring.colors, coloring: opts.coloring.mode } : {}),
+    ...(opts.readAhead ? { readAhead: opts.readAhead } : {}),
+    ...(opts.kswapd !== undefined ? { kswapd: opts.kswapd } : {}),
+    ...(opts.swapSlots !== undefined ? { swapSlots: opts.swapSlots } : {}),
+  });
+  const pidOf = new Map<number, number>();
+  for (const src of pagesOf.keys()) pidOf.set(src, m.spawn({ trace: true, name: `pid ${src}` }));
+  return { m, pidOf };
+}
+
+/**
+ * runFull over a source read in two passes (three for OPT), in memory O(distinct pages) (plus
+ * OPT's annotation): the first finds each process's pages and the largest page (to size the
+ * Machine and its page tables exactly as runFull does), the last feeds the references to the
+ * Machine batch by batch. `source` must give decoded batches (page numbers, kinds, pids).
+ */
+export async function runFullStream(
+  source: ReferenceSource,
+  spec: string,
+  frames: number,
+  pageSize: number,
+  opts: FullOptions & { limit?: number; expected?: number } = {},
+): Promise<{ result: RunResult; distinctPages: number }> {
+  policyIdOf(spec);
+  if (source.kind !== "batches") throw new Error("full mode reads decoded batches");
+  const limit = opts.limit ?? Number.POSITIVE_INFINITY;
+  const ids = new PageIds();
+  const pagesOf = new Map<number, number[]>();
+  let maxPage = 0;
+  let idBuf = new Int32Array(0);
+  let wBuf = new Uint8Array(0);
+  let seen = 0;
+  let total = 0;
+  for await (const b of source.batches()) {
+    const n = Math.min(b.count, limit - total);
+    if (idBuf.length < n) {
+      idBuf = new Int32Array(n);
+      wBuf = new Uint8Array(n);
+    }
+    ids.map(b.pages, b.kinds, b.pids, 0, n, idBuf, wBuf);
+    for (let i = 0; i < n; i++) {
+      if (b.pages[i]! > maxPage) maxPage = b.pages[i]!;
+      if (idBuf[i] !== seen) continue;
+      // A new (pid, page): ids come in order of first appearance.
+      seen++;
+      const src = b.pids[i]!;
+      let list = pagesOf.get(src);
+      if (list === undefined) {
+        list = [];
+        pagesOf.set(src, list);
+      }
+      list.push(b.pages[i]!);
+    }
+    total += n;
+    if (total >= limit) break;
+  }
+  const nextUse = needsFuture(spec)
+    ? (await annotateSource(source, opts.limit !== undefined ? { limit: opts.limit } : {})).nextUse
+    : null;
+  const { m, pidOf } = fullMachine(spec, frames, pageSize, maxPage, pagesOf, opts);
+  const every = 1 << 18;
+  let lastSrc = Number.NaN;
+  let pid = -1;
+  let alive = true;
+  let skipped = 0;
+  let i = 0;
+  let nextReport = every;
+  for await (const b of source.batches()) {
+    const n = Math.min(b.count, total - i);
+    const { pages, kinds, pids } = b;
+    for (let k = 0; k < n; k++, i++) {
+      const src = pids[k]!;
+      if (src !== lastSrc) {
+        lastSrc = src;
+        pid = pidOf.get(src)!;
+        alive = m.isAlive(pid);
+      }
+      if (!alive) {
+        skipped++;
+        continue;
+      }
+      const kind = kinds[k]!;
+      const acc = isWrite(kind) ? ACC_WRITE : kind === REF_INSTR ? ACC_EXEC : ACC_READ;
+      const nu = nextUse === null ? NEVER : nextUse[i]!;
+      if (m.access(pid, pages[k]! * pageSize, acc, nu === NO_NEXT_USE ? NEVER : nu) === FAULT_KILLED)
+        alive = false;
+    }
+    if (i >= nextReport && i < total) {
+      opts.onProgress?.(i, opts.expected ?? total);
+      nextReport = i + every;
+    }
+    if (i >= total) break;
+  }
+  opts.onProgress?.(total, total);
+  return { result: fullResult(m, spec, frames, pageSize, opts, pidOf, skipped), distinctPages: seen };
 }
 
 /** The `mechanisms` of a full run, when any is on. */

@@ -15,6 +15,7 @@ import {
   type RunResult,
   replayRunResult,
   runFull,
+  runFullStream,
   simulate as simulatePrepared,
   workloadFacts,
 } from "../engine.js";
@@ -23,8 +24,6 @@ import { type CliIo, colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { fmtInt, fmtNs, fmtPct, outputMode, renderKeyValues, writeCsv, writeJson } from "../output.js";
 import { Progress } from "../progress.js";
-import { buildReport } from "../report/collect.js";
-import { writeReportFile } from "../report/write.js";
 import type { FramesSpec } from "../units.js";
 import { addWorkloadOptions, openSource, type WorkloadOptions } from "../workload.js";
 import { addFramesOption, addOutputOptions, resolveFrames, workloadOf } from "./common.js";
@@ -270,7 +269,9 @@ its references are skipped and counted.`,
     )
     .action(async (opts: RunOptions) => {
       const mode = outputMode(opts);
-      if (opts.mode !== "full" && opts.report === undefined) return runStreaming(io, opts, mode);
+      if (opts.report === undefined) {
+        return opts.mode === "full" ? runFullStreaming(io, opts, mode) : runStreaming(io, opts, mode);
+      }
       const w = await workloadOf(opts, io);
       const frames = resolveFrames(opts, w.pageSize);
       checkModeOptions(opts, frames);
@@ -290,6 +291,9 @@ its references are skipped and counted.`,
         bar.stop();
       }
       if (opts.report !== undefined) {
+        // The report's modules load only when a report is asked for.
+        const { buildReport } = await import("../report/collect.js");
+        const { writeReportFile } = await import("../report/write.js");
         const path = writeReportFile(
           opts.report,
           await buildReport(io, p, { policies: [opts.policy], frames: [frames], focusFrames: frames }),
@@ -326,6 +330,44 @@ async function runStreaming(io: CliIo, opts: RunOptions, mode: ReturnType<typeof
       );
       r = replayRunResult(s, frames, src.pageSize);
       distinct = s.distinctPages;
+    } finally {
+      bar.stop();
+    }
+  } finally {
+    src.close();
+  }
+  if (mode === "json") writeJson(io, r);
+  else if (mode === "csv") writeCsv(io, RUN_CSV_FIELDS, [runRecord(r)]);
+  else printRun(io, r, src.name, distinct);
+}
+
+/** Full mode without a report: the trace is read pass by pass (engine.ts runFullStream). */
+async function runFullStreaming(
+  io: CliIo,
+  opts: RunOptions,
+  mode: ReturnType<typeof outputMode>,
+): Promise<void> {
+  const src = await openSource(opts, io, { kinds: true });
+  let r: RunResult;
+  let distinct: number;
+  try {
+    const frames = resolveFrames(opts, src.pageSize);
+    checkModeOptions(opts, frames);
+    const bar = new Progress(io, `${opts.policy} (full)`, src.expected ?? 0);
+    const onProgress =
+      mode === "human" ? (done: number, total: number) => bar.update(done, total) : undefined;
+    try {
+      ({ result: r, distinctPages: distinct } = await runFullStream(
+        src.source,
+        opts.policy,
+        frames,
+        src.pageSize,
+        {
+          ...fullOptions(opts, onProgress),
+          ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
+          ...(src.expected !== null ? { expected: src.expected } : {}),
+        },
+      ));
     } finally {
       bar.stop();
     }
