@@ -40,7 +40,10 @@ export interface PassOptions {
   readonly onProgress?: (done: number) => void;
 }
 
-/** Counts of a pass: references, and of them writes and instruction fetches. */
+/**
+ * Counts of a pass: references, and of them writes and instruction fetches (-1 for these two when
+ * a limit cut a pwt source inside a block: its decoder counted the whole block).
+ */
 export interface PassCounts {
   references: number;
   writes: number;
