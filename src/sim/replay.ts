@@ -159,6 +159,14 @@ export class Replayer {
   private stamp: Float64Array | null = null;
   /** Frames scanned by stamp-LRU faults so far, against STAMP_SCAN_BUDGET. */
   private scanned = 0;
+  /**
+   * Kinds of the coded references the loops that count them ran (runCodedCounted): with bit 0 set,
+   * bit 1 set, both; and the index in the call of the first entry past the dictionary, or -1.
+   */
+  kindOdd = 0;
+  kindHigh = 0;
+  kindBoth = 0;
+  badAt = -1;
   used = 0;
   faults = 0;
   hits = 0;
@@ -264,28 +272,43 @@ export class Replayer {
     const hi = width === 2 ? 1 : 0;
     const shift = 8 * hi;
     let misses = 0;
-    for (let k = from, q = pos; k < to; k++, q += width) {
+    let odd = 0;
+    let high = 0;
+    let both = 0;
+    let k = from;
+    for (let q = pos; k < to; k++, q += width) {
       let p: number;
       let w: number;
       if (coded) {
         const v = buf[q]! | (buf[q + hi]! << shift);
         p = dictIds![v >>> 2]!;
         w = (v >>> 1) & 1;
+        odd += v & 1;
+        high += w;
+        both += v & w;
       } else {
         p = pages![k]!;
         w = hasWrites ? writes![k]! : 0;
       }
-      const f = frameOf[p]!;
+      const f = p < 0 ? -1 : frameOf[p]!;
       if (f >= 0) {
         stamp[f] = offset + k;
         if (ref[f] === 0) ref[f] = 1;
         if (w > dirtyBit[f]!) dirtyBit[f] = 1;
       } else {
+        if (p < 0) break;
         misses++;
         this.stampFault(p, w, offset + k);
       }
     }
+    if (k < to) {
+      this.badAt = k - from;
+      return;
+    }
     this.hits += to - from - misses;
+    this.kindOdd += odd;
+    this.kindHigh += high;
+    this.kindBoth += both;
     if (this.scanned > STAMP_SCAN_BUDGET * (offset + to) + STAMP_SCAN_SLACK) this.leaveStampLru();
   }
 
@@ -386,11 +409,46 @@ export class Replayer {
     if (warmCalls[width]! < WARM_CALLS) {
       // See WARM_CALLS.
       warmCalls[width]!++;
-      for (let k = 0; k < count; k += WARM_PIECE)
+      for (let k = 0; k < count; k += WARM_PIECE) {
         this.codedPiece(buf, pos + k * width, Math.min(WARM_PIECE, count - k), width, dictIds, offset + k);
+        if (this.badAt >= 0) {
+          this.badAt += k;
+          return;
+        }
+      }
       return;
     }
     this.codedPiece(buf, pos, count, width, dictIds, offset);
+  }
+
+  /**
+   * True when runCodedCounted may be used: the loop in force counts the kinds and checks the
+   * entries of coded references itself (the policies that see neither hits nor time, and stamp
+   * LRU), so the decoder need not make a pass of its own (PwtDecoder.takeCodedUnchecked).
+   */
+  get countsCoded(): boolean {
+    return this.stamp !== null || (!this.wantsHits && !this.hasTick);
+  }
+
+  /**
+   * runCoded over references the decoder did not check (countsCoded must be true): counts their
+   * kinds into kindOdd/kindHigh/kindBoth and returns -1, or stops at the first entry past the
+   * dictionary (its id is -1) and returns its index.
+   */
+  runCodedCounted(
+    buf: Uint8Array,
+    pos: number,
+    count: number,
+    width: number,
+    dictIds: Int32Array,
+    offset: number,
+  ): number {
+    this.kindOdd = 0;
+    this.kindHigh = 0;
+    this.kindBoth = 0;
+    this.badAt = -1;
+    this.runCoded(buf, pos, count, width, dictIds, offset);
+    return this.badAt;
   }
 
   private codedPiece(
@@ -425,20 +483,47 @@ export class Replayer {
     const ref = this.bits.ref;
     const dirtyBit = this.bits.dirtyBit;
     let misses = 0;
-    for (let k = 0; k < count; k++) {
+    let odd = 0;
+    let high = 0;
+    let both = 0;
+    let k = 0;
+    for (; k < count; k++) {
       const v = buf[pos + k]!;
       const p = dictIds[v >>> 2]!;
       const w = (v >>> 1) & 1;
-      const f = frameOf[p]!;
+      odd += v & 1;
+      high += w;
+      both += v & w;
+      const f = p < 0 ? -1 : frameOf[p]!;
       if (f >= 0) {
         if (ref[f] === 0) ref[f] = 1;
         if (w > dirtyBit[f]!) dirtyBit[f] = 1;
       } else {
+        if (p < 0) break;
         misses++;
         this.fault(p, w, offset + k);
       }
     }
+    this.countedCoded(k, count, misses, odd, high, both);
+  }
+
+  /** Ends a counting loop that stopped at `k` of `count`: hits, kinds, and a bad entry if it stopped early. */
+  private countedCoded(
+    k: number,
+    count: number,
+    misses: number,
+    odd: number,
+    high: number,
+    both: number,
+  ): void {
+    if (k < count) {
+      this.badAt = k;
+      return;
+    }
     this.hits += count - misses;
+    this.kindOdd += odd;
+    this.kindHigh += high;
+    this.kindBoth += both;
   }
 
   /** codedNoHits1 over two-byte coded references. */
@@ -453,20 +538,28 @@ export class Replayer {
     const ref = this.bits.ref;
     const dirtyBit = this.bits.dirtyBit;
     let misses = 0;
-    for (let k = 0, q = pos; k < count; k++, q += 2) {
+    let odd = 0;
+    let high = 0;
+    let both = 0;
+    let k = 0;
+    for (let q = pos; k < count; k++, q += 2) {
       const v = buf[q]! | (buf[q + 1]! << 8);
       const p = dictIds[v >>> 2]!;
       const w = (v >>> 1) & 1;
-      const f = frameOf[p]!;
+      odd += v & 1;
+      high += w;
+      both += v & w;
+      const f = p < 0 ? -1 : frameOf[p]!;
       if (f >= 0) {
         if (ref[f] === 0) ref[f] = 1;
         if (w > dirtyBit[f]!) dirtyBit[f] = 1;
       } else {
+        if (p < 0) break;
         misses++;
         this.fault(p, w, offset + k);
       }
     }
-    this.hits += count - misses;
+    this.countedCoded(k, count, misses, odd, high, both);
   }
 
   /**

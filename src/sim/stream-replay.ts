@@ -41,6 +41,18 @@ export interface RefSink {
   pushDense(ids: Int32Array, writes: Uint8Array, n: number): void;
   /** References still encoded (PwtDecoder.takeCoded). */
   pushCoded(c: CodedRefs): void;
+  /**
+   * True when pushCodedCounted can take references the decoder neither counted nor checked
+   * (PwtDecoder.takeCodedUnchecked): the sink's own pass does both.
+   */
+  readonly countsCoded?: boolean;
+  /**
+   * pushCoded for unchecked references: returns the index of the first entry past the dictionary
+   * (nothing is replayed then: the stream is corrupt), or -1 with their kinds in `codedKinds`.
+   */
+  pushCodedCounted?(c: CodedRefs): number;
+  /** The kinds of the last pushCodedCounted: references with kind bit 0 set, bit 1 set, both. */
+  readonly codedKinds?: { odd: number; high: number; both: number };
 }
 
 /**
@@ -126,6 +138,30 @@ export class StreamReplay implements RefSink {
     this.done += n;
   }
 
+  get countsCoded(): boolean {
+    return this.r.countsCoded;
+  }
+
+  pushCodedCounted(c: CodedRefs): number {
+    const n = c.count;
+    if (n === 0) return -1;
+    if (this.nextUse !== null && this.done + n > this.nextUse.length) {
+      throw new ConfigError(
+        "nextUse",
+        this.nextUse.length,
+        `at least ${this.done + n} entries (one per reference)`,
+      );
+    }
+    this.r.growPageSpace(this.ids.size);
+    const bad = this.r.runCodedCounted(c.buf, c.pos, n, c.width, c.ids, this.done);
+    if (bad < 0) this.done += n;
+    return bad;
+  }
+
+  get codedKinds(): { odd: number; high: number; both: number } {
+    return { odd: this.r.kindOdd, high: this.r.kindHigh, both: this.r.kindBoth };
+  }
+
   result(): ReplayResult {
     const r = this.r;
     const n = this.done;
@@ -203,6 +239,19 @@ export class PwtReplayFeed {
     const { decoder, batch, idBuf, writeBuf, coded, replay } = this;
     while (!this.stopped) {
       const room = this.limit - this.references;
+      if (replay.countsCoded === true && replay.pushCodedCounted !== undefined) {
+        // The replay loop counts the kinds and checks the entries: no pass of the decoder's own.
+        const n = decoder.takeCodedUnchecked(Math.min(room, batch.pages.length), replay.ids, coded);
+        if (n > 0) {
+          const bad = replay.pushCodedCounted(coded);
+          if (bad >= 0) throw decoder.badEntry(coded.pos + bad * coded.width);
+          const k = replay.codedKinds!;
+          decoder.addCodedKinds(n, k.odd, k.high, k.both);
+          this.references += n;
+          if (n === room) this.stopped = true;
+          continue;
+        }
+      }
       if (decoder.takeCoded(Math.min(room, batch.pages.length), replay.ids, coded) > 0) {
         replay.pushCoded(coded);
         this.references += coded.count;
