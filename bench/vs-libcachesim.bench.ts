@@ -45,11 +45,15 @@ interface Sample {
   rssKiB: number;
 }
 
-/** CPU seconds and peak RSS of one process (tried twice: a shared machine may kill one). */
+/**
+ * CPU seconds and peak RSS of one process (tried twice: a shared machine may kill one), run in
+ * os.tmpdir() (cachesim writes a result file into its working directory).
+ */
 function timed(cmd: string, args: string[], retry = true): Sample {
   const out = path.join(os.tmpdir(), `pagewise-vs-time-${process.pid}`);
   const r = spawnSync("/usr/bin/time", ["-f", "%U %S %M", "-o", out, cmd, ...args], {
     stdio: ["ignore", "ignore", "ignore"],
+    cwd: os.tmpdir(),
   });
   if (r.status !== 0) {
     if (retry) return timed(cmd, args, false);
