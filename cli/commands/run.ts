@@ -7,18 +7,17 @@ import { parseKswapdSpec } from "../../src/sim/kswapd.js";
 import { simulate } from "../../src/sim/run.js";
 import {
   ensureNextUse,
-  type FullOptions,
   type Mechanisms,
   needsFuture,
   policyIdOf,
   prepare,
   type RunResult,
   replayRunResult,
-  runFull,
-  runFullStream,
   simulate as simulatePrepared,
   workloadFacts,
 } from "../engine.js";
+// Full mode's module (the Machine) loads only for --mode full.
+import type { FullOptions } from "../engine-full.js";
 import { UsageError } from "../errors.js";
 import { type CliIo, colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";
@@ -285,7 +284,12 @@ its references are skipped and counted.`,
       try {
         r =
           opts.mode === "full"
-            ? runFull(p, opts.policy, frames, fullOptions(opts, onProgress)).result
+            ? (await import("../engine-full.js")).runFull(
+                p,
+                opts.policy,
+                frames,
+                fullOptions(opts, onProgress),
+              ).result
             : simulatePrepared(p, opts.policy, frames, onProgress);
       } finally {
         bar.stop();
@@ -357,6 +361,7 @@ async function runFullStreaming(
     const onProgress =
       mode === "human" ? (done: number, total: number) => bar.update(done, total) : undefined;
     try {
+      const { runFullStream } = await import("../engine-full.js");
       ({ result: r, distinctPages: distinct } = await runFullStream(
         src.source,
         opts.policy,
