@@ -286,7 +286,9 @@ export async function openSource(
           kind: "pwt",
           name: shownPath,
           chunks: () =>
-            decompressChunks(fs.createReadStream(path, { highWaterMark: 1 << 20 }), t.compression, path),
+            t.compression === "none"
+              ? fileChunks(path)
+              : decompressChunks(fs.createReadStream(path, { highWaterMark: 1 << 20 }), t.compression, path),
         }
       : { kind: "batches", name: shownPath, batches: () => t.batches() };
     const known = t.header?.countsKnown ? t.header.references : null;
@@ -337,4 +339,23 @@ async function spoolStdin(): Promise<string> {
   const path = join(dir, "stdin");
   await pipeline(process.stdin, fs.createWriteStream(path));
   return path;
+}
+
+/**
+ * An uncompressed file's bytes in 1 MiB chunks read synchronously into two buffers used in turn:
+ * a chunk stays intact until the one after next is read (the pwt decoder copies what it keeps of a
+ * chunk when the next one is pushed), and nothing is allocated per chunk.
+ */
+function* fileChunks(path: string): Generator<Uint8Array> {
+  const fd = fs.openSync(path, "r");
+  try {
+    const bufs = [new Uint8Array(1 << 20), new Uint8Array(1 << 20)];
+    for (let k = 0; ; k ^= 1) {
+      const n = fs.readSync(fd, bufs[k]!, 0, bufs[k]!.length, null);
+      if (n === 0) return;
+      yield bufs[k]!.subarray(0, n);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
 }

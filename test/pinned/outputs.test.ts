@@ -3,8 +3,10 @@
 // run/sweep/mrc/info) must come out identical, field for field. Only the wall-clock `seconds` of an
 // mrc curve is left out. A change of output shows here as a diff of the named case.
 
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../cli/test-helpers.js";
 
@@ -207,4 +209,31 @@ describe("every command's JSON on the bundled traces is unchanged", () => {
       expect(await output(argv)).toEqual(pinned[name]);
     }, 120_000);
   }
+});
+
+describe("an uncompressed pwt gives the documents of its gzip-compressed original", () => {
+  if (update) return;
+  const pinned = JSON.parse(readFileSync(PINNED, "utf8")) as Record<string, unknown>;
+  const dir = mkdtempSync(join(tmpdir(), "pagewise-pinned-"));
+  // sort500 is 2.7 MB uncompressed: several of the 1 MiB chunks an uncompressed file is read in.
+  const names = ["gzip-words.pwt", "sort500.pwt"];
+  for (const n of names) writeFileSync(join(dir, n), gunzipSync(readFileSync(`${T}/${n}`)));
+  const pattern =
+    / (gzip-words|sort500)\.pwt (lru|fifo|opt|sieve|arc) (8|64)$|^(sweep|mrc) (gzip-words|sort500)\.pwt$/;
+  const cases = Object.keys(CASES).filter((k) => pattern.test(k));
+  it("covers several commands", () => expect(cases.length).toBeGreaterThanOrEqual(20));
+  for (const name of cases) {
+    it(name, async () => {
+      const local = (a: string) =>
+        names.some((n) => a === `${T}/${n}`) ? join(dir, a.split("/").pop()!) : a;
+      const argv = CASES[name]!.map(local);
+      const doc = (await output(argv)) as Record<string, unknown>;
+      const want = pinned[name] as Record<string, unknown>;
+      // The workload's source names the file it was read from.
+      const strip = (d: Record<string, unknown>) =>
+        JSON.parse(JSON.stringify(d, (k, v) => (k === "source" ? undefined : v)));
+      expect(strip(doc)).toEqual(strip(want));
+    }, 120_000);
+  }
+  it("cleans up", () => rmSync(dir, { recursive: true, force: true }));
 });
