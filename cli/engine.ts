@@ -3,16 +3,12 @@
 // the counters every command prints. Commands never call the engine directly, so the JSON shape of
 // a run is defined in one place (RunResult).
 
-import { layoutFor, MAX_ASID, pageKey } from "../src/core/addr.js";
+import { MAX_ASID, pageKey } from "../src/core/addr.js";
 import { eatFormulaNs } from "../src/core/time.js";
-import { ACC_EXEC, ACC_READ, ACC_WRITE } from "../src/mmu/mmu.js";
-import { FAULT_KILLED } from "../src/pager/pager.js";
-import { NEVER } from "../src/policies/policy.js";
 import { getPolicyFactory, parsePolicySpec, policyIds } from "../src/policies/registry.js";
 import { checkMachineFrames, vaBitsForTrace } from "../src/sim/bounds.js";
 import type { KswapdStats } from "../src/sim/kswapd.js";
-import { Machine, type MachineStats } from "../src/sim/machine.js";
-import { densify, type ReplayTrace, replay } from "../src/sim/replay.js";
+import { densify, type ReplayResult, type ReplayTrace, replay } from "../src/sim/replay.js";
 import { annotateNextUse } from "../src/workloads/oracle.js";
 import { isWrite, REF_INSTR } from "../src/workloads/refs.js";
 import type { Workload } from "./workload.js";
@@ -163,20 +159,12 @@ function traceOf(p: Prepared): ReplayTrace {
   return { count: p.workload.count, pages: p.dense, writes: p.writes, pageSpace: p.pageSpace };
 }
 
-/** Replays `p` under one policy and frame count. `onProgress` gets references done so far. */
-export function simulate(
-  p: Prepared,
-  spec: string,
-  frames: number,
-  onProgress?: (done: number, total: number) => void,
-): RunResult {
-  policyIdOf(spec);
-  const nextUse = needsFuture(spec) ? ensureNextUse(p) : undefined;
-  const r = replay(traceOf(p), { policy: spec, frames, nextUse, onProgress, progressEvery: 1 << 18 });
+/** The JSON of a replay-mode run from the engine's result. */
+export function replayRunResult(r: ReplayResult, frames: number, pageSize: number): RunResult {
   return {
     policy: r.policy,
     frames,
-    pageSize: p.workload.pageSize,
+    pageSize,
     references: r.references,
     faults: r.faults,
     hits: r.hits,
@@ -187,6 +175,19 @@ export function simulate(
     eat: { formulaNs: formulaEat(r.missRatio), measuredNs: r.references === 0 ? 0 : r.timeNs / r.references },
     ...(r.policyCounters ? { policyCounters: r.policyCounters } : {}),
   };
+}
+
+/** Replays `p` under one policy and frame count. `onProgress` gets references done so far. */
+export function simulate(
+  p: Prepared,
+  spec: string,
+  frames: number,
+  onProgress?: (done: number, total: number) => void,
+): RunResult {
+  policyIdOf(spec);
+  const nextUse = needsFuture(spec) ? ensureNextUse(p) : undefined;
+  const r = replay(traceOf(p), { policy: spec, frames, nextUse, onProgress, progressEvery: 1 << 18 });
+  return replayRunResult(r, frames, p.workload.pageSize);
 }
 
 /** Faults only, for searches over many tiny strings (Belady). */
@@ -270,180 +271,4 @@ export function simulateTimeline(p: Prepared, spec: string, frames: number, at: 
   }
   const pids = [...pidIndex.keys()];
   return { faults, resident: new Map(pids.map((pid, j) => [pid, series[j]!])) };
-}
-
-/** Address width that holds every page of `w` at its page size; ConfigError beyond the machine's 48 bits. */
-function vaBitsFor(w: Workload): number {
-  let max = 0;
-  for (let i = 0; i < w.count; i++) if (w.pages[i]! > max) max = w.pages[i]!;
-  return vaBitsForTrace(max, w.pageSize);
-}
-
-/** Options of a full-mode run. */
-export interface FullOptions {
-  /** Called every 2^18 references with the count done so far. */
-  readonly onProgress?: (done: number, total: number) => void;
-  /** TLB entries and ways (default: the Machine's, 64 entries 4-way). */
-  readonly tlb?: { entries: number; ways: number };
-  /** Page coloring: colors (a power of two) and how strictly the allocator honours them. */
-  readonly coloring?: { colors: number; mode: "prefer" | "strict" };
-  /** Sequential read-ahead, pages (0: off). */
-  readonly readAhead?: number;
-  /** kswapd spec ("doc", "linux,clean=off", "min=2,low=4,high=6"; src/sim/kswapd.ts). */
-  readonly kswapd?: string;
-  /** Swap slots (default unbounded); when swap runs out the pager kills a process. */
-  readonly swapSlots?: number;
-}
-
-/**
- * Runs `p` in full mode: a Machine with page tables in frames, a TLB and real bytes; one trace
- * process per pid of the workload. `frames` counts the frames for pages, as in replay mode: the
- * page tables every page of the workload needs get frames of their own on top (MachineConfig
- * tableFrames, reported as `pageTableFrames`), so they never take a frame from a page, and the
- * policy sizes itself by `frames`. Full mode then faults exactly as replay does (timer policies
- * aside: their clock also counts TLB-miss walks).
- */
-export function runFull(
-  p: Prepared,
-  spec: string,
-  frames: number,
-  opts: FullOptions = {},
-): { result: RunResult; machine: Machine } {
-  policyIdOf(spec);
-  const w = p.workload;
-  const vaBits = vaBitsFor(w);
-  checkMachineFrames(frames, w.pageSize);
-  const layout = layoutFor(w.pageSize, vaBits);
-  // One reference per distinct page (dense ids are per (pid, page)): its pid and page number.
-  const firstAt = new Int32Array(p.pageSpace).fill(-1);
-  for (let i = 0; i < w.count; i++) if (firstAt[p.dense[i]!] === -1) firstAt[p.dense[i]!] = i;
-  const pagesOf = new Map<number, number[]>();
-  for (let id = 0; id < p.pageSpace; id++) {
-    const i = firstAt[id]!;
-    const src = w.pids[i]!;
-    let list = pagesOf.get(src);
-    if (list === undefined) {
-      list = [];
-      pagesOf.set(src, list);
-    }
-    list.push(w.pages[i]!);
-  }
-  let tableFrames = 0;
-  for (const vpns of pagesOf.values()) tableFrames += Machine.tableFramesFor(layout, vpns);
-  const m = new Machine({
-    frames,
-    tableFrames,
-    pageSize: w.pageSize,
-    vaBits,
-    policy: spec,
-    ...(opts.tlb ? { tlb: opts.tlb } : {}),
-    ...(opts.coloring ? { colors: opts.coloring.colors, coloring: opts.coloring.mode } : {}),
-    ...(opts.readAhead ? { readAhead: opts.readAhead } : {}),
-    ...(opts.kswapd !== undefined ? { kswapd: opts.kswapd } : {}),
-    ...(opts.swapSlots !== undefined ? { swapSlots: opts.swapSlots } : {}),
-  });
-  const pidOf = new Map<number, number>();
-  for (const src of pagesOf.keys()) {
-    const pid = m.spawn({ trace: true, name: `pid ${src}` });
-    pidOf.set(src, pid);
-  }
-  const nextUse = needsFuture(spec) ? ensureNextUse(p) : null;
-  const { pages, kinds, pids } = w;
-  const ps = w.pageSize;
-  const every = 1 << 18;
-  let lastSrc = Number.NaN;
-  let pid = -1;
-  // A process killed (out of swap) runs no more: its later references are skipped and counted.
-  // Only the faulting process (its access returns FAULT_KILLED) or another one, checked when the
-  // workload switches back to it, can die.
-  let alive = true;
-  let skipped = 0;
-  for (let start = 0; start < w.count; start += every) {
-    const end = Math.min(w.count, start + every);
-    for (let i = start; i < end; i++) {
-      const src = pids[i]!;
-      if (src !== lastSrc) {
-        lastSrc = src;
-        pid = pidOf.get(src)!;
-        alive = m.isAlive(pid);
-      }
-      if (!alive) {
-        skipped++;
-        continue;
-      }
-      const kind = kinds[i]!;
-      const acc = isWrite(kind) ? ACC_WRITE : kind === REF_INSTR ? ACC_EXEC : ACC_READ;
-      if (m.access(pid, pages[i]! * ps, acc, nextUse === null ? NEVER : nextUse[i]!) === FAULT_KILLED) {
-        alive = false;
-      }
-    }
-    if (end < w.count) opts.onProgress?.(end, w.count);
-  }
-  opts.onProgress?.(w.count, w.count);
-  const s = m.stats();
-  const faults = s.faults.total;
-  const references = s.references;
-  const missRatio = references === 0 ? 0 : faults / references;
-  return {
-    machine: m,
-    result: {
-      policy: spec,
-      frames,
-      pageSize: w.pageSize,
-      references,
-      faults,
-      hits: references - faults,
-      missRatio,
-      evictions: { clean: s.evictions.clean, dirty: s.evictions.dirty },
-      writebacks: s.writebacks,
-      tlb: { hits: s.tlb.hits, misses: s.tlb.misses, mode: "full" },
-      eat: { formulaNs: formulaEat(missRatio), measuredNs: s.eat.measuredNs },
-      pageTableFrames: s.frames.pageTables,
-      faultCauses: {
-        zeroFill: s.faults.zeroFill,
-        fromImage: s.faults.fromImage,
-        fromSwap: s.faults.fromSwap,
-        fromObject: s.faults.fromObject,
-        minor: s.faults.minor,
-      },
-      ...mechanismsOf(s, opts, pidOf, skipped),
-    },
-  };
-}
-
-/** The `mechanisms` of a full run, when any is on. */
-function mechanismsOf(
-  s: MachineStats,
-  opts: FullOptions,
-  pidOf: ReadonlyMap<number, number>,
-  skippedReferences: number,
-): { mechanisms?: Mechanisms } {
-  const out: Mechanisms = {};
-  if (opts.coloring && opts.coloring.colors > 1) {
-    out.coloring = {
-      ...opts.coloring,
-      conflicts: s.colorConflicts,
-      colorEvictions: s.colorEvictions,
-    };
-  }
-  if (opts.readAhead) {
-    out.readAhead = { pages: opts.readAhead, prefetched: s.prefetched, prefetchHits: s.prefetchHits };
-  }
-  if (s.reclaim.kswapd !== null) {
-    out.kswapd = { ...s.reclaim.kswapd, faultEvictions: { ...s.reclaim.faultEvictions } };
-  }
-  if (opts.swapSlots !== undefined) {
-    const srcOf = new Map([...pidOf].map(([src, pid]) => [pid, src]));
-    out.swap = {
-      slots: opts.swapSlots,
-      slotsInUse: s.swap.slotsInUse,
-      outOfSwapKills: s.outOfSwapKills,
-      outOfSwapFaults: s.faults.outOfSwap,
-      killed: s.processes
-        .filter((q) => q.state === "killed")
-        .map((q) => ({ pid: srcOf.get(q.pid) ?? q.pid, machinePid: q.pid, reason: q.exitReason })),
-      skippedReferences,
-    };
-  }
-  return Object.keys(out).length === 0 ? {} : { mechanisms: out };
 }

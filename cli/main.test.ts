@@ -61,3 +61,14 @@ describe("pagewise (framework)", () => {
     expect(piped.stdout).not.toContain(ESC);
   });
 });
+
+describe("lazy loading", () => {
+  it("loads no command for --version alone, the named one for a command, all for help or a typo", async () => {
+    const { commandsFor } = await import("./main.js");
+    expect(commandsFor(["--version"])).toEqual([]);
+    expect(commandsFor(["-V"])).toEqual([]);
+    expect(commandsFor(["run", "--refs", "1,2"])).toEqual(["run"]);
+    expect(commandsFor(["--help"]).length).toBeGreaterThan(10);
+    expect(commandsFor(["rnu"]).length).toBeGreaterThan(10);
+  });
+});

@@ -6,35 +6,60 @@
 
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Command, CommanderError } from "commander";
-import { registerAnalyze } from "./commands/analyze.js";
+import type { Command } from "commander";
 import { endCommandInputs } from "../node/output-file.js";
-import { registerBelady } from "./commands/belady.js";
-import { registerConvert } from "./commands/convert.js";
-import { registerDemo } from "./commands/demo.js";
-import { ProgramExitStatus, registerExec } from "./commands/exec.js";
-import { registerInfo } from "./commands/info.js";
-import { registerKswapd } from "./commands/kswapd.js";
-import { registerMrc } from "./commands/mrc.js";
-import { registerPageSize } from "./commands/pagesize.js";
-import { registerPolicies } from "./commands/policies.js";
-import { registerQuiz } from "./commands/quiz.js";
-import { registerRun } from "./commands/run.js";
-import { registerSweep } from "./commands/sweep.js";
-import { registerThrash } from "./commands/thrash.js";
-import { registerTrace } from "./commands/trace.js";
-import { registerTranslate } from "./commands/translate.js";
 import { classifyError, EXIT_OK, EXIT_USAGE } from "./errors.js";
 import { type CliIo, checkCommandFiles, processIo } from "./io.js";
 import { packageVersion } from "./version.js";
+
+type Register = (program: Command, ctx: CommandContext) => void;
+
+/**
+ * Each command's module, loaded when the command runs (or for the full help): `pagewise --version`
+ * and `pagewise run` load neither the other commands nor what only they import.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  demo: async () => (await import("./commands/demo.js")).registerDemo,
+  run: async () => (await import("./commands/run.js")).registerRun,
+  sweep: async () => (await import("./commands/sweep.js")).registerSweep,
+  mrc: async () => (await import("./commands/mrc.js")).registerMrc,
+  belady: async () => (await import("./commands/belady.js")).registerBelady,
+  info: async () => (await import("./commands/info.js")).registerInfo,
+  policies: async () => (await import("./commands/policies.js")).registerPolicies,
+  kswapd: async () => (await import("./commands/kswapd.js")).registerKswapd,
+  thrash: async () => (await import("./commands/thrash.js")).registerThrash,
+  pagesize: async () => (await import("./commands/pagesize.js")).registerPageSize,
+  translate: async () => (await import("./commands/translate.js")).registerTranslate,
+  convert: async () => (await import("./commands/convert.js")).registerConvert,
+  trace: async () => (await import("./commands/trace.js")).registerTrace,
+  quiz: async () => (await import("./commands/quiz.js")).registerQuiz,
+  analyze: async () => (await import("./commands/analyze.js")).registerAnalyze,
+  exec: async () => (await import("./commands/exec.js")).registerExec,
+};
+
+/** The command modules `argv` needs: none for --version alone, the named one, or all (help, a typo). */
+export function commandsFor(argv: readonly string[]): string[] {
+  const first = argv[0];
+  if (argv.length === 1 && (first === "--version" || first === "-V")) return [];
+  if (first !== undefined && Object.hasOwn(COMMANDS, first)) return [first];
+  return Object.keys(COMMANDS);
+}
 
 /** What every command's `register` receives. */
 export interface CommandContext {
   readonly io: CliIo;
 }
 
-/** Builds the program; a fresh one per call, since commander keeps parsed values on it. */
-export function buildProgram(io: CliIo, onErrorPrinted: () => void = () => {}): Command {
+/**
+ * Builds the program with the commands named (default: all, in the order of the help); a fresh one
+ * per call, since commander keeps parsed values on it.
+ */
+export async function buildProgram(
+  io: CliIo,
+  onErrorPrinted: () => void = () => {},
+  commands: readonly string[] = Object.keys(COMMANDS),
+): Promise<Command> {
+  const { Command } = await import("commander");
   const program = new Command("pagewise");
   program
     .description("A demand-paging virtual memory simulator: replacement policies, traces, reports.")
@@ -72,36 +97,34 @@ Exit codes: 0 success, 1 user error (a bad file, an unknown policy, a value the 
     );
   });
   const ctx: CommandContext = { io };
-  registerDemo(program, ctx);
-  registerRun(program, ctx);
-  registerSweep(program, ctx);
-  registerMrc(program, ctx);
-  registerBelady(program, ctx);
-  registerInfo(program, ctx);
-  registerPolicies(program, ctx);
-  registerKswapd(program, ctx);
-  registerThrash(program, ctx);
-  registerPageSize(program, ctx);
-  registerTranslate(program, ctx);
-  registerConvert(program, ctx);
-  registerTrace(program, ctx);
-  registerQuiz(program, ctx);
-  registerAnalyze(program, ctx);
-  registerExec(program, ctx);
+  const registers = await Promise.all(commands.map((name) => COMMANDS[name]!()));
+  for (const register of registers) register(program, ctx);
   return program;
 }
 
 /** Runs the CLI on `argv` (the arguments after the program name) and returns the exit code. */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   let printed = false;
-  const program = buildProgram(io, () => {
-    printed = true;
-  });
+  const commands = commandsFor(argv);
+  if (commands.length === 0) {
+    // --version alone: nothing else to load.
+    io.stdout.write(`${packageVersion()}\n`);
+    return EXIT_OK;
+  }
   try {
+    const program = await buildProgram(
+      io,
+      () => {
+        printed = true;
+      },
+      commands,
+    );
     await program.parseAsync([...argv], { from: "user" });
     return EXIT_OK;
   } catch (err) {
-    if (err instanceof ProgramExitStatus) return err.status;
+    // exec ends with the program's own status (commands/exec.ts, not loaded unless exec runs).
+    if (err instanceof Error && err.name === "ProgramExitStatus") return (err as Error & { status: number }).status;
+    const { CommanderError } = await import("commander");
     if (err instanceof CommanderError) {
       if (err.exitCode === 0) return EXIT_OK;
       const silent = printed || err.code === "commander.help" || err.code === "commander.helpDisplayed";

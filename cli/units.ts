@@ -212,3 +212,21 @@ export function formatBytes(n: number): string {
   }
   return `${Number.isInteger(v) ? v : v.toFixed(v < 10 ? 2 : 1)} ${units[u]}`;
 }
+
+/**
+ * Most references a generator may produce for a streamed run: 2^30, minutes of replay and about a
+ * minute a 16 M of full mode. A stream needs no memory per reference, but a spec such as
+ * `n=99999999999` is almost always a slip, and would run for hours before saying anything.
+ */
+export const MAX_GENERATED_REFS = 2 ** 30;
+
+/** Throws a PagewiseError (code TOO_LARGE, exit 1) for a generator of more than MAX_GENERATED_REFS references. */
+export function checkGeneratedRefs(count: number): void {
+  if (count > MAX_GENERATED_REFS) {
+    throw new PagewiseError(
+      "TOO_LARGE",
+      `--gen: the generator makes ${count} references, more than ${MAX_GENERATED_REFS} (hours of simulation): give --limit N`,
+      { count },
+    );
+  }
+}

@@ -1,16 +1,23 @@
 // Where a command's references come from: --refs (a reference string), --trace FILE (any supported
-// format, detected or forced with --format) or --gen SPEC (a synthetic generator). Every source is
-// read whole into typed arrays, since sweeps replay it many times and OPT needs the future.
+// format, detected or forced with --format; `-` for standard input) or --gen SPEC (a synthetic
+// generator). `openSource` gives a ReferenceSource (src/sim/run.ts) that each pass reads from the
+// start in bounded batches, so run, sweep, mrc and info take constant memory whatever the trace's
+// length; `loadWorkload` reads one whole into typed arrays for what needs it all at once (full
+// mode, HTML reports).
 
-import { basename } from "node:path";
+import fs from "node:fs";
+import os from "node:os";
+import { basename, dirname, join } from "node:path";
+import { pipeline } from "node:stream/promises";
 import type { Command } from "commander";
-import { openTrace } from "../node/trace-file.js";
+import { decompressChunks, openTrace } from "../node/trace-file.js";
+import type { ReferenceSource } from "../src/sim/run.js";
 import { generateBatches, parseGenerator } from "../src/workloads/generators.js";
 import { REF_LOAD, REF_STORE, type RefBatch } from "../src/workloads/refs.js";
 import { UsageError } from "./errors.js";
 import type { CliIo } from "./io.js";
 import { Progress, tick } from "./progress.js";
-import { checkLoadedRefs, parsePageSize, parsePositiveInt, parseRefString } from "./units.js";
+import { checkGeneratedRefs, checkLoadedRefs, parsePageSize, parsePositiveInt, parseRefString } from "./units.js";
 
 /** A whole workload in memory. Entries [0, count) are valid. */
 export interface Workload {
@@ -49,7 +56,10 @@ export function addWorkloadOptions(cmd: Command): Command {
       "--refs <pages>",
       "a reference string of page numbers: 1,2,3,4,1,2,5 (a w suffix marks a write: 3w)",
     )
-    .option("--trace <file>", "a trace file: lackey, text, csv, libcachesim-csv or pwt (binary)")
+    .option(
+      "--trace <file>",
+      "a trace file: lackey, text, csv, libcachesim-csv or pwt (binary); - reads standard input",
+    )
     .option("--format <id>", "force the trace format instead of detecting it")
     .option("--gen <spec>", "a synthetic workload, e.g. zipf:pages=1000,alpha=0.9,n=100000,seed=1")
     .option("--page-size <size>", "page size for byte-address traces (4KiB, 4096)", parsePageSize)
@@ -181,7 +191,15 @@ export async function loadGenerated(spec: string, opts: WorkloadOptions, io: Cli
 
 /** Reads a whole trace file (any supported format, compressed or not) with a progress bar. */
 export async function loadTrace(path: string, opts: WorkloadOptions, io: CliIo): Promise<Workload> {
-  const t = await openTrace(path, {
+  if (path === "-") {
+    const spooled = await spoolStdin();
+    try {
+      return { ...(await loadTrace(spooled, opts, io)), name: "stdin", source: "- (standard input)" };
+    } finally {
+      fs.rmSync(dirname(spooled), { recursive: true, force: true });
+    }
+  }
+    const t = await openTrace(path, {
     format: opts.format,
     pageSize: opts.pageSize,
     skipBad: opts.skipBad,
@@ -224,4 +242,150 @@ function truncate(w: Workload, n: number): Workload {
     kinds: w.kinds.subarray(0, n),
     pids: w.pids.subarray(0, n),
   };
+}
+
+/** A workload to read pass by pass: its source and what the reports print about it. */
+export interface OpenedSource {
+  readonly source: ReferenceSource;
+  readonly name: string;
+  /** What it was read from, as Workload.source. */
+  readonly sourceText: string;
+  readonly kind: Workload["kind"];
+  readonly pageSize: number;
+  /** The number of references when known before reading (pwt with counts, a reference string), else null. */
+  readonly expected: number | null;
+  /** Prints the warning about skipped lines, if any; removes a spooled standard input. */
+  close(): void;
+}
+
+/**
+ * Opens the workload the options name as a source read pass by pass. With `kinds`, a pwt file is
+ * read through the decoder's batches (page numbers, kinds and pids) instead of replayed encoded.
+ * `--trace -` copies standard input to a temporary file first (constant memory; removed by close).
+ */
+export async function openSource(
+  opts: WorkloadOptions,
+  io: CliIo,
+  how: { kinds?: boolean } = {},
+): Promise<OpenedSource> {
+  const kind = requireOneSource(opts);
+  if (kind === "refs") {
+    const w = await loadWorkload(opts, io);
+    return { ...inMemorySource(w), close() {} };
+  }
+  if (kind === "gen") {
+    const gen = parseGenerator(opts.gen!);
+    if (opts.pageSize !== undefined && opts.pageSize !== gen.pageSize) {
+      throw new UsageError(
+        `--page-size does not apply to --gen (its pages are ${gen.pageSize} bytes; matrix takes pagesize=)`,
+      );
+    }
+    const spec = opts.gen!;
+    checkGeneratedRefs(Math.min(gen.total, opts.limit ?? Number.POSITIVE_INFINITY));
+    return {
+      source: { kind: "batches", name: gen.spec, batches: () => generateBatches(parseGenerator(spec)) },
+      name: gen.spec,
+      sourceText: "generator",
+      kind: "gen",
+      pageSize: gen.pageSize,
+      expected: Math.min(gen.total, opts.limit ?? Number.POSITIVE_INFINITY),
+      close() {},
+    };
+  }
+  const given = opts.trace!;
+  const spooled = given === "-" ? await spoolStdin() : null;
+  const path = spooled ?? given;
+  try {
+    const t = await openTrace(path, {
+      format: opts.format,
+      pageSize: opts.pageSize,
+      skipBad: opts.skipBad,
+      unitSize: opts.unitSize,
+      csvParams: opts.csvParams,
+    });
+    const shownPath = spooled === null ? path : "-";
+    // pwt replays encoded unless the kinds are wanted, pages are coarsened, or a --limit may stop
+    // inside a dictionary block (its entries all get ids: the distinct pages would count unread ones).
+    const encoded =
+      t.format === "pwt" &&
+      !how.kinds &&
+      opts.limit === undefined &&
+      (opts.pageSize === undefined || opts.pageSize === t.pageSize);
+    const source: ReferenceSource = encoded
+      ? {
+          kind: "pwt",
+          name: shownPath,
+          chunks: () =>
+            t.compression === "none"
+              ? fileChunks(path)
+              : decompressChunks(fs.createReadStream(path, { highWaterMark: 1 << 20 }), t.compression, path),
+        }
+      : { kind: "batches", name: shownPath, batches: () => t.batches() };
+    const known = t.header?.countsKnown ? t.header.references : null;
+    return {
+      source,
+      name: spooled === null ? basename(path) : "stdin",
+      sourceText: `${shownPath} (${t.format})`,
+      kind: "trace",
+      pageSize: t.pageSize,
+      expected: known === null ? null : Math.min(known, opts.limit ?? Number.POSITIVE_INFINITY),
+      close() {
+        if (spooled !== null) fs.rmSync(dirname(spooled), { recursive: true, force: true });
+        const skipped = t.stats.skipped;
+        if (skipped > 0) {
+          const first = t.stats.issues[0];
+          io.stderr.write(
+            `pagewise: warning: skipped ${skipped} malformed line(s) in ${shownPath}` +
+              (first ? ` (first at line ${first.line}: ${first.problem})\n` : "\n"),
+          );
+        }
+      },
+    };
+  } catch (e) {
+    if (spooled !== null) fs.rmSync(dirname(spooled), { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** A workload already in memory as a source. */
+export function inMemorySource(w: Workload): Omit<OpenedSource, "close"> {
+  return {
+    source: {
+      kind: "batches",
+      name: w.name,
+      batches: () => [{ count: w.count, pages: w.pages, kinds: w.kinds, pids: w.pids }],
+    },
+    name: w.name,
+    sourceText: w.source,
+    kind: w.kind,
+    pageSize: w.pageSize,
+    expected: w.count,
+  };
+}
+
+/** Copies standard input to a temporary file (any size, constant memory); returns its path. */
+async function spoolStdin(): Promise<string> {
+  const dir = fs.mkdtempSync(join(os.tmpdir(), "pagewise-stdin-"));
+  const path = join(dir, "stdin");
+  await pipeline(process.stdin, fs.createWriteStream(path));
+  return path;
+}
+
+/**
+ * An uncompressed file's bytes in 1 MiB chunks read synchronously into two buffers used in turn:
+ * a chunk stays intact until the one after next is read (the pwt decoder copies what it keeps of a
+ * chunk when the next one is pushed), and nothing is allocated per chunk.
+ */
+function* fileChunks(path: string): Generator<Uint8Array> {
+  const fd = fs.openSync(path, "r");
+  try {
+    const bufs = [new Uint8Array(1 << 20), new Uint8Array(1 << 20)];
+    for (let k = 0; ; k ^= 1) {
+      const n = fs.readSync(fd, bufs[k]!, 0, bufs[k]!.length, null);
+      if (n === 0) return;
+      yield bufs[k]!.subarray(0, n);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
 }

@@ -18,7 +18,14 @@ import { type FramesSpec, formatBytes, parseFramesList, parseList } from "../uni
 import { addWorkloadOptions, type WorkloadOptions } from "../workload.js";
 import { addOutputOptions, workloadOf } from "./common.js";
 import { RUN_CSV_FIELDS, runRecord } from "./run.js";
-import { defaultFrames, framesList, renderSweepTable, sweepResult, sweepRuns } from "./sweep.js";
+import {
+  defaultFrames,
+  framesList,
+  renderSweepTable,
+  sweepResult,
+  sweepRuns,
+  workloadInfo,
+} from "./sweep.js";
 
 export const DEFAULT_REPORT = "pagewise-report.html";
 
@@ -95,7 +102,7 @@ Examples:
         ? framesList(opts.frames, w.pageSize)
         : demoFrames(p.pageSpace, opts.quick ? 5 : 8);
       const runs = await sweepRuns(io, p, policies, frames, "demo");
-      const s = sweepResult(w, p, policies, frames, runs);
+      const s = sweepResult(workloadInfo(w, p), policies, frames, runs);
       let reportPath: string | null = null;
       let svgs: string[] = [];
       if (opts.report !== false || opts.figures !== undefined) {

@@ -26,6 +26,7 @@ import { parseTlb } from "./run.js";
 export class ProgramExitStatus extends Error {
   constructor(readonly status: number) {
     super(`program exited with status ${status}`);
+    this.name = "ProgramExitStatus";
   }
 }
 

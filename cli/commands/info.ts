@@ -2,15 +2,16 @@
 // reads, writes, instruction fetches, processes, and the working-set size W(t, τ) over time.
 
 import type { Command } from "commander";
-import { samplePoints, workingSetSizes } from "../../src/report/series.js";
-import { prepare, workloadFacts } from "../engine.js";
+import { samplePoints } from "../../src/report/series.js";
+import { DenseIdsSink, feed } from "../../src/sim/run.js";
+import { PageIds } from "../../src/workloads/page-ids.js";
 import { UsageError } from "../errors.js";
 import { colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { fmtInt, outputMode, renderKeyValues, renderTable, writeCsv, writeJson } from "../output.js";
 import { formatBytes, parsePositiveInt } from "../units.js";
-import { addWorkloadOptions, type WorkloadOptions } from "../workload.js";
-import { addOutputOptions, workloadOf } from "./common.js";
+import { addWorkloadOptions, type OpenedSource, openSource, type WorkloadOptions } from "../workload.js";
+import { addOutputOptions } from "./common.js";
 
 interface InfoOptions extends WorkloadOptions {
   tau?: number;
@@ -56,12 +57,29 @@ Examples:
         if (opts.trace !== undefined) throw new UsageError("give the file once: info FILE or --trace FILE");
         opts.trace = file;
       }
-      const w = await workloadOf(opts, io);
-      const p = prepare(w, false);
-      const f = workloadFacts(p);
-      const tau = opts.tau ?? Math.max(10, Math.round(w.count / 100));
-      const at = samplePoints(w.count, opts.samples);
-      const size = workingSetSizes(p.dense, w.count, p.pageSpace, tau, at);
+      const src = await openSource(opts, io, { kinds: true });
+      let facts: InfoFacts;
+      let tau: number;
+      let at: number[];
+      let size: number[];
+      try {
+        facts = await infoFacts(src, opts.limit);
+        tau = opts.tau ?? Math.max(10, Math.round(facts.references / 100));
+        at = samplePoints(facts.references, opts.samples);
+        size = await workingSet(src, opts.limit, tau, at);
+      } finally {
+        src.close();
+      }
+      const { pageSize } = src;
+      const f = {
+        references: facts.references,
+        distinctPages: facts.distinctPages,
+        reads: facts.references - facts.writes - facts.instructions,
+        writes: facts.writes,
+        instructions: facts.instructions,
+        processes: facts.processes,
+      };
+      const w = { name: src.name, source: src.sourceText, pageSize };
       const doc = {
         name: w.name,
         source: w.source,
@@ -99,4 +117,85 @@ Examples:
       io.stdout.write(`working-set size, τ = ${fmtInt(tau)} references:\n`);
       io.stdout.write(`${renderTable(c, ["after refs", "pages", ""], rows, ["right", "right", "left"])}\n`);
     });
+}
+
+interface InfoFacts {
+  references: number;
+  distinctPages: number;
+  writes: number;
+  instructions: number;
+  processes: number;
+}
+
+/** One pass: references, distinct pages, writes, instruction fetches and processes. */
+async function infoFacts(src: OpenedSource, limit: number | undefined): Promise<InfoFacts> {
+  const pids = new Set<number>();
+  const source = src.source;
+  if (source.kind !== "batches") throw new Error("info reads decoded batches");
+  const ids = new PageIds();
+  const wrapped = {
+    ...source,
+    async *batches() {
+      for await (const b of source.batches()) {
+        let last = Number.NaN;
+        for (let i = 0; i < b.count; i++) {
+          const pid = b.pids[i]!;
+          if (pid !== last) pids.add(pid);
+          last = pid;
+        }
+        yield b;
+      }
+    },
+  };
+  const c = await feed(wrapped, new DenseIdsSink(ids, () => {}), limit !== undefined ? { limit } : {});
+  return {
+    references: c.references,
+    distinctPages: ids.size,
+    writes: c.writes,
+    instructions: c.instructions,
+    processes: pids.size,
+  };
+}
+
+/**
+ * Working-set size W(t, τ), the distinct pages among the last τ references, at each position of
+ * `at` (1-based counts, ascending): one pass keeping each page's last reference; at a sample the
+ * pages last referenced within the window are counted (O(distinct pages) per sample).
+ */
+async function workingSet(
+  src: OpenedSource,
+  limit: number | undefined,
+  tau: number,
+  at: readonly number[],
+): Promise<number[]> {
+  const ids = new PageIds();
+  let last = new Float64Array(1024).fill(Number.NEGATIVE_INFINITY);
+  let i = 0;
+  let next = 0;
+  const out: number[] = [];
+  const count = (end: number): number => {
+    let n = 0;
+    for (let id = 0; id < ids.size; id++) if (last[id]! >= end - tau) n++;
+    return n;
+  };
+  await feed(
+    src.source,
+    new DenseIdsSink(ids, (chunk, n) => {
+      if (ids.size > last.length) {
+        const l = new Float64Array(Math.max(ids.size, 2 * last.length)).fill(Number.NEGATIVE_INFINITY);
+        l.set(last);
+        last = l;
+      }
+      for (let k = 0; k < n; k++, i++) {
+        last[chunk[k]!] = i;
+        while (next < at.length && at[next] === i + 1) {
+          out.push(count(i + 1));
+          next++;
+        }
+      }
+    }),
+    limit !== undefined ? { limit } : {},
+  );
+  while (out.length < at.length) out.push(count(i));
+  return out;
 }

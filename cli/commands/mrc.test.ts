@@ -73,3 +73,40 @@ describe("pagewise mrc methods", () => {
     }
   });
 });
+
+describe("pagewise mrc --report", () => {
+  it("draws lru from its one-pass curve (a SHARDS estimate stays an estimate), not from simulating each size", async () => {
+    const { mkdtempSync, readFileSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = mkdtempSync(join(tmpdir(), "pagewise-mrc-report-"));
+    try {
+      const out = join(dir, "mrc.html");
+      const args = ["mrc", "--trace", TRACE, "--policies", "lru,fifo", "--frames", "40..190:x1.5"];
+      const doc = await json([
+        ...args,
+        "--method",
+        "shards",
+        "--sample-rate",
+        "0.1",
+        "--report",
+        out,
+        "--json",
+      ]);
+      const sim = await json([...args, "--method", "sim", "--json"]);
+      const html = readFileSync(out, "utf8");
+      const data = JSON.parse(
+        /<script id="report-data" type="application\/json">(.*?)<\/script>/s.exec(html)![1]!,
+      );
+      const drawn = (p: string) => data.mrc.curves.find((c: Doc) => c.policy === p).faults;
+      const lru = doc.curves.find((c: Doc) => c.policy === "lru");
+      expect(lru.method).toBe("SHARDS sample");
+      expect(drawn("lru")).toEqual(lru.faults);
+      // The estimate differs from the simulated curve somewhere, so the report did not simulate it.
+      expect(lru.faults).not.toEqual(sim.curves.find((c: Doc) => c.policy === "lru").faults);
+      expect(drawn("fifo")).toEqual(sim.curves.find((c: Doc) => c.policy === "fifo").faults);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -7,21 +7,24 @@
 import type { Command } from "commander";
 import { type MissCurve, missesAt } from "../../src/mrc/curve.js";
 import { LruMrc } from "../../src/mrc/lru.js";
-import { optCurve } from "../../src/mrc/opt.js";
+import { OptMrc } from "../../src/mrc/opt.js";
 import { DEFAULT_SHARDS_RATE, ShardsMrc } from "../../src/mrc/shards.js";
 import { parsePolicySpec } from "../../src/policies/registry.js";
-import { type Prepared, policyIdOf, prepare, type RunResult } from "../engine.js";
+import { DenseIdsSink, fanOut, feed, NextUseSink, type PassCounts } from "../../src/sim/run.js";
+import type { RefSink } from "../../src/sim/stream-replay.js";
+import { PageIds } from "../../src/workloads/page-ids.js";
+import { policyIdOf, prepare, type RunResult } from "../engine.js";
 import { UsageError } from "../errors.js";
 import { type CliIo, colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { fmtInt, fmtPct, outputMode, renderTable, writeCsv, writeJson } from "../output.js";
-import { Progress, tick } from "../progress.js";
+import { Progress } from "../progress.js";
 import { buildReport } from "../report/collect.js";
 import { writeReportFile } from "../report/write.js";
 import { type FramesSpec, parseFramesList, parseList, parsePositiveInt } from "../units.js";
-import { addWorkloadOptions, type Workload, type WorkloadOptions } from "../workload.js";
+import { addWorkloadOptions, type OpenedSource, openSource, type WorkloadOptions } from "../workload.js";
 import { addOutputOptions, workloadOf } from "./common.js";
-import { defaultFrames, framesList, sweepRuns } from "./sweep.js";
+import { defaultFrames, framesList, simulatedRuns } from "./sweep.js";
 
 export const MRC_METHODS = ["exact", "shards", "sim"] as const;
 export type MrcMethod = (typeof MRC_METHODS)[number];
@@ -51,9 +54,6 @@ interface CurveOut {
   sampleRate?: number;
 }
 
-/** References fed per chunk of a one-pass curve, between progress updates. */
-const CHUNK = 1 << 21;
-
 function parseMethod(text: string): MrcMethod {
   if ((MRC_METHODS as readonly string[]).includes(text)) return text as MrcMethod;
   throw new UsageError(`unknown --method "${text}" (known: ${MRC_METHODS.join(", ")})`);
@@ -76,55 +76,89 @@ function seconds(t0: number): number {
   return (performance.now() - t0) / 1000;
 }
 
-/** Feeds the dense trace to `feed` in chunks, with a progress bar on long inputs. */
-async function fed(io: CliIo, p: Prepared, label: string, feed: (ids: Int32Array) => void): Promise<void> {
-  const n = p.workload.count;
-  const bar = new Progress(io, label, n);
+/** One-pass curves of the kinds asked for, from passes over the source; plus what the first pass saw. */
+async function onePassCurves(
+  io: CliIo,
+  src: OpenedSource,
+  kinds: ReadonlySet<"lru" | "opt">,
+  opts: MrcOptions,
+): Promise<{
+  curves: Map<"lru" | "opt", { curve: MissCurve; how: CurveHow; seconds: number }>;
+  references: number;
+  distinct: number;
+}> {
+  const limit = opts.limit !== undefined ? { limit: opts.limit } : {};
+  const out = new Map<"lru" | "opt", { curve: MissCurve; how: CurveHow; seconds: number }>();
+  const total = src.expected ?? 0;
+  // First pass: the LRU curve (exact or SHARDS), the distinct pages and, for OPT, the next uses.
+  const ids = new PageIds();
+  const t0 = performance.now();
+  let lru: LruMrc | ShardsMrc | null = null;
+  if (kinds.has("lru")) {
+    lru =
+      opts.method === "shards"
+        ? new ShardsMrc({
+            rate: opts.sampleRate ?? (opts.maxSampledPages !== undefined ? 1 : DEFAULT_SHARDS_RATE),
+            ...(opts.maxSampledPages !== undefined ? { maxPages: opts.maxSampledPages } : {}),
+          })
+        : new LruMrc();
+  }
+  let lruSeconds = 0;
+  const sinks: RefSink[] = [
+    new DenseIdsSink(ids, (chunk, n) => {
+      if (lru === null) return;
+      const t = performance.now();
+      lru.feed(chunk, n);
+      lruSeconds += (performance.now() - t) / 1000;
+    }),
+  ];
+  const annotate = kinds.has("opt") ? new NextUseSink(total > 0 ? total : undefined, ids) : null;
+  if (annotate !== null) sinks.push(annotate);
+  const bar = new Progress(io, "mrc: one pass", total);
+  let counts: PassCounts;
   try {
-    for (let i = 0; i < n; i += CHUNK) {
-      feed(p.dense.subarray(i, Math.min(n, i + CHUNK)));
-      bar.update(Math.min(n, i + CHUNK));
-      if (n > CHUNK) await tick();
-    }
+    counts = await feed(src.source, fanOut(ids, sinks), {
+      ...limit,
+      ...(total > 0 ? { onProgress: (d: number) => bar.update(d) } : {}),
+    });
   } finally {
     bar.stop();
   }
-}
-
-async function onePassCurve(
-  io: CliIo,
-  p: Prepared,
-  kind: "lru" | "opt",
-  opts: MrcOptions,
-): Promise<{ curve: MissCurve; how: CurveHow }> {
-  if (kind === "opt")
-    return { curve: optCurve(p.dense, p.workload.count, p.pageSpace), how: "exact one pass" };
-  if (opts.method === "shards") {
-    const s = new ShardsMrc({
-      rate: opts.sampleRate ?? (opts.maxSampledPages !== undefined ? 1 : DEFAULT_SHARDS_RATE),
-      ...(opts.maxSampledPages !== undefined ? { maxPages: opts.maxSampledPages } : {}),
+  const firstPass = seconds(t0);
+  if (lru !== null) {
+    // Decoding is shared: the curve is charged its own work plus the pass's when it is the only one.
+    out.set("lru", {
+      curve: lru.curve(),
+      how: opts.method === "shards" ? "SHARDS sample" : "exact one pass",
+      seconds: annotate === null ? firstPass : lruSeconds,
     });
-    await fed(io, p, "mrc lru (SHARDS)", (ids) => s.feed(ids));
-    return { curve: s.curve(), how: "SHARDS sample" };
   }
-  const m = new LruMrc();
-  await fed(io, p, "mrc lru", (ids) => m.feed(ids));
-  return { curve: m.curve(), how: "exact one pass" };
+  if (annotate !== null) {
+    const t1 = performance.now();
+    const opt = new OptMrc(annotate.nextUse, ids.size);
+    await feed(src.source, new DenseIdsSink(new PageIds(), (chunk, n) => opt.feed(chunk, n)), limit);
+    out.set("opt", {
+      curve: opt.curve(),
+      how: "exact one pass",
+      seconds: seconds(t1) + firstPass - lruSeconds,
+    });
+  }
+  return { curves: out, references: counts.references, distinct: ids.size };
 }
 
 /** Every policy's curve at `frames`, by the method each one gets. */
 async function curvesOf(
   io: CliIo,
-  p: Prepared,
+  src: OpenedSource,
   frames: readonly number[],
+  n: number,
+  onePass: Awaited<ReturnType<typeof onePassCurves>>["curves"],
   opts: MrcOptions,
 ): Promise<{ curves: CurveOut[]; runs: RunResult[] }> {
-  for (const pol of opts.policies) policyIdOf(pol);
   const simulated = opts.policies.filter((pol) => opts.method === "sim" || onePassKind(pol) === null);
   const t0 = performance.now();
-  const runs = simulated.length > 0 ? await sweepRuns(io, p, simulated, frames, "mrc") : [];
+  const runs = simulated.length > 0 ? await simulatedRuns(io, src, simulated, frames, "mrc", opts.limit) : [];
   const simSeconds = seconds(t0);
-  const n = p.workload.count;
   const curves: CurveOut[] = [];
   for (const pol of opts.policies) {
     const kind = opts.method === "sim" ? null : onePassKind(pol);
@@ -139,13 +173,12 @@ async function curvesOf(
       });
       continue;
     }
-    const t1 = performance.now();
-    const { curve, how } = await onePassCurve(io, p, kind, opts);
+    const { curve, how, seconds: secs } = onePass.get(kind)!;
     const faults = frames.map((f) => Math.round(missesAt(curve, f)));
     curves.push({
       policy: pol,
       method: how,
-      seconds: seconds(t1),
+      seconds: secs,
       faults,
       missRatio: faults.map((x) => (n === 0 ? 0 : x / n)),
       ...(curve.exact ? {} : { sampleRate: curve.sampleRate }),
@@ -205,12 +238,14 @@ Methods (--method):
   exact   default. lru and opt: one pass gives the exact faults at EVERY frame count, equal to
           simulating each (LRU: stack distances, a move-to-front array over the top of the stack
           and a Fenwick tree below it, O(log n) per reference, memory O(distinct pages); OPT:
-          Mattson's stack algorithm with next-use priority, which needs the whole trace).
+          Mattson's stack algorithm with next-use priority: a first pass annotates next uses,
+          8 bytes a reference, a second runs the stack).
           Other policies (and lru/opt with parameters) are simulated, which is exact too.
   shards  lru estimated by SHARDS spatial sampling: only pages whose hash falls under the rate
-          are followed: 6-7x faster than exact on py50k-50m at the default rate 0.02, mean
-          absolute error of the miss ratio under 0.01 on our real traces (BENCHMARKS.md), largest
-          at a few frames; faults are estimates. --sample-rate R, or
+          are followed (memory O(sampled pages)); the first 2/R frame counts (32 to 256) are
+          exact (the top of the LRU stack is kept for every reference), and above them the
+          miss ratio stays within 0.01 of the exact one on our real traces (BENCHMARKS.md);
+          faults above the exact sizes are estimates. --sample-rate R, or
           --max-sampled-pages N for fixed-size SHARDS. opt stays exact; others are simulated.
   sim     every policy replayed once per frame count (the reference the other methods are tested against).
 The method and time of each curve are printed on stderr (and in --json).
@@ -227,31 +262,56 @@ Examples:
       if (opts.method !== "shards" && (opts.sampleRate !== undefined || opts.maxSampledPages !== undefined))
         throw new UsageError("--sample-rate and --max-sampled-pages need --method shards");
       if (opts.allSizes && opts.frames) throw new UsageError("give --frames or --all-sizes, not both");
-      const w = await workloadOf(opts, io);
-      const p = prepare(w, false);
-      const frames = opts.frames
-        ? framesList(opts.frames, w.pageSize)
-        : opts.allSizes
-          ? Array.from({ length: Math.max(1, p.pageSpace) }, (_, i) => i + 1)
-          : defaultFrames(p.pageSpace, Math.max(2, opts.points));
-      const { curves, runs } = await curvesOf(io, p, frames, opts);
+      for (const pol of opts.policies) policyIdOf(pol);
+      const src = await openSource(opts, io);
+      let frames: number[];
+      let result: { curves: CurveOut[]; runs: RunResult[] };
+      let references: number;
+      let distinct: number;
+      try {
+        const kinds = new Set(
+          opts.method === "sim"
+            ? []
+            : opts.policies.map(onePassKind).filter((k): k is "lru" | "opt" => k !== null),
+        );
+        const one = await onePassCurves(io, src, kinds, opts);
+        references = one.references;
+        distinct = one.distinct;
+        if (kinds.size === 0 && !opts.frames) {
+          // No one-pass curve: a pass to count the distinct pages the default frame counts need.
+          const ids = new PageIds();
+          await feed(
+            src.source,
+            new DenseIdsSink(ids, () => {}),
+            opts.limit !== undefined ? { limit: opts.limit } : {},
+          );
+          distinct = ids.size;
+        }
+        frames = opts.frames
+          ? framesList(opts.frames, src.pageSize)
+          : opts.allSizes
+            ? Array.from({ length: Math.max(1, distinct) }, (_, i) => i + 1)
+            : defaultFrames(distinct, Math.max(2, opts.points));
+        result = await curvesOf(io, src, frames, references, one.curves, opts);
+      } finally {
+        src.close();
+      }
+      const { curves, runs } = result;
       io.stderr.write(`mrc: ${describeMethods(curves, frames.length)}\n`);
       if (opts.report !== undefined) {
-        const data = await buildReport(io, p, { policies: opts.policies, frames, runs });
+        const p = prepare(await workloadOf(opts, io), false);
+        const data = await buildReport(io, p, { policies: opts.policies, frames, runs, curves });
         io.stderr.write(`report written to ${writeReportFile(opts.report, data, io.cwd)}\n`);
       }
+      const workload = {
+        name: src.name,
+        source: src.sourceText,
+        pageSize: src.pageSize,
+        references,
+        distinctPages: distinct,
+      };
       if (mode === "json") {
-        writeJson(io, {
-          workload: {
-            name: w.name,
-            source: w.source,
-            pageSize: w.pageSize,
-            references: w.count,
-            distinctPages: p.pageSpace,
-          },
-          frames,
-          curves,
-        });
+        writeJson(io, { workload, frames, curves });
       } else if (mode === "csv") {
         writeCsv(
           io,
@@ -266,14 +326,21 @@ Examples:
             })),
           ),
         );
-      } else printCurves(io, w, p.pageSpace, frames, curves);
+      } else printCurves(io, src.name, references, distinct, frames, curves);
     });
 }
 
 /** The curves as a table, frame counts down, the best policy at each count in green. */
-function printCurves(io: CliIo, w: Workload, pages: number, frames: number[], curves: CurveOut[]): void {
+function printCurves(
+  io: CliIo,
+  name: string,
+  references: number,
+  pages: number,
+  frames: number[],
+  curves: CurveOut[],
+): void {
   const c = colorsFor(io);
-  io.stdout.write(`${w.name}: ${fmtInt(w.count)} references, ${fmtInt(pages)} distinct pages\n`);
+  io.stdout.write(`${name}: ${fmtInt(references)} references, ${fmtInt(pages)} distinct pages\n`);
   const rows = frames.map((f, i) => {
     const best = Math.min(...curves.map((cv) => cv.faults[i]!));
     return [

@@ -4,27 +4,28 @@
 import { type Command, Option } from "commander";
 import { PagewiseError } from "../../src/core/errors.js";
 import { parseKswapdSpec } from "../../src/sim/kswapd.js";
+import { simulate } from "../../src/sim/run.js";
 import {
   ensureNextUse,
-  type FullOptions,
   type Mechanisms,
   needsFuture,
+  policyIdOf,
   prepare,
   type RunResult,
-  runFull,
-  simulate,
+  replayRunResult,
+  simulate as simulatePrepared,
   workloadFacts,
 } from "../engine.js";
+// Full mode's module (the Machine) loads only for --mode full.
+import type { FullOptions } from "../engine-full.js";
 import { UsageError } from "../errors.js";
 import { type CliIo, colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { fmtInt, fmtNs, fmtPct, outputMode, renderKeyValues, writeCsv, writeJson } from "../output.js";
 import { Progress } from "../progress.js";
-import { buildReport } from "../report/collect.js";
-import { writeReportFile } from "../report/write.js";
 import { tlbCountsNote } from "../tlb-note.js";
 import type { FramesSpec } from "../units.js";
-import { addWorkloadOptions, type WorkloadOptions } from "../workload.js";
+import { addWorkloadOptions, openSource, type WorkloadOptions } from "../workload.js";
 import { addFramesOption, addOutputOptions, resolveFrames, workloadOf } from "./common.js";
 import { runSteps, stepsHelp } from "./steps.js";
 
@@ -273,10 +274,19 @@ its references are skipped and counted.`,
     )
     .action(async (opts: RunOptions) => {
       const mode = outputMode(opts);
+      if (opts.steps) {
+        // Step mode prints every reference (at most 100,000): the workload is read whole.
+        const w = await workloadOf(opts, io);
+        const frames = resolveFrames(opts, w.pageSize);
+        checkModeOptions(opts, frames);
+        return runSteps(io, w, opts.policy, frames, opts);
+      }
+      if (opts.report === undefined) {
+        return opts.mode === "full" ? runFullStreaming(io, opts, mode) : runStreaming(io, opts, mode);
+      }
       const w = await workloadOf(opts, io);
       const frames = resolveFrames(opts, w.pageSize);
       checkModeOptions(opts, frames);
-      if (opts.steps) return runSteps(io, w, opts.policy, frames, opts);
       const p = prepare(w, false);
       if (needsFuture(opts.policy)) ensureNextUse(p);
       // The bar is for people reading text: never with --json or --csv (nor off a terminal).
@@ -287,12 +297,20 @@ its references are skipped and counted.`,
       try {
         r =
           opts.mode === "full"
-            ? runFull(p, opts.policy, frames, fullOptions(opts, onProgress)).result
-            : simulate(p, opts.policy, frames, onProgress);
+            ? (await import("../engine-full.js")).runFull(
+                p,
+                opts.policy,
+                frames,
+                fullOptions(opts, onProgress),
+              ).result
+            : simulatePrepared(p, opts.policy, frames, onProgress);
       } finally {
         bar.stop();
       }
       if (opts.report !== undefined) {
+        // The report's modules load only when a report is asked for.
+        const { buildReport } = await import("../report/collect.js");
+        const { writeReportFile } = await import("../report/write.js");
         const path = writeReportFile(
           opts.report,
           await buildReport(io, p, { policies: [opts.policy], frames: [frames], focusFrames: frames }),
@@ -304,6 +322,79 @@ its references are skipped and counted.`,
       else if (mode === "csv") writeCsv(io, RUN_CSV_FIELDS, [runRecord(r)]);
       else printRun(io, r, w.name, workloadFacts(p).distinctPages);
     });
+}
+
+/** Replay mode without a report: the trace streams through the replay in constant memory. */
+async function runStreaming(io: CliIo, opts: RunOptions, mode: ReturnType<typeof outputMode>): Promise<void> {
+  const src = await openSource(opts, io);
+  let r: RunResult;
+  let distinct: number;
+  try {
+    const frames = resolveFrames(opts, src.pageSize);
+    checkModeOptions(opts, frames);
+    policyIdOf(opts.policy);
+    const total = src.expected ?? 0;
+    const bar = new Progress(io, `${opts.policy} (replay)`, total);
+    try {
+      const s = await simulate(
+        src.source,
+        { policy: opts.policy, frames },
+        {
+          ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
+          ...(src.expected !== null ? { expectedReferences: src.expected } : {}),
+          ...(mode === "human" && total > 0 ? { onProgress: (done: number) => bar.update(done, total) } : {}),
+        },
+      );
+      r = replayRunResult(s, frames, src.pageSize);
+      distinct = s.distinctPages;
+    } finally {
+      bar.stop();
+    }
+  } finally {
+    src.close();
+  }
+  if (mode === "json") writeJson(io, r);
+  else if (mode === "csv") writeCsv(io, RUN_CSV_FIELDS, [runRecord(r)]);
+  else printRun(io, r, src.name, distinct);
+}
+
+/** Full mode without a report: the trace is read pass by pass (engine.ts runFullStream). */
+async function runFullStreaming(
+  io: CliIo,
+  opts: RunOptions,
+  mode: ReturnType<typeof outputMode>,
+): Promise<void> {
+  const src = await openSource(opts, io, { kinds: true });
+  let r: RunResult;
+  let distinct: number;
+  try {
+    const frames = resolveFrames(opts, src.pageSize);
+    checkModeOptions(opts, frames);
+    const bar = new Progress(io, `${opts.policy} (full)`, src.expected ?? 0);
+    const onProgress =
+      mode === "human" ? (done: number, total: number) => bar.update(done, total) : undefined;
+    try {
+      const { runFullStream } = await import("../engine-full.js");
+      ({ result: r, distinctPages: distinct } = await runFullStream(
+        src.source,
+        opts.policy,
+        frames,
+        src.pageSize,
+        {
+          ...fullOptions(opts, onProgress),
+          ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
+          ...(src.expected !== null ? { expected: src.expected } : {}),
+        },
+      ));
+    } finally {
+      bar.stop();
+    }
+  } finally {
+    src.close();
+  }
+  if (mode === "json") writeJson(io, r);
+  else if (mode === "csv") writeCsv(io, RUN_CSV_FIELDS, [runRecord(r)]);
+  else printRun(io, r, src.name, distinct);
 }
 
 /** Refuses full-mode options in replay mode, and more colors than frames. */

@@ -2,6 +2,8 @@
 // the best policy in each column marked, or --json/--csv, and optionally an HTML report.
 
 import type { Command } from "commander";
+import { DenseIdsSink, feed, simulateMany } from "../../src/sim/run.js";
+import { PageIds } from "../../src/workloads/page-ids.js";
 import {
   allPolicies,
   ensureNextUse,
@@ -10,7 +12,7 @@ import {
   policyIdOf,
   prepare,
   type RunResult,
-  workloadFacts,
+  replayRunResult,
 } from "../engine.js";
 import { UsageError } from "../errors.js";
 import { type CliIo, colorsFor } from "../io.js";
@@ -21,7 +23,13 @@ import { Progress } from "../progress.js";
 import { buildReport } from "../report/collect.js";
 import { writeReportFile } from "../report/write.js";
 import { type FramesSpec, framesOf, parseFramesList, parseList } from "../units.js";
-import { addWorkloadOptions, type Workload, type WorkloadOptions } from "../workload.js";
+import {
+  addWorkloadOptions,
+  type OpenedSource,
+  openSource,
+  type Workload,
+  type WorkloadOptions,
+} from "../workload.js";
 import { addOutputOptions, workloadOf } from "./common.js";
 import { RUN_CSV_FIELDS, runRecord } from "./run.js";
 
@@ -78,6 +86,35 @@ export async function sweepRuns(
   }
 }
 
+/**
+ * Replays every (policy, frames) pair of `policies` × `frames` in one streaming pass over the
+ * source (plus one to annotate next uses when a policy reads the future): the trace is decoded
+ * once and read in constant memory. Runs come back frames-major.
+ */
+export async function simulatedRuns(
+  io: CliIo,
+  src: OpenedSource,
+  policies: readonly string[],
+  frames: readonly number[],
+  label: string,
+  limit?: number,
+): Promise<RunResult[]> {
+  for (const pol of policies) policyIdOf(pol);
+  const specs = frames.flatMap((f) => policies.map((policy) => ({ policy, frames: f })));
+  const total = src.expected ?? 0;
+  const bar = new Progress(io, `${label}: ${specs.length} runs`, total);
+  try {
+    const { results } = await simulateMany(src.source, specs, {
+      ...(limit !== undefined ? { limit } : {}),
+      ...(src.expected !== null ? { expectedReferences: src.expected } : {}),
+      ...(total > 0 ? { onProgress: (d: number) => bar.update(d) } : {}),
+    });
+    return results.map((r, i) => replayRunResult(r, specs[i]!.frames, src.pageSize));
+  } finally {
+    bar.stop();
+  }
+}
+
 /** Parses --workers: a whole number of threads from 1 to 64. */
 export function parseWorkers(v: string): number {
   const n = Number(v);
@@ -96,26 +133,24 @@ export function bestPerFrames(runs: readonly RunResult[], frames: readonly numbe
   });
 }
 
+/** The `workload` of a sweep's JSON for a workload in memory. */
+export function workloadInfo(w: Workload, p: Prepared): SweepResult["workload"] {
+  return {
+    name: w.name,
+    source: w.source,
+    pageSize: w.pageSize,
+    references: w.count,
+    distinctPages: p.pageSpace,
+  };
+}
+
 export function sweepResult(
-  w: Workload,
-  p: Prepared,
+  workload: SweepResult["workload"],
   policies: string[],
   frames: number[],
   runs: RunResult[],
 ): SweepResult {
-  return {
-    workload: {
-      name: w.name,
-      source: w.source,
-      pageSize: w.pageSize,
-      references: w.count,
-      distinctPages: p.pageSpace,
-    },
-    policies,
-    frames,
-    runs,
-    best: bestPerFrames(runs, frames),
-  };
+  return { workload, policies, frames, runs, best: bestPerFrames(runs, frames) };
 }
 
 /**
@@ -168,7 +203,7 @@ export function registerSweep(program: Command, { io }: CommandContext): void {
     .option("--report <file.html>", "also write an HTML report")
     .option(
       "--workers <n>",
-      "worker threads for the runs (default: one per core, at most 4; PAGEWISE_THREADS sets the default); results do not depend on it",
+      "worker threads for the --report's timelines (default: one per core, at most 4; PAGEWISE_THREADS sets the default); the sweep itself replays every run in one streaming pass; results do not depend on it",
       parseWorkers,
     );
   addOutputOptions(
@@ -187,22 +222,47 @@ Examples:
     )
     .action(async (opts: SweepOptions) => {
       const mode = outputMode(opts);
-      const w = await workloadOf(opts, io);
-      const p = prepare(w, false);
       const policies = opts.policies ?? allPolicies();
-      const frames = opts.frames ? framesList(opts.frames, w.pageSize) : defaultFrames(p.pageSpace);
-      const runs = await sweepRuns(io, p, policies, frames, "sweep", opts.workers ?? defaultThreads());
-      const s = sweepResult(w, p, policies, frames, runs);
+      for (const pol of policies) policyIdOf(pol);
+      const src = await openSource(opts, io);
+      let s: SweepResult;
+      try {
+        const limit = opts.limit !== undefined ? { limit: opts.limit } : {};
+        // The distinct pages (for the default frame counts and the report): a pass that only decodes.
+        const ids = new PageIds();
+        const counts = await feed(src.source, new DenseIdsSink(ids, () => {}), limit);
+        const frames = opts.frames ? framesList(opts.frames, src.pageSize) : defaultFrames(ids.size);
+        const runs = await simulatedRuns(io, src, policies, frames, "sweep", opts.limit);
+        s = sweepResult(
+          {
+            name: src.name,
+            source: src.sourceText,
+            pageSize: src.pageSize,
+            references: counts.references,
+            distinctPages: ids.size,
+          },
+          policies,
+          frames,
+          runs,
+        );
+      } finally {
+        src.close();
+      }
       if (opts.report !== undefined) {
-        const data = await buildReport(io, p, { policies, frames, runs });
+        const p = prepare(await workloadOf(opts, io), false);
+        const data = await buildReport(io, p, {
+          policies,
+          frames: s.frames,
+          runs: s.runs,
+          ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
+        });
         io.stderr.write(`report written to ${writeReportFile(opts.report, data, io.cwd)}\n`);
       }
       if (mode === "json") writeJson(io, s);
-      else if (mode === "csv") writeCsv(io, RUN_CSV_FIELDS, runs.map(runRecord));
+      else if (mode === "csv") writeCsv(io, RUN_CSV_FIELDS, s.runs.map(runRecord));
       else {
-        const facts = workloadFacts(p);
         io.stdout.write(
-          `${w.name}: ${fmtInt(facts.references)} references, ${fmtInt(facts.distinctPages)} distinct pages\n`,
+          `${s.workload.name}: ${fmtInt(s.workload.references)} references, ${fmtInt(s.workload.distinctPages)} distinct pages\n`,
         );
         io.stdout.write(renderSweepTable(io, s));
       }

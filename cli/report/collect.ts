@@ -23,6 +23,13 @@ export interface ReportRequest {
   readonly frames: readonly number[];
   /** Runs already made (a sweep); missing pairs are run here. */
   readonly runs?: readonly RunResult[];
+  /**
+   * Curves already made (mrc's one-pass LRU and OPT curves, at `frames`): those policies are drawn
+   * from them and not simulated (nor listed among the runs).
+   */
+  readonly curves?: readonly { policy: string; method: string; faults: number[]; missRatio: number[] }[];
+  /** Worker threads for the runs made here (default: cli/pool.ts defaultThreads). */
+  readonly workers?: number;
   /** Frame count for faults over time and resident sets; default the count where policies differ most. */
   readonly focusFrames?: number;
   /** Policies drawn over time (default: timelineChoice). */
@@ -93,23 +100,36 @@ export async function buildReport(io: CliIo, p: Prepared, req: ReportRequest): P
   const w = p.workload;
   const facts = workloadFacts(p);
   const given = (spec: string, f: number) => req.runs?.find((r) => r.frames === f && r.policy === spec);
+  const fromCurve = (spec: string) =>
+    req.curves?.find((c) => c.policy === spec && c.method !== "simulation") ?? null;
+  const simulated = req.policies.filter((spec) => fromCurve(spec) === null);
   const missing: Task[] = [];
   for (const f of req.frames) {
-    for (const spec of req.policies) if (!given(spec, f)) missing.push({ kind: "run", spec, frames: f });
+    for (const spec of simulated) if (!given(spec, f)) missing.push({ kind: "run", spec, frames: f });
   }
   const bar = new Progress(io, "report", 1);
-  const extra = (await runTasks(p, missing, (d) => bar.update(d, missing.length))) as RunResult[];
+  const extra = (await runTasks(
+    p,
+    missing,
+    (d) => bar.update(d, missing.length),
+    req.workers,
+  )) as RunResult[];
   const runs: RunResult[] = [];
   for (const f of req.frames) {
-    for (const spec of req.policies) {
+    for (const spec of simulated) {
       runs.push(given(spec, f) ?? extra.find((r) => r.frames === f && r.policy === spec)!);
     }
   }
-  const policyNames = [...new Set(runs.map((r) => r.policy))];
   const frames = [...req.frames];
-  const curves = policyNames.map((pol) => {
+  const curves = req.policies.map((pol) => {
+    const c = fromCurve(pol);
+    if (c !== null) return { policy: pol, faults: [...c.faults], missRatio: [...c.missRatio] };
     const rs = frames.map((f) => runs.find((r) => r.policy === pol && r.frames === f)!);
-    return { policy: pol, faults: rs.map((r) => r.faults), missRatio: rs.map((r) => r.missRatio) };
+    return {
+      policy: rs[0]?.policy ?? pol,
+      faults: rs.map((r) => r.faults),
+      missRatio: rs.map((r) => r.missRatio),
+    };
   });
 
   const n = w.count;

@@ -175,8 +175,9 @@ describe("oracleGeneral through the CLI", () => {
       const whole = path.join(dir, "whole.oracleGeneral.bin");
       fs.copyFileSync(`${DIR}/raw.oracleGeneral.bin`, whole);
       const same = await runCli(["convert", whole, "--to", "oracleGeneral", "--out", whole]);
-      expect(same.code).toBe(1);
-      expect(same.stderr).toContain("invalid out");
+      // Refused before any work (cli/io.ts's output-is-an-input check): a usage error, exit 2.
+      expect(same.code).toBe(2);
+      expect(same.stderr).toContain("it is an input of this command");
       expect(fs.readFileSync(whole)).toEqual(fs.readFileSync(`${DIR}/raw.oracleGeneral.bin`));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

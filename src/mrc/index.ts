@@ -10,7 +10,7 @@ export {
   missRatioAt,
 } from "./curve.js";
 export { LruMrc, lruCurve } from "./lru.js";
-export { NO_NEXT_USE, nextUses, optCurve } from "./opt.js";
+export { NO_NEXT_USE, nextUses, OptMrc, optCurve } from "./opt.js";
 export { DEFAULT_SHARDS_RATE, ShardsMrc, type ShardsOptions } from "./shards.js";
 export { StackDistances } from "./stack-distance.js";
 export { BatchMrc } from "./stream.js";

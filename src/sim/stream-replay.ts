@@ -12,7 +12,8 @@ import { getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
 import { type CodedRefs, makeCodedRefs, PwtDecoder } from "../workloads/binary-format.js";
 import { PageIds } from "../workloads/page-ids.js";
 import { makeBatch, type RefBatch } from "../workloads/refs.js";
-import { Replayer, type ReplayResult } from "./replay.js";
+import { streamReplayFrames } from "./bounds.js";
+import { type NextUses, Replayer, type ReplayResult } from "./replay.js";
 
 export interface StreamReplayOptions {
   /** Policy spec, e.g. "lru" or "aging:bits=4". */
@@ -22,26 +23,59 @@ export interface StreamReplayOptions {
    * Next use of every reference of the whole stream, by its index (workloads/oracle.ts over the
    * dense ids this replay assigns: first appearance order). Required when the policy reads the future.
    */
-  readonly nextUse?: Float64Array;
+  readonly nextUse?: NextUses;
   /** Expected number of distinct pages (a hint: tables start this size and grow past it). */
   readonly pageSpaceHint?: number;
   /** Called at each eviction with the evicted page's dense id, its frame and the reference's index. */
   readonly onEvict?: (page: number, frame: number, at: number) => void;
+  /** The dense ids to use (shared by several replays fed by one decoding pass); default a new table. */
+  readonly ids?: PageIds;
+  /**
+   * What is known in advance of the distinct pages to come (at most the references to come), if
+   * anything: frames beyond it can never be used, so a huge `frames` allocates only that many
+   * (same faults, hits and evictions; sim/bounds.ts), and without it a huge `frames` is refused.
+   */
+  readonly distinctBound?: number;
+}
+
+/**
+ * What consumes references as dense ids of `ids`: a StreamReplay, or anything else fed by one
+ * decoding pass (sim/run.ts: next-use annotation, several replays at once, curves).
+ */
+export interface RefSink {
+  readonly ids: PageIds;
+  /** References [0, n) as dense ids and write flags. */
+  pushDense(ids: Int32Array, writes: Uint8Array, n: number): void;
+  /** References still encoded (PwtDecoder.takeCoded). */
+  pushCoded(c: CodedRefs): void;
+  /**
+   * True when pushCodedCounted can take references the decoder neither counted nor checked
+   * (PwtDecoder.takeCodedUnchecked): the sink's own pass does both.
+   */
+  readonly countsCoded?: boolean;
+  /**
+   * pushCoded for unchecked references: returns the index of the first entry past the dictionary
+   * (nothing is replayed then: the stream is corrupt), or -1 with their kinds in `codedKinds`.
+   */
+  pushCodedCounted?(c: CodedRefs): number;
+  /** The kinds of the last pushCodedCounted: references with kind bit 0 set, bit 1 set, both. */
+  readonly codedKinds?: { odd: number; high: number; both: number };
 }
 
 /**
  * Replays a stream of batches: `push` each batch as it is decoded (the batch may be reused after
  * the call), then `result`. Throws ConfigError for bad options; allocates nothing per reference.
  */
-export class StreamReplay {
-  readonly ids = new PageIds();
+export class StreamReplay implements RefSink {
+  readonly ids: PageIds;
   private readonly r: Replayer;
   private idBuf = new Int32Array(0);
   private writeBuf = new Uint8Array(0);
-  private readonly nextUse: Float64Array | null;
+  private readonly nextUse: NextUses | null;
   private done = 0;
 
   constructor(private readonly opts: StreamReplayOptions) {
+    this.ids = opts.ids ?? new PageIds();
     if (!Number.isInteger(opts.frames) || opts.frames < 1) {
       throw new ConfigError("frames", opts.frames, "an integer ≥ 1");
     }
@@ -55,8 +89,10 @@ export class StreamReplay {
     }
     this.nextUse = opts.nextUse ?? null;
     const hint = Math.max(1024, Math.min(opts.pageSpaceHint ?? 1 << 16, 1 << 26));
-    this.r = new Replayer(null, opts.frames, this.nextUse, opts.onEvict ?? null, hint);
+    const frames = streamReplayFrames(opts.frames, opts.distinctBound);
+    this.r = new Replayer(null, frames, this.nextUse, opts.onEvict ?? null, hint);
     this.r.use(opts.policy, 0);
+    this.r.useStampLru();
   }
 
   /** References replayed so far. */
@@ -110,6 +146,30 @@ export class StreamReplay {
     this.done += n;
   }
 
+  get countsCoded(): boolean {
+    return this.r.countsCoded;
+  }
+
+  pushCodedCounted(c: CodedRefs): number {
+    const n = c.count;
+    if (n === 0) return -1;
+    if (this.nextUse !== null && this.done + n > this.nextUse.length) {
+      throw new ConfigError(
+        "nextUse",
+        this.nextUse.length,
+        `at least ${this.done + n} entries (one per reference)`,
+      );
+    }
+    this.r.growPageSpace(this.ids.size);
+    const bad = this.r.runCodedCounted(c.buf, c.pos, n, c.width, c.ids, this.done);
+    if (bad < 0) this.done += n;
+    return bad;
+  }
+
+  get codedKinds(): { odd: number; high: number; both: number } {
+    return { odd: this.r.kindOdd, high: this.r.kindHigh, both: this.r.kindBoth };
+  }
+
   result(): ReplayResult {
     const r = this.r;
     const n = this.done;
@@ -131,8 +191,8 @@ export class StreamReplay {
 
 /**
  * Feeds an uncompressed pwt byte stream, in chunks of any size, through PwtDecoder.drainDense into
- * a StreamReplay: decoding and replay in one loop over one reused batch. `limit` stops after that
- * many references (the rest is skipped without decoding).
+ * a StreamReplay (or any RefSink): decoding and replay in one loop over one reused batch. `limit`
+ * stops after that many references (the rest is skipped without decoding).
  */
 export class PwtReplayFeed {
   readonly decoder: PwtDecoder;
@@ -141,9 +201,11 @@ export class PwtReplayFeed {
   private readonly writeBuf: Uint8Array;
   private readonly coded: CodedRefs = makeCodedRefs();
   private stopped = false;
+  /** References handed to the sink so far. */
+  references = 0;
 
   constructor(
-    readonly replay: StreamReplay,
+    readonly replay: RefSink,
     opts: { source?: string; batch?: number; limit?: number } = {},
   ) {
     const size = opts.batch ?? 1 << 16;
@@ -155,6 +217,11 @@ export class PwtReplayFeed {
   }
 
   private readonly limit: number;
+
+  /** True once the limit is reached: nothing more is decoded. */
+  get done(): boolean {
+    return this.stopped;
+  }
 
   /** Decodes and replays what `chunk` completes. */
   push(chunk: Uint8Array): void {
@@ -179,9 +246,23 @@ export class PwtReplayFeed {
   private pump(): void {
     const { decoder, batch, idBuf, writeBuf, coded, replay } = this;
     while (!this.stopped) {
-      const room = this.limit - replay.references;
+      const room = this.limit - this.references;
+      if (replay.countsCoded === true && replay.pushCodedCounted !== undefined) {
+        // The replay loop counts the kinds and checks the entries: no pass of the decoder's own.
+        const n = decoder.takeCodedUnchecked(Math.min(room, batch.pages.length), replay.ids, coded);
+        if (n > 0) {
+          const bad = replay.pushCodedCounted(coded);
+          if (bad >= 0) throw decoder.badEntry(coded.pos + bad * coded.width);
+          const k = replay.codedKinds!;
+          decoder.addCodedKinds(n, k.odd, k.high, k.both);
+          this.references += n;
+          if (n === room) this.stopped = true;
+          continue;
+        }
+      }
       if (decoder.takeCoded(Math.min(room, batch.pages.length), replay.ids, coded) > 0) {
         replay.pushCoded(coded);
+        this.references += coded.count;
         if (coded.count === room) this.stopped = true;
         continue;
       }
@@ -191,9 +272,10 @@ export class PwtReplayFeed {
   }
 
   private flush(): void {
-    const room = this.limit - this.replay.references;
+    const room = this.limit - this.references;
     const n = Math.min(this.batch.count, room);
     this.replay.pushDense(this.idBuf, this.writeBuf, n);
+    this.references += n;
     this.batch.count = 0;
     if (n === room) this.stopped = true;
   }

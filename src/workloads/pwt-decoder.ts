@@ -188,6 +188,39 @@ export class PwtDecoder implements TraceDecoder {
     return n;
   }
 
+  /**
+   * takeCoded without its pass over the references: they are neither counted nor checked here, so
+   * the caller must do both in its own pass: check every entry (the id of an entry past the
+   * dictionary is -1 in `into.ids`) and throw `badEntry(into.pos + k * into.width)` at the first
+   * bad one, else add the kinds with `addCodedKinds`, before the next push or take.
+   */
+  takeCodedUnchecked(max: number, pageIds: PageIds, into: CodedRefs): number {
+    if (this.state !== ST_DICT || max <= 0) return 0;
+    const dict = this.dict;
+    const ids = dict.mapIds(pageIds);
+    const n = Math.min(this.blockLeft, max);
+    const start = this.pos;
+    this.blockLeft -= n;
+    this.pos = start + n * dict.width;
+    if (this.blockLeft === 0) this.state = ST_BLOCK;
+    into.buf = this.buf;
+    into.pos = start;
+    into.count = n;
+    into.width = dict.width;
+    into.ids = ids;
+    return n;
+  }
+
+  /** Adds the kinds of `n` references taken by takeCodedUnchecked (odd: kind bit 0 set; high: bit 1; both). */
+  addCodedKinds(n: number, odd: number, high: number, both: number): void {
+    addKinds(this.stats, n, odd, high, both);
+  }
+
+  /** The error for an entry past the dictionary at `at` in the buffer takeCodedUnchecked handed over. */
+  badEntry(at: number): Error {
+    return this.pastDictionary(at);
+  }
+
   drain(out: RefBatch): boolean {
     for (;;) {
       const avail = this.buf.length - this.pos;

@@ -7,7 +7,8 @@
 // and full mode's time also counts the TLB-miss walks that replay mode does not have.
 
 import { describe, expect, it } from "vitest";
-import { prepare, runFull, simulate } from "../../cli/engine.js";
+import { prepare, simulate } from "../../cli/engine.js";
+import { runFull } from "../../cli/engine-full.js";
 import { bufferIo } from "../../cli/io.js";
 import { loadWorkload } from "../../cli/workload.js";
 

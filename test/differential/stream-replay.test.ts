@@ -228,5 +228,37 @@ describe("PwtReplayFeed: dictionary blocks replayed still encoded, token blocks 
     const f = new PwtReplayFeed(sr);
     expect(() => f.push(corrupt)).toThrow(TraceParseError);
     expect(sr.references).toBe(0);
+    // The same error whether the decoder checks the entries (ARC: a policy that sees hits; it
+    // names the block's first reference) or the replay loop does (FIFO and stamp LRU:
+    // takeCodedUnchecked; it names the corrupt byte itself).
+    const message = (policy: string) => {
+      try {
+        new PwtReplayFeed(new StreamReplay({ policy, frames: 2 }), { source: "c.pwt" }).push(corrupt);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return "no error";
+    };
+    expect(message("arc")).toMatch(/^c\.pwt:.*past the dictionary of 3/);
+    expect(message("fifo")).toMatch(
+      new RegExp(`^c\\.pwt:0:${at + 1}: corrupt block: an entry past the dictionary of 3 \\(at byte ${at} `),
+    );
+    expect(message("lru")).toBe(message("fifo"));
+  });
+
+  it("the kinds are counted the same whether the decoder or the replay loop counts them", () => {
+    const refs = loadFixture("gzip-words", LIMIT);
+    const bytes = encode(refs, 2);
+    const kinds = (policy: string) => {
+      const f = new PwtReplayFeed(new StreamReplay({ policy, frames: 32 }), { batch: 5_000 });
+      for (let i = 0; i < bytes.length; i += 30_001) f.push(bytes.subarray(i, i + 30_001));
+      f.end();
+      return [...f.decoder.stats.byKind, f.decoder.stats.references];
+    };
+    const checked = kinds("arc");
+    expect(checked[4]).toBe(LIMIT);
+    expect(kinds("fifo")).toEqual(checked);
+    expect(kinds("lru")).toEqual(checked);
+    expect(kinds("sieve")).toEqual(checked);
   });
 });

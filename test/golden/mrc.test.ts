@@ -60,4 +60,21 @@ describe.each(REFERENCE_TRACES)("%s", (name) => {
       expect(Math.abs(missRatioAt(c, 1) - missRatioAt(exact, 1)), JSON.stringify(opts)).toBeLessThan(0.01);
     }
   });
+
+  it("SHARDS at its default rate is exact at small sizes (an exact top of the stack), and within 0.01 at each size above", () => {
+    const d = ids(name).ids;
+    const exact = lruCurve(d);
+    for (const seed of [0, 1, 2]) {
+      const s = new ShardsMrc({ seed });
+      s.feed(d);
+      const c = s.curve();
+      expect(s.exactFrames).toBe(100);
+      for (let k = 1; k <= s.exactFrames; k++)
+        expect(missesAt(c, k), `seed ${seed}, ${k} frames`).toBe(missesAt(exact, k));
+      let worst = 0;
+      for (let k = s.exactFrames + 1; k <= exact.distinct; k++)
+        worst = Math.max(worst, Math.abs(missRatioAt(c, k) - missRatioAt(exact, k)));
+      expect(worst, `seed ${seed}`).toBeLessThan(0.01);
+    }
+  });
 });

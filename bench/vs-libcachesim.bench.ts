@@ -1,0 +1,195 @@
+// Whole process, side by side, interleaved: `pagewise run --trace T.pwt` against libCacheSim's
+// `cachesim` on the same trace (../shared/anchors, its README), CPU seconds (user + sys, from
+// /usr/bin/time) of each process, the median of ROUNDS alternating pairs, and the ratio
+// libCacheSim / pagewise (above 1: pagewise is faster). Also pagewise's peak RSS, `pagewise
+// --version`'s CPU time and full mode's references per second. Prints a Markdown table for
+// BENCHMARKS.md.
+// Inputs (made once, cached in PW_VS_DIR, default os.tmpdir()/pagewise-vs): each trace's
+// *.pages.zst converted with `pagewise convert` and stored uncompressed (gunzip: both tools then
+// read an uncompressed binary file; the gzip-compressed pwt is timed too, for LRU), and
+// libCacheSim's oracleGeneral made with the anchors' to-oracle-general.py.
+// Environment: PW_VS_ROUNDS (default 3), PW_VS_TRACES (comma list, default py50k-50m,sqlite6k-50m),
+// PW_VS_POLICIES, PW_VS_FRAMES (default 64,1024). Skips (exit 0) without ../shared or /usr/bin/time.
+
+import { execFileSync, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import zlib from "node:zlib";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, "..", "..");
+const main = path.join(root, "dist", "cli", "main.js");
+const shared = [path.resolve(root, "..", "shared"), path.resolve(process.cwd(), "..", "shared")].find((d) =>
+  fs.existsSync(path.join(d, "anchors", "cachesim")),
+);
+const env = process.env;
+const ROUNDS = Number(env.PW_VS_ROUNDS ?? 3);
+const TRACES = (env.PW_VS_TRACES ?? "py50k-50m,sqlite6k-50m").split(",");
+const POLICIES = (env.PW_VS_POLICIES ?? "lru,fifo,clock,sieve,s3fifo,arc,lirs,opt").split(",");
+const FRAMES = (env.PW_VS_FRAMES ?? "64,1024").split(",").map(Number);
+const THEIRS: Record<string, string> = {
+  lru: "LRU",
+  fifo: "FIFO",
+  clock: "Clock",
+  sieve: "Sieve",
+  s3fifo: "S3FIFO",
+  arc: "ARC",
+  lirs: "LIRS",
+  opt: "Belady",
+};
+
+interface Sample {
+  cpu: number;
+  rssKiB: number;
+}
+
+/**
+ * CPU seconds and peak RSS of one process (tried twice: a shared machine may kill one), run in
+ * os.tmpdir() (cachesim writes a result file into its working directory).
+ */
+function timed(cmd: string, args: string[], retry = true): Sample {
+  const out = path.join(os.tmpdir(), `pagewise-vs-time-${process.pid}`);
+  const r = spawnSync("/usr/bin/time", ["-f", "%U %S %M", "-o", out, cmd, ...args], {
+    stdio: ["ignore", "ignore", "ignore"],
+    cwd: os.tmpdir(),
+  });
+  if (r.status !== 0) {
+    if (retry) return timed(cmd, args, false);
+    throw new Error(`${cmd} ${args.join(" ")} failed (${r.status ?? r.signal})`);
+  }
+  const [u, s, m] = fs.readFileSync(out, "utf8").trim().split(/\s+/).slice(-3).map(Number);
+  return { cpu: u! + s!, rssKiB: m! };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor((s.length - 1) / 2)]!;
+}
+
+/** The uncompressed pwt, the gzip pwt and the oracleGeneral file of a trace, made once. */
+function inputs(name: string, dir: string): { raw: string; gz: string; oracle: string } | null {
+  const src = path.join(shared!, "traces", `${name}.pages.zst`);
+  if (!fs.existsSync(src)) return null;
+  const gz = path.join(dir, `${name}.pwt`);
+  const raw = path.join(dir, `${name}.raw.pwt`);
+  const oracle = path.join(dir, `${name}.oracleGeneral.bin`);
+  if (!fs.existsSync(gz))
+    execFileSync(process.execPath, [main, "convert", src, "--out", gz], { stdio: "inherit" });
+  if (!fs.existsSync(raw)) fs.writeFileSync(raw, zlib.gunzipSync(fs.readFileSync(gz)));
+  if (!fs.existsSync(oracle)) {
+    const ids = path.join(dir, `${name}.ids.txt`);
+    execFileSync("sh", ["-c", `zstd -dc '${src}' | perl -lane 'print hex($F[1])' > '${ids}'`]);
+    execFileSync("python3", [path.join(shared!, "anchors", "to-oracle-general.py"), ids, oracle], {
+      stdio: "inherit",
+    });
+    fs.rmSync(ids);
+  }
+  return { raw, gz, oracle };
+}
+
+function main_(): void {
+  if (!shared || !fs.existsSync("/usr/bin/time") || !fs.existsSync(main)) {
+    console.log(
+      "vs-libcachesim: needs ../shared/anchors (libCacheSim), /usr/bin/time and a build. Skipping.",
+    );
+    return;
+  }
+  const cachesim = path.join(shared, "anchors", "cachesim");
+  spawnSync(path.join(shared, "anchors", "ensure-libs"), { stdio: "ignore" });
+  const dir = env.PW_VS_DIR ?? path.join(os.tmpdir(), "pagewise-vs");
+  fs.mkdirSync(dir, { recursive: true });
+  console.log(
+    `whole process, CPU s (user+sys), median of ${ROUNDS} interleaved pairs; load average at start ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(" ")}`,
+  );
+  const version = Array.from({ length: 10 }, () => timed(process.execPath, [main, "--version"]).cpu);
+  console.log(`pagewise --version: median ${median(version).toFixed(3)} s CPU (10 runs)\n`);
+  console.log("| trace | frames | policy | pagewise s | libCacheSim s | ratio | pagewise peak RSS MiB |");
+  console.log("|---|---|---|---|---|---|---|");
+  for (const name of TRACES) {
+    const f = inputs(name, dir);
+    if (f === null) {
+      console.log(`(no ${name} in ../shared/traces)`);
+      continue;
+    }
+    for (const frames of FRAMES) {
+      for (const pol of POLICIES) {
+        const a: Sample[] = [];
+        const b: number[] = [];
+        for (let r = 0; r < ROUNDS; r++) {
+          a.push(
+            timed(process.execPath, [
+              main,
+              "run",
+              "--trace",
+              f.raw,
+              "--policy",
+              pol,
+              "--frames",
+              `${frames}`,
+              "--json",
+            ]),
+          );
+          b.push(
+            timed(cachesim, [
+              f.oracle,
+              "oracleGeneral",
+              THEIRS[pol]!,
+              `${frames}`,
+              "--ignore-obj-size",
+              "1",
+              "--num-thread",
+              "1",
+            ]).cpu,
+          );
+        }
+        const ma = median(a.map((x) => x.cpu));
+        const mb = median(b);
+        const rss = Math.max(...a.map((x) => x.rssKiB)) / 1024;
+        console.log(
+          `| ${name} | ${frames} | ${pol} | ${ma.toFixed(2)} | ${mb.toFixed(2)} | ${(mb / ma).toFixed(2)} | ${rss.toFixed(0)} |`,
+        );
+      }
+    }
+    // The gzip-compressed pwt (as `pagewise convert` writes it), LRU at 64 frames.
+    const g = Array.from({ length: ROUNDS }, () =>
+      timed(process.execPath, [main, "run", "--trace", f.gz, "--policy", "lru", "--frames", "64", "--json"]),
+    );
+    console.log(`| ${name} (gzip pwt) | 64 | lru | ${median(g.map((x) => x.cpu)).toFixed(2)} | | | |`);
+  }
+  // Full mode: page tables, TLB and real bytes.
+  const py = TRACES.includes("py50k-50m") ? inputs("py50k-50m", dir) : null;
+  if (py !== null) {
+    const full = Array.from({ length: 1 }, () =>
+      timed(process.execPath, [
+        main,
+        "run",
+        "--trace",
+        py.raw,
+        "--policy",
+        "lru",
+        "--frames",
+        "1024",
+        "--mode",
+        "full",
+        "--json",
+      ]),
+    );
+    const s = median(full.map((x) => x.cpu));
+    console.log(
+      `\nfull mode, py50k-50m, lru, 1024 frames: ${s.toFixed(2)} s CPU, ${(50 / s).toFixed(1)} M references/s, peak RSS ${(Math.max(...full.map((x) => x.rssKiB)) / 1024).toFixed(0)} MiB`,
+    );
+  }
+  console.log(
+    `\nload average at end ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(" ")}`,
+  );
+}
+
+main_();

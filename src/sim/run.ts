@@ -1,0 +1,344 @@
+// Runs of replay mode over a reference source of any length, in constant memory: the source is
+// read in bounded batches (pwt's dictionary blocks go to the replay still encoded, sim/stream-replay.ts),
+// and each pass over it feeds one or more sinks (a replay, several replays at once, the next-use
+// annotation OPT needs, a one-pass curve). A source can be read more than once (OPT: one pass to
+// annotate the next uses, 8 bytes a reference, and one to replay); the command line maps its
+// options onto `simulate` and `simulateMany` and prints what they return.
+
+import { ConfigError } from "../core/errors.js";
+import { getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
+import type { CodedRefs } from "../workloads/binary-format.js";
+import { PageIds } from "../workloads/page-ids.js";
+import { REF_INSTR, type RefBatch } from "../workloads/refs.js";
+import { type NextUses, NO_NEXT_USE, type ReplayResult } from "./replay.js";
+import { PwtReplayFeed, type RefSink, StreamReplay } from "./stream-replay.js";
+
+/**
+ * Where references come from, read from the start at each call (every pass is a new read):
+ * - "pwt": the chunks of an uncompressed pwt stream (decoded here, dictionary blocks kept encoded);
+ * - "batches": decoded batches (any format's decoder, a generator, a reference string); a batch
+ *   may be reused once the next one is asked for.
+ */
+export type ReferenceSource =
+  | {
+      readonly kind: "pwt";
+      /** Names the stream in errors (a file path). */
+      readonly name: string;
+      chunks(): AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+    }
+  | {
+      readonly kind: "batches";
+      readonly name: string;
+      batches(): AsyncIterable<RefBatch> | Iterable<RefBatch>;
+    };
+
+/** Options of one pass over a source. */
+export interface PassOptions {
+  /** Read at most this many references. */
+  readonly limit?: number;
+  /** Called after each chunk or batch with the references read so far. */
+  readonly onProgress?: (done: number) => void;
+}
+
+/**
+ * Counts of a pass: references, and of them writes and instruction fetches (-1 for these two when
+ * a limit cut a pwt source inside a block: its decoder counted the whole block).
+ */
+export interface PassCounts {
+  references: number;
+  writes: number;
+  instructions: number;
+}
+
+const BATCH = 1 << 16;
+
+/**
+ * Reads `source` once into `sink` (dense ids from sink.ids), at most `limit` references; returns
+ * the counts of what it read. Memory: one batch, whatever the source's length.
+ */
+export async function feed(
+  source: ReferenceSource,
+  sink: RefSink,
+  opts: PassOptions = {},
+): Promise<PassCounts> {
+  const limit = opts.limit ?? Number.POSITIVE_INFINITY;
+  if (source.kind === "pwt") {
+    const f = new PwtReplayFeed(sink, { source: source.name, batch: BATCH, limit });
+    for await (const chunk of source.chunks()) {
+      f.push(chunk);
+      opts.onProgress?.(f.references);
+      if (f.done) break;
+    }
+    f.end();
+    opts.onProgress?.(f.references);
+    const s = f.decoder.stats;
+    // The decoder's counts cover what it decoded; past a limit it may have decoded more.
+    if (f.references === s.references) {
+      return {
+        references: s.references,
+        writes: s.byKind[2]! + s.byKind[3]!,
+        instructions: s.byKind[REF_INSTR]!,
+      };
+    }
+    return { references: f.references, writes: -1, instructions: -1 };
+  }
+  let idBuf = new Int32Array(BATCH);
+  let writeBuf = new Uint8Array(BATCH);
+  const counts: PassCounts = { references: 0, writes: 0, instructions: 0 };
+  for await (const b of source.batches()) {
+    const n = Math.min(b.count, limit - counts.references);
+    if (idBuf.length < n) {
+      idBuf = new Int32Array(n);
+      writeBuf = new Uint8Array(n);
+    }
+    sink.ids.map(b.pages, b.kinds, b.pids, 0, n, idBuf, writeBuf);
+    let instr = 0;
+    let writes = 0;
+    for (let i = 0; i < n; i++) {
+      writes += writeBuf[i]!;
+      instr += b.kinds[i] === REF_INSTR ? 1 : 0;
+    }
+    counts.writes += writes;
+    counts.instructions += instr;
+    sink.pushDense(idBuf, writeBuf, n);
+    counts.references += n;
+    opts.onProgress?.(counts.references);
+    if (counts.references >= limit) break;
+  }
+  return counts;
+}
+
+/**
+ * The next use of every reference (the index of the next reference to its page, or NO_NEXT_USE),
+ * found forwards as the references stream by: 4 bytes a reference (Int32), the only memory that
+ * grows with the trace. The same next uses as workloads/oracle.ts's backward pass over the whole
+ * trace (which writes Infinity for never); at most 2^31 - 2 references.
+ */
+export class NextUseSink implements RefSink {
+  private next: Int32Array;
+  private last = new Int32Array(1024).fill(-1);
+  count = 0;
+
+  constructor(
+    expected = 1 << 16,
+    readonly ids: PageIds = new PageIds(),
+  ) {
+    this.next = new Int32Array(Math.max(1, Math.min(expected, MAX_ANNOTATED))).fill(NO_NEXT_USE);
+  }
+
+  /** The annotation, one entry per reference pushed. */
+  get nextUse(): Int32Array {
+    return this.next.subarray(0, this.count);
+  }
+
+  private room(n: number): void {
+    if (this.ids.size > this.last.length) {
+      const l = new Int32Array(Math.max(this.ids.size, 2 * this.last.length)).fill(-1);
+      l.set(this.last);
+      this.last = l;
+    }
+    if (this.count + n > MAX_ANNOTATED)
+      throw new ConfigError(
+        "trace length",
+        this.count + n,
+        `at most ${MAX_ANNOTATED} references for OPT's next uses`,
+      );
+    if (this.count + n > this.next.length) {
+      const a = new Int32Array(
+        Math.min(MAX_ANNOTATED, Math.max(this.count + n, Math.ceil(this.next.length * 1.5))),
+      ).fill(NO_NEXT_USE);
+      a.set(this.next.subarray(0, this.count));
+      this.next = a;
+    }
+  }
+
+  pushDense(ids: Int32Array, _writes: Uint8Array, n: number): void {
+    this.room(n);
+    this.count = annotateDense(ids, n, this.next, this.last, this.count);
+  }
+
+  pushCoded(c: CodedRefs): void {
+    this.room(c.count);
+    this.count =
+      c.width === 1
+        ? annotateCoded1(c.buf, c.pos, c.count, c.ids, this.next, this.last, this.count)
+        : annotateCoded2(c.buf, c.pos, c.count, c.ids, this.next, this.last, this.count);
+  }
+}
+
+/** Most references a next-use annotation holds (Int32 indexes, NO_NEXT_USE kept apart). */
+const MAX_ANNOTATED = NO_NEXT_USE - 1;
+
+function annotateDense(ids: Int32Array, n: number, next: Int32Array, last: Int32Array, i: number): number {
+  for (let k = 0; k < n; k++, i++) {
+    const p = ids[k]!;
+    const l = last[p]!;
+    if (l >= 0) next[l] = i;
+    last[p] = i;
+  }
+  return i;
+}
+
+function annotateCoded1(
+  buf: Uint8Array,
+  pos: number,
+  n: number,
+  dict: Int32Array,
+  next: Int32Array,
+  last: Int32Array,
+  i: number,
+): number {
+  for (let q = pos, end = pos + n; q < end; q++, i++) {
+    const p = dict[buf[q]! >>> 2]!;
+    const l = last[p]!;
+    if (l >= 0) next[l] = i;
+    last[p] = i;
+  }
+  return i;
+}
+
+function annotateCoded2(
+  buf: Uint8Array,
+  pos: number,
+  n: number,
+  dict: Int32Array,
+  next: Int32Array,
+  last: Int32Array,
+  i: number,
+): number {
+  for (let q = pos, end = pos + 2 * n; q < end; q += 2, i++) {
+    const p = dict[(buf[q]! | (buf[q + 1]! << 8)) >>> 2]!;
+    const l = last[p]!;
+    if (l >= 0) next[l] = i;
+    last[p] = i;
+  }
+  return i;
+}
+
+/** Several sinks fed by one pass (they share one id table). */
+class FanOut implements RefSink {
+  constructor(
+    readonly ids: PageIds,
+    private readonly sinks: readonly RefSink[],
+  ) {}
+  pushDense(ids: Int32Array, writes: Uint8Array, n: number): void {
+    for (const s of this.sinks) s.pushDense(ids, writes, n);
+  }
+  pushCoded(c: CodedRefs): void {
+    for (const s of this.sinks) s.pushCoded(c);
+  }
+}
+
+/** True when the policy spec's policy reads the future (OPT). Throws UnknownIdError for an unknown id. */
+export function readsFuture(spec: string): boolean {
+  return getPolicyFactory(parsePolicySpec(spec).id).needsFuture;
+}
+
+/** One (policy, frames) pair of a run. */
+export interface RunSpec {
+  readonly policy: string;
+  readonly frames: number;
+}
+
+export interface SimulateOptions extends PassOptions {
+  /** Expected number of references (a hint for the next-use annotation's size). */
+  readonly expectedReferences?: number;
+  /** Called when the next-use pass starts and ends ("annotate") and when the replay pass starts ("replay"). */
+  readonly onPhase?: (phase: "annotate" | "replay") => void;
+}
+
+/** A replay's result with what the pass saw. */
+export interface SimulateResult extends ReplayResult {
+  /** Distinct pages of the references read. */
+  distinctPages: number;
+}
+
+/** The next uses of `source`'s references (one pass, 8 bytes a reference). */
+export async function annotateSource(
+  source: ReferenceSource,
+  opts: SimulateOptions = {},
+): Promise<{ nextUse: Int32Array; counts: PassCounts }> {
+  const limit = opts.limit ?? Number.POSITIVE_INFINITY;
+  const hint = Math.min(limit, opts.expectedReferences ?? 1 << 16);
+  const s = new NextUseSink(Number.isFinite(hint) ? hint : 1 << 16);
+  const counts = await feed(source, s, opts);
+  return { nextUse: s.nextUse, counts };
+}
+
+/**
+ * Replays `source` under each (policy, frames) pair of `runs`, all in one pass (plus one before it
+ * to annotate next uses when a policy reads the future). Memory: the frames and policies, one id
+ * per distinct page, one batch, and the annotation when there is one. Results in `runs` order.
+ */
+export async function simulateMany(
+  source: ReferenceSource,
+  runs: readonly RunSpec[],
+  opts: SimulateOptions = {},
+): Promise<{ results: SimulateResult[]; counts: PassCounts }> {
+  let nextUse: NextUses | undefined;
+  if (runs.some((r) => readsFuture(r.policy))) {
+    opts.onPhase?.("annotate");
+    nextUse = (await annotateSource(source, opts)).nextUse;
+  }
+  const ids = new PageIds();
+  // What is known of the distinct pages in advance: no more than the references to be read.
+  const known = Math.min(opts.expectedReferences ?? Number.POSITIVE_INFINITY, opts.limit ?? Number.POSITIVE_INFINITY);
+  const replays = runs.map(
+    (r) =>
+      new StreamReplay({
+        policy: r.policy,
+        frames: r.frames,
+        ids,
+        pageSpaceHint: 4096,
+        ...(Number.isFinite(known) ? { distinctBound: known } : {}),
+        ...(nextUse !== undefined && readsFuture(r.policy) ? { nextUse } : {}),
+      }),
+  );
+  opts.onPhase?.("replay");
+  const counts = await feed(source, replays.length === 1 ? replays[0]! : new FanOut(ids, replays), opts);
+  return { results: replays.map((r) => ({ ...r.result(), distinctPages: ids.size })), counts };
+}
+
+/** Replays `source` under one policy and frame count (see simulateMany). */
+export async function simulate(
+  source: ReferenceSource,
+  run: RunSpec,
+  opts: SimulateOptions = {},
+): Promise<SimulateResult> {
+  return (await simulateMany(source, [run], opts)).results[0]!;
+}
+
+/**
+ * A sink that hands dense ids to `fn` chunk by chunk (coded references decoded into a reused
+ * buffer first): for one-pass curves and other consumers of ids alone.
+ */
+export class DenseIdsSink implements RefSink {
+  private buf = new Int32Array(BATCH);
+
+  constructor(
+    readonly ids: PageIds,
+    private readonly fn: (ids: Int32Array, n: number) => void,
+  ) {}
+
+  pushDense(ids: Int32Array, _writes: Uint8Array, n: number): void {
+    if (n > 0) this.fn(ids, n);
+  }
+
+  pushCoded(c: CodedRefs): void {
+    const n = c.count;
+    if (n === 0) return;
+    if (this.buf.length < n) this.buf = new Int32Array(n);
+    const { buf, width, ids: dict } = c;
+    const hi = width === 2 ? 1 : 0;
+    const shift = 8 * hi;
+    const out = this.buf;
+    for (let k = 0, q = c.pos; k < n; k++, q += width)
+      out[k] = dict[(buf[q]! | (buf[q + hi]! << shift)) >>> 2]!;
+    this.fn(out, n);
+  }
+}
+
+/** Several sinks fed by one pass over a source, sharing `ids` (each must use it). */
+export function fanOut(ids: PageIds, sinks: readonly RefSink[]): RefSink {
+  return sinks.length === 1 ? sinks[0]! : new FanOut(ids, sinks);
+}
