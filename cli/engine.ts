@@ -6,7 +6,6 @@
 import { MAX_ASID, pageKey } from "../src/core/addr.js";
 import { eatFormulaNs } from "../src/core/time.js";
 import { getPolicyFactory, parsePolicySpec, policyIds } from "../src/policies/registry.js";
-import { checkMachineFrames, vaBitsForTrace } from "../src/sim/bounds.js";
 import type { KswapdStats } from "../src/sim/kswapd.js";
 import { densify, type ReplayResult, type ReplayTrace, replay } from "../src/sim/replay.js";
 import { annotateNextUse } from "../src/workloads/oracle.js";

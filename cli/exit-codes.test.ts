@@ -65,8 +65,14 @@ const NOT_SYNTAX: Record<string, { code: number; why: string }> = {
   // One command's option where it differs from the others'.
   "convert --csv-params": { code: 0, why: "ignored for a pwt input (it describes csv columns)" },
   "quiz --gen": { code: 1, why: "a generator name, checked by the generator parser (as a policy id is)" },
-  "quiz --shape": { code: 2, why: "with the base's replacement quiz: --shape is for translation and minframes" },
-  "analyze --gen": { code: 1, why: "a second generator replaces the base's; its name is checked by the parser" },
+  "quiz --shape": {
+    code: 2,
+    why: "with the base's replacement quiz: --shape is for translation and minframes",
+  },
+  "analyze --gen": {
+    code: 1,
+    why: "a second generator replaces the base's; its name is checked by the parser",
+  },
 };
 
 /** The rule for `flag` of `name`: the command's own entry, else the option's, else undefined (exit 2). */

@@ -123,7 +123,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     return EXIT_OK;
   } catch (err) {
     // exec ends with the program's own status (commands/exec.ts, not loaded unless exec runs).
-    if (err instanceof Error && err.name === "ProgramExitStatus") return (err as Error & { status: number }).status;
+    if (err instanceof Error && err.name === "ProgramExitStatus")
+      return (err as Error & { status: number }).status;
     const { CommanderError } = await import("commander");
     if (err instanceof CommanderError) {
       if (err.exitCode === 0) return EXIT_OK;

@@ -17,7 +17,13 @@ import { REF_LOAD, REF_STORE, type RefBatch } from "../src/workloads/refs.js";
 import { UsageError } from "./errors.js";
 import type { CliIo } from "./io.js";
 import { Progress, tick } from "./progress.js";
-import { checkGeneratedRefs, checkLoadedRefs, parsePageSize, parsePositiveInt, parseRefString } from "./units.js";
+import {
+  checkGeneratedRefs,
+  checkLoadedRefs,
+  parsePageSize,
+  parsePositiveInt,
+  parseRefString,
+} from "./units.js";
 
 /** A whole workload in memory. Entries [0, count) are valid. */
 export interface Workload {
@@ -199,7 +205,7 @@ export async function loadTrace(path: string, opts: WorkloadOptions, io: CliIo):
       fs.rmSync(dirname(spooled), { recursive: true, force: true });
     }
   }
-    const t = await openTrace(path, {
+  const t = await openTrace(path, {
     format: opts.format,
     pageSize: opts.pageSize,
     skipBad: opts.skipBad,

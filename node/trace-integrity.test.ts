@@ -12,7 +12,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { runCli } from "../cli/test-helpers.js";
 import { PagewiseError } from "../src/core/errors.js";
 import { BomStripper, printable } from "../src/workloads/trace-decoder.js";
-import { openTrace, TraceIntegrityError } from "./trace-file.js";
+import { openTrace } from "./trace-file.js";
 import { DecompressError, Xxh64 } from "./zstd.js";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pw-integrity-"));

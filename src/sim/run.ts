@@ -282,7 +282,10 @@ export async function simulateMany(
   }
   const ids = new PageIds();
   // What is known of the distinct pages in advance: no more than the references to be read.
-  const known = Math.min(opts.expectedReferences ?? Number.POSITIVE_INFINITY, opts.limit ?? Number.POSITIVE_INFINITY);
+  const known = Math.min(
+    opts.expectedReferences ?? Number.POSITIVE_INFINITY,
+    opts.limit ?? Number.POSITIVE_INFINITY,
+  );
   const replays = runs.map(
     (r) =>
       new StreamReplay({

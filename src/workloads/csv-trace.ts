@@ -20,7 +20,14 @@ import { u64Text, WideIdPages } from "./oracle-general.js";
 import type { RefBatch } from "./refs.js";
 import { MAX_ACCESS_BYTES, REF_INSTR, REF_LOAD, REF_MODIFY, REF_STORE } from "./refs.js";
 import { kindOfLetter } from "./text-trace.js";
-import { checkPageSize, type DecodeOptions, hexDigit, isBlank, LineDecoder, printable } from "./trace-decoder.js";
+import {
+  checkPageSize,
+  type DecodeOptions,
+  hexDigit,
+  isBlank,
+  LineDecoder,
+  printable,
+} from "./trace-decoder.js";
 
 const COL_IGNORE = 0;
 const COL_PAGE = 1;
