@@ -31,7 +31,7 @@ import { FRAME_TABLE, FRAME_USER, type FrameTable } from "../phys/frames.js";
 import type { PhysicalMemory } from "../phys/memory.js";
 import { NEVER, NO_FRAME, type ReplacementPolicy } from "../policies/policy.js";
 import type { BackingStore } from "../stores/store.js";
-import { NO_SLOT } from "../stores/store.js";
+import { NO_SLOT, StoreIoError } from "../stores/store.js";
 import { obtainColored } from "./coloring.js";
 import {
   countFatal,
@@ -43,7 +43,7 @@ import {
 } from "./fault-count.js";
 import type { PteFrameBits } from "./frame-bits.js";
 import type { SharedObject } from "./memory-object.js";
-import { dropFrame, handOver, mapFrame, unmapAll, writeBack } from "./pte-map.js";
+import { dropFrame, handOver, mapFrame, noteWriteBack, unmapAll } from "./pte-map.js";
 import { prefetchHit, prefetchUsed, readAheadAfter } from "./read-ahead.js";
 import { PERM_W, PERM_X, type Region } from "./region.js";
 import type { AddressSpace } from "./space.js";
@@ -210,7 +210,14 @@ export class Pager {
         );
         frame = this.obtainFrame(p, key, vpn);
       }
-      cause = this.readIn(p, region, vpn, pte, frame, access, shared?.object, objPage);
+      try {
+        cause = this.readIn(p, region, vpn, pte, frame, access, shared?.object, objPage);
+      } catch (e) {
+        // A failed read (a store error): the frame goes back, the page stays where it was.
+        if (shared) shared.object.frames[objPage] = -1;
+        this.parts.frames.release(frame);
+        throw e;
+      }
       mapFrame(this.parts, p, vpn, addr, frame, region.perm);
       this.parts.frames.ownerPid[frame] = p.pid;
       p.resident++;
@@ -252,18 +259,25 @@ export class Pager {
   }
 
   /**
-   * Evicts frame `f`: unmaps it from every PTE, writes it back if dirty, frees it. The caller has
+   * Evicts frame `f`: writes it back if dirty, unmaps it from every PTE, frees it. The caller has
    * already removed it from its policy. Returns false (changing nothing) if a dirty page finds no
-   * swap slot.
+   * swap slot. The page's new location is recorded only after its write succeeded: a write that
+   * throws (StoreIoError: disk full, ...) frees the slot it took and changes nothing else, so the
+   * page stays resident, mapped and intact, and the error goes to the caller.
    */
   evict(f: number): boolean {
     const { frames, events } = this.parts;
     const dirty = this.parts.bits.dirty(f);
     const obj = frames.objId[f]! >= 0 ? this.objectOf(f) : undefined;
     let slot = obj ? obj.slots[frames.page[f]!]! : frames.slot[f]!;
-    if (dirty && slot === NO_SLOT) {
-      slot = (obj ? obj.store : this.parts.swap).allocSlot(true);
-      if (slot === NO_SLOT) return false;
+    if (dirty) {
+      const store = obj ? obj.store : this.parts.swap;
+      const fresh = slot === NO_SLOT;
+      if (fresh) {
+        slot = store.allocSlot(true);
+        if (slot === NO_SLOT) return false;
+      }
+      this.writeOut(store, slot, f, fresh);
     }
     const owner = this.parts.byPid(frames.ownerPid[f]!);
     if (events.listening) {
@@ -278,7 +292,7 @@ export class Pager {
     }
     if (prefetchUsed(this, f)) prefetchHit(this, f);
     unmapAll(this.parts, f, obj ? -1 : slot);
-    if (dirty) writeBack(this, f, slot, obj);
+    if (dirty) noteWriteBack(this, f, slot);
     if (owner) {
       owner.resident--;
       if (dirty) owner.counters.evictions.dirty++;
@@ -291,6 +305,16 @@ export class Pager {
     frames.slot[f] = NO_SLOT;
     frames.release(f);
     return true;
+  }
+
+  /** Writes frame `f` to `slot` of `store`; if the write throws, a `fresh` slot is freed first. */
+  private writeOut(store: BackingStore, slot: number, f: number, fresh: boolean): void {
+    try {
+      store.writePage(slot, this.parts.mem.bytes, f * this.ps);
+    } catch (e) {
+      if (fresh) store.freeSlot(slot);
+      throw e;
+    }
   }
 
   /**
@@ -368,7 +392,13 @@ export class Pager {
     if (f === NO_FRAME || !bits.isEvictable(f)) return RECLAIM_NONE;
     const dirty = bits.dirty(f);
     const key = frames.key[f]!;
-    if (!this.evict(f)) return RECLAIM_NONE;
+    try {
+      if (!this.evict(f)) return RECLAIM_NONE;
+    } catch (e) {
+      // A failed write (disk full): the page stays resident; a fault that needs the frame reports it.
+      if (e instanceof StoreIoError) return RECLAIM_NONE;
+      throw e;
+    }
     if (onFaultPath) {
       if (dirty) this.faultEvictions.dirty++;
       else this.faultEvictions.clean++;
@@ -387,14 +417,25 @@ export class Pager {
     const { frames, mem, tlb, bits } = this.parts;
     if (!bits.isEvictable(f) || !bits.dirty(f)) return false;
     const obj = frames.objId[f]! >= 0 ? this.objectOf(f) : undefined;
+    const store = obj ? obj.store : this.parts.swap;
     let slot = obj ? obj.slots[frames.page[f]!]! : frames.slot[f]!;
-    if (slot === NO_SLOT) {
-      slot = (obj ? obj.store : this.parts.swap).allocSlot(false);
+    const fresh = slot === NO_SLOT;
+    if (fresh) {
+      slot = store.allocSlot(false);
       if (slot === NO_SLOT) return false;
+    }
+    try {
+      this.writeOut(store, slot, f, fresh);
+    } catch (e) {
+      // Cleaning is ahead of need: a failed write leaves the page dirty, and its eviction will try again.
+      if (e instanceof StoreIoError) return false;
+      throw e;
+    }
+    if (fresh) {
       if (obj) obj.slots[frames.page[f]!] = slot;
       else frames.slot[f] = slot;
     }
-    writeBack(this, f, slot, obj);
+    noteWriteBack(this, f, slot);
     frames.stickyDirty[f] = 0;
     for (let n = frames.rmapFirst(f); n >= 0; n = frames.rmapNextOf(n)) {
       const addr = frames.rmapPteOf(n);

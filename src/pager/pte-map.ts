@@ -6,7 +6,6 @@
 import { PTE_U, PTE_W, PTE_X, pteFromSource, pteMapped, pteSwapped } from "../mmu/pte.js";
 import { NEVER } from "../policies/policy.js";
 import { NO_SLOT } from "../stores/store.js";
-import type { SharedObject } from "./memory-object.js";
 import type { Pager, PagerParts } from "./pager.js";
 import { PERM_W, PERM_X } from "./region.js";
 import type { AddressSpace } from "./space.js";
@@ -29,10 +28,8 @@ export function mapFrame(
   if (parts.events.listening) parts.events.emit({ type: "map", pid: p.pid, vpn, frame: f });
 }
 
-/** Writes frame `f` to `slot` of its store (the object's, or swap), charging the write to the pager. */
-export function writeBack(pager: Pager, f: number, slot: number, obj: SharedObject | undefined): void {
-  const store = obj ? obj.store : pager.parts.swap;
-  store.writePage(slot, pager.parts.mem.bytes, f * pager.parts.layout.pageSize);
+/** Charges and counts the write-back of frame `f` to `slot`, which has just succeeded. */
+export function noteWriteBack(pager: Pager, f: number, slot: number): void {
   pager.spend(pager.parts.costs.diskWriteNs);
   const owner = pager.parts.byPid(pager.parts.frames.ownerPid[f]!);
   if (owner) owner.counters.writebacks++;

@@ -6,7 +6,7 @@
 import { LOC_SWAP, PTE_A, pteLoc, ptePresent, pteSlot } from "../mmu/pte.js";
 import { FRAME_USER } from "../phys/frames.js";
 import { NO_FRAME } from "../policies/policy.js";
-import type { BackingStore } from "../stores/store.js";
+import { type BackingStore, StoreIoError } from "../stores/store.js";
 import type { FaultCause } from "./fault-count.js";
 import type { SharedObject } from "./memory-object.js";
 import type { Pager } from "./pager.js";
@@ -65,7 +65,15 @@ export function readAheadAfter(
     }
     const f = aheadFrame(pager, p, v);
     if (f < 0) break;
-    store.readPage(slot, mem.bytes, f * ps);
+    try {
+      store.readPage(slot, mem.bytes, f * ps);
+    } catch (e) {
+      // Read-ahead is a guess: a failed read ends it (the page stays in its store; a demand fault
+      // on it reports the error).
+      frames.release(f);
+      if (e instanceof StoreIoError) break;
+      throw e;
+    }
     pager.spend(pager.parts.costs.diskTransferNs);
     frames.key[f] = pager.keyFor(p, v, obj, objPage);
     frames.page[f] = obj ? objPage : v;
@@ -116,7 +124,12 @@ function aheadFrame(pager: Pager, p: AddressSpace, vpn: number): number {
     if (victim === NO_FRAME || !bits.isEvictable(victim)) return -1;
     const key = frames.key[victim]!;
     const dirty = bits.dirty(victim);
-    if (!pager.evict(victim)) return -1;
+    try {
+      if (!pager.evict(victim)) return -1;
+    } catch (e) {
+      if (e instanceof StoreIoError) return -1; // a failed write ends the read-ahead; the victim stays
+      throw e;
+    }
     if (dirty) pager.faultEvictions.dirty++;
     else pager.faultEvictions.clean++;
     pager.global.forget(victim, key, "evicted");
