@@ -25,7 +25,7 @@ import {
   type Mmu,
 } from "../mmu/mmu.js";
 import type { PageTables } from "../mmu/page-table.js";
-import { LOC_SWAP, PTE_A, PTE_D, pteFrame, pteLoc, ptePresent, pteSlot } from "../mmu/pte.js";
+import { LOC_SWAP, PTE_A, PTE_D, PTE_MAX_FIELD, pteFrame, pteLoc, ptePresent, pteSlot } from "../mmu/pte.js";
 import type { Tlb } from "../mmu/tlb.js";
 import { FRAME_TABLE, FRAME_USER, type FrameTable } from "../phys/frames.js";
 import type { PhysicalMemory } from "../phys/memory.js";
@@ -274,7 +274,7 @@ export class Pager {
       const store = obj ? obj.store : this.parts.swap;
       const fresh = slot === NO_SLOT;
       if (fresh) {
-        slot = store.allocSlot(true);
+        slot = this.takeSlot(store, true, obj === undefined);
         if (slot === NO_SLOT) return false;
       }
       this.writeOut(store, slot, f, fresh);
@@ -305,6 +305,19 @@ export class Pager {
     frames.slot[f] = NO_SLOT;
     frames.release(f);
     return true;
+  }
+
+  /**
+   * A free slot of `store`, or NO_SLOT. A slot that goes into a PTE (`inPte`) must fit its 24-bit
+   * field: a larger one (an unbounded store past 2^24 slots) is given back, and the store counts as full.
+   */
+  private takeSlot(store: BackingStore, forFault: boolean, inPte: boolean): number {
+    const slot = store.allocSlot(forFault);
+    if (inPte && slot > PTE_MAX_FIELD) {
+      store.freeSlot(slot);
+      return NO_SLOT;
+    }
+    return slot;
   }
 
   /** Writes frame `f` to `slot` of `store`; if the write throws, a `fresh` slot is freed first. */
@@ -421,7 +434,7 @@ export class Pager {
     let slot = obj ? obj.slots[frames.page[f]!]! : frames.slot[f]!;
     const fresh = slot === NO_SLOT;
     if (fresh) {
-      slot = store.allocSlot(false);
+      slot = this.takeSlot(store, false, obj === undefined);
       if (slot === NO_SLOT) return false;
     }
     try {

@@ -34,8 +34,12 @@ import { AddressSpaceManager, type MmapOptions } from "./address-space.js";
 import { Kswapd, parseKswapdSpec } from "./kswapd.js";
 import {
   checkFrames,
+  checkOptions,
   checkPaging,
+  checkPolicySpec,
   checkQuota,
+  checkScope,
+  checkSpawn,
   type MachineConfig,
   resolveLayout,
   type SpawnOptions,
@@ -102,9 +106,10 @@ export class Machine {
 
   /** Builds a machine; throws ConfigError for any invalid setting (see core/addr.ts for limits). */
   constructor(config: MachineConfig) {
+    checkOptions(config);
     this.layout = resolveLayout(config);
     const { pageSize, levels } = this.layout;
-    const tableFrames = checkFrames(config, levels);
+    const tableFrames = checkFrames(config, levels, pageSize);
     this.costs = makeCosts(config.costs);
     this.walkNs = this.costs.walkPerLevelNs * levels;
     this.pageFrames = config.frames;
@@ -211,6 +216,7 @@ export class Machine {
 
   /** Creates a process; returns its pid. Throws OutOfMemoryError if no frame can hold its root table. */
   spawn(opts: SpawnOptions = {}): number {
+    checkSpawn(opts);
     const asid = this.freeAsid();
     const root = this.tables.newRoot();
     const pid = this.nextPid++;
@@ -397,9 +403,10 @@ export class Machine {
   pageIn(pid: number, va: number): number {
     const p = this.installed(pid);
     const f = this.pager.pageIn(p, this.vpnChecked(p, va));
-    if (f < 0)
-      throw new AddressError(`pageIn: 0x${va.toString(16)} is not mapped in process ${pid}`, { pid, va });
-    return f;
+    if (f >= 0) return f;
+    // The fault ended the process (out of swap with the largest resident set): say so and why.
+    if (!p.alive) throw faultError(this.pager, pid, va);
+    throw new AddressError(`pageIn: 0x${va.toString(16)} is not mapped in process ${pid}`, { pid, va });
   }
 
   /** Evicts the page holding `va` if resident (writing it back if dirty). Returns true if it was resident. */
@@ -483,6 +490,8 @@ export class Machine {
    * unpinned frame in load order. No page is lost or moved.
    */
   setPolicy(spec: string, scope: Scope = this.pager.scope): void {
+    checkPolicySpec(spec);
+    checkScope(scope);
     const from = this.policySpec;
     const fresh = this.newPolicy(spec);
     this.policySpec = spec;
@@ -536,7 +545,13 @@ export class Machine {
   private proc(pid: number): Process {
     const p = this.procs.get(pid);
     if (p === undefined) {
-      const why = this.ended.some((e) => e.pid === pid) ? "has exited" : "does not exist";
+      const dead = this.ended.find((e) => e.pid === pid);
+      const why =
+        dead === undefined
+          ? "does not exist"
+          : dead.state === "killed"
+            ? `was killed (${dead.exitReason})`
+            : "has exited";
       throw new NoSuchProcessError(pid, why);
     }
     return p;
