@@ -227,7 +227,7 @@ export function parseKswapdSpec(spec: string): KswapdOptions {
   return out;
 }
 
-/** The background reclaimer. Install with `pager.watcher = kswapd` (Machine does, given `kswapd`). */
+/** The background reclaimer. Install with `pager.supply.setWatcher(kswapd)` (Machine does, given `kswapd`). */
 export class Kswapd {
   readonly marks: Watermarks;
   readonly preset: string;
@@ -321,7 +321,7 @@ export class Kswapd {
     let scanned = 0;
     while (frames.freeCount <= this.marks.min) {
       const s0 = this.host.scans();
-      const r = pager.reclaimOne(true);
+      const r = pager.supply.reclaim(true);
       scanned += Math.max(1, this.host.scans() - s0);
       if (r === RECLAIM_NONE) break;
       pages++;
@@ -368,15 +368,13 @@ export class Kswapd {
     const { frames, pager } = this.host;
     const start = this.dueNs;
     this.runs++;
-    pager.background = true;
-    const io0 = pager.backgroundNs;
     let scanned = 0;
     let n = 0;
     let stuck = false;
-    try {
+    const io = pager.inBackground(() => {
       while (frames.freeCount < this.marks.high && n < this.batch) {
         const s0 = this.host.scans();
-        const r = pager.reclaimOne(false);
+        const r = pager.supply.reclaim(false);
         scanned += Math.max(1, this.host.scans() - s0);
         if (r === RECLAIM_NONE) {
           stuck = true;
@@ -386,12 +384,10 @@ export class Kswapd {
         if (r === RECLAIM_DIRTY) this.reclaimedDirty++;
       }
       if (frames.freeCount >= this.marks.high && this.cleanOn) this.cleanSome();
-    } finally {
-      pager.background = false;
-    }
+    });
     this.scanned += scanned;
     this.reclaimed += n;
-    const cost = scanned * this.scanNs + (pager.backgroundNs - io0);
+    const cost = scanned * this.scanNs + io;
     this.busyNs += cost;
     this.dueNs = start + cost;
     if (frames.freeCount >= this.marks.high || stuck) {
@@ -435,7 +431,7 @@ export class Kswapd {
       pick[i] = f;
     }
     let done = 0;
-    for (let i = 0; i < n; i++) if (pager.clean(pick[i]!)) done++;
+    for (let i = 0; i < n; i++) if (pager.supply.clean(pick[i]!)) done++;
     this.cleaned += done;
   }
 }

@@ -22,7 +22,7 @@ import { pteFrame, ptePresent } from "../mmu/pte.js";
 import { DEFAULT_TLB, Tlb } from "../mmu/tlb.js";
 import { PteFrameBits } from "../pager/frame-bits.js";
 import { Pager, type Scope } from "../pager/pager.js";
-import { FRAME_RESERVED, FRAME_TABLE, FRAME_USER, FrameTable } from "../phys/frames.js";
+import { FRAME_RESERVED, FRAME_TABLE, FrameTable } from "../phys/frames.js";
 import { PhysicalMemory } from "../phys/memory.js";
 import { NEVER, type ReplacementPolicy } from "../policies/policy.js";
 import { createPolicy, getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
@@ -161,8 +161,8 @@ export class Machine {
       },
       policy,
       () => this.newPolicy(this.policySpec),
+      config.scope ?? "global",
     );
-    this.pager.scope = config.scope ?? "global";
     this.pager.configure(coloring, colors, readAhead);
     if (config.kswapd !== undefined) {
       const bits = this.bits;
@@ -179,7 +179,7 @@ export class Machine {
         },
         typeof config.kswapd === "string" ? parseKswapdSpec(config.kswapd) : config.kswapd,
       );
-      this.pager.watcher = this.kswapd;
+      this.pager.supply.setWatcher(this.kswapd);
     }
     this.bytes = new TypedAccess(this, this.mem, this.pager, pageSize);
     this.spaces = new AddressSpaceManager(this.layout, this.mem, this.tables, this.pager, this.swap, {
@@ -291,7 +291,7 @@ export class Machine {
     else if (this.wantsHits) {
       const f = this.mmu.frame;
       const pol = this.hitPolicy;
-      if (pol !== null && pol === this.pager.global) {
+      if (pol !== null && pol === this.pager.supply.policy) {
         if (this.frames.pins[f] === 0) pol.touch!(f, nextUse);
       } else this.touch(f, nextUse);
     }
@@ -416,10 +416,7 @@ export class Machine {
     if (f < 0) return false;
     if (this.frames.pins[f]! > 0)
       throw new AddressError(`pageOut: page at 0x${va.toString(16)} is pinned`, { pid, va });
-    const key = this.frames.key[f]!;
-    const pol = this.trackingPolicy(f);
-    if (!this.pager.evict(f)) throw new OutOfSwapError(this.swap.id, this.swap.capacity);
-    pol?.forget(f, key, "evicted");
+    if (!this.pager.supply.pageOut(f)) throw new OutOfSwapError(this.swap.id, this.swap.capacity);
     return true;
   }
 
@@ -495,15 +492,7 @@ export class Machine {
     const from = this.policySpec;
     const fresh = this.newPolicy(spec);
     this.policySpec = spec;
-    this.pager.scope = scope;
-    this.pager.global = fresh;
-    this.pager.local.clear();
-    const order: number[] = [];
-    for (let f = 0; f < this.frameCount; f++) {
-      if (this.frames.state[f] === FRAME_USER && this.frames.pins[f] === 0) order.push(f);
-    }
-    order.sort((a, b) => this.frames.loadSeq[a]! - this.frames.loadSeq[b]!);
-    for (const f of order) this.trackingPolicy(f)?.admit(f, this.frames.key[f]!, NEVER);
+    this.pager.supply.replacePolicies(fresh, scope);
     this.noteHooks();
     if (this.events.listening) this.events.emit({ type: "policy", from, to: spec });
   }
@@ -530,7 +519,7 @@ export class Machine {
       swap: this.swap,
       switches: this.switches,
       costs: this.costs,
-      faultEvictions: this.pager.faultEvictions,
+      faultEvictions: this.pager.supply.faultEvictions,
       kswapd: this.kswapd,
     });
   }
@@ -568,16 +557,12 @@ export class Machine {
   }
 
   private tick(): void {
-    const now = this.now();
-    if (this.pager.scope === "global") this.pager.global.tick?.(now);
-    else for (const pol of this.pager.local.values()) pol.tick?.(now);
+    this.pager.supply.tick(this.now());
   }
 
   /** The policy that tracks frame `f`, or undefined (an ownerless shared frame under local scope). */
   private trackingPolicy(f: number): ReplacementPolicy | undefined {
-    if (this.pager.scope === "global") return this.pager.global;
-    const owner = this.frames.ownerPid[f]!;
-    return owner >= 0 ? this.pager.policyOf(owner) : undefined;
+    return this.pager.supply.trackingPolicy(f);
   }
 
   /** A frame for a new page table: from the reserve while it lasts, else from the pager. */
@@ -603,8 +588,8 @@ export class Machine {
   private noteHooks(): void {
     const factory = getPolicyFactory(parsePolicySpec(this.policySpec).id);
     this.wantsHits = factory.wantsHits;
-    this.hasTick = this.pager.global.tick !== undefined;
-    const g = this.pager.global;
+    const g = this.pager.supply.policy;
+    this.hasTick = g.tick !== undefined;
     this.hitPolicy = this.wantsHits && this.pager.scope === "global" && g.touch !== undefined ? g : null;
   }
 
@@ -642,7 +627,7 @@ export class Machine {
     this.spaces.release(p);
     this.tables.freeTree(p.root);
     this.tlb.invalidateAsid(p.asid);
-    this.pager.local.delete(p.pid);
+    this.pager.supply.forgetProcess(p.pid);
     this.spaces.forgetHeap(p.pid);
     p.state = state;
     p.exitReason = reason;
