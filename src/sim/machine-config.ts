@@ -74,13 +74,8 @@ export interface PagingOptions {
   readonly maxMoveBytes: number;
 }
 
-/** Most frames a machine may have, page and table frames together: a PTE holds a 24-bit frame number. */
-export const MAX_FRAMES = PTE_MAX_FIELD + 1;
 /** Most swap slots the default store may have: a PTE holds a 24-bit slot number. */
 export const MAX_SWAP_SLOTS = PTE_MAX_FIELD + 1;
-/** Most bytes of physical memory: one typed array holds it. */
-export const MAX_MEMORY_BYTES = 2 ** 32;
-
 /** A replacement scope: "global" or "local"; anything else is a ConfigError naming `key`. */
 export function checkScope(scope: unknown, key = "scope"): Scope {
   if (scope !== "global" && scope !== "local") throw new ConfigError(key, scope, `"global" or "local"`);
@@ -158,8 +153,8 @@ export function checkSpawn(opts: SpawnOptions): void {
   }
 }
 
-/** Checks tableFrames and frames against the layout's depth and the largest memory; returns tableFrames. */
-export function checkFrames(config: MachineConfig, levels: number, pageSize: number): number {
+/** Checks tableFrames and frames against the layout's depth; returns tableFrames (phys/memory.ts bounds the total). */
+export function checkFrames(config: MachineConfig, levels: number): number {
   const tableFrames = config.tableFrames ?? 0;
   if (!Number.isInteger(tableFrames) || tableFrames < 0) {
     throw new ConfigError("tableFrames", tableFrames, "a whole number of frames, 0 or more");
@@ -170,15 +165,6 @@ export function checkFrames(config: MachineConfig, levels: number, pageSize: num
       "frames",
       config.frames,
       `at least ${minFrames}: a process needs ${levels} page-table frame(s) on the way to a page, plus the page`,
-    );
-  }
-  const total = config.frames + tableFrames;
-  if (total > MAX_FRAMES || total * pageSize > MAX_MEMORY_BYTES) {
-    const most = Math.min(MAX_FRAMES, MAX_MEMORY_BYTES / pageSize);
-    throw new ConfigError(
-      tableFrames > 0 ? "frames + tableFrames" : "frames",
-      total,
-      `at most ${most} frames of ${pageSize} bytes in all (a PTE holds a 24-bit frame number; memory is one array of at most 4 GiB)`,
     );
   }
   return tableFrames;

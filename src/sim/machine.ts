@@ -109,7 +109,7 @@ export class Machine {
     checkOptions(config);
     this.layout = resolveLayout(config);
     const { pageSize, levels } = this.layout;
-    const tableFrames = checkFrames(config, levels, pageSize);
+    const tableFrames = checkFrames(config, levels);
     this.costs = makeCosts(config.costs);
     this.walkNs = this.costs.walkPerLevelNs * levels;
     this.pageFrames = config.frames;
