@@ -9,7 +9,7 @@
 // StoreIoError: the disk is full, ...) frees the slot it took and changes nothing else, so the page
 // stays resident, mapped and known to its policy.
 
-import { OutOfMemoryError } from "../core/errors.js";
+import { InternalError, OutOfMemoryError } from "../core/errors.js";
 import { PTE_D, PTE_MAX_FIELD } from "../mmu/pte.js";
 import { FRAME_TABLE, FRAME_USER } from "../phys/frames.js";
 import { NEVER, NO_FRAME, type ReplacementPolicy } from "../policies/policy.js";
@@ -234,7 +234,11 @@ export class FrameSupply {
     } else if (f < 0) {
       // An uncolored allocator evicts once only when it may not take a free frame.
       let expected = !(mayTakeFree && frames.freeCount > 0);
-      while (f < 0) {
+      for (let tries = 0; f < 0; tries++) {
+        // Each eviction frees a frame; after as many as there are frames one of the color is free.
+        if (tries > frames.frameCount) {
+          throw new InternalError(`pager: ${tries} evictions freed no frame of color ${color}`);
+        }
         if (!this.evictFor(p, incoming)) return -1;
         if (expected) expected = false;
         else p.counters.colorEvictions++;

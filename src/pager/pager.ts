@@ -12,6 +12,7 @@
 // every eviction, and the two do all the counting. Modules of the pager import one way:
 // parts, fault-time, prefetch, pte-map <- frame-supply <- read-ahead <- pager.
 
+import { InternalError } from "../core/errors.js";
 import {
   ACC_EXEC,
   ACC_WRITE,
@@ -172,6 +173,7 @@ export class Pager {
           victim,
           `out of swap: killed as the largest resident set, ${victim.resident} pages (process ${p.pid} needed a frame)`,
         );
+        if (victim.alive) throw new InternalError(`pager: killing process ${victim.pid} left it alive`);
         frame = this.supply.forPage(p, key, vpn);
       }
       try {
@@ -191,6 +193,13 @@ export class Pager {
     const { events } = this.parts;
     if (events.listening) emitFault(events, this.parts.now(), p, va, vpn, access, cause, frame);
     const pa = this.parts.mmu.translate(va, access);
+    // The restarted access must succeed: a fault again, right after the page was mapped, would
+    // repeat forever on a broken engine. Fail fast instead.
+    if (pa < 0) {
+      throw new InternalError(
+        `pager: process ${p.pid}'s ${ACCESS_NAMES[access]} at 0x${va.toString(16)} faulted again (code ${pa}) right after its page was mapped in frame ${frame}`,
+      );
+    }
     const n = this.ahead.enabled && this.didRead ? this.ahead.after(p, region, vpn, cause) : 0;
     if (cause !== "minor") {
       const pol = this.policyOf(p.pid);

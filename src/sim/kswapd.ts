@@ -29,7 +29,7 @@
 //          min_free_kbytes >> (PAGE_SHIFT - 10)); gap = max(⌊min / 4⌋, ⌊frames × 10 / 10000⌋) (the
 //          default watermark_scale_factor of 10); low = min + gap, high = min + 2 × gap.
 
-import { ConfigError } from "../core/errors.js";
+import { ConfigError, InternalError } from "../core/errors.js";
 import type { EventBus } from "../core/events.js";
 import type { Pager } from "../pager/pager.js";
 import { RECLAIM_DIRTY, RECLAIM_NONE } from "../pager/pager.js";
@@ -321,9 +321,11 @@ export class Kswapd {
     let scanned = 0;
     while (frames.freeCount <= this.marks.min) {
       const s0 = this.host.scans();
+      const free0 = frames.freeCount;
       const r = pager.supply.reclaim(true);
       scanned += Math.max(1, this.host.scans() - s0);
       if (r === RECLAIM_NONE) break;
+      noProgress(frames, free0);
       pages++;
     }
     pager.spend(scanned * this.scanNs);
@@ -374,12 +376,14 @@ export class Kswapd {
     const io = pager.inBackground(() => {
       while (frames.freeCount < this.marks.high && n < this.batch) {
         const s0 = this.host.scans();
+        const free0 = frames.freeCount;
         const r = pager.supply.reclaim(false);
         scanned += Math.max(1, this.host.scans() - s0);
         if (r === RECLAIM_NONE) {
           stuck = true;
           break;
         }
+        noProgress(frames, free0);
         n++;
         if (r === RECLAIM_DIRTY) this.reclaimedDirty++;
       }
@@ -433,6 +437,18 @@ export class Kswapd {
     let done = 0;
     for (let i = 0; i < n; i++) if (pager.supply.clean(pick[i]!)) done++;
     this.cleaned += done;
+  }
+}
+
+/**
+ * A reclaim that reported a page evicted must have freed a frame: otherwise the reclaim loops
+ * (bounded only by the free count they wait for) would never end. Fails fast on a broken engine.
+ */
+function noProgress(frames: FrameTable, freeBefore: number): void {
+  if (frames.freeCount <= freeBefore) {
+    throw new InternalError(
+      `kswapd: a page reported reclaimed freed no frame (${frames.freeCount} free before and after)`,
+    );
   }
 }
 
