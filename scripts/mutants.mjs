@@ -151,6 +151,7 @@ const copy = fs.mkdtempSync(path.join(os.tmpdir(), "pagewise-mutants-"));
 const cleanup = () => fs.rmSync(copy, { recursive: true, force: true });
 process.on("exit", cleanup);
 process.on("SIGINT", () => process.exit(130));
+process.on("SIGTERM", () => process.exit(143));
 const archive = spawnSync("git", ["archive", "--format=tar", "HEAD"], { cwd: root, maxBuffer: 1 << 30 });
 if (archive.status !== 0) {
   console.error(`git archive failed: ${archive.stderr}`);
@@ -181,18 +182,30 @@ for (const m of chosen) {
   const run = spawnSync(
     process.execPath,
     [vitest, "run", ...TESTS, "--bail=1", "--reporter=dot", "--testTimeout=30000"],
-    { cwd: copy, encoding: "utf8", timeout: limitS * 1000, killSignal: "SIGKILL", maxBuffer: 1 << 28 },
+    {
+      cwd: copy,
+      encoding: "utf8",
+      env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+      timeout: limitS * 1000,
+      killSignal: "SIGKILL",
+      maxBuffer: 1 << 28,
+    },
   );
   const secs = ((Date.now() - t0) / 1000).toFixed(0);
   fs.writeFileSync(file, original);
   const out = `${run.stdout ?? ""}\n${run.stderr ?? ""}`;
   const failed = out.match(/FAIL\s+(\S+)/)?.[1] ?? "";
+  const why = out.match(/(AssertionError|InternalError|OutOfMemoryError|StoreIoError|Error): ([^\n]{0,90})/);
   let verdict;
   if (run.error?.code === "ETIMEDOUT" || run.signal === "SIGKILL") verdict = "HUNG";
   else if (run.status === 0) verdict = "SURVIVED";
   else if (/Test timed out/.test(out)) verdict = "TIMEOUT";
   else verdict = "killed";
-  results.push({ ...m, verdict, detail: `${secs} s${failed ? `, first failure in ${failed}` : ""}` });
+  results.push({
+    ...m,
+    verdict,
+    detail: `${secs} s${failed ? `, first failure in ${failed}` : ""}${why ? ` (${why[1]}: ${why[2]})` : ""}`,
+  });
   console.log(`${verdict.padEnd(8)} ${m.name.padEnd(28)} ${results.at(-1).detail}`);
 }
 
