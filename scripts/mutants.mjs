@@ -7,7 +7,7 @@
 //
 //   node scripts/mutants.mjs                 every mutant
 //   node scripts/mutants.mjs tlb-asid dirty  only the mutants whose names contain these words
-//   PW_MUTANT_TIMEOUT=300 node scripts/mutants.mjs   seconds before a run counts as hung (default 240)
+//   PW_MUTANT_TIMEOUT=600 node scripts/mutants.mjs   seconds before one test group counts as hung (default 400)
 
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -16,7 +16,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const limitS = Number(process.env.PW_MUTANT_TIMEOUT ?? 240);
+const limitS = Number(process.env.PW_MUTANT_TIMEOUT ?? 400);
 
 /** name, file, the exact source text, its replacement; `all` replaces every occurrence. */
 const MUTANTS = [
@@ -129,14 +129,13 @@ const MUTANTS = [
   },
 ];
 
-const TESTS = [
-  "test/engine",
-  "test/property",
-  "test/golden",
-  "test/differential",
-  "test/conformance",
-  "src",
-  "node/file-swap-store.test.ts",
+/** Test groups, run one after another (quickest to fail first); the first that fails kills the mutant. */
+const GROUPS = [
+  ["test/engine", "test/property", "node/file-swap-store.test.ts"],
+  ["test/differential"],
+  ["src"],
+  ["test/conformance"],
+  ["test/golden"],
 ];
 
 const want = process.argv.slice(2);
@@ -179,33 +178,42 @@ for (const m of chosen) {
     m.all ? original.split(m.find).join(m.replace) : original.replace(m.find, m.replace),
   );
   const t0 = Date.now();
-  const run = spawnSync(
-    process.execPath,
-    [vitest, "run", ...TESTS, "--bail=1", "--reporter=dot", "--testTimeout=30000"],
-    {
-      cwd: copy,
-      encoding: "utf8",
-      env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
-      timeout: limitS * 1000,
-      killSignal: "SIGKILL",
-      maxBuffer: 1 << 28,
-    },
-  );
+  let verdict = "SURVIVED";
+  let failed = "";
+  let why = null;
+  for (const group of GROUPS) {
+    const run = spawnSync(
+      process.execPath,
+      [vitest, "run", ...group, "--bail=1", "--reporter=dot", "--testTimeout=30000"],
+      {
+        cwd: copy,
+        encoding: "utf8",
+        env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+        timeout: limitS * 1000,
+        killSignal: "SIGKILL",
+        maxBuffer: 1 << 28,
+      },
+    );
+    const out = `${run.stdout ?? ""}\n${run.stderr ?? ""}`;
+    if (run.error?.code === "ETIMEDOUT" || run.signal === "SIGKILL") {
+      verdict = "HUNG";
+      failed = group.join(" ");
+      break;
+    }
+    if (run.status === 0) continue;
+    verdict = /Test timed out/.test(out) ? "TIMEOUT" : "killed";
+    failed = out.match(/FAIL\s+(\S+)/)?.[1] ?? group.join(" ");
+    why = out.match(/(AssertionError|InternalError|OutOfMemoryError|StoreIoError|Error): ([^\n]{0,90})/);
+    break;
+  }
   const secs = ((Date.now() - t0) / 1000).toFixed(0);
   fs.writeFileSync(file, original);
-  const out = `${run.stdout ?? ""}\n${run.stderr ?? ""}`;
-  const failed = out.match(/FAIL\s+(\S+)/)?.[1] ?? "";
-  const why = out.match(/(AssertionError|InternalError|OutOfMemoryError|StoreIoError|Error): ([^\n]{0,90})/);
-  let verdict;
-  if (run.error?.code === "ETIMEDOUT" || run.signal === "SIGKILL") verdict = "HUNG";
-  else if (run.status === 0) verdict = "SURVIVED";
-  else if (/Test timed out/.test(out)) verdict = "TIMEOUT";
-  else verdict = "killed";
   results.push({
     ...m,
     verdict,
     detail: `${secs} s${failed ? `, first failure in ${failed}` : ""}${why ? ` (${why[1]}: ${why[2]})` : ""}`,
   });
+
   console.log(`${verdict.padEnd(8)} ${m.name.padEnd(28)} ${results.at(-1).detail}`);
 }
 
