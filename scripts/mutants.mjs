@@ -197,7 +197,7 @@ for (const m of chosen) {
     const out = `${run.stdout ?? ""}\n${run.stderr ?? ""}`;
     if (run.error?.code === "ETIMEDOUT" || run.signal === "SIGKILL") {
       verdict = "HUNG";
-      failed = group.join(" ");
+      failed = `(still running) ${group.join(" ")}`;
       break;
     }
     if (run.status === 0) continue;
@@ -211,7 +211,7 @@ for (const m of chosen) {
   results.push({
     ...m,
     verdict,
-    detail: `${secs} s${failed ? `, first failure in ${failed}` : ""}${why ? ` (${why[1]}: ${why[2]})` : ""}`,
+    detail: `${secs} s${failed ? `, ${verdict === "HUNG" ? "limit reached in" : "first failure in"} ${failed}` : ""}${why ? ` (${why[1]}: ${why[2]})` : ""}`,
   });
 
   console.log(`${verdict.padEnd(8)} ${m.name.padEnd(28)} ${results.at(-1).detail}`);
