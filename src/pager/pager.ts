@@ -2,19 +2,17 @@
 // do_page_fault, SerenityOS's Region::handle_fault):
 //   check     the address against the process's regions (none: segmentation fault; an access the
 //             region forbids: protection fault; either ends that process only)
-//   frame     a free frame, or a victim chosen by the replacement policy
-//   evict     unmap the victim from every PTE (reverse map), write it back if dirty
+//   frame     a free frame, or a victim chosen by the replacement policy (frame-supply.ts)
+//   evict     write the victim back if dirty, then unmap it from every PTE (reverse map)
 //   read in   zero-fill, executable image, swap, or shared object, by the page's source
 //   map       write the PTE, record the mapping
 //   restart   redo the access through the MMU (which sets the accessed/dirty bits)
 //   admit     hand the frame to the policy
-// Policies and stores only answer questions; the pager owns the sequence and all the counting.
+// Policies and stores only answer questions; the pager owns the sequence, the frame supply owns
+// every eviction, and the two do all the counting. Modules of the pager import one way:
+// parts, fault-time, prefetch, pte-map <- frame-supply <- read-ahead <- pager.
 
-import type { AddressLayout } from "../core/addr.js";
-import { pageKey } from "../core/addr.js";
-import { OutOfMemoryError } from "../core/errors.js";
-import type { EventBus } from "../core/events.js";
-import type { CostModel } from "../core/time.js";
+import { InternalError } from "../core/errors.js";
 import {
   ACC_EXEC,
   ACC_WRITE,
@@ -22,114 +20,45 @@ import {
   type Access,
   FAULT_BAD_ADDRESS,
   FAULT_PROTECTION,
-  type Mmu,
 } from "../mmu/mmu.js";
-import type { PageTables } from "../mmu/page-table.js";
 import { LOC_SWAP, PTE_A, PTE_D, pteFrame, pteLoc, ptePresent, pteSlot } from "../mmu/pte.js";
-import type { Tlb } from "../mmu/tlb.js";
-import { FRAME_TABLE, FRAME_USER, type FrameTable } from "../phys/frames.js";
-import type { PhysicalMemory } from "../phys/memory.js";
-import { NEVER, NO_FRAME, type ReplacementPolicy } from "../policies/policy.js";
+import { NEVER, type ReplacementPolicy } from "../policies/policy.js";
 import type { BackingStore } from "../stores/store.js";
-import { NO_SLOT } from "../stores/store.js";
-import { obtainColored } from "./coloring.js";
-import {
-  countFatal,
-  countFault,
-  emitFault,
-  type FaultCause,
-  type FaultResponse,
-  noFrameError,
-} from "./fault-count.js";
-import type { PteFrameBits } from "./frame-bits.js";
+import { countFatal, countFault, emitFault, type FaultCause, type FaultResponse } from "./fault-count.js";
+import { FaultTime } from "./fault-time.js";
+import { FrameSupply, largestResident } from "./frame-supply.js";
 import type { SharedObject } from "./memory-object.js";
-import { dropFrame, handOver, mapFrame, unmapAll, writeBack } from "./pte-map.js";
-import { prefetchHit, prefetchUsed, readAheadAfter } from "./read-ahead.js";
+import { type ColorMode, type PagerParts, pageKeyFor, type Scope } from "./parts.js";
+import { prefetchHit, prefetchUsed } from "./prefetch.js";
+import { mapFrame } from "./pte-map.js";
+import { ReadAhead } from "./read-ahead.js";
 import { PERM_W, PERM_X, type Region } from "./region.js";
 import type { AddressSpace } from "./space.js";
-import { evictOne, largestResident, victimPolicy } from "./victims.js";
 
 /** handleFault's answer when the fault ended the process (FaultResponse other than resolved). */
 export const FAULT_KILLED = -10;
 
 export type { FaultCause, FaultResponse } from "./fault-count.js";
-
-/** Shared-object key space: asid 0 is never a process, so (0, objId * 2^24 + page) is unique. */
-const OBJ_KEY_SPAN = 2 ** 24;
-
-/** What the pager needs from the machine around it. */
-export interface PagerParts {
-  readonly layout: AddressLayout;
-  readonly mem: PhysicalMemory;
-  readonly frames: FrameTable;
-  readonly tables: PageTables;
-  readonly mmu: Mmu;
-  readonly tlb: Tlb;
-  readonly bits: PteFrameBits;
-  readonly swap: BackingStore;
-  readonly costs: CostModel;
-  readonly events: EventBus;
-  /** The process using an address-space id (for reverse-map entries). */
-  byAsid(asid: number): AddressSpace | undefined;
-  /** The process with a pid. */
-  byPid(pid: number): AddressSpace | undefined;
-  /** Every live process (out of swap picks the one to kill among them). */
-  processes(): Iterable<AddressSpace>;
-  /** Ends a process after a fatal fault (frees everything it holds). */
-  kill(p: AddressSpace, reason: string): void;
-  /** Simulated time now, ns. */
-  now(): number;
-}
-
-export type Scope = "global" | "local";
-
-/**
- * Page coloring (seed 002): "off"; "prefer" a frame whose PFN's low bits match the VPN's, else any
- * frame (a conflict, counted); "strict" a matching frame even if that takes extra evictions (counted).
- */
-export type ColorMode = "off" | "prefer" | "strict";
-
-/**
- * Watches frame allocation on the fault path (kswapd, src/sim/kswapd.ts): `beforeAllocate` runs
- * background work that is due and may reclaim directly in the faulting process; `afterAllocate`
- * sees the free count drop (and wakes the reclaimer below its low watermark).
- */
-export interface AllocationWatcher {
-  beforeAllocate(p: AddressSpace | undefined): void;
-  afterAllocate(): void;
-}
-
-/** reclaimOne's answers: a clean or a dirty page was evicted, or nothing could be. */
-export const RECLAIM_CLEAN = 0;
-export const RECLAIM_DIRTY = 1;
-export const RECLAIM_NONE = -1;
+export { FrameSupply } from "./frame-supply.js";
+export {
+  type AllocationWatcher,
+  type ColorMode,
+  type PagerParts,
+  RECLAIM_CLEAN,
+  RECLAIM_DIRTY,
+  RECLAIM_NONE,
+  type Scope,
+} from "./parts.js";
 
 export class Pager {
-  scope: Scope = "global";
-  /** The policy (global scope), or the policy of each process by pid (local scope). */
-  global: ReplacementPolicy;
-  readonly local = new Map<number, ReplacementPolicy>();
-  /** Time spent in fault handling and disk I/O, ns (the rest is per-access time). */
-  faultNs = 0;
-  lastResponse: FaultResponse = "resolved";
-  /** The process whose fault is being handled: disk time is charged to it. */
-  private cur: AddressSpace | undefined;
-  lastReason = "";
-  /** Frame-allocation watcher (kswapd), if any. */
-  watcher: AllocationWatcher | undefined;
-  /** While true, I/O time goes to backgroundNs instead of the clock and the process (kswapd's work). */
-  background = false;
-  /** I/O time spent by background work, ns. */
-  backgroundNs = 0;
-  /** Evictions made on a fault path (a process waited for them), by whether they had to write. */
-  readonly faultEvictions = { clean: 0, dirty: 0 };
-  /** Page coloring: the mode and colors - 1 (a VPN's color is vpn & colorMask). */
-  colorMode: ColorMode = "off";
-  colorMask = 0;
-  /** Sequential read-ahead: pages after a fault's page read in the same request (0: demand paging). */
-  readAhead = 0;
-  /** Frames filled by the current read-ahead, admitted after the faulting page. */
-  private ahead = new Int32Array(0);
+  /** Every frame the fault path needs comes from here, and every eviction happens here. */
+  readonly supply: FrameSupply;
+  /** Registers the shared objects so evictions can find them by id. */
+  readonly objects = new Map<number, SharedObject>();
+  private readonly time = new FaultTime();
+  private readonly ahead: ReadAhead;
+  private response: FaultResponse = "resolved";
+  private reason = "";
   /** Set when the fault being handled read its page from a store (read-ahead follows only those). */
   private didRead = false;
   private readonly ps: number;
@@ -137,21 +66,62 @@ export class Pager {
   constructor(
     readonly parts: PagerParts,
     policy: ReplacementPolicy,
-    private readonly makePolicy: () => ReplacementPolicy,
+    makePolicy: () => ReplacementPolicy,
+    scope: Scope = "global",
   ) {
-    this.global = policy;
     this.ps = parts.layout.pageSize;
+    this.supply = new FrameSupply(parts, this.time, this.objects, policy, makePolicy, scope);
+    this.ahead = new ReadAhead(parts, this.supply, this.time);
+  }
+
+  get scope(): Scope {
+    return this.supply.scope;
+  }
+  /** Time spent in fault handling and disk I/O, ns (the rest is per-access time). */
+  get faultNs(): number {
+    return this.time.faultNs;
+  }
+  /** Why the last fault that ended its process did (resolved if none did). */
+  get lastResponse(): FaultResponse {
+    return this.response;
+  }
+  /** The detail of the last fatal fault. */
+  get lastReason(): string {
+    return this.reason;
   }
 
   /** The policy that tracks frames owned by `pid`. */
   policyOf(pid: number): ReplacementPolicy {
-    if (this.scope === "global") return this.global;
-    let pol = this.local.get(pid);
-    if (pol === undefined) {
-      pol = this.makePolicy();
-      this.local.set(pid, pol);
-    }
-    return pol;
+    return this.supply.policyOf(pid);
+  }
+
+  /** The global policy (under local scope, the one processes' policies are made like). */
+  get policy(): ReplacementPolicy {
+    return this.supply.policy;
+  }
+
+  /** Key under which policies know the page in `f`. */
+  keyFor(p: AddressSpace | undefined, vpn: number, obj: SharedObject | undefined, objPage: number): number {
+    return pageKeyFor(p, vpn, obj, objPage);
+  }
+
+  /** Sets page coloring and read-ahead (MachineConfig colors, coloring, readAhead; validated there). */
+  configure(colorMode: ColorMode, colors: number, readAhead: number): void {
+    this.supply.setColoring(colorMode, colors);
+    this.ahead.configure(readAhead);
+  }
+
+  /**
+   * Charges fault-path time to the clock and to the process being served (or, inside
+   * `inBackground`, to background time). Public for reclaimers that charge their scan cost.
+   */
+  spend(ns: number): void {
+    this.time.spend(ns);
+  }
+
+  /** Runs background work (kswapd): its I/O time is not the clock's. Returns that I/O time, ns. */
+  inBackground(work: () => void): number {
+    return this.time.background(work);
   }
 
   /**
@@ -160,7 +130,7 @@ export class Pager {
    * (lastResponse says why). Throws OutOfMemoryError when no frame can be freed.
    */
   handleFault(p: AddressSpace, va: number, access: Access, code: number, nextUse: number): number {
-    this.cur = p;
+    this.time.serve(p);
     const vpn = Math.floor(va / this.ps);
     const region = code === FAULT_BAD_ADDRESS ? undefined : this.findOrGrow(p, vpn);
     if (region === undefined)
@@ -188,7 +158,7 @@ export class Pager {
       mapFrame(this.parts, p, vpn, addr, frame, region.perm);
     } else {
       const key = this.keyFor(p, vpn, shared?.object, objPage);
-      frame = this.obtainFrame(p, key, vpn);
+      frame = this.supply.forPage(p, key, vpn);
       while (frame < 0) {
         // Out of swap: kill the process with the largest resident set (it needs memory most) and
         // retry; if that is the faulting process itself, its fault is fatal.
@@ -208,9 +178,17 @@ export class Pager {
           victim,
           `out of swap: killed as the largest resident set, ${victim.resident} pages (process ${p.pid} needed a frame)`,
         );
-        frame = this.obtainFrame(p, key, vpn);
+        if (victim.alive) throw new InternalError(`pager: killing process ${victim.pid} left it alive`);
+        frame = this.supply.forPage(p, key, vpn);
       }
-      cause = this.readIn(p, region, vpn, pte, frame, access, shared?.object, objPage);
+      try {
+        cause = this.readIn(p, region, vpn, pte, frame, access, shared?.object, objPage);
+      } catch (e) {
+        // A failed read (a store error): the frame goes back, the page stays where it was.
+        if (shared) shared.object.frames[objPage] = -1;
+        this.parts.frames.release(frame);
+        throw e;
+      }
       mapFrame(this.parts, p, vpn, addr, frame, region.perm);
       this.parts.frames.ownerPid[frame] = p.pid;
       p.resident++;
@@ -224,13 +202,22 @@ export class Pager {
     // restarted before that, a store's D bit could be cleared (and its page written back) before
     // the caller puts its bytes at the returned address: the write would be lost at the next
     // clean eviction. Nothing may run between the restarted access and the caller's use of it.
-    const n =
-      this.readAhead > 0 && this.didRead ? readAheadAfter(this, this.ahead, p, region, vpn, cause) : 0;
+    const n = this.ahead.enabled && this.didRead ? this.ahead.after(p, region, vpn, cause) : 0;
     const pa = this.parts.mmu.translate(va, access);
+    // The restarted access must succeed: a fault again, right after the page was mapped, would
+    // repeat forever on a broken engine. Fail fast instead.
+    if (pa < 0) {
+      throw new InternalError(
+        `pager: process ${p.pid}'s ${ACCESS_NAMES[access]} at 0x${va.toString(16)} faulted again (code ${pa}) right after its page was mapped in frame ${frame}`,
+      );
+    }
     if (cause !== "minor") {
       const pol = this.policyOf(p.pid);
       pol.admit(frame, this.parts.frames.key[frame]!, nextUse);
-      for (let i = 0; i < n; i++) pol.admit(this.ahead[i]!, this.parts.frames.key[this.ahead[i]!]!, NEVER);
+      for (let i = 0; i < n; i++) {
+        const f = this.ahead.frame(i);
+        pol.admit(f, this.parts.frames.key[f]!, NEVER);
+      }
     }
     return pa;
   }
@@ -257,48 +244,6 @@ export class Pager {
   }
 
   /**
-   * Evicts frame `f`: unmaps it from every PTE, writes it back if dirty, frees it. The caller has
-   * already removed it from its policy. Returns false (changing nothing) if a dirty page finds no
-   * swap slot.
-   */
-  evict(f: number): boolean {
-    const { frames, events } = this.parts;
-    const dirty = this.parts.bits.dirty(f);
-    const obj = frames.objId[f]! >= 0 ? this.objectOf(f) : undefined;
-    let slot = obj ? obj.slots[frames.page[f]!]! : frames.slot[f]!;
-    if (dirty && slot === NO_SLOT) {
-      slot = (obj ? obj.store : this.parts.swap).allocSlot(true);
-      if (slot === NO_SLOT) return false;
-    }
-    const owner = this.parts.byPid(frames.ownerPid[f]!);
-    if (events.listening) {
-      events.emit({
-        type: "evict",
-        frame: f,
-        pid: owner?.pid ?? -1,
-        vpn: frames.page[f]!,
-        dirty,
-        timeNs: this.parts.now(),
-      });
-    }
-    if (prefetchUsed(this, f)) prefetchHit(this, f);
-    unmapAll(this.parts, f, obj ? -1 : slot);
-    if (dirty) writeBack(this, f, slot, obj);
-    if (owner) {
-      owner.resident--;
-      if (dirty) owner.counters.evictions.dirty++;
-      else owner.counters.evictions.clean++;
-    }
-    if (obj) {
-      obj.frames[frames.page[f]!] = -1;
-      obj.slots[frames.page[f]!] = slot;
-    }
-    frames.slot[f] = NO_SLOT;
-    frames.release(f);
-    return true;
-  }
-
-  /**
    * Removes `p`'s mapping of page `vpn` (PTE word `pte` at `addr`) for munmap and exit: frees a
    * private frame and its swap slot, or just drops a shared mapping. The caller clears the PTE.
    */
@@ -308,14 +253,15 @@ export class Pager {
       const f = pteFrame(pte);
       tlb.invalidate(p.asid, vpn);
       if (pte & PTE_D) frames.stickyDirty[f] = 1;
-      if (frames.prefetched[f] !== 0 && (frames.prefetched[f] === 2 || pte & PTE_A)) prefetchHit(this, f);
+      if (frames.prefetched[f] !== 0 && (frames.prefetched[f] === 2 || pte & PTE_A))
+        prefetchHit(this.parts, f);
       const left = frames.removeMapping(f, p.asid, vpn);
       if (this.parts.events.listening) this.parts.events.emit({ type: "unmap", pid: p.pid, vpn, frame: f });
       if (frames.objId[f]! < 0) {
-        dropFrame(this, f, "freed");
+        this.supply.drop(f);
         p.resident--;
       } else if (frames.ownerPid[f] === p.pid) {
-        handOver(this, f, p, left);
+        this.supply.handOver(f, p, left);
       }
     } else if (pteLoc(pte) === LOC_SWAP) {
       this.parts.swap.freeSlot(pteSlot(pte));
@@ -329,7 +275,7 @@ export class Pager {
       if (f >= 0) {
         const owner = this.parts.byPid(this.parts.frames.ownerPid[f]!);
         if (owner) owner.resident--;
-        dropFrame(this, f, "freed");
+        this.supply.drop(f);
         obj.frames[i] = -1;
       }
       if (obj.slots[i]! >= 0) {
@@ -341,84 +287,8 @@ export class Pager {
 
   /** A frame for a new page table: free, or freed by evicting a victim. Throws OutOfMemoryError. */
   tableFrame(): number {
-    const { frames } = this.parts;
-    this.watcher?.beforeAllocate(this.cur);
-    let f = frames.allocate(FRAME_TABLE);
-    if (f < 0) {
-      const pol = this.scope === "global" ? this.global : victimPolicy(this, undefined);
-      if (!evictOne(this, pol, undefined, undefined))
-        throw noFrameError(frames, "a page table (no swap slot for a dirty victim)");
-      f = frames.allocate(FRAME_TABLE);
-    }
-    this.watcher?.afterAllocate();
-    return f;
+    return this.supply.forTable();
   }
-
-  /**
-   * Reclaims one page for a reclaimer (kswapd; direct reclaim, `onFaultPath`, counted in
-   * faultEvictions since a process waits for it): asks the victim policy (the
-   * global one, or the largest process's under local scope) and evicts its choice. Returns
-   * RECLAIM_CLEAN or RECLAIM_DIRTY, or RECLAIM_NONE when no page can be evicted (nothing
-   * evictable, or a dirty victim found no swap slot; nothing changes then).
-   */
-  reclaimOne(onFaultPath: boolean): number {
-    const { frames, bits } = this.parts;
-    let pol: ReplacementPolicy;
-    try {
-      pol = victimPolicy(this, undefined);
-    } catch {
-      return RECLAIM_NONE;
-    }
-    const f = pol.selectVictim();
-    if (f === NO_FRAME || !bits.isEvictable(f)) return RECLAIM_NONE;
-    const dirty = bits.dirty(f);
-    const key = frames.key[f]!;
-    if (!this.evict(f)) return RECLAIM_NONE;
-    if (onFaultPath) {
-      if (dirty) this.faultEvictions.dirty++;
-      else this.faultEvictions.clean++;
-    }
-    pol.forget(f, key, "evicted");
-    return dirty ? RECLAIM_DIRTY : RECLAIM_CLEAN;
-  }
-
-  /**
-   * Cleans resident frame `f` ahead of its eviction: writes its page to its backing slot
-   * (allocating one, never the last free slot), clears the dirty bit in every PTE mapping it and
-   * drops those TLB entries (so the next write walks and sets D again). The frame keeps the slot,
-   * so a later eviction needs no write. Returns false when `f` is not dirty or no slot is free.
-   */
-  clean(f: number): boolean {
-    const { frames, mem, tlb, bits } = this.parts;
-    if (!bits.isEvictable(f) || !bits.dirty(f)) return false;
-    const obj = frames.objId[f]! >= 0 ? this.objectOf(f) : undefined;
-    let slot = obj ? obj.slots[frames.page[f]!]! : frames.slot[f]!;
-    if (slot === NO_SLOT) {
-      slot = (obj ? obj.store : this.parts.swap).allocSlot(false);
-      if (slot === NO_SLOT) return false;
-      if (obj) obj.slots[frames.page[f]!] = slot;
-      else frames.slot[f] = slot;
-    }
-    writeBack(this, f, slot, obj);
-    frames.stickyDirty[f] = 0;
-    for (let n = frames.rmapFirst(f); n >= 0; n = frames.rmapNextOf(n)) {
-      const addr = frames.rmapPteOf(n);
-      const pte = mem.readU32(addr);
-      if (pte & PTE_D) {
-        mem.writeU32(addr, pte & ~PTE_D);
-        tlb.invalidate(frames.rmapAsidOf(n), frames.rmapVpnOf(n));
-      }
-    }
-    return true;
-  }
-
-  /** Key under which policies know the page in `f`. */
-  keyFor(p: AddressSpace | undefined, vpn: number, obj: SharedObject | undefined, objPage: number): number {
-    return obj ? pageKey(0, obj.id * OBJ_KEY_SPAN + objPage) : pageKey(p!.asid, vpn);
-  }
-
-  /** Registers the shared objects so evictions can find them by id. */
-  readonly objects = new Map<number, SharedObject>();
 
   private findOrGrow(p: AddressSpace, vpn: number): Region | undefined {
     const r = p.findRegion(vpn);
@@ -431,44 +301,15 @@ export class Pager {
     return undefined;
   }
 
-  /** A frame for the page `incoming` of `p` (the key lets ARC, 2Q, S3-FIFO consult their ghosts). */
-  private obtainFrame(p: AddressSpace, incoming: number, vpn: number): number {
-    const { frames } = this.parts;
-    const local = this.scope === "local";
-    this.watcher?.beforeAllocate(p);
-    if (this.colorMode !== "off") return obtainColored(this, p, incoming, vpn & this.colorMask);
-    if (!local || p.resident < p.quota) {
-      const f = frames.allocate(FRAME_USER);
-      if (f >= 0) {
-        this.watcher?.afterAllocate();
-        return f;
-      }
-    }
-    const pol = local && p.resident > 0 ? this.policyOf(p.pid) : victimPolicy(this, p);
-    if (!evictOne(this, pol, p, incoming)) return -1;
-    const f = frames.allocate(FRAME_USER);
-    if (f < 0) throw noFrameError(frames, "a page");
-    this.watcher?.afterAllocate();
-    return f;
-  }
-
-  /** Sets page coloring and read-ahead (MachineConfig colors, coloring, readAhead; validated there). */
-  configure(colorMode: ColorMode, colors: number, readAhead: number): void {
-    this.colorMode = colors > 1 ? colorMode : "off";
-    this.colorMask = colors - 1;
-    this.readAhead = readAhead;
-    this.ahead = new Int32Array(readAhead);
-  }
-
   /**
    * Counts, for their owners, the prefetched pages now resident that have been referenced (a hit
    * is a hit for good, so they stop being watched). Called before statistics are read.
    */
   settlePrefetch(): void {
     const { frames } = this.parts;
-    if (this.readAhead === 0) return;
+    if (!this.ahead.enabled) return;
     for (let f = 0; f < frames.frameCount; f++) {
-      if (prefetchUsed(this, f)) prefetchHit(this, f);
+      if (prefetchUsed(this.parts, f)) prefetchHit(this.parts, f);
     }
   }
 
@@ -528,25 +369,6 @@ export class Pager {
     this.spend(this.parts.costs.diskReadNs);
   }
 
-  private objectOf(f: number): SharedObject {
-    const obj = this.objects.get(this.parts.frames.objId[f]!);
-    if (obj === undefined) throw new OutOfMemoryError(`pager: frame ${f} names an unknown shared object`);
-    return obj;
-  }
-
-  /**
-   * Charges fault-path time to the clock and to the process being served (or, while
-   * `background` is set, to backgroundNs). Public for reclaimers that charge their scan cost.
-   */
-  spend(ns: number): void {
-    if (this.background) {
-      this.backgroundNs += ns;
-      return;
-    }
-    this.faultNs += ns;
-    if (this.cur) this.cur.counters.timeNs += ns;
-  }
-
   private fatal(
     p: AddressSpace,
     va: number,
@@ -556,8 +378,8 @@ export class Pager {
     detail: string,
   ): number {
     countFatal(p, why);
-    this.lastResponse = why;
-    this.lastReason = detail;
+    this.response = why;
+    this.reason = detail;
     if (this.parts.events.listening && why !== "out-of-swap") {
       const cause = why === "protection" ? "protection" : "segmentation";
       emitFault(this.parts.events, this.parts.now(), p, va, vpn, access, cause, -1);

@@ -34,8 +34,3 @@ export interface Region {
 export function regionHas(r: Region, vpn: number): boolean {
   return vpn >= r.startVpn && vpn < r.endVpn;
 }
-
-/** "r-x"-style permission string. */
-export function permString(perm: number): string {
-  return `${perm & PERM_R ? "r" : "-"}${perm & PERM_W ? "w" : "-"}${perm & PERM_X ? "x" : "-"}`;
-}

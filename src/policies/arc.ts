@@ -12,8 +12,8 @@
 // Follows libCacheSim's ARC.c, including its REPLACE taking T1 when T2 is empty and its case IV
 // evicting T1's LRU without a ghost when B1 is empty; matches its counts (test/golden).
 
+import { GhostLists } from "./ghosts.js";
 import { NodeLists } from "./node-lists.js";
-import { GhostPool } from "./page-map.js";
 import { type NoParams, noParams } from "./params.js";
 import {
   type FrameBits,
@@ -34,7 +34,7 @@ class Arc implements ReplacementPolicy {
   /** A touched frame is at its list's most recent end: touching it again changes nothing. */
   readonly repeatTouchIsNoop = true;
   private readonly lists: NodeLists;
-  private readonly ghosts: GhostPool;
+  private readonly ghosts: GhostLists;
   private readonly c: number;
   private readonly noGhost: Uint8Array;
   private p = 0;
@@ -48,7 +48,7 @@ class Arc implements ReplacementPolicy {
   ) {
     this.c = bits.frameCount;
     this.lists = new NodeLists(3 * this.c, 4);
-    this.ghosts = new GhostPool(this.c, 2 * this.c, ctx.pageSpace);
+    this.ghosts = new GhostLists(this.lists, this.c, 2 * this.c, ctx.pageSpace);
     this.noGhost = new Uint8Array(this.c);
   }
 
@@ -79,14 +79,14 @@ class Arc implements ReplacementPolicy {
     const s = this.lists.size;
     if (s[T1]! + s[B1]! + 1 > this.c) {
       if (s[B1]! > 0) {
-        this.dropOldest(B1);
+        this.ghosts.dropOldest(B1);
         return this.replace(false);
       }
       const f = this.lruEvictable(T1, T2);
       if (f >= 0) this.noGhost[f] = 1;
       return f;
     }
-    if (s[T1]! + s[B1]! + s[T2]! + s[B2]! >= 2 * this.c && s[B2]! > 0) this.dropOldest(B2);
+    if (s[T1]! + s[B1]! + s[T2]! + s[B2]! >= 2 * this.c && s[B2]! > 0) this.ghosts.dropOldest(B2);
     return this.replace(false);
   }
 
@@ -108,8 +108,7 @@ class Arc implements ReplacementPolicy {
       this.p = Math.max(this.p - Math.max(s[B1]! / s[B2]!, 1), 0);
       this.ghostHit = 2;
     }
-    this.lists.remove(g);
-    this.ghosts.release(g);
+    this.ghosts.drop(g);
   }
 
   /** The paper's REPLACE: T1's LRU page if T1 is over target, else T2's. */
@@ -128,14 +127,7 @@ class Arc implements ReplacementPolicy {
   }
 
   private addGhost(list: number, page: number): void {
-    if (this.ghosts.available() === 0) this.dropOldest(this.lists.size[B1]! > 0 ? B1 : B2);
-    this.lists.pushTail(list, this.ghosts.add(page));
-  }
-
-  private dropOldest(list: number): void {
-    const g = this.lists.head[list]!;
-    this.lists.remove(g);
-    this.ghosts.release(g);
+    this.ghosts.add(list, page, this.lists.size[B1]! > 0 ? B1 : B2);
   }
 
   describe(): PolicyView {

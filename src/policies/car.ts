@@ -14,8 +14,8 @@
 // Parameters: none.
 // Not in the reference set; checked by the conformance table and property tests only.
 
+import { GhostLists } from "./ghosts.js";
 import { NodeLists } from "./node-lists.js";
-import { GhostPool } from "./page-map.js";
 import { type NoParams, noParams } from "./params.js";
 import {
   type FrameBits,
@@ -34,7 +34,7 @@ const B2 = 3;
 class Car implements ReplacementPolicy {
   readonly id = "car";
   private readonly lists: NodeLists;
-  private readonly ghosts: GhostPool;
+  private readonly ghosts: GhostLists;
   private readonly c: number;
   private p = 0;
   /** A replacement ran since the last admit (the cache was full). */
@@ -46,15 +46,15 @@ class Car implements ReplacementPolicy {
   ) {
     this.c = bits.frameCount;
     this.lists = new NodeLists(3 * this.c + 1, 4);
-    this.ghosts = new GhostPool(this.c, 2 * this.c + 1, ctx.pageSpace);
+    this.ghosts = new GhostLists(this.lists, this.c, 2 * this.c + 1, ctx.pageSpace);
   }
 
   admit(f: number, page: number): void {
     const g = this.ghosts.find(page);
     const s = this.lists.size;
     if (g < 0 && this.replaced) {
-      if (s[T1]! + s[B1]! >= this.c && s[B1]! > 0) this.dropOldest(B1);
-      else if (s[T1]! + s[T2]! + s[B1]! + s[B2]! >= 2 * this.c && s[B2]! > 0) this.dropOldest(B2);
+      if (s[T1]! + s[B1]! >= this.c && s[B1]! > 0) this.ghosts.dropOldest(B1);
+      else if (s[T1]! + s[T2]! + s[B1]! + s[B2]! >= 2 * this.c && s[B2]! > 0) this.ghosts.dropOldest(B2);
     }
     this.replaced = false;
     this.bits.clearReferenced(f);
@@ -64,7 +64,7 @@ class Car implements ReplacementPolicy {
     }
     if (this.lists.listOf[g] === B1) this.p = Math.min(this.p + Math.max(1, s[B2]! / s[B1]!), this.c);
     else this.p = Math.max(this.p - Math.max(1, s[B1]! / s[B2]!), 0);
-    this.dropGhost(g);
+    this.ghosts.drop(g);
     this.lists.pushTail(T2, f);
   }
 
@@ -72,8 +72,7 @@ class Car implements ReplacementPolicy {
     const l = this.lists.listOf[f]!;
     this.lists.remove(f);
     if (why !== "evicted" || (l !== T1 && l !== T2)) return;
-    if (this.ghosts.available() === 0) this.dropOldest(this.lists.size[B1]! > 0 ? B1 : B2);
-    this.lists.pushTail(l === T1 ? B1 : B2, this.ghosts.add(page));
+    this.ghosts.add(l === T1 ? B1 : B2, page, this.lists.size[B1]! > 0 ? B1 : B2);
   }
 
   selectVictim(): number {
@@ -106,15 +105,6 @@ class Car implements ReplacementPolicy {
 
   counters(): Readonly<Record<string, number>> {
     return { p: this.p };
-  }
-
-  private dropOldest(list: number): void {
-    this.dropGhost(this.lists.head[list]!);
-  }
-
-  private dropGhost(g: number): void {
-    this.lists.remove(g);
-    this.ghosts.release(g);
   }
 
   /** T1 and T2 are clocks whose hand is at the head; B1 and B2 their ghosts, oldest first. */

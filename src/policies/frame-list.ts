@@ -1,6 +1,8 @@
 // A doubly linked list of frames in typed arrays (Zephyr lru.c's per-frame prev/next arrays):
 // O(1) push, remove and move-to-tail with no allocation. Used by the queue-shaped policies.
 
+import { InternalError } from "../core/errors.js";
+
 const NIL = -1;
 
 export class FrameList {
@@ -21,8 +23,12 @@ export class FrameList {
     return this.inList[f] === 1;
   }
 
-  /** Appends `f` at the tail (most recent end). */
+  /**
+   * Appends `f` (on no list) at the tail (most recent end). A frame already on the list would make
+   * a cycle that every later scan loops on forever: a broken caller fails here instead.
+   */
   pushTail(f: number): void {
+    if (this.inList[f] === 1) throw new InternalError(`frame list: frame ${f} is already on the list`);
     this.prev[f] = this.tail;
     this.next[f] = NIL;
     if (this.tail === NIL) this.head = f;

@@ -4,6 +4,8 @@
 // have left memory, so one structure holds T1, T2, B1 and B2 and a node moves between them in O(1).
 // Order: head is the oldest (LRU, FIFO front) end, tail the newest.
 
+import { InternalError } from "../core/errors.js";
+
 export const NIL = -1;
 
 export class NodeLists {
@@ -26,6 +28,9 @@ export class NodeLists {
 
   /** Appends `n` (on no list) at the tail of list `l`. */
   pushTail(l: number, n: number): void {
+    // A node already on a list would make a cycle that later scans loop on: fail fast instead.
+    if (this.listOf[n] !== -1)
+      throw new InternalError(`node lists: node ${n} is already on list ${this.listOf[n]}`);
     const t = this.tail[l]!;
     this.prev[n] = t;
     this.next[n] = NIL;

@@ -18,8 +18,8 @@
 // 30938/8240 times on sort3k-1m, 5412/2595 on gzip-1m and 39876/17239 on py-1m, between OPT and
 // FIFO as test/golden checks. From 32 frames up it matches libCacheSim exactly.
 
+import { GhostLists } from "./ghosts.js";
 import { NodeLists } from "./node-lists.js";
-import { GhostPool } from "./page-map.js";
 import { checkKeys, numberParam } from "./params.js";
 import {
   type FrameBits,
@@ -43,7 +43,7 @@ const GHOST = 2;
 class S3Fifo implements ReplacementPolicy {
   readonly id = "s3fifo";
   private readonly lists: NodeLists;
-  private readonly ghosts: GhostPool;
+  private readonly ghosts: GhostLists;
   private readonly freq: Uint8Array;
   private readonly smallSize: number;
   private readonly mainSize: number;
@@ -62,7 +62,7 @@ class S3Fifo implements ReplacementPolicy {
     this.mainSize = c - this.smallSize;
     const ghostCap = Math.floor(c * params.ghost);
     this.lists = new NodeLists(c + ghostCap, 3);
-    this.ghosts = new GhostPool(c, ghostCap, ctx.pageSpace);
+    this.ghosts = new GhostLists(this.lists, c, ghostCap, ctx.pageSpace);
     this.freq = new Uint8Array(c);
   }
 
@@ -111,22 +111,12 @@ class S3Fifo implements ReplacementPolicy {
   /** The find step for the incoming page: a page in G leaves it and will go to M. */
   private resolve(page: number): void {
     this.resolvedPage = page;
-    const g = this.ghosts.find(page);
-    this.ghostHit = g >= 0;
-    if (g >= 0) {
-      this.lists.remove(g);
-      this.ghosts.release(g);
-    }
+    this.ghostHit = this.ghosts.take(page) >= 0;
   }
 
   private remember(page: number): void {
     if (this.ghosts.capacity === 0 || this.ghosts.find(page) >= 0) return;
-    if (this.ghosts.available() === 0) {
-      const old = this.lists.head[GHOST]!;
-      this.lists.remove(old);
-      this.ghosts.release(old);
-    }
-    this.lists.pushTail(GHOST, this.ghosts.add(page));
+    this.ghosts.add(GHOST, page, GHOST);
   }
 
   /** S's oldest pages move to M while hit often enough; returns the first that is not, or -1. */

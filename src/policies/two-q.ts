@@ -14,8 +14,8 @@
 // only shrinks by evictions taken while it holds more than Kin), so one victim per fault loses
 // nothing: this policy matches its counts exactly (test/golden).
 
+import { GhostLists } from "./ghosts.js";
 import { NodeLists } from "./node-lists.js";
-import { GhostPool } from "./page-map.js";
 import { checkKeys, numberParam } from "./params.js";
 import {
   type FrameBits,
@@ -40,7 +40,7 @@ class TwoQ implements ReplacementPolicy {
   /** A hit moves an Am page to Am's recent end and leaves an A1in page alone: a repeat changes nothing. */
   readonly repeatTouchIsNoop = true;
   private readonly lists: NodeLists;
-  private readonly ghosts: GhostPool;
+  private readonly ghosts: GhostLists;
   private readonly kin: number;
   private resolvedPage = Number.NaN;
   private ghostHit = false;
@@ -54,7 +54,7 @@ class TwoQ implements ReplacementPolicy {
     this.kin = Math.floor(c * params.kin);
     const kout = Math.floor(c * params.kout);
     this.lists = new NodeLists(c + kout, 3);
-    this.ghosts = new GhostPool(c, kout, ctx.pageSpace);
+    this.ghosts = new GhostLists(this.lists, c, kout, ctx.pageSpace);
   }
 
   admit(f: number, page: number): void {
@@ -71,10 +71,7 @@ class TwoQ implements ReplacementPolicy {
   forget(f: number, page: number, why: "evicted" | "freed" | "pinned"): void {
     const fromIn = this.lists.listOf[f] === AIN;
     this.lists.remove(f);
-    if (why === "evicted" && fromIn && this.ghosts.capacity > 0) {
-      if (this.ghosts.available() === 0) this.dropOldestGhost();
-      this.lists.pushTail(AOUT, this.ghosts.add(page));
-    }
+    if (why === "evicted" && fromIn && this.ghosts.capacity > 0) this.ghosts.add(AOUT, page, AOUT);
   }
 
   selectVictim(incoming?: number): number {
@@ -85,12 +82,7 @@ class TwoQ implements ReplacementPolicy {
 
   private resolve(page: number): void {
     this.resolvedPage = page;
-    const g = this.ghosts.find(page);
-    this.ghostHit = g >= 0;
-    if (g >= 0) {
-      this.lists.remove(g);
-      this.ghosts.release(g);
-    }
+    this.ghostHit = this.ghosts.take(page) >= 0;
   }
 
   private oldestEvictable(first: number, second: number): number {
@@ -98,12 +90,6 @@ class TwoQ implements ReplacementPolicy {
     for (let f = head[first]!; f >= 0; f = next[f]!) if (this.bits.isEvictable(f)) return f;
     for (let f = head[second]!; f >= 0; f = next[f]!) if (this.bits.isEvictable(f)) return f;
     return NO_FRAME;
-  }
-
-  private dropOldestGhost(): void {
-    const g = this.lists.head[AOUT]!;
-    this.lists.remove(g);
-    this.ghosts.release(g);
   }
 
   describe(): PolicyView {

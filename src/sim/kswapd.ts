@@ -29,7 +29,7 @@
 //          min_free_kbytes >> (PAGE_SHIFT - 10)); gap = max(⌊min / 4⌋, ⌊frames × 10 / 10000⌋) (the
 //          default watermark_scale_factor of 10); low = min + gap, high = min + 2 × gap.
 
-import { ConfigError } from "../core/errors.js";
+import { ConfigError, InternalError } from "../core/errors.js";
 import type { EventBus } from "../core/events.js";
 import type { Pager } from "../pager/pager.js";
 import { RECLAIM_DIRTY, RECLAIM_NONE } from "../pager/pager.js";
@@ -227,7 +227,7 @@ export function parseKswapdSpec(spec: string): KswapdOptions {
   return out;
 }
 
-/** The background reclaimer. Install with `pager.watcher = kswapd` (Machine does, given `kswapd`). */
+/** The background reclaimer. Install with `pager.supply.setWatcher(kswapd)` (Machine does, given `kswapd`). */
 export class Kswapd {
   readonly marks: Watermarks;
   readonly preset: string;
@@ -321,9 +321,11 @@ export class Kswapd {
     let scanned = 0;
     while (frames.freeCount <= this.marks.min) {
       const s0 = this.host.scans();
-      const r = pager.reclaimOne(true);
+      const free0 = frames.freeCount;
+      const r = pager.supply.reclaim(true);
       scanned += Math.max(1, this.host.scans() - s0);
       if (r === RECLAIM_NONE) break;
+      noProgress(frames, free0);
       pages++;
     }
     pager.spend(scanned * this.scanNs);
@@ -368,30 +370,28 @@ export class Kswapd {
     const { frames, pager } = this.host;
     const start = this.dueNs;
     this.runs++;
-    pager.background = true;
-    const io0 = pager.backgroundNs;
     let scanned = 0;
     let n = 0;
     let stuck = false;
-    try {
+    const io = pager.inBackground(() => {
       while (frames.freeCount < this.marks.high && n < this.batch) {
         const s0 = this.host.scans();
-        const r = pager.reclaimOne(false);
+        const free0 = frames.freeCount;
+        const r = pager.supply.reclaim(false);
         scanned += Math.max(1, this.host.scans() - s0);
         if (r === RECLAIM_NONE) {
           stuck = true;
           break;
         }
+        noProgress(frames, free0);
         n++;
         if (r === RECLAIM_DIRTY) this.reclaimedDirty++;
       }
       if (frames.freeCount >= this.marks.high && this.cleanOn) this.cleanSome();
-    } finally {
-      pager.background = false;
-    }
+    });
     this.scanned += scanned;
     this.reclaimed += n;
-    const cost = scanned * this.scanNs + (pager.backgroundNs - io0);
+    const cost = scanned * this.scanNs + io;
     this.busyNs += cost;
     this.dueNs = start + cost;
     if (frames.freeCount >= this.marks.high || stuck) {
@@ -435,8 +435,20 @@ export class Kswapd {
       pick[i] = f;
     }
     let done = 0;
-    for (let i = 0; i < n; i++) if (pager.clean(pick[i]!)) done++;
+    for (let i = 0; i < n; i++) if (pager.supply.clean(pick[i]!)) done++;
     this.cleaned += done;
+  }
+}
+
+/**
+ * A reclaim that reported a page evicted must have freed a frame: otherwise the reclaim loops
+ * (bounded only by the free count they wait for) would never end. Fails fast on a broken engine.
+ */
+function noProgress(frames: FrameTable, freeBefore: number): void {
+  if (frames.freeCount <= freeBefore) {
+    throw new InternalError(
+      `kswapd: a page reported reclaimed freed no frame (${frames.freeCount} free before and after)`,
+    );
   }
 }
 

@@ -5,6 +5,7 @@
 import { type AddressLayout, layoutFor, makeLayout, type PageTableShape, parseShape } from "../core/addr.js";
 import { ConfigError } from "../core/errors.js";
 import type { CostModel } from "../core/time.js";
+import { PTE_MAX_FIELD } from "../mmu/pte.js";
 import type { TlbConfig } from "../mmu/tlb.js";
 import type { ColorMode, Scope } from "../pager/pager.js";
 import type { ExecutableImage } from "../stores/image-store.js";
@@ -80,7 +81,86 @@ export interface PagingOptions {
   readonly maxMoveBytes: number;
 }
 
-/** Checks tableFrames and frames against the layout's depth; returns tableFrames. */
+/** Most swap slots the default store may have: a PTE holds a 24-bit slot number. */
+export const MAX_SWAP_SLOTS = PTE_MAX_FIELD + 1;
+/** A replacement scope: "global" or "local"; anything else is a ConfigError naming `key`. */
+export function checkScope(scope: unknown, key = "scope"): Scope {
+  if (scope !== "global" && scope !== "local") throw new ConfigError(key, scope, `"global" or "local"`);
+  return scope;
+}
+
+/** A policy spec: a string (the registry checks the id and parameters). */
+export function checkPolicySpec(spec: unknown, key = "policy"): string {
+  if (typeof spec !== "string") {
+    throw new ConfigError(key, spec, `a policy spec such as "lru" or "aging:bits=4"`);
+  }
+  return spec;
+}
+
+function isObject(v: unknown): boolean {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Checks what the other checks do not: that the configuration is an object and each option has
+ * its type (scope, policy, tlb, costs, swap, swapSlots, kswapd). Run first by the constructor.
+ */
+export function checkOptions(config: MachineConfig): void {
+  if (!isObject(config)) throw new ConfigError("config", config, "an object of machine options");
+  if (config.scope !== undefined) checkScope(config.scope);
+  if (config.policy !== undefined) checkPolicySpec(config.policy);
+  for (const key of ["tlb", "costs"] as const) {
+    if (config[key] !== undefined && !isObject(config[key])) {
+      throw new ConfigError(key, config[key], "an object of options");
+    }
+  }
+  const k = config.kswapd;
+  if (k !== undefined && typeof k !== "string" && !isObject(k)) {
+    throw new ConfigError("kswapd", k, `kswapd options or a spec such as "linux"`);
+  }
+  const swap = config.swap;
+  if (
+    swap !== undefined &&
+    !(
+      isObject(swap) &&
+      ["allocSlot", "freeSlot", "writePage", "readPage"].every(
+        (m) => typeof (swap as unknown as Record<string, unknown>)[m] === "function",
+      )
+    )
+  ) {
+    throw new ConfigError("swap", swap, "a backing store (allocSlot, freeSlot, writePage, readPage)");
+  }
+  const slots = config.swapSlots;
+  if (
+    slots !== undefined &&
+    !(
+      slots === Number.POSITIVE_INFINITY ||
+      (Number.isInteger(slots) && slots >= 1 && slots <= MAX_SWAP_SLOTS)
+    )
+  ) {
+    throw new ConfigError(
+      "swapSlots",
+      slots,
+      `1 to ${MAX_SWAP_SLOTS} slots, or Infinity (a PTE holds a 24-bit slot number)`,
+    );
+  }
+}
+
+/** Checks a process's spawn options' types (quota and stackPages are checked where they are used). */
+export function checkSpawn(opts: SpawnOptions): void {
+  if (!isObject(opts)) throw new ConfigError("spawn options", opts, "an object");
+  if (opts.name !== undefined && typeof opts.name !== "string") {
+    throw new ConfigError("name", opts.name, "a string");
+  }
+  if (opts.trace !== undefined && typeof opts.trace !== "boolean") {
+    throw new ConfigError("trace", opts.trace, "true or false");
+  }
+  if (opts.image !== undefined && !isObject(opts.image)) {
+    throw new ConfigError("image", opts.image, "an executable image (name, code, data, bssBytes)");
+  }
+}
+
+/** Checks tableFrames and frames against the layout's depth; returns tableFrames (phys/memory.ts bounds the total). */
 export function checkFrames(config: MachineConfig, levels: number): number {
   const tableFrames = config.tableFrames ?? 0;
   if (!Number.isInteger(tableFrames) || tableFrames < 0) {

@@ -22,7 +22,7 @@ import { pteFrame, ptePresent } from "../mmu/pte.js";
 import { DEFAULT_TLB, Tlb } from "../mmu/tlb.js";
 import { PteFrameBits } from "../pager/frame-bits.js";
 import { Pager, type Scope } from "../pager/pager.js";
-import { FRAME_RESERVED, FRAME_TABLE, FRAME_USER, FrameTable } from "../phys/frames.js";
+import { FRAME_RESERVED, FRAME_TABLE, FrameTable } from "../phys/frames.js";
 import { PhysicalMemory } from "../phys/memory.js";
 import { NEVER, type ReplacementPolicy } from "../policies/policy.js";
 import { createPolicy, getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
@@ -34,8 +34,12 @@ import { AddressSpaceManager, type MmapOptions } from "./address-space.js";
 import { Kswapd, parseKswapdSpec } from "./kswapd.js";
 import {
   checkFrames,
+  checkOptions,
   checkPaging,
+  checkPolicySpec,
   checkQuota,
+  checkScope,
+  checkSpawn,
   type MachineConfig,
   resolveLayout,
   type SpawnOptions,
@@ -104,6 +108,7 @@ export class Machine {
 
   /** Builds a machine; throws ConfigError for any invalid setting (see core/addr.ts for limits). */
   constructor(config: MachineConfig) {
+    checkOptions(config);
     this.layout = resolveLayout(config);
     const { pageSize, levels } = this.layout;
     const tableFrames = checkFrames(config, levels);
@@ -158,8 +163,8 @@ export class Machine {
       },
       policy,
       () => this.newPolicy(this.policySpec),
+      config.scope ?? "global",
     );
-    this.pager.scope = config.scope ?? "global";
     this.pager.configure(coloring, colors, readAhead);
     if (config.kswapd !== undefined) {
       const bits = this.bits;
@@ -176,7 +181,7 @@ export class Machine {
         },
         typeof config.kswapd === "string" ? parseKswapdSpec(config.kswapd) : config.kswapd,
       );
-      this.pager.watcher = this.kswapd;
+      this.pager.supply.setWatcher(this.kswapd);
     }
     this.bytes = new TypedAccess(this, this.mem, this.pager, pageSize);
     this.spaces = new AddressSpaceManager(this.layout, this.mem, this.tables, this.pager, this.swap, {
@@ -213,6 +218,7 @@ export class Machine {
 
   /** Creates a process; returns its pid. Throws OutOfMemoryError if no frame can hold its root table. */
   spawn(opts: SpawnOptions = {}): number {
+    checkSpawn(opts);
     const asid = this.freeAsid();
     const root = this.tables.newRoot();
     const pid = this.nextPid++;
@@ -292,7 +298,7 @@ export class Machine {
     else if (this.wantsHits) {
       const f = this.mmu.frame;
       const pol = this.hitPolicy;
-      if (pol !== null && pol === this.pager.global) {
+      if (pol !== null && pol === this.pager.supply.policy) {
         if (this.frames.pins[f] === 0) pol.touch!(f, nextUse);
       } else this.touch(f, nextUse);
     }
@@ -422,9 +428,10 @@ export class Machine {
   pageIn(pid: number, va: number): number {
     const p = this.installed(pid);
     const f = this.pager.pageIn(p, this.vpnChecked(p, va));
-    if (f < 0)
-      throw new AddressError(`pageIn: 0x${va.toString(16)} is not mapped in process ${pid}`, { pid, va });
-    return f;
+    if (f >= 0) return f;
+    // The fault ended the process (out of swap with the largest resident set): say so and why.
+    if (!p.alive) throw faultError(this.pager, pid, va);
+    throw new AddressError(`pageIn: 0x${va.toString(16)} is not mapped in process ${pid}`, { pid, va });
   }
 
   /** Evicts the page holding `va` if resident (writing it back if dirty). Returns true if it was resident. */
@@ -434,10 +441,7 @@ export class Machine {
     if (f < 0) return false;
     if (this.frames.pins[f]! > 0)
       throw new AddressError(`pageOut: page at 0x${va.toString(16)} is pinned`, { pid, va });
-    const key = this.frames.key[f]!;
-    const pol = this.trackingPolicy(f);
-    if (!this.pager.evict(f)) throw new OutOfSwapError(this.swap.id, this.swap.capacity);
-    pol?.forget(f, key, "evicted");
+    if (!this.pager.supply.pageOut(f)) throw new OutOfSwapError(this.swap.id, this.swap.capacity);
     return true;
   }
 
@@ -517,18 +521,12 @@ export class Machine {
    * unpinned frame in load order. No page is lost or moved.
    */
   setPolicy(spec: string, scope: Scope = this.pager.scope): void {
+    checkPolicySpec(spec);
+    checkScope(scope);
     const from = this.policySpec;
     const fresh = this.newPolicy(spec);
     this.policySpec = spec;
-    this.pager.scope = scope;
-    this.pager.global = fresh;
-    this.pager.local.clear();
-    const order: number[] = [];
-    for (let f = 0; f < this.frameCount; f++) {
-      if (this.frames.state[f] === FRAME_USER && this.frames.pins[f] === 0) order.push(f);
-    }
-    order.sort((a, b) => this.frames.loadSeq[a]! - this.frames.loadSeq[b]!);
-    for (const f of order) this.trackingPolicy(f)?.admit(f, this.frames.key[f]!, NEVER);
+    this.pager.supply.replacePolicies(fresh, scope);
     this.noteHooks();
     if (this.events.listening) this.events.emit({ type: "policy", from, to: spec });
   }
@@ -555,7 +553,7 @@ export class Machine {
       swap: this.swap,
       switches: this.switches,
       costs: this.costs,
-      faultEvictions: this.pager.faultEvictions,
+      faultEvictions: this.pager.supply.faultEvictions,
       kswapd: this.kswapd,
     });
   }
@@ -570,7 +568,13 @@ export class Machine {
   private proc(pid: number): Process {
     const p = this.procs.get(pid);
     if (p === undefined) {
-      const why = this.ended.some((e) => e.pid === pid) ? "has exited" : "does not exist";
+      const dead = this.ended.find((e) => e.pid === pid);
+      const why =
+        dead === undefined
+          ? "does not exist"
+          : dead.state === "killed"
+            ? `was killed (${dead.exitReason})`
+            : "has exited";
       throw new NoSuchProcessError(pid, why);
     }
     return p;
@@ -587,16 +591,12 @@ export class Machine {
   }
 
   private tick(): void {
-    const now = this.now();
-    if (this.pager.scope === "global") this.pager.global.tick?.(now);
-    else for (const pol of this.pager.local.values()) pol.tick?.(now);
+    this.pager.supply.tick(this.now());
   }
 
   /** The policy that tracks frame `f`, or undefined (an ownerless shared frame under local scope). */
   private trackingPolicy(f: number): ReplacementPolicy | undefined {
-    if (this.pager.scope === "global") return this.pager.global;
-    const owner = this.frames.ownerPid[f]!;
-    return owner >= 0 ? this.pager.policyOf(owner) : undefined;
+    return this.pager.supply.trackingPolicy(f);
   }
 
   /** A frame for a new page table: from the reserve while it lasts, else from the pager. */
@@ -622,8 +622,8 @@ export class Machine {
   private noteHooks(): void {
     const factory = getPolicyFactory(parsePolicySpec(this.policySpec).id);
     this.wantsHits = factory.wantsHits;
-    this.hasTick = this.pager.global.tick !== undefined;
-    const g = this.pager.global;
+    const g = this.pager.supply.policy;
+    this.hasTick = g.tick !== undefined;
     this.hitPolicy = this.wantsHits && this.pager.scope === "global" && g.touch !== undefined ? g : null;
   }
 
@@ -661,7 +661,7 @@ export class Machine {
     this.spaces.release(p);
     this.tables.freeTree(p.root);
     this.tlb.invalidateAsid(p.asid);
-    this.pager.local.delete(p.pid);
+    this.pager.supply.forgetProcess(p.pid);
     this.spaces.forgetHeap(p.pid);
     p.state = state;
     p.exitReason = reason;

@@ -97,7 +97,7 @@ export class FullStepper {
       this.pidOf.set(pid, m);
       this.sourcePid.set(m, pid);
     }
-    if (this.machine.pager.global.describe === undefined)
+    if (this.machine.pager.policy.describe === undefined)
       throw new ConfigError("policy", opts.policy, "a policy that describes its state (describe())");
     const future = getPolicyFactory(parsePolicySpec(opts.policy).id).needsFuture;
     if (future) {
@@ -123,7 +123,7 @@ export class FullStepper {
   view(): { lists: StepList[]; values?: Readonly<Record<string, number>> } {
     const m = this.machine;
     const frames = m.frames;
-    const v = m.pager.global.describe!();
+    const v = m.pager.policy.describe!();
     const lists = v.lists.map((l) => {
       const entries = l.entries.map((e) => {
         let at: StepPage;

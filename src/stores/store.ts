@@ -3,6 +3,8 @@
 // synchronous: the Node swap file uses positional fd reads and writes, and a browser worker could
 // use OPFS's synchronous access handles behind the same calls.
 
+import { PagewiseError } from "../core/errors.js";
+
 /** A store location token. */
 export type Slot = number;
 /** No slot: the store is full, or the page has no copy in it. */
@@ -31,4 +33,32 @@ export interface BackingStore {
   readPage(slot: Slot, dst: Uint8Array, dstOffset: number): void;
   /** Releases OS resources (the swap file's descriptor). */
   close?(): void;
+}
+
+/** What a store was doing when it failed. */
+export type StoreOp = "open" | "write" | "read" | "close";
+
+/**
+ * A backing store could not do its I/O: the disk is full or read-only, the file went away or was
+ * changed under the run (a short read, a checksum that does not match). `where` names the store
+ * (the swap file's path); `slot` the page's slot (-1 for open and close); `reason` the cause, with
+ * the system's code when there is one (ENOSPC, EACCES, ...). The pager undoes the step that
+ * failed, so a failed write leaves the page resident and intact, and a failed read leaves it
+ * where it was; the error goes to the API caller whose access or call needed the I/O.
+ */
+export class StoreIoError extends PagewiseError {
+  static readonly code = "STORE_IO";
+  constructor(
+    readonly where: string,
+    readonly op: StoreOp,
+    readonly slot: number,
+    readonly reason: string,
+    readonly sysCode = "",
+  ) {
+    super(
+      StoreIoError.code,
+      `${where}: ${op === "open" || op === "close" ? `cannot ${op}` : `${op} of slot ${slot} failed`}: ${reason}`,
+      { where, op, slot, reason, sysCode },
+    );
+  }
 }
