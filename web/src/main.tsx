@@ -1,0 +1,650 @@
+// The web app: controls and views over a Session (session.ts), rendered with Preact. Every number
+// shown comes from the engine's Stepper running in this page; this file only lays it out.
+
+import "uplot/dist/uPlot.min.css";
+import "./style.css";
+import { render } from "preact";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import uPlot from "uplot";
+import { PagewiseError } from "../../src/core/errors.js";
+import { policyIds } from "../../src/policies/registry.js";
+import type { StepList, StepRecord } from "../../src/sim/steps.js";
+import { refsFromGenerator, refsFromString, Session, TEXTBOOK } from "./session.js";
+import { TranslationView } from "./translation.js";
+
+type Source = "textbook" | "generator" | "typed";
+
+interface Setup {
+  source: Source;
+  textbook: string;
+  generator: string;
+  typed: string;
+  policy: string;
+  frames: number;
+}
+
+const FIRST_TEXTBOOK = Object.keys(TEXTBOOK)[0]!;
+const DEFAULT_SETUP: Setup = {
+  source: "textbook",
+  textbook: FIRST_TEXTBOOK,
+  generator: "zipf:pages=40,alpha=0.9,n=2000,seed=1",
+  typed: "1,2,3,4,1,2,5,1,2,3,4,5",
+  policy: "fifo",
+  frames: 3,
+};
+
+/** References per second; 0: as fast as the page allows. */
+const SPEEDS = [1, 2, 5, 10, 50, 250, 1000, 0] as const;
+/** Time one animation frame may spend stepping (ms), so the page keeps drawing. */
+const SLICE_MS = 8;
+
+function buildSession(s: Setup): Session {
+  const refs =
+    s.source === "textbook"
+      ? refsFromString(
+          TEXTBOOK[s.textbook as keyof typeof TEXTBOOK] ?? TEXTBOOK[FIRST_TEXTBOOK as keyof typeof TEXTBOOK],
+        )
+      : s.source === "generator"
+        ? refsFromGenerator(s.generator)
+        : refsFromString(s.typed);
+  return new Session(refs, s.policy, s.frames);
+}
+
+function errorText(e: unknown): string {
+  if (e instanceof PagewiseError) return e.message;
+  return e instanceof Error ? e.message : String(e);
+}
+
+function pageText(pid: number, page: number, multi: boolean): string {
+  return multi ? `${pid}:${page}` : String(page);
+}
+
+function multiProcess(s: Session): boolean {
+  for (let i = 0; i < s.count; i++) if (s.refs.pids[i] !== 0) return true;
+  return false;
+}
+
+function App() {
+  const [setup, setSetup] = useState<Setup>(DEFAULT_SETUP);
+  const [session, setSession] = useState<Session>(() => buildSession(DEFAULT_SETUP));
+  const [error, setError] = useState<string | null>(null);
+  const [, setVersion] = useState(0);
+  const [playing, setPlaying] = useState(false);
+  const [speed, setSpeed] = useState<number>(5);
+  const [jump, setJump] = useState("");
+  const [switchTo, setSwitchTo] = useState("lru");
+  const multi = useMemo(() => multiProcess(session), [session]);
+  const refresh = () => setVersion((v) => v + 1);
+
+  const act = (f: () => void) => {
+    try {
+      f();
+      setError(null);
+    } catch (e) {
+      setError(errorText(e));
+    }
+    refresh();
+  };
+
+  const load = () =>
+    act(() => {
+      const s = buildSession(setup);
+      setPlaying(false);
+      setSession(s);
+    });
+
+  // Playing: each animation frame steps as many references as the speed asks for since the last
+  // frame, but never for longer than SLICE_MS, so a long run keeps the page responsive.
+  useEffect(() => {
+    if (!playing) return;
+    let raf = 0;
+    let last = performance.now();
+    let owed = 0;
+    const frame = (now: number) => {
+      owed += speed === 0 ? Number.POSITIVE_INFINITY : ((now - last) / 1000) * speed;
+      last = now;
+      const until = performance.now() + SLICE_MS;
+      while (owed >= 1 && !session.done && performance.now() < until) {
+        session.step();
+        owed -= 1;
+      }
+      if (owed === Number.POSITIVE_INFINITY) owed = 0;
+      refresh();
+      if (session.done) setPlaying(false);
+      else raf = requestAnimationFrame(frame);
+    };
+    raf = requestAnimationFrame(frame);
+    return () => cancelAnimationFrame(raf);
+  }, [playing, speed, session]);
+
+  const stepFwd = () => act(() => session.step());
+  const stepBack = () => act(() => session.back());
+  const toStart = () => act(() => session.seek(0));
+  const toEnd = () => act(() => session.seek(session.count));
+  const doJump = () =>
+    act(() => {
+      const n = Number(jump);
+      if (!Number.isInteger(n) || n < 0 || n > session.count)
+        throw new Error(`jump to: a whole number of references from 0 to ${session.count}`);
+      session.seek(n);
+    });
+
+  // Keyboard: arrows step, space plays, Home/End jump; ignored while typing in a field.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      if (t && (t.tagName === "INPUT" || t.tagName === "SELECT" || t.tagName === "TEXTAREA")) return;
+      if (e.altKey || e.ctrlKey || e.metaKey) return;
+      if (e.key === "ArrowRight" || e.key === "n") stepFwd();
+      else if (e.key === "ArrowLeft" || e.key === "b") stepBack();
+      else if (e.key === " " && t?.tagName !== "BUTTON") setPlaying((p) => !p);
+      else if (e.key === "Home") toStart();
+      else if (e.key === "End") toEnd();
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  });
+
+  const rec = session.last;
+  const rate = session.position === 0 ? 0 : session.misses / session.position;
+  const policies = policyIds();
+
+  return (
+    <main>
+      <header>
+        <h1>pagewise: see demand paging happen</h1>
+        <p class="sub">
+          The pagewise engine runs in this page. Step through a reference string and watch each page fault.
+        </p>
+      </header>
+
+      <section aria-labelledby="setup-h" class="panel setup">
+        <h2 id="setup-h">Workload</h2>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            load();
+          }}
+        >
+          <fieldset>
+            <legend>Source</legend>
+            {(["textbook", "generator", "typed"] as const).map((k) => (
+              <label key={k}>
+                <input
+                  type="radio"
+                  name="source"
+                  value={k}
+                  checked={setup.source === k}
+                  onChange={() => setSetup({ ...setup, source: k })}
+                />
+                {k === "textbook" ? "textbook string" : k === "generator" ? "generator" : "type a string"}
+              </label>
+            ))}
+          </fieldset>
+          {setup.source === "textbook" && (
+            <label>
+              String{" "}
+              <select
+                id="textbook"
+                value={setup.textbook}
+                onChange={(e) => setSetup({ ...setup, textbook: (e.target as HTMLSelectElement).value })}
+              >
+                {Object.keys(TEXTBOOK).map((k) => (
+                  <option key={k} value={k}>
+                    {k}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          {setup.source === "generator" && (
+            <label>
+              Generator spec{" "}
+              <input
+                id="generator"
+                size={40}
+                value={setup.generator}
+                onInput={(e) => setSetup({ ...setup, generator: (e.target as HTMLInputElement).value })}
+              />
+            </label>
+          )}
+          {setup.source === "typed" && (
+            <label>
+              References (w marks a store){" "}
+              <input
+                id="typed"
+                size={40}
+                value={setup.typed}
+                onInput={(e) => setSetup({ ...setup, typed: (e.target as HTMLInputElement).value })}
+              />
+            </label>
+          )}
+          <label>
+            Policy{" "}
+            <select
+              id="policy"
+              value={setup.policy}
+              onChange={(e) => setSetup({ ...setup, policy: (e.target as HTMLSelectElement).value })}
+            >
+              {policies.map((p) => (
+                <option key={p} value={p}>
+                  {p}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Frames{" "}
+            <input
+              id="frames"
+              type="number"
+              min={1}
+              max={4096}
+              value={setup.frames}
+              onInput={(e) => setSetup({ ...setup, frames: Number((e.target as HTMLInputElement).value) })}
+            />
+          </label>
+          <button type="submit" id="load">
+            Load
+          </button>
+        </form>
+        {error !== null && (
+          <p role="alert" class="error" id="error">
+            Error: {error}
+          </p>
+        )}
+      </section>
+
+      <section aria-labelledby="controls-h" class="panel controls">
+        <h2 id="controls-h">Controls</h2>
+        <div class="buttons">
+          <button type="button" id="start" onClick={toStart} aria-keyshortcuts="Home" title="Start (Home)">
+            |◀ Start
+          </button>
+          <button
+            type="button"
+            id="back"
+            onClick={stepBack}
+            aria-keyshortcuts="ArrowLeft"
+            title="Step back (←)"
+          >
+            ◀ Back
+          </button>
+          <button type="button" id="step" onClick={stepFwd} aria-keyshortcuts="ArrowRight" title="Step (→)">
+            Step ▶
+          </button>
+          <button
+            type="button"
+            id="play"
+            onClick={() => setPlaying(!playing)}
+            aria-pressed={playing}
+            aria-keyshortcuts="Space"
+          >
+            {playing ? "❚❚ Pause" : "▶ Play"}
+          </button>
+          <label>
+            Speed{" "}
+            <select
+              id="speed"
+              value={speed}
+              onChange={(e) => setSpeed(Number((e.target as HTMLSelectElement).value))}
+            >
+              {SPEEDS.map((s) => (
+                <option key={s} value={s}>
+                  {s === 0 ? "as fast as possible" : `${s} refs/s`}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="button" id="end" onClick={toEnd} aria-keyshortcuts="End">
+            End ▶|
+          </button>
+        </div>
+        <div class="buttons">
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              doJump();
+            }}
+          >
+            <label>
+              Jump to reference{" "}
+              <input
+                id="jump"
+                type="number"
+                min={0}
+                max={session.count}
+                value={jump}
+                onInput={(e) => setJump((e.target as HTMLInputElement).value)}
+              />
+            </label>{" "}
+            <button type="submit" id="jump-go">
+              Go
+            </button>
+          </form>
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              act(() => session.switchPolicy(switchTo));
+            }}
+          >
+            <label>
+              Switch policy now to{" "}
+              <select
+                id="switch-policy"
+                value={switchTo}
+                onChange={(e) => setSwitchTo((e.target as HTMLSelectElement).value)}
+              >
+                {policies.map((p) => (
+                  <option key={p} value={p}>
+                    {p}
+                  </option>
+                ))}
+              </select>
+            </label>{" "}
+            <button type="submit" id="switch">
+              Switch
+            </button>
+          </form>
+        </div>
+        <p class="keys">Keys: → or n step, ← or b back, Space play/pause, Home start, End end.</p>
+      </section>
+
+      <Stream session={session} multi={multi} onJump={(n) => act(() => session.seek(n))} />
+
+      <div class="grid">
+        <Counters session={session} rate={rate} />
+        <FrameTable session={session} multi={multi} />
+        <PolicyState session={session} multi={multi} />
+        <TranslationView page={rec?.page ?? null} />
+        <EventLog session={session} multi={multi} />
+        <FaultChart session={session} playing={playing} />
+      </div>
+    </main>
+  );
+}
+
+/** The reference stream, a window around the cursor; each reference jumps there when clicked. */
+function Stream({
+  session,
+  multi,
+  onJump,
+}: {
+  session: Session;
+  multi: boolean;
+  onJump: (n: number) => void;
+}) {
+  const WINDOW = 48;
+  const pos = session.position;
+  const from = Math.max(0, Math.min(pos - WINDOW / 2, session.count - WINDOW));
+  const to = Math.min(session.count, from + WINDOW);
+  const items = [];
+  for (let i = from; i < to; i++) {
+    const stepped = i < pos;
+    const miss = stepped && session.missesAt[i + 1]! > session.missesAt[i]!;
+    const current = i === pos - 1;
+    const kind = session.refs.kinds[i]!;
+    const w = kind === 2 || kind === 3 ? "w" : "";
+    items.push(
+      <li key={i} class={`${stepped ? (miss ? "miss" : "hit") : "future"}${current ? " current" : ""}`}>
+        <button
+          type="button"
+          data-ref={i + 1}
+          aria-current={current ? "step" : undefined}
+          aria-label={`reference ${i + 1}: page ${pageText(session.refs.pids[i]!, session.refs.pages[i]!, multi)}${w ? " write" : ""}${stepped ? (miss ? ", miss" : ", hit") : ""}${current ? ", current" : ""}`}
+          onClick={() => onJump(i + 1)}
+        >
+          <span class="page">
+            {pageText(session.refs.pids[i]!, session.refs.pages[i]!, multi)}
+            {w}
+          </span>
+          <span class="mark" aria-hidden="true">
+            {stepped ? (miss ? "✗" : "✓") : "·"}
+          </span>
+          <span class="idx" aria-hidden="true">
+            {current ? "▲" : i + 1}
+          </span>
+        </button>
+      </li>,
+    );
+  }
+  return (
+    <section aria-labelledby="stream-h" class="panel stream">
+      <h2 id="stream-h">
+        References <span id="workload-label">{session.refs.label}</span> ({session.count}); ✓ hit, ✗ miss, ▲
+        the last one stepped
+      </h2>
+      <ol>
+        {from > 0 && <li class="more">… {from} before</li>}
+        {items}
+        {to < session.count && <li class="more">{session.count - to} more …</li>}
+      </ol>
+    </section>
+  );
+}
+
+function Counters({ session, rate }: { session: Session; rate: number }) {
+  return (
+    <section aria-labelledby="counters-h" class="panel counters">
+      <h2 id="counters-h">Counters</h2>
+      <dl>
+        <dt>Reference</dt>
+        <dd>
+          <span id="position">{session.position}</span> of {session.count}
+        </dd>
+        <dt>Policy</dt>
+        <dd id="current-policy">{session.policy}</dd>
+        <dt>Frames</dt>
+        <dd>{session.frames}</dd>
+        <dt>Hits</dt>
+        <dd id="hits">{session.hits}</dd>
+        <dt>Misses (page faults)</dt>
+        <dd id="misses">{session.misses}</dd>
+        <dt>Fault rate</dt>
+        <dd id="fault-rate">{(rate * 100).toFixed(1)}%</dd>
+      </dl>
+      {session.policySwitches.length > 0 && (
+        <p class="switches">
+          Switches: {session.policySwitches.map((s) => `${s.policy} before reference ${s.at + 1}`).join("; ")}
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** Each entry's place in the policy's lists, by frame: "queue #2 R=1". */
+function policyNotes(lists: readonly StepList[]): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const l of lists) {
+    if (l.ghost) continue;
+    const hands = new Map<number, string[]>();
+    for (const [name, i] of Object.entries(l.hands ?? {})) hands.set(i, [...(hands.get(i) ?? []), name]);
+    l.entries.forEach((e, i) => {
+      if (e.frame < 0) return;
+      const parts = [`${l.name} #${i + 1}`];
+      if (e.note !== undefined) parts.push(e.note);
+      const h = hands.get(i);
+      if (h) parts.push(`◀ ${h.join(", ")}`);
+      out.set(e.frame, parts.join(" "));
+    });
+  }
+  return out;
+}
+
+function FrameTable({ session, multi }: { session: Session; multi: boolean }) {
+  const frames = session.frameTable();
+  const notes = policyNotes(session.policyView().lists);
+  const rec = session.last;
+  return (
+    <section aria-labelledby="frames-h" class="panel frames">
+      <h2 id="frames-h">Frame table</h2>
+      <table id="frame-table">
+        <thead>
+          <tr>
+            <th scope="col">Frame</th>
+            <th scope="col">Page</th>
+            <th scope="col">R</th>
+            <th scope="col">D</th>
+            <th scope="col">Policy state</th>
+          </tr>
+        </thead>
+        <tbody>
+          {frames.map((f) => {
+            const loaded = rec !== null && !rec.hit && rec.frame === f.frame;
+            const used = rec?.hit === true && rec.frame === f.frame;
+            return (
+              <tr
+                key={f.frame}
+                data-frame={f.frame}
+                data-page={f.page < 0 ? "" : pageText(f.pid, f.page, multi)}
+                class={loaded ? "loaded" : used ? "used" : ""}
+              >
+                <td>{f.frame}</td>
+                <td class="page">
+                  {f.page < 0 ? "free" : pageText(f.pid, f.page, multi)}
+                  {loaded ? " ← loaded" : used ? " ← hit" : ""}
+                </td>
+                <td>{f.page < 0 ? "" : f.referenced ? "1" : "0"}</td>
+                <td>{f.page < 0 ? "" : f.dirty ? "1" : "0"}</td>
+                <td class="note">{notes.get(f.frame) ?? ""}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function PolicyState({ session, multi }: { session: Session; multi: boolean }) {
+  const v = session.policyView();
+  return (
+    <section aria-labelledby="policy-h" class="panel policy">
+      <h2 id="policy-h">{session.policy}: memory in the policy's order</h2>
+      {v.lists.map((l) => {
+        const hands = new Map<number, string[]>();
+        for (const [name, i] of Object.entries(l.hands ?? {})) hands.set(i, [...(hands.get(i) ?? []), name]);
+        return (
+          <div key={l.name} class="list" data-list={l.name}>
+            <h3>
+              {l.name} ({l.order}){l.ghost ? ", ghosts: remembered, not in memory" : ""}
+            </h3>
+            <ol class="entries">
+              {l.entries.length === 0 && <li class="empty">empty</li>}
+              {l.entries.map((e, i) => (
+                <li key={i} class={e.frame < 0 ? "ghost" : ""}>
+                  {hands.has(i) && <span class="hand">{hands.get(i)!.join(",")} ▶ </span>}
+                  {e.frame < 0 ? `(${pageText(e.pid, e.page, multi)})` : pageText(e.pid, e.page, multi)}
+                  {e.note !== undefined && <span class="note">[{e.note}]</span>}
+                </li>
+              ))}
+            </ol>
+          </div>
+        );
+      })}
+      {v.values && (
+        <p>
+          {Object.entries(v.values)
+            .map(([k, x]) => `${k} = ${Number.isInteger(x) ? x : x.toFixed(2)}`)
+            .join(", ")}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function recordText(r: StepRecord, multi: boolean): string {
+  const ref = `${pageText(r.pid, r.page, multi)} ${r.access}`;
+  const res = r.hit ? `hit in frame ${r.frame}` : `miss (${r.cause}) → frame ${r.frame}`;
+  const victim =
+    r.victim === undefined
+      ? ""
+      : `, evicted ${pageText(r.victim.pid, r.victim.page, multi)}${r.victim.writtenBack ? " (dirty: written back)" : ""}`;
+  return `#${r.step} ${ref}: ${res}${victim}; ${r.hits} hits, ${r.misses} misses`;
+}
+
+function EventLog({ session, multi }: { session: Session; multi: boolean }) {
+  const log = session.log.slice(-20).reverse();
+  return (
+    <section aria-labelledby="log-h" class="panel log">
+      <h2 id="log-h">Event log (newest first)</h2>
+      <ul id="event-log">
+        {log.length === 0 && <li>Nothing yet: press Step.</li>}
+        {log.map((r) => (
+          <li key={r.step} class={r.hit ? "hit" : "miss"}>
+            {recordText(r, multi)}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** Misses so far against references, at most ~1000 points. */
+function chartData(session: Session): [number[], number[]] {
+  const n = session.position;
+  const stride = Math.max(1, Math.ceil(n / 1000));
+  const xs: number[] = [0];
+  const ys: number[] = [0];
+  for (let i = stride; i <= n; i += stride) {
+    xs.push(i);
+    ys.push(session.missesAt[i]!);
+  }
+  if (xs[xs.length - 1] !== n) {
+    xs.push(n);
+    ys.push(session.missesAt[n]!);
+  }
+  return [xs, ys];
+}
+
+function FaultChart({ session, playing }: { session: Session; playing: boolean }) {
+  const box = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const lastDraw = useRef(0);
+  useEffect(() => {
+    if (box.current === null) return;
+    const u = new uPlot(
+      {
+        width: 420,
+        height: 200,
+        scales: { x: { time: false } },
+        axes: [{ label: "references" }, { label: "misses" }],
+        series: [{ label: "reference" }, { label: "misses", stroke: "#b3261e", width: 2 }],
+        legend: { show: true },
+      },
+      chartData(session),
+      box.current,
+    );
+    plot.current = u;
+    return () => {
+      u.destroy();
+      plot.current = null;
+    };
+  }, [session]);
+  useEffect(() => {
+    const now = performance.now();
+    if (plot.current === null) return;
+    if (playing && now - lastDraw.current < 200) return;
+    lastDraw.current = now;
+    plot.current.setData(chartData(session));
+  });
+  return (
+    <section aria-labelledby="chart-h" class="panel chart">
+      <h2 id="chart-h">Faults over time</h2>
+      <div
+        ref={box}
+        id="fault-chart"
+        role="img"
+        aria-label={`misses against references: ${session.misses} misses after ${session.position} references`}
+      />
+    </section>
+  );
+}
+
+const root = document.getElementById("app");
+if (root !== null) {
+  render(<App />, root);
+  document.body.dataset.ready = "1";
+}

@@ -1,0 +1,191 @@
+// The web app's model: one workload stepped by the engine's Stepper (src/sim/steps.ts), with a
+// cursor that moves both ways. Going forwards it steps the live Stepper; going back (or jumping) it
+// builds a new Stepper and replays from the start with the same policy switches at the same
+// positions. The replay is deterministic, so the state after stepping back is exactly the state
+// at that point going forwards (the browser test checks this against the engine). No DOM here:
+// the view (main.tsx) only reads what this holds.
+
+import { ConfigError } from "../../src/core/errors.js";
+import { MAX_STEP_REFERENCES, type StepFrame, Stepper, type StepRecord } from "../../src/sim/steps.js";
+import { generateAll, parseGenerator } from "../../src/workloads/generators.js";
+
+/** References as the app holds them. */
+export interface Refs {
+  readonly label: string;
+  readonly count: number;
+  readonly pages: Float64Array;
+  readonly kinds: Uint8Array;
+  readonly pids: Int32Array;
+}
+
+/** A policy installed before reference `at` (0-based: after `at` references). */
+export interface Switch {
+  readonly at: number;
+  readonly policy: string;
+}
+
+/** How many of the latest records the event log keeps. */
+export const LOG_SIZE = 40;
+
+/** Textbook strings offered by name. */
+export const TEXTBOOK = {
+  "Belady's anomaly (1,2,3,4,1,2,5,1,2,3,4,5)": "1,2,3,4,1,2,5,1,2,3,4,5",
+  "Silberschatz (7,0,1,2,0,3,0,4,2,3,0,3,2,1,2,0,1,7,0,1)": "7,0,1,2,0,3,0,4,2,3,0,3,2,1,2,0,1,7,0,1",
+  "Loop larger than memory (1..5 ×4)": "1,2,3,4,5,1,2,3,4,5,1,2,3,4,5,1,2,3,4,5",
+  "Writes (1,2w,3,1,4w,2,5,1w,2,3)": "1,2w,3,1,4w,2,5,1w,2,3",
+} as const;
+
+/**
+ * A workload from a generator spec (workloads/generators.ts), e.g. "zipf:pages=50,n=500,seed=1"
+ * or "refs:pages=1 2 3,repeat=2". Throws ConfigError (naming the key) for a bad spec or one
+ * longer than MAX_STEP_REFERENCES.
+ */
+export function refsFromGenerator(spec: string): Refs {
+  const gen = parseGenerator(spec);
+  if (gen.total > MAX_STEP_REFERENCES)
+    throw new ConfigError("n", gen.total, `at most ${MAX_STEP_REFERENCES} references in the web app`);
+  const all = generateAll(spec);
+  return { label: gen.spec, count: all.count, pages: all.pages, kinds: all.kinds, pids: all.pids };
+}
+
+/** A typed reference string: pages separated by commas or spaces, "4w" marks a store. */
+export function refsFromString(text: string): Refs {
+  const body = text.trim().replace(/[,;\s]+/g, " ");
+  if (body === "") throw new ConfigError("reference string", text, "pages such as 1,2,3,4w");
+  if (!/^(\d+w? ?)+$/i.test(body))
+    throw new ConfigError("reference string", text, "whole page numbers, each optionally followed by w");
+  const r = refsFromGenerator(`refs:pages=${body.toLowerCase()}`);
+  return { ...r, label: text.trim() };
+}
+
+/** The state after `position` references. */
+export class Session {
+  private stepper!: Stepper;
+  /** misses[i]: misses after i references, for i ≤ position. */
+  readonly missesAt: Float64Array;
+  /** The latest records, oldest first (at most LOG_SIZE). */
+  log: StepRecord[] = [];
+  private switches: Switch[] = [];
+  /** Index in `switches` of the first one not yet installed in the current Stepper. */
+  private nextSwitch = 0;
+  /** Replays from the start since the session began (step back, jumps). */
+  rebuilds = 0;
+
+  constructor(
+    readonly refs: Refs,
+    readonly firstPolicy: string,
+    readonly frames: number,
+  ) {
+    this.missesAt = new Float64Array(refs.count + 1);
+    this.fresh();
+  }
+
+  private fresh(): void {
+    this.stepper = new Stepper(this.refs, {
+      policy: this.firstPolicy,
+      frames: this.frames,
+      switchable: true,
+    });
+    this.log = [];
+    this.nextSwitch = 0;
+  }
+
+  get position(): number {
+    return this.stepper.position;
+  }
+
+  get count(): number {
+    return this.refs.count;
+  }
+
+  get done(): boolean {
+    return this.stepper.done;
+  }
+
+  get hits(): number {
+    return this.stepper.hits;
+  }
+
+  get misses(): number {
+    return this.stepper.misses;
+  }
+
+  /** The policy in force now. */
+  get policy(): string {
+    let p = this.firstPolicy;
+    for (const s of this.switches) if (s.at <= this.position) p = s.policy;
+    return p;
+  }
+
+  /** The switches made so far (at ≤ position). */
+  get policySwitches(): readonly Switch[] {
+    return this.switches.filter((s) => s.at <= this.position);
+  }
+
+  /** The last record (the reference just stepped), or null at the start. */
+  get last(): StepRecord | null {
+    return this.log.length > 0 ? this.log[this.log.length - 1]! : null;
+  }
+
+  frameTable(): StepFrame[] {
+    return this.stepper.frames();
+  }
+
+  policyView(): ReturnType<Stepper["view"]> {
+    return this.stepper.view();
+  }
+
+  /** Steps one reference forwards; false at the end. */
+  step(): boolean {
+    this.applySwitchesAt(this.position);
+    const rec = this.stepper.next();
+    if (rec === null) return false;
+    this.missesAt[this.position] = rec.misses;
+    this.log.push(rec);
+    if (this.log.length > LOG_SIZE * 2) this.log = this.log.slice(-LOG_SIZE);
+    return true;
+  }
+
+  /** Moves the cursor to `target` references (0 … count), replaying from the start when going back. */
+  seek(target: number): void {
+    const to = Math.max(0, Math.min(this.count, Math.floor(target)));
+    if (to < this.position) {
+      this.rebuilds++;
+      this.fresh();
+    }
+    const recordFrom = Math.max(this.position, to - LOG_SIZE);
+    while (this.position < to) {
+      if (this.position < recordFrom) {
+        this.applySwitchesAt(this.position);
+        this.stepper.skipTo(this.position + 1);
+        this.missesAt[this.position] = this.stepper.misses;
+      } else {
+        this.step();
+      }
+    }
+    this.applySwitchesAt(to);
+    if (this.log.length > LOG_SIZE) this.log = this.log.slice(-LOG_SIZE);
+  }
+
+  back(): void {
+    this.seek(this.position - 1);
+  }
+
+  /**
+   * Installs `policy` from the next reference on. Switches recorded after the cursor (made
+   * before stepping back) are dropped: the run goes on from here with the new choice.
+   */
+  switchPolicy(policy: string): void {
+    const at = this.position;
+    this.stepper.use(policy);
+    this.switches = this.switches.filter((s) => s.at < at);
+    this.switches.push({ at, policy });
+    this.nextSwitch = this.switches.length;
+  }
+
+  /** Installs the switches recorded for positions up to `pos` not yet installed. */
+  private applySwitchesAt(pos: number): void {
+    while (this.nextSwitch < this.switches.length && this.switches[this.nextSwitch]!.at <= pos)
+      this.stepper.use(this.switches[this.nextSwitch++]!.policy);
+  }
+}
