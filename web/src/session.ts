@@ -142,7 +142,7 @@ export class Session {
     if (rec === null) return false;
     this.missesAt[this.position] = rec.misses;
     this.log.push(rec);
-    if (this.log.length > LOG_SIZE * 2) this.log = this.log.slice(-LOG_SIZE);
+    if (this.log.length > LOG_SIZE) this.log.shift();
     return true;
   }
 
@@ -164,7 +164,6 @@ export class Session {
       }
     }
     this.applySwitchesAt(to);
-    if (this.log.length > LOG_SIZE) this.log = this.log.slice(-LOG_SIZE);
   }
 
   back(): void {

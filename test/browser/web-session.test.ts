@@ -1,0 +1,146 @@
+// The web app's model (web/src/session.ts) against the engine, in Node: stepping forwards gives
+// the Stepper's records; stepping back, jumping and switching policies land in exactly the state a
+// forwards-only run with the same switches reaches; a switch faults as replay()'s switchAt does.
+
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../src/core/errors.js";
+import { policyIds } from "../../src/policies/registry.js";
+import { densify, replay } from "../../src/sim/replay.js";
+import { Stepper, stepAll } from "../../src/sim/steps.js";
+import { Rng } from "../../src/workloads/generators.js";
+import { refsFromGenerator, refsFromString, Session } from "../../web/src/session.js";
+
+const BELADY = "1,2,3,4,1,2,5,1,2,3,4,5";
+
+/** Everything the page shows of a session's state. */
+function snapshot(s: Session) {
+  return {
+    position: s.position,
+    policy: s.policy,
+    hits: s.hits,
+    misses: s.misses,
+    frames: s.frameTable(),
+    view: s.policyView(),
+    log: s.log,
+    missesAt: Array.from(s.missesAt.subarray(0, s.position + 1)),
+  };
+}
+
+describe("web session", () => {
+  it("steps as the engine's Stepper does", () => {
+    const refs = refsFromString(`${BELADY},${BELADY}`);
+    const s = new Session(refs, "fifo", 3);
+    for (let i = 0; i < 20; i++) expect(s.step()).toBe(true);
+    const recs = stepAll(refs, { policy: "fifo", frames: 3 });
+    expect(s.last).toEqual(recs[19]);
+    expect(s.hits).toBe(recs[19]!.hits);
+    expect(s.misses).toBe(recs[19]!.misses);
+    // FIFO's queue, oldest first, holds the resident pages; the frame table shows the same pages.
+    const resident = s
+      .frameTable()
+      .filter((f) => f.page >= 0)
+      .map((f) => f.page)
+      .sort();
+    expect(recs[19]!.lists[0]!.entries.map((e) => e.page).sort()).toEqual(resident);
+  });
+
+  it("steps back and jumps to exactly the state of a forwards run, for every policy", () => {
+    const refs = refsFromGenerator("zipf:pages=12,alpha=0.8,n=120,seed=3");
+    for (const policy of policyIds()) {
+      const s = new Session(refs, policy, 4);
+      s.seek(70);
+      const forward = new Session(refs, policy, 4);
+      for (let i = 0; i < 65; i++) forward.step();
+      s.back();
+      s.back();
+      s.back();
+      s.back();
+      s.back();
+      expect(snapshot(s), policy).toEqual(snapshot(forward));
+      expect(s.rebuilds).toBe(5);
+    }
+  });
+
+  it("keeps policy switches across step back and forwards again", () => {
+    const refs = refsFromGenerator("zipf:pages=15,alpha=0.7,n=200,seed=9");
+    const rng = new Rng(42);
+    const ids = policyIds();
+    for (let round = 0; round < 20; round++) {
+      const s = new Session(refs, "fifo", 5);
+      const switches: { at: number; policy: string }[] = [];
+      for (let k = 0; k < 3; k++) {
+        s.seek(s.position + 1 + Math.floor(rng.next() * 40));
+        const p = ids[Math.floor(rng.next() * ids.length)]!;
+        s.switchPolicy(p);
+        switches.push({ at: s.position, policy: p });
+      }
+      const target = Math.floor(rng.next() * s.count);
+      const end = Math.min(s.count, s.position + 30);
+      s.seek(end);
+      s.seek(target);
+      const forward = new Session(refs, "fifo", 5);
+      let next = 0;
+      while (forward.position < target) {
+        while (next < switches.length && switches[next]!.at === forward.position)
+          forward.switchPolicy(switches[next++]!.policy);
+        forward.step();
+      }
+      while (next < switches.length && switches[next]!.at === forward.position)
+        forward.switchPolicy(switches[next++]!.policy);
+      expect(snapshot(s), `round ${round}: ${JSON.stringify(switches)} → ${target}`).toEqual(
+        snapshot(forward),
+      );
+    }
+  });
+
+  it("a switch mid-run faults as replay()'s switchAt does", () => {
+    const refs = refsFromGenerator("zipf:pages=30,alpha=0.9,n=600,seed=5");
+    const d = densify(refs.pages, refs.count);
+    for (const [first, then] of [
+      ["fifo", "lru"],
+      ["clock", "opt"],
+      ["arc", "lfu"],
+    ] as const) {
+      const s = new Session(refs, first, 6);
+      s.seek(250);
+      s.switchPolicy(then);
+      s.seek(refs.count);
+      const r = replay(
+        { count: refs.count, pages: d.ids, pageSpace: d.pageSpace },
+        { policy: first, frames: 6, switchAt: [{ at: 250, policy: then }] },
+      );
+      expect(s.misses, `${first} → ${then}`).toBe(r.faults);
+      expect(s.hits).toBe(r.hits);
+    }
+  });
+
+  it("Stepper.skipTo faults as next() does", () => {
+    const refs = refsFromGenerator("zipf:pages=20,alpha=0.8,n=300,seed=2");
+    for (const policy of ["fifo", "lru", "clock", "opt", "arc", "aging"]) {
+      const a = new Stepper(refs, { policy, frames: 5 });
+      const b = new Stepper(refs, { policy, frames: 5 });
+      a.skipTo(157);
+      for (let i = 0; i < 157; i++) b.next();
+      expect(a.position).toBe(157);
+      expect([a.hits, a.misses, a.frames(), a.view()], policy).toEqual([
+        b.hits,
+        b.misses,
+        b.frames(),
+        b.view(),
+      ]);
+      expect(a.next(), policy).toEqual(b.next());
+    }
+  });
+
+  it("refuses bad input with the problem named", () => {
+    expect(() => refsFromString("1,2,x")).toThrow(ConfigError);
+    expect(() => refsFromString("1,2,x")).toThrow(/reference string/);
+    expect(() => refsFromString("  ")).toThrow(/reference string/);
+    expect(() => refsFromGenerator("zipf:pages=10,n=100001")).toThrow(/at most 100000/);
+    expect(() => refsFromGenerator("nosuch:n=3")).toThrow(/nosuch/);
+    const s = new Session(refsFromString(BELADY), "fifo", 3);
+    expect(() => s.switchPolicy("nosuch")).toThrow(/nosuch/);
+    const plain = new Stepper(refsFromString(BELADY), { policy: "fifo", frames: 3 });
+    expect(() => plain.use("opt")).toThrow(/future/);
+  });
+});
