@@ -607,7 +607,7 @@ function FaultChart({ session, playing }: { session: Session; playing: boolean }
     if (box.current === null) return;
     const u = new uPlot(
       {
-        width: 420,
+        width: Math.max(240, Math.min(560, box.current.clientWidth - 8)),
         height: 200,
         scales: { x: { time: false } },
         axes: [{ label: "references" }, { label: "misses" }],

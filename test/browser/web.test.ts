@@ -1,0 +1,224 @@
+// The web app in a real browser (Debian's chromium through playwright-core): the test builds the
+// app itself (vite, into a temporary folder), opens its index.html from file:// with the network
+// off, and checks what the page shows against the engine run in Node: 20 references of Belady's
+// string under FIFO with 3 frames, 5 steps back, a policy switch mid-run, a generator played to
+// the end, a bad string refused. Saves screenshots to docs/figures/ only when
+// PAGEWISE_UPDATE_FIGURES=1 (so a test run never changes tracked files).
+// Skips itself only outside CI when chromium is missing (and says why); in CI it must run.
+
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { build } from "vite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { densify, replay } from "../../src/sim/replay.js";
+import { Stepper } from "../../src/sim/steps.js";
+import { refsFromGenerator, refsFromString } from "../../web/src/session.js";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const inCi = process.env.CI !== undefined && process.env.CI !== "" && process.env.CI !== "false";
+const missing = !existsSync(CHROMIUM);
+const skip = missing && !inCi;
+if (skip) {
+  console.warn(`browser test skipped: ${CHROMIUM} not found (install it with: apt-get install -y chromium)`);
+}
+
+const FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+const BELADY = "1,2,3,4,1,2,5,1,2,3,4,5";
+const BELADY_TWICE = `${BELADY},${BELADY}`;
+const UPDATE_FIGURES = process.env.PAGEWISE_UPDATE_FIGURES === "1";
+
+const work = mkdtempSync(join(tmpdir(), "pagewise-web-"));
+const out = join(work, "dist");
+let ctx: BrowserContext;
+let page: Page;
+const errors: string[] = [];
+const requests: string[] = [];
+
+beforeAll(async () => {
+  if (skip) return;
+  await build({
+    configFile: resolve("web/vite.config.ts"),
+    logLevel: "silent",
+    build: { outDir: out, emptyOutDir: true },
+  });
+  ctx = await chromium.launchPersistentContext(mkdtempSync(join(work, "profile-")), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+    viewport: { width: 1280, height: 900 },
+    offline: true,
+  });
+  page = ctx.pages()[0] ?? (await ctx.newPage());
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("request", (req) => {
+    if (!req.url().startsWith("file:")) requests.push(req.url());
+  });
+  await page.goto(pathToFileURL(join(out, "index.html")).href);
+  await page.waitForSelector("body[data-ready]");
+}, 120_000);
+
+afterAll(async () => {
+  await ctx?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** What the page shows: counters, the frame table and the policy's lists. */
+async function shown(p: Page) {
+  return {
+    position: Number(await p.textContent("#position")),
+    hits: Number(await p.textContent("#hits")),
+    misses: Number(await p.textContent("#misses")),
+    policy: await p.textContent("#current-policy"),
+    frames: await p.$$eval("#frame-table tbody tr", (rows) =>
+      rows.map((r) => {
+        const cells = [...r.querySelectorAll("td")].map((c) => c.textContent ?? "");
+        return {
+          frame: Number(cells[0]),
+          page: (r as HTMLElement).dataset.page === "" ? -1 : Number((r as HTMLElement).dataset.page),
+          r: cells[2],
+          d: cells[3],
+        };
+      }),
+    ),
+    lists: await p.$$eval(".policy .list", (ls) =>
+      ls.map((l) => ({
+        name: (l as HTMLElement).dataset.list,
+        pages: [...l.querySelectorAll("li:not(.empty)")].map((e) =>
+          (e.textContent ?? "").replace(/^.*▶ /, "").replace(/\[.*\]$/, ""),
+        ),
+      })),
+    ),
+  };
+}
+
+/** The same from the engine's Stepper. */
+function expected(s: Stepper, policy: string) {
+  return {
+    position: s.position,
+    hits: s.hits,
+    misses: s.misses,
+    policy,
+    frames: s.frames().map((f) => ({
+      frame: f.frame,
+      page: f.page,
+      r: f.page < 0 ? "" : f.referenced ? "1" : "0",
+      d: f.page < 0 ? "" : f.dirty ? "1" : "0",
+    })),
+    lists: s.view().lists.map((l) => ({
+      name: l.name,
+      pages: l.entries.map((e) => (e.frame < 0 ? `(${e.page})` : String(e.page))),
+    })),
+  };
+}
+
+describe.skipIf(skip)("web app in a browser", () => {
+  it("is one offline file", () => {
+    expect(readdirSync(out)).toEqual(["index.html"]);
+  });
+
+  it("steps Belady's string under FIFO as the engine does, back 5, and switches policy mid-run", async () => {
+    await page.check('input[name="source"][value="typed"]');
+    await page.fill("#typed", BELADY_TWICE);
+    await page.selectOption("#policy", "fifo");
+    await page.fill("#frames", "3");
+    await page.click("#load");
+    await page.waitForFunction(() => document.querySelector("#workload-label")?.textContent?.includes(","));
+    // Ten steps by the button, ten by the keyboard.
+    for (let i = 0; i < 10; i++) await page.click("#step");
+    await page.locator("h1").click();
+    for (let i = 0; i < 10; i++) await page.keyboard.press("ArrowRight");
+    const refs = refsFromString(BELADY_TWICE);
+    const engine = new Stepper(refs, { policy: "fifo", frames: 3 });
+    for (let i = 0; i < 20; i++) engine.next();
+    const at20 = await shown(page);
+    expect(at20).toEqual(expected(engine, "fifo"));
+    expect(at20.position).toBe(20);
+    if (UPDATE_FIGURES) await page.screenshot({ path: resolve("docs/figures/web-app.png"), fullPage: true });
+
+    // Back 5: three clicks and two keys; the engine replayed forwards to 15 must agree.
+    for (let i = 0; i < 3; i++) await page.click("#back");
+    await page.locator("h1").click();
+    for (let i = 0; i < 2; i++) await page.keyboard.press("ArrowLeft");
+    const at15 = new Stepper(refs, { policy: "fifo", frames: 3 });
+    at15.skipTo(15);
+    const back = await shown(page);
+    expect(back).toEqual(expected(at15, "fifo"));
+    expect(back.position).toBe(15);
+
+    // Switch to LRU here and step 5 more: the engine switches at the same reference.
+    await page.selectOption("#switch-policy", "lru");
+    await page.click("#switch");
+    for (let i = 0; i < 5; i++) await page.click("#step");
+    at15.use("lru");
+    for (let i = 0; i < 5; i++) at15.next();
+    const switched = await shown(page);
+    expect(switched).toEqual(expected(at15, "lru"));
+    expect(await page.textContent(".switches")).toContain("lru before reference 16");
+    // The log's newest line is reference 20 under LRU, and the stream marks it as the last stepped.
+    expect(await page.textContent("#event-log li")).toMatch(/^#20 /);
+    expect(await page.getAttribute('[aria-current="step"]', "data-ref")).toBe("20");
+    if (UPDATE_FIGURES)
+      await page.screenshot({ path: resolve("docs/figures/web-app-switch.png"), fullPage: true });
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([]);
+  });
+
+  it("plays a generated workload to the end with the engine's totals", async () => {
+    const spec = "zipf:pages=200,alpha=0.8,n=20000,seed=4";
+    await page.check('input[name="source"][value="generator"]');
+    await page.fill("#generator", spec);
+    await page.selectOption("#policy", "clock");
+    await page.fill("#frames", "16");
+    await page.click("#load");
+    await page.selectOption("#speed", "0");
+    await page.click("#play");
+    await page.waitForFunction(() => document.querySelector("#position")?.textContent === "20000", null, {
+      timeout: 60_000,
+    });
+    const refs = refsFromGenerator(spec);
+    const d = densify(refs.pages, refs.count);
+    const r = replay(
+      { count: refs.count, pages: d.ids, pageSpace: d.pageSpace },
+      { policy: "clock", frames: 16 },
+    );
+    expect(Number(await page.textContent("#misses"))).toBe(r.faults);
+    expect(Number(await page.textContent("#hits"))).toBe(r.hits);
+    expect(await page.textContent("#play")).toContain("Play");
+    // The chart drew something.
+    const inked = (await page.evaluate(`(() => {
+      const canvas = document.querySelector("#fault-chart canvas");
+      if (!canvas) return 0;
+      const px = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++;
+      return n;
+    })()`)) as number;
+    expect(inked).toBeGreaterThan(500);
+    if (UPDATE_FIGURES)
+      await page.screenshot({ path: resolve("docs/figures/web-app-played.png"), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it("names the problem in a bad string and keeps the last workload", async () => {
+    const before = await page.textContent("#workload-label");
+    await page.check('input[name="source"][value="typed"]');
+    await page.fill("#typed", "1,2,x");
+    await page.click("#load");
+    expect(await page.textContent("#error")).toMatch(/reference string.*1,2,x/);
+    expect(await page.textContent("#workload-label")).toBe(before);
+    expect(errors).toEqual([]);
+  });
+});
