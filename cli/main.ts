@@ -16,6 +16,7 @@ import { registerMrc } from "./commands/mrc.js";
 import { registerPolicies } from "./commands/policies.js";
 import { registerQuiz } from "./commands/quiz.js";
 import { registerRun } from "./commands/run.js";
+import { registerServe } from "./commands/serve.js";
 import { registerSweep } from "./commands/sweep.js";
 import { registerThrash } from "./commands/thrash.js";
 import { registerTrace } from "./commands/trace.js";
@@ -74,6 +75,7 @@ Exit codes: 0 success, 1 user error (bad file, unknown policy, bad value), 2 usa
   registerConvert(program, ctx);
   registerTrace(program, ctx);
   registerQuiz(program, ctx);
+  registerServe(program, ctx);
   return program;
 }
 

@@ -147,7 +147,8 @@ export class Stepper {
     }
     this.seen = new Uint8Array(d.pageSpace);
     const factory = getPolicyFactory(parsePolicySpec(opts.policy).id);
-    const nextUse = factory.needsFuture || opts.switchable ? annotateNextUse(this.dense, n, d.pageSpace) : null;
+    const nextUse =
+      factory.needsFuture || opts.switchable ? annotateNextUse(this.dense, n, d.pageSpace) : null;
     this.r = new Replayer(
       { count: n, pages: this.dense, writes: this.writes, pageSpace: d.pageSpace },
       opts.frames,
@@ -188,7 +189,11 @@ export class Stepper {
   use(policy: string): void {
     const factory = getPolicyFactory(parsePolicySpec(policy).id);
     if (factory.needsFuture && this.r.nextUse === null)
-      throw new ConfigError("policy", policy, "a policy that does not read the future (start with switchable)");
+      throw new ConfigError(
+        "policy",
+        policy,
+        "a policy that does not read the future (start with switchable)",
+      );
     this.r.use(policy, this.pos);
     if (this.r.policy.describe === undefined)
       throw new ConfigError("policy", policy, "a policy that describes its state (describe())");
