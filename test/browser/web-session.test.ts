@@ -93,6 +93,25 @@ describe("web session", () => {
     }
   });
 
+  it("a switch after stepping back replaces the counts the old run had past it", () => {
+    const refs = refsFromGenerator("zipf:pages=25,alpha=0.6,n=300,seed=11");
+    const s = new Session(refs, "fifo", 4);
+    s.seek(250);
+    s.seek(100);
+    s.switchPolicy("opt");
+    s.seek(250);
+    s.seek(240);
+    const forward = new Session(refs, "fifo", 4);
+    forward.seek(100);
+    forward.switchPolicy("opt");
+    for (let i = 100; i < 240; i++) forward.step();
+    expect(snapshot(s)).toEqual(snapshot(forward));
+    // OPT faults less than FIFO here, so a stale curve would show.
+    const fifo = new Session(refs, "fifo", 4);
+    fifo.seek(240);
+    expect(s.missesAt[240]).toBeLessThan(fifo.missesAt[240]!);
+  });
+
   it("a switch mid-run faults as replay()'s switchAt does", () => {
     const refs = refsFromGenerator("zipf:pages=30,alpha=0.9,n=600,seed=5");
     const d = densify(refs.pages, refs.count);

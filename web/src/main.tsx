@@ -93,20 +93,28 @@ function App() {
       setSession(s);
     });
 
-  // Playing: each animation frame steps as many references as the speed asks for since the last
-  // frame, but never for longer than SLICE_MS, so a long run keeps the page responsive.
+  // Playing: each animation frame moves on as many references as the speed asks for since the
+  // last frame, in chunks sized so that one frame's work takes about SLICE_MS (a chunk is a seek:
+  // fast-forward without records, then the log's last references stepped), so a long run keeps
+  // the page responsive whatever the frame count.
   useEffect(() => {
     if (!playing) return;
     let raf = 0;
     let last = performance.now();
     let owed = 0;
+    let chunk = 64;
     const frame = (now: number) => {
-      owed += speed === 0 ? Number.POSITIVE_INFINITY : ((now - last) / 1000) * speed;
+      owed = speed === 0 ? Number.POSITIVE_INFINITY : owed + ((now - last) / 1000) * speed;
       last = now;
       const until = performance.now() + SLICE_MS;
       while (owed >= 1 && !session.done && performance.now() < until) {
-        session.step();
-        owed -= 1;
+        const n = Math.max(1, Math.min(chunk, Math.floor(owed)));
+        const t = performance.now();
+        session.seek(session.position + n);
+        const took = performance.now() - t;
+        owed -= n;
+        if (n === chunk)
+          chunk = Math.max(1, Math.min(1 << 20, Math.round((chunk * SLICE_MS) / 2 / Math.max(took, 0.05))));
       }
       if (owed === Number.POSITIVE_INFINITY) owed = 0;
       refresh();
@@ -149,6 +157,7 @@ function App() {
 
   const rec = session.last;
   const rate = session.position === 0 ? 0 : session.misses / session.position;
+  const view = session.policyView();
   const policies = policyIds();
 
   return (
@@ -356,8 +365,8 @@ function App() {
 
       <div class="grid">
         <Counters session={session} rate={rate} />
-        <FrameTable session={session} multi={multi} />
-        <PolicyState session={session} multi={multi} />
+        <FrameTable session={session} multi={multi} view={view} />
+        <PolicyState session={session} multi={multi} view={view} />
         <TranslationView page={rec?.page ?? null} />
         <EventLog session={session} multi={multi} />
         <FaultChart session={session} playing={playing} />
@@ -473,13 +482,27 @@ function policyNotes(lists: readonly StepList[]): Map<number, string> {
   return out;
 }
 
-function FrameTable({ session, multi }: { session: Session; multi: boolean }) {
-  const frames = session.frameTable();
-  const notes = policyNotes(session.policyView().lists);
+/** Rows of the frame table and entries of a policy list shown at once (a block of them). */
+const SHOWN = 64;
+
+type View = ReturnType<Session["policyView"]>;
+
+function FrameTable({ session, multi, view }: { session: Session; multi: boolean; view: View }) {
+  const all = session.frameTable();
+  const notes = policyNotes(view.lists);
   const rec = session.last;
+  // Many frames: the block of SHOWN that holds the last reference's frame.
+  const from = all.length <= SHOWN ? 0 : Math.floor(Math.max(0, rec?.frame ?? 0) / SHOWN) * SHOWN;
+  const frames = all.slice(from, from + SHOWN);
   return (
     <section aria-labelledby="frames-h" class="panel frames">
       <h2 id="frames-h">Frame table</h2>
+      {all.length > SHOWN && (
+        <p>
+          Frames {from}–{from + frames.length - 1} of {all.length}: the block holding the last reference's
+          frame.
+        </p>
+      )}
       <table id="frame-table">
         <thead>
           <tr>
@@ -518,8 +541,7 @@ function FrameTable({ session, multi }: { session: Session; multi: boolean }) {
   );
 }
 
-function PolicyState({ session, multi }: { session: Session; multi: boolean }) {
-  const v = session.policyView();
+function PolicyState({ session, multi, view: v }: { session: Session; multi: boolean; view: View }) {
   return (
     <section aria-labelledby="policy-h" class="panel policy">
       <h2 id="policy-h">{session.policy}: memory in the policy's order</h2>
@@ -533,13 +555,14 @@ function PolicyState({ session, multi }: { session: Session; multi: boolean }) {
             </h3>
             <ol class="entries">
               {l.entries.length === 0 && <li class="empty">empty</li>}
-              {l.entries.map((e, i) => (
+              {l.entries.slice(0, SHOWN).map((e, i) => (
                 <li key={i} class={e.frame < 0 ? "ghost" : ""}>
                   {hands.has(i) && <span class="hand">{hands.get(i)!.join(",")} ▶ </span>}
                   {e.frame < 0 ? `(${pageText(e.pid, e.page, multi)})` : pageText(e.pid, e.page, multi)}
                   {e.note !== undefined && <span class="note">[{e.note}]</span>}
                 </li>
               ))}
+              {l.entries.length > SHOWN && <li class="empty">… {l.entries.length - SHOWN} more</li>}
             </ol>
           </div>
         );

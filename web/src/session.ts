@@ -25,7 +25,7 @@ export interface Switch {
 }
 
 /** How many of the latest records the event log keeps. */
-export const LOG_SIZE = 40;
+export const LOG_SIZE = 20;
 
 /** Textbook strings offered by name. */
 export const TEXTBOOK = {
@@ -61,8 +61,10 @@ export function refsFromString(text: string): Refs {
 /** The state after `position` references. */
 export class Session {
   private stepper!: Stepper;
-  /** misses[i]: misses after i references, for i ≤ position. */
+  /** missesAt[i]: misses after i references, for i ≤ known. */
   readonly missesAt: Float64Array;
+  /** How far missesAt holds this run's counts (a switch makes the counts after it stale). */
+  private known = 0;
   /** The latest records, oldest first (at most LOG_SIZE). */
   log: StepRecord[] = [];
   private switches: Switch[] = [];
@@ -141,6 +143,7 @@ export class Session {
     const rec = this.stepper.next();
     if (rec === null) return false;
     this.missesAt[this.position] = rec.misses;
+    this.known = Math.max(this.known, this.position);
     this.log.push(rec);
     if (this.log.length > LOG_SIZE) this.log.shift();
     return true;
@@ -155,13 +158,22 @@ export class Session {
     }
     const recordFrom = Math.max(this.position, to - LOG_SIZE);
     while (this.position < to) {
-      if (this.position < recordFrom) {
-        this.applySwitchesAt(this.position);
-        this.stepper.skipTo(this.position + 1);
-        this.missesAt[this.position] = this.stepper.misses;
-      } else {
+      this.applySwitchesAt(this.position);
+      if (this.position >= recordFrom) {
         this.step();
+        continue;
       }
+      // Up to the next switch or the log's part: references whose miss counts are known (a replay
+      // of the same run) go in one call; new ones one at a time, to record their counts.
+      const sw = this.nextSwitch < this.switches.length ? this.switches[this.nextSwitch]!.at : to;
+      const fast = Math.min(recordFrom, sw, this.known);
+      if (fast > this.position) {
+        this.stepper.skipTo(fast);
+        continue;
+      }
+      this.stepper.skipTo(this.position + 1);
+      this.missesAt[this.position] = this.stepper.misses;
+      this.known = Math.max(this.known, this.position);
     }
     this.applySwitchesAt(to);
   }
@@ -180,6 +192,7 @@ export class Session {
     this.switches = this.switches.filter((s) => s.at < at);
     this.switches.push({ at, policy });
     this.nextSwitch = this.switches.length;
+    this.known = at;
   }
 
   /** Installs the switches recorded for positions up to `pos` not yet installed. */
