@@ -1,9 +1,9 @@
 // `pagewise serve`: builds the web app with `npm run build:web` (into web/dist, as a user does),
 // serves it in-process to check what is served and what is refused, and runs every example of
-// `serve --help` as a real process that prints its address, answers, and stops on Ctrl-C (SIGINT).
+// `serve --help` and of the README's web app section as a real process that prints its address, answers, and stops on Ctrl-C (SIGINT).
 
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -60,6 +60,7 @@ describe("pagewise serve", () => {
     expect((await raw("/index.html?x=1")).status).toBe(200);
     const head = await raw("/index.html", "HEAD");
     expect([head.status, head.body]).toEqual([200, ""]);
+    expect((await runCli(["--help"])).stdout).toMatch(/serve\s+serve the web app/);
   });
 
   it("refuses paths outside the folder, unknown files and other methods", async () => {
@@ -92,20 +93,32 @@ describe("pagewise serve", () => {
     expect((await runCli(["serve", "--dir", notDir, "--port", "0"])).code).toBe(1);
   });
 
-  it("runs every --help example as a process that answers and stops on Ctrl-C", async () => {
+  it("runs every example of --help and of the README's section as a process that stops on Ctrl-C", async () => {
     const help = await runCli(["serve", "--help"]);
     expect(help.code).toBe(0);
-    const examples = help.stdout
+    const fromHelp = help.stdout
       .split("\n")
       .filter((l) => l.trim().startsWith("$ pagewise serve"))
-      .map((l) =>
-        l
-          .trim()
-          .slice("$ pagewise ".length)
-          .split(/\s{2,}/)[0]!
-          .split(" "),
+      .map(
+        (l) =>
+          l
+            .trim()
+            .slice("$ ".length)
+            .split(/\s{2,}/)[0]!,
       );
-    expect(examples.length).toBeGreaterThan(0);
+    expect(fromHelp.length).toBeGreaterThan(0);
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    const at = readme.indexOf("## The web app: see demand paging happen");
+    expect(at).toBeGreaterThan(0);
+    const section = readme.slice(at, readme.indexOf("\n## ", at + 10));
+    const lines = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) =>
+      m[1]!.split("\n").map((l) => l.replace(/#.*$/, "").trim()),
+    );
+    // The README's other line is the build that this file's beforeAll runs.
+    expect(lines.filter((l) => l !== "" && !l.startsWith("pagewise "))).toEqual(["npm run build:web"]);
+    const fromReadme = lines.filter((l) => l.startsWith("pagewise "));
+    expect(fromReadme.length).toBeGreaterThan(0);
+    const examples = [...fromHelp, ...fromReadme].map((l) => l.slice("pagewise ".length).split(/\s+/));
     for (const args of examples) {
       const child: ChildProcess = spawn(process.execPath, [cli.main, ...args], {
         cwd: ROOT,
