@@ -60,7 +60,7 @@ describe("pagewise serve", () => {
     expect((await raw("/index.html?x=1")).status).toBe(200);
     const head = await raw("/index.html", "HEAD");
     expect([head.status, head.body]).toEqual([200, ""]);
-    expect((await runCli(["--help"])).stdout).toMatch(/serve\s+serve the web app/);
+    expect((await runCli(["--help"])).stdout).toMatch(/serve \[options\]\s+serve the web app/);
   });
 
   it("refuses paths outside the folder, unknown files and other methods", async () => {
