@@ -159,6 +159,9 @@ describe("web session", () => {
     expect(() => refsFromGenerator("nosuch:n=3")).toThrow(/nosuch/);
     const s = new Session(refsFromString(BELADY), "fifo", 3);
     expect(() => s.switchPolicy("nosuch")).toThrow(/nosuch/);
+    expect(s.policy).toBe("fifo");
+    for (const frames of [0, 2.5, Number.NaN, 1e9])
+      expect(() => new Session(refsFromString(BELADY), "fifo", frames)).toThrow(/invalid frames.*1 to 65536/);
     const plain = new Stepper(refsFromString(BELADY), { policy: "fifo", frames: 3 });
     expect(() => plain.use("opt")).toThrow(/future/);
   });

@@ -250,7 +250,7 @@ function App() {
               id="frames"
               type="number"
               min={1}
-              max={4096}
+              max={65536}
               value={setup.frames}
               onInput={(e) => setSetup({ ...setup, frames: Number((e.target as HTMLInputElement).value) })}
             />

@@ -24,6 +24,9 @@ export interface Switch {
   readonly policy: string;
 }
 
+/** Most frames a session takes (the frame table is for reading; the engine's arrays stay small). */
+export const MAX_WEB_FRAMES = 65_536;
+
 /** How many of the latest records the event log keeps. */
 export const LOG_SIZE = 20;
 
@@ -78,6 +81,8 @@ export class Session {
     readonly firstPolicy: string,
     readonly frames: number,
   ) {
+    if (!Number.isInteger(frames) || frames < 1 || frames > MAX_WEB_FRAMES)
+      throw new ConfigError("frames", frames, `an integer from 1 to ${MAX_WEB_FRAMES}`);
     this.missesAt = new Float64Array(refs.count + 1);
     this.fresh();
   }
