@@ -8,7 +8,14 @@ import { policyIds } from "../../src/policies/registry.js";
 import { densify, replay } from "../../src/sim/replay.js";
 import { Stepper, stepAll } from "../../src/sim/steps.js";
 import { Rng } from "../../src/workloads/generators.js";
-import { refsFromGenerator, refsFromString, Session } from "../../web/src/session.js";
+import {
+  MAX_TRACE_BYTES,
+  missRatioCurves,
+  refsFromGenerator,
+  refsFromString,
+  refsFromTrace,
+  Session,
+} from "../../web/src/session.js";
 
 const BELADY = "1,2,3,4,1,2,5,1,2,3,4,5";
 
@@ -148,6 +155,38 @@ describe("web session", () => {
         b.view(),
       ]);
       expect(a.next(), policy).toEqual(b.next());
+    }
+  });
+
+  it("reads a trace file's bytes as the CLI's decoders do, and names a bad line", () => {
+    const text = "# pid page kind\n1\n2 W\n0x3\n1 R\n2 4\n";
+    const r = refsFromTrace("small.txt", new TextEncoder().encode(text));
+    expect(r.label).toBe("small.txt (text)");
+    expect(Array.from(r.pages)).toEqual([1, 2, 3, 1, 4]);
+    expect(Array.from(r.pids)).toEqual([0, 0, 0, 0, 2]);
+    expect(Array.from(r.kinds.subarray(0, 2))).toEqual([1, 2]);
+    expect(() => refsFromTrace("bad.txt", new TextEncoder().encode("1\n2\nzz\n"))).toThrow(/bad\.txt:3:1/);
+    expect(() => refsFromTrace("t.gz", Uint8Array.from([0x1f, 0x8b, 8, 0]))).toThrow(/gzip: decompress/);
+    expect(() => refsFromTrace("big", new Uint8Array(MAX_TRACE_BYTES + 1))).toThrow(/at most/);
+    const long = refsFromTrace("long.txt", new TextEncoder().encode("1\n2\n".repeat(60_000)));
+    expect(long.count).toBe(100_000);
+    expect(long.label).toBe("long.txt (text, first 100000 of 120000)");
+  });
+
+  it("the miss-ratio curves give replay's LRU and OPT faults at every frame count tried", () => {
+    const refs = refsFromGenerator("zipf:pages=60,alpha=0.8,n=3000,seed=8 + loop:pages=20,n=500");
+    const c = missRatioCurves(refs);
+    const keys = Float64Array.from(refs.pages, (p, i) =>
+      refs.pids[i] === 0 ? p : refs.pids[i]! * 2 ** 40 + p,
+    );
+    const d = densify(keys, refs.count);
+    expect(c.distinct).toBe(d.pageSpace);
+    for (const frames of [1, 2, 5, 17, 40, 79, 200]) {
+      for (const policy of ["lru", "opt"] as const) {
+        const r = replay({ count: refs.count, pages: d.ids, pageSpace: d.pageSpace }, { policy, frames });
+        const curve = policy === "lru" ? c.lru : c.opt;
+        expect(curve[Math.min(frames, curve.length - 1)], `${policy} ${frames}`).toBe(r.faults);
+      }
     }
   });
 

@@ -9,16 +9,26 @@ import uPlot from "uplot";
 import { PagewiseError } from "../../src/core/errors.js";
 import { policyIds } from "../../src/policies/registry.js";
 import type { StepList, StepRecord } from "../../src/sim/steps.js";
-import { refsFromGenerator, refsFromString, Session, TEXTBOOK } from "./session.js";
+import {
+  missRatioCurves,
+  type Refs,
+  refsFromGenerator,
+  refsFromString,
+  refsFromTrace,
+  Session,
+  TEXTBOOK,
+} from "./session.js";
 import { TranslationView } from "./translation.js";
 
-type Source = "textbook" | "generator" | "typed";
+type Source = "textbook" | "generator" | "typed" | "file";
 
 interface Setup {
   source: Source;
   textbook: string;
   generator: string;
   typed: string;
+  /** The trace file read (source "file"), decoded. */
+  file: Refs | null;
   policy: string;
   frames: number;
 }
@@ -29,6 +39,7 @@ const DEFAULT_SETUP: Setup = {
   textbook: FIRST_TEXTBOOK,
   generator: "zipf:pages=40,alpha=0.9,n=2000,seed=1",
   typed: "1,2,3,4,1,2,5,1,2,3,4,5",
+  file: null,
   policy: "fifo",
   frames: 3,
 };
@@ -39,6 +50,10 @@ const SPEEDS = [1, 2, 5, 10, 50, 250, 1000, 0] as const;
 const SLICE_MS = 8;
 
 function buildSession(s: Setup): Session {
+  if (s.source === "file") {
+    if (s.file === null) throw new Error("choose a trace file first (or drop one on the page)");
+    return new Session(s.file, s.policy, s.frames);
+  }
   const refs =
     s.source === "textbook"
       ? refsFromString(
@@ -92,6 +107,38 @@ function App() {
       setPlaying(false);
       setSession(s);
     });
+
+  // A trace file, chosen or dropped: decoded in the page, then loaded at once.
+  const readFile = (f: File | undefined) => {
+    if (f === undefined) return;
+    f.arrayBuffer().then(
+      (buf) =>
+        act(() => {
+          const refs = refsFromTrace(f.name, new Uint8Array(buf));
+          const next = { ...setup, source: "file" as const, file: refs };
+          setSetup(next);
+          setPlaying(false);
+          setSession(new Session(refs, next.policy, next.frames));
+        }),
+      (e: unknown) =>
+        act(() => {
+          throw e;
+        }),
+    );
+  };
+  useEffect(() => {
+    const over = (e: DragEvent) => e.preventDefault();
+    const drop = (e: DragEvent) => {
+      e.preventDefault();
+      readFile(e.dataTransfer?.files[0]);
+    };
+    window.addEventListener("dragover", over);
+    window.addEventListener("drop", drop);
+    return () => {
+      window.removeEventListener("dragover", over);
+      window.removeEventListener("drop", drop);
+    };
+  });
 
   // Playing: each animation frame moves on as many references as the speed asks for since the
   // last frame, in chunks sized so that one frame's work takes about SLICE_MS (a chunk is a seek:
@@ -179,7 +226,7 @@ function App() {
         >
           <fieldset>
             <legend>Source</legend>
-            {(["textbook", "generator", "typed"] as const).map((k) => (
+            {(["textbook", "generator", "typed", "file"] as const).map((k) => (
               <label key={k}>
                 <input
                   type="radio"
@@ -188,7 +235,13 @@ function App() {
                   checked={setup.source === k}
                   onChange={() => setSetup({ ...setup, source: k })}
                 />
-                {k === "textbook" ? "textbook string" : k === "generator" ? "generator" : "type a string"}
+                {k === "textbook"
+                  ? "textbook string"
+                  : k === "generator"
+                    ? "generator"
+                    : k === "typed"
+                      ? "type a string"
+                      : "trace file"}
               </label>
             ))}
           </fieldset>
@@ -227,6 +280,16 @@ function App() {
                 size={40}
                 value={setup.typed}
                 onInput={(e) => setSetup({ ...setup, typed: (e.target as HTMLInputElement).value })}
+              />
+            </label>
+          )}
+          {setup.source === "file" && (
+            <label>
+              Trace file (or drop one on the page){" "}
+              <input
+                id="trace-file"
+                type="file"
+                onChange={(e) => readFile((e.target as HTMLInputElement).files?.[0])}
               />
             </label>
           )}
@@ -370,6 +433,7 @@ function App() {
         <TranslationView page={rec?.page ?? null} />
         <EventLog session={session} multi={multi} />
         <FaultChart session={session} playing={playing} />
+        <MissRatioCurve session={session} />
       </div>
     </main>
   );
@@ -662,6 +726,57 @@ function FaultChart({ session, playing }: { session: Session; playing: boolean }
         role="img"
         aria-label={`misses against references: ${session.misses} misses after ${session.position} references`}
       />
+    </section>
+  );
+}
+
+/** LRU's and OPT's misses at every frame count, from one pass each, with this run's frames marked. */
+function MissRatioCurve({ session }: { session: Session }) {
+  const box = useRef<HTMLDivElement>(null);
+  const curves = useMemo(() => missRatioCurves(session.refs), [session]);
+  const at = (m: Float64Array, k: number) => m[Math.min(k, m.length - 1)]!;
+  const upTo = Math.max(session.frames + 1, Math.min(curves.distinct, 4096));
+  useEffect(() => {
+    if (box.current === null) return;
+    const stride = Math.max(1, Math.ceil(upTo / 1000));
+    const xs: number[] = [];
+    const lru: number[] = [];
+    const opt: number[] = [];
+    const n = Math.max(1, session.count);
+    for (let k = 1; k <= upTo; k += stride) {
+      xs.push(k);
+      lru.push(at(curves.lru, k) / n);
+      opt.push(at(curves.opt, k) / n);
+    }
+    const u = new uPlot(
+      {
+        width: Math.max(240, Math.min(560, box.current.clientWidth - 8)),
+        height: 200,
+        scales: { x: { time: false }, y: { range: [0, 1] } },
+        axes: [{ label: "frames" }, { label: "miss ratio" }],
+        series: [
+          { label: "frames" },
+          { label: "LRU", stroke: "#1a5fb4", width: 2 },
+          { label: "OPT", stroke: "#b3261e", width: 2, dash: [6, 4] },
+        ],
+      },
+      [xs, lru, opt],
+      box.current,
+    );
+    return () => u.destroy();
+  }, [session, curves, upTo]);
+  const n = Math.max(1, session.count);
+  const lruHere = at(curves.lru, session.frames);
+  const optHere = at(curves.opt, session.frames);
+  return (
+    <section aria-labelledby="mrc-h" class="panel chart">
+      <h2 id="mrc-h">Miss-ratio curve (the whole workload)</h2>
+      <p id="mrc-here">
+        With {session.frames} frames: LRU <span id="mrc-lru">{lruHere}</span> misses (
+        {((lruHere / n) * 100).toFixed(1)}%), OPT <span id="mrc-opt">{optHere}</span> misses (
+        {((optHere / n) * 100).toFixed(1)}%). {curves.distinct} distinct pages. Solid: LRU; dashed: OPT.
+      </p>
+      <div ref={box} id="mrc-chart" role="img" aria-label="miss ratio against frames for LRU and OPT" />
     </section>
   );
 }

@@ -5,9 +5,16 @@
 // at that point going forwards (the browser test checks this against the engine). No DOM here:
 // the view (main.tsx) only reads what this holds.
 
+import { MAX_ASID, pageKey } from "../../src/core/addr.js";
 import { ConfigError } from "../../src/core/errors.js";
+import { lruCurve } from "../../src/mrc/lru.js";
+import { optCurve } from "../../src/mrc/opt.js";
+import { densify } from "../../src/sim/replay.js";
 import { MAX_STEP_REFERENCES, type StepFrame, Stepper, type StepRecord } from "../../src/sim/steps.js";
+import { detectCompression, detectFormat } from "../../src/workloads/detect.js";
+import { createDecoder } from "../../src/workloads/formats.js";
 import { generateAll, parseGenerator } from "../../src/workloads/generators.js";
+import { decodeAllOrThrow } from "../../src/workloads/trace-decoder.js";
 
 /** References as the app holds them. */
 export interface Refs {
@@ -59,6 +66,57 @@ export function refsFromString(text: string): Refs {
     throw new ConfigError("reference string", text, "whole page numbers, each optionally followed by w");
   const r = refsFromGenerator(`refs:pages=${body.toLowerCase()}`);
   return { ...r, label: text.trim() };
+}
+
+/** Largest trace file the page reads (it is held in memory whole while decoding). */
+export const MAX_TRACE_BYTES = 32 * 1024 * 1024;
+
+/**
+ * A workload from a trace file's bytes, any format the CLI reads uncompressed (lackey, text, csv,
+ * libCacheSim csv, pwt, pages; found from its first lines), 4 KiB pages. Longer traces are cut to
+ * their first MAX_STEP_REFERENCES references (the label says so). Throws ConfigError for a file
+ * too big or compressed, TraceParseError naming the file, line and column of a malformed line.
+ */
+export function refsFromTrace(name: string, bytes: Uint8Array): Refs {
+  if (bytes.length > MAX_TRACE_BYTES)
+    throw new ConfigError(
+      "trace file",
+      `${name} (${bytes.length} bytes)`,
+      `at most ${MAX_TRACE_BYTES} bytes`,
+    );
+  const comp = detectCompression(bytes.subarray(0, 4));
+  if (comp !== "none")
+    throw new ConfigError(
+      "trace file",
+      name,
+      `an uncompressed trace (this one is ${comp}: decompress it first)`,
+    );
+  const format = detectFormat(bytes.subarray(0, 16384), name);
+  const all = decodeAllOrThrow((o) => createDecoder(format, { ...o, source: name }), bytes);
+  const count = Math.min(all.count, MAX_STEP_REFERENCES);
+  const cut = count < all.count ? `, first ${count} of ${all.count}` : "";
+  return {
+    label: `${name} (${format}${cut})`,
+    count,
+    pages: all.pages.subarray(0, count),
+    kinds: all.kinds.subarray(0, count),
+    pids: all.pids.subarray(0, count),
+  };
+}
+
+/** Misses at every frame count under LRU and OPT, from one pass each (src/mrc). */
+export function missRatioCurves(refs: Refs): { lru: Float64Array; opt: Float64Array; distinct: number } {
+  const keys = new Float64Array(refs.count);
+  for (let i = 0; i < refs.count; i++) {
+    const pid = refs.pids[i]!;
+    keys[i] = pid === 0 ? refs.pages[i]! : pageKey(pid & MAX_ASID, refs.pages[i]!); // as Stepper keys pages
+  }
+  const d = densify(keys, refs.count);
+  return {
+    lru: lruCurve(d.ids, refs.count).misses,
+    opt: optCurve(d.ids, refs.count, d.pageSpace).misses,
+    distinct: d.pageSpace,
+  };
 }
 
 /** The state after `position` references. */
