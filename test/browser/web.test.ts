@@ -93,7 +93,7 @@ async function shown(p: Page): Promise<{ position: number }> {
           d: cells[3],
         };
       }),
-      lists: [...document.querySelectorAll(".policy .list")].map((l) => ({
+      lists: [...document.querySelectorAll("#policy .list")].map((l) => ({
         name: l.dataset.list,
         pages: [...l.querySelectorAll("li:not(.empty)")].map((e) =>
           (e.textContent ?? "").replace(/^.*▶ /, "").replace(/\\[.*\\]$/, ""),
@@ -239,6 +239,22 @@ describe.skipIf(skip)("web app in a browser", () => {
       { policy: "opt", frames: 8 },
     );
     expect(Number(await page.textContent("#mrc-opt"))).toBe(opt.faults);
+    // Side by side with FIFO: the second run is at the same reference with FIFO's own totals.
+    await page.selectOption("#compare-policy", "fifo");
+    const fifo = replay(
+      { count: refs.count, pages: d.ids, pageSpace: d.pageSpace },
+      { policy: "fifo", frames: 8 },
+    );
+    expect(Number(await page.textContent("#cmp-misses"))).toBe(fifo.faults);
+    expect(Number(await page.textContent("#cmp-hits"))).toBe(fifo.hits);
+    await page.click("#back");
+    const fifo399 = new Stepper(refs, { policy: "fifo", frames: 8 });
+    fifo399.skipTo(399);
+    expect(Number(await page.textContent("#cmp-misses"))).toBe(fifo399.misses);
+    expect(await page.$$eval("#cmp-policy .list li", (ls) => ls.length)).toBe(8);
+    if (UPDATE_FIGURES)
+      await page.screenshot({ path: resolve("docs/figures/web-app-compare.png"), fullPage: true });
+    await page.selectOption("#compare-policy", "");
     // Stores make dirty pages: the log says which victims were written back.
     expect(await page.textContent("#event-log")).toContain("written back");
     expect(errors).toEqual([]);

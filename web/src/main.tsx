@@ -88,6 +88,13 @@ function App() {
   const [speed, setSpeed] = useState<number>(5);
   const [jump, setJump] = useState("");
   const [switchTo, setSwitchTo] = useState("lru");
+  const [comparePolicy, setComparePolicy] = useState("");
+  // A second run of the same references and frames under another policy, kept at the same position.
+  const other = useMemo(
+    () => (comparePolicy === "" ? null : new Session(session.refs, comparePolicy, session.frames)),
+    [session, comparePolicy],
+  );
+  if (other !== null && other.position !== session.position) other.seek(session.position);
   const multi = useMemo(() => multiProcess(session), [session]);
   const refresh = () => setVersion((v) => v + 1);
 
@@ -421,6 +428,23 @@ function App() {
             </button>
           </form>
         </div>
+        <div class="buttons">
+          <label>
+            Side by side with{" "}
+            <select
+              id="compare-policy"
+              value={comparePolicy}
+              onChange={(e) => setComparePolicy((e.target as HTMLSelectElement).value)}
+            >
+              <option value="">(none)</option>
+              {policies.map((p) => (
+                <option key={p} value={p}>
+                  {p}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
         <p class="keys">Keys: → or n step, ← or b back, Space play/pause, Home start, End end.</p>
       </section>
 
@@ -430,6 +454,7 @@ function App() {
         <Counters session={session} rate={rate} />
         <FrameTable session={session} multi={multi} view={view} />
         <PolicyState session={session} multi={multi} view={view} />
+        {other !== null && <Compare main={session} other={other} multi={multi} />}
         <TranslationView page={rec?.page ?? null} />
         <EventLog session={session} multi={multi} />
         <FaultChart session={session} playing={playing} />
@@ -605,10 +630,20 @@ function FrameTable({ session, multi, view }: { session: Session; multi: boolean
   );
 }
 
-function PolicyState({ session, multi, view: v }: { session: Session; multi: boolean; view: View }) {
+function PolicyState({
+  session,
+  multi,
+  view: v,
+  id = "policy",
+}: {
+  session: Session;
+  multi: boolean;
+  view: View;
+  id?: string;
+}) {
   return (
-    <section aria-labelledby="policy-h" class="panel policy">
-      <h2 id="policy-h">{session.policy}: memory in the policy's order</h2>
+    <section aria-labelledby={`${id}-h`} class="panel policy" id={id}>
+      <h2 id={`${id}-h`}>{session.policy}: memory in the policy's order</h2>
       {v.lists.map((l) => {
         const hands = new Map<number, string[]>();
         for (const [name, i] of Object.entries(l.hands ?? {})) hands.set(i, [...(hands.get(i) ?? []), name]);
@@ -638,6 +673,25 @@ function PolicyState({ session, multi, view: v }: { session: Session; multi: boo
             .join(", ")}
         </p>
       )}
+    </section>
+  );
+}
+
+/** The second policy on the same references: its counters and memory, next to the main run's. */
+function Compare({ main, other, multi }: { main: Session; other: Session; multi: boolean }) {
+  const rec = other.last;
+  const diff = other.misses - main.misses;
+  return (
+    <section aria-labelledby="cmp-h" class="panel compare" id="compare">
+      <h2 id="cmp-h">Side by side: {other.policy}</h2>
+      <p>
+        Same {other.count} references and {other.frames} frames. After {other.position}:{" "}
+        <span id="cmp-hits">{other.hits}</span> hits, <span id="cmp-misses">{other.misses}</span> misses (
+        {diff === 0 ? "as many as" : `${Math.abs(diff)} ${diff > 0 ? "more than" : "fewer than"}`}{" "}
+        {main.policy}).
+        {rec !== null && ` Last: ${recordText(rec, multi)}.`}
+      </p>
+      <PolicyState session={other} multi={multi} view={other.policyView()} id="cmp-policy" />
     </section>
   );
 }
