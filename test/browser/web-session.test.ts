@@ -2,13 +2,18 @@
 // the Stepper's records; stepping back, jumping and switching policies land in exactly the state a
 // forwards-only run with the same switches reaches; a switch faults as replay()'s switchAt does.
 
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
+import { runCli } from "../../cli/test-helpers.js";
 import { ConfigError } from "../../src/core/errors.js";
 import { policyIds } from "../../src/policies/registry.js";
 import { densify, replay } from "../../src/sim/replay.js";
 import { Stepper, stepAll } from "../../src/sim/steps.js";
 import { Rng } from "../../src/workloads/generators.js";
 import {
+  gunzipIfNeeded,
   MAX_TRACE_BYTES,
   missRatioCurves,
   refsFromGenerator,
@@ -170,7 +175,39 @@ describe("web session", () => {
     expect(() => refsFromTrace("big", new Uint8Array(MAX_TRACE_BYTES + 1))).toThrow(/at most/);
     const long = refsFromTrace("long.txt", new TextEncoder().encode("1\n2\n".repeat(60_000)));
     expect(long.count).toBe(100_000);
-    expect(long.label).toBe("long.txt (text, first 100000 of 120000)");
+    expect(long.label).toBe("long.txt (text, first 100000)");
+  });
+
+  it("decompresses a bundled pwt trace and reads its first 100000 references as the CLI does", async () => {
+    const file = resolve("test/fixtures/traces/sort500.pwt");
+    const plain = await gunzipIfNeeded("sort500.pwt", readFileSync(file));
+    expect(plain).toEqual(new Uint8Array(gunzipSync(readFileSync(file))));
+    const r = refsFromTrace("sort500.pwt", plain);
+    expect(r.label).toBe("sort500.pwt (pwt, first 100000)");
+    const cli = await runCli([
+      "run",
+      "--trace",
+      file,
+      "--limit",
+      "100000",
+      "--policy",
+      "clock",
+      "--frames",
+      "32",
+      "--json",
+    ]);
+    expect(cli.code, cli.stderr).toBe(0);
+    const s = new Session(r, "clock", 32);
+    s.seek(r.count);
+    expect(s.misses).toBe(JSON.parse(cli.stdout).faults);
+    await expect(gunzipIfNeeded("bad.gz", Uint8Array.from([0x1f, 0x8b, 8, 0, 1, 2, 3]))).rejects.toThrow(
+      /valid gzip/,
+    );
+    await expect(gunzipIfNeeded("t.zst", Uint8Array.from([0x28, 0xb5, 0x2f, 0xfd, 0]))).rejects.toThrow(
+      /zstd -d/,
+    );
+    const text = new TextEncoder().encode("1\n");
+    expect(await gunzipIfNeeded("t.txt", text)).toBe(text);
   });
 
   it("the miss-ratio curves give replay's LRU and OPT faults at every frame count tried", () => {

@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { gunzipSync } from "node:zlib";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -257,6 +258,35 @@ describe.skipIf(skip)("web app in a browser", () => {
     await page.selectOption("#compare-policy", "");
     // Stores make dirty pages: the log says which victims were written back.
     expect(await page.textContent("#event-log")).toContain("written back");
+    expect(errors).toEqual([]);
+  });
+
+  it("plays a bundled real trace (its first 100000 references) to the end with the engine's totals", async () => {
+    await page.check('input[name="source"][value="file"]');
+    await page.selectOption("#policy", "clock");
+    await page.fill("#frames", "32");
+    await page.selectOption("#bundled", "sort500.pwt");
+    await page.waitForFunction(
+      `document.querySelector("#workload-label")?.textContent === "sort500.pwt (pwt, first 100000)"`,
+    );
+    await page.selectOption("#speed", "0");
+    await page.click("#play");
+    await page.waitForFunction(`document.querySelector("#position")?.textContent === "100000"`, null, {
+      timeout: 120_000,
+    });
+    const refs = refsFromTrace(
+      "sort500.pwt",
+      gunzipSync(readFileSync(resolve("test/fixtures/traces/sort500.pwt"))),
+    );
+    const d = densify(refs.pages, refs.count);
+    const r = replay(
+      { count: refs.count, pages: d.ids, pageSpace: d.pageSpace },
+      { policy: "clock", frames: 32 },
+    );
+    expect(Number(await page.textContent("#misses"))).toBe(r.faults);
+    expect(Number(await page.textContent("#hits"))).toBe(r.hits);
+    if (UPDATE_FIGURES)
+      await page.screenshot({ path: resolve("docs/figures/web-app-trace.png"), fullPage: true });
     expect(errors).toEqual([]);
   });
 

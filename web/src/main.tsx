@@ -9,7 +9,10 @@ import uPlot from "uplot";
 import { PagewiseError } from "../../src/core/errors.js";
 import { policyIds } from "../../src/policies/registry.js";
 import type { StepList, StepRecord } from "../../src/sim/steps.js";
+import gzipWordsTrace from "../../test/fixtures/traces/gzip-words.pwt?gzip1";
+import sort500Trace from "../../test/fixtures/traces/sort500.pwt?gzip1";
 import {
+  gunzipIfNeeded,
   missRatioCurves,
   type Refs,
   refsFromGenerator,
@@ -19,6 +22,12 @@ import {
   TEXTBOOK,
 } from "./session.js";
 import { TranslationView } from "./translation.js";
+
+/** Real program traces shipped with pagewise (test/fixtures/traces, see its PROVENANCE.md), inlined. */
+const BUNDLED: Readonly<Record<string, { url: string; summary: string }>> = {
+  "sort500.pwt": { url: sort500Trace, summary: "GNU sort -n of 500 numbers" },
+  "gzip-words.pwt": { url: gzipWordsTrace, summary: "gzip -c of 8 KB of words" },
+};
 
 type Source = "textbook" | "generator" | "typed" | "file";
 
@@ -115,23 +124,33 @@ function App() {
       setSession(s);
     });
 
-  // A trace file, chosen or dropped: decoded in the page, then loaded at once.
-  const readFile = (f: File | undefined) => {
-    if (f === undefined) return;
-    f.arrayBuffer().then(
-      (buf) =>
+  // A trace file, chosen, dropped or bundled: decompressed and decoded in the page, then loaded.
+  const readTrace = (name: string, bytes: Promise<ArrayBuffer>) => {
+    bytes.then(
+      async (buf) => {
+        let plain: Uint8Array;
+        try {
+          plain = await gunzipIfNeeded(name, new Uint8Array(buf));
+        } catch (e) {
+          setError(errorText(e));
+          return;
+        }
         act(() => {
-          const refs = refsFromTrace(f.name, new Uint8Array(buf));
+          const refs = refsFromTrace(name, plain);
           const next = { ...setup, source: "file" as const, file: refs };
           setSetup(next);
           setPlaying(false);
           setSession(new Session(refs, next.policy, next.frames));
-        }),
+        });
+      },
       (e: unknown) =>
         act(() => {
           throw e;
         }),
     );
+  };
+  const readFile = (f: File | undefined) => {
+    if (f !== undefined) readTrace(f.name, f.arrayBuffer());
   };
   useEffect(() => {
     const over = (e: DragEvent) => e.preventDefault();
@@ -298,6 +317,31 @@ function App() {
                 type="file"
                 onChange={(e) => readFile((e.target as HTMLInputElement).files?.[0])}
               />
+            </label>
+          )}
+          {setup.source === "file" && (
+            <label>
+              or a bundled one{" "}
+              <select
+                id="bundled"
+                value=""
+                onChange={(e) => {
+                  const name = (e.target as HTMLSelectElement).value;
+                  const b = BUNDLED[name];
+                  if (b)
+                    readTrace(
+                      name,
+                      fetch(b.url).then((r) => r.arrayBuffer()),
+                    );
+                }}
+              >
+                <option value="">(choose)</option>
+                {Object.entries(BUNDLED).map(([name, b]) => (
+                  <option key={name} value={name}>
+                    {name}: {b.summary}
+                  </option>
+                ))}
+              </select>
             </label>
           )}
           <label>

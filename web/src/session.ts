@@ -14,7 +14,7 @@ import { MAX_STEP_REFERENCES, type StepFrame, Stepper, type StepRecord } from ".
 import { detectCompression, detectFormat } from "../../src/workloads/detect.js";
 import { createDecoder } from "../../src/workloads/formats.js";
 import { generateAll, parseGenerator } from "../../src/workloads/generators.js";
-import { decodeAllOrThrow } from "../../src/workloads/trace-decoder.js";
+import { decodeBytes, RefAccumulator } from "../../src/workloads/trace-decoder.js";
 
 /** References as the app holds them. */
 export interface Refs {
@@ -68,14 +68,62 @@ export function refsFromString(text: string): Refs {
   return { ...r, label: text.trim() };
 }
 
-/** Largest trace file the page reads (it is held in memory whole while decoding). */
+/** Largest trace the page reads, compressed or not (it is held in memory whole while decoding). */
 export const MAX_TRACE_BYTES = 32 * 1024 * 1024;
 
 /**
- * A workload from a trace file's bytes, any format the CLI reads uncompressed (lackey, text, csv,
- * libCacheSim csv, pwt, pages; found from its first lines), 4 KiB pages. Longer traces are cut to
- * their first MAX_STEP_REFERENCES references (the label says so). Throws ConfigError for a file
- * too big or compressed, TraceParseError naming the file, line and column of a malformed line.
+ * Decompresses a gzip file (a pwt trace, a .gz text trace) with the platform's DecompressionStream
+ * (browsers and Node 18+), refusing more than MAX_TRACE_BYTES of output. Other files pass through;
+ * zstd is refused (no zstd in browsers).
+ */
+export async function gunzipIfNeeded(name: string, bytes: Uint8Array): Promise<Uint8Array> {
+  const comp = detectCompression(bytes.subarray(0, 4));
+  if (comp === "none") return bytes;
+  if (comp === "zstd")
+    throw new ConfigError(
+      "trace file",
+      name,
+      "a trace that is not zstd-compressed (decompress it with zstd -d)",
+    );
+  const reader = new Blob([bytes as Uint8Array<ArrayBuffer>])
+    .stream()
+    .pipeThrough(new DecompressionStream("gzip"))
+    .getReader();
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    let r: Awaited<ReturnType<typeof reader.read>>;
+    try {
+      r = await reader.read();
+    } catch (e) {
+      throw new ConfigError(
+        "trace file",
+        name,
+        `valid gzip data (${e instanceof Error ? e.message : String(e)})`,
+      );
+    }
+    if (r.done) break;
+    total += r.value.length;
+    if (total > MAX_TRACE_BYTES) {
+      await reader.cancel();
+      throw new ConfigError("trace file", name, `at most ${MAX_TRACE_BYTES} bytes once decompressed`);
+    }
+    parts.push(r.value);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/**
+ * A workload from a trace file's uncompressed bytes, any format the CLI reads (lackey, text, csv,
+ * libCacheSim csv, pwt, pages; found from its first lines), 4 KiB pages. Decoding stops after
+ * MAX_STEP_REFERENCES references (the label says when the trace was cut). Throws ConfigError for
+ * a file too big or compressed, TraceParseError naming the file, line and column of a bad line.
  */
 export function refsFromTrace(name: string, bytes: Uint8Array): Refs {
   if (bytes.length > MAX_TRACE_BYTES)
@@ -92,9 +140,18 @@ export function refsFromTrace(name: string, bytes: Uint8Array): Refs {
       `an uncompressed trace (this one is ${comp}: decompress it first)`,
     );
   const format = detectFormat(bytes.subarray(0, 16384), name);
-  const all = decodeAllOrThrow((o) => createDecoder(format, { ...o, source: name }), bytes);
+  const acc = new RefAccumulator();
+  let more = false;
+  for (const b of decodeBytes(createDecoder(format, { source: name }), bytes)) {
+    if (acc.count >= MAX_STEP_REFERENCES) {
+      more = true;
+      break;
+    }
+    acc.append(b);
+  }
+  const all = acc.finish();
   const count = Math.min(all.count, MAX_STEP_REFERENCES);
-  const cut = count < all.count ? `, first ${count} of ${all.count}` : "";
+  const cut = more || count < all.count ? `, first ${count}` : "";
   return {
     label: `${name} (${format}${cut})`,
     count,
