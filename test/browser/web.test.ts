@@ -14,6 +14,7 @@ import { gunzipSync } from "node:zlib";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Expected, makeQuiz } from "../../src/quiz/index.js";
 import { densify, replay } from "../../src/sim/replay.js";
 import { Stepper } from "../../src/sim/steps.js";
 import { refsFromGenerator, refsFromString, refsFromTrace } from "../../web/src/session.js";
@@ -122,6 +123,20 @@ function expected(s: Stepper, policy: string) {
       pages: l.entries.map((e) => (e.frame < 0 ? `(${e.page})` : String(e.page))),
     })),
   };
+}
+
+/** What a student types for an answer, as each kind's howToAnswer says. */
+function typedFor(e: Expected): string {
+  switch (e.type) {
+    case "ref":
+      return e.hit ? "h" : e.victim === undefined ? "m" : `m ${e.victim}`;
+    case "access":
+      return e.result === "ok" ? `0x${e.pa!.toString(16)}` : e.result;
+    case "number":
+      return String(e.value);
+    case "word":
+      return e.words[0]!;
+  }
 }
 
 describe.skipIf(skip)("web app in a browser", () => {
@@ -287,6 +302,40 @@ describe.skipIf(skip)("web app in a browser", () => {
     expect(Number(await page.textContent("#hits"))).toBe(r.hits);
     if (UPDATE_FIGURES)
       await page.screenshot({ path: resolve("docs/figures/web-app-trace.png"), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it("asks the engine's seeded quiz in the page and checks typed answers", async () => {
+    for (const [kind, seed] of [
+      ["replacement", 7],
+      ["translation", 3],
+    ] as const) {
+      const quiz = makeQuiz(kind, seed);
+      await page.selectOption("#quiz-kind", kind);
+      await page.fill("#quiz-seed", String(seed));
+      expect(await page.textContent("#quiz-title")).toBe(quiz.title);
+      const inputs = page.locator("#quiz .answer");
+      expect(await inputs.count()).toBe(quiz.items.length);
+      // Every answer as the engine writes it, except the last one, which is wrong.
+      for (let i = 0; i < quiz.items.length; i++)
+        await inputs
+          .nth(i)
+          .fill(i === quiz.items.length - 1 ? "nonsense" : typedFor(quiz.items[i]!.expected));
+      await page.click("#quiz-check");
+      expect(await page.textContent("#quiz-score")).toBe(
+        `${quiz.items.length - 1} of ${quiz.items.length} right`,
+      );
+      await page.click("#quiz-reveal");
+      expect(await page.textContent('#quiz li[data-item="0"] .answer-shown strong')).toBe(
+        quiz.items[0]!.answer,
+      );
+      if (UPDATE_FIGURES && kind === "replacement")
+        await page.locator("#quiz").screenshot({ path: resolve("docs/figures/web-app-quiz.png") });
+      await page.click("#quiz-reveal");
+    }
+    await page.fill("#quiz-seed", "x");
+    expect(await page.textContent("#quiz-error")).toContain("seed");
+    await page.fill("#quiz-seed", "1");
     expect(errors).toEqual([]);
   });
 

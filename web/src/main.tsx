@@ -11,6 +11,7 @@ import { policyIds } from "../../src/policies/registry.js";
 import type { StepList, StepRecord } from "../../src/sim/steps.js";
 import gzipWordsTrace from "../../test/fixtures/traces/gzip-words.pwt?gzip1";
 import sort500Trace from "../../test/fixtures/traces/sort500.pwt?gzip1";
+import { QuizPanel } from "./quiz.js";
 import {
   gunzipIfNeeded,
   missRatioCurves,
@@ -504,6 +505,7 @@ function App() {
         <FaultChart session={session} playing={playing} />
         <MissRatioCurve session={session} />
       </div>
+      <QuizPanel />
     </main>
   );
 }
