@@ -184,6 +184,8 @@ describe.skipIf(skip)("web app in a browser", () => {
     expect(await page.textContent(".switches")).toContain("lru before reference 16");
     // The log's newest line is reference 20 under LRU, and the stream marks it as the last stepped.
     expect(await page.textContent("#event-log li")).toMatch(/^#20 /);
+    // A screen reader hears the step just made (a live region), not only sees colours.
+    expect(await page.textContent("#announce")).toBe(await page.textContent("#event-log li"));
     expect(await page.getAttribute('[aria-current="step"]', "data-ref")).toBe("20");
     if (UPDATE_FIGURES)
       await page.screenshot({ path: resolve("docs/figures/web-app-switch.png"), fullPage: true });

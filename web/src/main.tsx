@@ -490,6 +490,9 @@ function App() {
             </select>
           </label>
         </div>
+        <p class="sr-only" aria-live="polite" id="announce">
+          {playing || rec === null ? "" : recordText(rec, multi)}
+        </p>
         <p class="keys">Keys: → or n step, ← or b back, Space play/pause, Home start, End end.</p>
       </section>
 
