@@ -200,6 +200,28 @@ describe("web session", () => {
     const s = new Session(r, "clock", 32);
     s.seek(r.count);
     expect(s.misses).toBe(JSON.parse(cli.stdout).faults);
+    // Coarser pages, as the CLI's --page-size makes them; finer than the trace's are refused.
+    const big = refsFromTrace("sort500.pwt", plain, 16384);
+    expect(big.label).toBe("sort500.pwt (pwt, 16384-byte pages, first 100000)");
+    const cli16 = await runCli([
+      "run",
+      "--trace",
+      file,
+      "--page-size",
+      "16384",
+      "--limit",
+      "100000",
+      "--policy",
+      "clock",
+      "--frames",
+      "8",
+      "--json",
+    ]);
+    expect(cli16.code, cli16.stderr).toBe(0);
+    const s16 = new Session(big, "clock", 8);
+    s16.seek(big.count);
+    expect(s16.misses).toBe(JSON.parse(cli16.stdout).faults);
+    expect(() => refsFromTrace("sort500.pwt", plain, 1024)).toThrow(/pageSize.*cannot be split/);
     await expect(gunzipIfNeeded("bad.gz", Uint8Array.from([0x1f, 0x8b, 8, 0, 1, 2, 3]))).rejects.toThrow(
       /valid gzip/,
     );

@@ -39,6 +39,8 @@ interface Setup {
   typed: string;
   /** The trace file read (source "file"), decoded. */
   file: Refs | null;
+  /** Bytes per page for trace files. */
+  pageSize: number;
   policy: string;
   frames: number;
 }
@@ -50,6 +52,7 @@ const DEFAULT_SETUP: Setup = {
   generator: "zipf:pages=40,alpha=0.9,n=2000,seed=1",
   typed: "1,2,3,4,1,2,5,1,2,3,4,5",
   file: null,
+  pageSize: 4096,
   policy: "fifo",
   frames: 3,
 };
@@ -125,6 +128,17 @@ function App() {
       setSession(s);
     });
 
+  // The last trace's name and uncompressed bytes, to decode again at another page size.
+  const traceBytes = useRef<{ name: string; plain: Uint8Array } | null>(null);
+  const loadTrace = (name: string, plain: Uint8Array, pageSize: number) =>
+    act(() => {
+      const refs = refsFromTrace(name, plain, pageSize);
+      traceBytes.current = { name, plain };
+      const next = { ...setup, source: "file" as const, file: refs, pageSize };
+      setSetup(next);
+      setPlaying(false);
+      setSession(new Session(refs, next.policy, next.frames));
+    });
   // A trace file, chosen, dropped or bundled: decompressed and decoded in the page, then loaded.
   const readTrace = (name: string, bytes: Promise<ArrayBuffer>) => {
     bytes.then(
@@ -136,13 +150,7 @@ function App() {
           setError(errorText(e));
           return;
         }
-        act(() => {
-          const refs = refsFromTrace(name, plain);
-          const next = { ...setup, source: "file" as const, file: refs };
-          setSetup(next);
-          setPlaying(false);
-          setSession(new Session(refs, next.policy, next.frames));
-        });
+        loadTrace(name, plain, setup.pageSize);
       },
       (e: unknown) =>
         act(() => {
@@ -318,6 +326,27 @@ function App() {
                 type="file"
                 onChange={(e) => readFile((e.target as HTMLInputElement).files?.[0])}
               />
+            </label>
+          )}
+          {setup.source === "file" && (
+            <label>
+              Page size{" "}
+              <select
+                id="page-size"
+                value={setup.pageSize}
+                onChange={(e) => {
+                  const pageSize = Number((e.target as HTMLSelectElement).value);
+                  const t = traceBytes.current;
+                  if (t === null) setSetup({ ...setup, pageSize });
+                  else loadTrace(t.name, t.plain, pageSize);
+                }}
+              >
+                {[256, 1024, 4096, 8192, 16384, 65536].map((b) => (
+                  <option key={b} value={b}>
+                    {b} bytes
+                  </option>
+                ))}
+              </select>
             </label>
           )}
           {setup.source === "file" && (

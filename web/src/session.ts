@@ -121,11 +121,12 @@ export async function gunzipIfNeeded(name: string, bytes: Uint8Array): Promise<U
 
 /**
  * A workload from a trace file's uncompressed bytes, any format the CLI reads (lackey, text, csv,
- * libCacheSim csv, pwt, pages; found from its first lines), 4 KiB pages. Decoding stops after
+ * libCacheSim csv, pwt, pages; found from its first lines), `pageSize`-byte pages (addresses are
+ * divided by it; a pwt trace's pages can only be coarsened). Decoding stops after
  * MAX_STEP_REFERENCES references (the label says when the trace was cut). Throws ConfigError for
  * a file too big or compressed, TraceParseError naming the file, line and column of a bad line.
  */
-export function refsFromTrace(name: string, bytes: Uint8Array): Refs {
+export function refsFromTrace(name: string, bytes: Uint8Array, pageSize = 4096): Refs {
   if (bytes.length > MAX_TRACE_BYTES)
     throw new ConfigError(
       "trace file",
@@ -142,7 +143,7 @@ export function refsFromTrace(name: string, bytes: Uint8Array): Refs {
   const format = detectFormat(bytes.subarray(0, 16384), name);
   const acc = new RefAccumulator();
   let more = false;
-  for (const b of decodeBytes(createDecoder(format, { source: name }), bytes)) {
+  for (const b of decodeBytes(createDecoder(format, { source: name, pageSize }), bytes)) {
     if (acc.count >= MAX_STEP_REFERENCES) {
       more = true;
       break;
@@ -153,7 +154,7 @@ export function refsFromTrace(name: string, bytes: Uint8Array): Refs {
   const count = Math.min(all.count, MAX_STEP_REFERENCES);
   const cut = more || count < all.count ? `, first ${count}` : "";
   return {
-    label: `${name} (${format}${cut})`,
+    label: `${name} (${format}${pageSize === 4096 ? "" : `, ${pageSize}-byte pages`}${cut})`,
     count,
     pages: all.pages.subarray(0, count),
     kinds: all.kinds.subarray(0, count),
