@@ -161,7 +161,6 @@ describe.skipIf(skip)("web app in a browser", () => {
     const at20 = await shown(page);
     expect(at20).toEqual(expected(engine, "fifo"));
     expect(at20.position).toBe(20);
-    if (UPDATE_FIGURES) await page.screenshot({ path: resolve("docs/figures/web-app.png"), fullPage: true });
 
     // Back 5: three clicks and two keys; the engine replayed forwards to 15 must agree.
     for (let i = 0; i < 3; i++) await page.click("#back");
@@ -187,8 +186,7 @@ describe.skipIf(skip)("web app in a browser", () => {
     // A screen reader hears the step just made (a live region), not only sees colours.
     expect(await page.textContent("#announce")).toBe(await page.textContent("#event-log li"));
     expect(await page.getAttribute('[aria-current="step"]', "data-ref")).toBe("20");
-    if (UPDATE_FIGURES)
-      await page.screenshot({ path: resolve("docs/figures/web-app-switch.png"), fullPage: true });
+    if (UPDATE_FIGURES) await page.screenshot({ path: resolve("docs/figures/web-app-switch.png") });
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
   });
@@ -224,8 +222,6 @@ describe.skipIf(skip)("web app in a browser", () => {
       return n;
     })()`)) as number;
     expect(inked).toBeGreaterThan(500);
-    if (UPDATE_FIGURES)
-      await page.screenshot({ path: resolve("docs/figures/web-app-played.png"), fullPage: true });
     expect(errors).toEqual([]);
   });
 
@@ -302,8 +298,6 @@ describe.skipIf(skip)("web app in a browser", () => {
     );
     expect(Number(await page.textContent("#misses"))).toBe(r.faults);
     expect(Number(await page.textContent("#hits"))).toBe(r.hits);
-    if (UPDATE_FIGURES)
-      await page.screenshot({ path: resolve("docs/figures/web-app-trace.png"), fullPage: true });
     expect(errors).toEqual([]);
   });
 
