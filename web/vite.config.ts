@@ -2,9 +2,7 @@
 // a module script loaded from another file is refused on file:// (no origin), an inline one is not,
 // so the page opens from a double-click as well as from any static host.
 
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { gunzipSync, gzipSync } from "node:zlib";
 import { defineConfig, type Plugin } from "vite";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
@@ -38,35 +36,14 @@ function inlineEverything(): Plugin {
   };
 }
 
-/**
- * `import url from "FILE.pwt?gzip1"`: the trace as a data: URL, re-compressed as ONE gzip member.
- * pagewise writes pwt as several gzip members, which Node reads but browsers' DecompressionStream
- * refuses ("junk after the end"); the bytes inside are the same.
- */
-function singleMemberGzip(): Plugin {
-  return {
-    name: "pagewise-gzip1",
-    enforce: "pre",
-    resolveId(source, importer) {
-      if (!source.endsWith("?gzip1") || importer === undefined) return null;
-      return `\0gzip1:${fileURLToPath(new URL(source.slice(0, -"?gzip1".length), `file://${importer}`))}`;
-    },
-    load(id) {
-      if (!id.startsWith("\0gzip1:")) return null;
-      const path = id.slice("\0gzip1:".length);
-      this.addWatchFile(path);
-      const one = gzipSync(gunzipSync(readFileSync(path)), { level: 9 });
-      return `export default "data:application/gzip;base64,${one.toString("base64")}";`;
-    },
-  };
-}
-
 export default defineConfig({
   root,
   base: "./",
   logLevel: "warn",
   publicDir: false,
-  plugins: [singleMemberGzip(), inlineEverything()],
+  // The bundled traces are imported with ?inline: data: URLs inside the one file.
+  assetsInclude: ["**/*.pwt"],
+  plugins: [inlineEverything()],
   oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
   build: {
     outDir: "dist",

@@ -298,6 +298,42 @@ describe.skipIf(skip)("web app in a browser", () => {
     );
     expect(Number(await page.textContent("#misses"))).toBe(r.faults);
     expect(Number(await page.textContent("#hits"))).toBe(r.hits);
+    // The same trace at 16 KiB pages: decoded again from the kept bytes, the engine's counts.
+    await page.selectOption("#page-size", "16384");
+    await page.waitForFunction(
+      `document.querySelector("#workload-label")?.textContent === "sort500.pwt (pwt, 16384-byte pages, first 100000)"`,
+    );
+    await page.click("#end");
+    await page.waitForFunction(`document.querySelector("#position")?.textContent === "100000"`);
+    const sortBytes = gunzipSync(readFileSync(resolve("test/fixtures/traces/sort500.pwt")));
+    const big = refsFromTrace("sort500.pwt", sortBytes, 16384);
+    const db = densify(big.pages, big.count);
+    const rb = replay(
+      { count: big.count, pages: db.ids, pageSpace: db.pageSpace },
+      { policy: "clock", frames: 32 },
+    );
+    expect(Number(await page.textContent("#misses"))).toBe(rb.faults);
+    // Finer pages than the trace's cannot be made: the page says so and keeps the run.
+    await page.selectOption("#page-size", "1024");
+    expect(await page.textContent("#error")).toMatch(/pageSize.*cannot be split/);
+    expect(await page.inputValue("#page-size")).toBe("16384");
+    expect(await page.textContent("#workload-label")).toContain("16384-byte pages");
+    // A pwt file as pagewise convert writes it (two gzip members), chosen from the disk.
+    const gw = resolve("test/fixtures/traces/gzip-words.pwt");
+    await page.selectOption("#page-size", "4096");
+    await page.setInputFiles("#trace-file", gw);
+    await page.waitForFunction(
+      `document.querySelector("#workload-label")?.textContent === "gzip-words.pwt (pwt, first 100000)"`,
+    );
+    await page.click("#end");
+    await page.waitForFunction(`document.querySelector("#position")?.textContent === "100000"`);
+    const gwRefs = refsFromTrace("gzip-words.pwt", gunzipSync(readFileSync(gw)));
+    const dg = densify(gwRefs.pages, gwRefs.count);
+    const rg = replay(
+      { count: gwRefs.count, pages: dg.ids, pageSpace: dg.pageSpace },
+      { policy: "clock", frames: 32 },
+    );
+    expect(Number(await page.textContent("#misses"))).toBe(rg.faults);
     expect(errors).toEqual([]);
   });
 

@@ -1,8 +1,8 @@
 // Stylesheets are imported for their side effect: the build (vite) inlines them into index.html.
 declare module "*.css";
 
-// Traces imported with ?gzip1: data: URLs of one gzip member (web/vite.config.ts), inlined.
-declare module "*?gzip1" {
+// Files imported with ?inline: data: URLs in the built page (the bundled traces).
+declare module "*?inline" {
   const url: string;
   export default url;
 }

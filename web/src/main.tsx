@@ -9,8 +9,8 @@ import uPlot from "uplot";
 import { PagewiseError } from "../../src/core/errors.js";
 import { policyIds } from "../../src/policies/registry.js";
 import type { StepList, StepRecord } from "../../src/sim/steps.js";
-import gzipWordsTrace from "../../test/fixtures/traces/gzip-words.pwt?gzip1";
-import sort500Trace from "../../test/fixtures/traces/sort500.pwt?gzip1";
+import gzipWordsTrace from "../../test/fixtures/traces/gzip-words.pwt?inline";
+import sort500Trace from "../../test/fixtures/traces/sort500.pwt?inline";
 import { QuizPanel } from "./quiz.js";
 import {
   gunzipIfNeeded,

@@ -71,10 +71,33 @@ export function refsFromString(text: string): Refs {
 /** Largest trace the page reads, compressed or not (it is held in memory whole while decoding). */
 export const MAX_TRACE_BYTES = 32 * 1024 * 1024;
 
+/** Inflates one gzip member (all of `bytes`) with the platform's DecompressionStream, at most `budget` bytes out. */
+async function inflateMember(name: string, bytes: Uint8Array, budget: number): Promise<Uint8Array[]> {
+  const reader = new Blob([bytes as Uint8Array<ArrayBuffer>])
+    .stream()
+    .pipeThrough(new DecompressionStream("gzip"))
+    .getReader();
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const r = await reader.read();
+    if (r.done) return parts;
+    total += r.value.length;
+    if (total > budget) {
+      await reader.cancel();
+      throw new ConfigError("trace file", name, `at most ${MAX_TRACE_BYTES} bytes once decompressed`);
+    }
+    parts.push(r.value);
+  }
+}
+
 /**
  * Decompresses a gzip file (a pwt trace, a .gz text trace) with the platform's DecompressionStream
- * (browsers and Node 18+), refusing more than MAX_TRACE_BYTES of output. Other files pass through;
- * zstd is refused (no zstd in browsers).
+ * (browsers and Node 18+), refusing more than MAX_TRACE_BYTES of output. Browsers read one gzip
+ * member per stream and pwt files have two (pagewise convert writes a stored header member, then
+ * the data), so a member that ends before the file does is found from the next member's magic
+ * bytes and its own ISIZE trailer, and each member is inflated on its own. Other files pass
+ * through; zstd is refused (no zstd in browsers).
  */
 export async function gunzipIfNeeded(name: string, bytes: Uint8Array): Promise<Uint8Array> {
   const comp = detectCompression(bytes.subarray(0, 4));
@@ -85,30 +108,43 @@ export async function gunzipIfNeeded(name: string, bytes: Uint8Array): Promise<U
       name,
       "a trace that is not zstd-compressed (decompress it with zstd -d)",
     );
-  const reader = new Blob([bytes as Uint8Array<ArrayBuffer>])
-    .stream()
-    .pipeThrough(new DecompressionStream("gzip"))
-    .getReader();
   const parts: Uint8Array[] = [];
   let total = 0;
-  for (;;) {
-    let r: Awaited<ReturnType<typeof reader.read>>;
+  let start = 0;
+  const isize = (q: number) =>
+    (bytes[q - 4]! | (bytes[q - 3]! << 8) | (bytes[q - 2]! << 16) | (bytes[q - 1]! << 24)) >>> 0;
+  const sum = (ps: Uint8Array[]) => ps.reduce((a, p) => a + p.length, 0);
+  while (start < bytes.length) {
+    let why = "";
     try {
-      r = await reader.read();
+      const ps = await inflateMember(name, bytes.subarray(start), MAX_TRACE_BYTES - total);
+      parts.push(...ps);
+      total += sum(ps);
+      break;
     } catch (e) {
-      throw new ConfigError(
-        "trace file",
-        name,
-        `valid gzip data (${e instanceof Error ? e.message : String(e)})`,
-      );
+      if (e instanceof ConfigError) throw e;
+      why = e instanceof Error ? e.message : String(e);
     }
-    if (r.done) break;
-    total += r.value.length;
-    if (total > MAX_TRACE_BYTES) {
-      await reader.cancel();
-      throw new ConfigError("trace file", name, `at most ${MAX_TRACE_BYTES} bytes once decompressed`);
+    // Several members: the first ends where a gzip header starts and the 4 bytes before it (its
+    // ISIZE) give the length it inflates to.
+    let found = false;
+    for (let q = start + 18; q + 3 <= bytes.length && !found; q++) {
+      if (bytes[q] !== 0x1f || bytes[q + 1] !== 0x8b || bytes[q + 2] !== 8) continue;
+      let ps: Uint8Array[];
+      try {
+        ps = await inflateMember(name, bytes.subarray(start, q), MAX_TRACE_BYTES - total);
+      } catch (e) {
+        if (e instanceof ConfigError) throw e;
+        continue;
+      }
+      const n = sum(ps);
+      if (n % 2 ** 32 !== isize(q)) continue;
+      parts.push(...ps);
+      total += n;
+      start = q;
+      found = true;
     }
-    parts.push(r.value);
+    if (!found) throw new ConfigError("trace file", name, `valid gzip data (${why}): decompress it first`);
   }
   const out = new Uint8Array(total);
   let at = 0;
