@@ -1,7 +1,8 @@
 // Times the built web app (web/dist, npm run build:web) in Debian's chromium: opening the page,
 // loading the bundled sort500 trace, playing 100000 references as fast as possible, and the median
 // time from a click on Step or Back to the next timer task (script and render), for a few setups.
-// Prints one JSON line each. Usage: node web/measure.mjs (CHROMIUM_PATH overrides /usr/bin/chromium).
+// Prints one JSON line each. Usage: node web/measure.mjs [BUILD_DIR] (default web/dist;
+// CHROMIUM_PATH overrides /usr/bin/chromium).
 
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,7 +10,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 
-const page0 = pathToFileURL(join(import.meta.dirname, "dist", "index.html")).href;
+const page0 = pathToFileURL(join(process.argv[2] ?? join(import.meta.dirname, "dist"), "index.html")).href;
 const profile = mkdtempSync(join(tmpdir(), "pagewise-measure-"));
 const ctx = await chromium.launchPersistentContext(profile, {
   executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",

@@ -6,6 +6,7 @@
 // PAGEWISE_UPDATE_FIGURES=1 (so a test run never changes tracked files).
 // Skips itself only outside CI when chromium is missing (and says why); in CI it must run.
 
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -370,6 +371,25 @@ describe.skipIf(skip)("web app in a browser", () => {
     await page.fill("#quiz-seed", "1");
     expect(errors).toEqual([]);
   });
+
+  it("web/measure.mjs (the README's speed figures) runs on the build and reports every setup", () => {
+    const r = spawnSync(process.execPath, [resolve("web/measure.mjs"), out], {
+      encoding: "utf8",
+      timeout: 300_000,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(5);
+    expect(lines[0]!.openMs).toBeGreaterThan(0);
+    for (const l of lines.slice(1)) {
+      expect(l.references).toBe(100000);
+      for (const k of ["loadMs", "playMs", "stepMedianMs", "backAtEndMedianMs"])
+        expect(l[k], k).toBeGreaterThan(0);
+    }
+  }, 300_000);
 
   it("names the problem in a bad string and keeps the last workload", async () => {
     const before = await page.textContent("#workload-label");
