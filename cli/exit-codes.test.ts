@@ -35,6 +35,8 @@ const BASE: Record<string, string[]> = {
   analyze: ["--gen", "zipf:pages=10,n=100,seed=1"],
   // exec: the options come before the program (the program's own arguments follow it); see below.
   exec: [],
+  // serve: a folder that does not exist, so that no case starts a server.
+  serve: ["--dir", path.join(dir, "no-build")],
 };
 
 /** The arguments of one case: exec's option goes before its program, every other command's after the base. */
@@ -69,6 +71,7 @@ const NOT_SYNTAX: Record<string, { code: number; why: string }> = {
     code: 2,
     why: "with the base's replacement quiz: --shape is for translation and minframes",
   },
+  "serve --dir": { code: 1, why: "a folder to serve: a missing one is a user error" },
   "analyze --gen": {
     code: 1,
     why: "a second generator replaces the base's; its name is checked by the parser",

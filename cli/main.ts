@@ -35,6 +35,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   quiz: async () => (await import("./commands/quiz.js")).registerQuiz,
   analyze: async () => (await import("./commands/analyze.js")).registerAnalyze,
   exec: async () => (await import("./commands/exec.js")).registerExec,
+  serve: async () => (await import("./commands/serve.js")).registerServe,
 };
 
 /** The command modules `argv` needs: none for --version alone, the named one, or all (help, a typo). */

@@ -28,6 +28,18 @@ export interface StepOptions {
   /** Policy spec, e.g. "fifo" or "aging:bits=4". */
   readonly policy: string;
   readonly frames: number;
+  /**
+   * A later use() may install a policy that reads the future (OPT): annotate every reference's
+   * next use now even if the first policy does not need it.
+   */
+  readonly switchable?: boolean;
+}
+
+/** One frame as the frame table shows it; page -1 when the frame is free. */
+export interface StepFrame extends StepPage {
+  readonly frame: number;
+  readonly referenced: boolean;
+  readonly dirty: boolean;
 }
 
 /** A page as shown: its process and page number. */
@@ -135,7 +147,8 @@ export class Stepper {
     }
     this.seen = new Uint8Array(d.pageSpace);
     const factory = getPolicyFactory(parsePolicySpec(opts.policy).id);
-    const nextUse = factory.needsFuture ? annotateNextUse(this.dense, n, d.pageSpace) : null;
+    const nextUse =
+      factory.needsFuture || opts.switchable ? annotateNextUse(this.dense, n, d.pageSpace) : null;
     this.r = new Replayer(
       { count: n, pages: this.dense, writes: this.writes, pageSpace: d.pageSpace },
       opts.frames,
@@ -152,6 +165,67 @@ export class Stepper {
 
   get done(): boolean {
     return this.pos >= this.src.count;
+  }
+
+  /** References stepped so far (the 0-based index of the next one). */
+  get position(): number {
+    return this.pos;
+  }
+
+  get hits(): number {
+    return this.r.hits;
+  }
+
+  get misses(): number {
+    return this.r.faults;
+  }
+
+  /**
+   * Installs another policy before the next reference, the resident pages admitted in load order
+   * (as `replay`'s switchAt does). A policy that reads the future needs `switchable` (or to be
+   * the first policy). Throws ConfigError or UnknownIdError for a bad spec, ConfigError for a
+   * policy that does not describe itself.
+   */
+  use(policy: string): void {
+    const factory = getPolicyFactory(parsePolicySpec(policy).id);
+    if (factory.needsFuture && this.r.nextUse === null)
+      throw new ConfigError(
+        "policy",
+        policy,
+        "a policy that does not read the future (start with switchable)",
+      );
+    this.r.use(policy, this.pos);
+    if (this.r.policy.describe === undefined)
+      throw new ConfigError("policy", policy, "a policy that describes its state (describe())");
+  }
+
+  /**
+   * Replays references up to index `to` (exclusive) without making records: the fast way to a
+   * position (jumps, and stepping back by replaying from the start). Faults as next() does.
+   */
+  skipTo(to: number): void {
+    const end = Math.min(to, this.src.count);
+    if (end <= this.pos) return;
+    for (let i = this.pos; i < end; i++) this.seen[this.dense[i]!] = 1;
+    this.r.run(this.dense, this.writes, this.pos, end, 0);
+    this.pos = end;
+  }
+
+  /** Every frame now: its page (-1: free) and its R and D bits. */
+  frames(): StepFrame[] {
+    const out: StepFrame[] = [];
+    const b = this.r.bits;
+    for (let f = 0; f < this.r.frames; f++) {
+      const id = b.resident[f] === 1 ? this.r.pageOf[f]! : -1;
+      out.push({
+        frame: f,
+        pid: id >= 0 ? this.pidOfId[id]! : 0,
+        page: id >= 0 ? this.pageOfId[id]! : -1,
+        referenced: b.ref[f] === 1,
+        dirty: b.dirtyBit[f] === 1,
+      });
+    }
+    return out;
   }
 
   /** The policy's lists now, pages resolved. */
