@@ -127,7 +127,7 @@ describe("the swap file's errors name the file", () => {
     const va = m.mmap(pid, 2 * PS);
     m.writeU8(pid, va, 0x99);
     const e = ioError(() => m.access(pid, va + PS, ACC_WRITE));
-    expect(e.message).toBe(`swap file ${file}: write of slot 0 failed: no space left on device (ENOSPC)`);
+    expect(e.message).toBe(`swap file ${file}: write of slot 0 failed: no space left on the device (ENOSPC)`);
     expect(e.data).toMatchObject({ op: "write", slot: 0, sysCode: "ENOSPC" });
     expect([m.readU8(pid, va), swap.slotsInUse, m.isAlive(pid)]).toEqual([0x99, 0, true]);
     m.close();
@@ -137,7 +137,7 @@ describe("the swap file's errors name the file", () => {
     const sub = path.join(dir, "sub");
     fs.mkdirSync(sub);
     const e1 = ioError(() => new FileSwapStore(PS, { capacity: 4, path: sub }));
-    expect(e1.message).toBe(`swap file ${sub}: cannot open: is a directory (EISDIR)`);
+    expect(e1.message).toBe(`swap file ${sub}: cannot open: it is a directory, not a file (EISDIR)`);
     expect(fs.readdirSync(dir)).toEqual(["sub"]); // no lock left
     const missing = path.join(dir, "nope", "swap");
     const e2 = ioError(() => new FileSwapStore(PS, { capacity: 4, path: missing }));

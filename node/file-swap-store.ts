@@ -16,6 +16,7 @@ import path from "node:path";
 import { assert, ConfigError } from "../src/core/errors.js";
 import { SlotAllocator } from "../src/stores/slot-allocator.js";
 import { type BackingStore, type Slot, StoreIoError, type StoreOp } from "../src/stores/store.js";
+import { errnoSentence } from "./errno.js";
 
 export interface FileSwapOptions {
   /** Slots (pages) the file may hold. */
@@ -65,27 +66,11 @@ export function closeAllSwapFiles(): void {
   for (const held of [...openFiles.values()]) held.release();
 }
 
-const REASONS: Readonly<Record<string, string>> = {
-  ENOSPC: "no space left on device",
-  EDQUOT: "disk quota exceeded",
-  EROFS: "read-only file system",
-  EACCES: "permission denied",
-  EPERM: "operation not permitted",
-  EISDIR: "is a directory",
-  ENOTDIR: "a component of the path is not a directory",
-  ENOENT: "no such file or directory",
-  EIO: "input/output error",
-  EBADF: "the file is not open",
-  EFBIG: "file too large",
-  EMFILE: "too many open files",
-  ENAMETOOLONG: "file name too long",
-};
-
 /** A StoreIoError for `file` from an fs failure (its errno code named), or rethrows a non-fs error. */
 function ioError(file: string, op: StoreOp, slot: number, e: unknown): StoreIoError {
   const code = (e as NodeJS.ErrnoException | null)?.code;
   if (typeof code !== "string") throw e;
-  const reason = REASONS[code] ?? (e as Error).message.replace(/^[A-Z]+: /, "").split(",")[0]!;
+  const reason = errnoSentence(code) ?? (e as Error).message.replace(/^[A-Z]+: /, "").split(",")[0]!;
   return new StoreIoError(`swap file ${file}`, op, slot, `${reason} (${code})`, code);
 }
 

@@ -12,6 +12,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { PagewiseError } from "../src/core/errors.js";
+import { errnoSentence } from "./errno.js";
 
 /** An output would overwrite an input (same path or same file). The CLI exits 2: options conflict. */
 export class OutputIsInputError extends PagewiseError {
@@ -34,29 +35,11 @@ export class OutputFileError extends PagewiseError {
   }
 }
 
-/** Sentences for the errno codes a file operation commonly meets. */
-const ERRNO: Readonly<Record<string, string>> = {
-  ENOENT: "no such file or directory",
-  ENOTDIR: "a part of the path is not a directory",
-  EISDIR: "it is a directory",
-  EACCES: "permission denied",
-  EPERM: "operation not permitted",
-  EROFS: "the file system is read-only",
-  ENOSPC: "no space left on the device",
-  EDQUOT: "disk quota exceeded",
-  EEXIST: "it already exists",
-  EMFILE: "too many open files",
-  ENAMETOOLONG: "the name is too long",
-  EIO: "an input/output error from the device",
-  EFBIG: "the file is too large",
-  ELOOP: "too many symbolic links",
-};
-
 /** "no space left on the device (ENOSPC)" for a Node fs error; its message otherwise. */
 export function describeFsError(e: unknown): { problem: string; code?: string } {
   const err = e as NodeJS.ErrnoException;
   const code = typeof err?.code === "string" ? err.code : undefined;
-  if (code !== undefined) return { problem: `${ERRNO[code] ?? "system error"} (${code})`, code };
+  if (code !== undefined) return { problem: `${errnoSentence(code) ?? "system error"} (${code})`, code };
   return { problem: e instanceof Error ? e.message : String(e) };
 }
 
