@@ -54,7 +54,6 @@ export function registerConvert(program: Command, { io }: CommandContext): void 
       `
 Examples:
   $ pagewise convert test/fixtures/traces/ls.lackey --out ls.pwt
-  $ pagewise convert trace.csv --format libcachesim-csv --out trace.pwt --json
   $ pagewise convert test/fixtures/traces/sort500.pwt --to oracleGeneral --out sort500.oracleGeneral.bin
   $ pagewise convert sort500.oracleGeneral.bin --out sort500.pwt
   $ pagewise convert test/fixtures/traces/oracle/raw.oracleGeneral.bin.zst --unit-size 4KiB --out raw.pwt
