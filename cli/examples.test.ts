@@ -55,13 +55,21 @@ function markdownCommands(md: string): { command: string; inline: boolean }[] {
   const out: { command: string; inline: boolean }[] = [];
   const lines = md.split("\n");
   let fenced = false;
+  // In a block that shows a session (`$ ` before each command), the other lines are output.
+  let session = false;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (/^\s*```/.test(line)) {
       fenced = !fenced;
+      if (fenced) {
+        session = false;
+        for (let j = i + 1; j < lines.length && !/^\s*```/.test(lines[j]!); j++)
+          if (/^\s*\$\s/.test(lines[j]!)) session = true;
+      }
       continue;
     }
     if (fenced) {
+      if (session && !/^\s*\$\s/.test(line)) continue;
       let cmd = line.trim();
       while (cmd.endsWith("\\") && i + 1 < lines.length)
         cmd = `${cmd.slice(0, -1).trimEnd()} ${lines[++i]!.trim()}`;
@@ -92,7 +100,6 @@ const NOT_COMMANDS: Record<string, string> = {
   "pagewise <command> [options]": "the synopsis",
   "pagewise run --gen": "names the option; the generators' examples follow it",
   "pagewise analyze TRACE": "the synopsis: TRACE is a placeholder",
-  "pagewise exec: examples/rv32/bin/recurse.elf: exit 0": "a line of exec's output, not a command",
   "pagewise run --mode full": "names the mode; the full examples follow it",
   "pagewise kswapd --watermarks": "names the option whose values --kswapd shares",
 };
