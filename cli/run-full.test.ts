@@ -11,8 +11,13 @@ const TRACE = ["--trace", "test/fixtures/traces/sort500.pwt", "--limit", "100000
 async function json(argv: string[]) {
   const r = await runCli(argv);
   expect(r.code, r.stderr).toBe(0);
-  expect(r.stderr).toBe("");
-  return JSON.parse(r.stdout);
+  const doc = JSON.parse(r.stdout);
+  // Nothing on stderr, but the warning for each process a run killed (issue 18 item 3).
+  const killed = doc.mechanisms?.swap?.killed?.length ?? 0;
+  const lines = r.stderr === "" ? [] : r.stderr.trimEnd().split("\n");
+  expect(lines).toHaveLength(killed);
+  for (const l of lines) expect(l).toMatch(/^pagewise: warning: process \d+ .* was killed: /);
+  return doc;
 }
 
 describe("pagewise run --mode full", () => {
@@ -183,6 +188,15 @@ describe("pagewise run --mode full: coloring, read-ahead, kswapd, bounded swap",
     expect(roomy.mechanisms.swap.killed).toEqual([]);
     const text = await runCli(["run", ...gen, "--swap-slots", "5"]);
     expect(text.stdout).toMatch(/killed: process \d+ \(pid 1 in the workload\): out of swap/);
+    // Never a plain success for a script either: --json and --csv warn on stderr (issue 18 item 3).
+    for (const fmt of ["--json", "--csv"]) {
+      const r = await runCli(["run", ...gen, "--swap-slots", "5", fmt]);
+      expect(r.stderr).toMatch(
+        /^pagewise: warning: process \d+ \(pid 1 in the workload\) was killed: out of swap/,
+      );
+    }
+    const quiet = await runCli(["run", ...gen, "--swap-slots", "100", "--json"]);
+    expect(quiet.stderr).toBe("");
   });
 
   it("rejects the mechanisms' options outside full mode and malformed values (exit 2)", async () => {

@@ -130,6 +130,19 @@ function printRun(io: CliIo, r: RunResult, workloadName: string, distinct: numbe
 }
 
 /**
+ * A run in which processes were killed (out of swap) finished, but not as a plain success: the
+ * human table lists them; with --json or --csv, whose stdout a script reads, a warning on stderr
+ * says so too (the document has them under mechanisms.swap.killed).
+ */
+function warnKilled(io: CliIo, r: RunResult, mode: string): void {
+  if (mode === "human") return;
+  for (const k of r.mechanisms?.swap?.killed ?? [])
+    io.stderr.write(
+      `pagewise: warning: process ${k.machinePid} (pid ${k.pid} in the workload) was killed: ${k.reason}; the counts cover what ran\n`,
+    );
+}
+
+/**
  * Full mode: the faults by cause, and how many of them read the disk: the measured EAT charges a
  * disk read for those (and a disk write per write-back), the formula for every fault.
  */
@@ -321,6 +334,7 @@ its references are skipped and counted.`,
       if (mode === "json") writeJson(io, r);
       else if (mode === "csv") writeCsv(io, RUN_CSV_FIELDS, [runRecord(r)]);
       else printRun(io, r, w.name, workloadFacts(p).distinctPages);
+      warnKilled(io, r, mode);
     });
 }
 
@@ -356,6 +370,7 @@ async function runStreaming(io: CliIo, opts: RunOptions, mode: ReturnType<typeof
   if (mode === "json") writeJson(io, r);
   else if (mode === "csv") writeCsv(io, RUN_CSV_FIELDS, [runRecord(r)]);
   else printRun(io, r, src.name, distinct);
+  warnKilled(io, r, mode);
 }
 
 /** Full mode without a report: the trace is read pass by pass (engine.ts runFullStream). */
@@ -395,6 +410,7 @@ async function runFullStreaming(
   if (mode === "json") writeJson(io, r);
   else if (mode === "csv") writeCsv(io, RUN_CSV_FIELDS, [runRecord(r)]);
   else printRun(io, r, src.name, distinct);
+  warnKilled(io, r, mode);
 }
 
 /** Refuses full-mode options in replay mode, and more colors than frames. */
