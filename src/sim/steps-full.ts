@@ -17,6 +17,7 @@ import { Machine } from "./machine.js";
 import { densify } from "./replay.js";
 import {
   MAX_STEP_REFERENCES,
+  resolveView,
   type StepList,
   type StepOptions,
   type StepPage,
@@ -121,27 +122,13 @@ export class FullStepper {
 
   /** The policy's lists now, pages resolved through the frame table (ghosts through pages seen before). */
   view(): { lists: StepList[]; values?: Readonly<Record<string, number>> } {
-    const m = this.machine;
-    const frames = m.frames;
-    const v = m.pager.policy.describe!();
-    const lists = v.lists.map((l) => {
-      const entries = l.entries.map((e) => {
-        let at: StepPage;
-        if (e.frame >= 0) {
-          at = { pid: this.sourcePid.get(frames.ownerPid[e.frame]!) ?? -1, page: frames.page[e.frame]! };
-          this.byKey.set(frames.key[e.frame]!, at);
-        } else at = this.byKey.get(e.page ?? -1) ?? { pid: -1, page: -1 };
-        return e.note === undefined ? { ...at, frame: e.frame } : { ...at, frame: e.frame, note: e.note };
-      });
-      return {
-        name: l.name,
-        order: l.order,
-        entries,
-        ...(l.hands ? { hands: l.hands } : {}),
-        ...(l.ghost ? { ghost: true } : {}),
-      };
+    const frames = this.machine.frames;
+    return resolveView(this.machine.pager.policy.describe!(), (frame, ghost) => {
+      if (frame < 0) return this.byKey.get(ghost) ?? { pid: -1, page: -1 };
+      const at = { pid: this.sourcePid.get(frames.ownerPid[frame]!) ?? -1, page: frames.page[frame]! };
+      this.byKey.set(frames.key[frame]!, at);
+      return at;
     });
-    return v.values ? { lists, values: v.values } : { lists };
   }
 
   /** Runs the next reference on the Machine and describes it; null when every reference is done. */

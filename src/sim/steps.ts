@@ -64,6 +64,33 @@ export interface StepList {
 }
 
 /**
+ * A policy's view with every entry's page resolved by `pageAt(frame, ghostPage)` (a resident
+ * entry by its frame, a ghost by the page key the policy remembers): the one shape both steppers
+ * (replay here, the Machine in steps-full.ts) show.
+ */
+export function resolveView(
+  v: PolicyView,
+  pageAt: (frame: number, ghostPage: number) => StepPage,
+): { lists: StepList[]; values?: Readonly<Record<string, number>> } {
+  const lists = v.lists.map((l): StepList => {
+    const entries = l.entries.map((e): StepEntry => {
+      const at = pageAt(e.frame, e.page ?? -1);
+      return e.note === undefined
+        ? { pid: at.pid, page: at.page, frame: e.frame }
+        : { pid: at.pid, page: at.page, frame: e.frame, note: e.note };
+    });
+    return {
+      name: l.name,
+      order: l.order,
+      entries,
+      ...(l.hands ? { hands: l.hands } : {}),
+      ...(l.ghost ? { ghost: true } : {}),
+    };
+  });
+  return v.values ? { lists, values: v.values } : { lists };
+}
+
+/**
  * Why a reference missed. Replay mode: "compulsory" (the page's first reference) or "capacity"
  * (the page was evicted earlier). Full mode (sim/steps-full.ts), the pager's cause: "zero-fill",
  * "image", "swap", "object" (a shared object) or "minor" (the page was still in memory).
@@ -230,25 +257,10 @@ export class Stepper {
 
   /** The policy's lists now, pages resolved. */
   view(): { lists: StepList[]; values?: Readonly<Record<string, number>> } {
-    const v: PolicyView = this.r.policy.describe!();
-    const lists = v.lists.map((l) => {
-      const entries = l.entries.map((e): StepEntry => {
-        const id = e.frame >= 0 ? this.r.pageOf[e.frame]! : (e.page ?? -1);
-        const page = id >= 0 ? this.pageOfId[id]! : -1;
-        const pid = id >= 0 ? this.pidOfId[id]! : 0;
-        return e.note === undefined
-          ? { pid, page, frame: e.frame }
-          : { pid, page, frame: e.frame, note: e.note };
-      });
-      return {
-        name: l.name,
-        order: l.order,
-        entries,
-        ...(l.hands ? { hands: l.hands } : {}),
-        ...(l.ghost ? { ghost: true } : {}),
-      };
+    return resolveView(this.r.policy.describe!(), (frame, ghost) => {
+      const id = frame >= 0 ? this.r.pageOf[frame]! : ghost;
+      return id >= 0 ? { pid: this.pidOfId[id]!, page: this.pageOfId[id]! } : { pid: 0, page: -1 };
     });
-    return v.values ? { lists, values: v.values } : { lists };
   }
 
   /** Replays the next reference and describes it; null when every reference is done. */
