@@ -2,7 +2,9 @@
 // workload in memory (runFull) or a source read pass by pass (runFullStream). Apart from engine.ts
 // so that replay-mode commands do not load the Machine.
 
-import { layoutFor } from "../src/core/addr.js";
+import { type AddressLayout, layoutFor, makeLayout, parseShape } from "../src/core/addr.js";
+import { ConfigError } from "../src/core/errors.js";
+import { type CostModel, eatFormulaNs, makeCosts } from "../src/core/time.js";
 import { ACC_EXEC, ACC_READ, ACC_WRITE } from "../src/mmu/mmu.js";
 import { FAULT_KILLED } from "../src/pager/pager.js";
 import { NEVER } from "../src/policies/policy.js";
@@ -10,6 +12,8 @@ import { checkMachineFrames, vaBitsForTrace } from "../src/sim/bounds.js";
 import { Machine, type MachineStats } from "../src/sim/machine.js";
 import { NO_NEXT_USE } from "../src/sim/replay.js";
 import { annotateSource, type ReferenceSource } from "../src/sim/run.js";
+import type { BackingStore } from "../src/stores/store.js";
+import { allocateFrames } from "../src/system/allocation.js";
 import { PageIds } from "../src/workloads/page-ids.js";
 import { isWrite, REF_INSTR } from "../src/workloads/refs.js";
 import {
@@ -26,8 +30,8 @@ import {
 export interface FullOptions {
   /** Called every 2^18 references with the count done so far. */
   readonly onProgress?: (done: number, total: number) => void;
-  /** TLB entries and ways (default: the Machine's, 64 entries 4-way). */
-  readonly tlb?: { entries: number; ways: number };
+  /** TLB entries, ways and mode (default: the Machine's, 64 entries 4-way, tagged). */
+  readonly tlb?: { entries: number; ways: number; mode?: "tagged" | "flush" };
   /** Page coloring: colors (a power of two) and how strictly the allocator honours them. */
   readonly coloring?: { colors: number; mode: "prefer" | "strict" };
   /** Sequential read-ahead, pages (0: off). */
@@ -36,6 +40,27 @@ export interface FullOptions {
   readonly kswapd?: string;
   /** Swap slots (default unbounded); when swap runs out the pager kills a process. */
   readonly swapSlots?: number;
+  // ---- The machine's settings from `run`'s options (issue 17 item 17; see MachineSettings).
+  /** Page-table shape: a preset (sv32, sv39, x86-32, x86-64) or a split such as 8/8/8 (default: fitted to the trace). */
+  readonly shape?: string;
+  /** Replacement scope (default global); local splits the frames into per-process quotas by `allocation`. */
+  readonly scope?: "global" | "local";
+  readonly allocation?: "equal" | "proportional";
+  /** A swap store to use instead of the in-memory one (the CLI's swap file); the caller closes it. */
+  readonly swap?: BackingStore;
+  /** Costs of the fault path, the disk and context switches (core/time.ts CostModel). */
+  readonly costs?: Partial<CostModel>;
+  /** Policy switches: after `at` references (sorted, distinct), the policy becomes `policy`. */
+  readonly switches?: readonly { readonly at: number; readonly policy: string }[];
+}
+
+/** The machine a full run had (mechanisms.machine when any of its settings was given). */
+export interface MachineSettings {
+  shape?: { name: string; levelBits: number[]; offsetBits: number; vaBits: number };
+  scope?: { scope: "global" | "local"; allocation?: string; quotas?: { pid: number; frames: number }[] };
+  tlb?: { entries: number; ways: number; mode: string; flushes: number };
+  costs?: CostModel & { contextSwitches: number; faultServiceNs: number };
+  switches?: { at: number; policy: string; applied: boolean }[];
 }
 
 /**
@@ -71,7 +96,7 @@ export function runFull(
   let maxPage = 0;
   for (let i = 0; i < w.count; i++) if (w.pages[i]! > maxPage) maxPage = w.pages[i]!;
   const { m, pidOf } = fullMachine(spec, frames, w.pageSize, maxPage, pagesOf, opts);
-  const nextUse = needsFuture(spec) ? ensureNextUse(p) : null;
+  const nextUse = anyNeedsFuture(spec, opts) ? ensureNextUse(p) : null;
   const { pages, kinds, pids } = w;
   const ps = w.pageSize;
   const every = 1 << 18;
@@ -82,9 +107,11 @@ export function runFull(
   // workload switches back to it, can die.
   let alive = true;
   let skipped = 0;
+  const sw = new Switcher(m, opts.switches);
   for (let start = 0; start < w.count; start += every) {
     const end = Math.min(w.count, start + every);
     for (let i = start; i < end; i++) {
+      if (i === sw.nextAt) sw.apply(i);
       const src = pids[i]!;
       if (src !== lastSrc) {
         lastSrc = src;
@@ -104,7 +131,7 @@ export function runFull(
     if (end < w.count) opts.onProgress?.(end, w.count);
   }
   opts.onProgress?.(w.count, w.count);
-  return { machine: m, result: fullResult(m, spec, frames, w.pageSize, opts, pidOf, skipped) };
+  return { machine: m, result: fullResult(m, spec, frames, w.pageSize, opts, pidOf, skipped, sw) };
 }
 
 /** The JSON of a full-mode run from its Machine. */
@@ -116,6 +143,7 @@ function fullResult(
   opts: FullOptions,
   pidOf: ReadonlyMap<number, number>,
   skipped: number,
+  sw: Switcher,
 ): RunResult {
   const s = m.stats();
   const faults = s.faults.total;
@@ -132,7 +160,14 @@ function fullResult(
     evictions: { clean: s.evictions.clean, dirty: s.evictions.dirty },
     writebacks: s.writebacks,
     tlb: { hits: s.tlb.hits, misses: s.tlb.misses, mode: "full" },
-    eat: { formulaNs: formulaEat(missRatio), measuredNs: s.eat.measuredNs },
+    eat: {
+      // With --disk or fault/switch costs, the formula's fault service time is theirs (MachineSettings).
+      formulaNs:
+        opts.costs === undefined
+          ? formulaEat(missRatio)
+          : eatFormulaNs(missRatio, m.costs.memoryAccessNs, faultServiceNs(m.costs)),
+      measuredNs: s.eat.measuredNs,
+    },
     pageTableFrames: s.frames.pageTables,
     faultCauses: {
       zeroFill: s.faults.zeroFill,
@@ -141,7 +176,7 @@ function fullResult(
       fromObject: s.faults.fromObject,
       minor: s.faults.minor,
     },
-    ...mechanismsOf(s, opts, pidOf, skipped),
+    ...mechanismsOf(s, opts, pidOf, skipped, machineSettings(m, opts, sw)),
   };
 }
 
@@ -155,17 +190,18 @@ function fullMachine(
   opts: FullOptions,
 ): { m: Machine; pidOf: Map<number, number> } {
   // A page beyond the 48-bit space is refused with the reason (it used to kill its process quietly).
-  const vaBits = vaBitsForTrace(maxPage, pageSize);
+  const layout = traceLayout(opts.shape, maxPage, pageSize);
   checkMachineFrames(frames, pageSize);
-  const layout = layoutFor(pageSize, vaBits);
   let tableFrames = 0;
   for (const vpns of pagesOf.values()) tableFrames += Machine.tableFramesFor(layout, vpns);
   const m = new Machine({
     frames,
     tableFrames,
-    pageSize,
-    vaBits,
+    ...(opts.shape !== undefined ? { shape: layout.shape } : { pageSize, vaBits: layout.vaBits }),
     policy: spec,
+    ...(opts.scope !== undefined ? { scope: opts.scope } : {}),
+    ...(opts.swap !== undefined ? { swap: opts.swap } : {}),
+    ...(opts.costs !== undefined ? { costs: opts.costs } : {}),
     ...(opts.tlb ? { tlb: opts.tlb } : {}),
     ...(opts.coloring ? { colors: opts.coloring.colors, coloring: opts.coloring.mode } : {}),
     ...(opts.readAhead ? { readAhead: opts.readAhead } : {}),
@@ -174,6 +210,20 @@ function fullMachine(
   });
   const pidOf = new Map<number, number>();
   for (const src of pagesOf.keys()) pidOf.set(src, m.spawn({ trace: true, name: `pid ${src}` }));
+  if (opts.scope === "local") {
+    // Local replacement: each process replaces only its own pages, within a quota of the frames.
+    const srcs = [...pagesOf.keys()];
+    const quotas = allocateFrames(
+      frames,
+      srcs.map((src) => ({ size: pagesOf.get(src)!.length })),
+      opts.allocation ?? "equal",
+    );
+    srcs.forEach((src, k) => m.setQuota(pidOf.get(src)!, quotas[k]!));
+    quotasOf.set(
+      m,
+      srcs.map((src, k) => ({ pid: src, frames: quotas[k]! })),
+    );
+  }
   return { m, pidOf };
 }
 
@@ -223,7 +273,7 @@ export async function runFullStream(
     total += n;
     if (total >= limit) break;
   }
-  const nextUse = needsFuture(spec)
+  const nextUse = anyNeedsFuture(spec, opts)
     ? (await annotateSource(source, opts.limit !== undefined ? { limit: opts.limit } : {})).nextUse
     : null;
   const { m, pidOf } = fullMachine(spec, frames, pageSize, maxPage, pagesOf, opts);
@@ -232,12 +282,14 @@ export async function runFullStream(
   let pid = -1;
   let alive = true;
   let skipped = 0;
+  const sw = new Switcher(m, opts.switches);
   let i = 0;
   let nextReport = every;
   for await (const b of source.batches()) {
     const n = Math.min(b.count, total - i);
     const { pages, kinds, pids } = b;
     for (let k = 0; k < n; k++, i++) {
+      if (i === sw.nextAt) sw.apply(i);
       const src = pids[k]!;
       if (src !== lastSrc) {
         lastSrc = src;
@@ -261,7 +313,7 @@ export async function runFullStream(
     if (i >= total) break;
   }
   opts.onProgress?.(total, total);
-  return { result: fullResult(m, spec, frames, pageSize, opts, pidOf, skipped), distinctPages: seen };
+  return { result: fullResult(m, spec, frames, pageSize, opts, pidOf, skipped, sw), distinctPages: seen };
 }
 
 /** The `mechanisms` of a full run, when any is on. */
@@ -270,8 +322,10 @@ function mechanismsOf(
   opts: FullOptions,
   pidOf: ReadonlyMap<number, number>,
   skippedReferences: number,
+  machine: MachineSettings,
 ): { mechanisms?: Mechanisms } {
   const out: Mechanisms = {};
+  if (Object.keys(machine).length > 0) out.machine = machine;
   if (opts.coloring && opts.coloring.colors > 1) {
     out.coloring = {
       ...opts.coloring,
@@ -299,4 +353,94 @@ function mechanismsOf(
     };
   }
   return Object.keys(out).length === 0 ? {} : { mechanisms: out };
+}
+
+// ---- The machine's settings (issue 17 item 17): shape, scope, TLB mode, costs, policy switches.
+
+/** Each local-scope Machine's quotas by workload pid, as fullMachine set them. */
+const quotasOf = new WeakMap<Machine, { pid: number; frames: number }[]>();
+
+/** True when the run's policy or a policy it switches to needs next uses (OPT). */
+function anyNeedsFuture(spec: string, opts: FullOptions): boolean {
+  return needsFuture(spec) || (opts.switches ?? []).some((s) => needsFuture(s.policy));
+}
+
+/**
+ * The layout of a trace's Machine: the shape asked for (every page of the trace must lie in its
+ * space: a ConfigError names the first that does not), else one fitted to the largest page.
+ */
+function traceLayout(shape: string | undefined, maxPage: number, pageSize: number): AddressLayout {
+  if (shape === undefined) return layoutFor(pageSize, vaBitsForTrace(maxPage, pageSize));
+  const layout = makeLayout(parseShape(shape));
+  if (layout.pageSize !== pageSize) {
+    throw new ConfigError("shape", shape, `a shape with ${pageSize}-byte pages, the workload's page size`);
+  }
+  if (maxPage >= layout.vpnCount) {
+    throw new ConfigError(
+      "page",
+      maxPage,
+      `a page number below ${layout.vpnCount}: shape ${layout.shape.name} maps a ${layout.vaBits}-bit space`,
+    );
+  }
+  return layout;
+}
+
+/** A fault's service time by the documents' three parts: the handler, the disk read, the switch back. */
+export function faultServiceNs(c: CostModel): number {
+  return c.faultOverheadNs + c.diskReadNs + c.contextSwitchNs;
+}
+
+/** Applies the policy switches of a run in order, at the reference index each names. */
+class Switcher {
+  private k = 0;
+  private readonly list: readonly { readonly at: number; readonly policy: string }[];
+  /** Index of the reference before which the next switch happens (Infinity: none left). */
+  nextAt: number;
+  constructor(
+    private readonly m: Machine,
+    switches: readonly { readonly at: number; readonly policy: string }[] = [],
+  ) {
+    this.list = switches;
+    this.nextAt = switches[0]?.at ?? Number.POSITIVE_INFINITY;
+  }
+  get applied(): number {
+    return this.k;
+  }
+  /** Switches the policy (scope unchanged) after `i` references. */
+  apply(i: number): void {
+    while (this.k < this.list.length && this.list[this.k]!.at === i) {
+      this.m.setPolicy(this.list[this.k]!.policy);
+      this.k++;
+    }
+    this.nextAt = this.list[this.k]?.at ?? Number.POSITIVE_INFINITY;
+  }
+}
+
+/** What mechanisms.machine reports: each setting the options gave, with what it did. */
+function machineSettings(m: Machine, opts: FullOptions, sw: Switcher): MachineSettings {
+  const out: MachineSettings = {};
+  const s = m.stats();
+  if (opts.shape !== undefined) {
+    const { shape, vaBits } = m.layout;
+    out.shape = { name: shape.name, levelBits: [...shape.levelBits], offsetBits: shape.offsetBits, vaBits };
+  }
+  if (opts.scope !== undefined) {
+    out.scope = { scope: opts.scope };
+    if (opts.scope === "local") {
+      out.scope.allocation = opts.allocation ?? "equal";
+      out.scope.quotas = quotasOf.get(m) ?? [];
+    }
+  }
+  if (opts.tlb !== undefined) {
+    const t = m.tlb.config;
+    out.tlb = { entries: t.entries, ways: t.ways, mode: t.mode, flushes: m.tlb.flushes };
+  }
+  if (opts.costs !== undefined) {
+    const c = makeCosts(m.costs);
+    out.costs = { ...c, contextSwitches: Math.max(0, s.switches - 1), faultServiceNs: faultServiceNs(c) };
+  }
+  if (opts.switches !== undefined && opts.switches.length > 0) {
+    out.switches = opts.switches.map((x, k) => ({ at: x.at, policy: x.policy, applied: k < sw.applied }));
+  }
+  return out;
 }

@@ -10,6 +10,7 @@ import type { KswapdStats } from "../src/sim/kswapd.js";
 import { densify, type ReplayResult, type ReplayTrace, replay } from "../src/sim/replay.js";
 import { annotateNextUse } from "../src/workloads/oracle.js";
 import { isWrite, REF_INSTR } from "../src/workloads/refs.js";
+import type { MachineSettings } from "./engine-full.js";
 import type { Workload } from "./workload.js";
 
 /** Memory access and fault service times used for EAT, ns (the documents' 200 ns and 8 ms). */
@@ -65,6 +66,10 @@ export interface Mechanisms {
     /** References of killed processes after their death, not run. */
     skippedReferences: number;
   };
+  /** The machine's settings given on the command line (shape, scope, TLB, costs, policy switches). */
+  machine?: MachineSettings;
+  /** The swap file, when --swap-file gave one: where, and what was written to and read from it. */
+  swapFile?: { path: string; temporary: boolean; pagesWritten: number; pagesRead: number; bytes: number };
 }
 
 /** A workload ready to replay: dense page ids and, if asked, next-use positions. */

@@ -23,19 +23,27 @@ import { type CliIo, colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { fmtInt, fmtNs, fmtPct, outputMode, renderKeyValues, writeCsv, writeJson } from "../output.js";
 import { Progress } from "../progress.js";
+import { type OpenedSwapFile, openSwapFile } from "../swap-file.js";
 import { tlbCountsNote } from "../tlb-note.js";
 import type { FramesSpec } from "../units.js";
 import { addWorkloadOptions, openSource, type WorkloadOptions } from "../workload.js";
 import { addFramesOption, addOutputOptions, resolveFrames, workloadOf } from "./common.js";
+import {
+  addMachineOptions,
+  type MachineFlags,
+  machineFlagValues,
+  machineFullOptions,
+  machinePairs,
+  shapePageSize,
+} from "./run-machine.js";
 import { runSteps, stepsHelp } from "./steps.js";
 
-interface RunOptions extends WorkloadOptions {
+interface RunOptions extends WorkloadOptions, MachineFlags {
   policy: string;
   frames?: FramesSpec;
   memory?: number;
   report?: string;
   mode: string;
-  tlb?: { entries: number; ways: number };
   colors?: { colors: number; mode: "prefer" | "strict" };
   readAhead?: number;
   kswapd?: string;
@@ -83,7 +91,13 @@ export function runRecord(r: RunResult): Record<(typeof RUN_CSV_FIELDS)[number],
   };
 }
 
-function printRun(io: CliIo, r: RunResult, workloadName: string, distinct: number): void {
+function printRun(
+  io: CliIo,
+  r: RunResult,
+  workloadName: string,
+  distinct: number,
+  disk?: MachineFlags["disk"],
+): void {
   const c = colorsFor(io);
   io.stdout.write(
     `${c.bold(r.policy)} with ${c.bold(String(r.frames))} frames on ${workloadName} ` +
@@ -111,13 +125,15 @@ function printRun(io: CliIo, r: RunResult, workloadName: string, distinct: numbe
   ];
   for (const [k, v] of Object.entries(r.policyCounters ?? {})) pairs.push([`${r.policy}: ${k}`, fmtInt(v)]);
   if (r.mechanisms) pairs.push(...mechanismPairs(r.mechanisms));
+  if (r.mechanisms?.machine || r.mechanisms?.swapFile)
+    pairs.push(...machinePairs(r.mechanisms.machine, disk, r.mechanisms.swapFile));
   io.stdout.write(`${renderKeyValues(c, pairs)}\n`);
   const tlbNote = r.tlb.mode === "full" ? tlbCountsNote(r.references, r.tlb.hits, r.tlb.misses) : "";
   if (tlbNote !== "") io.stdout.write(c.dim(tlbNote));
   if (r.faultCauses !== undefined)
     io.stdout.write(
       c.dim(
-        "EAT: the formula charges every fault a disk read (8 ms); the measured value charges only the faults\n" +
+        `EAT: the formula charges every fault ${r.mechanisms?.machine?.costs ? `its service time (${fmtNs(r.mechanisms.machine.costs.faultServiceNs)})` : "a disk read (8 ms)"}; the measured value charges only the faults\n` +
           "that read the disk, plus a disk write per write-back and the TLB walks (a zero-fill fault costs no I/O).\n",
       ),
     );
@@ -231,11 +247,6 @@ export function registerRun(program: Command, { io }: CommandContext): void {
       .default("replay"),
   );
   cmd.option(
-    "--tlb <entries/ways>",
-    "full mode's TLB: entries (a power of two, 0 for none) and ways, e.g. 64/4 (the default) or 2048/8",
-    parseTlb,
-  );
-  cmd.option(
     "--colors <n[:mode]>",
     "full mode's page coloring: n colors (a power of two; a page's color is its VPN's low bits, a frame's its PFN's) and the allocator's mode, prefer (the default: another color when none of the page's is free, a conflict) or strict (evict until a frame of the color is free), e.g. 8 or 8:strict",
     parseColors,
@@ -255,6 +266,7 @@ export function registerRun(program: Command, { io }: CommandContext): void {
     "full mode's swap size in page slots (default unbounded): when a dirty victim finds no slot the process with the largest resident set is killed",
     parseSwapSlots,
   );
+  addMachineOptions(cmd);
   cmd.option("--report <file.html>", "also write an HTML report of this run");
   cmd.option("--steps", stepsHelp("run"));
   addOutputOptions(
@@ -287,7 +299,17 @@ its references are skipped and counted.`,
     )
     .action(async (opts: RunOptions) => {
       const mode = outputMode(opts);
+      checkFullOnly(opts);
+      // A shape fixes the page size: a trace or reference string is read at it.
+      if (opts.shape !== undefined) {
+        const ps = shapePageSize(opts.shape);
+        if (opts.pageSize !== undefined && opts.pageSize !== ps)
+          throw new UsageError(`--shape ${opts.shape} has ${ps}-byte pages; --page-size says ${opts.pageSize}`);
+        if (opts.gen === undefined) opts.pageSize = ps;
+      }
       if (opts.steps) {
+        for (const [flag, v] of machineFlagValues(opts))
+          if (v !== undefined && flag !== "--tlb") throw new UsageError(`--steps does not take ${flag}`);
         // Step mode prints every reference (at most 100,000): the workload is read whole.
         const w = await workloadOf(opts, io);
         const frames = resolveFrames(opts, w.pageSize);
@@ -307,6 +329,7 @@ its references are skipped and counted.`,
       const onProgress =
         mode === "human" ? (done: number, total: number) => bar.update(done, total) : undefined;
       let r: RunResult;
+      const swap = opts.mode === "full" ? openRunSwap(io, opts, w.pageSize) : undefined;
       try {
         r =
           opts.mode === "full"
@@ -314,11 +337,12 @@ its references are skipped and counted.`,
                 p,
                 opts.policy,
                 frames,
-                fullOptions(opts, onProgress),
+                fullOptions(opts, onProgress, swap),
               ).result
             : simulatePrepared(p, opts.policy, frames, onProgress);
       } finally {
         bar.stop();
+        r = withSwapFile(r!, swap);
       }
       if (opts.report !== undefined) {
         // The report's modules load only when a report is asked for.
@@ -333,9 +357,19 @@ its references are skipped and counted.`,
       }
       if (mode === "json") writeJson(io, r);
       else if (mode === "csv") writeCsv(io, RUN_CSV_FIELDS, [runRecord(r)]);
-      else printRun(io, r, w.name, workloadFacts(p).distinctPages);
+      else printRun(io, r, w.name, workloadFacts(p).distinctPages, opts.disk);
       warnKilled(io, r, mode);
+      warnSwitches(io, r);
     });
+}
+
+/** A --switch-at beyond the run's last reference changed nothing: said on stderr, whatever the output. */
+function warnSwitches(io: CliIo, r: RunResult): void {
+  for (const s of r.mechanisms?.machine?.switches ?? [])
+    if (!s.applied)
+      io.stderr.write(
+        `pagewise: warning: --switch-at ${s.at}:${s.policy} was not reached: the run had ${r.references} references\n`,
+      );
 }
 
 /** Replay mode without a report: the trace streams through the replay in constant memory. */
@@ -385,6 +419,11 @@ async function runFullStreaming(
   try {
     const frames = resolveFrames(opts, src.pageSize);
     checkModeOptions(opts, frames);
+    if (opts.shape !== undefined && shapePageSize(opts.shape) !== src.pageSize)
+      throw new UsageError(
+        `--shape ${opts.shape} has ${shapePageSize(opts.shape)}-byte pages; the workload's are ${src.pageSize} bytes`,
+      );
+    const swap = openRunSwap(io, opts, src.pageSize);
     const bar = new Progress(io, `${opts.policy} (full)`, src.expected ?? 0);
     const onProgress =
       mode === "human" ? (done: number, total: number) => bar.update(done, total) : undefined;
@@ -396,37 +435,58 @@ async function runFullStreaming(
         frames,
         src.pageSize,
         {
-          ...fullOptions(opts, onProgress),
+          ...fullOptions(opts, onProgress, swap),
           ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
           ...(src.expected !== null ? { expected: src.expected } : {}),
         },
       ));
     } finally {
       bar.stop();
+      r = withSwapFile(r!, swap);
     }
   } finally {
     src.close();
   }
   if (mode === "json") writeJson(io, r);
   else if (mode === "csv") writeCsv(io, RUN_CSV_FIELDS, [runRecord(r)]);
-  else printRun(io, r, src.name, distinct);
+  else printRun(io, r, src.name, distinct, opts.disk);
   warnKilled(io, r, mode);
+  warnSwitches(io, r);
 }
 
-/** Refuses full-mode options in replay mode, and more colors than frames. */
-function checkModeOptions(opts: RunOptions, frames: number): void {
+/** Refuses full-mode options in replay mode. */
+function checkFullOnly(opts: RunOptions): void {
   const fullOnly: [string, unknown][] = [
     ["--tlb", opts.tlb],
     ["--colors", opts.colors],
     ["--read-ahead", opts.readAhead],
     ["--kswapd", opts.kswapd],
     ["--swap-slots", opts.swapSlots],
+    ...machineFlagValues(opts),
   ];
   for (const [flag, v] of fullOnly) {
     if (v === undefined || opts.mode === "full") continue;
     const why = flag === "--tlb" ? "replay mode has no TLB" : "replay mode has no Machine to give it to";
     throw new UsageError(`${flag} is for --mode full (${why})`);
   }
+}
+
+/** The swap file of --swap-file, opened for pages of `pageSize` bytes (undefined without it). */
+function openRunSwap(io: CliIo, opts: RunOptions, pageSize: number): OpenedSwapFile | undefined {
+  if (opts.swapFile === undefined) return undefined;
+  return openSwapFile(opts.swapFile, io.cwd, pageSize, opts.swapSlots);
+}
+
+/** Closes and removes the run's swap file (if any), adding its figures to the result. */
+function withSwapFile(r: RunResult | undefined, swap: OpenedSwapFile | undefined): RunResult {
+  const figures = swap?.finish();
+  if (r === undefined || figures === undefined) return r as RunResult;
+  return { ...r, mechanisms: { ...r.mechanisms, swapFile: figures } };
+}
+
+/** Refuses full-mode options in replay mode, and more colors than frames. */
+function checkModeOptions(opts: RunOptions, frames: number): void {
+  checkFullOnly(opts);
   if (opts.colors !== undefined && opts.colors.colors > frames) {
     throw new UsageError(
       `--colors ${opts.colors.colors}: more colors than the ${frames} page frames (some colors would have no frame)`,
@@ -435,10 +495,16 @@ function checkModeOptions(opts: RunOptions, frames: number): void {
 }
 
 /** Full-mode options from the command line. */
-function fullOptions(opts: RunOptions, onProgress?: (done: number, total: number) => void): FullOptions {
+function fullOptions(
+  opts: RunOptions,
+  onProgress?: (done: number, total: number) => void,
+  swap?: OpenedSwapFile,
+): FullOptions {
+  for (const s of opts.switchAt ?? []) policyIdOf(s.policy);
   return {
+    ...machineFullOptions(opts),
+    ...(swap !== undefined ? { swap: swap.store } : {}),
     ...(onProgress ? { onProgress } : {}),
-    ...(opts.tlb ? { tlb: opts.tlb } : {}),
     ...(opts.colors ? { coloring: opts.colors } : {}),
     ...(opts.readAhead !== undefined ? { readAhead: opts.readAhead } : {}),
     ...(opts.kswapd !== undefined ? { kswapd: opts.kswapd } : {}),
@@ -487,11 +553,4 @@ export function parseKswapd(v: string): string {
   return v;
 }
 
-/** Parses --tlb "entries/ways" (or "entries": fully associative up to 255 ways, else 4-way). */
-export function parseTlb(v: string): { entries: number; ways: number } {
-  const m = /^(\d+)(?:\/(\d+))?$/.exec(v.trim());
-  if (m === null) throw new UsageError(`--tlb: expected entries/ways such as 64/4, got "${v}"`);
-  const entries = Number(m[1]);
-  const ways = m[2] !== undefined ? Number(m[2]) : entries <= 255 ? Math.max(1, entries) : 4;
-  return { entries, ways };
-}
+export { parseTlb } from "./run-machine.js";

@@ -21,6 +21,12 @@ export interface CostModel {
   readonly diskTransferNs: number;
   /** Writing one page to a backing store. */
   readonly diskWriteNs: number;
+  /**
+   * One context switch (default 0): charged on every switch from one process to another, and once
+   * per fault that read a page from a store, for switching back to the process when the page has
+   * arrived (the third part of a fault's service in the documents, after the handler and the I/O).
+   */
+  readonly contextSwitchNs: number;
 }
 
 export const DEFAULT_COSTS: CostModel = {
@@ -30,6 +36,7 @@ export const DEFAULT_COSTS: CostModel = {
   diskReadNs: 8_000_000,
   diskTransferNs: 40_000,
   diskWriteNs: 8_000_000,
+  contextSwitchNs: 0,
 };
 
 /** Merges overrides into the defaults; throws ConfigError for a negative or non-finite cost. */

@@ -96,6 +96,8 @@ export class Machine {
   /** The global policy when it wants hits (the hot path calls it directly), else null. */
   private hitPolicy: ReplacementPolicy | null = null;
   private switches = 0;
+  /** Time charged for context switches between processes, ns (CostModel.contextSwitchNs each). */
+  private switchNs = 0;
   private tlbMarkHits = 0;
   private tlbMarkMisses = 0;
   private readonly walkNs: number;
@@ -210,7 +212,10 @@ export class Machine {
   now(): number {
     const pending = this.pendingRefs[0]! + this.pendingRefs[1]! + this.pendingRefs[2]!;
     return (
-      (this.refs + pending) * this.costs.memoryAccessNs + this.mmu.walks * this.walkNs + this.pager.faultNs
+      (this.refs + pending) * this.costs.memoryAccessNs +
+      this.mmu.walks * this.walkNs +
+      this.pager.faultNs +
+      this.switchNs
     );
   }
 
@@ -278,6 +283,11 @@ export class Machine {
     this.curPid = pid;
     this.mmu.install(p.asid, p.root);
     this.switches++;
+    // A switch from another process costs CostModel.contextSwitchNs (the first dispatch does not).
+    if (this.switches > 1 && this.costs.contextSwitchNs > 0) {
+      p.counters.timeNs += this.costs.contextSwitchNs;
+      this.switchNs += this.costs.contextSwitchNs;
+    }
     if (this.events.listening) this.events.emit({ type: "switch", from, to: pid, timeNs: this.now() });
   }
 
