@@ -218,7 +218,9 @@ function fullMachine(
       srcs.map((src) => ({ size: pagesOf.get(src)!.length })),
       opts.allocation ?? "equal",
     );
-    srcs.forEach((src, k) => m.setQuota(pidOf.get(src)!, quotas[k]!));
+    srcs.forEach((src, k) => {
+      m.setQuota(pidOf.get(src)!, quotas[k]!);
+    });
     quotasOf.set(
       m,
       srcs.map((src, k) => ({ pid: src, frames: quotas[k]! })),

@@ -71,6 +71,10 @@ const NOT_SYNTAX: Record<string, { code: number; why: string }> = {
     code: 2,
     why: "with the base's replacement quiz: --shape is for translation and minframes",
   },
+  "run --swap-file": {
+    code: 2,
+    why: "with the base's replay mode: --swap-file is for --mode full (a conflict); its file is checked in run-machine.test.ts",
+  },
   "serve --dir": { code: 1, why: "a folder to serve: a missing one is a user error" },
   "analyze --gen": {
     code: 1,

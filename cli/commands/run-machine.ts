@@ -113,7 +113,9 @@ export function shapePageSize(shape: string): number {
 export function parseTlb(v: string): { entries: number; ways: number; mode?: "tagged" | "flush" } {
   const m = /^(\d+)(?:[/,](\d+))?(?:,(tagged|flush))?$/.exec(v.trim().toLowerCase());
   if (m === null)
-    throw new UsageError(`--tlb: expected ENTRIES[,WAYS][,tagged|flush] such as 64,4 or 64,4,flush, got "${v}"`);
+    throw new UsageError(
+      `--tlb: expected ENTRIES[,WAYS][,tagged|flush] such as 64,4 or 64,4,flush, got "${v}"`,
+    );
   const entries = Number(m[1]);
   const ways = m[2] !== undefined ? Number(m[2]) : entries <= 255 ? Math.max(1, entries) : 4;
   return m[3] === undefined ? { entries, ways } : { entries, ways, mode: m[3] as "tagged" | "flush" };
@@ -129,10 +131,13 @@ export function parseSwitchAt(text: string, before: PolicySwitch[] | undefined):
   }
   const at = Number(m[1]);
   if (!Number.isSafeInteger(at) || at < 1) {
-    throw new UsageError(`--switch-at "${text}": REF must be 1 or more (at 0, give the policy with --policy)`);
+    throw new UsageError(
+      `--switch-at "${text}": REF must be 1 or more (at 0, give the policy with --policy)`,
+    );
   }
   const list = [...(before ?? [])];
-  if (list.some((s) => s.at === at)) throw new UsageError(`--switch-at "${text}": two switches at reference ${at}`);
+  if (list.some((s) => s.at === at))
+    throw new UsageError(`--switch-at "${text}": two switches at reference ${at}`);
   list.push({ at, policy: m[2]! });
   return list.sort((a, b) => a.at - b.at);
 }
@@ -168,7 +173,7 @@ export function addMachineOptions(cmd: Command): void {
   );
   cmd.option(
     "--shape <shape>",
-    `full mode's page-table shape: a preset (${Object.keys(SHAPE_PRESETS).join(", ")}) or bits per level then offset bits, e.g. 8/8/8 (256-byte pages, 3 levels); default: two or more levels fitted to the trace`,
+    `full mode's page-table shape: a preset (${Object.keys(SHAPE_PRESETS).join(", ")}) or bits per level then offset bits, e.g. 6/6/8 (256-byte pages, 2 levels); default: two or more levels fitted to the trace`,
     parseShapeOption,
   );
   cmd.option(
@@ -286,9 +291,7 @@ export function machinePairs(
   if (s?.switches) {
     pairs.push([
       "policy switches (after references)",
-      s.switches
-        .map((w) => `${fmtInt(w.at)}: ${w.policy}${w.applied ? "" : " (not reached)"}`)
-        .join("; "),
+      s.switches.map((w) => `${fmtInt(w.at)}: ${w.policy}${w.applied ? "" : " (not reached)"}`).join("; "),
     ]);
   }
   if (swapFile) {

@@ -283,11 +283,18 @@ Examples:
   $ pagewise run --refs 1,2,3,4,1,2,5,1,2,3,4,5 --policy opt --frames 3 --json
   $ pagewise run --trace test/fixtures/traces/ls.lackey --policy clock --memory 256KiB --page-size 4KiB
   $ pagewise run --gen zipf:pages=1000,alpha=0.9,n=100000,seed=1 --policy arc --frames 100 --csv
-  $ pagewise run --trace test/fixtures/traces/py-dict.pwt --policy lru --frames 1024 --mode full --tlb 2048/8
+  $ pagewise run --trace test/fixtures/traces/py-dict.pwt --policy lru --frames 1024 --mode full --tlb 2048,8
   $ pagewise run --refs 0,2,4,6,8,10,12,14,0,2,4,6 --frames 8 --mode full --colors 2:strict
   $ pagewise run --gen loop:pages=64,n=2000,writes=1 --frames 32 --mode full --read-ahead 8
   $ pagewise run --trace test/fixtures/traces/sort500.pwt --frames 160 --mode full --kswapd linux,clean=off
   $ pagewise run --gen "seq:n=30,writes=1 + loop:pages=20,n=200,writes=0" --frames 40 --mode full --swap-slots 5
+  $ pagewise run --gen "loop:pages=12,n=1200 + loop:pages=4,n=400" --frames 12 --mode full --scope local
+  $ pagewise run --gen "loop:pages=12,n=1200 + loop:pages=4,n=400" --frames 12 --mode full --tlb 8,2,flush
+  $ pagewise run --refs 1,2,3,4,1,2,5,1,2,3,4,5 --frames 3 --mode full --shape x86-64
+  $ pagewise run --refs 0,1,2,300,0,1,2,300 --frames 2 --mode full --shape 6/6/8
+  $ pagewise run --gen loop:pages=64,n=2000,writes=1 --frames 32 --mode full --swap-file swap.bin
+  $ pagewise run --gen zipf:pages=200,alpha=0.8,n=5000,seed=4 --policy fifo --frames 40 --mode full --switch-at 2500:lru
+  $ pagewise run --gen loop:pages=64,n=2000,writes=1 --frames 32 --mode full --disk hdd --fault-cost 20us --switch-cost 5us
 
 In full mode --frames (or --memory) counts the frames that hold pages, as in replay mode; the page
 tables the workload needs get frames of their own on top, shown as "page-table frames". A progress
@@ -295,7 +302,12 @@ bar appears on stderr for runs longer than a second (only on a terminal, never w
 --colors, --read-ahead, --kswapd and --swap-slots (full mode only) turn on the Machine's page
 coloring, read-ahead, background reclaim and a bounded swap; their counters follow the others (and
 go in --json under "mechanisms"). A process killed when swap runs out runs no further: the rest of
-its references are skipped and counted.`,
+its references are skipped and counted.
+--scope, --shape, --tlb, --switch-at and the costs (--fault-cost, --switch-cost, --disk) set up the
+Machine itself; what they set is shown after the counters (--json: mechanisms.machine), and
+--swap-file's file under mechanisms.swapFile. A fault's service time is the documents' three parts:
+the handler (--fault-cost), the disk read (--disk: latency + seek + transfer) and the switch back
+to the process (--switch-cost); the formula's EAT then uses their sum instead of 8 ms.`,
     )
     .action(async (opts: RunOptions) => {
       const mode = outputMode(opts);
@@ -304,7 +316,9 @@ its references are skipped and counted.`,
       if (opts.shape !== undefined) {
         const ps = shapePageSize(opts.shape);
         if (opts.pageSize !== undefined && opts.pageSize !== ps)
-          throw new UsageError(`--shape ${opts.shape} has ${ps}-byte pages; --page-size says ${opts.pageSize}`);
+          throw new UsageError(
+            `--shape ${opts.shape} has ${ps}-byte pages; --page-size says ${opts.pageSize}`,
+          );
         if (opts.gen === undefined) opts.pageSize = ps;
       }
       if (opts.steps) {

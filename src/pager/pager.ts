@@ -196,7 +196,8 @@ export class Pager {
     countFault(p, cause);
     this.spend(this.parts.costs.faultOverheadNs);
     // A fault that waited for a store's read ends with a switch back to the process (CostModel).
-    if (cause === "swap" || cause === "image" || cause === "object") this.spend(this.parts.costs.contextSwitchNs);
+    if (cause === "swap" || cause === "image" || cause === "object")
+      this.spend(this.parts.costs.contextSwitchNs);
     const { events } = this.parts;
     if (events.listening) emitFault(events, this.parts.now(), p, va, vpn, access, cause, frame);
     // Read-ahead first, the restarted access last: read-ahead allocates frames, which can wake
