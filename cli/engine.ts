@@ -3,6 +3,7 @@
 // the counters every command prints. Commands never call the engine directly, so the JSON shape of
 // a run is defined in one place (RunResult).
 
+import type { TraceValues } from "../node/trace-file.js";
 import { MAX_ASID, pageKey } from "../src/core/addr.js";
 import { eatFormulaNs } from "../src/core/time.js";
 import { getPolicyFactory, parsePolicySpec, policyIds } from "../src/policies/registry.js";
@@ -43,6 +44,8 @@ export interface RunResult {
   policyCounters?: Readonly<Record<string, number>>;
   /** Full mode: the optional mechanisms that were on (coloring, read-ahead, kswapd, bounded swap). */
   mechanisms?: Mechanisms;
+  /** A text trace: its values read as page numbers or byte addresses, and how that was decided. */
+  values?: TraceValues;
 }
 
 /** Counters of full mode's optional mechanisms; a key is present only when its mechanism is on. */

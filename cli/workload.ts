@@ -10,7 +10,7 @@ import os from "node:os";
 import { basename, dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { Command } from "commander";
-import { decompressChunks, openTrace } from "../node/trace-file.js";
+import { decompressChunks, type OpenedTrace, openTrace, type TraceValues } from "../node/trace-file.js";
 import type { ReferenceSource } from "../src/sim/run.js";
 import { generateBatches, parseGenerator } from "../src/workloads/generators.js";
 import { REF_LOAD, REF_STORE, type RefBatch } from "../src/workloads/refs.js";
@@ -36,6 +36,8 @@ export interface Workload {
   readonly pages: Float64Array;
   readonly kinds: Uint8Array;
   readonly pids: Int32Array;
+  /** A text trace: whether its values were read as page numbers or byte addresses, and how decided. */
+  readonly values?: TraceValues;
 }
 
 /** Options shared by every command that reads a workload. */
@@ -51,6 +53,9 @@ export interface WorkloadOptions {
   unitSize?: number;
   /** libcachesim-csv: libCacheSim's column parameters. */
   csvParams?: string;
+  /** Text traces: the values are byte addresses (--addresses) or page numbers (--pages); default detected. */
+  addresses?: boolean;
+  pages?: boolean;
 }
 
 export const DEFAULT_PAGE_SIZE = 4096;
@@ -79,7 +84,42 @@ export function addWorkloadOptions(cmd: Command): Command {
     .option(
       "--csv-params <params>",
       'libcachesim-csv traces: libCacheSim\'s columns, e.g. "obj-id-col=2,has-header=false"',
+    )
+    .option(
+      "--addresses",
+      "text traces: the values are byte addresses, cut into pages at --page-size (default: detected from the first values, and said)",
+    )
+    .option("--pages", "text traces: the values are page numbers (default: detected from the first values)");
+}
+
+/** The unit --addresses or --pages gives (undefined: detect). */
+function unitOf(opts: WorkloadOptions): "address" | "page" | undefined {
+  return opts.addresses ? "address" : opts.pages ? "page" : undefined;
+}
+
+/**
+ * After a trace is opened: --addresses/--pages apply to text traces only; a text trace's values
+ * detected as byte addresses are said on stderr (page numbers, the old reading, only in the output).
+ */
+function checkValues(t: OpenedTrace, opts: WorkloadOptions, shown: string, io: CliIo): void {
+  const flag = opts.addresses ? "--addresses" : opts.pages ? "--pages" : undefined;
+  if (flag !== undefined && t.format !== "text") {
+    throw new UsageError(
+      `${flag} applies to text traces; ${shown} is ${t.format}, whose format says what its values are`,
     );
+  }
+  if (t.values?.how === "detected" && t.values.unit === "address") {
+    io.stderr.write(
+      `pagewise: note: ${shown}: values read as byte addresses at ${t.pageSize}-byte pages (${t.values.why}); --pages reads them as page numbers\n`,
+    );
+  }
+}
+
+/** What a text trace's values were read as, short, for a table ("" for other workloads). */
+export function valuesText(v: TraceValues | undefined, pageSize: number): string {
+  if (v === undefined) return "";
+  const what = v.unit === "address" ? `byte addresses (${pageSize}-byte pages)` : "page numbers";
+  return `${what}, ${v.how === "given" ? (v.unit === "address" ? "--addresses" : "--pages") : "detected"}`;
 }
 
 /** Exactly one source must be given. */
@@ -92,6 +132,9 @@ export function requireOneSource(opts: WorkloadOptions): "refs" | "trace" | "gen
     throw new UsageError("--format applies to --trace only");
   if ((opts.unitSize ?? opts.csvParams) !== undefined && given[0] !== "trace")
     throw new UsageError("--unit-size and --csv-params apply to --trace only");
+  if (opts.addresses && opts.pages) throw new UsageError("give --addresses or --pages, not both");
+  if ((opts.addresses || opts.pages) && given[0] !== "trace")
+    throw new UsageError(`${opts.addresses ? "--addresses" : "--pages"} applies to --trace only`);
   return given[0]!;
 }
 
@@ -209,9 +252,11 @@ export async function loadTrace(path: string, opts: WorkloadOptions, io: CliIo):
     format: opts.format,
     pageSize: opts.pageSize,
     skipBad: opts.skipBad,
+    unit: unitOf(opts),
     unitSize: opts.unitSize,
     csvParams: opts.csvParams,
   });
+  checkValues(t, opts, path, io);
   const b = new WorkloadBuilder();
   const limit = opts.limit ?? Number.POSITIVE_INFINITY;
   const bar = new Progress(io, `reading ${basename(path)}`, Math.max(1, t.fileBytes));
@@ -232,12 +277,13 @@ export async function loadTrace(path: string, opts: WorkloadOptions, io: CliIo):
         (first ? ` (first at line ${first.line}: ${first.problem})\n` : "\n"),
     );
   }
-  return b.finish({
+  const w = b.finish({
     name: basename(path),
     source: `${path} (${t.format})`,
     kind: "trace",
     pageSize: t.pageSize,
   });
+  return t.values === null ? w : { ...w, values: t.values };
 }
 
 function truncate(w: Workload, n: number): Workload {
@@ -260,6 +306,8 @@ export interface OpenedSource {
   readonly pageSize: number;
   /** The number of references when known before reading (pwt with counts, a reference string), else null. */
   readonly expected: number | null;
+  /** A text trace: what its values were read as. */
+  readonly values?: TraceValues;
   /** Prints the warning about skipped lines, if any; removes a spooled standard input. */
   close(): void;
 }
@@ -306,10 +354,12 @@ export async function openSource(
       format: opts.format,
       pageSize: opts.pageSize,
       skipBad: opts.skipBad,
+      unit: unitOf(opts),
       unitSize: opts.unitSize,
       csvParams: opts.csvParams,
     });
     const shownPath = spooled === null ? path : "-";
+    checkValues(t, opts, shownPath, io);
     // pwt replays encoded unless the kinds are wanted, pages are coarsened, or a --limit may stop
     // inside a dictionary block (its entries all get ids: the distinct pages would count unread ones).
     const encoded =
@@ -335,6 +385,7 @@ export async function openSource(
       kind: "trace",
       pageSize: t.pageSize,
       expected: known === null ? null : Math.min(known, opts.limit ?? Number.POSITIVE_INFINITY),
+      ...(t.values !== null ? { values: t.values } : {}),
       close() {
         if (spooled !== null) fs.rmSync(dirname(spooled), { recursive: true, force: true });
         const skipped = t.stats.skipped;
@@ -366,6 +417,7 @@ export function inMemorySource(w: Workload): Omit<OpenedSource, "close"> {
     kind: w.kind,
     pageSize: w.pageSize,
     expected: w.count,
+    ...(w.values !== undefined ? { values: w.values } : {}),
   };
 }
 

@@ -16,6 +16,7 @@ import {
 import { createDecoder, isTraceFormat, TRACE_FORMATS } from "../src/workloads/formats.js";
 import { makeBatch, type RefBatch } from "../src/workloads/refs.js";
 import type { TextUnit } from "../src/workloads/text-trace.js";
+import { detectTextUnit } from "../src/workloads/text-unit.js";
 import {
   DEFAULT_BATCH,
   makeStats,
@@ -36,12 +37,20 @@ export interface OpenTraceOptions {
   readonly pageSize?: number;
   /** Count and skip malformed lines instead of throwing at the first. */
   readonly skipBad?: boolean;
-  /** Text format only: values are "page" numbers (default) or byte "address"es. */
+  /** Text format only: values are "page" numbers or byte "address"es (default: detected, text-unit.ts). */
   readonly unit?: TextUnit;
   /** oracleGeneral only: bytes a page of an object covers (a request spans ceil(size / unitSize) pages). */
   readonly unitSize?: number;
   /** libcachesim-csv only: libCacheSim's csv parameters ("obj-id-col=2,has-header=false"). */
   readonly csvParams?: string;
+}
+
+/** What a text trace's values were read as. */
+export interface TraceValues {
+  readonly unit: TextUnit;
+  readonly how: "given" | "detected";
+  /** For "detected": why (a phrase). */
+  readonly why: string;
 }
 
 /** A trace file ready to read. */
@@ -59,6 +68,11 @@ export interface OpenedTrace {
   readonly stats: TraceStats;
   /** Bytes of the file read so far by the pass in progress. */
   readonly bytesRead: number;
+  /**
+   * Text format only (else null): whether its values are read as page numbers or byte addresses,
+   * and how that was decided: given (OpenTraceOptions.unit) or detected from the first values.
+   */
+  readonly values: TraceValues | null;
   /**
    * Reads the whole file once, from the start, yielding one reused batch whenever it fills (the
    * last may be partial): consume each batch before asking for the next. May be called again for
@@ -95,12 +109,21 @@ export async function openTrace(path: string, opts: OpenTraceOptions = {}): Prom
   const format = (opts.format as TraceFormat | undefined) ?? detectFormat(head, path);
   if (format === "pwt") checkPwtContainer(raw, compression, path);
   const header = format === "pwt" ? decodePwtHeader(head, path) : null;
+  let values: TraceValues | null = null;
+  if (format === "text") {
+    const guess =
+      opts.unit === undefined ? detectTextUnit(head, opts.pageSize ?? 4096, raw.length >= fileBytes) : null;
+    values =
+      guess === null
+        ? { unit: opts.unit!, how: "given", why: "" }
+        : { unit: guess.unit, how: "detected", why: guess.why };
+  }
   const make = (): TraceDecoder =>
     createDecoder(format, {
       source: path,
       pageSize: opts.pageSize,
       skipBad: opts.skipBad,
-      unit: opts.unit,
+      unit: values?.unit ?? opts.unit,
       unitSize: opts.unitSize,
       csvParams: opts.csvParams,
     });
@@ -117,6 +140,7 @@ export async function openTrace(path: string, opts: OpenTraceOptions = {}): Prom
     pageSize,
     fileBytes,
     header,
+    values,
     get stats() {
       return stats;
     },

@@ -10,7 +10,13 @@ import { colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { fmtInt, outputMode, renderKeyValues, renderTable, writeCsv, writeJson } from "../output.js";
 import { formatBytes, parsePositiveInt } from "../units.js";
-import { addWorkloadOptions, type OpenedSource, openSource, type WorkloadOptions } from "../workload.js";
+import {
+  addWorkloadOptions,
+  type OpenedSource,
+  openSource,
+  valuesText,
+  type WorkloadOptions,
+} from "../workload.js";
 import { addOutputOptions } from "./common.js";
 
 interface InfoOptions extends WorkloadOptions {
@@ -39,7 +45,7 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
     .option("--samples <n>", "points of the working-set curve", parsePositiveInt, 10);
   addOutputOptions(
     cmd,
-    "name, source, pageSize, references, distinctPages, footprintBytes, reads, writes, instructions, processes, workingSet{tau, at[], size[]}",
+    "name, source, pageSize, references, distinctPages, footprintBytes, reads, writes, instructions, processes, values{unit, how, why} (text traces), workingSet{tau, at[], size[]}",
     "at,workingSet",
   );
   cmd
@@ -86,6 +92,7 @@ Examples:
         pageSize: w.pageSize,
         ...f,
         footprintBytes: f.distinctPages * w.pageSize,
+        ...(src.values !== undefined ? { values: src.values } : {}),
         workingSet: { tau, at, size },
       };
       if (mode === "json") return writeJson(io, doc);
@@ -106,6 +113,9 @@ Examples:
           ["writes", fmtInt(f.writes)],
           ["instruction fetches", fmtInt(f.instructions)],
           ["processes", fmtInt(f.processes)],
+          ...(src.values !== undefined
+            ? ([["values", valuesText(src.values, pageSize)]] as [string, string][])
+            : []),
         ])}\n`,
       );
       const max = Math.max(1, ...size);

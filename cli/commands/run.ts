@@ -26,7 +26,7 @@ import { Progress } from "../progress.js";
 import { type OpenedSwapFile, openSwapFile } from "../swap-file.js";
 import { tlbCountsNote } from "../tlb-note.js";
 import type { FramesSpec } from "../units.js";
-import { addWorkloadOptions, openSource, type WorkloadOptions } from "../workload.js";
+import { addWorkloadOptions, openSource, valuesText, type WorkloadOptions } from "../workload.js";
 import { addFramesOption, addOutputOptions, resolveFrames, workloadOf } from "./common.js";
 import {
   addMachineOptions,
@@ -104,6 +104,9 @@ function printRun(
       `(${fmtInt(r.references)} references, ${fmtInt(distinct)} distinct pages)\n`,
   );
   const pairs: [string, string][] = [
+    ...(r.values !== undefined
+      ? ([["trace values", valuesText(r.values, r.pageSize)]] as [string, string][])
+      : []),
     ["references", fmtInt(r.references)],
     ["faults", c.bold(fmtInt(r.faults))],
     ["hits", fmtInt(r.hits)],
@@ -271,7 +274,7 @@ export function registerRun(program: Command, { io }: CommandContext): void {
   cmd.option("--steps", stepsHelp("run"));
   addOutputOptions(
     cmd,
-    "references, faults, hits, missRatio, evictions{clean,dirty}, writebacks, tlb{hits,misses,mode}, policy, frames, pageSize, eat{formulaNs,measuredNs}, pageTableFrames (full mode), mechanisms{coloring, readAhead, kswapd, swap} (full mode, those on; see cli/README.md)",
+    "values{unit, how, why} (text traces), references, faults, hits, missRatio, evictions{clean,dirty}, writebacks, tlb{hits,misses,mode}, policy, frames, pageSize, eat{formulaNs,measuredNs}, pageTableFrames (full mode), mechanisms{coloring, readAhead, kswapd, swap} (full mode, those on; see cli/README.md)",
     RUN_CSV_FIELDS.join(","),
   );
   cmd
@@ -356,7 +359,7 @@ to the process (--switch-cost); the formula's EAT then uses their sum instead of
             : simulatePrepared(p, opts.policy, frames, onProgress);
       } finally {
         bar.stop();
-        r = withSwapFile(r!, swap);
+        r = withValues(withSwapFile(r!, swap), w.values);
       }
       if (opts.report !== undefined) {
         // The report's modules load only when a report is asked for.
@@ -407,7 +410,7 @@ async function runStreaming(io: CliIo, opts: RunOptions, mode: ReturnType<typeof
           ...(mode === "human" && total > 0 ? { onProgress: (done: number) => bar.update(done, total) } : {}),
         },
       );
-      r = replayRunResult(s, frames, src.pageSize);
+      r = withValues(replayRunResult(s, frames, src.pageSize), src.values);
       distinct = s.distinctPages;
     } finally {
       bar.stop();
@@ -456,7 +459,7 @@ async function runFullStreaming(
       ));
     } finally {
       bar.stop();
-      r = withSwapFile(r!, swap);
+      r = withValues(withSwapFile(r!, swap), src.values);
     }
   } finally {
     src.close();
@@ -489,6 +492,11 @@ function checkFullOnly(opts: RunOptions): void {
 function openRunSwap(io: CliIo, opts: RunOptions, pageSize: number): OpenedSwapFile | undefined {
   if (opts.swapFile === undefined) return undefined;
   return openSwapFile(opts.swapFile, io.cwd, pageSize, opts.swapSlots);
+}
+
+/** The result with what a text trace's values were read as (nothing for other workloads). */
+function withValues(r: RunResult, values: RunResult["values"]): RunResult {
+  return values === undefined || r === undefined ? r : { ...r, values };
 }
 
 /** Closes and removes the run's swap file (if any), adding its figures to the result. */
