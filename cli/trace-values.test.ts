@@ -88,6 +88,30 @@ describe("text traces: byte addresses or page numbers", () => {
     );
   });
 
+  it("convert reads a text trace the same way, says which, and writes the pages it read", async () => {
+    const out = path.join(dir, "addr.pwt");
+    const r = await runCli(["convert", ADDR, "--out", out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("values: byte addresses (4096-byte pages), detected");
+    expect(r.stderr).toContain("values read as byte addresses");
+    expect(JSON.parse((await runCli(["info", out, "--json"])).stdout).distinctPages).toBe(5);
+    const asPages = path.join(dir, "pages.pwt");
+    const j = JSON.parse((await runCli(["convert", ADDR, "--out", asPages, "--pages", "--json"])).stdout);
+    expect(j.values).toEqual({ unit: "page", how: "given", why: "" });
+    expect(JSON.parse((await runCli(["info", asPages, "--json"])).stdout).distinctPages).toBe(60);
+    const lackeyOut = path.join(dir, "ls.pwt");
+    const bad = await runCli([
+      "convert",
+      "test/fixtures/traces/ls.lackey",
+      "--out",
+      lackeyOut,
+      "--addresses",
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--addresses applies to text traces");
+    expect(fs.existsSync(lackeyOut)).toBe(false);
+  });
+
   it("refuses --addresses with --pages, on a non-text trace, and without --trace (exit 2)", async () => {
     const both = await runCli(["run", "--trace", ADDR, "--frames", "3", "--addresses", "--pages"]);
     expect(both.code).toBe(2);

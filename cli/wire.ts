@@ -3,6 +3,8 @@
 
 import { captureTrace as capture } from "../node/capture.js";
 import { convertTrace as convert } from "../node/convert.js";
+import type { TraceValues } from "../node/trace-file.js";
+import type { TextUnit } from "../src/workloads/text-trace.js";
 import type { CliIo } from "./io.js";
 import { Progress } from "./progress.js";
 
@@ -15,6 +17,8 @@ export interface ConvertSummary {
   skipped: number;
   bytesIn: number;
   bytesOut: number;
+  /** A text input: what its values were read as. */
+  values?: TraceValues;
 }
 
 export async function convertTrace(
@@ -27,6 +31,7 @@ export async function convertTrace(
     skipBad?: boolean;
     unitSize?: number;
     csvParams?: string;
+    unit?: TextUnit;
   },
 ): Promise<ConvertSummary> {
   const bar = new Progress(io, "converting", 1);
@@ -35,6 +40,7 @@ export async function convertTrace(
       format: opts.format,
       pageSize: opts.pageSize,
       skipBad: opts.skipBad,
+      unit: opts.unit,
       unitSize: opts.unitSize,
       csvParams: opts.csvParams,
       onProgress: (p) => bar.update(p.bytesRead, Math.max(1, p.fileBytes)),
@@ -48,6 +54,7 @@ export async function convertTrace(
       skipped: r.stats.skipped,
       bytesIn: r.inputBytes,
       bytesOut: r.outputBytes,
+      ...(r.values !== null ? { values: r.values } : {}),
     };
   } finally {
     bar.stop();

@@ -108,9 +108,14 @@ function checkValues(t: OpenedTrace, opts: WorkloadOptions, shown: string, io: C
       `${flag} applies to text traces; ${shown} is ${t.format}, whose format says what its values are`,
     );
   }
-  if (t.values?.how === "detected" && t.values.unit === "address") {
+  noteValues(io, shown, t.values ?? undefined, t.pageSize);
+}
+
+/** The note on stderr for a text trace whose values were detected as byte addresses. */
+export function noteValues(io: CliIo, shown: string, v: TraceValues | undefined, pageSize: number): void {
+  if (v?.how === "detected" && v.unit === "address") {
     io.stderr.write(
-      `pagewise: note: ${shown}: values read as byte addresses at ${t.pageSize}-byte pages (${t.values.why}); --pages reads them as page numbers\n`,
+      `pagewise: note: ${shown}: values read as byte addresses at ${pageSize}-byte pages (${v.why}); --pages reads them as page numbers\n`,
     );
   }
 }

@@ -9,7 +9,7 @@ import { encodePwtHeader, type PwtCounts, PwtEncoder } from "../src/workloads/bi
 import type { RefBatch } from "../src/workloads/refs.js";
 import type { TraceStats } from "../src/workloads/trace-decoder.js";
 import { OutputFile } from "./output-file.js";
-import { type OpenTraceOptions, openTrace } from "./trace-file.js";
+import { type OpenTraceOptions, openTrace, type TraceValues } from "./trace-file.js";
 
 /** The header's gzip member: stored, so its length depends only on the header's (64 bytes). */
 function headerMember(header: Uint8Array): Uint8Array {
@@ -147,6 +147,8 @@ export interface ConvertResult {
   readonly stats: TraceStats;
   readonly inputBytes: number;
   readonly outputBytes: number;
+  /** A text input: what its values were read as (page numbers or byte addresses); else null. */
+  readonly values: TraceValues | null;
 }
 
 /**
@@ -184,5 +186,6 @@ export async function convertTrace(
     stats: t.stats,
     inputBytes: t.fileBytes,
     outputBytes: w.bytesWritten,
+    values: t.values,
   };
 }

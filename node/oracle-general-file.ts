@@ -13,7 +13,7 @@ import {
   writeOracleGeneralRecords,
 } from "../src/workloads/oracle-general.js";
 import { DEFAULT_BATCH, type TraceStats } from "../src/workloads/trace-decoder.js";
-import { type OpenTraceOptions, openTrace } from "./trace-file.js";
+import { type OpenTraceOptions, openTrace, type TraceValues } from "./trace-file.js";
 import { hasZstdBinary } from "./zstd.js";
 
 /** Compressing the written file failed: `file` names the output, the message says why. */
@@ -38,6 +38,8 @@ export interface OracleGeneralWriteResult {
   readonly stats: TraceStats;
   readonly inputBytes: number;
   readonly outputBytes: number;
+  /** A text input: what its values were read as (page numbers or byte addresses); else null. */
+  readonly values: TraceValues | null;
 }
 
 /**
@@ -126,6 +128,7 @@ export async function writeOracleGeneralFile(
     stats: t.stats,
     inputBytes: t.fileBytes,
     outputBytes: fs.statSync(output).size,
+    values: t.values,
   };
 }
 

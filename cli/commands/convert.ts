@@ -5,12 +5,14 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { writeOracleGeneralFile } from "../../node/oracle-general-file.js";
+import { openTrace } from "../../node/trace-file.js";
 import { UsageError } from "../errors.js";
 import type { CommandContext } from "../main.js";
 import { writeJson } from "../output.js";
 import { Progress } from "../progress.js";
 import { parsePageSize } from "../units.js";
 import { convertTrace } from "../wire.js";
+import { noteValues, valuesText } from "../workload.js";
 
 interface ConvertOptions {
   out: string;
@@ -21,6 +23,8 @@ interface ConvertOptions {
   to?: string;
   unitSize?: number;
   csvParams?: string;
+  addresses?: boolean;
+  pages?: boolean;
 }
 
 const OUTPUT_FORMATS = ["pwt", "oracleGeneral"];
@@ -46,8 +50,13 @@ export function registerConvert(program: Command, { io }: CommandContext): void 
       'libcachesim-csv input: libCacheSim\'s columns, e.g. "obj-id-col=2,has-header=false"',
     )
     .option(
+      "--addresses",
+      "text input: the values are byte addresses, cut into pages at --page-size (default: detected, and said)",
+    )
+    .option("--pages", "text input: the values are page numbers (default: detected)")
+    .option(
       "--json",
-      "print one JSON document (fields: in, out, format, references, bytesIn, bytesOut, pageSize)",
+      "print one JSON document (fields: in, out, format, references, bytesIn, bytesOut, pageSize, values{unit, how, why} for a text input)",
     )
     .addHelpText(
       "after",
@@ -66,26 +75,58 @@ Examples:
           `--to: unknown output format "${opts.to}" (known: ${OUTPUT_FORMATS.join(", ")})`,
         );
       // Relative paths are the caller's (io.cwd: the process's, or a test's).
-      const paths = { ...opts, out: resolve(io.cwd, opts.out) };
+      const unit = await checkUnitOptions(opts, resolve(io.cwd, input), input);
+      const paths = { ...opts, out: resolve(io.cwd, opts.out), ...(unit !== undefined ? { unit } : {}) };
       const r =
         opts.to === "oracleGeneral"
           ? await toOracleGeneral(io, resolve(io.cwd, input), paths)
           : await convertTrace(io, resolve(io.cwd, input), paths);
+      noteValues(io, input, r.values, r.pageSize);
       if (opts.json) return writeJson(io, r);
       io.stdout.write(
         `${r.in} (${r.format}) → ${r.out}: ${r.references.toLocaleString("en-US")} references, ` +
-          `${r.bytesIn.toLocaleString("en-US")} → ${r.bytesOut.toLocaleString("en-US")} bytes\n`,
+          `${r.bytesIn.toLocaleString("en-US")} → ${r.bytesOut.toLocaleString("en-US")} bytes` +
+          `${r.values !== undefined ? `; values: ${valuesText(r.values, r.pageSize)}` : ""}\n`,
       );
     });
 }
 
-async function toOracleGeneral(io: CommandContext["io"], input: string, opts: ConvertOptions) {
+/**
+ * The unit --addresses/--pages give (undefined: detect), refused both at once or for an input that
+ * is not a text trace (its format is read from the file's first bytes before anything is written).
+ */
+async function checkUnitOptions(
+  opts: ConvertOptions,
+  path: string,
+  shown: string,
+): Promise<"address" | "page" | undefined> {
+  if (opts.addresses && opts.pages) throw new UsageError("give --addresses or --pages, not both");
+  const flag = opts.addresses ? "--addresses" : opts.pages ? "--pages" : undefined;
+  if (flag === undefined) return undefined;
+  const t = await openTrace(path, {
+    format: opts.format,
+    pageSize: opts.pageSize,
+    csvParams: opts.csvParams,
+  });
+  if (t.format !== "text")
+    throw new UsageError(
+      `${flag} applies to text traces; ${shown} is ${t.format}, whose format says what its values are`,
+    );
+  return opts.addresses ? "address" : "page";
+}
+
+async function toOracleGeneral(
+  io: CommandContext["io"],
+  input: string,
+  opts: ConvertOptions & { unit?: "address" | "page" },
+) {
   const bar = new Progress(io, "converting", 1);
   try {
     const r = await writeOracleGeneralFile(input, opts.out, {
       format: opts.format,
       pageSize: opts.pageSize,
       skipBad: opts.skipBad,
+      ...(opts.unit !== undefined ? { unit: opts.unit } : {}),
       unitSize: opts.unitSize,
       csvParams: opts.csvParams,
       onProgress: (read, total) => bar.update(read, Math.max(1, total)),
@@ -100,6 +141,7 @@ async function toOracleGeneral(io: CommandContext["io"], input: string, opts: Co
       skipped: r.stats.skipped,
       bytesIn: r.inputBytes,
       bytesOut: r.outputBytes,
+      ...(r.values !== null ? { values: r.values } : {}),
     };
   } finally {
     bar.stop();
