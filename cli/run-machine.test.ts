@@ -344,6 +344,20 @@ describe("--swap-file", () => {
     expect(b.faults).toBe(a.faults);
   });
 
+  it("exec --swap-file refuses an existing file too, and runs on a new one", async () => {
+    const hello = path.resolve("examples/rv32/bin/hello.elf");
+    const mine = path.join(dir, "exec-precious.txt");
+    fs.writeFileSync(mine, "keep me\n");
+    const refused = await runCli(["exec", "--swap-file", mine, hello]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("exists, and pagewise never overwrites a file it did not make");
+    expect(fs.readFileSync(mine, "utf8")).toBe("keep me\n");
+    const fresh = path.join(dir, "exec.swap");
+    const ok = await runCli(["exec", "--swap-file", fresh, "--frames", "16", hello]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(fs.existsSync(fresh)).toBe(false);
+  });
+
   it("the bytes of evicted pages survive the trip through the file", () => {
     const swap = openSwapFile("bytes.swap", dir, 4096, 64);
     const m = new Machine({

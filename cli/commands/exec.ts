@@ -8,7 +8,6 @@ import { readFileSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { PwtWriter } from "../../node/convert.js";
-import { FileSwapStore } from "../../node/file-swap-store.js";
 import { layoutFor } from "../../src/core/addr.js";
 import type { FileSource } from "../../src/cpu/rv32/kernel.js";
 import { checkRv32Frames } from "../../src/cpu/rv32/min-frames.js";
@@ -19,6 +18,7 @@ import { IoError, UsageError } from "../errors.js";
 import type { OutStream } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { fmtInt, fmtNs, writeJson } from "../output.js";
+import { openSwapFile } from "../swap-file.js";
 import { parsePageSize, parsePositiveInt } from "../units.js";
 import { parseTlb } from "./run.js";
 
@@ -78,7 +78,10 @@ export function registerExec(program: Command, { io }: CommandContext): void {
       4096,
     )
     .option("--tlb <entries/ways>", "TLB geometry, 0 for none (default 64/4)", parseTlb)
-    .option("--swap-file <path>", "swap to this file instead of memory")
+    .option(
+      "--swap-file <path>",
+      "swap to a file instead of memory: a new file, or a temporary one in a directory (an existing file is refused, never overwritten); removed at the end",
+    )
     .option(
       "--swap-slots <n>",
       "swap capacity in pages; beyond it the program is killed (SIGKILL)",
@@ -254,7 +257,8 @@ function makeMachine(io: CommandContext["io"], opts: ExecOptions): Machine {
   const swap =
     opts.swapFile === undefined
       ? undefined
-      : new FileSwapStore(opts.pageSize, { capacity: opts.swapSlots, path: resolve(io.cwd, opts.swapFile) });
+      : // A new file (or a temporary one in a directory); an existing file is refused, never truncated.
+        openSwapFile(opts.swapFile, io.cwd, opts.pageSize, opts.swapSlots).store;
   return new Machine({
     frames: opts.frames,
     pageSize: opts.pageSize,

@@ -286,6 +286,7 @@ Examples:
   $ pagewise run --refs 1,2,3,4,1,2,5,1,2,3,4,5 --policy opt --frames 3 --json
   $ pagewise run --trace test/fixtures/traces/ls.lackey --policy clock --memory 256KiB --page-size 4KiB
   $ pagewise run --gen zipf:pages=1000,alpha=0.9,n=100000,seed=1 --policy arc --frames 100 --csv
+  $ pagewise run --trace test/fixtures/traces/addresses.txt --frames 3 --addresses
   $ pagewise run --trace test/fixtures/traces/py-dict.pwt --policy lru --frames 1024 --mode full --tlb 2048,8
   $ pagewise run --refs 0,2,4,6,8,10,12,14,0,2,4,6 --frames 8 --mode full --colors 2:strict
   $ pagewise run --gen loop:pages=64,n=2000,writes=1 --frames 32 --mode full --read-ahead 8
