@@ -41,7 +41,7 @@ export interface FullOptions {
   /** Swap slots (default unbounded); when swap runs out the pager kills a process. */
   readonly swapSlots?: number;
   // ---- The machine's settings from `run`'s options (issue 17 item 17; see MachineSettings).
-  /** Page-table shape: a preset (sv32, sv39, x86-32, x86-64) or a split such as 8/8/8 (default: fitted to the trace). */
+  /** Page-table shape: a preset (sv32, sv39, x86-32, x86-64) or a split such as 10/10/12 (default: fitted to the trace). */
   readonly shape?: string;
   /** Replacement scope (default global); local splits the frames into per-process quotas by `allocation`. */
   readonly scope?: "global" | "local";
