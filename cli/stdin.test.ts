@@ -58,4 +58,13 @@ describe("--trace - reads standard input", () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/stdin:2:1: expected a kind/);
   });
+
+  it("byte addresses on stdin: detected, and the note names standard input, streamed or loaded whole", () => {
+    const input = readFileSync(`${ROOT}/test/fixtures/traces/addresses.txt`);
+    for (const extra of [[], ["--mode", "full", "--steps"]]) {
+      const r = withStdin(["run", "--trace", "-", "--frames", "3", ...extra], input);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/^pagewise: note: -: values read as byte addresses at 4096-byte pages/);
+    }
+  });
 });

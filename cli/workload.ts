@@ -244,11 +244,16 @@ export async function loadGenerated(spec: string, opts: WorkloadOptions, io: Cli
 }
 
 /** Reads a whole trace file (any supported format, compressed or not) with a progress bar. */
-export async function loadTrace(path: string, opts: WorkloadOptions, io: CliIo): Promise<Workload> {
+export async function loadTrace(
+  path: string,
+  opts: WorkloadOptions,
+  io: CliIo,
+  shown = path,
+): Promise<Workload> {
   if (path === "-") {
     const spooled = await spoolStdin();
     try {
-      return { ...(await loadTrace(spooled, opts, io)), name: "stdin", source: "- (standard input)" };
+      return { ...(await loadTrace(spooled, opts, io, "-")), name: "stdin", source: "- (standard input)" };
     } finally {
       fs.rmSync(dirname(spooled), { recursive: true, force: true });
     }
@@ -261,7 +266,7 @@ export async function loadTrace(path: string, opts: WorkloadOptions, io: CliIo):
     unitSize: opts.unitSize,
     csvParams: opts.csvParams,
   });
-  checkValues(t, opts, path, io);
+  checkValues(t, opts, shown, io);
   const b = new WorkloadBuilder();
   const limit = opts.limit ?? Number.POSITIVE_INFINITY;
   const bar = new Progress(io, `reading ${basename(path)}`, Math.max(1, t.fileBytes));

@@ -173,7 +173,7 @@ export function addMachineOptions(cmd: Command): void {
   );
   cmd.option(
     "--shape <shape>",
-    `full mode's page-table shape: a preset (${Object.keys(SHAPE_PRESETS).join(", ")}) or bits per level then offset bits, e.g. 6/6/8 (256-byte pages, 2 levels); default: two or more levels fitted to the trace`,
+    `full mode's page-table shape: a preset (${Object.keys(SHAPE_PRESETS).join(", ")}) or bits per level then offset bits, e.g. 6/6/8 (256-byte pages, 2 levels); default: levels fitted to the trace's largest page`,
     parseShapeOption,
   );
   cmd.option(
