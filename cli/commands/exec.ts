@@ -4,8 +4,8 @@
 // run (instructions, faults by access and by cause, evictions, write-backs, TLB, simulated time)
 // goes to stderr, or with --json one document on stdout that also holds the program's output.
 
-import { readFileSync, realpathSync, statSync } from "node:fs";
-import { isAbsolute, relative, resolve } from "node:path";
+import { closeSync, openSync, readFileSync, realpathSync, statSync, writeSync } from "node:fs";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { PwtWriter } from "../../node/convert.js";
 import { FileSwapStore } from "../../node/file-swap-store.js";
@@ -44,6 +44,10 @@ interface ExecOptions {
   quiet?: boolean;
   json?: boolean;
   run: string[];
+  spec?: string;
+  scope: "global" | "local";
+  tlbMode: "tagged" | "flush";
+  outputDir?: string;
   quantum: number;
   record?: string;
 }
@@ -100,7 +104,27 @@ export function registerExec(program: Command, { io }: CommandContext): void {
       (v: string, a: string[]) => [...a, v],
       [],
     )
+    .option(
+      "--spec <file>",
+      "run the programs listed in this file, one command line each (# starts a comment), as with --run",
+    )
     .option("--quantum <n>", "instructions per turn with --run", parsePositiveInt, 100_000)
+    .option(
+      "--scope <scope>",
+      "with several programs: global (a victim from any program) or local (each program evicts its own pages, quota frames/n each)",
+      parseScope,
+      "global",
+    )
+    .option(
+      "--tlb-mode <mode>",
+      "tagged (entries carry the address space's ASID) or flush (the TLB is flushed on each context switch)",
+      parseTlbMode,
+      "tagged",
+    )
+    .option(
+      "--output-dir <dir>",
+      "with several programs: program n's stdout and stderr go to DIR/n.stdout and DIR/n.stderr (new files) instead of ours, prefixed",
+    )
     .option(
       "--record <file.pwt>",
       "write every reference the program's CPU makes (fetch, load, store) to a pwt trace for run, sweep, mrc",
@@ -118,26 +142,29 @@ Examples:
   $ pagewise exec --frames 4 --policy fifo examples/rv32/bin/sort.elf
   $ pagewise exec --frames 8 --json examples/rv32/bin/matmul.elf
   $ pagewise exec --frames 16 --run examples/rv32/bin/sort.elf --run examples/rv32/bin/matmul.elf
+  $ pagewise exec --frames 64 --scope local --tlb-mode flush --spec examples/rv32/twice.spec
 
 Options go before the program: everything after its name is the program's own.`,
     )
     .action(async (file: string | undefined, args: string[], opts: ExecOptions) => {
-      if (opts.run.length > 0 && file !== undefined) {
+      const many = opts.run.length > 0 || opts.spec !== undefined;
+      if (many && file !== undefined) {
         throw new UsageError(
-          "give the program once: exec PROGRAM [ARGS...] or --run 'PROGRAM ARGS' (repeatable)",
+          "give the program once: exec PROGRAM [ARGS...], or --run 'PROGRAM ARGS' (repeatable) or --spec FILE",
         );
       }
-      if (opts.run.length > 0 && opts.json) throw new UsageError("--json takes one program, not --run");
-      if (opts.run.length > 0 && opts.record) throw new UsageError("--record takes one program, not --run");
-      if (opts.run.length === 0 && file === undefined)
-        throw new UsageError("give a program: exec PROGRAM.elf [ARGS...]");
-      const status = opts.run.length > 0 ? runMany(io, opts.run, opts) : await runExec(io, file!, args, opts);
+      if (many && opts.json) throw new UsageError("--json takes one program, not --run or --spec");
+      if (many && opts.record) throw new UsageError("--record takes one program, not --run or --spec");
+      if (!many && opts.outputDir !== undefined)
+        throw new UsageError("--output-dir goes with several programs (--run or --spec)");
+      if (!many && file === undefined) throw new UsageError("give a program: exec PROGRAM.elf [ARGS...]");
+      const status = many ? runMany(io, commandLines(io, opts), opts) : await runExec(io, file!, args, opts);
       if (status !== 0) throw new ProgramExitStatus(status);
     });
 }
 
 /** Splits a command line as a shell would for plain words, 'single' and "double" quotes. */
-export function splitCommand(line: string): string[] {
+export function splitCommand(line: string, where = `--run "${line}"`): string[] {
   const words: string[] = [];
   let cur = "";
   let inWord = false;
@@ -158,27 +185,115 @@ export function splitCommand(line: string): string[] {
       inWord = true;
     }
   }
-  if (quote !== "") throw new UsageError(`--run "${line}": unterminated ${quote} quote`);
+  if (quote !== "") throw new UsageError(`${where}: unterminated ${quote} quote`);
   if (inWord) words.push(cur);
   return words;
 }
 
-/** Several programs at once on one machine; each one's output lines go out prefixed [n]. */
-function runMany(io: CommandContext["io"], lines: string[], opts: ExecOptions): number {
-  const cmds = lines.map((l) => {
-    const words = splitCommand(l);
+function parseScope(v: string): "global" | "local" {
+  if (v !== "global" && v !== "local") throw new UsageError(`--scope: expected global or local, got "${v}"`);
+  return v;
+}
+
+function parseTlbMode(v: string): "tagged" | "flush" {
+  if (v !== "tagged" && v !== "flush")
+    throw new UsageError(`--tlb-mode: expected tagged or flush, got "${v}"`);
+  return v;
+}
+
+/** Largest spec file read (it lists command lines). */
+const MAX_SPEC_BYTES = 1 << 20;
+/** Most programs at once. */
+const MAX_PROGRAMS = 64;
+
+/** The command lines of --run and --spec, each split into words; errors name the option or the file and line. */
+function commandLines(io: CommandContext["io"], opts: ExecOptions): string[][] {
+  const cmds: string[][] = [];
+  for (const l of opts.run) {
+    const words = splitCommand(l, `--run "${l}"`);
     if (words.length === 0) throw new UsageError(`--run "${l}": no program`);
-    return words;
-  });
+    cmds.push(words);
+  }
+  if (opts.spec !== undefined) {
+    const path = resolve(io.cwd, opts.spec);
+    let st: ReturnType<typeof statSync>;
+    try {
+      st = statSync(path);
+    } catch (e) {
+      throw new IoError(`cannot read ${opts.spec}: ${(e as NodeJS.ErrnoException).code ?? "error"}`);
+    }
+    if (!st.isFile()) throw new UsageError(`--spec ${opts.spec}: not a file`);
+    if (st.size > MAX_SPEC_BYTES)
+      throw new UsageError(`--spec ${opts.spec}: larger than ${MAX_SPEC_BYTES} bytes`);
+    const text = Buffer.from(readBytes(path, opts.spec)).toString("utf8");
+    for (const [i, raw] of text.split("\n").entries()) {
+      const line = raw.trim();
+      if (line === "" || line.startsWith("#")) continue;
+      cmds.push(splitCommand(line, `${opts.spec} line ${i + 1}`));
+    }
+    if (cmds.length === 0) throw new UsageError(`--spec ${opts.spec}: no command lines`);
+  }
+  if (cmds.length > MAX_PROGRAMS)
+    throw new UsageError(`--run/--spec: ${cmds.length} programs (at most ${MAX_PROGRAMS})`);
+  return cmds;
+}
+
+/** Where program n's output goes: our streams, prefixed [n], or new files under --output-dir. */
+interface Sink {
+  write(bytes: Uint8Array): void;
+  end(): void;
+}
+
+function fileSink(path: string, shown: string): Sink {
+  let fd: number;
+  try {
+    // "wx": a new file only; an existing one is never overwritten.
+    fd = openSync(path, "wx");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? "error";
+    throw new IoError(
+      code === "EEXIST"
+        ? `--output-dir: ${shown} exists (not overwritten)`
+        : `cannot write ${shown}: ${code}`,
+    );
+  }
+  return {
+    write: (b) => {
+      writeSync(fd, b);
+    },
+    end: () => closeSync(fd),
+  };
+}
+
+/** Several programs at once on one machine; each one's output lines go out prefixed [n] (or to files). */
+function runMany(io: CommandContext["io"], cmds: string[][], opts: ExecOptions): number {
   const images = cmds.map((w) => readBytes(resolve(io.cwd, w[0]!), w[0]!));
+  const quota = opts.scope === "local" ? Math.floor(opts.frames / cmds.length) : undefined;
+  if (quota !== undefined && quota < 3) {
+    throw new UsageError(
+      `--scope local: ${opts.frames} frames for ${cmds.length} programs leave ${quota} each (at least 3: an instruction's page and a straddling operand's two)`,
+    );
+  }
   const machine = makeMachine(io, opts);
+  const sinks: Sink[] = [];
   try {
     const procs = cmds.map((words, k) => {
-      const out = new LinePrefixer(io.stdout, `[${k + 1}] `);
-      const err = new LinePrefixer(io.stderr, `[${k + 1}] `);
+      let out: Sink;
+      let err: Sink;
+      if (opts.outputDir !== undefined) {
+        const dir = resolve(io.cwd, opts.outputDir);
+        out = fileSink(join(dir, `${k + 1}.stdout`), join(opts.outputDir, `${k + 1}.stdout`));
+        sinks.push(out);
+        err = fileSink(join(dir, `${k + 1}.stderr`), join(opts.outputDir, `${k + 1}.stderr`));
+        sinks.push(err);
+      } else {
+        out = new LinePrefixer(io.stdout, `[${k + 1}] `);
+        err = new LinePrefixer(io.stderr, `[${k + 1}] `);
+      }
       const proc = new Rv32Process(machine, images[k]!, words[0]!, {
         argv: words,
         env: opts.env,
+        ...(quota === undefined ? {} : { quota }),
         ...(opts.files === undefined ? {} : { files: directoryFiles(resolve(io.cwd, opts.files)) }),
         stdout: (b) => out.write(b),
         stderr: (b) => err.write(b),
@@ -191,25 +306,30 @@ function runMany(io: CommandContext["io"], lines: string[], opts: ExecOptions): 
     );
     let status = 0;
     const summary: string[] = [];
+    const perPid = new Map(machine.stats().processes.map((s) => [s.pid, s.faults]));
     for (const [k, p] of procs.entries()) {
-      p.out.end();
-      p.err.end();
+      if (opts.outputDir === undefined) {
+        p.out.end();
+        p.err.end();
+      }
       const r = p.proc.result();
       if (status === 0 && r.status !== 0) status = r.status;
+      const f = perPid.get(p.proc.pid);
       summary.push(
-        `[${k + 1}] ${p.words[0]}: ${r.trap ? `killed by signal ${r.trap.signal} (${r.trap.reason})` : `exit ${r.exitCode}`}; instructions ${fmtInt(r.instructions)}; faults fetch ${fmtInt(r.faults.fetch)}, load ${fmtInt(r.faults.load)}, store ${fmtInt(r.faults.store)}`,
+        `[${k + 1}] ${p.words[0]}: ${r.trap ? `killed by signal ${r.trap.signal} (${r.trap.reason})` : `exit ${r.exitCode}`}; instructions ${fmtInt(r.instructions)}; faults fetch ${fmtInt(r.faults.fetch)}, load ${fmtInt(r.faults.load)}, store ${fmtInt(r.faults.store)}; text from the file ${fmtInt(f?.fromObject ?? 0)}, minor ${fmtInt(f?.minor ?? 0)}`,
       );
       for (const w of r.warnings) summary.push(`[${k + 1}]   warning: ${w}`);
     }
     if (!opts.quiet) {
       const s = machine.stats();
       summary.push(
-        `all: faults ${fmtInt(s.faults.total)}, evictions ${fmtInt(s.evictions.clean + s.evictions.dirty)} (dirty ${fmtInt(s.evictions.dirty)}), write-backs ${fmtInt(s.writebacks)}, context switches ${fmtInt(s.switches)}; ${opts.frames} frames, ${opts.policy}; simulated time ${fmtNs(s.timeNs)}`,
+        `all: faults ${fmtInt(s.faults.total)} (minor ${fmtInt(s.faults.minor)}), evictions ${fmtInt(s.evictions.clean + s.evictions.dirty)} (dirty ${fmtInt(s.evictions.dirty)}), write-backs ${fmtInt(s.writebacks)}, context switches ${fmtInt(s.switches)}, TLB ${fmtInt(s.tlb.hits)} hits / ${fmtInt(s.tlb.misses)} misses (${opts.tlbMode}); ${opts.frames} frames, ${opts.policy}, ${opts.scope}${quota === undefined ? "" : ` (quota ${quota} each)`}; simulated time ${fmtNs(s.timeNs)}`,
       );
       io.stderr.write(`${summary.map((l) => `pagewise exec: ${l}`).join("\n")}\n`);
     }
     return status;
   } finally {
+    for (const s of sinks) s.end();
     machine.close();
   }
 }
@@ -261,7 +381,8 @@ function makeMachine(io: CommandContext["io"], opts: ExecOptions): Machine {
     vaBits: 32,
     policy: opts.policy,
     tableFrames: TABLE_FRAMES,
-    ...(opts.tlb ? { tlb: opts.tlb } : {}),
+    scope: opts.scope,
+    tlb: { ...(opts.tlb ?? {}), mode: opts.tlbMode },
     ...(swap ? { swap } : { swapSlots: opts.swapSlots }),
   });
 }

@@ -1,7 +1,7 @@
 // `pagewise exec` through main(argv, io): the examples of its --help, the program's output and
 // exit status passed through, the JSON summary, and bad input as typed errors.
 
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -188,6 +188,138 @@ describe("pagewise exec --record", () => {
       const run = await runCli(["run", "--trace", file, "--policy", "opt", "--frames", "4", "--json"]);
       expect(run.code).toBe(0);
       expect(JSON.parse(run.stdout).references).toBe(info.references);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("pagewise exec --spec, --scope, --tlb-mode, --output-dir", () => {
+  const summaryOf = (stderr: string, k: number) =>
+    new RegExp(`\\[${k}\\] .*text from the file ([\\d,]+), minor ([\\d,]+)`).exec(stderr)!;
+
+  it("the same program twice at once: the second maps the first one's text frames (minor faults), outputs apart", async () => {
+    const r = await runCli(["exec", "--frames", "64", "--spec", "examples/rv32/twice.spec"]);
+    expect(r.code).toBe(0);
+    const hello = example("hello").stdout.split("\n");
+    // Each run's lines are qemu's, with its own arguments, under its own prefix.
+    const of = (k: number) =>
+      r.stdout
+        .split("\n")
+        .filter((l) => l.startsWith(`[${k}] `))
+        .map((l) => l.slice(4));
+    expect(of(1)[0]).toBe(hello[0]);
+    expect(of(1)).toContain("argv[2]=run (3 bytes)");
+    expect(of(2)).toContain("argv[2]=run, quoted (11 bytes)");
+    expect(of(1).at(-1)).toBe(hello.at(-2));
+    const first = summaryOf(r.stderr, 1);
+    const second = summaryOf(r.stderr, 2);
+    expect(Number(first[1])).toBeGreaterThan(0);
+    expect(first[2]).toBe("0");
+    expect(second[1]).toBe("0");
+    expect(second[2]).toBe(first[1]);
+  });
+
+  it("--scope local gives each program a quota; --tlb-mode flush flushes on each switch: same outputs", async () => {
+    const args = [
+      "--frames",
+      "12",
+      "--quantum",
+      "2000",
+      "--run",
+      `${BIN}/sort.elf`,
+      "--run",
+      `${BIN}/matmul.elf`,
+    ];
+    const tagged = await runCli(["exec", "--scope", "local", ...args]);
+    const flushed = await runCli(["exec", "--scope", "local", "--tlb-mode", "flush", ...args]);
+    for (const r of [tagged, flushed]) {
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/local \(quota 6 each\)/);
+      const of = (k: number) =>
+        r.stdout
+          .split("\n")
+          .filter((l) => l.startsWith(`[${k}] `))
+          .map((l) => `${l.slice(4)}\n`)
+          .join("");
+      expect(of(1)).toBe(example("sort").stdout);
+      expect(of(2)).toBe(example("matmul").stdout);
+    }
+    const misses = (s: string) =>
+      Number(/TLB [\d,]+ hits \/ ([\d,]+) misses/.exec(s)![1]!.replaceAll(",", ""));
+    expect(misses(flushed.stderr)).toBeGreaterThan(misses(tagged.stderr));
+    expect(flushed.stderr).toMatch(/\(flush\)/);
+  });
+
+  it("--output-dir: each program's stdout and stderr in new files, byte for byte; an existing file is not overwritten", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pagewise-rv32-"));
+    try {
+      const argv = [
+        "exec",
+        "--quiet",
+        "--output-dir",
+        dir,
+        "--run",
+        `${BIN}/segv.elf`,
+        "--run",
+        `${BIN}/sort.elf`,
+      ];
+      const r = await runCli(argv);
+      expect(r.code).toBe(139);
+      expect(r.stdout).toBe("");
+      expect(readFileSync(join(dir, "1.stdout"), "latin1")).toBe(example("segv").stdout);
+      expect(readFileSync(join(dir, "1.stderr"), "latin1")).toBe(example("segv").stderr);
+      expect(readFileSync(join(dir, "2.stdout"), "latin1")).toBe(example("sort").stdout);
+      const again = await runCli(argv);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toMatch(/1\.stdout exists \(not overwritten\)/);
+      expect(readFileSync(join(dir, "2.stdout"), "latin1")).toBe(example("sort").stdout);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("bad spec files and options are usage errors naming the file, the line or the option", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pagewise-rv32-"));
+    try {
+      const bad = join(dir, "bad.spec");
+      writeFileSync(bad, `# ok\n${BIN}/hello.elf\n${BIN}/hello.elf 'open\n`);
+      const empty = join(dir, "empty.spec");
+      writeFileSync(empty, "# nothing\n\n");
+      const cases: [string[], number, RegExp][] = [
+        [["exec", "--spec", bad], 2, /bad\.spec line 3: unterminated ' quote/],
+        [["exec", "--spec", empty], 2, /empty\.spec: no command lines/],
+        [["exec", "--spec", join(dir, "none.spec")], 1, /cannot read .*none\.spec: ENOENT/],
+        [["exec", "--spec", dir], 2, /not a file/],
+        [["exec", "--scope", "nearby", "--run", `${BIN}/hello.elf`], 2, /--scope: expected global or local/],
+        [
+          ["exec", "--tlb-mode", "lazy", "--run", `${BIN}/hello.elf`],
+          2,
+          /--tlb-mode: expected tagged or flush/,
+        ],
+        [["exec", "--output-dir", dir, `${BIN}/hello.elf`], 2, /--output-dir goes with several programs/],
+        [
+          [
+            "exec",
+            "--frames",
+            "8",
+            "--scope",
+            "local",
+            "--spec",
+            "examples/rv32/twice.spec",
+            "--run",
+            `${BIN}/sort.elf`,
+          ],
+          2,
+          /--scope local: 8 frames for 3 programs leave 2 each/,
+        ],
+      ];
+      for (const [argv, code, re] of cases) {
+        const r = await runCli(argv);
+        expect(r.stderr).toMatch(re);
+        expect(r.code).toBe(code);
+        expect(r.stderr).not.toMatch(/unexpected failure/);
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
