@@ -7,19 +7,21 @@
 import { closeSync, openSync, readFileSync, realpathSync, statSync, writeSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import type { Command } from "commander";
-import { PwtWriter } from "../../node/convert.js";
 import { FileSwapStore } from "../../node/file-swap-store.js";
 import { layoutFor } from "../../src/core/addr.js";
 import type { FileSource } from "../../src/cpu/rv32/kernel.js";
 import { checkRv32Frames } from "../../src/cpu/rv32/min-frames.js";
 import { Rv32Process, runTogether } from "../../src/cpu/rv32/program.js";
 import { Machine } from "../../src/sim/machine.js";
-import { makeBatch, REF_INSTR, REF_LOAD, REF_STORE, type RefBatch } from "../../src/workloads/refs.js";
+import { prepare } from "../engine.js";
 import { IoError, UsageError } from "../errors.js";
 import type { OutStream } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { fmtInt, fmtNs, writeJson } from "../output.js";
+import { Progress } from "../progress.js";
 import { parsePageSize, parsePositiveInt } from "../units.js";
+import type { Workload } from "../workload.js";
+import { MAX_KEPT, type Optimal, optimalOf, runStream, type Stream } from "./exec-stream.js";
 import { parseTlb } from "./run.js";
 
 /** Thrown by exec to make the CLI exit with the program's status (cli/main.ts returns it). */
@@ -50,6 +52,8 @@ interface ExecOptions {
   outputDir?: string;
   quantum: number;
   record?: string;
+  report?: string;
+  optimal?: boolean;
 }
 
 /** Page-table frames set aside beside --frames (more tables, if a program needs them, take page frames). */
@@ -129,6 +133,14 @@ export function registerExec(program: Command, { io }: CommandContext): void {
       "--record <file.pwt>",
       "write every reference the program's CPU makes (fetch, load, store) to a pwt trace for run, sweep, mrc",
     )
+    .option(
+      "--optimal",
+      `also replay the program's reference stream under OPT at the same frames: "faults above optimal" (on with --record and --report; streams up to ${MAX_KEPT} references)`,
+    )
+    .option(
+      "--report <file.html>",
+      "also write an HTML report of the program's reference stream (the run's policy, OPT, LRU and FIFO over a range of frames), as run --report does",
+    )
     .option("--quiet", "no summary on stderr")
     .option(
       "--json",
@@ -141,6 +153,7 @@ Examples:
   $ pagewise exec examples/rv32/bin/hello.elf one "two words" 3
   $ pagewise exec --frames 4 --policy fifo examples/rv32/bin/sort.elf
   $ pagewise exec --frames 8 --json examples/rv32/bin/matmul.elf
+  $ pagewise exec --frames 6 --policy lru --optimal examples/rv32/bin/recurse.elf
   $ pagewise exec --frames 16 --run examples/rv32/bin/sort.elf --run examples/rv32/bin/matmul.elf
   $ pagewise exec --frames 64 --scope local --tlb-mode flush --spec examples/rv32/twice.spec
 
@@ -155,6 +168,8 @@ Options go before the program: everything after its name is the program's own.`,
       }
       if (many && opts.json) throw new UsageError("--json takes one program, not --run or --spec");
       if (many && opts.record) throw new UsageError("--record takes one program, not --run or --spec");
+      if (many && opts.report) throw new UsageError("--report takes one program, not --run or --spec");
+      if (many && opts.optimal) throw new UsageError("--optimal takes one program, not --run or --spec");
       if (!many && opts.outputDir !== undefined)
         throw new UsageError("--output-dir goes with several programs (--run or --spec)");
       if (!many && file === undefined) throw new UsageError("give a program: exec PROGRAM.elf [ARGS...]");
@@ -411,12 +426,36 @@ async function runExec(
     });
     const c0 = process.cpuUsage();
     const limit = opts.maxInstructions ?? Number.POSITIVE_INFINITY;
-    let recorded = 0;
-    if (opts.record === undefined) proc.run(limit);
-    else recorded = await runRecording(proc, resolve(io.cwd, opts.record), opts.pageSize, limit);
+    const wantOptimal = opts.optimal === true || opts.record !== undefined || opts.report !== undefined;
+    // The bar is for people at a terminal: never with --json (nor off a TTY).
+    const bar = new Progress(io, file, 0, { counter: true, unit: "instructions" });
+    let stream: Stream | undefined;
+    try {
+      if (opts.record === undefined && !wantOptimal) {
+        while (proc.running && proc.cpu.instret < limit) {
+          proc.step(Math.min(PROGRESS_STEP, limit - proc.cpu.instret));
+          if (!json) bar.update(proc.cpu.instret);
+        }
+      } else {
+        stream = await runStream(proc, file, {
+          ...(opts.record === undefined ? {} : { path: resolve(io.cwd, opts.record) }),
+          keep: wantOptimal,
+          pageSize: opts.pageSize,
+          limit,
+          onStep: (n) => {
+            if (!json) bar.update(n);
+          },
+        });
+      }
+    } finally {
+      bar.stop();
+    }
+    const recorded = stream?.references ?? 0;
     const r = proc.result();
     const cpu = process.cpuUsage(c0);
     const hostMs = (cpu.user + cpu.system) / 1000;
+    const optimal: Optimal | undefined =
+      stream?.workload === undefined ? undefined : optimalOf(stream.workload, opts.policy, opts.frames);
     const stopped = proc.running;
     const status = stopped ? 124 : r.status;
     const s = machine.stats();
@@ -452,10 +491,22 @@ async function runExec(
       hostCpuMs: Math.round(hostMs),
       warnings: r.warnings,
       ...(opts.record === undefined ? {} : { recorded: { file: opts.record, references: recorded } }),
+      ...(wantOptimal
+        ? { optimal: optimal ?? { notComputed: `the stream has more than ${MAX_KEPT} references` } }
+        : {}),
       ...(json
         ? { stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }
         : {}),
     };
+    if (opts.report !== undefined) {
+      if (stream?.workload === undefined) {
+        throw new UsageError(
+          `--report: the program made more than ${MAX_KEPT} references; no report written`,
+        );
+      }
+      const path = await writeExecReport(io, opts.report, stream.workload, opts, doc);
+      io.stderr.write(`report written to ${path}\n`);
+    }
     if (json) writeJson(io, doc);
     else if (!opts.quiet) {
       const lines = [
@@ -467,6 +518,15 @@ async function runExec(
         ...(opts.record === undefined
           ? []
           : [`  recorded ${fmtInt(recorded)} references (fetch, load, store) to ${opts.record}`]),
+        ...(!wantOptimal
+          ? []
+          : optimal === undefined
+            ? [
+                `  faults above optimal: not computed (the stream has more than ${fmtInt(MAX_KEPT)} references)`,
+              ]
+            : [
+                `  faults above optimal: ${fmtInt(optimal.aboveOptimal)} (the reference stream replayed at ${optimal.frames} frames: ${optimal.policy} ${fmtInt(optimal.policyFaults)}, OPT ${fmtInt(optimal.optFaults)})`,
+              ]),
         ...r.warnings.map((w) => `  warning: ${w}`),
       ];
       io.stderr.write(`${lines.join("\n")}\n`);
@@ -477,53 +537,41 @@ async function runExec(
   }
 }
 
-/** Instructions per step while recording: the references of one step are written before the next. */
-const RECORD_STEP = 100_000;
+/** Instructions per step between progress updates. */
+const PROGRESS_STEP = 1 << 20;
 
-/** Runs `proc` to its end (or `limit`), writing every reference its CPU makes to a pwt file. */
-async function runRecording(
-  proc: Rv32Process,
+/** Frame counts for the report's curves: a geometric range from the minimum to all pages, and the run's. */
+export function reportFrames(frames: number, distinctPages: number): number[] {
+  const top = Math.max(4, distinctPages);
+  const out = new Set<number>([frames]);
+  for (let f = 3; f < top; f = Math.max(f + 1, Math.round(f * 1.5))) out.add(f);
+  out.add(top);
+  return [...out].sort((a, b) => a - b);
+}
+
+/** The HTML report of the program's reference stream, by the report module every command uses. */
+async function writeExecReport(
+  io: CommandContext["io"],
   path: string,
-  pageSize: number,
-  limit: number,
-): Promise<number> {
-  let writer: PwtWriter;
-  try {
-    writer = PwtWriter.create(path, pageSize);
-  } catch (e) {
-    throw new IoError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
-  const KIND = [REF_LOAD, REF_STORE, REF_INSTR];
-  let batch = makeBatch(1 << 16);
-  const full: RefBatch[] = [];
-  let total = 0;
-  proc.cpu.recorder = (va, access) => {
-    const i = batch.count++;
-    batch.pages[i] = Math.floor(va / pageSize);
-    batch.kinds[i] = KIND[access]!;
-    batch.pids[i] = proc.pid;
-    if (batch.count === batch.pages.length) {
-      full.push(batch);
-      batch = makeBatch(1 << 16);
-    }
-  };
-  try {
-    let left = limit;
-    while (proc.running && left > 0) {
-      left -= proc.step(Math.min(RECORD_STEP, left));
-      for (const b of full) {
-        total += b.count;
-        await writer.write(b);
-      }
-      full.length = 0;
-    }
-    total += batch.count;
-    if (batch.count > 0) await writer.write(batch);
-  } finally {
-    proc.cpu.recorder = undefined;
-    await writer.close();
-  }
-  return total;
+  w: Workload,
+  opts: ExecOptions,
+  doc: { status: number; instructions: number; faults: { total: number } },
+): Promise<string> {
+  const { buildReport } = await import("../report/collect.js");
+  const { writeReportFile } = await import("../report/write.js");
+  const p = prepare(w, true);
+  const policies = [...new Set([opts.policy, "opt", "lru", "fifo"])];
+  const data = await buildReport(io, p, {
+    policies,
+    frames: reportFrames(opts.frames, p.pageSpace),
+    focusFrames: opts.frames,
+    title: `pagewise exec ${w.name}`,
+    notes: [
+      `The reference stream of ${w.name} run by pagewise exec (instruction fetches, loads, stores, and the kernel's copies), ${w.count} references, replayed at each frame count.`,
+      `The run itself: ${opts.frames} page frames under ${opts.policy}, status ${doc.status}, ${doc.instructions} instructions, ${doc.faults.total} faults on the machine.`,
+    ],
+  });
+  return writeReportFile(path, data, io.cwd);
 }
 
 /** Largest file a program may open (its bytes are read whole). */

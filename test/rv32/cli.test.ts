@@ -6,7 +6,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { directoryFiles } from "../../cli/commands/exec.js";
+import { runStream } from "../../cli/commands/exec-stream.js";
 import { runCli } from "../../cli/test-helpers.js";
+import { Rv32Process } from "../../src/cpu/rv32/program.js";
+import { Machine } from "../../src/sim/machine.js";
 import { example } from "./helpers.js";
 
 const BIN = "examples/rv32/bin";
@@ -188,6 +191,25 @@ describe("pagewise exec --record", () => {
       const run = await runCli(["run", "--trace", file, "--policy", "opt", "--frames", "4", "--json"]);
       expect(run.code).toBe(0);
       expect(JSON.parse(run.stdout).references).toBe(info.references);
+      // "Faults above optimal": the stream replayed under OPT and under the run's policy at its frames.
+      expect(doc.optimal.references).toBe(info.references);
+      for (const [policy, key] of [
+        ["opt", "optFaults"],
+        ["clock", "policyFaults"],
+      ] as const) {
+        const replayed = await runCli([
+          "run",
+          "--trace",
+          file,
+          "--policy",
+          policy,
+          "--frames",
+          "1024",
+          "--json",
+        ]);
+        expect(doc.optimal[key]).toBe(JSON.parse(replayed.stdout).faults);
+      }
+      expect(doc.optimal.aboveOptimal).toBe(doc.optimal.policyFaults - doc.optimal.optFaults);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -323,5 +345,66 @@ describe("pagewise exec --spec, --scope, --tlb-mode, --output-dir", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("pagewise exec --optimal and --report", () => {
+  it("faults above optimal: the run's stream replayed under OPT at the same frames, never below 0", async () => {
+    const r = await runCli(["exec", "--frames", "6", "--policy", "lru", "--optimal", `${BIN}/recurse.elf`]);
+    expect(r.code).toBe(0);
+    const m =
+      /faults above optimal: ([\d,]+) \(the reference stream replayed at 6 frames: lru ([\d,]+), OPT ([\d,]+)\)/.exec(
+        r.stderr,
+      )!;
+    const n = (s: string) => Number(s.replaceAll(",", ""));
+    expect(n(m[1]!)).toBe(n(m[2]!) - n(m[3]!));
+    expect(n(m[3]!)).toBeLessThanOrEqual(n(m[2]!));
+    // The stream holds the kernel's copies too, so LRU's replay counts the machine's own faults.
+    const machine = n(/faults ([\d,]+): fetch/.exec(r.stderr)![1]!);
+    expect(n(m[2]!)).toBe(machine);
+  });
+
+  it("--report writes the HTML report of the program's stream (run's policy, OPT, LRU, FIFO)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pagewise-rv32-"));
+    try {
+      const file = join(dir, "hello.html");
+      const r = await runCli(["exec", "--frames", "4", "--report", file, "--quiet", `${BIN}/hello.elf`, "x"]);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe(`this line goes to stderr\nreport written to ${file}\n`);
+      const html = readFileSync(file, "utf8");
+      expect(html).toContain("pagewise exec examples/rv32/bin/hello.elf");
+      expect(html).toContain("4 page frames under clock, status 0");
+      for (const p of ["clock", "opt", "lru", "fifo"]) expect(html).toContain(`"${p}"`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("--report and --optimal take one program", async () => {
+    for (const opt of [["--report", "x.html"], ["--optimal"]]) {
+      const r = await runCli(["exec", ...opt, "--run", `${BIN}/hello.elf`]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/takes one program/);
+    }
+  });
+});
+
+describe("the reference stream kept in memory is bounded", () => {
+  it("past maxKept references the copy is dropped (tooLong), the count still exact", async () => {
+    const ex = example("hello");
+    const run = async (maxKept: number) => {
+      const m = new Machine({ frames: 64, pageSize: 4096, vaBits: 32, policy: "clock", tableFrames: 8 });
+      const p = new Rv32Process(m, ex.elf, "hello", { argv: ex.argv });
+      const s = await runStream(p, "hello", { keep: true, maxKept, pageSize: 4096, limit: Infinity });
+      m.close();
+      return s;
+    };
+    const whole = await run(1 << 20);
+    expect(whole.tooLong).toBe(false);
+    expect(whole.workload?.count).toBe(whole.references);
+    const cut = await run(1000);
+    expect(cut.tooLong).toBe(true);
+    expect(cut.workload).toBeUndefined();
+    expect(cut.references).toBe(whole.references);
   });
 });

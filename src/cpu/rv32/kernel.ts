@@ -100,6 +100,11 @@ export class Rv32Kernel implements Rv32Host {
   private readonly files: FileSource | undefined;
   /** Open files by fd (3 and up). */
   private readonly fds = new Map<number, OpenFile>();
+  /**
+   * Called with every reference the kernel makes in the process's memory (its copies to and from
+   * user buffers, one per page), when set: with the CPU's recorder, the whole reference stream.
+   */
+  recorder: ((va: number, access: number) => void) | undefined;
 
   constructor(
     private readonly machine: Machine,
@@ -375,6 +380,7 @@ export class Rv32Kernel implements Rv32Host {
       const n = Math.min(len - done, ps - (at % ps));
       const pa = m.access(this.pid, at, ACC_READ);
       if (pa < 0) throw new KilledInKernel(at, false);
+      this.recorder?.(at, ACC_READ);
       out.set(m.mem.bytes.subarray(pa, pa + n), done);
       done += n;
     }
@@ -390,6 +396,7 @@ export class Rv32Kernel implements Rv32Host {
       const n = Math.min(src.length - done, ps - (at % ps));
       const pa = m.access(this.pid, at, ACC_WRITE);
       if (pa < 0) throw new KilledInKernel(at, true);
+      this.recorder?.(at, ACC_WRITE);
       m.mem.bytes.set(src.subarray(done, done + n), pa);
       this.cache.drop(Math.floor(pa / ps));
       done += n;
