@@ -9,7 +9,7 @@ import { ConfigError } from "../../src/core/errors.js";
 import { Rv32FramesError, rv32MinimumFrames } from "../../src/cpu/rv32/min-frames.js";
 import { Rv32Process } from "../../src/cpu/rv32/program.js";
 import { Machine, type MachineConfig } from "../../src/sim/machine.js";
-import { asm, exitWith, li, makeElf, runElf } from "./helpers.js";
+import { asm, li, makeElf, runElf } from "./helpers.js";
 
 const DATA = 0x20000;
 

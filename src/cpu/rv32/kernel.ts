@@ -13,6 +13,7 @@ import { PERM_R, PERM_W, PERM_X } from "../../pager/region.js";
 import type { Machine } from "../../sim/machine.js";
 import { type Rv32Cpu, type Rv32Host, signalFor } from "./cpu.js";
 import { DecodeCache } from "./decode-cache.js";
+import { fileKey, sharedText } from "./page-cache.js";
 
 export const SYS_OPENAT = 56;
 export const SYS_CLOSE = 57;
@@ -32,7 +33,9 @@ export const SYS_CLOCK_GETTIME64 = 403;
 const ENOENT = 2;
 const EBADF = 9;
 const ENOMEM = 12;
+const EACCES = 13;
 const EFAULT = 14;
+const ENODEV = 19;
 const EINVAL = 22;
 const EMFILE = 24;
 const EROFS = 30;
@@ -54,6 +57,8 @@ const MAP_ANONYMOUS = 0x20;
 const PROT_READ = 1;
 const PROT_WRITE = 2;
 const PROT_EXEC = 4;
+/** mmap2's offset unit: 4 KiB whatever the page size. */
+const MMAP2_UNIT = 4096;
 
 /** The largest single read or write the kernel moves in one call (Linux's MAX_RW_COUNT, rounded). */
 const MAX_IO = 0x7ffff000;
@@ -322,17 +327,53 @@ export class Rv32Kernel implements Rv32Host {
     prot: number,
     flags: number,
     fd: number,
-    _pgoff: number,
+    pgoff: number,
   ): number {
     if (length === 0) return -EINVAL;
     if ((flags & (MAP_SHARED | MAP_PRIVATE)) === 0) return -EINVAL;
-    if ((flags & MAP_ANONYMOUS) === 0 || fd !== -1) return this.unsupported(SYS_MMAP2, -ENOSYS);
+    if ((flags & MAP_ANONYMOUS) === 0) return this.mmapFile(length, prot, flags, fd, pgoff);
     if ((flags & MAP_FIXED) !== 0) return this.unsupported(SYS_MMAP2, -EINVAL);
     void addr;
-    const perm =
-      (prot & PROT_READ ? PERM_R : 0) | (prot & PROT_WRITE ? PERM_W : 0) | (prot & PROT_EXEC ? PERM_X : 0);
     try {
-      return this.machine.mmap(this.pid, length, { perm });
+      return this.machine.mmap(this.pid, length, { perm: permOf(prot) });
+    } catch (err) {
+      if (err instanceof OutOfMemoryError) return -ENOMEM;
+      throw err;
+    }
+  }
+
+  /**
+   * mmap2 of an open file (read-only, as every file here is). A mapping that cannot be written is
+   * file-backed: its pages come from the file on first touch through the page cache (one shared
+   * object per file range, so every mapping of those pages, in this process or another, uses the
+   * same frames; a clean page is dropped on eviction and read again). A private writable mapping
+   * is a private copy: anonymous pages filled with the file's bytes, written to swap if evicted.
+   * Bytes past the end of the file read as zero (Linux would raise SIGBUS on whole pages past it).
+   */
+  private mmapFile(length: number, prot: number, flags: number, fd: number, pgoff: number): number {
+    if ((flags & MAP_FIXED) !== 0) return this.unsupported(SYS_MMAP2, -EINVAL);
+    const f = this.fds.get(fd);
+    if (f === undefined) return fd >= 0 && fd <= 2 ? -ENODEV : -EBADF;
+    if ((flags & MAP_SHARED) !== 0 && (prot & PROT_WRITE) !== 0) return -EACCES;
+    const m = this.machine;
+    const ps = m.pageSize;
+    const offset = pgoff * MMAP2_UNIT;
+    if (offset % ps !== 0) return -EINVAL;
+    const pages = Math.ceil(length / ps);
+    const bytes = new Uint8Array(pages * ps);
+    if (offset < f.bytes.length)
+      bytes.set(f.bytes.subarray(offset, Math.min(f.bytes.length, offset + bytes.length)));
+    const perm = permOf(prot);
+    try {
+      if ((prot & PROT_WRITE) === 0) {
+        const id = sharedText(m, `file:${fileKey(f.bytes)}:${offset}:${pages}`, bytes);
+        const va = m.mmap(this.pid, length, { perm, shared: id });
+        m.shmUnlink(id);
+        return va;
+      }
+      const va = m.mmap(this.pid, length, { perm: perm | PERM_W });
+      this.copyOut(va, bytes.subarray(0, Math.min(bytes.length, Math.max(0, f.bytes.length - offset))));
+      return va;
     } catch (err) {
       if (err instanceof OutOfMemoryError) return -ENOMEM;
       throw err;
@@ -402,6 +443,11 @@ export class Rv32Kernel implements Rv32Host {
       done += n;
     }
   }
+}
+
+/** PERM_* bits of mmap's PROT_* bits. */
+function permOf(prot: number): number {
+  return (prot & PROT_READ ? PERM_R : 0) | (prot & PROT_WRITE ? PERM_W : 0) | (prot & PROT_EXEC ? PERM_X : 0);
 }
 
 /** A copy in the kernel ended the process (out of swap while paging in its buffer). */
