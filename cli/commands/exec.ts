@@ -8,6 +8,7 @@ import { closeSync, openSync, readFileSync, realpathSync, statSync, writeSync } 
 import { isAbsolute, join, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { FileSwapStore } from "../../node/file-swap-store.js";
+import { checkNotInput } from "../../node/output-file.js";
 import { layoutFor } from "../../src/core/addr.js";
 import type { FileSource } from "../../src/cpu/rv32/kernel.js";
 import { checkRv32Frames } from "../../src/cpu/rv32/min-frames.js";
@@ -86,7 +87,10 @@ export function registerExec(program: Command, { io }: CommandContext): void {
       4096,
     )
     .option("--tlb <entries/ways>", "TLB geometry, 0 for none (default 64/4)", parseTlb)
-    .option("--swap-file <path>", "swap to this file instead of memory")
+    .option(
+      "--swap-file <path>",
+      "swap to this file instead of memory: a new file (removed at the end) or an empty one; never a file with data",
+    )
     .option(
       "--swap-slots <n>",
       "swap capacity in pages; beyond it the program is killed (SIGKILL)",
@@ -173,7 +177,12 @@ Options go before the program: everything after its name is the program's own.`,
       if (!many && opts.outputDir !== undefined)
         throw new UsageError("--output-dir goes with several programs (--run or --spec)");
       if (!many && file === undefined) throw new UsageError("give a program: exec PROGRAM.elf [ARGS...]");
-      const status = many ? runMany(io, commandLines(io, opts), opts) : await runExec(io, file!, args, opts);
+      const cmds = many ? commandLines(io, opts) : [[file!]];
+      // An output never replaces an input: the program, a --spec file, --stdin.
+      const inputs = [...cmds.map((w) => w[0]!), ...[opts.spec, opts.stdin].filter((x) => x !== undefined)];
+      for (const out of [opts.record, opts.report, opts.swapFile])
+        if (out !== undefined) checkNotInput(out, inputs, io.cwd);
+      const status = many ? runMany(io, cmds, opts) : await runExec(io, file!, args, opts);
       if (status !== 0) throw new ProgramExitStatus(status);
     });
 }
@@ -386,10 +395,24 @@ function makeMachine(io: CommandContext["io"], opts: ExecOptions): Machine {
     throw new UsageError(`--frames: ${(e as Error).message}`);
   }
   for (const e of opts.env) if (!e.includes("=")) throw new UsageError(`--env "${e}": expected NAME=value`);
-  const swap =
-    opts.swapFile === undefined
-      ? undefined
-      : new FileSwapStore(opts.pageSize, { capacity: opts.swapSlots, path: resolve(io.cwd, opts.swapFile) });
+  let swap: FileSwapStore | undefined;
+  if (opts.swapFile !== undefined) {
+    const path = resolve(io.cwd, opts.swapFile);
+    // The swap file is the run's own: a new file, removed at the end, or an empty one the user made.
+    let existed = false;
+    try {
+      const st = statSync(path);
+      existed = true;
+      if (!st.isFile() || st.size > 0) {
+        throw new UsageError(
+          `--swap-file ${opts.swapFile}: exists and is not an empty file (exec never overwrites a file; name a new one)`,
+        );
+      }
+    } catch (e) {
+      if (e instanceof UsageError) throw e;
+    }
+    swap = new FileSwapStore(opts.pageSize, { capacity: opts.swapSlots, path, unlinkOnClose: !existed });
+  }
   return new Machine({
     frames: opts.frames,
     pageSize: opts.pageSize,

@@ -1,7 +1,7 @@
 // `pagewise exec` through main(argv, io): the examples of its --help, the program's output and
 // exit status passed through, the JSON summary, and bad input as typed errors.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -406,5 +406,55 @@ describe("the reference stream kept in memory is bounded", () => {
     expect(cut.tooLong).toBe(true);
     expect(cut.workload).toBeUndefined();
     expect(cut.references).toBe(whole.references);
+  });
+});
+
+describe("pagewise exec --swap-file and the files it writes", () => {
+  it("thrashing through a new swap file: qemu's output, write-backs to the file, the file removed at the end", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pagewise-rv32-"));
+    try {
+      const swap = join(dir, "swap.bin");
+      const r = await runCli(["exec", "--frames", "4", "--json", "--swap-file", swap, `${BIN}/recurse.elf`]);
+      expect(r.code).toBe(0);
+      const doc = JSON.parse(r.stdout);
+      expect(doc.stdout).toBe(example("recurse").stdout);
+      expect(doc.writebacks).toBeGreaterThan(100);
+      expect(doc.faults.byCause.fromSwap).toBeGreaterThan(100);
+      expect(existsSync(swap)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a swap file with data in it is refused and left as it was", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pagewise-rv32-"));
+    try {
+      const file = join(dir, "notes.txt");
+      writeFileSync(file, "keep me\n");
+      const r = await runCli(["exec", "--swap-file", file, `${BIN}/hello.elf`]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/--swap-file .*notes\.txt: exists and is not an empty file/);
+      expect(readFileSync(file, "utf8")).toBe("keep me\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("--record, --report or --swap-file naming the program itself is refused; the ELF is untouched", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pagewise-rv32-"));
+    try {
+      const elf = join(dir, "hello.elf");
+      const bytes = readFileSync(`${BIN}/hello.elf`);
+      writeFileSync(elf, bytes);
+      for (const opt of ["--record", "--report", "--swap-file"]) {
+        const r = await runCli(["exec", opt, elf, elf]);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toMatch(/hello\.elf/);
+        expect(r.stderr).not.toMatch(/unexpected failure/);
+        expect(readFileSync(elf).equals(bytes)).toBe(true);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
