@@ -7,6 +7,8 @@ import { describe, expect, it } from "vitest";
 import { FileSwapStore } from "../../node/file-swap-store.js";
 import { makeLayout, parseShape } from "../../src/core/addr.js";
 import { rv32MinimumFrames } from "../../src/cpu/rv32/min-frames.js";
+import { Rv32Process, runTogether } from "../../src/cpu/rv32/program.js";
+import { Machine } from "../../src/sim/machine.js";
 import { EXAMPLE_FILES, EXAMPLE_NAMES, example, runElf } from "./helpers.js";
 
 const TABLES = 8;
@@ -95,4 +97,48 @@ describe("RV32 example programs match qemu-riscv32", () => {
     expect(stats.writebacks).toBeGreaterThan(100);
     expect(stats.faults.fromSwap).toBeGreaterThan(100);
   });
+});
+
+describe("two programs that share text, run at once", () => {
+  it.each([
+    ["global", "tagged"],
+    ["local", "flush"],
+  ] as const)(
+    "matmul twice in 12 frames (%s, TLB %s): qemu's output each, the second's text from the first's frames",
+    (scope, mode) => {
+      const ex = example("matmul");
+      const m = new Machine({
+        frames: 12,
+        shape: "sv32",
+        policy: "clock",
+        tableFrames: 16,
+        scope,
+        tlb: { mode },
+      });
+      try {
+        const outs: Uint8Array[][] = [[], []];
+        const procs = [0, 1].map(
+          (k) =>
+            new Rv32Process(m, ex.elf, `matmul-${k}`, {
+              argv: ex.argv,
+              stdout: (b) => outs[k]!.push(b),
+              ...(scope === "local" ? { quota: 6 } : {}),
+            }),
+        );
+        runTogether(procs, 5000);
+        for (const [k, p] of procs.entries()) {
+          expect(p.result().status).toBe(ex.status);
+          expect(Buffer.concat(outs[k]!).toString("latin1")).toBe(ex.stdout);
+        }
+        const s = m.stats();
+        const second = s.processes.find((p) => p.pid === procs[1]!.pid)!;
+        // Text pages the first brought in are mapped, not read again: minor faults.
+        expect(second.faults.minor).toBeGreaterThan(0);
+        expect(s.switches).toBeGreaterThan(100);
+        expect(s.evictions.clean + s.evictions.dirty).toBeGreaterThan(1000);
+      } finally {
+        m.close();
+      }
+    },
+  );
 });
