@@ -201,3 +201,47 @@ describe("ELF files the machine cannot run are typed errors naming the file and 
     expect(elf.loads).toHaveLength(1);
   });
 });
+
+describe("mmap2 of a file", () => {
+  /** openat("f"), mmap2(len, PROT_READ, MAP_PRIVATE, fd, 0), then exit(first byte + last byte of the mapping). */
+  function mapper(len: number): Uint8Array {
+    const text = [
+      ...li(10, -100),
+      ...li(11, 0x20000),
+      ...li(12, 0),
+      ...li(17, 56),
+      asm.ecall(),
+      asm.addi(14, 10, 0),
+      ...li(10, 0),
+      ...li(11, len),
+      ...li(12, 1),
+      ...li(13, 2),
+      ...li(15, 0),
+      ...li(17, 222),
+      asm.ecall(),
+      asm.lbu(8, 10, 0),
+      asm.add(5, 10, 11),
+      asm.lbu(9, 5, -1),
+      asm.add(10, 8, 9),
+      ...li(17, 94),
+      asm.ecall(),
+    ];
+    return makeElf({ text, data: Uint8Array.from([0x66, 0]) });
+  }
+  const file = { read: (p: string) => (p === "f" ? Uint8Array.from([40, 1, 2, 3]) : undefined) };
+
+  it("a mapping far longer than the file costs host memory for the file only; past its end reads zero", () => {
+    const before = process.memoryUsage().arrayBuffers;
+    const ran = runElf(
+      mapper(2 ** 30),
+      { frames: 8, shape: "sv32", policy: "fifo", tableFrames: 8 },
+      ["m"],
+      undefined,
+      file,
+    );
+    const grown = process.memoryUsage().arrayBuffers - before;
+    expect(ran.status).toBe(40);
+    expect(grown).toBeLessThan(64 * 2 ** 20);
+    ran.machine.close();
+  });
+});

@@ -360,19 +360,23 @@ export class Rv32Kernel implements Rv32Host {
     const offset = pgoff * MMAP2_UNIT;
     if (offset % ps !== 0) return -EINVAL;
     const pages = Math.ceil(length / ps);
-    const bytes = new Uint8Array(pages * ps);
-    if (offset < f.bytes.length)
-      bytes.set(f.bytes.subarray(offset, Math.min(f.bytes.length, offset + bytes.length)));
+    // The file's bytes in the mapping: host memory is bounded by the file, not by `length`.
+    const inFile =
+      offset < f.bytes.length
+        ? f.bytes.subarray(offset, Math.min(f.bytes.length, offset + pages * ps))
+        : new Uint8Array(0);
     const perm = permOf(prot);
     try {
       if ((prot & PROT_WRITE) === 0) {
-        const id = sharedText(m, `file:${fileKey(f.bytes)}:${offset}:${pages}`, bytes);
+        const filePages = new Uint8Array(Math.ceil(inFile.length / ps) * ps);
+        filePages.set(inFile);
+        const id = sharedText(m, `file:${fileKey(f.bytes)}:${offset}:${pages}`, filePages, pages);
         const va = m.mmap(this.pid, length, { perm, shared: id });
         m.shmUnlink(id);
         return va;
       }
       const va = m.mmap(this.pid, length, { perm: perm | PERM_W });
-      this.copyOut(va, bytes.subarray(0, Math.min(bytes.length, Math.max(0, f.bytes.length - offset))));
+      this.copyOut(va, inFile);
       return va;
     } catch (err) {
       if (err instanceof OutOfMemoryError) return -ENOMEM;
