@@ -245,3 +245,49 @@ describe("mmap2 of a file", () => {
     ran.machine.close();
   });
 });
+
+describe("write(2) of a large buffer", () => {
+  it("reaches the sink in chunks of at most 1 MiB, every byte in order", () => {
+    const n = 3 * 2 ** 20 + 5;
+    const text = [
+      ...li(10, 0),
+      ...li(11, n),
+      ...li(12, 3),
+      ...li(13, 0x22),
+      ...li(14, -1),
+      ...li(15, 0),
+      ...li(17, 222),
+      asm.ecall(),
+      asm.addi(11, 10, 0),
+      ...li(5, 0x5a),
+      asm.sb(5, 11, 0),
+      ...li(6, n - 1),
+      asm.add(6, 11, 6),
+      asm.sb(5, 6, 0),
+      ...li(10, 1),
+      ...li(12, n),
+      ...li(17, 64),
+      asm.ecall(),
+      ...exitWith(0),
+    ];
+    const m = new Machine({ frames: 8, shape: "sv32", policy: "fifo", tableFrames: 8 });
+    const chunks: number[] = [];
+    let total = 0;
+    let first = -1;
+    let last = -1;
+    const p = new Rv32Process(m, makeElf({ text }), "w", {
+      stdout: (b) => {
+        if (first < 0) first = b[0]!;
+        last = b[b.length - 1]!;
+        chunks.push(b.length);
+        total += b.length;
+      },
+    });
+    expect(p.run().status).toBe(0);
+    expect(total).toBe(n);
+    expect(Math.max(...chunks)).toBeLessThanOrEqual(2 ** 20);
+    expect(chunks.length).toBe(4);
+    expect([first, last]).toEqual([0x5a, 0x5a]);
+    m.close();
+  });
+});

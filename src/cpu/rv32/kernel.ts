@@ -62,6 +62,8 @@ const MMAP2_UNIT = 4096;
 
 /** The largest single read or write the kernel moves in one call (Linux's MAX_RW_COUNT, rounded). */
 const MAX_IO = 0x7ffff000;
+/** Bytes handed to an output sink at a time. */
+const WRITE_CHUNK = 1 << 20;
 
 export interface KernelOptions {
   /** Bytes the program reads from fd 0 (default: none, so read returns 0 at once). */
@@ -304,7 +306,9 @@ export class Rv32Kernel implements Rv32Host {
     const len = Math.min(n, MAX_IO);
     if (len === 0) return 0;
     if (!this.machine.rangeAllowed(this.pid, buf, len, PERM_R)) return -EFAULT;
-    this.sinks[fd]!(this.copyIn(buf, len));
+    // In chunks, so a large write never needs a host buffer of its size.
+    for (let done = 0; done < len; done += WRITE_CHUNK)
+      this.sinks[fd]!(this.copyIn(buf + done, Math.min(WRITE_CHUNK, len - done)));
     return len;
   }
 
