@@ -358,9 +358,19 @@ function runMany(io: CommandContext["io"], cmds: string[][], opts: ExecOptions):
   }
 }
 
-/** Writes bytes line by line with a prefix before each line. */
-class LinePrefixer {
+/** Most bytes of an unfinished line held back; a longer line goes out in pieces (one prefix). */
+const MAX_PENDING = 1 << 16;
+
+/**
+ * Writes bytes line by line with a prefix before each line, so that programs' lines never mix. An
+ * unfinished line is held until its newline, up to MAX_PENDING bytes: then it goes out as it is
+ * and the rest of that line follows without a second prefix.
+ */
+export class LinePrefixer {
   private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  /** Part of the current line is already out (with its prefix). */
+  private midLine = false;
   constructor(
     private readonly stream: OutStream,
     private readonly prefix: string,
@@ -369,22 +379,35 @@ class LinePrefixer {
     let start = 0;
     for (let i = 0; i < bytes.length; i++) {
       if (bytes[i] !== 10) continue;
-      this.pending.push(bytes.subarray(start, i + 1));
+      this.hold(bytes.subarray(start, i + 1));
       this.flush();
+      this.midLine = false;
       start = i + 1;
     }
-    if (start < bytes.length) this.pending.push(bytes.slice(start));
-  }
-  end(): void {
-    if (this.pending.length > 0) {
-      this.pending.push(Uint8Array.of(10));
-      this.flush();
+    if (start < bytes.length) {
+      this.hold(bytes.slice(start));
+      if (this.pendingBytes > MAX_PENDING) {
+        this.flush();
+        this.midLine = true;
+      }
     }
   }
+  end(): void {
+    if (this.pendingBytes > 0 || this.midLine) {
+      this.hold(Uint8Array.of(10));
+      this.flush();
+      this.midLine = false;
+    }
+  }
+  private hold(b: Uint8Array): void {
+    this.pending.push(b);
+    this.pendingBytes += b.length;
+  }
   private flush(): void {
-    this.stream.write(this.prefix);
+    if (!this.midLine) this.stream.write(this.prefix);
     writeBytes(this.stream, Buffer.concat(this.pending));
     this.pending = [];
+    this.pendingBytes = 0;
   }
 }
 

@@ -5,8 +5,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { directoryFiles } from "../../cli/commands/exec.js";
+import { directoryFiles, LinePrefixer } from "../../cli/commands/exec.js";
 import { runStream } from "../../cli/commands/exec-stream.js";
+import type { OutStream } from "../../cli/io.js";
 import { runCli } from "../../cli/test-helpers.js";
 import { Rv32Process } from "../../src/cpu/rv32/program.js";
 import { Machine } from "../../src/sim/machine.js";
@@ -469,5 +470,36 @@ describe("pagewise exec --swap-file and the files it writes", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("LinePrefixer: several programs' output lines kept apart", () => {
+  const sink = () => {
+    const parts: string[] = [];
+    return { parts, stream: { write: (s: string) => void parts.push(s) } as unknown as OutStream };
+  };
+  const bytes = (s: string) => Uint8Array.from(Buffer.from(s, "latin1"));
+
+  it("a line split across writes gets one prefix; an unfinished last line is ended", () => {
+    const { parts, stream } = sink();
+    const p = new LinePrefixer(stream, "[1] ");
+    p.write(bytes("ab"));
+    p.write(bytes("c\nde"));
+    p.write(bytes("f\ng"));
+    p.end();
+    expect(parts.join("")).toBe("[1] abc\n[1] def\n[1] g\n");
+  });
+
+  it("a line longer than 64 KiB without a newline is not held whole: it goes out in pieces under one prefix", () => {
+    const { parts, stream } = sink();
+    const p = new LinePrefixer(stream, "[2] ");
+    const piece = "x".repeat(40_000);
+    p.write(bytes(piece));
+    expect(parts.join("")).toBe("");
+    p.write(bytes(piece));
+    // Past 64 KiB the held bytes went out.
+    expect(parts.join("")).toBe(`[2] ${piece}${piece}`);
+    p.write(bytes(`${piece}\nnext\n`));
+    expect(parts.join("")).toBe(`[2] ${piece}${piece}${piece}\n[2] next\n`);
   });
 });
