@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { FileSwapStore } from "../node/file-swap-store.js";
 import { Rv32Process } from "../src/cpu/rv32/program.js";
 import { Machine } from "../src/sim/machine.js";
 
@@ -27,8 +28,9 @@ function calibrate(): number {
   return ((u.user + u.system) * 1000) / n;
 }
 
-function run(name: string, frames: number, policy: string): string {
-  const m = new Machine({ frames, shape: "sv32", policy, tableFrames: 64 });
+function run(name: string, frames: number, policy: string, swapFile = false): string {
+  const swap = swapFile ? new FileSwapStore(4096, { capacity: 65536 }) : undefined;
+  const m = new Machine({ frames, shape: "sv32", policy, tableFrames: 64, ...(swap ? { swap } : {}) });
   const p = new Rv32Process(m, readFileSync(path.join(bin, `${name}.elf`)), name);
   const c0 = process.cpuUsage();
   const w0 = performance.now();
@@ -38,14 +40,15 @@ function run(name: string, frames: number, policy: string): string {
   const cpuMs = (u.user + u.system) / 1000;
   const s = m.stats();
   const mips = r.instructions / cpuMs / 1000;
-  return `${name.padEnd(7)} ${String(frames).padStart(5)} ${policy.padEnd(6)} ${String(r.instructions).padStart(10)} ${String(s.faults.total).padStart(7)} ${String(s.evictions.clean + s.evictions.dirty).padStart(7)} ${cpuMs.toFixed(0).padStart(7)} ${mips.toFixed(1).padStart(6)} ${(r.instructions / wall / 1000).toFixed(1).padStart(6)}`;
+  m.close();
+  return `${name.padEnd(7)} ${String(frames).padStart(5)} ${(swapFile ? `${policy}+file` : policy).padEnd(10)} ${String(r.instructions).padStart(10)} ${String(s.faults.total).padStart(7)} ${String(s.evictions.clean + s.evictions.dirty).padStart(7)} ${cpuMs.toFixed(0).padStart(7)} ${mips.toFixed(1).padStart(6)} ${(r.instructions / wall / 1000).toFixed(1).padStart(6)}`;
 }
 
 console.log(`plain JS loop: ${calibrate().toFixed(2)} ns per iteration (host CPU time)`);
 // Untimed runs first, so the interpreter is compiled (for every instruction kind these programs
 // use) before anything is measured: a first run pays for JIT compilation and deoptimizations.
 for (const name of ["matmul", "sort", "heap"]) run(name, 1024, "clock");
-console.log("program frames policy instructions  faults evicted  cpu ms  MIPS  MIPS(wall)");
+console.log("program frames policy     instructions  faults evicted  cpu ms  MIPS  MIPS(wall)");
 for (const [name, frames, policy] of [
   ["matmul", 1024, "clock"],
   ["sort", 1024, "clock"],
@@ -58,3 +61,5 @@ for (const [name, frames, policy] of [
 ] as const) {
   console.log(run(name, frames, policy));
 }
+// Thrashing with the swap in a real file (positional reads and writes on the host's file system).
+console.log(run("sort", 4, "fifo", true));

@@ -64,6 +64,8 @@ const NOT_SYNTAX: Record<string, { code: number; why: string }> = {
   "--swap-file": { code: 0, why: "a file name (the swap file to create)" },
   "--stdin": { code: 1, why: "a file to read: a missing one is a user error" },
   "--run": { code: 2, why: "with exec's program already given: the program twice (a conflict)" },
+  "--spec": { code: 2, why: "with exec's program already given: the programs twice (a conflict)" },
+  "--output-dir": { code: 2, why: "with exec's one program: it goes with --run or --spec (a conflict)" },
   // One command's option where it differs from the others'.
   "convert --csv-params": { code: 0, why: "ignored for a pwt input (it describes csv columns)" },
   "quiz --gen": { code: 1, why: "a generator name, checked by the generator parser (as a policy id is)" },

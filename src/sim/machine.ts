@@ -201,6 +201,10 @@ export class Machine {
   get frameCount(): number {
     return this.frames.frameCount;
   }
+  /** Frames that may hold pages (MachineConfig.frames); the rest of frameCount is the page-table reserve. */
+  get pageFrameCount(): number {
+    return this.pageFrames;
+  }
   get policyId(): string {
     return this.policySpec;
   }

@@ -201,3 +201,93 @@ describe("ELF files the machine cannot run are typed errors naming the file and 
     expect(elf.loads).toHaveLength(1);
   });
 });
+
+describe("mmap2 of a file", () => {
+  /** openat("f"), mmap2(len, PROT_READ, MAP_PRIVATE, fd, 0), then exit(first byte + last byte of the mapping). */
+  function mapper(len: number): Uint8Array {
+    const text = [
+      ...li(10, -100),
+      ...li(11, 0x20000),
+      ...li(12, 0),
+      ...li(17, 56),
+      asm.ecall(),
+      asm.addi(14, 10, 0),
+      ...li(10, 0),
+      ...li(11, len),
+      ...li(12, 1),
+      ...li(13, 2),
+      ...li(15, 0),
+      ...li(17, 222),
+      asm.ecall(),
+      asm.lbu(8, 10, 0),
+      asm.add(5, 10, 11),
+      asm.lbu(9, 5, -1),
+      asm.add(10, 8, 9),
+      ...li(17, 94),
+      asm.ecall(),
+    ];
+    return makeElf({ text, data: Uint8Array.from([0x66, 0]) });
+  }
+  const file = { read: (p: string) => (p === "f" ? Uint8Array.from([40, 1, 2, 3]) : undefined) };
+
+  it("a mapping far longer than the file costs host memory for the file only; past its end reads zero", () => {
+    const before = process.memoryUsage().arrayBuffers;
+    const ran = runElf(
+      mapper(2 ** 30),
+      { frames: 8, shape: "sv32", policy: "fifo", tableFrames: 8 },
+      ["m"],
+      undefined,
+      file,
+    );
+    const grown = process.memoryUsage().arrayBuffers - before;
+    expect(ran.status).toBe(40);
+    expect(grown).toBeLessThan(64 * 2 ** 20);
+    ran.machine.close();
+  });
+});
+
+describe("write(2) of a large buffer", () => {
+  it("reaches the sink in chunks of at most 1 MiB, every byte in order", () => {
+    const n = 3 * 2 ** 20 + 5;
+    const text = [
+      ...li(10, 0),
+      ...li(11, n),
+      ...li(12, 3),
+      ...li(13, 0x22),
+      ...li(14, -1),
+      ...li(15, 0),
+      ...li(17, 222),
+      asm.ecall(),
+      asm.addi(11, 10, 0),
+      ...li(5, 0x5a),
+      asm.sb(5, 11, 0),
+      ...li(6, n - 1),
+      asm.add(6, 11, 6),
+      asm.sb(5, 6, 0),
+      ...li(10, 1),
+      ...li(12, n),
+      ...li(17, 64),
+      asm.ecall(),
+      ...exitWith(0),
+    ];
+    const m = new Machine({ frames: 8, shape: "sv32", policy: "fifo", tableFrames: 8 });
+    const chunks: number[] = [];
+    let total = 0;
+    let first = -1;
+    let last = -1;
+    const p = new Rv32Process(m, makeElf({ text }), "w", {
+      stdout: (b) => {
+        if (first < 0) first = b[0]!;
+        last = b[b.length - 1]!;
+        chunks.push(b.length);
+        total += b.length;
+      },
+    });
+    expect(p.run().status).toBe(0);
+    expect(total).toBe(n);
+    expect(Math.max(...chunks)).toBeLessThanOrEqual(2 ** 20);
+    expect(chunks.length).toBe(4);
+    expect([first, last]).toEqual([0x5a, 0x5a]);
+    m.close();
+  });
+});

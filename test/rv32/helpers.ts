@@ -254,6 +254,7 @@ export const EXAMPLE_NAMES = [
   "atomics",
   "readfile",
   "pastbrk",
+  "mapfile",
 ] as const;
 
 /** The files the example programs may open: those under examples/rv32 (qemu ran them there). */

@@ -15,5 +15,12 @@ export { type ElfProgram, type ElfSegment, parseElf } from "./elf.js";
 export { ElfError } from "./errors.js";
 export { type KernelOptions, Rv32Kernel } from "./kernel.js";
 export { programImage, writeInitialStack } from "./loader.js";
-export { checkRv32Frames, type Rv32MinimumFrames, rv32MinimumFrames } from "./min-frames.js";
+export {
+  checkRv32Frames,
+  checkRv32Machine,
+  RV32_MISALIGNED_WORD,
+  Rv32FramesError,
+  type Rv32MinimumFrames,
+  rv32MinimumFrames,
+} from "./min-frames.js";
 export { type ProgramOptions, type ProgramResult, Rv32Process, runTogether } from "./program.js";

@@ -13,6 +13,7 @@ import { PERM_R, PERM_W, PERM_X } from "../../pager/region.js";
 import type { Machine } from "../../sim/machine.js";
 import { type Rv32Cpu, type Rv32Host, signalFor } from "./cpu.js";
 import { DecodeCache } from "./decode-cache.js";
+import { fileKey, sharedText } from "./page-cache.js";
 
 export const SYS_OPENAT = 56;
 export const SYS_CLOSE = 57;
@@ -32,7 +33,9 @@ export const SYS_CLOCK_GETTIME64 = 403;
 const ENOENT = 2;
 const EBADF = 9;
 const ENOMEM = 12;
+const EACCES = 13;
 const EFAULT = 14;
+const ENODEV = 19;
 const EINVAL = 22;
 const EMFILE = 24;
 const EROFS = 30;
@@ -54,9 +57,13 @@ const MAP_ANONYMOUS = 0x20;
 const PROT_READ = 1;
 const PROT_WRITE = 2;
 const PROT_EXEC = 4;
+/** mmap2's offset unit: 4 KiB whatever the page size. */
+const MMAP2_UNIT = 4096;
 
 /** The largest single read or write the kernel moves in one call (Linux's MAX_RW_COUNT, rounded). */
 const MAX_IO = 0x7ffff000;
+/** Bytes handed to an output sink at a time. */
+const WRITE_CHUNK = 1 << 20;
 
 export interface KernelOptions {
   /** Bytes the program reads from fd 0 (default: none, so read returns 0 at once). */
@@ -100,6 +107,11 @@ export class Rv32Kernel implements Rv32Host {
   private readonly files: FileSource | undefined;
   /** Open files by fd (3 and up). */
   private readonly fds = new Map<number, OpenFile>();
+  /**
+   * Called with every reference the kernel makes in the process's memory (its copies to and from
+   * user buffers, one per page), when set: with the CPU's recorder, the whole reference stream.
+   */
+  recorder: ((va: number, access: number) => void) | undefined;
 
   constructor(
     private readonly machine: Machine,
@@ -294,7 +306,9 @@ export class Rv32Kernel implements Rv32Host {
     const len = Math.min(n, MAX_IO);
     if (len === 0) return 0;
     if (!this.machine.rangeAllowed(this.pid, buf, len, PERM_R)) return -EFAULT;
-    this.sinks[fd]!(this.copyIn(buf, len));
+    // In chunks, so a large write never needs a host buffer of its size.
+    for (let done = 0; done < len; done += WRITE_CHUNK)
+      this.sinks[fd]!(this.copyIn(buf + done, Math.min(WRITE_CHUNK, len - done)));
     return len;
   }
 
@@ -317,17 +331,57 @@ export class Rv32Kernel implements Rv32Host {
     prot: number,
     flags: number,
     fd: number,
-    _pgoff: number,
+    pgoff: number,
   ): number {
     if (length === 0) return -EINVAL;
     if ((flags & (MAP_SHARED | MAP_PRIVATE)) === 0) return -EINVAL;
-    if ((flags & MAP_ANONYMOUS) === 0 || fd !== -1) return this.unsupported(SYS_MMAP2, -ENOSYS);
+    if ((flags & MAP_ANONYMOUS) === 0) return this.mmapFile(length, prot, flags, fd, pgoff);
     if ((flags & MAP_FIXED) !== 0) return this.unsupported(SYS_MMAP2, -EINVAL);
     void addr;
-    const perm =
-      (prot & PROT_READ ? PERM_R : 0) | (prot & PROT_WRITE ? PERM_W : 0) | (prot & PROT_EXEC ? PERM_X : 0);
     try {
-      return this.machine.mmap(this.pid, length, { perm });
+      return this.machine.mmap(this.pid, length, { perm: permOf(prot) });
+    } catch (err) {
+      if (err instanceof OutOfMemoryError) return -ENOMEM;
+      throw err;
+    }
+  }
+
+  /**
+   * mmap2 of an open file (read-only, as every file here is). A mapping that cannot be written is
+   * file-backed: its pages come from the file on first touch through the page cache (one shared
+   * object per file range, so every mapping of those pages, in this process or another, uses the
+   * same frames; a clean page is dropped on eviction and read again). A private writable mapping
+   * is a private copy: anonymous pages filled with the file's bytes, written to swap if evicted.
+   * Bytes past the end of the file read as zero (Linux would raise SIGBUS on whole pages past it).
+   */
+  private mmapFile(length: number, prot: number, flags: number, fd: number, pgoff: number): number {
+    if ((flags & MAP_FIXED) !== 0) return this.unsupported(SYS_MMAP2, -EINVAL);
+    const f = this.fds.get(fd);
+    if (f === undefined) return fd >= 0 && fd <= 2 ? -ENODEV : -EBADF;
+    if ((flags & MAP_SHARED) !== 0 && (prot & PROT_WRITE) !== 0) return -EACCES;
+    const m = this.machine;
+    const ps = m.pageSize;
+    const offset = pgoff * MMAP2_UNIT;
+    if (offset % ps !== 0) return -EINVAL;
+    const pages = Math.ceil(length / ps);
+    // The file's bytes in the mapping: host memory is bounded by the file, not by `length`.
+    const inFile =
+      offset < f.bytes.length
+        ? f.bytes.subarray(offset, Math.min(f.bytes.length, offset + pages * ps))
+        : new Uint8Array(0);
+    const perm = permOf(prot);
+    try {
+      if ((prot & PROT_WRITE) === 0) {
+        const filePages = new Uint8Array(Math.ceil(inFile.length / ps) * ps);
+        filePages.set(inFile);
+        const id = sharedText(m, `file:${fileKey(f.bytes)}:${offset}:${pages}`, filePages, pages);
+        const va = m.mmap(this.pid, length, { perm, shared: id });
+        m.shmUnlink(id);
+        return va;
+      }
+      const va = m.mmap(this.pid, length, { perm: perm | PERM_W });
+      this.copyOut(va, inFile);
+      return va;
     } catch (err) {
       if (err instanceof OutOfMemoryError) return -ENOMEM;
       throw err;
@@ -375,6 +429,7 @@ export class Rv32Kernel implements Rv32Host {
       const n = Math.min(len - done, ps - (at % ps));
       const pa = m.access(this.pid, at, ACC_READ);
       if (pa < 0) throw new KilledInKernel(at, false);
+      this.recorder?.(at, ACC_READ);
       out.set(m.mem.bytes.subarray(pa, pa + n), done);
       done += n;
     }
@@ -390,11 +445,17 @@ export class Rv32Kernel implements Rv32Host {
       const n = Math.min(src.length - done, ps - (at % ps));
       const pa = m.access(this.pid, at, ACC_WRITE);
       if (pa < 0) throw new KilledInKernel(at, true);
+      this.recorder?.(at, ACC_WRITE);
       m.mem.bytes.set(src.subarray(done, done + n), pa);
       this.cache.drop(Math.floor(pa / ps));
       done += n;
     }
   }
+}
+
+/** PERM_* bits of mmap's PROT_* bits. */
+function permOf(prot: number): number {
+  return (prot & PROT_READ ? PERM_R : 0) | (prot & PROT_WRITE ? PERM_W : 0) | (prot & PROT_EXEC ? PERM_X : 0);
 }
 
 /** A copy in the kernel ended the process (out of swap while paging in its buffer). */

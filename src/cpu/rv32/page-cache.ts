@@ -44,10 +44,11 @@ export class TextStore implements BackingStore {
 const caches = new WeakMap<Machine, Map<string, number>>();
 
 /**
- * The shared object holding `pages` (a segment's file pages, identified by `key`) on `machine`:
- * the one a live process already maps, or a new one. Returns its id.
+ * The shared object holding `pages` (a segment's or a mapping's file pages, identified by `key`) on
+ * `machine`: the one a live process already maps, or a new one of `pageCount` pages (default: the
+ * file pages; pages past them read as zeros and cost no host memory). Returns its id.
  */
-export function sharedText(machine: Machine, key: string, pages: Uint8Array): number {
+export function sharedText(machine: Machine, key: string, pages: Uint8Array, pageCount?: number): number {
   let cache = caches.get(machine);
   if (cache === undefined) {
     cache = new Map();
@@ -57,7 +58,7 @@ export function sharedText(machine: Machine, key: string, pages: Uint8Array): nu
   if (known !== undefined && machine.pager.objects.has(known)) return known;
   const ps = machine.pageSize;
   const store = new TextStore(pages, ps);
-  const id = machine.shmCreate(store.capacity, store);
+  const id = machine.shmCreate(Math.max(store.capacity, pageCount ?? 0), store);
   const obj = machine.pager.objects.get(id)!;
   for (let i = 0; i < store.capacity; i++) obj.slots[i] = i;
   cache.set(key, id);

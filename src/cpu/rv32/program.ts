@@ -10,6 +10,7 @@ import { type FaultsByAccess, Rv32Cpu, type Trap } from "./cpu.js";
 import { type ElfProgram, parseElf } from "./elf.js";
 import { type KernelOptions, Rv32Kernel } from "./kernel.js";
 import { programImage, writeInitialStack } from "./loader.js";
+import { checkRv32Machine } from "./min-frames.js";
 import { fileKey, sharedText } from "./page-cache.js";
 
 export interface ProgramOptions extends KernelOptions {
@@ -58,6 +59,7 @@ export class Rv32Process {
     source: string,
     opts: ProgramOptions = {},
   ) {
+    checkRv32Machine(machine, opts.quota);
     this.elf = elf instanceof Uint8Array ? parseElf(elf, source) : elf;
     const { image, segments, phdrVa } = programImage(this.elf, machine.pageSize);
     // Text (r-x, from the file) goes through the page cache: one shared object per segment.
