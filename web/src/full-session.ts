@@ -1,0 +1,446 @@
+// The web app's full mode: the same cursor as session.ts, over the engine's Machine (page tables
+// in frames, a TLB, a swap store; src/sim/steps-full.ts) instead of the replay driver. Going back
+// replays from the start with the same actions (policy switches, pins, unpins) at the same
+// positions, so the state after stepping back is exactly the state at that point going forwards.
+// The views (the page-table tree, the TLB, the swap slots, the frame table with table frames and
+// pins) are read from the Machine's own arrays and PTE words here; main.tsx only lays them out.
+// No DOM here.
+
+import { ConfigError } from "../../src/core/errors.js";
+import {
+  LOC_SOURCE,
+  LOC_SWAP,
+  PTE_A,
+  PTE_D,
+  PTE_LOC_MASK,
+  PTE_LOC_SHIFT,
+  PTE_P,
+  PTE_U,
+  PTE_W,
+  PTE_X,
+  pteFrame,
+} from "../../src/mmu/pte.js";
+import { TLB_D, TLB_VALID, TLB_W, TLB_X, type TlbMode } from "../../src/mmu/tlb.js";
+import { FRAME_FREE, FRAME_TABLE, FRAME_USER } from "../../src/phys/frames.js";
+import type { Translation } from "../../src/sim/machine.js";
+import type { StepFrame, StepList } from "../../src/sim/steps.js";
+import { FullStepper, type FullStepRecord } from "../../src/sim/steps-full.js";
+import { LOG_SIZE, MAX_WEB_FRAMES, type Refs, type Switch } from "./session.js";
+
+/** The Machine's settings a full-mode run takes besides the policy and frames. */
+export interface FullOptions {
+  /** Bytes per page; the shape's, when a shape is given. */
+  readonly pageSize: number;
+  /** A page-table shape ("sv32", "6/10", …), or undefined: fitted to the pages. */
+  readonly shape?: string;
+  readonly tlbEntries: number;
+  readonly tlbWays: number;
+  readonly tlbMode: TlbMode;
+}
+
+export const DEFAULT_FULL: FullOptions = {
+  pageSize: 4096,
+  shape: "sv32",
+  tlbEntries: 8,
+  tlbWays: 2,
+  tlbMode: "tagged",
+};
+
+/** Something done to the run before reference `at + 1`. */
+export type Action =
+  | { readonly at: number; readonly kind: "policy"; readonly policy: string }
+  | { readonly at: number; readonly kind: "pin" | "unpin"; readonly pid: number; readonly page: number };
+
+/** A frame as full mode shows it: a page's frame, a page table's, or free. */
+export interface FullFrame extends StepFrame {
+  readonly kind: "free" | "page" | "table" | "reserved";
+  /** Pin count (a table frame is pinned for life). */
+  readonly pins: number;
+  /** For a table frame: the process and level of the table it holds. */
+  readonly table?: { readonly pid: number; readonly level: number };
+  /** Swap slot holding a copy of the page, or -1. */
+  readonly slot: number;
+}
+
+/** One non-zero entry of a page table. */
+export interface PtEntry {
+  readonly index: number;
+  readonly pte: number;
+  /** The PTE's P (valid), W, U, X, A and D bits. */
+  readonly bits: { P: boolean; W: boolean; U: boolean; X: boolean; A: boolean; D: boolean };
+  /** Present: the frame it points at (the next table's, or the page's at the last level). */
+  readonly frame: number;
+  /** Not present: "swap" (in slot `slot`), "source" (loaded again from where it came: zero-fill), or "none". */
+  readonly where: "present" | "swap" | "source" | "none";
+  readonly slot: number;
+  /** At the last level, the virtual page the entry maps. */
+  readonly vpn?: number;
+}
+
+/** One page table: its process, level, the frame it lives in, and its non-zero entries. */
+export interface PtTable {
+  readonly pid: number;
+  readonly level: number;
+  readonly frame: number;
+  /** Indexes taken from the root to reach it ("" for the root). */
+  readonly path: readonly number[];
+  readonly entries: readonly PtEntry[];
+}
+
+/** One TLB entry, valid or not. */
+export interface TlbRow {
+  readonly index: number;
+  readonly set: number;
+  readonly way: number;
+  readonly valid: boolean;
+  /** The source's pid for the entry's ASID, or -1. */
+  readonly pid: number;
+  readonly asid: number;
+  readonly vpn: number;
+  readonly frame: number;
+  readonly flags: { W: boolean; D: boolean; X: boolean };
+}
+
+/** A swap slot in use: whose page it holds, and whether that copy is the page's current contents. */
+export interface SwapRow {
+  readonly slot: number;
+  readonly pid: number;
+  readonly page: number;
+  /** The page is only in swap ("swap") or also in memory, in `frame` ("memory"). */
+  readonly where: "swap" | "memory";
+  readonly frame: number;
+  /** "current": the slot has the page's bytes; "stale": the page was written since (dirty in memory). */
+  readonly copy: "current" | "stale";
+}
+
+function bitsOf(pte: number): PtEntry["bits"] {
+  return {
+    P: (pte & PTE_P) !== 0,
+    W: (pte & PTE_W) !== 0,
+    U: (pte & PTE_U) !== 0,
+    X: (pte & PTE_X) !== 0,
+    A: (pte & PTE_A) !== 0,
+    D: (pte & PTE_D) !== 0,
+  };
+}
+
+/** Most pins at once: one page frame always stays free of pins, so a fault can find a victim. */
+export function maxPins(frames: number): number {
+  return frames - 1;
+}
+
+export class FullSession {
+  private stepper!: FullStepper;
+  readonly missesAt: Float64Array;
+  log: FullStepRecord[] = [];
+  private actions: Action[] = [];
+  private nextAction = 0;
+  rebuilds = 0;
+  readonly mode = "full";
+
+  constructor(
+    readonly refs: Refs,
+    readonly firstPolicy: string,
+    readonly frames: number,
+    readonly options: FullOptions = DEFAULT_FULL,
+  ) {
+    if (!Number.isInteger(frames) || frames < 1 || frames > MAX_WEB_FRAMES)
+      throw new ConfigError("frames", frames, `an integer from 1 to ${MAX_WEB_FRAMES}`);
+    this.missesAt = new Float64Array(refs.count + 1);
+    this.fresh();
+  }
+
+  /** The same references, frames and machine under another policy, from the start. */
+  again(policy: string): FullSession {
+    return new FullSession(this.refs, policy, this.frames, this.options);
+  }
+
+  private fresh(): void {
+    const o = this.options;
+    this.stepper = new FullStepper(this.refs, {
+      policy: this.firstPolicy,
+      frames: this.frames,
+      pageSize: o.pageSize,
+      switchable: true,
+      ...(o.shape !== undefined ? { shape: o.shape } : {}),
+      tlb: { entries: o.tlbEntries, ways: o.tlbWays, mode: o.tlbMode },
+    });
+    this.log = [];
+    this.nextAction = 0;
+  }
+
+  get machine() {
+    return this.stepper.machine;
+  }
+
+  get position(): number {
+    return this.stepper.position;
+  }
+
+  get count(): number {
+    return this.refs.count;
+  }
+
+  get done(): boolean {
+    return this.stepper.done;
+  }
+
+  get hits(): number {
+    return this.stepper.hits;
+  }
+
+  get misses(): number {
+    return this.stepper.misses;
+  }
+
+  get policy(): string {
+    let p = this.firstPolicy;
+    for (const a of this.actions) if (a.kind === "policy" && a.at <= this.position) p = a.policy;
+    return p;
+  }
+
+  get policySwitches(): readonly Switch[] {
+    return this.actions.filter((a) => a.kind === "policy" && a.at <= this.position) as Switch[];
+  }
+
+  /** Pins and unpins made so far (at ≤ position). */
+  get pinActions(): readonly Action[] {
+    return this.actions.filter((a) => a.kind !== "policy" && a.at <= this.position);
+  }
+
+  get last(): FullStepRecord | null {
+    return this.log.length > 0 ? this.log[this.log.length - 1]! : null;
+  }
+
+  policyView(): { lists: StepList[]; values?: Readonly<Record<string, number>> } {
+    return this.stepper.view();
+  }
+
+  step(): boolean {
+    this.applyActionsAt(this.position);
+    const rec = this.stepper.next();
+    if (rec === null) return false;
+    this.missesAt[this.position] = rec.misses;
+    this.log.push(rec);
+    if (this.log.length > LOG_SIZE) this.log.shift();
+    return true;
+  }
+
+  seek(target: number): void {
+    const to = Math.max(0, Math.min(this.count, Math.floor(target)));
+    if (to < this.position) {
+      this.rebuilds++;
+      this.fresh();
+    }
+    const recordFrom = Math.max(this.position, to - LOG_SIZE);
+    while (this.position < to) {
+      if (this.position >= recordFrom) {
+        this.step();
+        continue;
+      }
+      this.applyActionsAt(this.position);
+      this.stepper.skip();
+      this.missesAt[this.position] = this.stepper.misses;
+    }
+    this.applyActionsAt(to);
+  }
+
+  back(): void {
+    this.seek(this.position - 1);
+  }
+
+  switchPolicy(policy: string): void {
+    this.stepper.use(policy);
+    this.record({ at: this.position, kind: "policy", policy });
+  }
+
+  /** Pins page `page` of process `pid` before the next reference (paging it in if it is out). */
+  pin(pid: number, page: number): void {
+    const pinned = this.frameTable().filter((f) => f.kind === "page" && f.pins > 0).length;
+    const already = this.frameTable().some(
+      (f) => f.kind === "page" && f.pid === pid && f.page === page && f.pins > 0,
+    );
+    if (already) throw new ConfigError("pin", page, "a page that is not pinned yet");
+    if (pinned >= maxPins(this.frames))
+      throw new ConfigError(
+        "pin",
+        page,
+        `at most ${maxPins(this.frames)} pinned pages with ${this.frames} frames (one must stay free for faults)`,
+      );
+    this.stepper.pin(pid, page);
+    this.record({ at: this.position, kind: "pin", pid, page });
+  }
+
+  unpin(pid: number, page: number): void {
+    this.stepper.unpin(pid, page);
+    this.record({ at: this.position, kind: "unpin", pid, page });
+  }
+
+  /** Records an action done now; actions recorded after the cursor (before stepping back) are dropped. */
+  private record(a: Action): void {
+    this.actions = [...this.actions.slice(0, this.nextAction), a];
+    this.nextAction = this.actions.length;
+  }
+
+  private applyActionsAt(pos: number): void {
+    while (this.nextAction < this.actions.length && this.actions[this.nextAction]!.at <= pos) {
+      const a = this.actions[this.nextAction++]!;
+      if (a.kind === "policy") this.stepper.use(a.policy);
+      else if (a.kind === "pin") this.stepper.pin(a.pid, a.page);
+      else this.stepper.unpin(a.pid, a.page);
+    }
+  }
+
+  // ---- views ---------------------------------------------------------------------------------
+
+  /** The source's pid for each ASID that maps a frame now. */
+  private pidByAsid(): Map<number, number> {
+    const m = this.machine;
+    const fr = m.frames;
+    const out = new Map<number, number>();
+    for (let f = 0; f < fr.frameCount; f++) {
+      if (fr.state[f] !== FRAME_USER) continue;
+      for (let n = fr.rmapFirst(f); n >= 0; n = fr.rmapNextOf(n))
+        out.set(fr.rmapAsidOf(n), this.stepper.sourcePidOf(fr.ownerPid[f]!));
+    }
+    return out;
+  }
+
+  /** Every process's page tables, root first, depth first, with their non-zero entries. */
+  pageTables(): PtTable[] {
+    const m = this.machine;
+    const layout = m.layout;
+    const out: PtTable[] = [];
+    for (const mpid of m.pids()) {
+      const pid = this.stepper.sourcePidOf(mpid);
+      const root = m.explain(mpid, 0).steps[0]!.tableFrame;
+      const walk = (frame: number, level: number, path: number[], vpnBase: number) => {
+        const entries: PtEntry[] = [];
+        const n = layout.entriesPerTable[level]!;
+        const children: [number, number[], number][] = [];
+        for (let i = 0; i < n; i++) {
+          const pte = m.mem.readU32(frame * layout.pageSize + i * 4);
+          if (pte === 0) continue;
+          const present = (pte & PTE_P) !== 0;
+          const loc = (pte & PTE_LOC_MASK) >>> PTE_LOC_SHIFT;
+          const leaf = level === layout.levels - 1;
+          const vpn = vpnBase + i * layout.levelSpan[level]!;
+          entries.push({
+            index: i,
+            pte,
+            bits: bitsOf(pte),
+            frame: present ? pteFrame(pte) : -1,
+            where: present ? "present" : loc === LOC_SWAP ? "swap" : loc === LOC_SOURCE ? "source" : "none",
+            slot: !present && loc === LOC_SWAP ? pteFrame(pte) : -1,
+            ...(leaf ? { vpn } : {}),
+          });
+          if (!leaf && present) children.push([pteFrame(pte), [...path, i], vpn]);
+        }
+        out.push({ pid, level, frame, path, entries });
+        for (const [f, p, base] of children) walk(f, level + 1, p, base);
+      };
+      walk(root, 0, [], 0);
+    }
+    return out;
+  }
+
+  /** Every frame: pages (with their PTE bits), page tables, free ones; pins and swap slots. */
+  frameTable(): FullFrame[] {
+    const m = this.machine;
+    const fr = m.frames;
+    const tables = new Map<number, { pid: number; level: number }>();
+    for (const t of this.pageTables()) tables.set(t.frame, { pid: t.pid, level: t.level });
+    const out: FullFrame[] = [];
+    for (let f = 0; f < fr.frameCount; f++) {
+      const state = fr.state[f]!;
+      let a = false;
+      let d = fr.stickyDirty[f] !== 0;
+      if (state === FRAME_USER)
+        for (let n = fr.rmapFirst(f); n >= 0; n = fr.rmapNextOf(n)) {
+          const pte = m.mem.readU32(fr.rmapPteOf(n));
+          a ||= (pte & PTE_A) !== 0;
+          d ||= (pte & PTE_D) !== 0;
+        }
+      const table = tables.get(f);
+      out.push({
+        frame: f,
+        kind:
+          state === FRAME_USER
+            ? "page"
+            : state === FRAME_TABLE
+              ? "table"
+              : state === FRAME_FREE
+                ? "free"
+                : "reserved",
+        pid: state === FRAME_USER ? this.stepper.sourcePidOf(fr.ownerPid[f]!) : (table?.pid ?? 0),
+        page: state === FRAME_USER ? fr.page[f]! : -1,
+        referenced: a,
+        dirty: state === FRAME_USER && d,
+        pins: fr.pins[f]!,
+        ...(table ? { table } : {}),
+        slot: state === FRAME_USER ? fr.slot[f]! : -1,
+      });
+    }
+    return out;
+  }
+
+  /** The TLB's entries, set by set, and which one the last reference used. */
+  tlb(): { rows: TlbRow[]; mode: TlbMode; hits: number; misses: number; flushes: number; used: number } {
+    const t = this.machine.tlb;
+    const pids = this.pidByAsid();
+    const rows: TlbRow[] = [];
+    for (let i = 0; i < t.flags.length; i++) {
+      const fl = t.flags[i]!;
+      const valid = (fl & TLB_VALID) !== 0;
+      rows.push({
+        index: i,
+        set: Math.floor(i / t.ways),
+        way: i % t.ways,
+        valid,
+        pid: valid ? (pids.get(t.asid[i]!) ?? -1) : -1,
+        asid: t.asid[i]!,
+        vpn: t.vpn[i]!,
+        frame: t.frame[i]!,
+        flags: { W: (fl & TLB_W) !== 0, D: (fl & TLB_D) !== 0, X: (fl & TLB_X) !== 0 },
+      });
+    }
+    const rec = this.last;
+    let used = -1;
+    if (rec !== null) {
+      const mpid = this.stepper.machinePid(rec.pid);
+      const asid = [...pids].find(([, p]) => p === rec.pid)?.[0];
+      if (mpid !== undefined && asid !== undefined) used = t.find(asid, rec.page);
+    }
+    return { rows, mode: t.config.mode, hits: t.hits, misses: t.misses, flushes: t.flushes, used };
+  }
+
+  /** Swap slots in use, by slot: pages only in swap, and pages in memory whose slot keeps a copy. */
+  swapSlots(): { rows: SwapRow[]; inUse: number } {
+    const rows: SwapRow[] = [];
+    for (const t of this.pageTables())
+      for (const e of t.entries)
+        if (e.where === "swap" && e.vpn !== undefined)
+          rows.push({ slot: e.slot, pid: t.pid, page: e.vpn, where: "swap", frame: -1, copy: "current" });
+    for (const f of this.frameTable())
+      if (f.kind === "page" && f.slot >= 0)
+        rows.push({
+          slot: f.slot,
+          pid: f.pid,
+          page: f.page,
+          where: "memory",
+          frame: f.frame,
+          copy: f.dirty ? "stale" : "current",
+        });
+    rows.sort((a, b) => a.slot - b.slot);
+    return { rows, inUse: this.machine.swap.slotsInUse };
+  }
+
+  /** The walk of the last reference's address through its process's tables, or null at the start. */
+  translation(): Translation | null {
+    const rec = this.last;
+    if (rec === null) return null;
+    const mpid = this.stepper.machinePid(rec.pid);
+    if (mpid === undefined) return null;
+    return this.machine.explain(mpid, rec.page * this.machine.pageSize);
+  }
+}
