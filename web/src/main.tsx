@@ -6,11 +6,16 @@ import "./style.css";
 import { render } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import uPlot from "uplot";
+import { makeLayout, parseShape } from "../../src/core/addr.js";
 import { PagewiseError } from "../../src/core/errors.js";
+import type { TlbMode } from "../../src/mmu/tlb.js";
 import { policyIds } from "../../src/policies/registry.js";
-import type { StepList, StepRecord } from "../../src/sim/steps.js";
+import type { StepFrame, StepList, StepRecord } from "../../src/sim/steps.js";
+import type { FullStepRecord } from "../../src/sim/steps-full.js";
 import gzipWordsTrace from "../../test/fixtures/traces/gzip-words.pwt?inline";
 import sort500Trace from "../../test/fixtures/traces/sort500.pwt?inline";
+import { DEFAULT_FULL, type FullFrame, FullSession } from "./full-session.js";
+import { fullPageCell, PageTableTree, SwapView, TlbView, WalkView } from "./full-views.js";
 import { QuizPanel } from "./quiz.js";
 import {
   gunzipIfNeeded,
@@ -32,6 +37,15 @@ const BUNDLED: Readonly<Record<string, { url: string; summary: string }>> = {
 
 type Source = "textbook" | "generator" | "typed" | "file";
 
+/** Replay mode (the replay driver: frames and a policy) or full mode (the Machine: page tables, TLB, swap). */
+type Mode = "replay" | "full";
+
+/** A run the views read: either mode's session. */
+type Run = Session | FullSession;
+
+/** Page-table shapes offered in full mode ("fit": the fewest levels for the pages at the page size). */
+const FULL_SHAPES = ["sv32", "sv39", "x86-64", "4/4/8", "6/10", "fit"] as const;
+
 interface Setup {
   source: Source;
   textbook: string;
@@ -43,6 +57,12 @@ interface Setup {
   pageSize: number;
   policy: string;
   frames: number;
+  mode: Mode;
+  /** Full mode: a shape from FULL_SHAPES. */
+  shape: string;
+  tlbEntries: number;
+  tlbWays: number;
+  tlbMode: TlbMode;
 }
 
 const FIRST_TEXTBOOK = Object.keys(TEXTBOOK)[0]!;
@@ -55,6 +75,11 @@ const DEFAULT_SETUP: Setup = {
   pageSize: 4096,
   policy: "fifo",
   frames: 3,
+  mode: "replay",
+  shape: DEFAULT_FULL.shape ?? "sv32",
+  tlbEntries: DEFAULT_FULL.tlbEntries,
+  tlbWays: DEFAULT_FULL.tlbWays,
+  tlbMode: DEFAULT_FULL.tlbMode,
 };
 
 /** References per second; 0: as fast as the page allows. */
@@ -62,10 +87,27 @@ const SPEEDS = [1, 2, 5, 10, 50, 250, 1000, 0] as const;
 /** Time one animation frame may spend stepping (ms), so the page keeps drawing. */
 const SLICE_MS = 8;
 
-function buildSession(s: Setup): Session {
+/**
+ * A run of `refs` as the setup says. Full mode: a trace file's pages are `pageSize` bytes and the
+ * shape must have that page size; typed and generated pages take the shape's page size.
+ */
+function makeRun(refs: Refs, s: Setup): Run {
+  if (s.mode === "replay") return new Session(refs, s.policy, s.frames);
+  const fit = s.shape === "fit";
+  const pageSize = fit || s.source === "file" ? s.pageSize : makeLayout(parseShape(s.shape)).pageSize;
+  return new FullSession(refs, s.policy, s.frames, {
+    pageSize,
+    ...(fit ? {} : { shape: s.shape }),
+    tlbEntries: s.tlbEntries,
+    tlbWays: s.tlbWays,
+    tlbMode: s.tlbMode,
+  });
+}
+
+function buildSession(s: Setup): Run {
   if (s.source === "file") {
     if (s.file === null) throw new Error("choose a trace file first (or drop one on the page)");
-    return new Session(s.file, s.policy, s.frames);
+    return makeRun(s.file, s);
   }
   const refs =
     s.source === "textbook"
@@ -75,7 +117,13 @@ function buildSession(s: Setup): Session {
       : s.source === "generator"
         ? refsFromGenerator(s.generator)
         : refsFromString(s.typed);
-  return new Session(refs, s.policy, s.frames);
+  return makeRun(refs, s);
+}
+
+/** A shape's name with its levels and page size: "sv32 (10/10 bits, 4096-byte pages)". */
+function shapeLabel(spec: string): string {
+  const l = makeLayout(parseShape(spec));
+  return `${spec} (${l.levelBits.join("/")} bits, ${l.pageSize}-byte pages)`;
 }
 
 function errorText(e: unknown): string {
@@ -87,14 +135,14 @@ function pageText(pid: number, page: number, multi: boolean): string {
   return multi ? `${pid}:${page}` : String(page);
 }
 
-function multiProcess(s: Session): boolean {
+function multiProcess(s: Run): boolean {
   for (let i = 0; i < s.count; i++) if (s.refs.pids[i] !== 0) return true;
   return false;
 }
 
 function App() {
   const [setup, setSetup] = useState<Setup>(DEFAULT_SETUP);
-  const [session, setSession] = useState<Session>(() => buildSession(DEFAULT_SETUP));
+  const [session, setSession] = useState<Run>(() => buildSession(DEFAULT_SETUP));
   const [error, setError] = useState<string | null>(null);
   const [, setVersion] = useState(0);
   const [playing, setPlaying] = useState(false);
@@ -104,7 +152,7 @@ function App() {
   const [comparePolicy, setComparePolicy] = useState("");
   // A second run of the same references and frames under another policy, kept at the same position.
   const other = useMemo(
-    () => (comparePolicy === "" ? null : new Session(session.refs, comparePolicy, session.frames)),
+    () => (comparePolicy === "" ? null : session.again(comparePolicy)),
     [session, comparePolicy],
   );
   if (other !== null && other.position !== session.position) other.seek(session.position);
@@ -137,7 +185,7 @@ function App() {
       const next = { ...setup, source: "file" as const, file: refs, pageSize };
       setSetup(next);
       setPlaying(false);
-      setSession(new Session(refs, next.policy, next.frames));
+      setSession(makeRun(refs, next));
     });
   // A trace file, chosen, dropped or bundled: decompressed and decoded in the page, then loaded.
   const readTrace = (name: string, bytes: Promise<ArrayBuffer>) => {
@@ -207,6 +255,12 @@ function App() {
     return () => cancelAnimationFrame(raf);
   }, [playing, speed, session]);
 
+  const pinPage = (f: FullFrame) =>
+    act(() => {
+      if (!(session instanceof FullSession)) return;
+      if (f.pins > 0) session.unpin(f.pid, f.page);
+      else session.pin(f.pid, f.page);
+    });
   const stepFwd = () => act(() => session.step());
   const stepBack = () => act(() => session.back());
   const toStart = () => act(() => session.seek(0));
@@ -328,7 +382,7 @@ function App() {
               />
             </label>
           )}
-          {setup.source === "file" && (
+          {(setup.source === "file" || (setup.mode === "full" && setup.shape === "fit")) && (
             <label>
               Page size{" "}
               <select
@@ -399,6 +453,87 @@ function App() {
               onInput={(e) => setSetup({ ...setup, frames: Number((e.target as HTMLInputElement).value) })}
             />
           </label>
+          <fieldset>
+            <legend>Mode</legend>
+            {(["replay", "full"] as const).map((m) => (
+              <label key={m}>
+                <input
+                  type="radio"
+                  name="mode"
+                  value={m}
+                  checked={setup.mode === m}
+                  onChange={() => setSetup({ ...setup, mode: m })}
+                />
+                {m === "replay" ? "replay (frames and a policy)" : "full machine (page tables, TLB, swap)"}
+              </label>
+            ))}
+          </fieldset>
+          {setup.mode === "full" && (
+            <>
+              <label>
+                Page-table shape{" "}
+                <select
+                  id="full-shape"
+                  value={setup.shape}
+                  onChange={(e) => setSetup({ ...setup, shape: (e.target as HTMLSelectElement).value })}
+                >
+                  {FULL_SHAPES.map((sh) => (
+                    <option key={sh} value={sh}>
+                      {sh === "fit" ? "fitted to the pages (any trace; page size above)" : shapeLabel(sh)}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label>
+                TLB entries{" "}
+                <select
+                  id="tlb-entries"
+                  value={setup.tlbEntries}
+                  onChange={(e) => {
+                    const tlbEntries = Number((e.target as HTMLSelectElement).value);
+                    setSetup({ ...setup, tlbEntries, tlbWays: Math.min(setup.tlbWays, tlbEntries) });
+                  }}
+                >
+                  {[2, 4, 8, 16, 32, 64].map((n) => (
+                    <option key={n} value={n}>
+                      {n}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label>
+                ways{" "}
+                <select
+                  id="tlb-ways"
+                  value={setup.tlbWays}
+                  onChange={(e) =>
+                    setSetup({ ...setup, tlbWays: Number((e.target as HTMLSelectElement).value) })
+                  }
+                >
+                  {[1, 2, 4, 8]
+                    .filter((w) => w <= setup.tlbEntries)
+                    .map((w) => (
+                      <option key={w} value={w}>
+                        {w}
+                      </option>
+                    ))}
+                </select>
+              </label>
+              <label>
+                on a process switch{" "}
+                <select
+                  id="tlb-mode"
+                  value={setup.tlbMode}
+                  onChange={(e) =>
+                    setSetup({ ...setup, tlbMode: (e.target as HTMLSelectElement).value as TlbMode })
+                  }
+                >
+                  <option value="tagged">keep entries (tagged by ASID)</option>
+                  <option value="flush">flush the TLB</option>
+                </select>
+              </label>
+            </>
+          )}
           <button type="submit" id="load">
             Load
           </button>
@@ -528,11 +663,20 @@ function App() {
       <Stream session={session} multi={multi} onJump={(n) => act(() => session.seek(n))} />
 
       <div class="grid">
-        <Counters session={session} rate={rate} />
-        <FrameTable session={session} multi={multi} view={view} />
+        <Counters session={session} rate={rate} multi={multi} />
+        <FrameTable session={session} multi={multi} view={view} onPin={pinPage} />
         <PolicyState session={session} multi={multi} view={view} />
         {other !== null && <Compare main={session} other={other} multi={multi} />}
-        <TranslationView page={rec?.page ?? null} />
+        {session instanceof FullSession ? (
+          <>
+            <WalkView session={session} multi={multi} />
+            <TlbView session={session} multi={multi} />
+            <SwapView session={session} multi={multi} />
+            <PageTableTree session={session} multi={multi} />
+          </>
+        ) : (
+          <TranslationView page={rec?.page ?? null} />
+        )}
         <EventLog session={session} multi={multi} />
         <FaultChart session={session} playing={playing} />
         <MissRatioCurve session={session} />
@@ -543,15 +687,7 @@ function App() {
 }
 
 /** The reference stream, a window around the cursor; each reference jumps there when clicked. */
-function Stream({
-  session,
-  multi,
-  onJump,
-}: {
-  session: Session;
-  multi: boolean;
-  onJump: (n: number) => void;
-}) {
+function Stream({ session, multi, onJump }: { session: Run; multi: boolean; onJump: (n: number) => void }) {
   const WINDOW = 48;
   const pos = session.position;
   const from = Math.max(0, Math.min(pos - WINDOW / 2, session.count - WINDOW));
@@ -601,7 +737,7 @@ function Stream({
   );
 }
 
-function Counters({ session, rate }: { session: Session; rate: number }) {
+function Counters({ session, rate, multi }: { session: Run; rate: number; multi: boolean }) {
   return (
     <section aria-labelledby="counters-h" class="panel counters">
       <h2 id="counters-h">Counters</h2>
@@ -612,8 +748,19 @@ function Counters({ session, rate }: { session: Session; rate: number }) {
         </dd>
         <dt>Policy</dt>
         <dd id="current-policy">{session.policy}</dd>
+        <dt>Mode</dt>
+        <dd id="mode">
+          {session instanceof FullSession
+            ? `full machine (${session.machine.layout.shape.name}, ${session.machine.pageSize}-byte pages)`
+            : "replay"}
+        </dd>
         <dt>Frames</dt>
-        <dd>{session.frames}</dd>
+        <dd>
+          {session.frames}
+          {session instanceof FullSession
+            ? ` for pages, + ${session.machine.frameCount - session.frames} for page tables`
+            : ""}
+        </dd>
         <dt>Hits</dt>
         <dd id="hits">{session.hits}</dd>
         <dt>Misses (page faults)</dt>
@@ -621,6 +768,18 @@ function Counters({ session, rate }: { session: Session; rate: number }) {
         <dt>Fault rate</dt>
         <dd id="fault-rate">{(rate * 100).toFixed(1)}%</dd>
       </dl>
+      {session instanceof FullSession && session.pinActions.length > 0 && (
+        <p class="switches" id="pins">
+          Pins:{" "}
+          {session.pinActions
+            .map((a) =>
+              a.kind === "policy"
+                ? ""
+                : `${a.kind} ${pageText(a.pid, a.page, multi)} before reference ${a.at + 1}`,
+            )
+            .join("; ")}
+        </p>
+      )}
       {session.policySwitches.length > 0 && (
         <p class="switches">
           Switches: {session.policySwitches.map((s) => `${s.policy} before reference ${s.at + 1}`).join("; ")}
@@ -652,10 +811,21 @@ function policyNotes(lists: readonly StepList[]): Map<number, string> {
 /** Rows of the frame table and entries of a policy list shown at once (a block of them). */
 const SHOWN = 64;
 
-type View = ReturnType<Session["policyView"]>;
+type View = ReturnType<Run["policyView"]>;
 
-function FrameTable({ session, multi, view }: { session: Session; multi: boolean; view: View }) {
-  const all = session.frameTable();
+function FrameTable({
+  session,
+  multi,
+  view,
+  onPin,
+}: {
+  session: Run;
+  multi: boolean;
+  view: View;
+  onPin: (f: FullFrame) => void;
+}) {
+  const full = session instanceof FullSession;
+  const all: (StepFrame | FullFrame)[] = session.frameTable();
   const notes = policyNotes(view.lists);
   const rec = session.last;
   // Many frames: the block of SHOWN that holds the last reference's frame.
@@ -664,6 +834,12 @@ function FrameTable({ session, multi, view }: { session: Session; multi: boolean
   return (
     <section aria-labelledby="frames-h" class="panel frames">
       <h2 id="frames-h">Frame table</h2>
+      {full && (
+        <p class="hint">
+          Every physical frame: pages, and the page tables above them. A pinned page is never a victim; “Pin”
+          pins it before the next reference. R and D are the A and D bits of the PTE mapping the frame.
+        </p>
+      )}
       {all.length > SHOWN && (
         <p>
           Frames {from}–{from + frames.length - 1} of {all.length}: the block holding the last reference's
@@ -678,27 +854,53 @@ function FrameTable({ session, multi, view }: { session: Session; multi: boolean
             <th scope="col">R</th>
             <th scope="col">D</th>
             <th scope="col">Policy state</th>
+            {full && <th scope="col">Pinned</th>}
           </tr>
         </thead>
         <tbody>
           {frames.map((f) => {
             const loaded = rec !== null && !rec.hit && rec.frame === f.frame;
             const used = rec?.hit === true && rec.frame === f.frame;
+            const ff = "kind" in f ? f : null;
+            const special = ff === null ? null : fullPageCell(ff, multi);
             return (
               <tr
                 key={f.frame}
                 data-frame={f.frame}
                 data-page={f.page < 0 ? "" : pageText(f.pid, f.page, multi)}
-                class={loaded ? "loaded" : used ? "used" : ""}
+                data-kind={ff?.kind ?? (f.page < 0 ? "free" : "page")}
+                class={`${loaded ? "loaded" : used ? "used" : ""}${special !== null ? " table" : ""}`}
               >
                 <td>{f.frame}</td>
                 <td class="page">
-                  {f.page < 0 ? "free" : pageText(f.pid, f.page, multi)}
+                  {special ?? (f.page < 0 ? "free" : pageText(f.pid, f.page, multi))}
                   {loaded ? " ← loaded" : used ? " ← hit" : ""}
                 </td>
                 <td>{f.page < 0 ? "" : f.referenced ? "1" : "0"}</td>
                 <td>{f.page < 0 ? "" : f.dirty ? "1" : "0"}</td>
                 <td class="note">{notes.get(f.frame) ?? ""}</td>
+                {ff !== null && (
+                  <td class="pin">
+                    {ff.kind === "table" ? (
+                      "yes (a table)"
+                    ) : ff.kind === "page" ? (
+                      <>
+                        {ff.pins > 0 ? "yes 📌 " : "no "}
+                        <button
+                          type="button"
+                          class="pin-btn"
+                          data-pin={ff.frame}
+                          aria-label={`${ff.pins > 0 ? "unpin" : "pin"} page ${pageText(ff.pid, ff.page, multi)} in frame ${ff.frame}`}
+                          onClick={() => onPin(ff)}
+                        >
+                          {ff.pins > 0 ? "Unpin" : "Pin"}
+                        </button>
+                      </>
+                    ) : (
+                      ""
+                    )}
+                  </td>
+                )}
               </tr>
             );
           })}
@@ -714,7 +916,7 @@ function PolicyState({
   view: v,
   id = "policy",
 }: {
-  session: Session;
+  session: Run;
   multi: boolean;
   view: View;
   id?: string;
@@ -756,7 +958,7 @@ function PolicyState({
 }
 
 /** The second policy on the same references: its counters and memory, next to the main run's. */
-function Compare({ main, other, multi }: { main: Session; other: Session; multi: boolean }) {
+function Compare({ main, other, multi }: { main: Run; other: Run; multi: boolean }) {
   const rec = other.last;
   const diff = other.misses - main.misses;
   return (
@@ -781,10 +983,11 @@ function recordText(r: StepRecord, multi: boolean): string {
     r.victim === undefined
       ? ""
       : `, evicted ${pageText(r.victim.pid, r.victim.page, multi)}${r.victim.writtenBack ? " (dirty: written back)" : ""}`;
-  return `#${r.step} ${ref}: ${res}${victim}; ${r.hits} hits, ${r.misses} misses`;
+  const tlb = "tlb" in r ? `, TLB ${(r as FullStepRecord).tlb}` : "";
+  return `#${r.step} ${ref}: ${res}${tlb}${victim}; ${r.hits} hits, ${r.misses} misses`;
 }
 
-function EventLog({ session, multi }: { session: Session; multi: boolean }) {
+function EventLog({ session, multi }: { session: Run; multi: boolean }) {
   const log = session.log.slice(-20).reverse();
   return (
     <section aria-labelledby="log-h" class="panel log">
@@ -802,7 +1005,7 @@ function EventLog({ session, multi }: { session: Session; multi: boolean }) {
 }
 
 /** Misses so far against references, at most ~1000 points. */
-function chartData(session: Session): [number[], number[]] {
+function chartData(session: Run): [number[], number[]] {
   const n = session.position;
   const stride = Math.max(1, Math.ceil(n / 1000));
   const xs: number[] = [0];
@@ -818,7 +1021,7 @@ function chartData(session: Session): [number[], number[]] {
   return [xs, ys];
 }
 
-function FaultChart({ session, playing }: { session: Session; playing: boolean }) {
+function FaultChart({ session, playing }: { session: Run; playing: boolean }) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const lastDraw = useRef(0);
@@ -863,7 +1066,7 @@ function FaultChart({ session, playing }: { session: Session; playing: boolean }
 }
 
 /** LRU's and OPT's misses at every frame count, from one pass each, with this run's frames marked. */
-function MissRatioCurve({ session }: { session: Session }) {
+function MissRatioCurve({ session }: { session: Run }) {
   const box = useRef<HTMLDivElement>(null);
   const curves = useMemo(() => missRatioCurves(session.refs), [session]);
   const at = (m: Float64Array, k: number) => m[Math.min(k, m.length - 1)]!;

@@ -215,6 +215,7 @@ export function missRatioCurves(refs: Refs): { lru: Float64Array; opt: Float64Ar
 
 /** The state after `position` references. */
 export class Session {
+  readonly mode = "replay";
   private stepper!: Stepper;
   /** missesAt[i]: misses after i references, for i ≤ known. */
   readonly missesAt: Float64Array;
@@ -237,6 +238,11 @@ export class Session {
       throw new ConfigError("frames", frames, `an integer from 1 to ${MAX_WEB_FRAMES}`);
     this.missesAt = new Float64Array(refs.count + 1);
     this.fresh();
+  }
+
+  /** The same references and frames under another policy, from the start. */
+  again(policy: string): Session {
+    return new Session(this.refs, policy, this.frames);
   }
 
   private fresh(): void {

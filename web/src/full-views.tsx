@@ -1,0 +1,275 @@
+// Full mode's own views over a FullSession (full-session.ts): the page-table tree, the TLB, the
+// swap slots, the walk of the last reference, and the frame table's extra columns (table frames,
+// pins). Every number comes from the Machine running in the page; this file only lays it out.
+// Colour is never the only signal: states are also words or marks.
+
+import type { FullFrame, FullSession, PtEntry } from "./full-session.js";
+
+function hex(n: number): string {
+  return `0x${n.toString(16)}`;
+}
+
+function pidPage(pid: number, page: number, multi: boolean): string {
+  return multi ? `${pid}:${page}` : String(page);
+}
+
+/** The PTE's bits as letters, a dash for a clear bit: "P W U - A D". */
+function bitLetters(b: PtEntry["bits"]): string {
+  return (["P", "W", "U", "X", "A", "D"] as const).map((k) => (b[k] ? k : "-")).join("");
+}
+
+function entryTarget(e: PtEntry, leaf: boolean): string {
+  if (e.where === "present") return leaf ? `page in frame ${e.frame}` : `table in frame ${e.frame}`;
+  if (e.where === "swap") return `out: swap slot ${e.slot}`;
+  if (e.where === "source") return "out: reloaded from its source (zero-fill)";
+  return "not mapped";
+}
+
+/** Every process's tables, root first; each with the frame it lives in and its non-zero entries. */
+export function PageTableTree({ session, multi }: { session: FullSession; multi: boolean }) {
+  const tables = session.pageTables();
+  const layout = session.machine.layout;
+  const rec = session.last;
+  const walk = session.translation();
+  const onWalk = new Set(walk?.steps.map((s) => `${s.tableFrame}:${s.index}`) ?? []);
+  return (
+    <section aria-labelledby="pt-h" class="panel pagetables" id="page-tables">
+      <h2 id="pt-h">
+        Page tables ({layout.shape.name}: {layout.levels} levels)
+      </h2>
+      <p class="hint">
+        Each table lives in a frame. Bits: P present (valid), W writable, U user, X executable, A accessed, D
+        dirty; “-” is a clear bit. ▶ marks the entries the last reference walked.
+      </p>
+      {tables.map((t) => {
+        const leaf = t.level === layout.levels - 1;
+        return (
+          <div
+            key={`${t.pid}:${t.frame}`}
+            class="pt"
+            data-level={t.level}
+            data-frame={t.frame}
+            style={{ marginLeft: `${t.level * 1.2}rem` }}
+          >
+            <h3>
+              {multi ? `pid ${t.pid}, ` : ""}level {t.level}{" "}
+              {t.level === 0 ? "(root)" : `(index ${t.path.join("→")})`}, frame {t.frame}: {t.entries.length}{" "}
+              of {layout.entriesPerTable[t.level]} entries used
+            </h3>
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Index</th>
+                  {leaf && <th scope="col">Page</th>}
+                  <th scope="col">Bits</th>
+                  <th scope="col">Points to</th>
+                </tr>
+              </thead>
+              <tbody>
+                {t.entries.map((e) => {
+                  const walked = onWalk.has(`${t.frame}:${e.index}`);
+                  const current = walked && leaf && rec !== null && e.vpn === rec.page && t.pid === rec.pid;
+                  return (
+                    <tr
+                      key={e.index}
+                      class={`${walked ? "walked" : ""}${e.where === "present" ? "" : " out"}`}
+                      data-vpn={e.vpn ?? ""}
+                      data-where={e.where}
+                    >
+                      <td>
+                        {walked ? "▶ " : ""}
+                        {e.index}
+                      </td>
+                      {leaf && <td>{e.vpn !== undefined ? pidPage(t.pid, e.vpn, multi) : ""}</td>}
+                      <td>
+                        <code class="ptebits" title={`PTE ${hex(e.pte)}`}>
+                          {bitLetters(e.bits)}
+                        </code>
+                      </td>
+                      <td>
+                        {entryTarget(e, leaf)}
+                        {current ? " (last reference)" : ""}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        );
+      })}
+    </section>
+  );
+}
+
+/** The last reference's address split by level, walked through the real tables, with the PTE read at each. */
+export function WalkView({ session, multi }: { session: FullSession; multi: boolean }) {
+  const w = session.translation();
+  const rec = session.last;
+  const layout = session.machine.layout;
+  return (
+    <section aria-labelledby="walk-h" class="panel translation" id="walk">
+      <h2 id="walk-h">Translation of the last reference (the Machine's walk)</h2>
+      {w === null || rec === null ? (
+        <p>Step once to translate the current reference.</p>
+      ) : (
+        <>
+          <p>
+            Page {pidPage(rec.pid, rec.page, multi)}, offset 0: virtual address <code>{hex(w.va)}</code> (
+            {layout.vaBits} bits, {layout.pageSize}-byte pages). TLB{" "}
+            <strong id="tlb-result">
+              {rec.tlb === "hit" ? "hit: no walk needed" : "miss: the MMU walked"}
+            </strong>
+            .
+          </p>
+          <table class="walk" id="walk-table">
+            <thead>
+              <tr>
+                <th scope="col">Level</th>
+                <th scope="col">Index (bits)</th>
+                <th scope="col">Table's frame</th>
+                <th scope="col">PTE at</th>
+                <th scope="col">PTE</th>
+              </tr>
+            </thead>
+            <tbody>
+              {w.steps.map((s) => (
+                <tr key={s.level}>
+                  <td>{s.level}</td>
+                  <td>
+                    {s.index} (<code>{s.index.toString(2).padStart(layout.levelBits[s.level]!, "0")}</code>)
+                  </td>
+                  <td>{s.tableFrame}</td>
+                  <td>
+                    <code>{hex(s.pteAddr)}</code>
+                  </td>
+                  <td>
+                    <code>{hex(s.pte)}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p id="walk-pa">
+            {w.frame >= 0 ? (
+              <>
+                Frame {w.frame}, physical address <code>{hex(w.pa)}</code>.
+              </>
+            ) : (
+              "The walk stops at a non-present entry: a page fault."
+            )}
+          </p>
+        </>
+      )}
+    </section>
+  );
+}
+
+/** The TLB set by set: its entries (process, page, frame, flags), the one the last reference used, hits and misses. */
+export function TlbView({ session, multi }: { session: FullSession; multi: boolean }) {
+  const t = session.tlb();
+  const rate = t.hits + t.misses === 0 ? 0 : t.hits / (t.hits + t.misses);
+  return (
+    <section aria-labelledby="tlb-h" class="panel tlb" id="tlb">
+      <h2 id="tlb-h">TLB</h2>
+      <p>
+        {t.rows.length} entries, {session.machine.tlb.ways}-way,{" "}
+        {t.mode === "tagged" ? "tagged by ASID (kept across switches)" : "flushed on every process switch"}.
+        Lookups: <span id="tlb-hits">{t.hits}</span> hits, <span id="tlb-misses">{t.misses}</span> misses (
+        {(rate * 100).toFixed(1)}% hits; a fault's restart looks up again), {t.flushes} flushes.
+      </p>
+      <table id="tlb-table">
+        <thead>
+          <tr>
+            <th scope="col">Set</th>
+            <th scope="col">Way</th>
+            <th scope="col">Page</th>
+            <th scope="col">ASID</th>
+            <th scope="col">Frame</th>
+            <th scope="col">Flags</th>
+          </tr>
+        </thead>
+        <tbody>
+          {t.rows.map((r) => (
+            <tr
+              key={r.index}
+              class={r.index === t.used ? "used" : r.valid ? "" : "empty"}
+              data-valid={r.valid ? "1" : "0"}
+            >
+              <td>{r.set}</td>
+              <td>{r.way}</td>
+              <td class="page">
+                {r.valid ? pidPage(r.pid, r.vpn, multi) : "empty"}
+                {r.index === t.used ? " ← last reference" : ""}
+              </td>
+              <td>{r.valid ? r.asid : ""}</td>
+              <td>{r.valid ? r.frame : ""}</td>
+              <td>
+                <code>
+                  {r.valid ? `${r.flags.W ? "W" : "-"}${r.flags.D ? "D" : "-"}${r.flags.X ? "X" : "-"}` : ""}
+                </code>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+/** Swap slots in use: the page each holds, whether it is only there or also in memory, and whether the copy is current. */
+export function SwapView({ session, multi }: { session: FullSession; multi: boolean }) {
+  const s = session.swapSlots();
+  return (
+    <section aria-labelledby="swap-h" class="panel swap" id="swap">
+      <h2 id="swap-h">Swap slots</h2>
+      <p>
+        <span id="swap-used">{s.inUse}</span> slots in use. A written (dirty) page is written back to a slot
+        when it is evicted; a clean page that came from swap keeps its slot, so evicting it again needs no
+        write.
+      </p>
+      {s.rows.length === 0 ? (
+        <p>Empty: no page has been written back yet.</p>
+      ) : (
+        <table id="swap-table">
+          <thead>
+            <tr>
+              <th scope="col">Slot</th>
+              <th scope="col">Page</th>
+              <th scope="col">Where the page is</th>
+              <th scope="col">The slot's copy</th>
+            </tr>
+          </thead>
+          <tbody>
+            {s.rows.map((r) => (
+              <tr
+                key={`${r.slot}:${r.pid}:${r.page}`}
+                data-slot={r.slot}
+                data-page={pidPage(r.pid, r.page, multi)}
+              >
+                <td>{r.slot}</td>
+                <td>{pidPage(r.pid, r.page, multi)}</td>
+                <td>{r.where === "swap" ? "out (only in swap)" : `in memory, frame ${r.frame}`}</td>
+                <td>
+                  {r.copy === "stale"
+                    ? "stale: written since (dirty), written back when evicted"
+                    : r.where === "swap"
+                      ? "current: written back when it was evicted"
+                      : "current: the page is clean, evicting it needs no write"}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+/** What full mode adds to a frame table row: the page cell for a table frame, the pin column. */
+export function fullPageCell(f: FullFrame, multi: boolean): string | null {
+  if (f.kind === "table" && f.table)
+    return `page table, level ${f.table.level}${multi ? ` of pid ${f.table.pid}` : ""}`;
+  if (f.kind === "reserved") return "free, kept for page tables";
+  return null;
+}
