@@ -6,7 +6,7 @@
 // switch mid-run; a bundled trace played to the end. Saves screenshots to docs/figures/ only
 // when PAGEWISE_UPDATE_FIGURES=1. Skips itself only outside CI when chromium is missing.
 
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PTE_P } from "../../src/mmu/pte.js";
 import { TLB_VALID } from "../../src/mmu/tlb.js";
 import { FRAME_TABLE, FRAME_USER } from "../../src/phys/frames.js";
+import { densify, replay } from "../../src/sim/replay.js";
 import { FullStepper } from "../../src/sim/steps-full.js";
 import { refsFromString, refsFromTrace } from "../../web/src/session.js";
 
@@ -279,4 +280,41 @@ describe.skipIf(skip)("web app, full mode, in a browser", () => {
     expect(Number(await page.textContent("#tlb-misses"))).toBe(engine.machine.tlb.misses);
     expect(errors).toEqual([]);
   }, 180_000);
+
+  it("opens a zstd-compressed trace chosen in the page (decoded in the browser) with the engine's totals", async () => {
+    const file = resolve("test/fixtures/integrity/small.pages.zst");
+    const plain = readFileSync(resolve("test/fixtures/traces/run.pages"))
+      .toString("utf8")
+      .split("\n")
+      .slice(0, 5000)
+      .join("\n");
+    const refs = refsFromTrace("small.pages.zst", new TextEncoder().encode(`${plain}\n`));
+    await page.check('input[name="source"][value="file"]');
+    await page.check('input[name="mode"][value="replay"]');
+    await page.selectOption("#policy", "lru");
+    await page.fill("#frames", "8");
+    await page.setInputFiles("#trace-file", file);
+    await page.waitForFunction(
+      `document.querySelector("#workload-label")?.textContent?.startsWith("small.pages.zst")`,
+    );
+    await page.click("#end");
+    await page.waitForFunction(`document.querySelector("#position")?.textContent === "${refs.count}"`);
+    const d = densify(refs.pages, refs.count);
+    const r = replay(
+      { count: refs.count, pages: d.ids, pageSpace: d.pageSpace },
+      { policy: "lru", frames: 8 },
+    );
+    expect(refs.count).toBe(5000);
+    expect(Number(await page.textContent("#misses"))).toBe(r.faults);
+    // A damaged one is refused with the file named, and the run stays.
+    const bad = new Uint8Array(readFileSync(file));
+    bad[200] = bad[200]! ^ 0xff;
+    const badFile = join(work, "bad.pages.zst");
+    writeFileSync(badFile, bad);
+    await page.setInputFiles("#trace-file", badFile);
+    await page.waitForSelector("#error");
+    expect(await page.textContent("#error")).toContain("bad.pages.zst: ");
+    expect(await page.textContent("#workload-label")).toContain("small.pages.zst");
+    expect(errors).toEqual([]);
+  });
 });

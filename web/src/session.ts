@@ -5,6 +5,7 @@
 // at that point going forwards (the browser test checks this against the engine). No DOM here:
 // the view (main.tsx) only reads what this holds.
 
+import { ZstdJsReader } from "../../node/zstd-frames.js";
 import { MAX_ASID, pageKey } from "../../src/core/addr.js";
 import { ConfigError } from "../../src/core/errors.js";
 import { lruCurve } from "../../src/mrc/lru.js";
@@ -91,23 +92,51 @@ async function inflateMember(name: string, bytes: Uint8Array, budget: number): P
   }
 }
 
+/** Compressed bytes handed to the zstd decoder at a time: a push yields at most 256 blocks (32 MiB). */
+const ZSTD_CHUNK = 1024;
+
+/**
+ * Decompresses a zstd file with the built-in JavaScript decoder (fzstd through node/zstd-frames.ts,
+ * no Node APIs: every frame's window checked, content checksums verified), refusing more than
+ * MAX_TRACE_BYTES of output. Throws DecompressError naming the file and the byte offset for a
+ * damaged or truncated stream, or a window fzstd may decode wrongly.
+ */
+function unzstd(name: string, bytes: Uint8Array): Uint8Array {
+  const reader = new ZstdJsReader(name);
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  const take = (ps: Uint8Array[]) => {
+    for (const p of ps) {
+      total += p.length;
+      if (total > MAX_TRACE_BYTES)
+        throw new ConfigError("trace file", name, `at most ${MAX_TRACE_BYTES} bytes once decompressed`);
+      parts.push(p);
+    }
+  };
+  for (let at = 0; at < bytes.length; at += ZSTD_CHUNK)
+    take(reader.push(bytes.subarray(at, at + ZSTD_CHUNK)));
+  take(reader.end());
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 /**
  * Decompresses a gzip file (a pwt trace, a .gz text trace) with the platform's DecompressionStream
- * (browsers and Node 18+), refusing more than MAX_TRACE_BYTES of output. Browsers read one gzip
- * member per stream and pwt files have two (pagewise convert writes a stored header member, then
- * the data), so a member that ends before the file does is found from the next member's magic
- * bytes and its own ISIZE trailer, and each member is inflated on its own. Other files pass
- * through; zstd is refused (no zstd in browsers).
+ * (browsers and Node 18+), and a zstd one with the built-in decoder (unzstd), refusing more than
+ * MAX_TRACE_BYTES of output. Browsers read one gzip member per stream and pwt files have two
+ * (pagewise convert writes a stored header member, then the data), so a member that ends before
+ * the file does is found from the next member's magic bytes and its own ISIZE trailer, and each
+ * member is inflated on its own. Other files pass through.
  */
 export async function gunzipIfNeeded(name: string, bytes: Uint8Array): Promise<Uint8Array> {
   const comp = detectCompression(bytes.subarray(0, 4));
   if (comp === "none") return bytes;
-  if (comp === "zstd")
-    throw new ConfigError(
-      "trace file",
-      name,
-      "a trace that is not zstd-compressed (decompress it with zstd -d)",
-    );
+  if (comp === "zstd") return unzstd(name, bytes);
   const parts: Uint8Array[] = [];
   let total = 0;
   let start = 0;
