@@ -22,7 +22,7 @@ import {
 } from "../../src/mmu/pte.js";
 import { TLB_D, TLB_VALID, TLB_W, TLB_X, type TlbMode } from "../../src/mmu/tlb.js";
 import { FRAME_FREE, FRAME_TABLE, FRAME_USER } from "../../src/phys/frames.js";
-import type { Translation } from "../../src/sim/machine.js";
+import type { Machine, Translation } from "../../src/sim/machine.js";
 import type { StepFrame, StepList } from "../../src/sim/steps.js";
 import { FullStepper, type FullStepRecord } from "../../src/sim/steps-full.js";
 import { LOG_SIZE, MAX_WEB_FRAMES, type Refs, type Switch } from "./session.js";
@@ -291,6 +291,83 @@ export class FullSession {
     }
   }
 
+  /** The reference the views point at: the last one stepped. */
+  get focus(): { pid: number; page: number; tlb?: "hit" | "miss" } | null {
+    return this.last;
+  }
+
+  private reader(): MachineReader {
+    const st = this.stepper;
+    return new MachineReader(
+      st.machine,
+      (m) => st.sourcePidOf(m),
+      (p) => st.machinePid(p),
+      this.focus,
+    );
+  }
+
+  pageTables(): PtTable[] {
+    return this.reader().pageTables();
+  }
+
+  frameTable(): FullFrame[] {
+    return this.reader().frameTable();
+  }
+
+  tlb(): TlbState {
+    return this.reader().tlb();
+  }
+
+  swapSlots(): SwapState {
+    return this.reader().swapSlots();
+  }
+
+  translation(): Translation | null {
+    return this.reader().translation();
+  }
+}
+
+/** The TLB as the views show it. */
+export interface TlbState {
+  readonly rows: TlbRow[];
+  readonly mode: TlbMode;
+  readonly hits: number;
+  readonly misses: number;
+  readonly flushes: number;
+  /** The entry that maps the focused page, or -1. */
+  readonly used: number;
+}
+
+export interface SwapState {
+  readonly rows: SwapRow[];
+  readonly inUse: number;
+}
+
+/** What the full-machine views read: a session in full mode, or a program running (program-session.ts). */
+export interface MachineViews {
+  readonly machine: Machine;
+  /** The page the views point at (the walk, the TLB entry), and whether its lookup hit the TLB. */
+  readonly focus: { pid: number; page: number; tlb?: "hit" | "miss" } | null;
+  pageTables(): PtTable[];
+  frameTable(): FullFrame[];
+  tlb(): TlbState;
+  swapSlots(): SwapState;
+  translation(): Translation | null;
+}
+
+/**
+ * Reads a Machine's state for the views: its page tables (walked from each process's root, PTE by
+ * PTE), frames, TLB arrays and swap slots. `srcPid` names a Machine pid as the workload does,
+ * `mPid` the reverse; `focus` is the page the walk and the TLB point at.
+ */
+export class MachineReader {
+  constructor(
+    readonly machine: Machine,
+    private readonly srcPid: (machinePid: number) => number,
+    private readonly mPid: (pid: number) => number | undefined,
+    private readonly focused: { pid: number; page: number; va?: number } | null,
+  ) {}
+
   // ---- views ---------------------------------------------------------------------------------
 
   /** The source's pid for each ASID that maps a frame now. */
@@ -301,7 +378,7 @@ export class FullSession {
     for (let f = 0; f < fr.frameCount; f++) {
       if (fr.state[f] !== FRAME_USER) continue;
       for (let n = fr.rmapFirst(f); n >= 0; n = fr.rmapNextOf(n))
-        out.set(fr.rmapAsidOf(n), this.stepper.sourcePidOf(fr.ownerPid[f]!));
+        out.set(fr.rmapAsidOf(n), this.srcPid(fr.ownerPid[f]!));
     }
     return out;
   }
@@ -312,7 +389,7 @@ export class FullSession {
     const layout = m.layout;
     const out: PtTable[] = [];
     for (const mpid of m.pids()) {
-      const pid = this.stepper.sourcePidOf(mpid);
+      const pid = this.srcPid(mpid);
       const root = m.explain(mpid, 0).steps[0]!.tableFrame;
       const walk = (frame: number, level: number, path: number[], vpnBase: number) => {
         const entries: PtEntry[] = [];
@@ -372,7 +449,7 @@ export class FullSession {
               : state === FRAME_FREE
                 ? "free"
                 : "reserved",
-        pid: state === FRAME_USER ? this.stepper.sourcePidOf(fr.ownerPid[f]!) : (table?.pid ?? 0),
+        pid: state === FRAME_USER ? this.srcPid(fr.ownerPid[f]!) : (table?.pid ?? 0),
         page: state === FRAME_USER ? fr.page[f]! : -1,
         referenced: a,
         dirty: state === FRAME_USER && d,
@@ -385,7 +462,7 @@ export class FullSession {
   }
 
   /** The TLB's entries, set by set, and which one the last reference used. */
-  tlb(): { rows: TlbRow[]; mode: TlbMode; hits: number; misses: number; flushes: number; used: number } {
+  tlb(): TlbState {
     const t = this.machine.tlb;
     const pids = this.pidByAsid();
     const rows: TlbRow[] = [];
@@ -404,10 +481,10 @@ export class FullSession {
         flags: { W: (fl & TLB_W) !== 0, D: (fl & TLB_D) !== 0, X: (fl & TLB_X) !== 0 },
       });
     }
-    const rec = this.last;
+    const rec = this.focused;
     let used = -1;
     if (rec !== null) {
-      const mpid = this.stepper.machinePid(rec.pid);
+      const mpid = this.mPid(rec.pid);
       const asid = [...pids].find(([, p]) => p === rec.pid)?.[0];
       if (mpid !== undefined && asid !== undefined) used = t.find(asid, rec.page);
     }
@@ -415,7 +492,7 @@ export class FullSession {
   }
 
   /** Swap slots in use, by slot: pages only in swap, and pages in memory whose slot keeps a copy. */
-  swapSlots(): { rows: SwapRow[]; inUse: number } {
+  swapSlots(): SwapState {
     const rows: SwapRow[] = [];
     for (const t of this.pageTables())
       for (const e of t.entries)
@@ -435,12 +512,12 @@ export class FullSession {
     return { rows, inUse: this.machine.swap.slotsInUse };
   }
 
-  /** The walk of the last reference's address through its process's tables, or null at the start. */
+  /** The walk of the focused page through its process's tables, or null when there is none. */
   translation(): Translation | null {
-    const rec = this.last;
+    const rec = this.focused;
     if (rec === null) return null;
-    const mpid = this.stepper.machinePid(rec.pid);
+    const mpid = this.mPid(rec.pid);
     if (mpid === undefined) return null;
-    return this.machine.explain(mpid, rec.page * this.machine.pageSize);
+    return this.machine.explain(mpid, rec.va ?? rec.page * this.machine.pageSize);
   }
 }

@@ -3,7 +3,7 @@
 // pins). Every number comes from the Machine running in the page; this file only lays it out.
 // Colour is never the only signal: states are also words or marks.
 
-import type { FullFrame, FullSession, PtEntry } from "./full-session.js";
+import type { FullFrame, MachineViews, PtEntry } from "./full-session.js";
 
 function hex(n: number): string {
   return `0x${n.toString(16)}`;
@@ -26,10 +26,10 @@ function entryTarget(e: PtEntry, leaf: boolean): string {
 }
 
 /** Every process's tables, root first; each with the frame it lives in and its non-zero entries. */
-export function PageTableTree({ session, multi }: { session: FullSession; multi: boolean }) {
+export function PageTableTree({ session, multi }: { session: MachineViews; multi: boolean }) {
   const tables = session.pageTables();
   const layout = session.machine.layout;
-  const rec = session.last;
+  const rec = session.focus;
   const walk = session.translation();
   const onWalk = new Set(walk?.steps.map((s) => `${s.tableFrame}:${s.index}`) ?? []);
   return (
@@ -103,9 +103,9 @@ export function PageTableTree({ session, multi }: { session: FullSession; multi:
 }
 
 /** The last reference's address split by level, walked through the real tables, with the PTE read at each. */
-export function WalkView({ session, multi }: { session: FullSession; multi: boolean }) {
+export function WalkView({ session, multi }: { session: MachineViews; multi: boolean }) {
   const w = session.translation();
-  const rec = session.last;
+  const rec = session.focus;
   const layout = session.machine.layout;
   return (
     <section aria-labelledby="walk-h" class="panel translation" id="walk">
@@ -115,12 +115,18 @@ export function WalkView({ session, multi }: { session: FullSession; multi: bool
       ) : (
         <>
           <p>
-            Page {pidPage(rec.pid, rec.page, multi)}, offset 0: virtual address <code>{hex(w.va)}</code> (
-            {layout.vaBits} bits, {layout.pageSize}-byte pages). TLB{" "}
-            <strong id="tlb-result">
-              {rec.tlb === "hit" ? "hit: no walk needed" : "miss: the MMU walked"}
-            </strong>
-            .
+            Page {pidPage(rec.pid, rec.page, multi)}, offset {w.offset}: virtual address{" "}
+            <code>{hex(w.va)}</code> ({layout.vaBits} bits, {layout.pageSize}-byte pages).
+            {rec.tlb !== undefined && (
+              <>
+                {" "}
+                TLB{" "}
+                <strong id="tlb-result">
+                  {rec.tlb === "hit" ? "hit: no walk needed" : "miss: the MMU walked"}
+                </strong>
+                .
+              </>
+            )}
           </p>
           <table class="walk" id="walk-table">
             <thead>
@@ -166,7 +172,7 @@ export function WalkView({ session, multi }: { session: FullSession; multi: bool
 }
 
 /** The TLB set by set: its entries (process, page, frame, flags), the one the last reference used, hits and misses. */
-export function TlbView({ session, multi }: { session: FullSession; multi: boolean }) {
+export function TlbView({ session, multi }: { session: MachineViews; multi: boolean }) {
   const t = session.tlb();
   const rate = t.hits + t.misses === 0 ? 0 : t.hits / (t.hits + t.misses);
   return (
@@ -218,7 +224,7 @@ export function TlbView({ session, multi }: { session: FullSession; multi: boole
 }
 
 /** Swap slots in use: the page each holds, whether it is only there or also in memory, and whether the copy is current. */
-export function SwapView({ session, multi }: { session: FullSession; multi: boolean }) {
+export function SwapView({ session, multi }: { session: MachineViews; multi: boolean }) {
   const s = session.swapSlots();
   return (
     <section aria-labelledby="swap-h" class="panel swap" id="swap">
