@@ -14,11 +14,14 @@ import { gunzipSync } from "node:zlib";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Rv32Process } from "../../src/cpu/rv32/index.js";
 import { PTE_P } from "../../src/mmu/pte.js";
 import { TLB_VALID } from "../../src/mmu/tlb.js";
 import { FRAME_TABLE, FRAME_USER } from "../../src/phys/frames.js";
+import { Machine } from "../../src/sim/machine.js";
 import { densify, replay } from "../../src/sim/replay.js";
 import { FullStepper } from "../../src/sim/steps-full.js";
+import { PROGRAM_TABLE_FRAMES } from "../../web/src/program-session.js";
 import { refsFromString, refsFromTrace } from "../../web/src/session.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -317,4 +320,102 @@ describe.skipIf(skip)("web app, full mode, in a browser", () => {
     expect(await page.textContent("#workload-label")).toContain("small.pages.zst");
     expect(errors).toEqual([]);
   });
+
+  it("runs an RV32 program in the page: its output, status and faults by kind are the engine's, and back is exact", async () => {
+    const engineRun = (name: string, args: string[], frames: number, upTo = Number.POSITIVE_INFINITY) => {
+      const m = new Machine({
+        frames,
+        pageSize: 4096,
+        vaBits: 32,
+        policy: "clock",
+        tableFrames: PROGRAM_TABLE_FRAMES,
+        tlb: { entries: 8, ways: 2, mode: "tagged" },
+      });
+      const elf = new Uint8Array(readFileSync(resolve("examples/rv32/bin", name)));
+      const p = new Rv32Process(m, elf, name, { argv: [name, ...args] });
+      const r = p.run(upTo);
+      return { r, st: m.stats() };
+    };
+    const expectedOut = (name: string, ext: string) =>
+      readFileSync(resolve("examples/rv32/expected", `${name}.${ext}`), "utf8");
+    await page.check('input[name="source"][value="program"]');
+    await page.selectOption("#policy", "clock");
+    await page.selectOption("#tlb-entries", "8");
+    await page.selectOption("#tlb-ways", "2");
+    await page.selectOption("#tlb-mode", "tagged");
+    await page.fill("#frames", "16");
+    await page.selectOption("#program", "hello.elf");
+    expect(await page.inputValue("#program-args")).toBe('one "two words" 3');
+    await page.click("#load");
+    await page.waitForSelector("#program-controls");
+    await page.click("#p-run");
+    await page.waitForFunction(`document.querySelector("#p-status")?.textContent?.startsWith("exit")`);
+    const hello = engineRun("hello.elf", ["one", "two words", "3"], 16);
+    expect(await page.textContent("#p-stdout")).toBe(expectedOut("hello", "stdout"));
+    expect(await page.textContent("#p-stderr")).toBe(expectedOut("hello", "stderr"));
+    expect(await page.textContent("#p-status")).toBe(`exit ${expectedOut("hello", "status").trim()}`);
+    expect(Number(await page.textContent("#p-instructions"))).toBe(hello.r.instructions);
+    expect(Number(await page.textContent("#p-faults"))).toBe(hello.st.faults.total);
+    const kinds = async () =>
+      Object.fromEntries(
+        await page.$$eval("#p-by-kind tr", (rows) =>
+          rows.map((r) => [(r as HTMLElement).dataset.kind, Number(r.querySelector("td")?.textContent)]),
+        ),
+      );
+    const k = await kinds();
+    expect([k["zero-fill"], k.text, k.data, k.swap, k.minor]).toEqual([
+      hello.st.faults.zeroFill,
+      hello.st.faults.fromObject,
+      hello.st.faults.fromImage,
+      hello.st.faults.fromSwap,
+      hello.st.faults.minor,
+    ]);
+
+    // segv: to the next fault, again and again: the last one is a fatal store, SIGSEGV.
+    await page.selectOption("#program", "segv.elf");
+    await page.click("#load");
+    await page.waitForFunction(`document.querySelector("#program-name")?.textContent === "segv.elf"`);
+    for (let i = 0; i < 10 && (await page.textContent("#p-status")) === "running"; i++) {
+      await page.click("#p-fault");
+      await page.waitForFunction(
+        `document.querySelector("#p-fault")?.getAttribute("aria-pressed") === "false"`,
+      );
+    }
+    expect(await page.textContent("#p-status")).toMatch(/^killed by signal 11 .*store of 0x10\)/);
+    expect(await page.textContent("#p-fault-log li")).toMatch(/store of 0x10 \(page 0\), segmentation/);
+    expect(Number(await page.textContent('#p-by-kind tr[data-kind="segmentation"] td'))).toBe(1);
+
+    // matmul in 8 frames: faults from swap; stepping back one instruction lands where the engine does.
+    await page.selectOption("#program", "matmul.elf");
+    await page.fill("#frames", "8");
+    await page.click("#load");
+    await page.waitForFunction(`document.querySelector("#program-name")?.textContent === "matmul.elf"`);
+    await page.fill("#p-jump", "300000");
+    await page.click("#p-jump-go");
+    await page.click("#p-back");
+    await page.locator("h1").click();
+    await page.keyboard.press("ArrowLeft");
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("ArrowLeft");
+    expect(Number(await page.textContent("#p-instructions"))).toBe(299_998);
+    const mm = engineRun("matmul.elf", [], 8, 299_998);
+    expect(mm.r.instructions).toBe(299_998);
+    expect(Number(await page.textContent("#p-faults"))).toBe(mm.st.faults.total);
+    expect(await page.textContent("#p-by-access")).toBe(
+      `fetch ${mm.r.faults.fetch}, load ${mm.r.faults.load}, store ${mm.r.faults.store}`,
+    );
+    expect(Number(await page.textContent('#p-by-kind tr[data-kind="swap"] td'))).toBe(mm.st.faults.fromSwap);
+    expect(await page.$$eval("#swap-table tbody tr", (r) => r.length)).toBeGreaterThan(0);
+    if (UPDATE_FIGURES)
+      await page.screenshot({ path: resolve("docs/figures/web-app-program.png"), fullPage: true });
+    // A file that is not an ELF, chosen as the user's program: named, and the program stays.
+    await page.selectOption("#program", "");
+    const notElf = join(work, "notes.txt");
+    writeFileSync(notElf, "not a program\n");
+    await page.setInputFiles("#elf-file", notElf);
+    await page.waitForSelector("#error");
+    expect(await page.textContent("#error")).toContain("notes.txt");
+    expect(await page.textContent("#program-name")).toBe("matmul.elf");
+    expect(errors).toEqual([]);
+  }, 120_000);
 });

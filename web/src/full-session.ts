@@ -60,6 +60,8 @@ export interface FullFrame extends StepFrame {
   readonly table?: { readonly pid: number; readonly level: number };
   /** Swap slot holding a copy of the page, or -1. */
   readonly slot: number;
+  /** The page belongs to a shared object (a program's text): `page` is the virtual page mapping it. */
+  readonly shared?: boolean;
 }
 
 /** One non-zero entry of a page table. */
@@ -439,6 +441,10 @@ export class MachineReader {
           d ||= (pte & PTE_D) !== 0;
         }
       const table = tables.get(f);
+      // A shared object's page (program text) is known by its index in the object: show the
+      // virtual page that maps it (the first mapping) instead.
+      const shared = state === FRAME_USER && fr.objId[f]! >= 0;
+      const first = shared ? fr.rmapFirst(f) : -1;
       out.push({
         frame: f,
         kind:
@@ -450,7 +456,8 @@ export class MachineReader {
                 ? "free"
                 : "reserved",
         pid: state === FRAME_USER ? this.srcPid(fr.ownerPid[f]!) : (table?.pid ?? 0),
-        page: state === FRAME_USER ? fr.page[f]! : -1,
+        page: state !== FRAME_USER ? -1 : first >= 0 ? fr.rmapVpnOf(first) : fr.page[f]!,
+        ...(shared ? { shared: true } : {}),
         referenced: a,
         dirty: state === FRAME_USER && d,
         pins: fr.pins[f]!,

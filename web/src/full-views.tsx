@@ -103,15 +103,24 @@ export function PageTableTree({ session, multi }: { session: MachineViews; multi
 }
 
 /** The last reference's address split by level, walked through the real tables, with the PTE read at each. */
-export function WalkView({ session, multi }: { session: MachineViews; multi: boolean }) {
+export function WalkView({
+  session,
+  multi,
+  what = "the last reference",
+}: {
+  session: MachineViews;
+  multi: boolean;
+  /** What the focused page is, for the heading. */
+  what?: string;
+}) {
   const w = session.translation();
   const rec = session.focus;
   const layout = session.machine.layout;
   return (
     <section aria-labelledby="walk-h" class="panel translation" id="walk">
-      <h2 id="walk-h">Translation of the last reference (the Machine's walk)</h2>
+      <h2 id="walk-h">Translation of {what} (the Machine's walk)</h2>
       {w === null || rec === null ? (
-        <p>Step once to translate the current reference.</p>
+        <p>Nothing to translate yet: step first.</p>
       ) : (
         <>
           <p>
@@ -278,4 +287,55 @@ export function fullPageCell(f: FullFrame, multi: boolean): string | null {
     return `page table, level ${f.table.level}${multi ? ` of pid ${f.table.pid}` : ""}`;
   if (f.kind === "reserved") return "free, kept for page tables";
   return null;
+}
+
+/** Every physical frame of the Machine: the page or table it holds, its A and D bits, pins, swap slot. */
+export function MachineFrames({ session, multi }: { session: MachineViews; multi: boolean }) {
+  const all = session.frameTable();
+  const frames = all.filter((f) => f.kind !== "reserved");
+  const kept = all.length - frames.length;
+  const focus = session.focus;
+  return (
+    <section aria-labelledby="mframes-h" class="panel frames" id="machine-frames">
+      <h2 id="mframes-h">Frame table</h2>
+      {kept > 0 && <p class="hint">Not shown: {kept} free frames kept for page tables.</p>}
+      <table id="machine-frame-table">
+        <thead>
+          <tr>
+            <th scope="col">Frame</th>
+            <th scope="col">Holds</th>
+            <th scope="col">R</th>
+            <th scope="col">D</th>
+            <th scope="col">Pinned</th>
+            <th scope="col">Swap slot</th>
+          </tr>
+        </thead>
+        <tbody>
+          {frames.map((f) => {
+            const here = focus !== null && f.kind === "page" && f.page === focus.page && f.pid === focus.pid;
+            return (
+              <tr
+                key={f.frame}
+                data-kind={f.kind}
+                class={`${here ? "used" : ""}${f.kind === "page" ? "" : " table"}`}
+              >
+                <td>{f.frame}</td>
+                <td class="page">
+                  {fullPageCell(f, multi) ??
+                    (f.kind === "free"
+                      ? "free"
+                      : `page ${pidPage(f.pid, f.page, multi)}${f.shared ? " (text, shared)" : ""}`)}
+                  {here ? " ← the last fault's page" : ""}
+                </td>
+                <td>{f.kind === "page" ? (f.referenced ? "1" : "0") : ""}</td>
+                <td>{f.kind === "page" ? (f.dirty ? "1" : "0") : ""}</td>
+                <td>{f.pins > 0 ? (f.kind === "table" ? "yes (a table)" : "yes 📌") : ""}</td>
+                <td>{f.slot >= 0 ? f.slot : ""}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
+  );
 }

@@ -6,6 +6,14 @@ import "./style.css";
 import { render } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import uPlot from "uplot";
+import bigbssElf from "../../examples/rv32/bin/bigbss.elf?inline";
+import heapElf from "../../examples/rv32/bin/heap.elf?inline";
+import helloElf from "../../examples/rv32/bin/hello.elf?inline";
+import matmulElf from "../../examples/rv32/bin/matmul.elf?inline";
+import pastbrkElf from "../../examples/rv32/bin/pastbrk.elf?inline";
+import recurseElf from "../../examples/rv32/bin/recurse.elf?inline";
+import segvElf from "../../examples/rv32/bin/segv.elf?inline";
+import sortElf from "../../examples/rv32/bin/sort.elf?inline";
 import { makeLayout, parseShape } from "../../src/core/addr.js";
 import { PagewiseError } from "../../src/core/errors.js";
 import type { TlbMode } from "../../src/mmu/tlb.js";
@@ -16,6 +24,8 @@ import gzipWordsTrace from "../../test/fixtures/traces/gzip-words.pwt?inline";
 import sort500Trace from "../../test/fixtures/traces/sort500.pwt?inline";
 import { DEFAULT_FULL, type FullFrame, FullSession } from "./full-session.js";
 import { fullPageCell, PageTableTree, SwapView, TlbView, WalkView } from "./full-views.js";
+import { ProgramSession } from "./program-session.js";
+import { ProgramPanel } from "./program-view.js";
 import { QuizPanel } from "./quiz.js";
 import {
   gunzipIfNeeded,
@@ -35,7 +45,26 @@ const BUNDLED: Readonly<Record<string, { url: string; summary: string }>> = {
   "gzip-words.pwt": { url: gzipWordsTrace, summary: "gzip -c of 8 KB of words" },
 };
 
-type Source = "textbook" | "generator" | "typed" | "file";
+/** pagewise's RV32 example programs (examples/rv32, see its PROVENANCE.md), inlined, with their arguments. */
+const PROGRAMS: Readonly<Record<string, { url: string; summary: string; args?: string }>> = {
+  "hello.elf": { url: helloElf, summary: "prints its arguments and some formats", args: 'one "two words" 3' },
+  "segv.elf": { url: segvElf, summary: "prints, then stores through a wild pointer: SIGSEGV" },
+  "pastbrk.elf": { url: pastbrkElf, summary: "grows the heap, then writes past the break: SIGSEGV" },
+  "bigbss.elf": { url: bigbssElf, summary: "a 4 MiB zeroed array touched sparsely: zero-fill faults" },
+  "recurse.elf": { url: recurseElf, summary: "deep recursion: the stack grows page by page" },
+  "matmul.elf": { url: matmulElf, summary: "96×96 matrix product" },
+  "sort.elf": { url: sortElf, summary: "sorts 20000 numbers twice" },
+  "heap.elf": { url: heapElf, summary: "malloc-heavy hash table: thrashes in few frames" },
+};
+
+/** Splits an argument line as a shell would for plain words and double-quoted ones. */
+function splitArgs(line: string): string[] {
+  const out: string[] = [];
+  for (const m of line.matchAll(/"([^"]*)"|(\S+)/g)) out.push(m[1] ?? m[2]!);
+  return out;
+}
+
+type Source = "textbook" | "generator" | "typed" | "file" | "program";
 
 /** Replay mode (the replay driver: frames and a policy) or full mode (the Machine: page tables, TLB, swap). */
 type Mode = "replay" | "full";
@@ -58,6 +87,10 @@ interface Setup {
   policy: string;
   frames: number;
   mode: Mode;
+  /** Program source: a bundled example's name, or "" for the user's file (programFile). */
+  program: string;
+  programFile: { name: string; bytes: Uint8Array } | null;
+  programArgs: string;
   /** Full mode: a shape from FULL_SHAPES. */
   shape: string;
   tlbEntries: number;
@@ -76,6 +109,9 @@ const DEFAULT_SETUP: Setup = {
   policy: "fifo",
   frames: 3,
   mode: "replay",
+  program: "hello.elf",
+  programFile: null,
+  programArgs: PROGRAMS["hello.elf"]!.args ?? "",
   shape: DEFAULT_FULL.shape ?? "sv32",
   tlbEntries: DEFAULT_FULL.tlbEntries,
   tlbWays: DEFAULT_FULL.tlbWays,
@@ -143,6 +179,7 @@ function multiProcess(s: Run): boolean {
 function App() {
   const [setup, setSetup] = useState<Setup>(DEFAULT_SETUP);
   const [session, setSession] = useState<Run>(() => buildSession(DEFAULT_SETUP));
+  const [program, setProgram] = useState<ProgramSession | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [, setVersion] = useState(0);
   const [playing, setPlaying] = useState(false);
@@ -169,12 +206,41 @@ function App() {
     refresh();
   };
 
-  const load = () =>
+  const startProgram = (name: string, bytes: Uint8Array, s: Setup) =>
+    act(() => {
+      const p = new ProgramSession(name, bytes, splitArgs(s.programArgs), {
+        frames: s.frames,
+        policy: s.policy,
+        tlbEntries: s.tlbEntries,
+        tlbWays: s.tlbWays,
+        tlbMode: s.tlbMode,
+      });
+      setPlaying(false);
+      setProgram(p);
+    });
+  const load = () => {
+    if (setup.source === "program") {
+      if (setup.program === "") {
+        if (setup.programFile === null) setError("choose an RV32 ELF file first");
+        else startProgram(setup.programFile.name, setup.programFile.bytes, setup);
+        return;
+      }
+      const b = PROGRAMS[setup.program]!;
+      fetch(b.url)
+        .then((r) => r.arrayBuffer())
+        .then(
+          (buf) => startProgram(setup.program, new Uint8Array(buf), setup),
+          (e: unknown) => setError(errorText(e)),
+        );
+      return;
+    }
     act(() => {
       const s = buildSession(setup);
       setPlaying(false);
       setSession(s);
+      setProgram(null);
     });
+  };
 
   // The last trace's name and uncompressed bytes, to decode again at another page size.
   const traceBytes = useRef<{ name: string; plain: Uint8Array } | null>(null);
@@ -278,7 +344,7 @@ function App() {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement | null;
       if (t && (t.tagName === "INPUT" || t.tagName === "SELECT" || t.tagName === "TEXTAREA")) return;
-      if (e.altKey || e.ctrlKey || e.metaKey) return;
+      if (e.altKey || e.ctrlKey || e.metaKey || program !== null) return;
       if (e.key === "ArrowRight" || e.key === "n") stepFwd();
       else if (e.key === "ArrowLeft" || e.key === "b") stepBack();
       else if (e.key === " " && t?.tagName !== "BUTTON") setPlaying((p) => !p);
@@ -315,7 +381,7 @@ function App() {
         >
           <fieldset>
             <legend>Source</legend>
-            {(["textbook", "generator", "typed", "file"] as const).map((k) => (
+            {(["textbook", "generator", "typed", "file", "program"] as const).map((k) => (
               <label key={k}>
                 <input
                   type="radio"
@@ -330,7 +396,9 @@ function App() {
                     ? "generator"
                     : k === "typed"
                       ? "type a string"
-                      : "trace file"}
+                      : k === "file"
+                        ? "trace file"
+                        : "RV32 program"}
               </label>
             ))}
           </fieldset>
@@ -371,6 +439,61 @@ function App() {
                 onInput={(e) => setSetup({ ...setup, typed: (e.target as HTMLInputElement).value })}
               />
             </label>
+          )}
+          {setup.source === "program" && (
+            <>
+              <label>
+                Program{" "}
+                <select
+                  id="program"
+                  value={setup.program}
+                  onChange={(e) => {
+                    const name = (e.target as HTMLSelectElement).value;
+                    setSetup({ ...setup, program: name, programArgs: PROGRAMS[name]?.args ?? "" });
+                  }}
+                >
+                  {Object.entries(PROGRAMS).map(([name, b]) => (
+                    <option key={name} value={name}>
+                      {name}: {b.summary}
+                    </option>
+                  ))}
+                  <option value="">your own RV32 ELF (choose the file)</option>
+                </select>
+              </label>
+              {setup.program === "" && (
+                <label>
+                  ELF file{" "}
+                  <input
+                    id="elf-file"
+                    type="file"
+                    onChange={(e) => {
+                      const f = (e.target as HTMLInputElement).files?.[0];
+                      if (f === undefined) return;
+                      f.arrayBuffer().then(
+                        (buf) => {
+                          const next = {
+                            ...setup,
+                            programFile: { name: f.name, bytes: new Uint8Array(buf) },
+                          };
+                          setSetup(next);
+                          startProgram(f.name, new Uint8Array(buf), next);
+                        },
+                        (err: unknown) => setError(errorText(err)),
+                      );
+                    }}
+                  />
+                </label>
+              )}
+              <label>
+                Arguments{" "}
+                <input
+                  id="program-args"
+                  size={24}
+                  value={setup.programArgs}
+                  onInput={(e) => setSetup({ ...setup, programArgs: (e.target as HTMLInputElement).value })}
+                />
+              </label>
+            </>
           )}
           {setup.source === "file" && (
             <label>
@@ -453,37 +576,41 @@ function App() {
               onInput={(e) => setSetup({ ...setup, frames: Number((e.target as HTMLInputElement).value) })}
             />
           </label>
-          <fieldset>
-            <legend>Mode</legend>
-            {(["replay", "full"] as const).map((m) => (
-              <label key={m}>
-                <input
-                  type="radio"
-                  name="mode"
-                  value={m}
-                  checked={setup.mode === m}
-                  onChange={() => setSetup({ ...setup, mode: m })}
-                />
-                {m === "replay" ? "replay (frames and a policy)" : "full machine (page tables, TLB, swap)"}
-              </label>
-            ))}
-          </fieldset>
-          {setup.mode === "full" && (
+          {setup.source !== "program" && (
+            <fieldset>
+              <legend>Mode</legend>
+              {(["replay", "full"] as const).map((m) => (
+                <label key={m}>
+                  <input
+                    type="radio"
+                    name="mode"
+                    value={m}
+                    checked={setup.mode === m}
+                    onChange={() => setSetup({ ...setup, mode: m })}
+                  />
+                  {m === "replay" ? "replay (frames and a policy)" : "full machine (page tables, TLB, swap)"}
+                </label>
+              ))}
+            </fieldset>
+          )}
+          {(setup.mode === "full" || setup.source === "program") && (
             <>
-              <label>
-                Page-table shape{" "}
-                <select
-                  id="full-shape"
-                  value={setup.shape}
-                  onChange={(e) => setSetup({ ...setup, shape: (e.target as HTMLSelectElement).value })}
-                >
-                  {FULL_SHAPES.map((sh) => (
-                    <option key={sh} value={sh}>
-                      {sh === "fit" ? "fitted to the pages (any trace; page size above)" : shapeLabel(sh)}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              {setup.source !== "program" && (
+                <label>
+                  Page-table shape{" "}
+                  <select
+                    id="full-shape"
+                    value={setup.shape}
+                    onChange={(e) => setSetup({ ...setup, shape: (e.target as HTMLSelectElement).value })}
+                  >
+                    {FULL_SHAPES.map((sh) => (
+                      <option key={sh} value={sh}>
+                        {sh === "fit" ? "fitted to the pages (any trace; page size above)" : shapeLabel(sh)}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              )}
               <label>
                 TLB entries{" "}
                 <select
@@ -545,142 +672,160 @@ function App() {
         )}
       </section>
 
-      <section aria-labelledby="controls-h" class="panel controls">
-        <h2 id="controls-h">Controls</h2>
-        <div class="buttons">
-          <button type="button" id="start" onClick={toStart} aria-keyshortcuts="Home" title="Start (Home)">
-            |◀ Start
-          </button>
-          <button
-            type="button"
-            id="back"
-            onClick={stepBack}
-            aria-keyshortcuts="ArrowLeft"
-            title="Step back (←)"
-          >
-            ◀ Back
-          </button>
-          <button type="button" id="step" onClick={stepFwd} aria-keyshortcuts="ArrowRight" title="Step (→)">
-            Step ▶
-          </button>
-          <button
-            type="button"
-            id="play"
-            onClick={() => setPlaying(!playing)}
-            aria-pressed={playing}
-            aria-keyshortcuts="Space"
-          >
-            {playing ? "❚❚ Pause" : "▶ Play"}
-          </button>
-          <label>
-            Speed{" "}
-            <select
-              id="speed"
-              value={speed}
-              onChange={(e) => setSpeed(Number((e.target as HTMLSelectElement).value))}
-            >
-              {SPEEDS.map((s) => (
-                <option key={s} value={s}>
-                  {s === 0 ? "as fast as possible" : `${s} refs/s`}
-                </option>
-              ))}
-            </select>
-          </label>
-          <button type="button" id="end" onClick={toEnd} aria-keyshortcuts="End">
-            End ▶|
-          </button>
-        </div>
-        <div class="buttons">
-          <form
-            onSubmit={(e) => {
-              e.preventDefault();
-              doJump();
-            }}
-          >
-            <label>
-              Jump to reference{" "}
-              <input
-                id="jump"
-                type="number"
-                min={0}
-                max={session.count}
-                value={jump}
-                onInput={(e) => setJump((e.target as HTMLInputElement).value)}
-              />
-            </label>{" "}
-            <button type="submit" id="jump-go">
-              Go
-            </button>
-          </form>
-          <form
-            onSubmit={(e) => {
-              e.preventDefault();
-              act(() => session.switchPolicy(switchTo));
-            }}
-          >
-            <label>
-              Switch policy now to{" "}
-              <select
-                id="switch-policy"
-                value={switchTo}
-                onChange={(e) => setSwitchTo((e.target as HTMLSelectElement).value)}
+      {program !== null ? (
+        <ProgramPanel session={program} onError={setError} />
+      ) : (
+        <>
+          <section aria-labelledby="controls-h" class="panel controls">
+            <h2 id="controls-h">Controls</h2>
+            <div class="buttons">
+              <button
+                type="button"
+                id="start"
+                onClick={toStart}
+                aria-keyshortcuts="Home"
+                title="Start (Home)"
               >
-                {policies.map((p) => (
-                  <option key={p} value={p}>
-                    {p}
-                  </option>
-                ))}
-              </select>
-            </label>{" "}
-            <button type="submit" id="switch">
-              Switch
-            </button>
-          </form>
-        </div>
-        <div class="buttons">
-          <label>
-            Side by side with{" "}
-            <select
-              id="compare-policy"
-              value={comparePolicy}
-              onChange={(e) => setComparePolicy((e.target as HTMLSelectElement).value)}
-            >
-              <option value="">(none)</option>
-              {policies.map((p) => (
-                <option key={p} value={p}>
-                  {p}
-                </option>
-              ))}
-            </select>
-          </label>
-        </div>
-        <p class="sr-only" aria-live="polite" id="announce">
-          {playing || rec === null ? "" : recordText(rec, multi)}
-        </p>
-        <p class="keys">Keys: → or n step, ← or b back, Space play/pause, Home start, End end.</p>
-      </section>
+                |◀ Start
+              </button>
+              <button
+                type="button"
+                id="back"
+                onClick={stepBack}
+                aria-keyshortcuts="ArrowLeft"
+                title="Step back (←)"
+              >
+                ◀ Back
+              </button>
+              <button
+                type="button"
+                id="step"
+                onClick={stepFwd}
+                aria-keyshortcuts="ArrowRight"
+                title="Step (→)"
+              >
+                Step ▶
+              </button>
+              <button
+                type="button"
+                id="play"
+                onClick={() => setPlaying(!playing)}
+                aria-pressed={playing}
+                aria-keyshortcuts="Space"
+              >
+                {playing ? "❚❚ Pause" : "▶ Play"}
+              </button>
+              <label>
+                Speed{" "}
+                <select
+                  id="speed"
+                  value={speed}
+                  onChange={(e) => setSpeed(Number((e.target as HTMLSelectElement).value))}
+                >
+                  {SPEEDS.map((s) => (
+                    <option key={s} value={s}>
+                      {s === 0 ? "as fast as possible" : `${s} refs/s`}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <button type="button" id="end" onClick={toEnd} aria-keyshortcuts="End">
+                End ▶|
+              </button>
+            </div>
+            <div class="buttons">
+              <form
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  doJump();
+                }}
+              >
+                <label>
+                  Jump to reference{" "}
+                  <input
+                    id="jump"
+                    type="number"
+                    min={0}
+                    max={session.count}
+                    value={jump}
+                    onInput={(e) => setJump((e.target as HTMLInputElement).value)}
+                  />
+                </label>{" "}
+                <button type="submit" id="jump-go">
+                  Go
+                </button>
+              </form>
+              <form
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  act(() => session.switchPolicy(switchTo));
+                }}
+              >
+                <label>
+                  Switch policy now to{" "}
+                  <select
+                    id="switch-policy"
+                    value={switchTo}
+                    onChange={(e) => setSwitchTo((e.target as HTMLSelectElement).value)}
+                  >
+                    {policies.map((p) => (
+                      <option key={p} value={p}>
+                        {p}
+                      </option>
+                    ))}
+                  </select>
+                </label>{" "}
+                <button type="submit" id="switch">
+                  Switch
+                </button>
+              </form>
+            </div>
+            <div class="buttons">
+              <label>
+                Side by side with{" "}
+                <select
+                  id="compare-policy"
+                  value={comparePolicy}
+                  onChange={(e) => setComparePolicy((e.target as HTMLSelectElement).value)}
+                >
+                  <option value="">(none)</option>
+                  {policies.map((p) => (
+                    <option key={p} value={p}>
+                      {p}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            </div>
+            <p class="sr-only" aria-live="polite" id="announce">
+              {playing || rec === null ? "" : recordText(rec, multi)}
+            </p>
+            <p class="keys">Keys: → or n step, ← or b back, Space play/pause, Home start, End end.</p>
+          </section>
 
-      <Stream session={session} multi={multi} onJump={(n) => act(() => session.seek(n))} />
+          <Stream session={session} multi={multi} onJump={(n) => act(() => session.seek(n))} />
 
-      <div class="grid">
-        <Counters session={session} rate={rate} multi={multi} />
-        <FrameTable session={session} multi={multi} view={view} onPin={pinPage} />
-        <PolicyState session={session} multi={multi} view={view} />
-        {other !== null && <Compare main={session} other={other} multi={multi} />}
-        {session instanceof FullSession ? (
-          <>
-            <WalkView session={session} multi={multi} />
-            <TlbView session={session} multi={multi} />
-            <SwapView session={session} multi={multi} />
-            <PageTableTree session={session} multi={multi} />
-          </>
-        ) : (
-          <TranslationView page={rec?.page ?? null} />
-        )}
-        <EventLog session={session} multi={multi} />
-        <FaultChart session={session} playing={playing} />
-        <MissRatioCurve session={session} />
-      </div>
+          <div class="grid">
+            <Counters session={session} rate={rate} multi={multi} />
+            <FrameTable session={session} multi={multi} view={view} onPin={pinPage} />
+            <PolicyState session={session} multi={multi} view={view} />
+            {other !== null && <Compare main={session} other={other} multi={multi} />}
+            {session instanceof FullSession ? (
+              <>
+                <WalkView session={session} multi={multi} />
+                <TlbView session={session} multi={multi} />
+                <SwapView session={session} multi={multi} />
+                <PageTableTree session={session} multi={multi} />
+              </>
+            ) : (
+              <TranslationView page={rec?.page ?? null} />
+            )}
+            <EventLog session={session} multi={multi} />
+            <FaultChart session={session} playing={playing} />
+            <MissRatioCurve session={session} />
+          </div>
+        </>
+      )}
       <QuizPanel />
     </main>
   );
