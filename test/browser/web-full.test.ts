@@ -199,6 +199,13 @@ describe.skipIf(skip)("web app, full mode, in a browser", () => {
     // Replay mode faults the same on this string: the Machine's page frames act as replay's.
     expect(at20.swap.length).toBeGreaterThan(0);
     expect(at20.frames.filter((f) => f.kind === "table")).toHaveLength(2);
+    const resident = at20.frames
+      .filter((f) => f.kind === "page")
+      .map((f) => f.page)
+      .sort((x, y) => x - y);
+    expect(await page.textContent('#resident-sets li[data-pid="0"]')).toBe(
+      `pid 0: ${resident.length} pages: ${resident.join(" ")}`,
+    );
     if (UPDATE_FIGURES) {
       await page.screenshot({ path: resolve("docs/figures/web-app-full.png"), fullPage: true });
       await page

@@ -809,6 +809,7 @@ function App() {
             <Counters session={session} rate={rate} multi={multi} />
             <FrameTable session={session} multi={multi} view={view} onPin={pinPage} />
             <PolicyState session={session} multi={multi} view={view} />
+            <ResidentSets session={session} />
             {other !== null && <Compare main={session} other={other} multi={multi} />}
             {session instanceof FullSession ? (
               <>
@@ -1051,6 +1052,33 @@ function FrameTable({
           })}
         </tbody>
       </table>
+    </section>
+  );
+}
+
+/** Each process's resident pages now (from the frame table), in page order. */
+function ResidentSets({ session }: { session: Run }) {
+  const by = new Map<number, number[]>();
+  for (const f of session.frameTable()) {
+    if (f.page < 0 || ("kind" in f && f.kind !== "page")) continue;
+    by.set(f.pid, [...(by.get(f.pid) ?? []), f.page]);
+  }
+  const pids = [...by.keys()].sort((a, b) => a - b);
+  return (
+    <section aria-labelledby="rs-h" class="panel resident" id="resident-sets">
+      <h2 id="rs-h">Resident sets per process</h2>
+      {pids.length === 0 && <p>No page is resident yet.</p>}
+      <ul>
+        {pids.map((pid) => {
+          const pages = by.get(pid)!.sort((a, b) => a - b);
+          return (
+            <li key={pid} data-pid={pid}>
+              pid {pid}: {pages.length} page{pages.length === 1 ? "" : "s"}: {pages.slice(0, SHOWN).join(" ")}
+              {pages.length > SHOWN ? ` … ${pages.length - SHOWN} more` : ""}
+            </li>
+          );
+        })}
+      </ul>
     </section>
   );
 }
