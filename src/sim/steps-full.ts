@@ -17,7 +17,7 @@ import { isWrite, REF_INSTR } from "../workloads/refs.js";
 import { Machine } from "./machine.js";
 import { densify } from "./replay.js";
 import {
-  MAX_STEP_REFERENCES,
+  checkStepCount,
   resolveView,
   type StepList,
   type StepOptions,
@@ -76,8 +76,7 @@ export class FullStepper {
     const n = src.count;
     if (!Number.isInteger(n) || n < 0 || n > src.pages.length)
       throw new ConfigError("count", n, `a whole number ≤ the ${src.pages.length} pages given`);
-    if (n > MAX_STEP_REFERENCES)
-      throw new ConfigError("references", n, `at most ${MAX_STEP_REFERENCES} in step mode (one line each)`);
+    checkStepCount(n, opts);
     let max = 0;
     for (let i = 0; i < n; i++) max = Math.max(max, src.pages[i]!);
     const layout = fullLayout(opts, max);

@@ -23,7 +23,7 @@ import {
 import { TLB_D, TLB_VALID, TLB_W, TLB_X, type TlbMode } from "../../src/mmu/tlb.js";
 import { FRAME_FREE, FRAME_TABLE, FRAME_USER } from "../../src/phys/frames.js";
 import type { Machine, Translation } from "../../src/sim/machine.js";
-import type { StepFrame, StepList } from "../../src/sim/steps.js";
+import { MAX_HELD_REFERENCES, type StepFrame, type StepList } from "../../src/sim/steps.js";
 import { FullStepper, type FullStepRecord } from "../../src/sim/steps-full.js";
 import { LOG_SIZE, MAX_WEB_FRAMES, type Refs, type Switch } from "./session.js";
 
@@ -164,6 +164,7 @@ export class FullSession {
       frames: this.frames,
       pageSize: o.pageSize,
       switchable: true,
+      maxReferences: MAX_HELD_REFERENCES,
       ...(o.shape !== undefined ? { shape: o.shape } : {}),
       tlb: { entries: o.tlbEntries, ways: o.tlbWays, mode: o.tlbMode },
     });
@@ -298,14 +299,21 @@ export class FullSession {
     return this.last;
   }
 
+  private read: { key: string; reader: MachineReader } | null = null;
+
+  /** One reader per state: the views share what it reads (the tables are walked once a render). */
   private reader(): MachineReader {
+    const key = `${this.rebuilds}:${this.position}:${this.actions.length}:${this.nextAction}`;
+    if (this.read?.key === key) return this.read.reader;
     const st = this.stepper;
-    return new MachineReader(
+    const reader = new MachineReader(
       st.machine,
       (m) => st.sourcePidOf(m),
       (p) => st.machinePid(p),
       this.focus,
     );
+    this.read = { key, reader };
+    return reader;
   }
 
   pageTables(): PtTable[] {
@@ -386,7 +394,30 @@ export class MachineReader {
   }
 
   /** Every process's page tables, root first, depth first, with their non-zero entries. */
+  private memo = new Map<string, unknown>();
+
+  private once<T>(name: string, f: () => T): T {
+    if (!this.memo.has(name)) this.memo.set(name, f());
+    return this.memo.get(name) as T;
+  }
+
   pageTables(): PtTable[] {
+    return this.once("tables", () => this.readTables());
+  }
+
+  frameTable(): FullFrame[] {
+    return this.once("frames", () => this.readFrames());
+  }
+
+  tlb(): TlbState {
+    return this.once("tlb", () => this.readTlb());
+  }
+
+  swapSlots(): SwapState {
+    return this.once("swap", () => this.readSwap());
+  }
+
+  private readTables(): PtTable[] {
     const m = this.machine;
     const layout = m.layout;
     const out: PtTable[] = [];
@@ -424,7 +455,7 @@ export class MachineReader {
   }
 
   /** Every frame: pages (with their PTE bits), page tables, free ones; pins and swap slots. */
-  frameTable(): FullFrame[] {
+  private readFrames(): FullFrame[] {
     const m = this.machine;
     const fr = m.frames;
     const tables = new Map<number, { pid: number; level: number }>();
@@ -469,7 +500,7 @@ export class MachineReader {
   }
 
   /** The TLB's entries, set by set, and which one the last reference used. */
-  tlb(): TlbState {
+  private readTlb(): TlbState {
     const t = this.machine.tlb;
     const pids = this.pidByAsid();
     const rows: TlbRow[] = [];
@@ -499,7 +530,7 @@ export class MachineReader {
   }
 
   /** Swap slots in use, by slot: pages only in swap, and pages in memory whose slot keeps a copy. */
-  swapSlots(): SwapState {
+  private readSwap(): SwapState {
     const rows: SwapRow[] = [];
     for (const t of this.pageTables())
       for (const e of t.entries)

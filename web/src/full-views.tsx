@@ -5,6 +5,26 @@
 
 import type { FullFrame, MachineViews, PtEntry } from "./full-session.js";
 
+/** Rows a table shows at once (a window around the row of interest), so a step renders fast. */
+export const ROWS = 48;
+
+/** The window of ROWS items around index `at` (or from the start when `at` < 0). */
+export function around<T>(items: readonly T[], at: number): { shown: readonly T[]; from: number } {
+  if (items.length <= ROWS) return { shown: items, from: 0 };
+  const from = at < 0 ? 0 : Math.max(0, Math.min(at - ROWS / 2, items.length - ROWS));
+  return { shown: items.slice(from, from + ROWS), from };
+}
+
+/** "rows 10–57 of 300 shown" when a table is cut, else nothing. */
+function cut(total: number, from: number, shown: number, what: string) {
+  if (shown >= total) return null;
+  return (
+    <p class="hint">
+      {what} {from + 1}–{from + shown} of {total} shown (around the last reference).
+    </p>
+  );
+}
+
 function hex(n: number): string {
   return `0x${n.toString(16)}`;
 }
@@ -43,6 +63,10 @@ export function PageTableTree({ session, multi }: { session: MachineViews; multi
       </p>
       {tables.map((t) => {
         const leaf = t.level === layout.levels - 1;
+        const win = around(
+          t.entries,
+          t.entries.findIndex((e) => onWalk.has(`${t.frame}:${e.index}`)),
+        );
         return (
           <div
             key={`${t.pid}:${t.frame}`}
@@ -56,6 +80,7 @@ export function PageTableTree({ session, multi }: { session: MachineViews; multi
               {t.level === 0 ? "(root)" : `(index ${t.path.join("→")})`}, frame {t.frame}: {t.entries.length}{" "}
               of {layout.entriesPerTable[t.level]} entries used
             </h3>
+            {cut(t.entries.length, win.from, win.shown.length, "Entries")}
             <table>
               <thead>
                 <tr>
@@ -66,7 +91,7 @@ export function PageTableTree({ session, multi }: { session: MachineViews; multi
                 </tr>
               </thead>
               <tbody>
-                {t.entries.map((e) => {
+                {win.shown.map((e) => {
                   const walked = onWalk.has(`${t.frame}:${e.index}`);
                   const current = walked && leaf && rec !== null && e.vpn === rec.page && t.pid === rec.pid;
                   return (
@@ -235,6 +260,11 @@ export function TlbView({ session, multi }: { session: MachineViews; multi: bool
 /** Swap slots in use: the page each holds, whether it is only there or also in memory, and whether the copy is current. */
 export function SwapView({ session, multi }: { session: MachineViews; multi: boolean }) {
   const s = session.swapSlots();
+  const focus = session.focus;
+  const win = around(
+    s.rows,
+    focus === null ? -1 : s.rows.findIndex((r) => r.page === focus.page && r.pid === focus.pid),
+  );
   return (
     <section aria-labelledby="swap-h" class="panel swap" id="swap">
       <h2 id="swap-h">Swap slots</h2>
@@ -246,36 +276,39 @@ export function SwapView({ session, multi }: { session: MachineViews; multi: boo
       {s.rows.length === 0 ? (
         <p>Empty: no page has been written back yet.</p>
       ) : (
-        <table id="swap-table">
-          <thead>
-            <tr>
-              <th scope="col">Slot</th>
-              <th scope="col">Page</th>
-              <th scope="col">Where the page is</th>
-              <th scope="col">The slot's copy</th>
-            </tr>
-          </thead>
-          <tbody>
-            {s.rows.map((r) => (
-              <tr
-                key={`${r.slot}:${r.pid}:${r.page}`}
-                data-slot={r.slot}
-                data-page={pidPage(r.pid, r.page, multi)}
-              >
-                <td>{r.slot}</td>
-                <td>{pidPage(r.pid, r.page, multi)}</td>
-                <td>{r.where === "swap" ? "out (only in swap)" : `in memory, frame ${r.frame}`}</td>
-                <td>
-                  {r.copy === "stale"
-                    ? "stale: written since (dirty), written back when evicted"
-                    : r.where === "swap"
-                      ? "current: written back when it was evicted"
-                      : "current: the page is clean, evicting it needs no write"}
-                </td>
+        <>
+          {cut(s.rows.length, win.from, win.shown.length, "Slots")}
+          <table id="swap-table">
+            <thead>
+              <tr>
+                <th scope="col">Slot</th>
+                <th scope="col">Page</th>
+                <th scope="col">Where the page is</th>
+                <th scope="col">The slot's copy</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {win.shown.map((r) => (
+                <tr
+                  key={`${r.slot}:${r.pid}:${r.page}`}
+                  data-slot={r.slot}
+                  data-page={pidPage(r.pid, r.page, multi)}
+                >
+                  <td>{r.slot}</td>
+                  <td>{pidPage(r.pid, r.page, multi)}</td>
+                  <td>{r.where === "swap" ? "out (only in swap)" : `in memory, frame ${r.frame}`}</td>
+                  <td>
+                    {r.copy === "stale"
+                      ? "stale: written since (dirty), written back when evicted"
+                      : r.where === "swap"
+                        ? "current: written back when it was evicted"
+                        : "current: the page is clean, evicting it needs no write"}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
       )}
     </section>
   );
@@ -292,13 +325,21 @@ export function fullPageCell(f: FullFrame, multi: boolean): string | null {
 /** Every physical frame of the Machine: the page or table it holds, its A and D bits, pins, swap slot. */
 export function MachineFrames({ session, multi }: { session: MachineViews; multi: boolean }) {
   const all = session.frameTable();
-  const frames = all.filter((f) => f.kind !== "reserved");
-  const kept = all.length - frames.length;
+  const held = all.filter((f) => f.kind !== "reserved");
+  const kept = all.length - held.length;
   const focus = session.focus;
+  const win = around(
+    held,
+    focus === null
+      ? -1
+      : held.findIndex((f) => f.kind === "page" && f.page === focus.page && f.pid === focus.pid),
+  );
+  const frames = win.shown;
   return (
     <section aria-labelledby="mframes-h" class="panel frames" id="machine-frames">
       <h2 id="mframes-h">Frame table</h2>
       {kept > 0 && <p class="hint">Not shown: {kept} free frames kept for page tables.</p>}
+      {cut(held.length, win.from, frames.length, "Frames")}
       <table id="machine-frame-table">
         <thead>
           <tr>

@@ -29,6 +29,7 @@ import { ProgramPanel } from "./program-view.js";
 import { QuizPanel } from "./quiz.js";
 import {
   gunzipIfNeeded,
+  LIMITS,
   missRatioCurves,
   type Refs,
   refsFromGenerator,
@@ -84,6 +85,8 @@ interface Setup {
   file: Refs | null;
   /** Bytes per page for trace files. */
   pageSize: number;
+  /** Most references a generator or trace file gives (LIMITS). */
+  limit: number;
   policy: string;
   frames: number;
   mode: Mode;
@@ -106,6 +109,7 @@ const DEFAULT_SETUP: Setup = {
   typed: "1,2,3,4,1,2,5,1,2,3,4,5",
   file: null,
   pageSize: 4096,
+  limit: LIMITS[0],
   policy: "fifo",
   frames: 3,
   mode: "replay",
@@ -122,6 +126,8 @@ const DEFAULT_SETUP: Setup = {
 const SPEEDS = [1, 2, 5, 10, 50, 250, 1000, 0] as const;
 /** Time one animation frame may spend stepping (ms), so the page keeps drawing. */
 const SLICE_MS = 8;
+/** While playing fast, the views are drawn at most this often (ms). */
+const DRAW_MS = 100;
 
 /**
  * A run of `refs` as the setup says. Full mode: a trace file's pages are `pageSize` bytes and the
@@ -151,7 +157,7 @@ function buildSession(s: Setup): Run {
           TEXTBOOK[s.textbook as keyof typeof TEXTBOOK] ?? TEXTBOOK[FIRST_TEXTBOOK as keyof typeof TEXTBOOK],
         )
       : s.source === "generator"
-        ? refsFromGenerator(s.generator)
+        ? refsFromGenerator(s.generator, s.limit)
         : refsFromString(s.typed);
   return makeRun(refs, s);
 }
@@ -244,11 +250,11 @@ function App() {
 
   // The last trace's name and uncompressed bytes, to decode again at another page size.
   const traceBytes = useRef<{ name: string; plain: Uint8Array } | null>(null);
-  const loadTrace = (name: string, plain: Uint8Array, pageSize: number) =>
+  const loadTrace = (name: string, plain: Uint8Array, pageSize: number, limit = setup.limit) =>
     act(() => {
-      const refs = refsFromTrace(name, plain, pageSize);
+      const refs = refsFromTrace(name, plain, pageSize, limit);
       traceBytes.current = { name, plain };
-      const next = { ...setup, source: "file" as const, file: refs, pageSize };
+      const next = { ...setup, source: "file" as const, file: refs, pageSize, limit };
       setSetup(next);
       setPlaying(false);
       setSession(makeRun(refs, next));
@@ -299,6 +305,7 @@ function App() {
     let last = performance.now();
     let owed = 0;
     let chunk = 64;
+    let drawn = 0;
     const frame = (now: number) => {
       owed = speed === 0 ? Number.POSITIVE_INFINITY : owed + ((now - last) / 1000) * speed;
       last = now;
@@ -313,7 +320,12 @@ function App() {
           chunk = Math.max(1, Math.min(1 << 20, Math.round((chunk * SLICE_MS) / 2 / Math.max(took, 0.05))));
       }
       if (owed === Number.POSITIVE_INFINITY) owed = 0;
-      refresh();
+      // Fast play draws the views at most every DRAW_MS, so the frames between go to stepping
+      // (a full-mode render can take longer than a frame's stepping); slow play draws each step.
+      if (session.done || (speed > 0 && speed <= 50) || now - drawn >= DRAW_MS) {
+        drawn = now;
+        refresh();
+      }
       if (session.done) setPlaying(false);
       else raf = requestAnimationFrame(frame);
     };
@@ -503,6 +515,28 @@ function App() {
                 type="file"
                 onChange={(e) => readFile((e.target as HTMLInputElement).files?.[0])}
               />
+            </label>
+          )}
+          {(setup.source === "file" || setup.source === "generator") && (
+            <label>
+              Read at most{" "}
+              <select
+                id="limit"
+                value={setup.limit}
+                onChange={(e) => {
+                  const limit = Number((e.target as HTMLSelectElement).value);
+                  const t = traceBytes.current;
+                  if (setup.source === "file" && t !== null)
+                    loadTrace(t.name, t.plain, setup.pageSize, limit);
+                  else setSetup({ ...setup, limit });
+                }}
+              >
+                {LIMITS.map((n) => (
+                  <option key={n} value={n}>
+                    {n.toLocaleString("en")} references
+                  </option>
+                ))}
+              </select>
             </label>
           )}
           {(setup.source === "file" || (setup.mode === "full" && setup.shape === "fit")) && (

@@ -252,8 +252,17 @@ export class ProgramSession implements MachineViews {
     return f === undefined ? null : { pid: 0, page: f.page, va: f.va };
   }
 
+  private read: { key: string; reader: MachineReader } | null = null;
+
   private reader(): MachineReader {
+    const key = `${this.rebuilds}:${this.position}:${this.done}`;
+    if (this.read?.key === key) return this.read.reader;
     const pid = this.proc.pid;
+    this.read = { key, reader: this.makeReader(pid) };
+    return this.read.reader;
+  }
+
+  private makeReader(pid: number): MachineReader {
     return new MachineReader(
       this.m,
       (m) => (m === pid ? 0 : -1),

@@ -10,6 +10,8 @@ import { FAULT_KINDS, type FaultKind, type FaultRecord, type ProgramSession } fr
 
 /** Time one animation frame may spend running the program (ms). */
 const SLICE_MS = 8;
+/** While running, the views are drawn at most this often (ms). */
+const DRAW_MS = 100;
 
 const KIND_TEXT: Record<FaultKind, string> = {
   "zero-fill": "zero-fill (a fresh page of zeros: bss, heap, stack)",
@@ -61,7 +63,8 @@ export function ProgramPanel({
     if (running === null) return;
     let raf = 0;
     let chunk = 1024;
-    const frame = () => {
+    let drawn = 0;
+    const frame = (now: number) => {
       const until = performance.now() + SLICE_MS;
       try {
         if (running === "end") {
@@ -88,7 +91,11 @@ export function ProgramPanel({
         setRunning(null);
         return;
       }
-      refresh();
+      // The views are drawn at most every DRAW_MS while running, so the frames between run the program.
+      if (session.done || now - drawn >= DRAW_MS) {
+        drawn = now;
+        refresh();
+      }
       if (session.done) setRunning(null);
       else raf = requestAnimationFrame(frame);
     };

@@ -11,7 +11,13 @@ import { ConfigError } from "../../src/core/errors.js";
 import { lruCurve } from "../../src/mrc/lru.js";
 import { optCurve } from "../../src/mrc/opt.js";
 import { densify } from "../../src/sim/replay.js";
-import { MAX_STEP_REFERENCES, type StepFrame, Stepper, type StepRecord } from "../../src/sim/steps.js";
+import {
+  MAX_HELD_REFERENCES,
+  MAX_STEP_REFERENCES,
+  type StepFrame,
+  Stepper,
+  type StepRecord,
+} from "../../src/sim/steps.js";
 import { detectCompression, detectFormat } from "../../src/workloads/detect.js";
 import { createDecoder } from "../../src/workloads/formats.js";
 import { generateAll, parseGenerator } from "../../src/workloads/generators.js";
@@ -49,14 +55,23 @@ export const TEXTBOOK = {
 /**
  * A workload from a generator spec (workloads/generators.ts), e.g. "zipf:pages=50,n=500,seed=1"
  * or "refs:pages=1 2 3,repeat=2". Throws ConfigError (naming the key) for a bad spec or one
- * longer than MAX_STEP_REFERENCES.
+ * longer than `limit` references (MAX_STEP_REFERENCES unless the user asks for up to
+ * MAX_HELD_REFERENCES).
  */
-export function refsFromGenerator(spec: string): Refs {
+export function refsFromGenerator(spec: string, limit = MAX_STEP_REFERENCES): Refs {
+  checkLimit(limit);
   const gen = parseGenerator(spec);
-  if (gen.total > MAX_STEP_REFERENCES)
-    throw new ConfigError("n", gen.total, `at most ${MAX_STEP_REFERENCES} references in the web app`);
+  if (gen.total > limit) throw new ConfigError("n", gen.total, `at most ${limit} references in the web app`);
   const all = generateAll(spec);
   return { label: gen.spec, count: all.count, pages: all.pages, kinds: all.kinds, pids: all.pids };
+}
+
+/** The references a workload may hold in the page: 100000 by default, up to 1000000 when asked. */
+export const LIMITS = [MAX_STEP_REFERENCES, MAX_HELD_REFERENCES] as const;
+
+function checkLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HELD_REFERENCES)
+    throw new ConfigError("references", limit, `a whole number from 1 to ${MAX_HELD_REFERENCES}`);
 }
 
 /** A typed reference string: pages separated by commas or spaces, "4w" marks a store. */
@@ -188,10 +203,16 @@ export async function gunzipIfNeeded(name: string, bytes: Uint8Array): Promise<U
  * A workload from a trace file's uncompressed bytes, any format the CLI reads (lackey, text, csv,
  * libCacheSim csv, pwt, pages; found from its first lines), `pageSize`-byte pages (addresses are
  * divided by it; a pwt trace's pages can only be coarsened). Decoding stops after
- * MAX_STEP_REFERENCES references (the label says when the trace was cut). Throws ConfigError for
+ * `limit` references (the label says when the trace was cut). Throws ConfigError for
  * a file too big or compressed, TraceParseError naming the file, line and column of a bad line.
  */
-export function refsFromTrace(name: string, bytes: Uint8Array, pageSize = 4096): Refs {
+export function refsFromTrace(
+  name: string,
+  bytes: Uint8Array,
+  pageSize = 4096,
+  limit = MAX_STEP_REFERENCES,
+): Refs {
+  checkLimit(limit);
   if (bytes.length > MAX_TRACE_BYTES)
     throw new ConfigError(
       "trace file",
@@ -209,14 +230,14 @@ export function refsFromTrace(name: string, bytes: Uint8Array, pageSize = 4096):
   const acc = new RefAccumulator();
   let more = false;
   for (const b of decodeBytes(createDecoder(format, { source: name, pageSize }), bytes)) {
-    if (acc.count >= MAX_STEP_REFERENCES) {
+    if (acc.count >= limit) {
       more = true;
       break;
     }
     acc.append(b);
   }
   const all = acc.finish();
-  const count = Math.min(all.count, MAX_STEP_REFERENCES);
+  const count = Math.min(all.count, limit);
   const cut = more || count < all.count ? `, first ${count}` : "";
   return {
     label: `${name} (${format}${pageSize === 4096 ? "" : `, ${pageSize}-byte pages`}${cut})`,
@@ -279,6 +300,7 @@ export class Session {
       policy: this.firstPolicy,
       frames: this.frames,
       switchable: true,
+      maxReferences: MAX_HELD_REFERENCES,
     });
     this.log = [];
     this.nextSwitch = 0;
