@@ -6,7 +6,9 @@
 
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/core/errors.js";
-import { fullSteps } from "../../src/sim/steps-full.js";
+import { densify, replay } from "../../src/sim/replay.js";
+import { Stepper } from "../../src/sim/steps.js";
+import { FullStepper, fullSteps } from "../../src/sim/steps-full.js";
 import { FullSession } from "../../web/src/full-session.js";
 import { refsFromGenerator, refsFromString } from "../../web/src/session.js";
 
@@ -177,5 +179,28 @@ describe("web full mode", () => {
     expect(
       () => new FullSession(refsFromString("1,70000"), "fifo", 3, { ...OPTS, shape: "6/10", pageSize: 1024 }),
     ).toThrow(/room for page 70000/);
+  });
+
+  it("holds up to a million references when asked (StepOptions.maxReferences); printed step mode stays at 100000", () => {
+    const big = refsFromGenerator("zipf:pages=50,n=150000,seed=1", 1_000_000);
+    expect(big.count).toBe(150_000);
+    expect(() => refsFromGenerator("zipf:pages=50,n=150000,seed=1")).toThrow(/at most 100000/);
+    expect(() => new Stepper(big, { policy: "fifo", frames: 4 })).toThrow(/at most 100000 in step mode/);
+    const s = new Stepper(big, { policy: "fifo", frames: 4, maxReferences: 1_000_000 });
+    s.skipTo(big.count);
+    const d = densify(big.pages, big.count);
+    expect(s.misses).toBe(
+      replay({ count: big.count, pages: d.ids, pageSpace: d.pageSpace }, { policy: "fifo", frames: 4 })
+        .faults,
+    );
+    expect(() => new FullStepper(big, { policy: "fifo", frames: 4, pageSize: 4096 })).toThrow(
+      /at most 100000/,
+    );
+    const f = new FullSession(big, "fifo", 4, OPTS);
+    f.seek(big.count);
+    expect(f.misses).toBe(s.misses);
+    expect(() => new Stepper(big, { policy: "fifo", frames: 4, maxReferences: 2_000_000 })).toThrow(
+      /maxReferences/,
+    );
   });
 });
