@@ -366,7 +366,7 @@ describe.skipIf(skip)("web app, full mode, in a browser", () => {
     const kinds = async () =>
       Object.fromEntries(
         await page.$$eval("#p-by-kind tr", (rows) =>
-          rows.map((r) => [(r as HTMLElement).dataset.kind, Number(r.querySelector("td")?.textContent)]),
+          rows.map((r) => [r.getAttribute("data-kind"), Number(r.querySelector("td")?.textContent)]),
         ),
       );
     const k = await kinds();
