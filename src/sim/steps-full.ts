@@ -61,7 +61,7 @@ export class FullStepper {
   private readonly pidOf = new Map<number, number>();
   private readonly sourcePid = new Map<number, number>();
   private readonly nextUse: Float64Array | null;
-  /** Pages seen resident, by the policy's key, to name ghosts (pages no longer resident). */
+  /** Pages evicted or seen resident, by the policy's key, to name ghosts (pages no longer resident). */
   private readonly byKey = new Map<number, StepPage>();
   private pos = 0;
   private hitCount = 0;
@@ -119,6 +119,12 @@ export class FullStepper {
     });
     ev.on("evict", (e) => {
       this.evicted = { pid: e.pid, vpn: e.vpn, frame: e.frame, dirty: e.dirty };
+      // Every evicted page is named here, whether or not a view is asked for: a policy's ghost
+      // (ARC's B1/B2 …) is then named the same however the run got here (step back is exact).
+      this.byKey.set(this.machine.frames.key[e.frame]!, {
+        pid: this.sourcePid.get(e.pid) ?? -1,
+        page: e.vpn,
+      });
     });
   }
 

@@ -6,11 +6,12 @@
 
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/core/errors.js";
+import { policyIds } from "../../src/policies/registry.js";
 import { densify, replay } from "../../src/sim/replay.js";
 import { Stepper } from "../../src/sim/steps.js";
 import { FullStepper, fullSteps } from "../../src/sim/steps-full.js";
 import { FullSession } from "../../web/src/full-session.js";
-import { refsFromGenerator, refsFromString } from "../../web/src/session.js";
+import { refsFromGenerator, refsFromString, Session } from "../../web/src/session.js";
 
 const BELADY = "1,2,3,4,1,2,5,1,2,3,4,5";
 const OPTS = { pageSize: 4096, shape: "sv32", tlbEntries: 4, tlbWays: 2, tlbMode: "tagged" } as const;
@@ -202,5 +203,42 @@ describe("web full mode", () => {
     expect(() => new Stepper(big, { policy: "fifo", frames: 4, maxReferences: 2_000_000 })).toThrow(
       /maxReferences/,
     );
+  });
+
+  it("seek without records (the player's chunks) reaches the same state with an empty log, and records again after", () => {
+    const refs = refsFromGenerator("zipf:pages=30,n=400,seed=2,writes=0.2");
+    for (const make of [() => new Session(refs, "arc", 6), () => new FullSession(refs, "arc", 6, OPTS)]) {
+      const a = make();
+      const b = make();
+      a.seek(300);
+      b.seek(150);
+      b.seek(280, false);
+      expect(b.log).toEqual([]);
+      expect([b.position, b.hits, b.misses]).toEqual([
+        280,
+        ...(() => {
+          const c = make();
+          c.seek(280);
+          return [c.hits, c.misses];
+        })(),
+      ]);
+      b.seek(300);
+      expect(b.log).toEqual(a.log);
+      expect(b.policyView()).toEqual(a.policyView());
+      expect(Array.from(b.missesAt)).toEqual(Array.from(a.missesAt));
+    }
+  });
+
+  it("steps back exactly under policies with ghosts (their remembered pages are named the same either way)", () => {
+    const refs = refsFromGenerator("zipf:pages=40,alpha=0.7,n=300,seed=6");
+    for (const policy of policyIds()) {
+      const s = new FullSession(refs, policy, 5, OPTS);
+      s.seek(260);
+      const at260 = snapshot(s);
+      s.seek(120);
+      for (let i = 0; i < 3; i++) s.back();
+      s.seek(260);
+      expect(snapshot(s), policy).toEqual(at260);
+    }
   });
 });

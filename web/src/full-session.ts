@@ -229,13 +229,20 @@ export class FullSession {
     return true;
   }
 
-  seek(target: number): void {
+  /**
+   * Moves the cursor to `target` references (0 … count), replaying from the start when going
+   * back. The last LOG_SIZE references are stepped with records for the log; with `record` false
+   * none are (the log is emptied if the cursor moves), for a player that moves many times a frame
+   * and records once at the end.
+   */
+  seek(target: number, record = true): void {
     const to = Math.max(0, Math.min(this.count, Math.floor(target)));
     if (to < this.position) {
       this.rebuilds++;
       this.fresh();
     }
-    const recordFrom = Math.max(this.position, to - LOG_SIZE);
+    if (!record && to > this.position) this.log = [];
+    const recordFrom = record ? Math.max(this.position, to - LOG_SIZE) : to;
     while (this.position < to) {
       if (this.position >= recordFrom) {
         this.step();

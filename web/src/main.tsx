@@ -30,6 +30,7 @@ import { QuizPanel } from "./quiz.js";
 import {
   gunzipIfNeeded,
   LIMITS,
+  LOG_SIZE,
   missRatioCurves,
   type Refs,
   refsFromGenerator,
@@ -310,14 +311,24 @@ function App() {
       owed = speed === 0 ? Number.POSITIVE_INFINITY : owed + ((now - last) / 1000) * speed;
       last = now;
       const until = performance.now() + SLICE_MS;
-      while (owed >= 1 && !session.done && performance.now() < until) {
-        const n = Math.max(1, Math.min(chunk, Math.floor(owed)));
+      // Chunks without records (a record describes the policy's lists, costly with many frames),
+      // stopping LOG_SIZE references short of where this frame goes, then those last ones with
+      // records, for the log and the last step.
+      for (;;) {
+        const room = Math.min(Math.floor(owed), session.count - session.position) - LOG_SIZE;
+        if (room < 1 || performance.now() >= until) break;
+        const n = Math.min(chunk, room);
         const t = performance.now();
-        session.seek(session.position + n);
+        session.seek(session.position + n, false);
         const took = performance.now() - t;
         owed -= n;
         if (n === chunk)
           chunk = Math.max(1, Math.min(1 << 20, Math.round((chunk * SLICE_MS) / 2 / Math.max(took, 0.05))));
+      }
+      if (owed >= 1 && !session.done) {
+        const n = Math.min(LOG_SIZE, Math.floor(owed));
+        session.seek(session.position + n);
+        owed -= n;
       }
       if (owed === Number.POSITIVE_INFINITY) owed = 0;
       // Fast play draws the views at most every DRAW_MS, so the frames between go to stepping
