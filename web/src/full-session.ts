@@ -424,6 +424,38 @@ export class MachineReader {
     return this.once("swap", () => this.readSwap());
   }
 
+  /**
+   * Walks every process's tables without building entries: the frame, process and level of each
+   * table, and `leaf(pid, vpn, pte)` for each non-zero last-level entry when given (cheap enough
+   * for every render; pageTables() builds the entries the tree shows).
+   */
+  private tableFrames(
+    leaf?: (pid: number, vpn: number, pte: number) => void,
+  ): Map<number, { pid: number; level: number }> {
+    const m = this.machine;
+    const layout = m.layout;
+    const bytes = m.mem;
+    const out = new Map<number, { pid: number; level: number }>();
+    for (const mpid of m.pids()) {
+      const pid = this.srcPid(mpid);
+      const walk = (frame: number, level: number, vpnBase: number) => {
+        out.set(frame, { pid, level });
+        const last = level === layout.levels - 1;
+        if (last && leaf === undefined) return;
+        const n = layout.entriesPerTable[level]!;
+        const span = layout.levelSpan[level]!;
+        for (let i = 0; i < n; i++) {
+          const pte = bytes.readU32(frame * layout.pageSize + i * 4);
+          if (pte === 0) continue;
+          if (last) leaf!(pid, vpnBase + i * span, pte);
+          else if (pte & PTE_P) walk(pteFrame(pte), level + 1, vpnBase + i * span);
+        }
+      };
+      walk(m.explain(mpid, 0).steps[0]!.tableFrame, 0, 0);
+    }
+    return out;
+  }
+
   private readTables(): PtTable[] {
     const m = this.machine;
     const layout = m.layout;
@@ -465,8 +497,7 @@ export class MachineReader {
   private readFrames(): FullFrame[] {
     const m = this.machine;
     const fr = m.frames;
-    const tables = new Map<number, { pid: number; level: number }>();
-    for (const t of this.pageTables()) tables.set(t.frame, { pid: t.pid, level: t.level });
+    const tables = this.once("tableFrames", () => this.tableFrames());
     const out: FullFrame[] = [];
     for (let f = 0; f < fr.frameCount; f++) {
       const state = fr.state[f]!;
@@ -539,10 +570,10 @@ export class MachineReader {
   /** Swap slots in use, by slot: pages only in swap, and pages in memory whose slot keeps a copy. */
   private readSwap(): SwapState {
     const rows: SwapRow[] = [];
-    for (const t of this.pageTables())
-      for (const e of t.entries)
-        if (e.where === "swap" && e.vpn !== undefined)
-          rows.push({ slot: e.slot, pid: t.pid, page: e.vpn, where: "swap", frame: -1, copy: "current" });
+    this.tableFrames((pid, vpn, pte) => {
+      if ((pte & PTE_P) === 0 && (pte & PTE_LOC_MASK) >>> PTE_LOC_SHIFT === LOC_SWAP)
+        rows.push({ slot: pteFrame(pte), pid, page: vpn, where: "swap", frame: -1, copy: "current" });
+    });
     for (const f of this.frameTable())
       if (f.kind === "page" && f.slot >= 0)
         rows.push({
