@@ -231,6 +231,12 @@ describe.skipIf(skip)("web app, full mode, in a browser", () => {
     e15.use("lru");
     for (let i = 0; i < 5; i++) e15.skip();
     expect(await shown(page)).toEqual(expected(e15, "lru", pages.slice(0, 20)));
+    // Side by side in full mode: OPT on its own Machine, at the same reference.
+    await page.selectOption("#compare-policy", "opt");
+    const opt = engineAt(refs, 20, "opt");
+    expect(Number(await page.textContent("#cmp-misses"))).toBe(opt.misses);
+    expect(Number(await page.textContent("#cmp-hits"))).toBe(opt.hits);
+    await page.selectOption("#compare-policy", "");
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
   });
