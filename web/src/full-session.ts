@@ -138,7 +138,6 @@ export class FullSession {
   private actions: Action[] = [];
   private nextAction = 0;
   rebuilds = 0;
-  readonly mode = "full";
 
   constructor(
     readonly refs: Refs,

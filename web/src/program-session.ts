@@ -90,7 +90,6 @@ function keep(into: Uint8Array[], have: number, b: Uint8Array): number {
 }
 
 export class ProgramSession implements MachineViews {
-  readonly mode = "program";
   readonly program: ElfProgram;
   private m!: Machine;
   private proc!: Rv32Process;
@@ -162,11 +161,6 @@ export class ProgramSession implements MachineViews {
         this.errBytes = keep(this.err, this.errBytes, b);
       },
     });
-  }
-
-  /** The same program and setup from the start under another policy. */
-  again(policy: string): ProgramSession {
-    return new ProgramSession(this.name, this.program.bytes, this.argv, { ...this.setup, policy });
   }
 
   get machine(): Machine {

@@ -265,7 +265,6 @@ export function missRatioCurves(refs: Refs): { lru: Float64Array; opt: Float64Ar
 
 /** The state after `position` references. */
 export class Session {
-  readonly mode = "replay";
   private stepper!: Stepper;
   /** missesAt[i]: misses after i references, for i ≤ known. */
   readonly missesAt: Float64Array;
