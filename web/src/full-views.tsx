@@ -3,7 +3,7 @@
 // pins). Every number comes from the Machine running in the page; this file only lays it out.
 // Colour is never the only signal: states are also words or marks.
 
-import type { FullFrame, MachineViews, PtEntry } from "./full-session.js";
+import type { FullFrame, MachineViews, PtEntry } from "./machine-reader.js";
 
 /** Rows a table shows at once (a window around the row of interest), so a step renders fast. */
 export const ROWS = 48;

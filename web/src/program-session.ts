@@ -20,7 +20,7 @@ import {
   type PtTable,
   type SwapState,
   type TlbState,
-} from "./full-session.js";
+} from "./machine-reader.js";
 
 /** Page-table frames set aside beside the page frames (as `pagewise exec` does). */
 export const PROGRAM_TABLE_FRAMES = 64;
