@@ -1,7 +1,7 @@
 // Times the built web app (web/dist, npm run build:web) in Debian's chromium: opening the page,
 // loading the bundled sort500 trace, playing 100000 references as fast as possible, and the median
-// time from a click on Step or Back to the next timer task (script and render), for a few setups.
-// Prints one JSON line each. Usage: node web/measure.mjs [BUILD_DIR] (default web/dist;
+// time from a click on Step or Back to the next timer task (script and render), for a few setups
+// in replay and full mode, and an RV32 program run to the end. Prints one JSON line each. Usage: node web/measure.mjs [BUILD_DIR] (default web/dist;
 // CHROMIUM_PATH overrides /usr/bin/chromium).
 
 import { mkdtempSync, rmSync } from "node:fs";
@@ -54,10 +54,21 @@ try {
     { source: "generator", spec: "zipf:pages=5000,alpha=0.8,n=100000,seed=4", policy: "clock", frames: 16 },
     { source: "generator", spec: "zipf:pages=5000,alpha=0.8,n=100000,seed=4", policy: "clock", frames: 1000 },
     { source: "generator", spec: "zipf:pages=5000,alpha=0.8,n=100000,seed=4", policy: "arc", frames: 1000 },
+    // Full mode: the Machine (page tables, TLB, swap) in the page; step back replays from the start.
+    { source: "bundled", trace: "sort500.pwt", policy: "clock", frames: 32, mode: "full" },
+    {
+      source: "generator",
+      spec: "zipf:pages=5000,alpha=0.8,n=100000,seed=4",
+      policy: "clock",
+      frames: 1000,
+      mode: "full",
+    },
   ];
   for (const s of setups) {
     await page.selectOption("#policy", s.policy);
     await page.fill("#frames", String(s.frames));
+    await page.check(`input[name="mode"][value="${s.mode ?? "replay"}"]`);
+    if (s.mode === "full") await page.selectOption("#full-shape", "fit");
     t = Date.now();
     if (s.source === "bundled") {
       await page.check('input[name="source"][value="file"]');
@@ -82,6 +93,25 @@ try {
     const clicks = await page.evaluate(`(${CLICKS})()`);
     console.log(JSON.stringify({ ...s, references: n, loadMs, playMs, ...clicks }));
   }
+  // Program mode: matmul.elf (6.7 million instructions) on 16 frames, run to the end, then the
+  // median click on Step (one instruction) and on Back at the end (a replay of the whole run).
+  await page.check('input[name="source"][value="program"]');
+  await page.selectOption("#program", "matmul.elf");
+  await page.selectOption("#policy", "clock");
+  await page.fill("#frames", "16");
+  await page.click("#load");
+  await page.waitForSelector("#program-controls");
+  t = Date.now();
+  await page.click("#p-run");
+  await page.waitForFunction(`document.querySelector("#p-status")?.textContent?.startsWith("exit")`, null, {
+    timeout: 300_000,
+  });
+  const runMs = Date.now() - t;
+  const instructions = Number(await page.textContent("#p-instructions"));
+  const p = await page.evaluate(
+    `(${CLICKS.replaceAll('"back"', '"p-back"').replaceAll('"step"', '"p-step"').replaceAll('"start"', '"p-start"')})()`,
+  );
+  console.log(JSON.stringify({ program: "matmul.elf", frames: 16, instructions, runMs, ...p }));
 } finally {
   await ctx.close();
   rmSync(profile, { recursive: true, force: true });

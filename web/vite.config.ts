@@ -41,8 +41,8 @@ export default defineConfig({
   base: "./",
   logLevel: "warn",
   publicDir: false,
-  // The bundled traces are imported with ?inline: data: URLs inside the one file.
-  assetsInclude: ["**/*.pwt"],
+  // The bundled traces and RV32 programs are imported with ?inline: data: URLs inside the one file.
+  assetsInclude: ["**/*.pwt", "**/*.elf"],
   plugins: [inlineEverything()],
   oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
   build: {

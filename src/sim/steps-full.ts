@@ -5,9 +5,10 @@
 // `pagewise run --mode full` builds it: `frames` frames for pages, page tables in frames of their
 // own on top, so it faults as replay mode does. Browser-safe.
 
-import { layoutFor, MAX_ASID, pageKey } from "../core/addr.js";
+import { type AddressLayout, layoutFor, MAX_ASID, makeLayout, pageKey, parseShape } from "../core/addr.js";
 import { ConfigError } from "../core/errors.js";
 import { ACC_EXEC, ACC_READ, ACC_WRITE, type Access } from "../mmu/mmu.js";
+import type { TlbMode } from "../mmu/tlb.js";
 import { FAULT_KILLED } from "../pager/pager.js";
 import { NEVER } from "../policies/policy.js";
 import { getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
@@ -16,7 +17,7 @@ import { isWrite, REF_INSTR } from "../workloads/refs.js";
 import { Machine } from "./machine.js";
 import { densify } from "./replay.js";
 import {
-  MAX_STEP_REFERENCES,
+  checkStepCount,
   resolveView,
   type StepList,
   type StepOptions,
@@ -28,8 +29,13 @@ import {
 export interface FullStepOptions extends StepOptions {
   /** Bytes per page (a power of two); page numbers are multiplied by it to make addresses. */
   readonly pageSize: number;
-  /** The TLB's entries and ways (default: the Machine's). */
-  readonly tlb?: { readonly entries: number; readonly ways: number };
+  /** The TLB's entries and ways, and "tagged" (ASIDs) or "flush" on a switch (default: the Machine's). */
+  readonly tlb?: { readonly entries: number; readonly ways: number; readonly mode?: TlbMode };
+  /**
+   * A page-table shape ("sv32", "6/10", …; core/addr.ts parseShape) instead of the one fitted to
+   * the pages; its page size must equal `pageSize`, and every page must fit it.
+   */
+  readonly shape?: string;
 }
 
 /** A full-mode record: a replay-mode record plus the TLB's part. */
@@ -55,11 +61,11 @@ export class FullStepper {
   private readonly pidOf = new Map<number, number>();
   private readonly sourcePid = new Map<number, number>();
   private readonly nextUse: Float64Array | null;
-  /** Pages seen resident, by the policy's key, to name ghosts (pages no longer resident). */
+  /** Pages evicted or seen resident, by the policy's key, to name ghosts (pages no longer resident). */
   private readonly byKey = new Map<number, StepPage>();
   private pos = 0;
-  private hits = 0;
-  private misses = 0;
+  private hitCount = 0;
+  private missCount = 0;
   private fault: { cause: string } | null = null;
   private evicted: { pid: number; vpn: number; frame: number; dirty: boolean } | null = null;
 
@@ -70,12 +76,11 @@ export class FullStepper {
     const n = src.count;
     if (!Number.isInteger(n) || n < 0 || n > src.pages.length)
       throw new ConfigError("count", n, `a whole number ≤ the ${src.pages.length} pages given`);
-    if (n > MAX_STEP_REFERENCES)
-      throw new ConfigError("references", n, `at most ${MAX_STEP_REFERENCES} in step mode (one line each)`);
+    checkStepCount(n, opts);
     let max = 0;
     for (let i = 0; i < n; i++) max = Math.max(max, src.pages[i]!);
-    const vaBits = Math.min(48, Math.max(16, Math.ceil(Math.log2((max + 1) * opts.pageSize))));
-    const layout = layoutFor(opts.pageSize, vaBits);
+    const layout = fullLayout(opts, max);
+    const vaBits = layout.vaBits;
     const pagesBy = new Map<number, Set<number>>();
     for (let i = 0; i < n; i++) {
       const pid = src.pids?.[i] ?? 0;
@@ -91,6 +96,7 @@ export class FullStepper {
       pageSize: opts.pageSize,
       vaBits,
       policy: opts.policy,
+      ...(opts.shape !== undefined ? { shape: layout.shape } : {}),
       ...(opts.tlb ? { tlb: opts.tlb } : {}),
     });
     for (const pid of pagesBy.keys()) {
@@ -101,7 +107,7 @@ export class FullStepper {
     if (this.machine.pager.policy.describe === undefined)
       throw new ConfigError("policy", opts.policy, "a policy that describes its state (describe())");
     const future = getPolicyFactory(parsePolicySpec(opts.policy).id).needsFuture;
-    if (future) {
+    if (future || opts.switchable === true) {
       const keys = new Float64Array(n);
       for (let i = 0; i < n; i++) keys[i] = pageKey((src.pids?.[i] ?? 0) & MAX_ASID, src.pages[i]!);
       const d = densify(keys, n);
@@ -113,11 +119,103 @@ export class FullStepper {
     });
     ev.on("evict", (e) => {
       this.evicted = { pid: e.pid, vpn: e.vpn, frame: e.frame, dirty: e.dirty };
+      // Every evicted page is named here, whether or not a view is asked for: a policy's ghost
+      // (ARC's B1/B2 …) is then named the same however the run got here (step back is exact).
+      this.byKey.set(this.machine.frames.key[e.frame]!, {
+        pid: this.sourcePid.get(e.pid) ?? -1,
+        page: e.vpn,
+      });
     });
   }
 
   get done(): boolean {
     return this.pos >= this.src.count;
+  }
+
+  /** References run so far. */
+  get position(): number {
+    return this.pos;
+  }
+
+  get hits(): number {
+    return this.hitCount;
+  }
+
+  get misses(): number {
+    return this.missCount;
+  }
+
+  /** The Machine's pid for the source's `pid` (undefined when the source has no such process). */
+  machinePid(pid: number): number | undefined {
+    return this.pidOf.get(pid);
+  }
+
+  /** The source's pid for the Machine's `pid` (-1 for none). */
+  sourcePidOf(machinePid: number): number {
+    return this.sourcePid.get(machinePid) ?? -1;
+  }
+
+  /**
+   * Installs `policy` from the next reference on (Machine.setPolicy: it adopts the resident
+   * frames in load order). A policy that reads the future needs `switchable` at construction.
+   */
+  use(policy: string): void {
+    const f = getPolicyFactory(parsePolicySpec(policy).id);
+    if (f.needsFuture && this.nextUse === null)
+      throw new ConfigError(
+        "policy",
+        policy,
+        "a policy that does not read the future (start with switchable)",
+      );
+    this.machine.setPolicy(policy);
+    if (this.machine.pager.policy.describe === undefined)
+      throw new ConfigError("policy", policy, "a policy that describes its state (describe())");
+  }
+
+  /** Pins page `page` of the source's process `pid` in memory (paging it in first, uncounted); returns its frame. */
+  pin(pid: number, page: number): number {
+    return this.machine.pin(this.knownPid(pid), page * this.machine.pageSize);
+  }
+
+  /** Undoes one pin of page `page` of process `pid`. */
+  unpin(pid: number, page: number): void {
+    this.machine.unpin(this.knownPid(pid), page * this.machine.pageSize);
+  }
+
+  private knownPid(pid: number): number {
+    const m = this.pidOf.get(pid);
+    if (m === undefined) throw new ConfigError("pid", pid, "a process of the workload");
+    return m;
+  }
+
+  /** Runs the next reference without describing it (to move fast); false when every reference is done. */
+  skip(): boolean {
+    if (this.done) return false;
+    this.run(this.pos++);
+    return true;
+  }
+
+  /** Runs reference `i` on the Machine, counting it; the fault and eviction it caused are left in this.fault / this.evicted. */
+  private run(i: number): Access {
+    const src = this.src;
+    const pid = src.pids?.[i] ?? 0;
+    const kind = src.kinds?.[i];
+    const acc: Access =
+      kind === undefined ? ACC_READ : isWrite(kind) ? ACC_WRITE : kind === REF_INSTR ? ACC_EXEC : ACC_READ;
+    this.fault = null;
+    this.evicted = null;
+    const m = this.machine;
+    const pa = m.access(
+      this.pidOf.get(pid)!,
+      src.pages[i]! * m.pageSize,
+      acc,
+      this.nextUse === null ? NEVER : this.nextUse[i]!,
+    );
+    if (pa === FAULT_KILLED)
+      throw new ConfigError("step", i + 1, "a reference the Machine can run (the process was killed)");
+    if (this.fault === null) this.hitCount++;
+    else this.missCount++;
+    return acc;
   }
 
   /** The policy's lists now, pages resolved through the frame table (ghosts through pages seen before). */
@@ -135,29 +233,14 @@ export class FullStepper {
   next(): FullStepRecord | null {
     if (this.done) return null;
     const i = this.pos++;
-    const src = this.src;
     const m = this.machine;
-    const pid = src.pids?.[i] ?? 0;
-    const page = src.pages[i]!;
-    const kind = src.kinds?.[i];
-    const acc: Access =
-      kind === undefined ? ACC_READ : isWrite(kind) ? ACC_WRITE : kind === REF_INSTR ? ACC_EXEC : ACC_READ;
-    this.fault = null;
-    this.evicted = null;
+    const pid = this.src.pids?.[i] ?? 0;
+    const page = this.src.pages[i]!;
     const tlbHits = m.tlb.hits;
-    const pa = m.access(
-      this.pidOf.get(pid)!,
-      page * m.pageSize,
-      acc,
-      this.nextUse === null ? NEVER : this.nextUse[i]!,
-    );
-    if (pa === FAULT_KILLED)
-      throw new ConfigError("step", i + 1, "a reference the Machine can run (the process was killed)");
+    const acc = this.run(i);
     const f = this.fault as { cause: string } | null;
     const ev = this.evicted as { pid: number; vpn: number; frame: number; dirty: boolean } | null;
     const hit = f === null;
-    if (hit) this.hits++;
-    else this.misses++;
     const cause = f === null ? undefined : (CAUSES as Record<string, StepRecord["cause"]>)[f.cause];
     return {
       step: i + 1,
@@ -178,13 +261,42 @@ export class FullStepper {
           }
         : {}),
       ...this.view(),
-      hits: this.hits,
-      misses: this.misses,
+      hits: this.hitCount,
+      misses: this.missCount,
       tlb: m.tlb.hits > tlbHits ? "hit" : "miss",
       tlbHits: m.tlb.hits,
       tlbMisses: m.tlb.misses,
     };
   }
+}
+
+/**
+ * The layout a full-mode run uses: `opts.shape` when given (its page size must be `pageSize` and
+ * page `maxPage` must fit), else the one fitted to `maxPage` (16 to 48 VA bits).
+ */
+export function fullLayout(
+  opts: { readonly pageSize: number; readonly shape?: string },
+  maxPage: number,
+): AddressLayout {
+  if (opts.shape === undefined)
+    return layoutFor(
+      opts.pageSize,
+      Math.min(48, Math.max(16, Math.ceil(Math.log2((maxPage + 1) * opts.pageSize)))),
+    );
+  const layout = makeLayout(parseShape(opts.shape));
+  if (layout.pageSize !== opts.pageSize)
+    throw new ConfigError(
+      "shape",
+      opts.shape,
+      `a shape with ${opts.pageSize}-byte pages (this one has ${layout.pageSize})`,
+    );
+  if (maxPage >= layout.vpnCount)
+    throw new ConfigError(
+      "shape",
+      opts.shape,
+      `a shape with room for page ${maxPage} (this one has ${layout.vpnCount} pages)`,
+    );
+  return layout;
 }
 
 /** Every reference of `src` stepped on a Machine. */

@@ -33,6 +33,11 @@ export interface StepOptions {
    * next use now even if the first policy does not need it.
    */
   readonly switchable?: boolean;
+  /**
+   * Most references taken (default MAX_STEP_REFERENCES, a printed line each; at most
+   * MAX_HELD_REFERENCES): a visualizer that moves without printing may hold more.
+   */
+  readonly maxReferences?: number;
 }
 
 /** One frame as the frame table shows it; page -1 when the frame is free. */
@@ -124,6 +129,22 @@ export interface StepRecord {
 /** Largest string step mode takes: it is for reading, one line per reference. */
 export const MAX_STEP_REFERENCES = 100_000;
 
+/** Most references a stepper holds when asked for more than MAX_STEP_REFERENCES (StepOptions.maxReferences). */
+export const MAX_HELD_REFERENCES = 1_000_000;
+
+/** Throws ConfigError unless `n` references fit under `opts.maxReferences` (checked too). */
+export function checkStepCount(n: number, opts: { readonly maxReferences?: number }): void {
+  const max = opts.maxReferences ?? MAX_STEP_REFERENCES;
+  if (!Number.isInteger(max) || max < 1 || max > MAX_HELD_REFERENCES)
+    throw new ConfigError("maxReferences", max, `a whole number from 1 to ${MAX_HELD_REFERENCES}`);
+  if (n > max)
+    throw new ConfigError(
+      "references",
+      n,
+      max === MAX_STEP_REFERENCES ? `at most ${max} in step mode (one line each)` : `at most ${max}`,
+    );
+}
+
 function accessOf(kind: number | undefined): StepRecord["access"] {
   if (kind === undefined) return "R";
   if (kind === REF_INSTR) return "X";
@@ -152,8 +173,7 @@ export class Stepper {
     const n = src.count;
     if (!Number.isInteger(n) || n < 0 || n > src.pages.length)
       throw new ConfigError("count", n, `a whole number ≤ the ${src.pages.length} pages given`);
-    if (n > MAX_STEP_REFERENCES)
-      throw new ConfigError("references", n, `at most ${MAX_STEP_REFERENCES} in step mode (one line each)`);
+    checkStepCount(n, opts);
     if (!Number.isInteger(opts.frames) || opts.frames < 1)
       throw new ConfigError("frames", opts.frames, "an integer ≥ 1");
     const keys = new Float64Array(n);

@@ -225,9 +225,21 @@ describe("web session", () => {
     await expect(gunzipIfNeeded("bad.gz", Uint8Array.from([0x1f, 0x8b, 8, 0, 1, 2, 3]))).rejects.toThrow(
       /valid gzip/,
     );
+    // zstd: decoded in the page (no Node APIs), a truncated stream named with its offset.
     await expect(gunzipIfNeeded("t.zst", Uint8Array.from([0x28, 0xb5, 0x2f, 0xfd, 0]))).rejects.toThrow(
-      /zstd -d/,
+      /t\.zst: truncated zstd stream: the file ends at byte 5/,
     );
+    const fx = (f: string) => readFileSync(resolve("test/fixtures", f));
+    const pages = fx("traces/run.pages").toString("utf8").split("\n").slice(0, 5000).join("\n");
+    const zPages = await gunzipIfNeeded("small.pages.zst", fx("integrity/small.pages.zst"));
+    expect(new TextDecoder().decode(zPages)).toBe(`${pages}\n`);
+    const zPwt = await gunzipIfNeeded("small.pwt.zst", fx("integrity/small.pwt.zst"));
+    expect(Buffer.from(zPwt).equals(gunzipSync(fx("integrity/small.pwt")))).toBe(true);
+    expect(refsFromTrace("small.pwt.zst", zPwt).count).toBe(5000);
+    // A damaged byte in the middle: a typed error naming the file, never other references.
+    const bad = new Uint8Array(fx("integrity/small.pages.zst"));
+    bad[200] = bad[200]! ^ 0xff;
+    await expect(gunzipIfNeeded("bad.zst", bad)).rejects.toThrow(/^bad\.zst: /);
     const text = new TextEncoder().encode("1\n");
     expect(await gunzipIfNeeded("t.txt", text)).toBe(text);
   });

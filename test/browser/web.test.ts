@@ -382,13 +382,19 @@ describe.skipIf(skip)("web app in a browser", () => {
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines).toHaveLength(5);
+    expect(lines).toHaveLength(8);
     expect(lines[0]!.openMs).toBeGreaterThan(0);
-    for (const l of lines.slice(1)) {
+    for (const l of lines.slice(1, 7)) {
       expect(l.references).toBe(100000);
       for (const k of ["loadMs", "playMs", "stepMedianMs", "backAtEndMedianMs"])
         expect(l[k], k).toBeGreaterThan(0);
     }
+    expect(lines.slice(5, 7).map((l) => l.mode)).toEqual(["full", "full"]);
+    // The program line: matmul run to the end (its instruction count is the engine's, 6.7 million).
+    const prog = lines[7]!;
+    expect(prog.program).toBe("matmul.elf");
+    expect(prog.instructions).toBeGreaterThan(6_000_000);
+    for (const k of ["runMs", "stepMedianMs", "backAtEndMedianMs"]) expect(prog[k], k).toBeGreaterThan(0);
   }, 300_000);
 
   it("names the problem in a bad string and keeps the last workload", async () => {

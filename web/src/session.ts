@@ -5,12 +5,19 @@
 // at that point going forwards (the browser test checks this against the engine). No DOM here:
 // the view (main.tsx) only reads what this holds.
 
+import { ZstdJsReader } from "../../node/zstd-frames.js";
 import { MAX_ASID, pageKey } from "../../src/core/addr.js";
 import { ConfigError } from "../../src/core/errors.js";
 import { lruCurve } from "../../src/mrc/lru.js";
 import { optCurve } from "../../src/mrc/opt.js";
 import { densify } from "../../src/sim/replay.js";
-import { MAX_STEP_REFERENCES, type StepFrame, Stepper, type StepRecord } from "../../src/sim/steps.js";
+import {
+  MAX_HELD_REFERENCES,
+  MAX_STEP_REFERENCES,
+  type StepFrame,
+  Stepper,
+  type StepRecord,
+} from "../../src/sim/steps.js";
 import { detectCompression, detectFormat } from "../../src/workloads/detect.js";
 import { createDecoder } from "../../src/workloads/formats.js";
 import { generateAll, parseGenerator } from "../../src/workloads/generators.js";
@@ -48,14 +55,23 @@ export const TEXTBOOK = {
 /**
  * A workload from a generator spec (workloads/generators.ts), e.g. "zipf:pages=50,n=500,seed=1"
  * or "refs:pages=1 2 3,repeat=2". Throws ConfigError (naming the key) for a bad spec or one
- * longer than MAX_STEP_REFERENCES.
+ * longer than `limit` references (MAX_STEP_REFERENCES unless the user asks for up to
+ * MAX_HELD_REFERENCES).
  */
-export function refsFromGenerator(spec: string): Refs {
+export function refsFromGenerator(spec: string, limit = MAX_STEP_REFERENCES): Refs {
+  checkLimit(limit);
   const gen = parseGenerator(spec);
-  if (gen.total > MAX_STEP_REFERENCES)
-    throw new ConfigError("n", gen.total, `at most ${MAX_STEP_REFERENCES} references in the web app`);
+  if (gen.total > limit) throw new ConfigError("n", gen.total, `at most ${limit} references in the web app`);
   const all = generateAll(spec);
   return { label: gen.spec, count: all.count, pages: all.pages, kinds: all.kinds, pids: all.pids };
+}
+
+/** The references a workload may hold in the page: 100000 by default, up to 1000000 when asked. */
+export const LIMITS = [MAX_STEP_REFERENCES, MAX_HELD_REFERENCES] as const;
+
+function checkLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HELD_REFERENCES)
+    throw new ConfigError("references", limit, `a whole number from 1 to ${MAX_HELD_REFERENCES}`);
 }
 
 /** A typed reference string: pages separated by commas or spaces, "4w" marks a store. */
@@ -91,23 +107,51 @@ async function inflateMember(name: string, bytes: Uint8Array, budget: number): P
   }
 }
 
+/** Compressed bytes handed to the zstd decoder at a time: a push yields at most 256 blocks (32 MiB). */
+const ZSTD_CHUNK = 1024;
+
+/**
+ * Decompresses a zstd file with the built-in JavaScript decoder (fzstd through node/zstd-frames.ts,
+ * no Node APIs: every frame's window checked, content checksums verified), refusing more than
+ * MAX_TRACE_BYTES of output. Throws DecompressError naming the file and the byte offset for a
+ * damaged or truncated stream, or a window fzstd may decode wrongly.
+ */
+function unzstd(name: string, bytes: Uint8Array): Uint8Array {
+  const reader = new ZstdJsReader(name);
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  const take = (ps: Uint8Array[]) => {
+    for (const p of ps) {
+      total += p.length;
+      if (total > MAX_TRACE_BYTES)
+        throw new ConfigError("trace file", name, `at most ${MAX_TRACE_BYTES} bytes once decompressed`);
+      parts.push(p);
+    }
+  };
+  for (let at = 0; at < bytes.length; at += ZSTD_CHUNK)
+    take(reader.push(bytes.subarray(at, at + ZSTD_CHUNK)));
+  take(reader.end());
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 /**
  * Decompresses a gzip file (a pwt trace, a .gz text trace) with the platform's DecompressionStream
- * (browsers and Node 18+), refusing more than MAX_TRACE_BYTES of output. Browsers read one gzip
- * member per stream and pwt files have two (pagewise convert writes a stored header member, then
- * the data), so a member that ends before the file does is found from the next member's magic
- * bytes and its own ISIZE trailer, and each member is inflated on its own. Other files pass
- * through; zstd is refused (no zstd in browsers).
+ * (browsers and Node 18+), and a zstd one with the built-in decoder (unzstd), refusing more than
+ * MAX_TRACE_BYTES of output. Browsers read one gzip member per stream and pwt files have two
+ * (pagewise convert writes a stored header member, then the data), so a member that ends before
+ * the file does is found from the next member's magic bytes and its own ISIZE trailer, and each
+ * member is inflated on its own. Other files pass through.
  */
 export async function gunzipIfNeeded(name: string, bytes: Uint8Array): Promise<Uint8Array> {
   const comp = detectCompression(bytes.subarray(0, 4));
   if (comp === "none") return bytes;
-  if (comp === "zstd")
-    throw new ConfigError(
-      "trace file",
-      name,
-      "a trace that is not zstd-compressed (decompress it with zstd -d)",
-    );
+  if (comp === "zstd") return unzstd(name, bytes);
   const parts: Uint8Array[] = [];
   let total = 0;
   let start = 0;
@@ -159,10 +203,16 @@ export async function gunzipIfNeeded(name: string, bytes: Uint8Array): Promise<U
  * A workload from a trace file's uncompressed bytes, any format the CLI reads (lackey, text, csv,
  * libCacheSim csv, pwt, pages; found from its first lines), `pageSize`-byte pages (addresses are
  * divided by it; a pwt trace's pages can only be coarsened). Decoding stops after
- * MAX_STEP_REFERENCES references (the label says when the trace was cut). Throws ConfigError for
+ * `limit` references (the label says when the trace was cut). Throws ConfigError for
  * a file too big or compressed, TraceParseError naming the file, line and column of a bad line.
  */
-export function refsFromTrace(name: string, bytes: Uint8Array, pageSize = 4096): Refs {
+export function refsFromTrace(
+  name: string,
+  bytes: Uint8Array,
+  pageSize = 4096,
+  limit = MAX_STEP_REFERENCES,
+): Refs {
+  checkLimit(limit);
   if (bytes.length > MAX_TRACE_BYTES)
     throw new ConfigError(
       "trace file",
@@ -180,14 +230,14 @@ export function refsFromTrace(name: string, bytes: Uint8Array, pageSize = 4096):
   const acc = new RefAccumulator();
   let more = false;
   for (const b of decodeBytes(createDecoder(format, { source: name, pageSize }), bytes)) {
-    if (acc.count >= MAX_STEP_REFERENCES) {
+    if (acc.count >= limit) {
       more = true;
       break;
     }
     acc.append(b);
   }
   const all = acc.finish();
-  const count = Math.min(all.count, MAX_STEP_REFERENCES);
+  const count = Math.min(all.count, limit);
   const cut = more || count < all.count ? `, first ${count}` : "";
   return {
     label: `${name} (${format}${pageSize === 4096 ? "" : `, ${pageSize}-byte pages`}${cut})`,
@@ -239,11 +289,17 @@ export class Session {
     this.fresh();
   }
 
+  /** The same references and frames under another policy, from the start. */
+  again(policy: string): Session {
+    return new Session(this.refs, policy, this.frames);
+  }
+
   private fresh(): void {
     this.stepper = new Stepper(this.refs, {
       policy: this.firstPolicy,
       frames: this.frames,
       switchable: true,
+      maxReferences: MAX_HELD_REFERENCES,
     });
     this.log = [];
     this.nextSwitch = 0;
@@ -306,14 +362,20 @@ export class Session {
     return true;
   }
 
-  /** Moves the cursor to `target` references (0 … count), replaying from the start when going back. */
-  seek(target: number): void {
+  /**
+   * Moves the cursor to `target` references (0 … count), replaying from the start when going
+   * back. The last LOG_SIZE references are stepped with records for the log; with `record` false
+   * none are (the log is emptied if the cursor moves), for a player that moves many times a frame
+   * and records once at the end.
+   */
+  seek(target: number, record = true): void {
     const to = Math.max(0, Math.min(this.count, Math.floor(target)));
     if (to < this.position) {
       this.rebuilds++;
       this.fresh();
     }
-    const recordFrom = Math.max(this.position, to - LOG_SIZE);
+    if (!record && to > this.position) this.log = [];
+    const recordFrom = record ? Math.max(this.position, to - LOG_SIZE) : to;
     while (this.position < to) {
       this.applySwitchesAt(this.position);
       if (this.position >= recordFrom) {
