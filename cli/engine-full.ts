@@ -1,26 +1,10 @@
-// Full-mode runs for the CLI: the Machine with page tables in frames, a TLB and real bytes, fed a
-// workload in memory (runFull) or a source read pass by pass (runFullStream). Apart from engine.ts
-// so that replay-mode commands do not load the Machine.
+// Full-mode runs for the CLI: maps the options onto the engine's one driver (src/sim/machine-run.ts
+// runMachine: a source read pass by pass, or a workload in memory as a source) and its Machine's
+// counters onto the JSON of a run. Apart from engine.ts so that replay-mode commands do not load the
+// Machine.
 
-import { layoutFor } from "../src/core/addr.js";
-import { ACC_EXEC, ACC_READ, ACC_WRITE } from "../src/mmu/mmu.js";
-import { FAULT_KILLED } from "../src/pager/pager.js";
-import { NEVER } from "../src/policies/policy.js";
-import { checkMachineFrames, vaBitsForTrace } from "../src/sim/bounds.js";
-import { Machine, type MachineStats } from "../src/sim/machine.js";
-import { NO_NEXT_USE } from "../src/sim/replay.js";
-import { annotateSource, type ReferenceSource } from "../src/sim/run.js";
-import { PageIds } from "../src/workloads/page-ids.js";
-import { isWrite, REF_INSTR } from "../src/workloads/refs.js";
-import {
-  ensureNextUse,
-  formulaEat,
-  type Mechanisms,
-  needsFuture,
-  type Prepared,
-  policyIdOf,
-  type RunResult,
-} from "./engine.js";
+import { type Machine, type MachineStats, type ReferenceSource, runMachine } from "../src/index.js";
+import { formulaEat, type Mechanisms, type RunResult } from "./engine.js";
 
 /** Options of a full-mode run. */
 export interface FullOptions {
@@ -39,72 +23,38 @@ export interface FullOptions {
 }
 
 /**
- * Runs `p` in full mode: a Machine with page tables in frames, a TLB and real bytes; one trace
- * process per pid of the workload. `frames` counts the frames for pages, as in replay mode: the
- * page tables every page of the workload needs get frames of their own on top (MachineConfig
- * tableFrames, reported as `pageTableFrames`), so they never take a frame from a page, and the
- * policy sizes itself by `frames`. Full mode then faults exactly as replay does (timer policies
- * aside: their clock also counts TLB-miss walks).
+ * Runs `source` in full mode (src/sim/machine-run.ts): a Machine with page tables in frames, a TLB
+ * and real bytes; one trace process per pid. `frames` counts the frames for pages, as in replay
+ * mode: the page tables every page of the workload needs get frames of their own on top (reported
+ * as `pageTableFrames`), so they never take a frame from a page, and the policy sizes itself by
+ * `frames`. Full mode then faults exactly as replay does (timer policies aside: their clock also
+ * counts TLB-miss walks). `source` must give decoded batches (page numbers, kinds, pids).
  */
-export function runFull(
-  p: Prepared,
+export async function runFull(
+  source: ReferenceSource,
   spec: string,
   frames: number,
-  opts: FullOptions = {},
-): { result: RunResult; machine: Machine } {
-  policyIdOf(spec);
-  const w = p.workload;
-  // One reference per distinct page (dense ids are per (pid, page)): its pid and page number.
-  const firstAt = new Int32Array(p.pageSpace).fill(-1);
-  for (let i = 0; i < w.count; i++) if (firstAt[p.dense[i]!] === -1) firstAt[p.dense[i]!] = i;
-  const pagesOf = new Map<number, number[]>();
-  for (let id = 0; id < p.pageSpace; id++) {
-    const i = firstAt[id]!;
-    const src = w.pids[i]!;
-    let list = pagesOf.get(src);
-    if (list === undefined) {
-      list = [];
-      pagesOf.set(src, list);
-    }
-    list.push(w.pages[i]!);
-  }
-  let maxPage = 0;
-  for (let i = 0; i < w.count; i++) if (w.pages[i]! > maxPage) maxPage = w.pages[i]!;
-  const { m, pidOf } = fullMachine(spec, frames, w.pageSize, maxPage, pagesOf, opts);
-  const nextUse = needsFuture(spec) ? ensureNextUse(p) : null;
-  const { pages, kinds, pids } = w;
-  const ps = w.pageSize;
-  const every = 1 << 18;
-  let lastSrc = Number.NaN;
-  let pid = -1;
-  // A process killed (out of swap) runs no more: its later references are skipped and counted.
-  // Only the faulting process (its access returns FAULT_KILLED) or another one, checked when the
-  // workload switches back to it, can die.
-  let alive = true;
-  let skipped = 0;
-  for (let start = 0; start < w.count; start += every) {
-    const end = Math.min(w.count, start + every);
-    for (let i = start; i < end; i++) {
-      const src = pids[i]!;
-      if (src !== lastSrc) {
-        lastSrc = src;
-        pid = pidOf.get(src)!;
-        alive = m.isAlive(pid);
-      }
-      if (!alive) {
-        skipped++;
-        continue;
-      }
-      const kind = kinds[i]!;
-      const acc = isWrite(kind) ? ACC_WRITE : kind === REF_INSTR ? ACC_EXEC : ACC_READ;
-      if (m.access(pid, pages[i]! * ps, acc, nextUse === null ? NEVER : nextUse[i]!) === FAULT_KILLED) {
-        alive = false;
-      }
-    }
-    if (end < w.count) opts.onProgress?.(end, w.count);
-  }
-  opts.onProgress?.(w.count, w.count);
-  return { machine: m, result: fullResult(m, spec, frames, w.pageSize, opts, pidOf, skipped) };
+  pageSize: number,
+  opts: FullOptions & { limit?: number; expected?: number } = {},
+): Promise<{ result: RunResult; distinctPages: number; machine: Machine }> {
+  const run = await runMachine(source, {
+    policy: spec,
+    frames,
+    pageSize,
+    ...(opts.tlb ? { tlb: opts.tlb } : {}),
+    ...(opts.coloring ? { coloring: opts.coloring } : {}),
+    ...(opts.readAhead ? { readAhead: opts.readAhead } : {}),
+    ...(opts.kswapd !== undefined ? { kswapd: opts.kswapd } : {}),
+    ...(opts.swapSlots !== undefined ? { swapSlots: opts.swapSlots } : {}),
+    ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
+    ...(opts.expected !== undefined ? { expectedReferences: opts.expected } : {}),
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+  });
+  return {
+    result: fullResult(run.machine, spec, frames, pageSize, opts, run.pidOf, run.skippedReferences),
+    distinctPages: run.distinctPages,
+    machine: run.machine,
+  };
 }
 
 /** The JSON of a full-mode run from its Machine. */
@@ -143,125 +93,6 @@ function fullResult(
     },
     ...mechanismsOf(s, opts, pidOf, skipped),
   };
-}
-
-/** The Machine of a full-mode run, sized for the workload's pages (one trace process per pid). */
-function fullMachine(
-  spec: string,
-  frames: number,
-  pageSize: number,
-  maxPage: number,
-  pagesOf: ReadonlyMap<number, readonly number[]>,
-  opts: FullOptions,
-): { m: Machine; pidOf: Map<number, number> } {
-  // A page beyond the 48-bit space is refused with the reason (it used to kill its process quietly).
-  const vaBits = vaBitsForTrace(maxPage, pageSize);
-  checkMachineFrames(frames, pageSize);
-  const layout = layoutFor(pageSize, vaBits);
-  let tableFrames = 0;
-  for (const vpns of pagesOf.values()) tableFrames += Machine.tableFramesFor(layout, vpns);
-  const m = new Machine({
-    frames,
-    tableFrames,
-    pageSize,
-    vaBits,
-    policy: spec,
-    ...(opts.tlb ? { tlb: opts.tlb } : {}),
-    ...(opts.coloring ? { colors: opts.coloring.colors, coloring: opts.coloring.mode } : {}),
-    ...(opts.readAhead ? { readAhead: opts.readAhead } : {}),
-    ...(opts.kswapd !== undefined ? { kswapd: opts.kswapd } : {}),
-    ...(opts.swapSlots !== undefined ? { swapSlots: opts.swapSlots } : {}),
-  });
-  const pidOf = new Map<number, number>();
-  for (const src of pagesOf.keys()) pidOf.set(src, m.spawn({ trace: true, name: `pid ${src}` }));
-  return { m, pidOf };
-}
-
-/**
- * runFull over a source read in two passes (three for OPT), in memory O(distinct pages) (plus
- * OPT's annotation): the first finds each process's pages and the largest page (to size the
- * Machine and its page tables exactly as runFull does), the last feeds the references to the
- * Machine batch by batch. `source` must give decoded batches (page numbers, kinds, pids).
- */
-export async function runFullStream(
-  source: ReferenceSource,
-  spec: string,
-  frames: number,
-  pageSize: number,
-  opts: FullOptions & { limit?: number; expected?: number } = {},
-): Promise<{ result: RunResult; distinctPages: number }> {
-  policyIdOf(spec);
-  if (source.kind !== "batches") throw new Error("full mode reads decoded batches");
-  const limit = opts.limit ?? Number.POSITIVE_INFINITY;
-  const ids = new PageIds();
-  const pagesOf = new Map<number, number[]>();
-  let maxPage = 0;
-  let idBuf = new Int32Array(0);
-  let wBuf = new Uint8Array(0);
-  let seen = 0;
-  let total = 0;
-  for await (const b of source.batches()) {
-    const n = Math.min(b.count, limit - total);
-    if (idBuf.length < n) {
-      idBuf = new Int32Array(n);
-      wBuf = new Uint8Array(n);
-    }
-    ids.map(b.pages, b.kinds, b.pids, 0, n, idBuf, wBuf);
-    for (let i = 0; i < n; i++) {
-      if (b.pages[i]! > maxPage) maxPage = b.pages[i]!;
-      if (idBuf[i] !== seen) continue;
-      // A new (pid, page): ids come in order of first appearance.
-      seen++;
-      const src = b.pids[i]!;
-      let list = pagesOf.get(src);
-      if (list === undefined) {
-        list = [];
-        pagesOf.set(src, list);
-      }
-      list.push(b.pages[i]!);
-    }
-    total += n;
-    if (total >= limit) break;
-  }
-  const nextUse = needsFuture(spec)
-    ? (await annotateSource(source, opts.limit !== undefined ? { limit: opts.limit } : {})).nextUse
-    : null;
-  const { m, pidOf } = fullMachine(spec, frames, pageSize, maxPage, pagesOf, opts);
-  const every = 1 << 18;
-  let lastSrc = Number.NaN;
-  let pid = -1;
-  let alive = true;
-  let skipped = 0;
-  let i = 0;
-  let nextReport = every;
-  for await (const b of source.batches()) {
-    const n = Math.min(b.count, total - i);
-    const { pages, kinds, pids } = b;
-    for (let k = 0; k < n; k++, i++) {
-      const src = pids[k]!;
-      if (src !== lastSrc) {
-        lastSrc = src;
-        pid = pidOf.get(src)!;
-        alive = m.isAlive(pid);
-      }
-      if (!alive) {
-        skipped++;
-        continue;
-      }
-      const kind = kinds[k]!;
-      const acc = isWrite(kind) ? ACC_WRITE : kind === REF_INSTR ? ACC_EXEC : ACC_READ;
-      const nu = nextUse === null ? NEVER : nextUse[i]!;
-      if (m.access(pid, pages[k]! * pageSize, acc, nu === NO_NEXT_USE ? NEVER : nu) === FAULT_KILLED)
-        alive = false;
-    }
-    if (i >= nextReport && i < total) {
-      opts.onProgress?.(i, opts.expected ?? total);
-      nextReport = i + every;
-    }
-    if (i >= total) break;
-  }
-  opts.onProgress?.(total, total);
-  return { result: fullResult(m, spec, frames, pageSize, opts, pidOf, skipped), distinctPages: seen };
 }
 
 /** The `mechanisms` of a full run, when any is on. */

@@ -14,7 +14,8 @@ import { MAX_STEP_REFERENCES, type StepFrame, Stepper, type StepRecord } from ".
 import { detectCompression, detectFormat } from "../../src/workloads/detect.js";
 import { createDecoder } from "../../src/workloads/formats.js";
 import { generateAll, parseGenerator } from "../../src/workloads/generators.js";
-import { decodeBytes, RefAccumulator } from "../../src/workloads/trace-decoder.js";
+import { decodeBytes } from "../../src/workloads/trace-decoder.js";
+import { WorkloadBuilder } from "../../src/workloads/workload.js";
 
 /** References as the app holds them. */
 export interface Refs {
@@ -177,7 +178,7 @@ export function refsFromTrace(name: string, bytes: Uint8Array, pageSize = 4096):
       `an uncompressed trace (this one is ${comp}: decompress it first)`,
     );
   const format = detectFormat(bytes.subarray(0, 16384), name);
-  const acc = new RefAccumulator();
+  const acc = new WorkloadBuilder();
   let more = false;
   for (const b of decodeBytes(createDecoder(format, { source: name, pageSize }), bytes)) {
     if (acc.count >= MAX_STEP_REFERENCES) {
@@ -186,7 +187,7 @@ export function refsFromTrace(name: string, bytes: Uint8Array, pageSize = 4096):
     }
     acc.append(b);
   }
-  const all = acc.finish();
+  const all = acc.refs();
   const count = Math.min(all.count, MAX_STEP_REFERENCES);
   const cut = more || count < all.count ? `, first ${count}` : "";
   return {
