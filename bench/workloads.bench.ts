@@ -14,12 +14,16 @@ import zlib from "node:zlib";
 import { bundledTracePath } from "../node/bundled-traces.js";
 import { encodePwtFile } from "../node/convert.js";
 import { openTrace } from "../node/trace-file.js";
-import { PwtDecoder, PwtEncoder } from "../src/workloads/binary-format.js";
-import { LackeyDecoder } from "../src/workloads/lackey.js";
-import { PageIds } from "../src/workloads/page-ids.js";
-import { makeBatch, type RefBatch } from "../src/workloads/refs.js";
-import { decodeBytes } from "../src/workloads/trace-decoder.js";
-import { WorkloadBuilder } from "../src/workloads/workload.js";
+import {
+  decodeBytes,
+  LackeyDecoder,
+  makeBatch,
+  PageIds,
+  PwtDecoder,
+  PwtEncoder,
+  type RefBatch,
+  WorkloadBuilder,
+} from "../src/index.js";
 import { cachedPwt, readPwtStream, sourceTrace } from "./pwt-cache.js";
 
 const LINES = Number(process.env.PW_BENCH_LINES ?? 4_000_000);

@@ -3,13 +3,22 @@
 // the counters every command prints. Commands never call the engine directly, so the JSON shape of
 // a run is defined in one place (RunResult).
 
-import { MAX_ASID, pageKey } from "../src/core/addr.js";
-import { eatFormulaNs } from "../src/core/time.js";
-import { getPolicyFactory, parsePolicySpec, policyIds } from "../src/policies/registry.js";
-import type { KswapdStats } from "../src/sim/kswapd.js";
-import { densify, type ReplayResult, type ReplayTrace, replay } from "../src/sim/replay.js";
-import { annotateNextUse } from "../src/workloads/oracle.js";
-import { isWrite, REF_INSTR } from "../src/workloads/refs.js";
+import {
+  annotateNextUse,
+  densify,
+  eatFormulaNs,
+  getPolicyFactory,
+  isWrite,
+  type KswapdStats,
+  MAX_ASID,
+  pageKey,
+  parsePolicySpec,
+  policyIds,
+  REF_INSTR,
+  type ReplayResult,
+  type ReplayTrace,
+  replay,
+} from "../src/index.js";
 import type { Workload } from "./workload.js";
 
 /** Memory access and fault service times used for EAT, ns (the documents' 200 ns and 8 ms). */

@@ -11,15 +11,17 @@ import { basename, dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { Command } from "commander";
 import { decompressChunks, openTrace } from "../node/trace-file.js";
-import type { ReferenceSource } from "../src/sim/run.js";
-import { generateBatches, parseGenerator } from "../src/workloads/generators.js";
-import { REF_LOAD, REF_STORE } from "../src/workloads/refs.js";
 import {
+  generateBatches,
+  parseGenerator,
+  REF_LOAD,
+  REF_STORE,
+  type ReferenceSource,
   truncateWorkload,
   type Workload,
   WorkloadBuilder,
   workloadSource,
-} from "../src/workloads/workload.js";
+} from "../src/index.js";
 import { UsageError } from "./errors.js";
 import type { CliIo } from "./io.js";
 import { Progress, tick } from "./progress.js";

@@ -12,7 +12,7 @@
 
 import { spawn, spawnSync } from "node:child_process";
 import { Decompress as ZstdDecompress } from "fzstd";
-import { PagewiseError } from "../src/core/errors.js";
+import { PagewiseError } from "../src/index.js";
 
 /** The largest window for which fzstd was seen to decode correctly (see above). */
 export const FZSTD_MAX_WINDOW = 64 * 2 ** 20;

@@ -43,7 +43,7 @@ export type { ColorMode } from "./pager/pager.js";
 export type { PolicyFactory } from "./policies/policy.js";
 // Replacement policies: the registry of ids and parameters.
 export { getPolicyFactory, parsePolicySpec, policyIds } from "./policies/registry.js";
-export type { Rng } from "./policies/rng.js";
+export { Rng } from "./policies/rng.js";
 export {
   checkAnswer,
   isQuizKind,

@@ -9,12 +9,19 @@ import { isAbsolute, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { PwtWriter } from "../../node/convert.js";
 import { FileSwapStore } from "../../node/file-swap-store.js";
-import { layoutFor } from "../../src/core/addr.js";
-import type { FileSource } from "../../src/cpu/rv32/kernel.js";
-import { checkRv32Frames } from "../../src/cpu/rv32/min-frames.js";
-import { Rv32Process, runTogether } from "../../src/cpu/rv32/program.js";
-import { Machine } from "../../src/sim/machine.js";
-import { makeBatch, REF_INSTR, REF_LOAD, REF_STORE, type RefBatch } from "../../src/workloads/refs.js";
+import {
+  checkRv32Frames,
+  type FileSource,
+  layoutFor,
+  Machine,
+  makeBatch,
+  REF_INSTR,
+  REF_LOAD,
+  REF_STORE,
+  type RefBatch,
+  Rv32Process,
+  runTogether,
+} from "../../src/index.js";
 import { IoError, UsageError } from "../errors.js";
 import type { OutStream } from "../io.js";
 import type { CommandContext } from "../main.js";

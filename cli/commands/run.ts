@@ -2,10 +2,7 @@
 // and optionally writes an HTML report of the run.
 
 import { type Command, Option } from "commander";
-import { PagewiseError } from "../../src/core/errors.js";
-import { parseKswapdSpec } from "../../src/sim/kswapd.js";
-import { simulate } from "../../src/sim/run.js";
-import { workloadSource } from "../../src/workloads/workload.js";
+import { PagewiseError, parseKswapdSpec, simulate, workloadSource } from "../../src/index.js";
 import {
   ensureNextUse,
   type Mechanisms,

@@ -5,17 +5,25 @@
 // at that point going forwards (the browser test checks this against the engine). No DOM here:
 // the view (main.tsx) only reads what this holds.
 
-import { MAX_ASID, pageKey } from "../../src/core/addr.js";
-import { ConfigError } from "../../src/core/errors.js";
-import { lruCurve } from "../../src/mrc/lru.js";
-import { optCurve } from "../../src/mrc/opt.js";
-import { densify } from "../../src/sim/replay.js";
-import { MAX_STEP_REFERENCES, type StepFrame, Stepper, type StepRecord } from "../../src/sim/steps.js";
-import { detectCompression, detectFormat } from "../../src/workloads/detect.js";
-import { createDecoder } from "../../src/workloads/formats.js";
-import { generateAll, parseGenerator } from "../../src/workloads/generators.js";
-import { decodeBytes } from "../../src/workloads/trace-decoder.js";
-import { WorkloadBuilder } from "../../src/workloads/workload.js";
+import {
+  ConfigError,
+  createDecoder,
+  decodeBytes,
+  densify,
+  detectCompression,
+  detectFormat,
+  generateAll,
+  lruCurve,
+  MAX_ASID,
+  MAX_STEP_REFERENCES,
+  optCurve,
+  pageKey,
+  parseGenerator,
+  type StepFrame,
+  Stepper,
+  type StepRecord,
+  WorkloadBuilder,
+} from "../../src/index.js";
 
 /** References as the app holds them. */
 export interface Refs {
