@@ -88,6 +88,18 @@ export {
   type ReplayTrace,
   replay,
 } from "./sim/replay.js";
+// Replay mode on a whole workload in memory (reports, Belady searches, sweeps on worker threads).
+export {
+  ensureNextUse,
+  prepareReplay,
+  type ReplayWorkload,
+  type ReplayWorkloadOptions,
+  replayWorkload,
+  residentTimeline,
+  type Timeline,
+  type WorkloadFacts,
+  workloadFacts,
+} from "./sim/replay-workload.js";
 // Replay mode over a source of any length (sim/run.ts), and the in-memory replay it builds on.
 export {
   annotateSource,
