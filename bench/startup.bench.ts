@@ -1,8 +1,8 @@
 // Start-up of the command line, whole process: CPU time (user + sys, /usr/bin/time) of
 // `node -e 0`, `pagewise --version`, a run of a 12-reference string and a run of the bundled
 // py-dict.pwt trace (34 M references), interleaved round by round so the machine's load touches
-// all alike; the median per command. With PW_BASE_MAIN=path/to/another/dist/cli/main.js the same
-// commands run from that build too (before/after a change).
+// all alike; the median per command. With PW_BASE_MAIN=path/to/another/dist/cli/main.js (several,
+// comma-separated) the same commands run from those builds too (before/after a change).
 //
 //   npm run build && node dist/bench/startup.bench.js
 //   PW_BASE_MAIN=/tmp/base/dist/cli/main.js PW_STARTUP_ROUNDS=15 node dist/bench/startup.bench.js
@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const main = path.join(root, "dist", "cli", "main.js");
-const base = process.env.PW_BASE_MAIN;
+const bases = (process.env.PW_BASE_MAIN ?? "").split(",").filter((b) => b !== "");
 const rounds = Number(process.env.PW_STARTUP_ROUNDS ?? 9);
 const trace = path.join(root, "test", "fixtures", "traces", "py-dict.pwt");
 
@@ -40,7 +40,7 @@ const refs = ["run", "--refs", "1,2,3,4,1,2,5,1,2,3,4,5", "--policy", "fifo", "-
 const real = ["run", "--trace", trace, "--policy", "lru", "--frames", "1024", "--json"];
 const rows: { name: string; args: string[]; heavy?: boolean }[] = [
   { name: "node -e 0", args: ["-e", "0"] },
-  ...[["this build", main], ...(base ? [["PW_BASE_MAIN", base]] : [])].flatMap(([who, m]) => [
+  ...[["this build", main], ...bases.map((b) => [b, b])].flatMap(([who, m]) => [
     { name: `${who}: --version`, args: [m!, "--version"] },
     { name: `${who}: run --refs (12 references)`, args: [m!, ...refs] },
     { name: `${who}: run py-dict.pwt lru 1024`, args: [m!, ...real], heavy: true },
