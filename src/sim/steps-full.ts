@@ -5,7 +5,7 @@
 // `pagewise run --mode full` builds it: `frames` frames for pages, page tables in frames of their
 // own on top, so it faults as replay mode does. Browser-safe.
 
-import { layoutFor, MAX_ASID, pageKey } from "../core/addr.js";
+import { MAX_ASID, pageKey } from "../core/addr.js";
 import { ConfigError } from "../core/errors.js";
 import { ACC_EXEC, ACC_READ, ACC_WRITE, type Access } from "../mmu/mmu.js";
 import { FAULT_KILLED } from "../pager/pager.js";
@@ -13,7 +13,8 @@ import { NEVER } from "../policies/policy.js";
 import { getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
 import { annotateNextUse } from "../workloads/oracle.js";
 import { isWrite, REF_INSTR } from "../workloads/refs.js";
-import { Machine } from "./machine.js";
+import type { Machine } from "./machine.js";
+import { machineForTrace, TracePages } from "./machine-run.js";
 import { densify } from "./replay.js";
 import {
   MAX_STEP_REFERENCES,
@@ -72,29 +73,23 @@ export class FullStepper {
       throw new ConfigError("count", n, `a whole number ≤ the ${src.pages.length} pages given`);
     if (n > MAX_STEP_REFERENCES)
       throw new ConfigError("references", n, `at most ${MAX_STEP_REFERENCES} in step mode (one line each)`);
-    let max = 0;
-    for (let i = 0; i < n; i++) max = Math.max(max, src.pages[i]!);
-    const vaBits = Math.min(48, Math.max(16, Math.ceil(Math.log2((max + 1) * opts.pageSize))));
-    const layout = layoutFor(opts.pageSize, vaBits);
-    const pagesBy = new Map<number, Set<number>>();
-    for (let i = 0; i < n; i++) {
-      const pid = src.pids?.[i] ?? 0;
-      const set = pagesBy.get(pid) ?? new Set<number>();
-      set.add(src.pages[i]!);
-      pagesBy.set(pid, set);
-    }
-    let tableFrames = 0;
-    for (const vpns of pagesBy.values()) tableFrames += Machine.tableFramesFor(layout, [...vpns]);
-    this.machine = new Machine({
-      frames: opts.frames,
-      tableFrames,
-      pageSize: opts.pageSize,
-      vaBits,
+    // Sized as every full-mode run is (sim/machine-run.ts): address width, RAM, page-table frames.
+    const pids = new Int32Array(n);
+    if (src.pids) for (let i = 0; i < n; i++) pids[i] = src.pids[i]!;
+    const refs = {
+      count: n,
+      pages: Float64Array.from({ length: n }, (_, i) => src.pages[i]!),
+      kinds: new Uint8Array(n),
+      pids,
+    };
+    const { machine, pidOf } = machineForTrace(TracePages.of(refs), {
       policy: opts.policy,
+      frames: opts.frames,
+      pageSize: opts.pageSize,
       ...(opts.tlb ? { tlb: opts.tlb } : {}),
     });
-    for (const pid of pagesBy.keys()) {
-      const m = this.machine.spawn({ trace: true, name: `pid ${pid}` });
+    this.machine = machine;
+    for (const [pid, m] of pidOf) {
       this.pidOf.set(pid, m);
       this.sourcePid.set(m, pid);
     }
