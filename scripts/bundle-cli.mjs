@@ -28,7 +28,7 @@ for (const e of entries) {
 }
 
 /** `s` matched literally in a RegExp. */
-function escape(s) {
+function literal(s) {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
@@ -45,7 +45,7 @@ const bundle = await rolldown({
   // barrel's re-exports lead each chunk straight to the modules it uses.
   treeshake: {
     moduleSideEffects: [
-      { test: new RegExp(`^${escape(path.join(dist, "src") + path.sep)}`), sideEffects: false },
+      { test: new RegExp(`^${literal(path.join(dist, "src") + path.sep)}`), sideEffects: false },
     ],
   },
 });
