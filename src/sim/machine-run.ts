@@ -15,8 +15,9 @@ import { FAULT_KILLED } from "../pager/pager.js";
 import { NEVER } from "../policies/policy.js";
 import { getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
 import { PageIds } from "../workloads/page-ids.js";
-import { isWrite, REF_INSTR } from "../workloads/refs.js";
-import type { DecodedRefs } from "../workloads/trace-decoder.js";
+import { pwtDecoder } from "../workloads/pwt-decoder.js";
+import { isWrite, REF_INSTR, type RefBatch } from "../workloads/refs.js";
+import { type DecodedRefs, decodeChunks } from "../workloads/trace-decoder.js";
 import { checkMachineFrames, vaBitsForTrace } from "./bounds.js";
 import type { KswapdOptions } from "./kswapd.js";
 import { Machine } from "./machine.js";
@@ -155,22 +156,31 @@ export interface MachineRun extends TraceMachine {
 
 const PROGRESS_EVERY = 1 << 18;
 
+async function* chunksOf(it: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  yield* it;
+}
+
+/** A pass over `source` as decoded batches (page numbers, kinds, pids). */
+function decodedBatches(source: ReferenceSource): () => AsyncIterable<RefBatch> | Iterable<RefBatch> {
+  if (source.kind === "batches") return () => source.batches();
+  return () => decodeChunks(pwtDecoder({ source: source.name }), chunksOf(source.chunks()));
+}
+
 /**
  * Runs `source` in full mode: sizes a Machine for it (first pass), annotates next uses when the
  * policy reads the future (OPT), then feeds every reference to `Machine.access` with its process's
  * pid, the address `page * pageSize` and the access its kind makes. A process killed when swap runs
- * out runs no more: its later references are skipped and counted. `source` must give decoded
- * batches (page numbers, kinds and pids: the Machine needs the kinds).
+ * out runs no more: its later references are skipped and counted. A pwt source is decoded into
+ * batches here (the Machine needs each reference's kind, which encoded blocks do not give alone).
  */
 export async function runMachine(source: ReferenceSource, opts: MachineRunOptions): Promise<MachineRun> {
   const spec = parsePolicySpec(opts.policy);
   const policy = getPolicyFactory(spec.id);
   policy.parseParams(spec.params);
-  if (source.kind !== "batches")
-    throw new Error("runMachine reads decoded batches (the Machine needs kinds)");
+  const batches = decodedBatches(source);
   const limit = opts.limit ?? Number.POSITIVE_INFINITY;
   const pages = new TracePages();
-  for await (const b of source.batches()) {
+  for await (const b of batches()) {
     pages.add(b, Math.min(b.count, limit - pages.references));
     if (pages.references >= limit) break;
   }
@@ -194,7 +204,7 @@ export async function runMachine(source: ReferenceSource, opts: MachineRunOption
   let skipped = 0;
   let i = 0;
   let nextReport = PROGRESS_EVERY;
-  for await (const b of source.batches()) {
+  for await (const b of batches()) {
     const n = Math.min(b.count, total - i);
     const { pages: vpns, kinds, pids } = b;
     for (let k = 0; k < n; k++, i++) {

@@ -7,6 +7,8 @@
 // Timer policies (nru, aging, nfu, wsclock) are left out on purpose: their clock is simulated time,
 // and full mode's time also counts the TLB-miss walks that replay mode does not have.
 
+import fs from "node:fs";
+import zlib from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { openTrace } from "../../node/trace-file.js";
 import { runMachine, simulate, type Workload, WorkloadBuilder, workloadSource } from "../../src/index.js";
@@ -69,4 +71,22 @@ describe.each([
     },
     60_000,
   );
+});
+
+describe("runMachine reads a pwt stream as it reads decoded batches", () => {
+  it.each(["lru", "opt"])("%s on sort500, first 150,000 references", async (policy) => {
+    const file = "test/fixtures/traces/sort500.pwt";
+    const raw = zlib.gunzipSync(fs.readFileSync(file));
+    const t = await openTrace(file);
+    const opts = { policy, frames: 40, pageSize: t.pageSize, limit: 150_000 };
+    const coded = await runMachine({ kind: "pwt", name: file, chunks: () => [raw] }, opts);
+    const decoded = await runMachine({ kind: "batches", name: file, batches: () => t.batches() }, opts);
+    expect(coded.references).toBe(150_000);
+    expect(coded.distinctPages).toBe(decoded.distinctPages);
+    const [a, b] = [coded.machine.stats(), decoded.machine.stats()];
+    expect(a.faults).toEqual(b.faults);
+    expect(a.evictions).toEqual(b.evictions);
+    expect(a.tlb).toEqual(b.tlb);
+    expect(a.faults.total).toBeGreaterThan(0);
+  });
 });
