@@ -1,6 +1,6 @@
 // Rewrites deep imports of the engine (`../src/sim/run.js`, `../../src/core/errors.js`...) in the
 // CLI, the benchmarks, node/, the web app and the tests of whole runs into one import of its front
-// door, src/index.ts. Idempotent: a file already importing only src/index.js is left as it is, so
+// door, src/index.ts (re-exports `export { x } from "../src/..."` are pointed at it too). Idempotent: a file already importing only src/index.js is left as it is, so
 // the script can be re-run after merging branches that added deep imports.
 //
 //   node scripts/front-door-imports.mjs           rewrite, then format the changed files with biome
@@ -60,6 +60,9 @@ function indexExports() {
 /** import [type] { ... } from "<relative path into src/, not src/index.js>"; */
 const DEEP = /import\s+(type\s+)?\{([^}]*)\}\s*from\s*"((?:\.\.?\/)+(?:\.\.\/)*src\/[^"]+)";[ \t]*\n?/g;
 
+/** export [type] { ... } from "<relative path into src/>"; */
+const DEEP_EXPORT = /export\s+(type\s+)?\{([^}]*)\}\s*from\s*"((?:\.\.?\/)+(?:\.\.\/)*src\/[^"]+)";/g;
+
 /** The specifiers of one import: { name, alias, type }. */
 function specifiers(list, allType) {
   const out = [];
@@ -77,6 +80,12 @@ function specifiers(list, allType) {
   return out;
 }
 
+/** The specifier of src/index.js from the file at `abs`. */
+function frontDoorFrom(abs) {
+  const rel = path.relative(path.dirname(abs), path.join(root, "src/index.js")).split(path.sep).join("/");
+  return rel.startsWith(".") ? rel : `./${rel}`;
+}
+
 function srcTarget(file, spec) {
   const abs = path.resolve(path.dirname(path.join(root, file)), spec);
   return path.relative(root, abs).split(path.sep).join("/");
@@ -90,7 +99,20 @@ const used = new Map();
 
 for (const file of files) {
   const abs = path.join(root, file);
-  const text = fs.readFileSync(abs, "utf8");
+  const original = fs.readFileSync(abs, "utf8");
+  // Re-exports of the engine (`export { a } from "../src/x.js"`) point at the front door in place.
+  let reexported = false;
+  const text = original.replace(DEEP_EXPORT, (whole, type, list, from) => {
+    const target = srcTarget(file, from);
+    if (!target.startsWith("src/") || target === "src/index.js") return whole;
+    const absent = specifiers(list, type !== undefined).filter((s) => !exported.has(s.name));
+    if (absent.length > 0) {
+      for (const s of absent) missing.push(`${file}: ${s.name} (re-exported from ${target})`);
+      return whole;
+    }
+    reexported = true;
+    return whole.replace(`"${from}"`, `"${frontDoorFrom(abs)}"`);
+  });
   const deep = [];
   for (const m of text.matchAll(DEEP)) {
     const target = srcTarget(file, m[3]);
@@ -100,7 +122,13 @@ for (const file of files) {
   const indexImports = deep.filter((d) => d.target === "src/index.js");
   const rewrite = deep.filter((d) => d.target !== "src/index.js");
   for (const d of deep) for (const s of d.specs) used.set(s.name, d.target);
-  if (rewrite.length === 0) continue;
+  if (rewrite.length === 0) {
+    if (reexported) {
+      changed.push(file);
+      if (!check) fs.writeFileSync(abs, text);
+    }
+    continue;
+  }
   const absent = rewrite.flatMap((d) =>
     d.specs.filter((s) => !exported.has(s.name)).map((s) => [s.name, d.target]),
   );
@@ -130,9 +158,7 @@ for (const file of files) {
   const list = specs.map(
     (s) => `${s.type && !allType ? "type " : ""}${s.name}${s.alias ? ` as ${s.alias}` : ""}`,
   );
-  const rel = path.relative(path.dirname(abs), path.join(root, "src/index.js")).split(path.sep).join("/");
-  const spec = rel.startsWith(".") ? rel : `./${rel}`;
-  const stmt = `import ${allType ? "type " : ""}{ ${list.join(", ")} } from "${spec}";\n`;
+  const stmt = `import ${allType ? "type " : ""}{ ${list.join(", ")} } from "${frontDoorFrom(abs)}";\n`;
   const gone = [...indexImports, ...rewrite].sort((a, b) => a.at - b.at);
   let out = "";
   let pos = 0;
