@@ -1,7 +1,8 @@
 // Rewrites deep imports of the engine (`../src/sim/run.js`, `../../src/core/errors.js`...) in the
 // CLI, the benchmarks, node/, the web app and the tests of whole runs into one import of its front
-// door, src/index.ts (re-exports `export { x } from "../src/..."` are pointed at it too). Idempotent: a file already importing only src/index.js is left as it is, so
-// the script can be re-run after merging branches that added deep imports.
+// door, src/index.ts (re-exports `export { x } from "../src/..."` are pointed at it too).
+// Idempotent: a file already importing only src/index.js is left as it is, so the script can be
+// re-run after merging branches that added deep imports.
 //
 //   node scripts/front-door-imports.mjs           rewrite, then format the changed files with biome
 //   node scripts/front-door-imports.mjs --check   list what would change; exit 1 if anything would
