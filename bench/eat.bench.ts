@@ -4,7 +4,7 @@
 // victim is written back first, so the measured EAT follows 16 ms per fault instead.
 // Prints a Markdown table (README "Effective access time"). Run: npm run bench -- eat
 
-import { type EatRunResult, runEat } from "../src/sim/eat-experiment.js";
+import { type EatRunResult, runEat } from "../src/index.js";
 
 const PAGES = 64;
 const rows: Array<{ frames: number; visit: number; refs: number; dirty: boolean }> = [

@@ -5,10 +5,7 @@
 // frames each time it sleeps, and the faults the free pool costs.
 // Run: npm run build && node dist/bench/kswapd.bench.js
 
-import { ACC_READ, ACC_WRITE } from "../src/mmu/mmu.js";
-import { Machine } from "../src/sim/machine.js";
-import { generateAll } from "../src/workloads/generators.js";
-import { isWrite } from "../src/workloads/refs.js";
+import { ACC_READ, ACC_WRITE, generateAll, isWrite, Machine } from "../src/index.js";
 
 const FRAMES = 1000;
 const CASES = [

@@ -18,11 +18,17 @@ import { fileURLToPath } from "node:url";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { bundledTracePath } from "../node/bundled-traces.js";
 import { openTrace } from "../node/trace-file.js";
-import { layoutFor } from "../src/core/addr.js";
-import { ACC_EXEC, ACC_READ, ACC_WRITE } from "../src/mmu/mmu.js";
-import { Machine } from "../src/sim/machine.js";
-import { PagesTextParser } from "../src/workloads/pages-text.js";
-import { isWrite, REF_INSTR, type RefBatch } from "../src/workloads/refs.js";
+import {
+  ACC_EXEC,
+  ACC_READ,
+  ACC_WRITE,
+  isWrite,
+  layoutFor,
+  Machine,
+  PagesTextParser,
+  REF_INSTR,
+  type RefBatch,
+} from "../src/index.js";
 
 const PS = 4096;
 const REAL_TRACE = "py50k-50m";

@@ -3,8 +3,7 @@
 // path (more pages than TLB entries, all resident), and a workload that faults and swaps.
 // Also checks that the TLB-hit path allocates nothing (heap growth per access, with --expose-gc).
 
-import { ACC_READ, ACC_WRITE } from "../src/mmu/mmu.js";
-import { Machine } from "../src/sim/machine.js";
+import { ACC_READ, ACC_WRITE, Machine } from "../src/index.js";
 
 const PS = 4096;
 const gc = (globalThis as { gc?: () => void }).gc;

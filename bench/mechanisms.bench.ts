@@ -10,11 +10,16 @@
 import path from "node:path";
 import { packageRoot } from "../node/bundled-traces.js";
 import { openTrace } from "../node/trace-file.js";
-import { layoutFor } from "../src/core/addr.js";
-import { ACC_EXEC, ACC_READ, ACC_WRITE } from "../src/mmu/mmu.js";
-import type { ColorMode } from "../src/pager/pager.js";
-import { Machine } from "../src/sim/machine.js";
-import { isWrite, REF_INSTR } from "../src/workloads/refs.js";
+import {
+  ACC_EXEC,
+  ACC_READ,
+  ACC_WRITE,
+  type ColorMode,
+  isWrite,
+  layoutFor,
+  Machine,
+  REF_INSTR,
+} from "../src/index.js";
 
 interface Trace {
   pageSize: number;

@@ -13,13 +13,20 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import zlib from "node:zlib";
-import { curveError, type MissCurve, missesAt } from "../src/mrc/curve.js";
-import { LruMrc } from "../src/mrc/lru.js";
-import { nextUses, optCurve } from "../src/mrc/opt.js";
-import { DEFAULT_SHARDS_RATE, ShardsMrc } from "../src/mrc/shards.js";
-import { densify, replay } from "../src/sim/replay.js";
-import { annotateNextUse } from "../src/workloads/oracle.js";
-import { PagesTextParser } from "../src/workloads/pages-text.js";
+import {
+  annotateNextUse,
+  curveError,
+  DEFAULT_SHARDS_RATE,
+  densify,
+  LruMrc,
+  type MissCurve,
+  missesAt,
+  nextUses,
+  optCurve,
+  PagesTextParser,
+  replay,
+  ShardsMrc,
+} from "../src/index.js";
 
 const TRACE = "py50k-50m";
 const RUNS = 3;

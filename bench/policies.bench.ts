@@ -20,12 +20,17 @@ import fs from "node:fs";
 import path from "node:path";
 import { PerformanceObserver } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { getPolicyFactory, policyIds } from "../src/policies/registry.js";
-import { PwtReplayFeed, StreamReplay } from "../src/sim/stream-replay.js";
-import { decodePwtHeader, PwtDecoder } from "../src/workloads/binary-format.js";
-import { annotateNextUse } from "../src/workloads/oracle.js";
-import { PageIds } from "../src/workloads/page-ids.js";
-import { makeBatch } from "../src/workloads/refs.js";
+import {
+  annotateNextUse,
+  decodePwtHeader,
+  getPolicyFactory,
+  makeBatch,
+  PageIds,
+  PwtDecoder,
+  PwtReplayFeed,
+  policyIds,
+  StreamReplay,
+} from "../src/index.js";
 import { cachedPwt, peakRssMiB, readPwtStream, sourceTrace, TRACE } from "./pwt-cache.js";
 
 const QUICK = !!process.env.PW_BENCH_QUICK;

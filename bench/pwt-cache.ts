@@ -10,7 +10,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import zlib from "node:zlib";
 import { PwtWriter } from "../node/convert.js";
-import { PagesTextParser } from "../src/workloads/pages-text.js";
+import { PagesTextParser } from "../src/index.js";
 
 export const TRACE = "py50k-50m";
 

@@ -8,8 +8,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { FileSwapStore } from "../node/file-swap-store.js";
-import { Rv32Process } from "../src/cpu/rv32/program.js";
-import { Machine } from "../src/sim/machine.js";
+import { Machine, Rv32Process } from "../src/index.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const bin = path.join(here, "../../examples/rv32/bin");

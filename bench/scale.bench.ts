@@ -13,7 +13,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import { fileURLToPath } from "node:url";
 import zlib from "node:zlib";
-import { PwtReplayFeed, StreamReplay } from "../src/sim/stream-replay.js";
+import { PwtReplayFeed, StreamReplay } from "../src/index.js";
 import { cachedPwt, peakRssMiB, sourceTrace } from "./pwt-cache.js";
 
 const FRAMES = 1024;

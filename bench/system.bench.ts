@@ -3,11 +3,7 @@
 // bursts), beside the bare Machine.access loop on the same references; and the heap growth per
 // reference of System.run (it must allocate nothing per reference).
 
-import { ACC_EXEC } from "../src/mmu/mmu.js";
-import { Machine } from "../src/sim/machine.js";
-import { prepareWorkload } from "../src/system/process.js";
-import { System } from "../src/system/system.js";
-import { REF_INSTR } from "../src/workloads/refs.js";
+import { ACC_EXEC, Machine, prepareWorkload, REF_INSTR, System } from "../src/index.js";
 
 const gc = (globalThis as { gc?: () => void }).gc;
 const pages = Array.from({ length: 100_000 }, (_, i) => i % 20);

@@ -14,11 +14,16 @@ import zlib from "node:zlib";
 import { bundledTracePath } from "../node/bundled-traces.js";
 import { encodePwtFile } from "../node/convert.js";
 import { openTrace } from "../node/trace-file.js";
-import { PwtDecoder, PwtEncoder } from "../src/workloads/binary-format.js";
-import { LackeyDecoder } from "../src/workloads/lackey.js";
-import { PageIds } from "../src/workloads/page-ids.js";
-import { makeBatch, type RefBatch } from "../src/workloads/refs.js";
-import { decodeBytes, RefAccumulator } from "../src/workloads/trace-decoder.js";
+import {
+  decodeBytes,
+  LackeyDecoder,
+  makeBatch,
+  PageIds,
+  PwtDecoder,
+  PwtEncoder,
+  type RefBatch,
+  WorkloadBuilder,
+} from "../src/index.js";
 import { cachedPwt, readPwtStream, sourceTrace } from "./pwt-cache.js";
 
 const LINES = Number(process.env.PW_BENCH_LINES ?? 4_000_000);
@@ -175,9 +180,9 @@ async function main(): Promise<void> {
       return dec.stats.lines;
     });
 
-    const acc = new RefAccumulator();
+    const acc = new WorkloadBuilder();
     for (const b of decodeBytes(new LackeyDecoder(), text)) acc.append(b);
-    const refs = acc.finish();
+    const refs = acc.refs();
     const one: RefBatch = { count: refs.count, pages: refs.pages, kinds: refs.kinds, pids: refs.pids };
     const pwtFile = encodePwtFile([one], 4096);
     const pwtPath = path.join(dir, "bench.pwt");

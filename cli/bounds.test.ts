@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { parseDuration } from "./commands/thrash.js";
 import { runCli } from "./test-helpers.js";
 import { MAX_LOADED_REFS } from "./units.js";
-import { WorkloadBuilder } from "./workload.js";
+import { workloadBuilder } from "./workload.js";
 
 const json = (s: string) => JSON.parse(s) as Record<string, unknown>;
 
@@ -117,7 +117,7 @@ describe("workloads held in memory", () => {
   });
 
   it("a trace read whole stops at MAX_LOADED_REFS before allocating more", () => {
-    const b = new WorkloadBuilder();
+    const b = workloadBuilder();
     const huge = {
       count: MAX_LOADED_REFS + 1,
       pages: new Float64Array(0),

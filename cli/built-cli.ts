@@ -1,6 +1,7 @@
 // For tests that run the CLI as a real process (worker threads only run from built JavaScript):
-// builds the project once per test file into a cache directory inside the repository (so
-// package.json, node_modules and the bundled traces are found as usual) and runs its main.js.
+// builds (tsc, then the bundle of scripts/bundle-cli.mjs) the project once per test file into a
+// cache directory inside the repository (so package.json, node_modules and the bundled traces are
+// found as usual) and runs its main.js.
 
 import { spawnSync } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
@@ -31,6 +32,12 @@ export function buildCli(name: string, timeoutMs = 60_000): BuiltCli {
     encoding: "utf8",
   });
   if (!existsSync(main)) throw new Error(`build failed: ${main} missing`);
+  // Bundled as `npm run build` bundles it (scripts/bundle-cli.mjs), so tests run what users run.
+  const bundled = spawnSync(process.execPath, [join(ROOT, "scripts", "bundle-cli.mjs"), out], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
+  if (bundled.status !== 0) throw new Error(`bundling failed: ${bundled.stderr}`);
   return {
     main,
     run(args, env = {}) {

@@ -1,30 +1,20 @@
-// Full-mode runs for the CLI: the Machine with page tables in frames, a TLB and real bytes, fed a
-// workload in memory (runFull) or a source read pass by pass (runFullStream). Apart from engine.ts
-// so that replay-mode commands do not load the Machine.
+// Full-mode runs for the CLI: maps the options onto the engine's one driver (src/sim/machine-run.ts
+// runMachine: a source read pass by pass, or a workload in memory as a source) and its Machine's
+// counters onto the JSON of a run. Apart from engine.ts so that replay-mode commands do not load the
+// Machine.
 
-import { type AddressLayout, layoutFor, makeLayout, parseShape } from "../src/core/addr.js";
-import { ConfigError } from "../src/core/errors.js";
-import { type CostModel, eatFormulaNs, makeCosts } from "../src/core/time.js";
-import { ACC_EXEC, ACC_READ, ACC_WRITE } from "../src/mmu/mmu.js";
-import { FAULT_KILLED } from "../src/pager/pager.js";
-import { NEVER } from "../src/policies/policy.js";
-import { checkMachineFrames, vaBitsForTrace } from "../src/sim/bounds.js";
-import { Machine, type MachineStats } from "../src/sim/machine.js";
-import { NO_NEXT_USE } from "../src/sim/replay.js";
-import { annotateSource, type ReferenceSource } from "../src/sim/run.js";
-import type { BackingStore } from "../src/stores/store.js";
-import { allocateFrames } from "../src/system/allocation.js";
-import { PageIds } from "../src/workloads/page-ids.js";
-import { isWrite, REF_INSTR } from "../src/workloads/refs.js";
 import {
-  ensureNextUse,
-  formulaEat,
-  type Mechanisms,
-  needsFuture,
-  type Prepared,
-  policyIdOf,
-  type RunResult,
-} from "./engine.js";
+  type BackingStore,
+  type CostModel,
+  eatFormulaNs,
+  type Machine,
+  type MachineRun,
+  type MachineStats,
+  makeCosts,
+  type ReferenceSource,
+  runMachine,
+} from "../src/index.js";
+import { formulaEat, type Mechanisms, type RunResult } from "./engine.js";
 
 /** Options of a full-mode run. */
 export interface FullOptions {
@@ -64,87 +54,55 @@ export interface MachineSettings {
 }
 
 /**
- * Runs `p` in full mode: a Machine with page tables in frames, a TLB and real bytes; one trace
- * process per pid of the workload. `frames` counts the frames for pages, as in replay mode: the
- * page tables every page of the workload needs get frames of their own on top (MachineConfig
- * tableFrames, reported as `pageTableFrames`), so they never take a frame from a page, and the
- * policy sizes itself by `frames`. Full mode then faults exactly as replay does (timer policies
- * aside: their clock also counts TLB-miss walks).
+ * Runs `source` in full mode (src/sim/machine-run.ts): a Machine with page tables in frames, a TLB
+ * and real bytes; one trace process per pid. `frames` counts the frames for pages, as in replay
+ * mode: the page tables every page of the workload needs get frames of their own on top (reported
+ * as `pageTableFrames`), so they never take a frame from a page, and the policy sizes itself by
+ * `frames`. Full mode then faults exactly as replay does (timer policies aside: their clock also
+ * counts TLB-miss walks). `source` must give decoded batches (page numbers, kinds, pids).
  */
-export function runFull(
-  p: Prepared,
+export async function runFull(
+  source: ReferenceSource,
   spec: string,
   frames: number,
-  opts: FullOptions = {},
-): { result: RunResult; machine: Machine } {
-  policyIdOf(spec);
-  const w = p.workload;
-  // One reference per distinct page (dense ids are per (pid, page)): its pid and page number.
-  const firstAt = new Int32Array(p.pageSpace).fill(-1);
-  for (let i = 0; i < w.count; i++) if (firstAt[p.dense[i]!] === -1) firstAt[p.dense[i]!] = i;
-  const pagesOf = new Map<number, number[]>();
-  for (let id = 0; id < p.pageSpace; id++) {
-    const i = firstAt[id]!;
-    const src = w.pids[i]!;
-    let list = pagesOf.get(src);
-    if (list === undefined) {
-      list = [];
-      pagesOf.set(src, list);
-    }
-    list.push(w.pages[i]!);
-  }
-  let maxPage = 0;
-  for (let i = 0; i < w.count; i++) if (w.pages[i]! > maxPage) maxPage = w.pages[i]!;
-  const { m, pidOf } = fullMachine(spec, frames, w.pageSize, maxPage, pagesOf, opts);
-  const nextUse = anyNeedsFuture(spec, opts) ? ensureNextUse(p) : null;
-  const { pages, kinds, pids } = w;
-  const ps = w.pageSize;
-  const every = 1 << 18;
-  let lastSrc = Number.NaN;
-  let pid = -1;
-  // A process killed (out of swap) runs no more: its later references are skipped and counted.
-  // Only the faulting process (its access returns FAULT_KILLED) or another one, checked when the
-  // workload switches back to it, can die.
-  let alive = true;
-  let skipped = 0;
-  const sw = new Switcher(m, opts.switches);
-  for (let start = 0; start < w.count; start += every) {
-    const end = Math.min(w.count, start + every);
-    for (let i = start; i < end; i++) {
-      if (i === sw.nextAt) sw.apply(i);
-      const src = pids[i]!;
-      if (src !== lastSrc) {
-        lastSrc = src;
-        pid = pidOf.get(src)!;
-        alive = m.isAlive(pid);
-      }
-      if (!alive) {
-        skipped++;
-        continue;
-      }
-      const kind = kinds[i]!;
-      const acc = isWrite(kind) ? ACC_WRITE : kind === REF_INSTR ? ACC_EXEC : ACC_READ;
-      if (m.access(pid, pages[i]! * ps, acc, nextUse === null ? NEVER : nextUse[i]!) === FAULT_KILLED) {
-        alive = false;
-      }
-    }
-    if (end < w.count) opts.onProgress?.(end, w.count);
-  }
-  opts.onProgress?.(w.count, w.count);
-  return { machine: m, result: fullResult(m, spec, frames, w.pageSize, opts, pidOf, skipped, sw) };
+  pageSize: number,
+  opts: FullOptions & { limit?: number; expected?: number } = {},
+): Promise<{ result: RunResult; distinctPages: number; machine: Machine }> {
+  const run = await runMachine(source, {
+    policy: spec,
+    frames,
+    pageSize,
+    ...(opts.tlb ? { tlb: opts.tlb } : {}),
+    ...(opts.coloring ? { coloring: opts.coloring } : {}),
+    ...(opts.readAhead ? { readAhead: opts.readAhead } : {}),
+    ...(opts.kswapd !== undefined ? { kswapd: opts.kswapd } : {}),
+    ...(opts.swapSlots !== undefined ? { swapSlots: opts.swapSlots } : {}),
+    ...(opts.shape !== undefined ? { shape: opts.shape } : {}),
+    ...(opts.scope !== undefined ? { scope: opts.scope } : {}),
+    ...(opts.allocation !== undefined ? { allocation: opts.allocation } : {}),
+    ...(opts.swap !== undefined ? { swap: opts.swap } : {}),
+    ...(opts.costs !== undefined ? { costs: opts.costs } : {}),
+    ...(opts.switches !== undefined ? { switches: opts.switches } : {}),
+    ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
+    ...(opts.expected !== undefined ? { expectedReferences: opts.expected } : {}),
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+  });
+  return {
+    result: fullResult(run, spec, frames, pageSize, opts),
+    distinctPages: run.distinctPages,
+    machine: run.machine,
+  };
 }
 
 /** The JSON of a full-mode run from its Machine. */
 function fullResult(
-  m: Machine,
+  run: MachineRun,
   spec: string,
   frames: number,
   pageSize: number,
   opts: FullOptions,
-  pidOf: ReadonlyMap<number, number>,
-  skipped: number,
-  sw: Switcher,
 ): RunResult {
+  const m = run.machine;
   const s = m.stats();
   const faults = s.faults.total;
   const references = s.references;
@@ -176,146 +134,8 @@ function fullResult(
       fromObject: s.faults.fromObject,
       minor: s.faults.minor,
     },
-    ...mechanismsOf(s, opts, pidOf, skipped, machineSettings(m, opts, sw)),
+    ...mechanismsOf(s, opts, run.pidOf, run.skippedReferences, machineSettings(run, opts)),
   };
-}
-
-/** The Machine of a full-mode run, sized for the workload's pages (one trace process per pid). */
-function fullMachine(
-  spec: string,
-  frames: number,
-  pageSize: number,
-  maxPage: number,
-  pagesOf: ReadonlyMap<number, readonly number[]>,
-  opts: FullOptions,
-): { m: Machine; pidOf: Map<number, number> } {
-  // A page beyond the 48-bit space is refused with the reason (it used to kill its process quietly).
-  const layout = traceLayout(opts.shape, maxPage, pageSize);
-  checkMachineFrames(frames, pageSize);
-  let tableFrames = 0;
-  for (const vpns of pagesOf.values()) tableFrames += Machine.tableFramesFor(layout, vpns);
-  const m = new Machine({
-    frames,
-    tableFrames,
-    ...(opts.shape !== undefined ? { shape: layout.shape } : { pageSize, vaBits: layout.vaBits }),
-    policy: spec,
-    ...(opts.scope !== undefined ? { scope: opts.scope } : {}),
-    ...(opts.swap !== undefined ? { swap: opts.swap } : {}),
-    ...(opts.costs !== undefined ? { costs: opts.costs } : {}),
-    ...(opts.tlb ? { tlb: opts.tlb } : {}),
-    ...(opts.coloring ? { colors: opts.coloring.colors, coloring: opts.coloring.mode } : {}),
-    ...(opts.readAhead ? { readAhead: opts.readAhead } : {}),
-    ...(opts.kswapd !== undefined ? { kswapd: opts.kswapd } : {}),
-    ...(opts.swapSlots !== undefined ? { swapSlots: opts.swapSlots } : {}),
-  });
-  const pidOf = new Map<number, number>();
-  for (const src of pagesOf.keys()) pidOf.set(src, m.spawn({ trace: true, name: `pid ${src}` }));
-  if (opts.scope === "local") {
-    // Local replacement: each process replaces only its own pages, within a quota of the frames.
-    const srcs = [...pagesOf.keys()];
-    const quotas = allocateFrames(
-      frames,
-      srcs.map((src) => ({ size: pagesOf.get(src)!.length })),
-      opts.allocation ?? "equal",
-    );
-    srcs.forEach((src, k) => {
-      m.setQuota(pidOf.get(src)!, quotas[k]!);
-    });
-    quotasOf.set(
-      m,
-      srcs.map((src, k) => ({ pid: src, frames: quotas[k]! })),
-    );
-  }
-  return { m, pidOf };
-}
-
-/**
- * runFull over a source read in two passes (three for OPT), in memory O(distinct pages) (plus
- * OPT's annotation): the first finds each process's pages and the largest page (to size the
- * Machine and its page tables exactly as runFull does), the last feeds the references to the
- * Machine batch by batch. `source` must give decoded batches (page numbers, kinds, pids).
- */
-export async function runFullStream(
-  source: ReferenceSource,
-  spec: string,
-  frames: number,
-  pageSize: number,
-  opts: FullOptions & { limit?: number; expected?: number } = {},
-): Promise<{ result: RunResult; distinctPages: number }> {
-  policyIdOf(spec);
-  if (source.kind !== "batches") throw new Error("full mode reads decoded batches");
-  const limit = opts.limit ?? Number.POSITIVE_INFINITY;
-  const ids = new PageIds();
-  const pagesOf = new Map<number, number[]>();
-  let maxPage = 0;
-  let idBuf = new Int32Array(0);
-  let wBuf = new Uint8Array(0);
-  let seen = 0;
-  let total = 0;
-  for await (const b of source.batches()) {
-    const n = Math.min(b.count, limit - total);
-    if (idBuf.length < n) {
-      idBuf = new Int32Array(n);
-      wBuf = new Uint8Array(n);
-    }
-    ids.map(b.pages, b.kinds, b.pids, 0, n, idBuf, wBuf);
-    for (let i = 0; i < n; i++) {
-      if (b.pages[i]! > maxPage) maxPage = b.pages[i]!;
-      if (idBuf[i] !== seen) continue;
-      // A new (pid, page): ids come in order of first appearance.
-      seen++;
-      const src = b.pids[i]!;
-      let list = pagesOf.get(src);
-      if (list === undefined) {
-        list = [];
-        pagesOf.set(src, list);
-      }
-      list.push(b.pages[i]!);
-    }
-    total += n;
-    if (total >= limit) break;
-  }
-  const nextUse = anyNeedsFuture(spec, opts)
-    ? (await annotateSource(source, opts.limit !== undefined ? { limit: opts.limit } : {})).nextUse
-    : null;
-  const { m, pidOf } = fullMachine(spec, frames, pageSize, maxPage, pagesOf, opts);
-  const every = 1 << 18;
-  let lastSrc = Number.NaN;
-  let pid = -1;
-  let alive = true;
-  let skipped = 0;
-  const sw = new Switcher(m, opts.switches);
-  let i = 0;
-  let nextReport = every;
-  for await (const b of source.batches()) {
-    const n = Math.min(b.count, total - i);
-    const { pages, kinds, pids } = b;
-    for (let k = 0; k < n; k++, i++) {
-      if (i === sw.nextAt) sw.apply(i);
-      const src = pids[k]!;
-      if (src !== lastSrc) {
-        lastSrc = src;
-        pid = pidOf.get(src)!;
-        alive = m.isAlive(pid);
-      }
-      if (!alive) {
-        skipped++;
-        continue;
-      }
-      const kind = kinds[k]!;
-      const acc = isWrite(kind) ? ACC_WRITE : kind === REF_INSTR ? ACC_EXEC : ACC_READ;
-      const nu = nextUse === null ? NEVER : nextUse[i]!;
-      if (m.access(pid, pages[k]! * pageSize, acc, nu === NO_NEXT_USE ? NEVER : nu) === FAULT_KILLED)
-        alive = false;
-    }
-    if (i >= nextReport && i < total) {
-      opts.onProgress?.(i, opts.expected ?? total);
-      nextReport = i + every;
-    }
-    if (i >= total) break;
-  }
-  opts.onProgress?.(total, total);
-  return { result: fullResult(m, spec, frames, pageSize, opts, pidOf, skipped, sw), distinctPages: seen };
 }
 
 /** The `mechanisms` of a full run, when any is on. */
@@ -359,67 +179,14 @@ function mechanismsOf(
 
 // ---- The machine's settings (issue 17 item 17): shape, scope, TLB mode, costs, policy switches.
 
-/** Each local-scope Machine's quotas by workload pid, as fullMachine set them. */
-const quotasOf = new WeakMap<Machine, { pid: number; frames: number }[]>();
-
-/** True when the run's policy or a policy it switches to needs next uses (OPT). */
-function anyNeedsFuture(spec: string, opts: FullOptions): boolean {
-  return needsFuture(spec) || (opts.switches ?? []).some((s) => needsFuture(s.policy));
-}
-
-/**
- * The layout of a trace's Machine: the shape asked for (every page of the trace must lie in its
- * space: a ConfigError names the first that does not), else one fitted to the largest page.
- */
-function traceLayout(shape: string | undefined, maxPage: number, pageSize: number): AddressLayout {
-  if (shape === undefined) return layoutFor(pageSize, vaBitsForTrace(maxPage, pageSize));
-  const layout = makeLayout(parseShape(shape));
-  if (layout.pageSize !== pageSize) {
-    throw new ConfigError("shape", shape, `a shape with ${pageSize}-byte pages, the workload's page size`);
-  }
-  if (maxPage >= layout.vpnCount) {
-    throw new ConfigError(
-      "page",
-      maxPage,
-      `a page number below ${layout.vpnCount}: shape ${layout.shape.name} maps a ${layout.vaBits}-bit space`,
-    );
-  }
-  return layout;
-}
-
 /** A fault's service time by the documents' three parts: the handler, the disk read, the switch back. */
 export function faultServiceNs(c: CostModel): number {
   return c.faultOverheadNs + c.diskReadNs + c.contextSwitchNs;
 }
 
-/** Applies the policy switches of a run in order, at the reference index each names. */
-class Switcher {
-  private k = 0;
-  private readonly list: readonly { readonly at: number; readonly policy: string }[];
-  /** Index of the reference before which the next switch happens (Infinity: none left). */
-  nextAt: number;
-  constructor(
-    private readonly m: Machine,
-    switches: readonly { readonly at: number; readonly policy: string }[] = [],
-  ) {
-    this.list = switches;
-    this.nextAt = switches[0]?.at ?? Number.POSITIVE_INFINITY;
-  }
-  get applied(): number {
-    return this.k;
-  }
-  /** Switches the policy (scope unchanged) after `i` references. */
-  apply(i: number): void {
-    while (this.k < this.list.length && this.list[this.k]!.at === i) {
-      this.m.setPolicy(this.list[this.k]!.policy);
-      this.k++;
-    }
-    this.nextAt = this.list[this.k]?.at ?? Number.POSITIVE_INFINITY;
-  }
-}
-
 /** What mechanisms.machine reports: each setting the options gave, with what it did. */
-function machineSettings(m: Machine, opts: FullOptions, sw: Switcher): MachineSettings {
+function machineSettings(run: MachineRun, opts: FullOptions): MachineSettings {
+  const m = run.machine;
   const out: MachineSettings = {};
   const s = m.stats();
   if (opts.shape !== undefined) {
@@ -430,7 +197,7 @@ function machineSettings(m: Machine, opts: FullOptions, sw: Switcher): MachineSe
     out.scope = { scope: opts.scope };
     if (opts.scope === "local") {
       out.scope.allocation = opts.allocation ?? "equal";
-      out.scope.quotas = quotasOf.get(m) ?? [];
+      out.scope.quotas = (run.quotas ?? []).map((q) => ({ ...q }));
     }
   }
   if (opts.tlb !== undefined) {
@@ -442,7 +209,11 @@ function machineSettings(m: Machine, opts: FullOptions, sw: Switcher): MachineSe
     out.costs = { ...c, contextSwitches: Math.max(0, s.switches - 1), faultServiceNs: faultServiceNs(c) };
   }
   if (opts.switches !== undefined && opts.switches.length > 0) {
-    out.switches = opts.switches.map((x, k) => ({ at: x.at, policy: x.policy, applied: k < sw.applied }));
+    out.switches = opts.switches.map((x, k) => ({
+      at: x.at,
+      policy: x.policy,
+      applied: k < run.switchesApplied,
+    }));
   }
   return out;
 }

@@ -2,7 +2,7 @@
 // that cannot be read), 2 on a usage error (unknown option, missing or malformed argument). Every
 // failure prints one line on stderr, "pagewise: error: …", and nothing on stdout.
 
-import { PagewiseError } from "../src/core/errors.js";
+import { PagewiseError } from "../src/index.js";
 import { errnoMessage } from "./errno.js";
 
 /** OutputIsInputError's code (node/output-file.ts). */

@@ -5,7 +5,7 @@
 
 import pc from "picocolors";
 import { beginCommandInputs, checkNotInput } from "../node/output-file.js";
-import { isTraceFormat, TRACE_FORMATS } from "../src/workloads/formats.js";
+import { isTraceFormat, TRACE_FORMATS } from "../src/index.js";
 import { UsageError } from "./errors.js";
 
 /** A writable text stream: process.stdout, or a test's collector. */

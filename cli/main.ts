@@ -7,10 +7,21 @@
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
-import { endCommandInputs } from "../node/output-file.js";
-import { classifyError, EXIT_OK, EXIT_USAGE } from "./errors.js";
-import { type CliIo, checkCommandFiles, processIo } from "./io.js";
+import type { CliIo } from "./io.js";
 import { packageVersion } from "./version.js";
+
+/**
+ * What every command needs but --version does not: the error classes and exit codes, the streams,
+ * the guard on output files (and, through them, the engine's errors and the trace formats).
+ */
+async function runtime() {
+  const [errors, io, outputFile] = await Promise.all([
+    import("./errors.js"),
+    import("./io.js"),
+    import("../node/output-file.js"),
+  ]);
+  return { ...errors, ...io, ...outputFile };
+}
 
 type Register = (program: Command, ctx: CommandContext) => void;
 
@@ -60,7 +71,7 @@ export async function buildProgram(
   onErrorPrinted: () => void = () => {},
   commands: readonly string[] = Object.keys(COMMANDS),
 ): Promise<Command> {
-  const { Command } = await import("commander");
+  const [{ Command }, { checkCommandFiles }] = await Promise.all([import("commander"), import("./io.js")]);
   const program = new Command("pagewise");
   program
     .description("A demand-paging virtual memory simulator: replacement policies, traces, reports.")
@@ -104,14 +115,16 @@ Exit codes: 0 success, 1 user error (a bad file, an unknown policy, a value the 
 }
 
 /** Runs the CLI on `argv` (the arguments after the program name) and returns the exit code. */
-export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+export async function main(argv: readonly string[], given?: CliIo): Promise<number> {
   let printed = false;
   const commands = commandsFor(argv);
   if (commands.length === 0) {
-    // --version alone: nothing else to load.
-    io.stdout.write(`${packageVersion()}\n`);
-    return EXIT_OK;
+    // --version alone: nothing else to load (exit code 0, EXIT_OK).
+    (given?.stdout ?? process.stdout).write(`${packageVersion()}\n`);
+    return 0;
   }
+  const { classifyError, EXIT_OK, EXIT_USAGE, processIo, endCommandInputs } = await runtime();
+  const io = given ?? processIo();
   try {
     const program = await buildProgram(
       io,

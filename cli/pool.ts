@@ -10,8 +10,7 @@
 
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { PagewiseError } from "../src/core/errors.js";
-import { parsePolicySpec } from "../src/policies/registry.js";
+import { PagewiseError, parsePolicySpec } from "../src/index.js";
 import { type Prepared, type RunResult, simulate, simulateTimeline, type Timeline } from "./engine.js";
 import { tick } from "./progress.js";
 

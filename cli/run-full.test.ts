@@ -3,6 +3,9 @@
 // writes to a non-terminal stderr nor under --json; --colors, --read-ahead, --kswapd and
 // --swap-slots turn on the Machine's mechanisms and report their counters (JSON `mechanisms`).
 
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "./test-helpers.js";
 
@@ -230,5 +233,38 @@ describe("pagewise run --mode full: coloring, read-ahead, kswapd, bounded swap",
     const marks = await runCli([...base, "--mode", "full", "--kswapd", "min=1,low=2,high=9"]);
     expect(marks.code).toBe(1);
     expect(marks.stderr).toContain("kswapd.high");
+  });
+
+  it("--report runs the same driver: the JSON is the streamed run's, with every mechanism on", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pagewise-full-report-"));
+    try {
+      const args = [
+        "run",
+        "--gen",
+        "seq:n=300,writes=1 + loop:pages=40,n=3000,writes=1",
+        "--policy",
+        "opt",
+        "--frames",
+        "24",
+        "--mode",
+        "full",
+        "--kswapd",
+        "doc",
+        "--read-ahead",
+        "4",
+        "--swap-slots",
+        "30",
+        "--json",
+      ];
+      const streamed = await runCli(args);
+      const report = await runCli([...args, "--report", path.join(dir, "r.html")]);
+      expect(report.code, report.stderr).toBe(0);
+      expect(streamed.code, streamed.stderr).toBe(0);
+      expect(JSON.parse(report.stdout)).toEqual(JSON.parse(streamed.stdout));
+      expect(JSON.parse(streamed.stdout).mechanisms.swap.slots).toBe(30);
+      expect(fs.statSync(path.join(dir, "r.html")).size).toBeGreaterThan(1000);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -8,12 +8,16 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { layoutFor } from "../src/core/addr.js";
-import { ACC_READ, ACC_WRITE } from "../src/mmu/mmu.js";
-import { vaBitsForTrace } from "../src/sim/bounds.js";
-import { Machine } from "../src/sim/machine.js";
-import { generateBatches, parseGenerator } from "../src/workloads/generators.js";
-import { isWrite } from "../src/workloads/refs.js";
+import {
+  ACC_READ,
+  ACC_WRITE,
+  generateBatches,
+  isWrite,
+  layoutFor,
+  Machine,
+  parseGenerator,
+  vaBitsForTrace,
+} from "../src/index.js";
 import { parseDisk, parseScope, parseSwitchAt, parseTime, parseTlb } from "./commands/run-machine.js";
 import { openSwapFile } from "./swap-file.js";
 import { runCli } from "./test-helpers.js";

@@ -10,7 +10,7 @@
 
 import { InvalidArgumentError } from "commander";
 import { type OpenTraceOptions, openTrace } from "../node/trace-file.js";
-import { PageIds } from "../src/workloads/page-ids.js";
+import { PageIds } from "../src/index.js";
 import { type FramesSpec, framesOf, parseFramesList } from "./units.js";
 
 /** A frame count, a byte size, or a percentage of the trace's distinct pages. */

@@ -2,7 +2,9 @@
 // worker-thread pool (which only runs from built JavaScript). Builds once into a cache directory
 // inside the repository, so package.json, node_modules and the bundled traces are found as usual.
 
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type BuiltCli, buildCli } from "./built-cli.js";
 
@@ -68,5 +70,32 @@ describe("pagewise as a process", () => {
     });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('unknown policy "nope"');
+  });
+
+  it("is bundled: --version imports only the version chunk, and a command's chunks load lazily", () => {
+    const text = readFileSync(cli.main, "utf8");
+    const local = [...text.matchAll(/^import .* from "(\.[^"]+)";?$/gm)].map((m) => m[1]);
+    expect(local).toHaveLength(1);
+    expect(local[0]).toMatch(/^\.\/chunk-version-[\w-]+\.js$/);
+    expect(text).toMatch(/import\("\.\/chunk-run-[\w-]+\.js"\)/);
+    expect(pagewise(["--version"]).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it("keeps the report's page script whole (its tick functions call one another by name)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "pagewise-spawn-report-"));
+    try {
+      const out = join(dir, "r.html");
+      const r = pagewise(["run", "--refs", "1,2,3,4,1,2,5,1,2,3,4,5", "--frames", "3", "--report", out]);
+      expect(r.code, r.stderr).toBe(0);
+      const html = readFileSync(out, "utf8");
+      const m = /var pagewiseTicks = \(function \(\) \{[\s\S]*?\n\}\)\(\);/.exec(html);
+      expect(m).not.toBeNull();
+      const ticks = new Function(`${m![0]}; return pagewiseTicks;`)();
+      expect(ticks.axisTicks({}, 0, 100, 400, 80)).toEqual([0, 20, 40, 60, 80, 100]);
+      expect(ticks.axisRange({}, 0, 93, false)).toEqual([0, 100]);
+      expect(ticks.axisTicks({ log: true }, 1, 1000, 400, 40)).toContain(100);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

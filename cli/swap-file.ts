@@ -8,7 +8,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { FileSwapStore } from "../node/file-swap-store.js";
-import { MAX_SLOTS } from "../src/stores/slot-allocator.js";
+import { MAX_SLOTS } from "../src/index.js";
 import { errnoMessage } from "./errno.js";
 import { IoError, UsageError } from "./errors.js";
 

@@ -3,7 +3,7 @@
 // error (exit code 2) that names the option.
 
 import { InvalidArgumentError } from "commander";
-import { PagewiseError } from "../src/core/errors.js";
+import { PagewiseError } from "../src/index.js";
 
 const UNIT: Readonly<Record<string, number>> = {
   "": 1,

@@ -4,7 +4,7 @@
 import { captureTrace as capture } from "../node/capture.js";
 import { convertTrace as convert } from "../node/convert.js";
 import type { TraceValues } from "../node/trace-file.js";
-import type { TextUnit } from "../src/workloads/text-trace.js";
+import type { TextUnit } from "../src/index.js";
 import type { CliIo } from "./io.js";
 import { Progress } from "./progress.js";
 

@@ -3,7 +3,7 @@
 // progress (references replayed, when asked) and the result, or the error's code and message.
 
 import { parentPort, workerData } from "node:worker_threads";
-import { PagewiseError } from "../src/core/errors.js";
+import { PagewiseError } from "../src/index.js";
 import type { Prepared } from "./engine.js";
 import { encodeResult, runTask, type Task, type WorkerMessage, type WorkerSetup } from "./pool.js";
 

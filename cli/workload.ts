@@ -11,9 +11,17 @@ import { basename, dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { Command } from "commander";
 import { decompressChunks, type OpenedTrace, openTrace, type TraceValues } from "../node/trace-file.js";
-import type { ReferenceSource } from "../src/sim/run.js";
-import { generateBatches, parseGenerator } from "../src/workloads/generators.js";
-import { REF_LOAD, REF_STORE, type RefBatch } from "../src/workloads/refs.js";
+import {
+  type Workload as EngineWorkload,
+  generateBatches,
+  parseGenerator,
+  REF_LOAD,
+  REF_STORE,
+  type ReferenceSource,
+  truncateWorkload,
+  WorkloadBuilder,
+  workloadSource,
+} from "../src/index.js";
 import { UsageError } from "./errors.js";
 import type { CliIo } from "./io.js";
 import { Progress, tick } from "./progress.js";
@@ -25,20 +33,11 @@ import {
   parseRefString,
 } from "./units.js";
 
-/** A whole workload in memory. Entries [0, count) are valid. */
-export interface Workload {
-  readonly name: string;
-  /** What it was read from, for reports: "refs", a file path, or a generator spec. */
-  readonly source: string;
-  readonly kind: "refs" | "trace" | "gen";
-  readonly pageSize: number;
-  readonly count: number;
-  readonly pages: Float64Array;
-  readonly kinds: Uint8Array;
-  readonly pids: Int32Array;
+/** A whole workload in memory (the engine's), and for a text trace how its values were read. */
+export type Workload = EngineWorkload & {
   /** A text trace: whether its values were read as page numbers or byte addresses, and how decided. */
   readonly values?: TraceValues;
-}
+};
 
 /** Options shared by every command that reads a workload. */
 export interface WorkloadOptions {
@@ -143,63 +142,15 @@ export function requireOneSource(opts: WorkloadOptions): "refs" | "trace" | "gen
   return given[0]!;
 }
 
-/** A growable set of typed arrays, appended to batch by batch (at most MAX_LOADED_REFS references). */
-export class WorkloadBuilder {
-  count = 0;
-  pages = new Float64Array(1024);
-  kinds = new Uint8Array(1024);
-  pids = new Int32Array(1024);
-
-  private grow(need: number): void {
-    if (need <= this.pages.length) return;
-    checkLoadedRefs(need);
-    let cap = this.pages.length;
-    while (cap < need) cap *= 2;
-    const p = new Float64Array(cap);
-    p.set(this.pages.subarray(0, this.count));
-    const k = new Uint8Array(cap);
-    k.set(this.kinds.subarray(0, this.count));
-    const d = new Int32Array(cap);
-    d.set(this.pids.subarray(0, this.count));
-    this.pages = p;
-    this.kinds = k;
-    this.pids = d;
-  }
-
-  /** Appends up to `max` references of `b`; returns how many were taken. */
-  append(b: RefBatch, max = Number.POSITIVE_INFINITY): number {
-    const n = Math.min(b.count, max);
-    this.grow(this.count + n);
-    this.pages.set(b.pages.subarray(0, n), this.count);
-    this.kinds.set(b.kinds.subarray(0, n), this.count);
-    this.pids.set(b.pids.subarray(0, n), this.count);
-    this.count += n;
-    return n;
-  }
-
-  push(page: number, kind: number, pid = 0): void {
-    this.grow(this.count + 1);
-    this.pages[this.count] = page;
-    this.kinds[this.count] = kind;
-    this.pids[this.count] = pid;
-    this.count++;
-  }
-
-  finish(meta: { name: string; source: string; kind: Workload["kind"]; pageSize: number }): Workload {
-    return {
-      ...meta,
-      count: this.count,
-      pages: this.pages.subarray(0, this.count),
-      kinds: this.kinds.subarray(0, this.count),
-      pids: this.pids.subarray(0, this.count),
-    };
-  }
+/** The engine's builder, refusing to hold more than MAX_LOADED_REFS references (cli/units.ts). */
+export function workloadBuilder(): WorkloadBuilder {
+  return new WorkloadBuilder(checkLoadedRefs);
 }
 
 /** A workload from a reference string such as "1,2,3,4w". */
 export function workloadFromRefs(text: string, pageSize = DEFAULT_PAGE_SIZE): Workload {
   const rs = parseRefString(text);
-  const b = new WorkloadBuilder();
+  const b = workloadBuilder();
   rs.pages.forEach((p, i) => {
     b.push(p, rs.writes[i] ? REF_STORE : REF_LOAD);
   });
@@ -212,7 +163,7 @@ export async function loadWorkload(opts: WorkloadOptions, io: CliIo): Promise<Wo
   const kind = requireOneSource(opts);
   if (kind === "refs") {
     const w = workloadFromRefs(opts.refs!, opts.pageSize ?? DEFAULT_PAGE_SIZE);
-    return opts.limit !== undefined && opts.limit < w.count ? truncate(w, opts.limit) : w;
+    return opts.limit !== undefined && opts.limit < w.count ? truncateWorkload(w, opts.limit) : w;
   }
   if (kind === "trace") return loadTrace(opts.trace!, opts, io);
   return loadGenerated(opts.gen!, opts, io);
@@ -228,7 +179,7 @@ export async function loadGenerated(spec: string, opts: WorkloadOptions, io: Cli
   }
   const limit = opts.limit ?? Number.POSITIVE_INFINITY;
   checkLoadedRefs(Math.min(gen.total, limit));
-  const b = new WorkloadBuilder();
+  const b = workloadBuilder();
   const bar = new Progress(io, "generating", Math.max(1, Math.min(gen.total, limit)));
   try {
     for (const batch of generateBatches(gen)) {
@@ -267,7 +218,7 @@ export async function loadTrace(
     csvParams: opts.csvParams,
   });
   checkValues(t, opts, shown, io);
-  const b = new WorkloadBuilder();
+  const b = workloadBuilder();
   const limit = opts.limit ?? Number.POSITIVE_INFINITY;
   const bar = new Progress(io, `reading ${basename(path)}`, Math.max(1, t.fileBytes));
   try {
@@ -294,16 +245,6 @@ export async function loadTrace(
     pageSize: t.pageSize,
   });
   return t.values === null ? w : { ...w, values: t.values };
-}
-
-function truncate(w: Workload, n: number): Workload {
-  return {
-    ...w,
-    count: n,
-    pages: w.pages.subarray(0, n),
-    kinds: w.kinds.subarray(0, n),
-    pids: w.pids.subarray(0, n),
-  };
 }
 
 /** A workload to read pass by pass: its source and what the reports print about it. */
@@ -417,11 +358,7 @@ export async function openSource(
 /** A workload already in memory as a source. */
 export function inMemorySource(w: Workload): Omit<OpenedSource, "close"> {
   return {
-    source: {
-      kind: "batches",
-      name: w.name,
-      batches: () => [{ count: w.count, pages: w.pages, kinds: w.kinds, pids: w.pids }],
-    },
+    source: workloadSource(w),
     name: w.name,
     sourceText: w.source,
     kind: w.kind,

@@ -5,10 +5,7 @@
 
 import { spawn, spawnSync } from "node:child_process";
 import type { Readable } from "node:stream";
-import { PagewiseError } from "../src/core/errors.js";
-import { LackeyDecoder } from "../src/workloads/lackey.js";
-import { makeBatch } from "../src/workloads/refs.js";
-import { DEFAULT_BATCH } from "../src/workloads/trace-decoder.js";
+import { DEFAULT_BATCH, LackeyDecoder, makeBatch, PagewiseError } from "../src/index.js";
 import { PwtWriter } from "./convert.js";
 
 /** Valgrind is not installed (or not at the path given). */

@@ -5,9 +5,7 @@
 // Any gzip reader sees one stream: the members simply concatenate. Node only.
 
 import zlib from "node:zlib";
-import { encodePwtHeader, type PwtCounts, PwtEncoder } from "../src/workloads/binary-format.js";
-import type { RefBatch } from "../src/workloads/refs.js";
-import type { TraceStats } from "../src/workloads/trace-decoder.js";
+import { encodePwtHeader, type PwtCounts, PwtEncoder, type RefBatch, type TraceStats } from "../src/index.js";
 import { OutputFile } from "./output-file.js";
 import { type OpenTraceOptions, openTrace, type TraceValues } from "./trace-file.js";
 

@@ -13,9 +13,15 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { assert, ConfigError } from "../src/core/errors.js";
-import { SlotAllocator } from "../src/stores/slot-allocator.js";
-import { type BackingStore, type Slot, StoreIoError, type StoreOp } from "../src/stores/store.js";
+import {
+  assert,
+  type BackingStore,
+  ConfigError,
+  type Slot,
+  SlotAllocator,
+  StoreIoError,
+  type StoreOp,
+} from "../src/index.js";
 import { errnoSentence } from "./errno.js";
 
 export interface FileSwapOptions {

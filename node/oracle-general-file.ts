@@ -6,13 +6,15 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { ConfigError, PagewiseError } from "../src/core/errors.js";
 import {
+  ConfigError,
+  DEFAULT_BATCH,
   NextAccessFiller,
   ORACLE_GENERAL_RECORD,
+  PagewiseError,
+  type TraceStats,
   writeOracleGeneralRecords,
-} from "../src/workloads/oracle-general.js";
-import { DEFAULT_BATCH, type TraceStats } from "../src/workloads/trace-decoder.js";
+} from "../src/index.js";
 import { type OpenTraceOptions, openTrace, type TraceValues } from "./trace-file.js";
 import { hasZstdBinary } from "./zstd.js";
 

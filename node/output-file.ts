@@ -11,7 +11,7 @@
 
 import fs from "node:fs";
 import path from "node:path";
-import { PagewiseError } from "../src/core/errors.js";
+import { PagewiseError } from "../src/index.js";
 import { errnoSentence } from "./errno.js";
 
 /** An output would overwrite an input (same path or same file). The CLI exits 2: options conflict. */

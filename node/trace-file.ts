@@ -5,24 +5,28 @@
 
 import fs from "node:fs";
 import zlib from "node:zlib";
-import { ConfigError, PagewiseError, TraceParseError } from "../src/core/errors.js";
-import { decodePwtHeader, type PwtHeader } from "../src/workloads/binary-format.js";
 import {
   type Compression,
+  ConfigError,
+  createDecoder,
+  DEFAULT_BATCH,
+  decodePwtHeader,
   detectCompression,
   detectFormat,
-  type TraceFormat,
-} from "../src/workloads/detect.js";
-import { createDecoder, isTraceFormat, TRACE_FORMATS } from "../src/workloads/formats.js";
-import { makeBatch, type RefBatch } from "../src/workloads/refs.js";
-import type { TextUnit } from "../src/workloads/text-trace.js";
-import { detectTextUnit } from "../src/workloads/text-unit.js";
-import {
-  DEFAULT_BATCH,
+  detectTextUnit,
+  isTraceFormat,
+  makeBatch,
   makeStats,
+  PagewiseError,
+  type PwtHeader,
+  type RefBatch,
+  type TextUnit,
+  TRACE_FORMATS,
   type TraceDecoder,
+  type TraceFormat,
+  TraceParseError,
   type TraceStats,
-} from "../src/workloads/trace-decoder.js";
+} from "../src/index.js";
 import { noteInput } from "./output-file.js";
 import { chooseZstdDecoder, DecompressError, hasZstdBinary, ZstdJsReader, zstdChunks } from "./zstd.js";
 

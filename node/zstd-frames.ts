@@ -4,7 +4,7 @@
 // the window guard: see node/zstd.ts.
 
 import { Decompress as ZstdDecompress } from "fzstd";
-import { PagewiseError } from "../src/core/errors.js";
+import { PagewiseError } from "../src/index.js";
 
 /** The largest window for which fzstd was seen to decode correctly (see above). */
 export const FZSTD_MAX_WINDOW = 64 * 2 ** 20;

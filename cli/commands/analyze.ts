@@ -8,10 +8,14 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { openTrace } from "../../node/trace-file.js";
-import { type TraceAnalysis, TraceAnalyzer } from "../../src/analyze/analyzer.js";
-import { analyzeReportHtml } from "../../src/analyze/report.js";
-import { generateBatches, parseGenerator } from "../../src/workloads/generators.js";
-import type { RefBatch } from "../../src/workloads/refs.js";
+import {
+  analyzeReportHtml,
+  generateBatches,
+  parseGenerator,
+  type RefBatch,
+  type TraceAnalysis,
+  TraceAnalyzer,
+} from "../../src/index.js";
 import { UsageError } from "../errors.js";
 import { colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";

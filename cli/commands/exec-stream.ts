@@ -6,8 +6,14 @@
 // draws. Memory stays bounded: past MAX_KEPT references the copy is dropped and said so.
 
 import { PwtWriter } from "../../node/convert.js";
-import type { Rv32Process } from "../../src/cpu/rv32/program.js";
-import { makeBatch, REF_INSTR, REF_LOAD, REF_STORE, type RefBatch } from "../../src/workloads/refs.js";
+import {
+  makeBatch,
+  REF_INSTR,
+  REF_LOAD,
+  REF_STORE,
+  type RefBatch,
+  type Rv32Process,
+} from "../../src/index.js";
 import { prepare, simulate } from "../engine.js";
 import { IoError } from "../errors.js";
 import type { Workload } from "../workload.js";

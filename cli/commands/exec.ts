@@ -8,11 +8,14 @@ import { closeSync, openSync, readFileSync, realpathSync, statSync, writeSync } 
 import { isAbsolute, join, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { checkNotInput } from "../../node/output-file.js";
-import { layoutFor } from "../../src/core/addr.js";
-import type { FileSource } from "../../src/cpu/rv32/kernel.js";
-import { checkRv32Frames } from "../../src/cpu/rv32/min-frames.js";
-import { Rv32Process, runTogether } from "../../src/cpu/rv32/program.js";
-import { Machine } from "../../src/sim/machine.js";
+import {
+  checkRv32Frames,
+  type FileSource,
+  layoutFor,
+  Machine,
+  Rv32Process,
+  runTogether,
+} from "../../src/index.js";
 import { prepare } from "../engine.js";
 import { IoError, UsageError } from "../errors.js";
 import type { OutStream } from "../io.js";

@@ -2,9 +2,7 @@
 // reads, writes, instruction fetches, processes, and the working-set size W(t, τ) over time.
 
 import type { Command } from "commander";
-import { samplePoints } from "../../src/report/series.js";
-import { DenseIdsSink, feed } from "../../src/sim/run.js";
-import { PageIds } from "../../src/workloads/page-ids.js";
+import { DenseIdsSink, feed, PageIds, samplePoints } from "../../src/index.js";
 import { UsageError } from "../errors.js";
 import { colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";

@@ -4,10 +4,14 @@
 
 import type { Command } from "commander";
 import { writeOutputFile } from "../../node/output-file.js";
-import { PagewiseError } from "../../src/core/errors.js";
-import { kswapdReportHtml, kswapdTimelineSvg } from "../../src/report/kswapd.js";
-import { parseKswapdSpec } from "../../src/sim/kswapd.js";
-import { type KswapdTimeline, runKswapdTimeline } from "../../src/sim/kswapd-timeline.js";
+import {
+  type KswapdTimeline,
+  kswapdReportHtml,
+  kswapdTimelineSvg,
+  PagewiseError,
+  parseKswapdSpec,
+  runKswapdTimeline,
+} from "../../src/index.js";
 import { UsageError } from "../errors.js";
 import { type CliIo, colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";

@@ -5,14 +5,22 @@
 // with --method sim, are replayed once per frame count on worker threads.
 
 import type { Command } from "commander";
-import { type MissCurve, missesAt } from "../../src/mrc/curve.js";
-import { LruMrc } from "../../src/mrc/lru.js";
-import { OptMrc } from "../../src/mrc/opt.js";
-import { DEFAULT_SHARDS_RATE, ShardsMrc } from "../../src/mrc/shards.js";
-import { parsePolicySpec } from "../../src/policies/registry.js";
-import { DenseIdsSink, fanOut, feed, NextUseSink, type PassCounts } from "../../src/sim/run.js";
-import type { RefSink } from "../../src/sim/stream-replay.js";
-import { PageIds } from "../../src/workloads/page-ids.js";
+import {
+  DEFAULT_SHARDS_RATE,
+  DenseIdsSink,
+  fanOut,
+  feed,
+  LruMrc,
+  type MissCurve,
+  missesAt,
+  NextUseSink,
+  OptMrc,
+  PageIds,
+  type PassCounts,
+  parsePolicySpec,
+  type RefSink,
+  ShardsMrc,
+} from "../../src/index.js";
 import { policyIdOf, prepare, type RunResult } from "../engine.js";
 import { UsageError } from "../errors.js";
 import { type CliIo, colorsFor } from "../io.js";

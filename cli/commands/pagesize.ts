@@ -5,8 +5,7 @@
 // outside the regions the trace touches (its runs of consecutive pages at its own page size).
 
 import type { Command } from "commander";
-import { ConfigError } from "../../src/core/errors.js";
-import { pageSizeSweep, touchedRegions } from "../../src/sim/page-size.js";
+import { ConfigError, pageSizeSweep, touchedRegions } from "../../src/index.js";
 import { UsageError } from "../errors.js";
 import { colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";

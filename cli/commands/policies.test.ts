@@ -2,7 +2,7 @@
 // detail; an unknown id is a user error naming the known ones.
 
 import { describe, expect, it } from "vitest";
-import { policyIds } from "../../src/policies/registry.js";
+import { policyIds } from "../../src/index.js";
 import { runCli } from "../test-helpers.js";
 
 describe("pagewise policies", () => {

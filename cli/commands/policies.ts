@@ -3,8 +3,7 @@
 // write a spec such as aging:bits=4,on=fault without opening the source. `policies ID` shows one.
 
 import type { Command } from "commander";
-import type { PolicyFactory } from "../../src/policies/policy.js";
-import { getPolicyFactory, policyIds } from "../../src/policies/registry.js";
+import { getPolicyFactory, type PolicyFactory, policyIds } from "../../src/index.js";
 import { type CliIo, colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { outputMode, renderTable, writeCsv, writeJson } from "../output.js";

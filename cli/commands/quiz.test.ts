@@ -2,7 +2,7 @@
 // input, refused options, and every example of its --help.
 
 import { afterEach, describe, expect, it } from "vitest";
-import { makeQuiz } from "../../src/quiz/index.js";
+import { makeQuiz } from "../../src/index.js";
 import { bufferIo } from "../io.js";
 import { main } from "../main.js";
 import { quizInput } from "./quiz.js";

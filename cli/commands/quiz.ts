@@ -12,7 +12,7 @@ import {
   QUIZ_KINDS,
   type Quiz,
   type QuizOptions,
-} from "../../src/quiz/index.js";
+} from "../../src/index.js";
 import { UsageError } from "../errors.js";
 import { type CliIo, colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";

@@ -4,9 +4,7 @@
 // part of FullOptions (cli/engine-full.ts); what each did is printed by machinePairs.
 
 import { type Command, Option } from "commander";
-import { makeLayout, parseShape, SHAPE_PRESETS } from "../../src/core/addr.js";
-import { PagewiseError } from "../../src/core/errors.js";
-import type { CostModel } from "../../src/core/time.js";
+import { type CostModel, makeLayout, PagewiseError, parseShape, SHAPE_PRESETS } from "../../src/index.js";
 import type { FullOptions, MachineSettings } from "../engine-full.js";
 import { UsageError } from "../errors.js";
 import { fmtInt } from "../output.js";

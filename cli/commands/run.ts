@@ -2,9 +2,7 @@
 // and optionally writes an HTML report of the run.
 
 import { type Command, Option } from "commander";
-import { PagewiseError } from "../../src/core/errors.js";
-import { parseKswapdSpec } from "../../src/sim/kswapd.js";
-import { simulate } from "../../src/sim/run.js";
+import { PagewiseError, parseKswapdSpec, simulate, workloadSource } from "../../src/index.js";
 import {
   ensureNextUse,
   type Mechanisms,
@@ -351,11 +349,16 @@ to the process (--switch-cost); the formula's EAT then uses their sum instead of
       try {
         r =
           opts.mode === "full"
-            ? (await import("../engine-full.js")).runFull(
-                p,
-                opts.policy,
-                frames,
-                fullOptions(opts, onProgress, swap),
+            ? (
+                await (
+                  await import("../engine-full.js")
+                ).runFull(
+                  workloadSource(w),
+                  opts.policy,
+                  frames,
+                  w.pageSize,
+                  fullOptions(opts, onProgress, swap),
+                )
               ).result
             : simulatePrepared(p, opts.policy, frames, onProgress);
       } finally {
@@ -425,7 +428,7 @@ async function runStreaming(io: CliIo, opts: RunOptions, mode: ReturnType<typeof
   warnKilled(io, r, mode);
 }
 
-/** Full mode without a report: the trace is read pass by pass (engine.ts runFullStream). */
+/** Full mode without a report: the trace is read pass by pass (engine-full.ts runFull). */
 async function runFullStreaming(
   io: CliIo,
   opts: RunOptions,
@@ -446,18 +449,12 @@ async function runFullStreaming(
     const onProgress =
       mode === "human" ? (done: number, total: number) => bar.update(done, total) : undefined;
     try {
-      const { runFullStream } = await import("../engine-full.js");
-      ({ result: r, distinctPages: distinct } = await runFullStream(
-        src.source,
-        opts.policy,
-        frames,
-        src.pageSize,
-        {
-          ...fullOptions(opts, onProgress, swap),
-          ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
-          ...(src.expected !== null ? { expected: src.expected } : {}),
-        },
-      ));
+      const { runFull } = await import("../engine-full.js");
+      ({ result: r, distinctPages: distinct } = await runFull(src.source, opts.policy, frames, src.pageSize, {
+        ...fullOptions(opts, onProgress, swap),
+        ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
+        ...(src.expected !== null ? { expected: src.expected } : {}),
+      }));
     } finally {
       bar.stop();
       r = withValues(withSwapFile(r!, swap), src.values);

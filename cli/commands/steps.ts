@@ -3,13 +3,14 @@
 // same records as JSON Lines. This file only formats: the stepping is the engine's.
 
 import {
+  type FullStepRecord,
+  fullSteps,
   MAX_STEP_REFERENCES,
   type StepList,
   type StepRecord,
   type StepSource,
   steps,
-} from "../../src/sim/steps.js";
-import { type FullStepRecord, fullSteps } from "../../src/sim/steps-full.js";
+} from "../../src/index.js";
 import { UsageError } from "../errors.js";
 import type { CliIo } from "../io.js";
 

@@ -2,8 +2,7 @@
 // the best policy in each column marked, or --json/--csv, and optionally an HTML report.
 
 import type { Command } from "commander";
-import { DenseIdsSink, feed, simulateMany } from "../../src/sim/run.js";
-import { PageIds } from "../../src/workloads/page-ids.js";
+import { DenseIdsSink, feed, PageIds, simulateMany } from "../../src/index.js";
 import {
   allPolicies,
   ensureNextUse,

@@ -5,12 +5,20 @@
 
 import { type Command, Option } from "commander";
 import { writeOutputFile } from "../../node/output-file.js";
-import { renderThrashHtml, type ThrashReportData, thrashCurveSvg } from "../../src/report/thrash.js";
-import { ALLOCATION_MODES, type AllocationMode } from "../../src/system/allocation.js";
-import { DISK_PRESETS, type DiskPreset } from "../../src/system/disk.js";
-import { type PreparedWorkload, prepareWorkload } from "../../src/system/process.js";
-import type { SystemConfig } from "../../src/system/system.js";
-import { type ThrashPoint, thrashPoint } from "../../src/system/thrash.js";
+import {
+  ALLOCATION_MODES,
+  type AllocationMode,
+  DISK_PRESETS,
+  type DiskPreset,
+  type PreparedWorkload,
+  prepareWorkload,
+  renderThrashHtml,
+  type SystemConfig,
+  type ThrashPoint,
+  type ThrashReportData,
+  thrashCurveSvg,
+  thrashPoint,
+} from "../../src/index.js";
 import { UsageError } from "../errors.js";
 import { type CliIo, colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";

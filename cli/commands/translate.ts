@@ -6,17 +6,19 @@
 
 import type { Command } from "commander";
 import {
+  AddressError,
   type AddressLayout,
+  ConfigError,
   isCanonical,
   layoutFor,
   levelIndex,
   makeLayout,
   offsetOf,
+  PagewiseError,
   parseShape,
   physAddr,
   vpnOf,
-} from "../../src/core/addr.js";
-import { AddressError, ConfigError, PagewiseError } from "../../src/core/errors.js";
+} from "../../src/index.js";
 import { UsageError } from "../errors.js";
 import type { CommandContext } from "../main.js";
 import { colorsFor, outputMode, renderTable, writeCsv, writeJson } from "../output.js";

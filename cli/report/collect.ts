@@ -3,8 +3,14 @@
 // policies differ most), the working-set curve and the heat map. The
 // numbers all come from the engine; this file only chooses what to sample and how finely.
 
-import type { ReportData, ReportFigure, RunRow } from "../../src/report/model.js";
-import { heatmap, samplePoints, workingSetSizes } from "../../src/report/series.js";
+import {
+  heatmap,
+  type ReportData,
+  type ReportFigure,
+  type RunRow,
+  samplePoints,
+  workingSetSizes,
+} from "../../src/index.js";
 import {
   FAULT_NS,
   MEMORY_NS,

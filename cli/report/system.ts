@@ -6,11 +6,15 @@
 // reproduces it at full length.
 
 import { bundledTracePath } from "../../node/bundled-traces.js";
-import { kswapdCharts } from "../../src/report/kswapd.js";
-import type { ReportFigure } from "../../src/report/model.js";
-import { type ThrashReportData, thrashCharts } from "../../src/report/thrash.js";
-import { runKswapdTimeline } from "../../src/sim/kswapd-timeline.js";
-import { type ThrashPoint, thrashCurve } from "../../src/system/thrash.js";
+import {
+  kswapdCharts,
+  type ReportFigure,
+  runKswapdTimeline,
+  type ThrashPoint,
+  type ThrashReportData,
+  thrashCharts,
+  thrashCurve,
+} from "../../src/index.js";
 import { DEFAULT_THRASH_GEN, processWorkloads } from "../commands/thrash.js";
 import type { CliIo } from "../io.js";
 import { Progress } from "../progress.js";

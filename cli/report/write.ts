@@ -7,9 +7,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { writeOutputFile } from "../../node/output-file.js";
-import { type ReportAssets, renderReportHtml } from "../../src/report/html.js";
-import type { ReportData } from "../../src/report/model.js";
-import { reportFigures } from "../../src/report/svg.js";
+import { type ReportAssets, type ReportData, renderReportHtml, reportFigures } from "../../src/index.js";
 import { IoError } from "../errors.js";
 
 let cached: ReportAssets | null = null;

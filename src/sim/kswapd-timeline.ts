@@ -5,24 +5,15 @@
 // waiting for write-backs can be set side by side. Pure (no Node APIs): the CLI, the report and a
 // browser share it. kswapdTimelineSvg draws it as two stacked line charts.
 
-import { layoutFor } from "../core/addr.js";
 import { ConfigError } from "../core/errors.js";
 import type { CostModel } from "../core/time.js";
-import { ACC_EXEC, ACC_READ, ACC_WRITE } from "../mmu/mmu.js";
-import { isWrite, REF_INSTR } from "../workloads/refs.js";
-import { checkMachineFrames, vaBitsForTrace } from "./bounds.js";
+import type { Workload } from "../workloads/workload.js";
 import type { KswapdOptions, KswapdStats, Watermarks } from "./kswapd.js";
-import { Machine, type MachineStats } from "./machine.js";
+import type { Machine, MachineStats } from "./machine.js";
+import { accessOf, machineForTrace, TracePages } from "./machine-run.js";
 
-/** A whole workload in typed arrays (cli/workload.ts's Workload fits). */
-export interface TimelineWorkload {
-  readonly name: string;
-  readonly pageSize: number;
-  readonly count: number;
-  readonly pages: Float64Array;
-  readonly kinds: Uint8Array;
-  readonly pids: Int32Array;
-}
+/** What the timeline reads of a workload (workloads/workload.ts's Workload fits). */
+export type TimelineWorkload = Pick<Workload, "name" | "pageSize" | "count" | "pages" | "kinds" | "pids">;
 
 export interface KswapdTimelineOptions {
   /** Page frames (page tables get frames of their own on top, as in `pagewise run --mode full`). */
@@ -66,44 +57,21 @@ export interface KswapdTimeline {
   readonly withoutKswapd: TimelineRunSummary;
 }
 
-function vaBitsFor(w: TimelineWorkload): number {
-  let max = 0;
-  for (let i = 0; i < w.count; i++) if (w.pages[i]! > max) max = w.pages[i]!;
-  return vaBitsForTrace(max, w.pageSize);
-}
-
-/** A machine for `w` with one trace process per pid of the workload; page tables on top of `frames`. */
+/** A machine for `w` (sim/machine-run.ts sizes it: one trace process per pid, page tables on top of `frames`). */
 function machineFor(
   w: TimelineWorkload,
+  pages: TracePages,
   opts: KswapdTimelineOptions,
   kswapd: string | KswapdOptions | undefined,
-): { m: Machine; pidOf: Map<number, number> } {
-  const vaBits = vaBitsFor(w);
-  checkMachineFrames(opts.frames, w.pageSize);
-  const layout = layoutFor(w.pageSize, vaBits);
-  const pagesOf = new Map<number, Set<number>>();
-  for (let i = 0; i < w.count; i++) {
-    let s = pagesOf.get(w.pids[i]!);
-    if (s === undefined) {
-      s = new Set();
-      pagesOf.set(w.pids[i]!, s);
-    }
-    s.add(w.pages[i]!);
-  }
-  let tableFrames = 0;
-  for (const s of pagesOf.values()) tableFrames += Machine.tableFramesFor(layout, [...s]);
-  const m = new Machine({
-    frames: opts.frames,
-    tableFrames,
-    pageSize: w.pageSize,
-    vaBits,
+): { m: Machine; pidOf: ReadonlyMap<number, number> } {
+  const { machine, pidOf } = machineForTrace(pages, {
     policy: opts.policy ?? "clock",
+    frames: opts.frames,
+    pageSize: w.pageSize,
     ...(opts.costs ? { costs: opts.costs } : {}),
     ...(kswapd !== undefined ? { kswapd } : {}),
   });
-  const pidOf = new Map<number, number>();
-  for (const src of pagesOf.keys()) pidOf.set(src, m.spawn({ trace: true, name: `pid ${src}` }));
-  return { m, pidOf };
+  return { m: machine, pidOf };
 }
 
 function summary(s: MachineStats): TimelineRunSummary {
@@ -127,7 +95,8 @@ export function runKswapdTimeline(w: TimelineWorkload, opts: KswapdTimelineOptio
     throw new ConfigError("samples", samples, "a whole number ≥ 2");
   if (w.count === 0) throw new ConfigError("workload", w.name, "at least one reference");
   const spec = opts.kswapd ?? "doc";
-  const { m, pidOf } = machineFor(w, opts, spec);
+  const pages = TracePages.of(w);
+  const { m, pidOf } = machineFor(w, pages, opts, spec);
   const k = m.kswapd!;
   const every = Math.max(1, Math.ceil(w.count / samples));
   const t: KswapdTimeline = {
@@ -165,7 +134,7 @@ export function runKswapdTimeline(w: TimelineWorkload, opts: KswapdTimelineOptio
   if (w.count % every !== 0) sample();
   const withK = summary(m.stats());
   m.close();
-  const bare = machineFor(w, opts, undefined);
+  const bare = machineFor(w, pages, opts, undefined);
   drive(w, bare.m, bare.pidOf, w.count + 1, () => {});
   const without = summary(bare.m.stats());
   bare.m.close();
@@ -175,7 +144,7 @@ export function runKswapdTimeline(w: TimelineWorkload, opts: KswapdTimelineOptio
 function drive(
   w: TimelineWorkload,
   m: Machine,
-  pidOf: Map<number, number>,
+  pidOf: ReadonlyMap<number, number>,
   every: number,
   sample: () => void,
 ): void {
@@ -189,8 +158,7 @@ function drive(
       lastSrc = src;
       pid = pidOf.get(src)!;
     }
-    const kind = kinds[i]!;
-    m.access(pid, pages[i]! * ps, isWrite(kind) ? ACC_WRITE : kind === REF_INSTR ? ACC_EXEC : ACC_READ);
+    m.access(pid, pages[i]! * ps, accessOf(kinds[i]!));
     if ((i + 1) % every === 0) sample();
   }
 }

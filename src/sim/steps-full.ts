@@ -5,7 +5,7 @@
 // `pagewise run --mode full` builds it: `frames` frames for pages, page tables in frames of their
 // own on top, so it faults as replay mode does. Browser-safe.
 
-import { type AddressLayout, layoutFor, MAX_ASID, makeLayout, pageKey, parseShape } from "../core/addr.js";
+import { MAX_ASID, pageKey } from "../core/addr.js";
 import { ConfigError } from "../core/errors.js";
 import { ACC_EXEC, ACC_READ, ACC_WRITE, type Access } from "../mmu/mmu.js";
 import type { TlbMode } from "../mmu/tlb.js";
@@ -14,7 +14,8 @@ import { NEVER } from "../policies/policy.js";
 import { getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
 import { annotateNextUse } from "../workloads/oracle.js";
 import { isWrite, REF_INSTR } from "../workloads/refs.js";
-import { Machine } from "./machine.js";
+import type { Machine } from "./machine.js";
+import { machineForTrace, TracePages } from "./machine-run.js";
 import { densify } from "./replay.js";
 import {
   checkStepCount,
@@ -77,30 +78,24 @@ export class FullStepper {
     if (!Number.isInteger(n) || n < 0 || n > src.pages.length)
       throw new ConfigError("count", n, `a whole number ≤ the ${src.pages.length} pages given`);
     checkStepCount(n, opts);
-    let max = 0;
-    for (let i = 0; i < n; i++) max = Math.max(max, src.pages[i]!);
-    const layout = fullLayout(opts, max);
-    const vaBits = layout.vaBits;
-    const pagesBy = new Map<number, Set<number>>();
-    for (let i = 0; i < n; i++) {
-      const pid = src.pids?.[i] ?? 0;
-      const set = pagesBy.get(pid) ?? new Set<number>();
-      set.add(src.pages[i]!);
-      pagesBy.set(pid, set);
-    }
-    let tableFrames = 0;
-    for (const vpns of pagesBy.values()) tableFrames += Machine.tableFramesFor(layout, [...vpns]);
-    this.machine = new Machine({
-      frames: opts.frames,
-      tableFrames,
-      pageSize: opts.pageSize,
-      vaBits,
+    // Sized as every full-mode run is (sim/machine-run.ts): address width, RAM, page-table frames.
+    const pids = new Int32Array(n);
+    if (src.pids) for (let i = 0; i < n; i++) pids[i] = src.pids[i]!;
+    const refs = {
+      count: n,
+      pages: Float64Array.from({ length: n }, (_, i) => src.pages[i]!),
+      kinds: new Uint8Array(n),
+      pids,
+    };
+    const { machine, pidOf } = machineForTrace(TracePages.of(refs), {
       policy: opts.policy,
-      ...(opts.shape !== undefined ? { shape: layout.shape } : {}),
+      frames: opts.frames,
+      pageSize: opts.pageSize,
+      ...(opts.shape !== undefined ? { shape: opts.shape } : {}),
       ...(opts.tlb ? { tlb: opts.tlb } : {}),
     });
-    for (const pid of pagesBy.keys()) {
-      const m = this.machine.spawn({ trace: true, name: `pid ${pid}` });
+    this.machine = machine;
+    for (const [pid, m] of pidOf) {
       this.pidOf.set(pid, m);
       this.sourcePid.set(m, pid);
     }
@@ -268,35 +263,6 @@ export class FullStepper {
       tlbMisses: m.tlb.misses,
     };
   }
-}
-
-/**
- * The layout a full-mode run uses: `opts.shape` when given (its page size must be `pageSize` and
- * page `maxPage` must fit), else the one fitted to `maxPage` (16 to 48 VA bits).
- */
-export function fullLayout(
-  opts: { readonly pageSize: number; readonly shape?: string },
-  maxPage: number,
-): AddressLayout {
-  if (opts.shape === undefined)
-    return layoutFor(
-      opts.pageSize,
-      Math.min(48, Math.max(16, Math.ceil(Math.log2((maxPage + 1) * opts.pageSize)))),
-    );
-  const layout = makeLayout(parseShape(opts.shape));
-  if (layout.pageSize !== opts.pageSize)
-    throw new ConfigError(
-      "shape",
-      opts.shape,
-      `a shape with ${opts.pageSize}-byte pages (this one has ${layout.pageSize})`,
-    );
-  if (maxPage >= layout.vpnCount)
-    throw new ConfigError(
-      "shape",
-      opts.shape,
-      `a shape with room for page ${maxPage} (this one has ${layout.vpnCount} pages)`,
-    );
-  return layout;
 }
 
 /** Every reference of `src` stepped on a Machine. */

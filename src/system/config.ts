@@ -1,7 +1,7 @@
 // The configuration and report types of src/system/system.ts (the System class), apart so the
 // class's file holds the behaviour. system.ts re-exports them.
 
-import type { AllocationMode } from "./allocation.js";
+import type { AllocationMode } from "../sim/allocation.js";
 import type { DiskConfig, DiskPreset, DiskStats } from "./disk.js";
 import type { PreparedWorkload } from "./process.js";
 

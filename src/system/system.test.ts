@@ -5,9 +5,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../core/errors.js";
+import { allocateFrames } from "../sim/allocation.js";
 import { Machine } from "../sim/machine.js";
 import { REF_INSTR, REF_LOAD, REF_STORE } from "../workloads/refs.js";
-import { allocateFrames } from "./allocation.js";
 import { Disk, diskConfig } from "./disk.js";
 import type { SystemEvent } from "./events.js";
 import { prepareWorkload } from "./process.js";

@@ -41,8 +41,8 @@
 import { ConfigError, OutOfMemoryError } from "../core/errors.js";
 import type { Counters } from "../core/stats.js";
 import { FAULT_KILLED } from "../pager/pager.js";
+import { ALLOCATION_MODES, allocateFrames } from "../sim/allocation.js";
 import type { Machine } from "../sim/machine.js";
-import { ALLOCATION_MODES, allocateFrames } from "./allocation.js";
 import type {
   PffConfig,
   SpawnSpec,

@@ -21,7 +21,8 @@
 
 import { ConfigError, UnknownIdError } from "../core/errors.js";
 import { makeBatch, REF_LOAD, REF_STORE, type RefBatch } from "./refs.js";
-import { DEFAULT_BATCH, type DecodedRefs, RefAccumulator } from "./trace-decoder.js";
+import { DEFAULT_BATCH, type DecodedRefs } from "./trace-decoder.js";
+import { WorkloadBuilder } from "./workload.js";
 
 /** sfc32: a small, fast, well-mixed 32-bit generator (PractRand-clean); 128 bits of state. */
 export class Rng {
@@ -547,7 +548,7 @@ export function generateAll(
   spec: string,
 ): DecodedRefs & { readonly spec: string; readonly pageSize: number } {
   const gen = parseGenerator(spec);
-  const acc = new RefAccumulator();
+  const acc = new WorkloadBuilder();
   for (const b of generateBatches(gen)) acc.append(b);
-  return { ...acc.finish(), spec: gen.spec, pageSize: gen.pageSize };
+  return { ...acc.refs(), spec: gen.spec, pageSize: gen.pageSize };
 }

@@ -6,6 +6,7 @@
 
 import { ConfigError, TraceParseError } from "../core/errors.js";
 import { makeBatch, type RefBatch } from "./refs.js";
+import { WorkloadBuilder } from "./workload.js";
 
 /** One malformed line: where (1-based line and column) and what was expected. */
 export interface TraceIssue {
@@ -137,10 +138,10 @@ export function decodeAll(
   opts: DecodeOptions = {},
 ): DecodeResult {
   const dec = make({ ...opts, skipBad: true });
-  const acc = new RefAccumulator();
+  const acc = new WorkloadBuilder();
   for (const b of decodeBytes(dec, bytes)) acc.append(b);
   if (dec.stats.skipped > 0 && !opts.skipBad) return { ok: false, issues: dec.stats.issues };
-  return { ok: true, refs: acc.finish(), stats: dec.stats };
+  return { ok: true, refs: acc.refs(), stats: dec.stats };
 }
 
 /** Like decodeAll, but throws the first issue as a TraceParseError. */
@@ -155,46 +156,6 @@ export function decodeAllOrThrow(
     throw new TraceParseError(i.source, i.line, i.column, i.problem);
   }
   return r.refs;
-}
-
-/** Growable typed arrays that batches are appended to. */
-export class RefAccumulator {
-  count = 0;
-  private pages = new Float64Array(1024);
-  private kinds = new Uint8Array(1024);
-  private pids = new Int32Array(1024);
-
-  /** Copies `b`'s valid entries to the end. */
-  append(b: RefBatch): void {
-    const need = this.count + b.count;
-    if (need > this.pages.length) {
-      let cap = this.pages.length;
-      while (cap < need) cap *= 2;
-      const p = new Float64Array(cap);
-      p.set(this.pages.subarray(0, this.count));
-      const k = new Uint8Array(cap);
-      k.set(this.kinds.subarray(0, this.count));
-      const d = new Int32Array(cap);
-      d.set(this.pids.subarray(0, this.count));
-      this.pages = p;
-      this.kinds = k;
-      this.pids = d;
-    }
-    this.pages.set(b.pages.subarray(0, b.count), this.count);
-    this.kinds.set(b.kinds.subarray(0, b.count), this.count);
-    this.pids.set(b.pids.subarray(0, b.count), this.count);
-    this.count = need;
-  }
-
-  /** The references so far, as views trimmed to the count. */
-  finish(): DecodedRefs {
-    return {
-      count: this.count,
-      pages: this.pages.subarray(0, this.count),
-      kinds: this.kinds.subarray(0, this.count),
-      pids: this.pids.subarray(0, this.count),
-    };
-  }
 }
 
 /**

@@ -179,7 +179,7 @@ describe("web full mode", () => {
   it("names a shape that does not fit the pages", () => {
     expect(
       () => new FullSession(refsFromString("1,70000"), "fifo", 3, { ...OPTS, shape: "6/10", pageSize: 1024 }),
-    ).toThrow(/room for page 70000/);
+    ).toThrow(/page number below 64: shape 6\/10/);
   });
 
   it("holds up to a million references when asked (StepOptions.maxReferences); printed step mode stays at 100000", () => {

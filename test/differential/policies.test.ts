@@ -5,8 +5,7 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type ReplayTrace, replay } from "../../src/sim/replay.js";
-import { annotateNextUse } from "../../src/workloads/oracle.js";
+import { annotateNextUse, type ReplayTrace, replay } from "../../src/index.js";
 import { naiveArc } from "./naive/arc.js";
 import { naiveClock } from "./naive/clock.js";
 import { type Bits, type NaivePolicy, runNaive } from "./naive/common.js";

@@ -7,21 +7,26 @@
 import fs from "node:fs";
 import zlib from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { OptMrc, optCurve } from "../../src/mrc/opt.js";
-import { densify, NO_NEXT_USE, replay } from "../../src/sim/replay.js";
 import {
+  annotateNextUse,
   DenseIdsSink,
+  densify,
   feed,
+  makeBatch,
   NextUseSink,
+  NO_NEXT_USE,
+  OptMrc,
+  optCurve,
+  PageIds,
+  PwtDecoder,
+  PwtEncoder,
+  type RefBatch,
   type ReferenceSource,
+  replay,
+  StreamReplay,
   simulate,
   simulateMany,
-} from "../../src/sim/run.js";
-import { StreamReplay } from "../../src/sim/stream-replay.js";
-import { PwtDecoder, PwtEncoder } from "../../src/workloads/binary-format.js";
-import { annotateNextUse } from "../../src/workloads/oracle.js";
-import { PageIds } from "../../src/workloads/page-ids.js";
-import { makeBatch, type RefBatch } from "../../src/workloads/refs.js";
+} from "../../src/index.js";
 
 const LIMIT = 200_000;
 

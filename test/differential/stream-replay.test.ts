@@ -9,13 +9,22 @@
 import fs from "node:fs";
 import zlib from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { MAX_ASID, pageKey } from "../../src/core/addr.js";
-import { TraceParseError } from "../../src/core/errors.js";
-import { densify, replay } from "../../src/sim/replay.js";
-import { PwtReplayFeed, StreamReplay } from "../../src/sim/stream-replay.js";
-import { makeCodedRefs, PWT_HEADER_SIZE, PwtDecoder, PwtEncoder } from "../../src/workloads/binary-format.js";
-import { annotateNextUse } from "../../src/workloads/oracle.js";
-import { makeBatch, type RefBatch } from "../../src/workloads/refs.js";
+import {
+  annotateNextUse,
+  densify,
+  MAX_ASID,
+  makeBatch,
+  makeCodedRefs,
+  PWT_HEADER_SIZE,
+  PwtDecoder,
+  PwtEncoder,
+  PwtReplayFeed,
+  pageKey,
+  type RefBatch,
+  replay,
+  StreamReplay,
+  TraceParseError,
+} from "../../src/index.js";
 
 const LIMIT = 400_000;
 const POLICIES = ["fifo", "lru", "opt", "clock", "arc", "lirs", "lfu", "nfu", "s3fifo", "2q", "sieve"];

@@ -15,6 +15,7 @@ import {
 } from "../../src/sim/bounds.js";
 import { Machine } from "../../src/sim/machine.js";
 import { replay } from "../../src/sim/replay.js";
+import { FullStepper } from "../../src/sim/steps-full.js";
 import { MAX_SLOTS, SlotAllocator } from "../../src/stores/slot-allocator.js";
 import { NO_SLOT } from "../../src/stores/store.js";
 import { PwtEncoder } from "../../src/workloads/binary-format.js";
@@ -162,5 +163,23 @@ describe("frames for a streamed replay", () => {
     expect(streamReplayFrames(2 ** 40, 3)).toBe(REPLAY_EXACT_FRAMES);
     expect(streamReplayFrames(64, undefined)).toBe(64);
     expect(() => streamReplayFrames(2 ** 31, undefined)).toThrow(/frames: 2147483648.*at most 1048576/);
+  });
+});
+
+describe("full step mode sizes its Machine as every full-mode run does", () => {
+  it("refuses a page beyond the 48-bit space with the reason, instead of a silent kill", () => {
+    const src = { count: 2, pages: [1, 2 ** 40] };
+    expect(() => new FullStepper(src, { policy: "fifo", frames: 2, pageSize: 4096 })).toThrow(
+      /page: 1099511627776.*48-bit address space/,
+    );
+  });
+
+  it("gives the page tables frames of their own, one trace process per pid", () => {
+    const s = new FullStepper(
+      { count: 4, pages: [1, 2, 1, 3], pids: [0, 0, 7, 7] },
+      { policy: "fifo", frames: 3, pageSize: 4096 },
+    );
+    expect(s.machine.pids()).toHaveLength(2);
+    expect(s.machine.stats().frames.total).toBeGreaterThan(3);
   });
 });

@@ -6,11 +6,7 @@
 // error is dominated by which hot pages the hash happens to pick..
 
 import { describe, expect, it } from "vitest";
-import { curveError, missesAt, missRatioAt } from "../../src/mrc/curve.js";
-import { lruCurve } from "../../src/mrc/lru.js";
-import { optCurve } from "../../src/mrc/opt.js";
-import { ShardsMrc } from "../../src/mrc/shards.js";
-import { replay } from "../../src/sim/replay.js";
+import { curveError, lruCurve, missesAt, missRatioAt, optCurve, replay, ShardsMrc } from "../../src/index.js";
 import { loadReferenceMisses, loadReferenceTrace, REFERENCE_TRACES } from "../helpers/reference-trace.js";
 
 const want = loadReferenceMisses();

@@ -5,7 +5,7 @@
 // S3-FIFO where libCacheSim caches at all). LIRS differs on purpose (see lirs.ts): within 2 %.
 
 import { describe, expect, it } from "vitest";
-import { replay } from "../../src/sim/replay.js";
+import { replay } from "../../src/index.js";
 import { loadReferenceMisses, loadReferenceTrace, REFERENCE_TRACES } from "../helpers/reference-trace.js";
 
 const misses = loadReferenceMisses();

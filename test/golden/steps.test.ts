@@ -5,10 +5,15 @@
 import { describe, expect, it } from "vitest";
 import { bufferIo } from "../../cli/io.js";
 import { main } from "../../cli/main.js";
-import { policyIds } from "../../src/policies/registry.js";
-import { type StepList, type StepRecord, stepAll } from "../../src/sim/steps.js";
-import { fullSteps } from "../../src/sim/steps-full.js";
-import { REF_LOAD, REF_STORE } from "../../src/workloads/refs.js";
+import {
+  fullSteps,
+  policyIds,
+  REF_LOAD,
+  REF_STORE,
+  type StepList,
+  type StepRecord,
+  stepAll,
+} from "../../src/index.js";
 import { faultsOf } from "../helpers/small-trace.js";
 
 const BELADY = [1, 2, 3, 4, 1, 2, 5, 1, 2, 3, 4, 5];

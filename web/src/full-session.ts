@@ -7,11 +7,15 @@
 // lays them out.
 // No DOM here.
 
-import { ConfigError } from "../../src/core/errors.js";
-import type { TlbMode } from "../../src/mmu/tlb.js";
-import type { Translation } from "../../src/sim/machine.js";
-import { MAX_HELD_REFERENCES, type StepList } from "../../src/sim/steps.js";
-import { FullStepper, type FullStepRecord } from "../../src/sim/steps-full.js";
+import {
+  ConfigError,
+  FullStepper,
+  type FullStepRecord,
+  MAX_HELD_REFERENCES,
+  type StepList,
+  type TlbMode,
+  type Translation,
+} from "../../src/index.js";
 import {
   type FullFrame,
   MachineReader,

@@ -4,8 +4,12 @@
 // the Machine. No DOM here.
 
 import {
+  FRAME_FREE,
+  FRAME_TABLE,
+  FRAME_USER,
   LOC_SOURCE,
   LOC_SWAP,
+  type Machine,
   PTE_A,
   PTE_D,
   PTE_LOC_MASK,
@@ -15,11 +19,14 @@ import {
   PTE_W,
   PTE_X,
   pteFrame,
-} from "../../src/mmu/pte.js";
-import { TLB_D, TLB_VALID, TLB_W, TLB_X, type TlbMode } from "../../src/mmu/tlb.js";
-import { FRAME_FREE, FRAME_TABLE, FRAME_USER } from "../../src/phys/frames.js";
-import type { Machine, Translation } from "../../src/sim/machine.js";
-import type { StepFrame } from "../../src/sim/steps.js";
+  type StepFrame,
+  TLB_D,
+  TLB_VALID,
+  TLB_W,
+  TLB_X,
+  type TlbMode,
+  type Translation,
+} from "../../src/index.js";
 
 /** A frame as full mode shows it: a page's frame, a page table's, or free. */
 export interface FullFrame extends StepFrame {

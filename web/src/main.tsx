@@ -14,12 +14,17 @@ import pastbrkElf from "../../examples/rv32/bin/pastbrk.elf?inline";
 import recurseElf from "../../examples/rv32/bin/recurse.elf?inline";
 import segvElf from "../../examples/rv32/bin/segv.elf?inline";
 import sortElf from "../../examples/rv32/bin/sort.elf?inline";
-import { makeLayout, parseShape } from "../../src/core/addr.js";
-import { PagewiseError } from "../../src/core/errors.js";
-import type { TlbMode } from "../../src/mmu/tlb.js";
-import { policyIds } from "../../src/policies/registry.js";
-import type { StepFrame, StepList, StepRecord } from "../../src/sim/steps.js";
-import type { FullStepRecord } from "../../src/sim/steps-full.js";
+import {
+  type FullStepRecord,
+  makeLayout,
+  PagewiseError,
+  parseShape,
+  policyIds,
+  type StepFrame,
+  type StepList,
+  type StepRecord,
+  type TlbMode,
+} from "../../src/index.js";
 import gzipWordsTrace from "../../test/fixtures/traces/gzip-words.pwt?inline";
 import sort500Trace from "../../test/fixtures/traces/sort500.pwt?inline";
 import { DEFAULT_FULL, FullSession } from "./full-session.js";

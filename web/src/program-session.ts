@@ -7,12 +7,17 @@
 // the pager's cause (zero-fill, text, data, swap, minor, or a fatal protection or segmentation
 // fault that ends the program with SIGSEGV). No DOM here.
 
-import { layoutFor } from "../../src/core/addr.js";
-import { ConfigError } from "../../src/core/errors.js";
-import type { FaultEvent } from "../../src/core/events.js";
-import type { ElfProgram } from "../../src/cpu/rv32/index.js";
-import { checkRv32Frames, parseElf, Rv32Process } from "../../src/cpu/rv32/index.js";
-import { Machine, type Translation } from "../../src/sim/machine.js";
+import {
+  ConfigError,
+  checkRv32Frames,
+  type ElfProgram,
+  type FaultEvent,
+  layoutFor,
+  Machine,
+  parseElf,
+  Rv32Process,
+  type Translation,
+} from "../../src/index.js";
 import {
   type FullFrame,
   MachineReader,

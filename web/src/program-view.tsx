@@ -4,7 +4,7 @@
 // Machine's views shared with full mode (full-views.tsx). Every number comes from the engine.
 
 import { useEffect, useState } from "preact/hooks";
-import { PagewiseError } from "../../src/core/errors.js";
+import { PagewiseError } from "../../src/index.js";
 import { MachineFrames, PageTableTree, SwapView, TlbView, WalkView } from "./full-views.js";
 import { FAULT_KINDS, type FaultKind, type FaultRecord, type ProgramSession } from "./program-session.js";
 

@@ -2,8 +2,7 @@
 // one input per question checked with the engine's checkAnswer, and the answers on request.
 
 import { useMemo, useState } from "preact/hooks";
-import { PagewiseError } from "../../src/core/errors.js";
-import { checkAnswer, makeQuiz, QUIZ_KINDS, type Quiz } from "../../src/quiz/index.js";
+import { checkAnswer, makeQuiz, PagewiseError, QUIZ_KINDS, type Quiz } from "../../src/index.js";
 
 export function QuizPanel() {
   const [kind, setKind] = useState<string>("replacement");

@@ -6,22 +6,26 @@
 // the view (main.tsx) only reads what this holds.
 
 import { ZstdJsReader } from "../../node/zstd-frames.js";
-import { MAX_ASID, pageKey } from "../../src/core/addr.js";
-import { ConfigError } from "../../src/core/errors.js";
-import { lruCurve } from "../../src/mrc/lru.js";
-import { optCurve } from "../../src/mrc/opt.js";
-import { densify } from "../../src/sim/replay.js";
 import {
+  ConfigError,
+  createDecoder,
+  decodeBytes,
+  densify,
+  detectCompression,
+  detectFormat,
+  generateAll,
+  lruCurve,
+  MAX_ASID,
   MAX_HELD_REFERENCES,
   MAX_STEP_REFERENCES,
+  optCurve,
+  pageKey,
+  parseGenerator,
   type StepFrame,
   Stepper,
   type StepRecord,
-} from "../../src/sim/steps.js";
-import { detectCompression, detectFormat } from "../../src/workloads/detect.js";
-import { createDecoder } from "../../src/workloads/formats.js";
-import { generateAll, parseGenerator } from "../../src/workloads/generators.js";
-import { decodeBytes, RefAccumulator } from "../../src/workloads/trace-decoder.js";
+  WorkloadBuilder,
+} from "../../src/index.js";
 
 /** References as the app holds them. */
 export interface Refs {
@@ -227,7 +231,7 @@ export function refsFromTrace(
       `an uncompressed trace (this one is ${comp}: decompress it first)`,
     );
   const format = detectFormat(bytes.subarray(0, 16384), name);
-  const acc = new RefAccumulator();
+  const acc = new WorkloadBuilder();
   let more = false;
   for (const b of decodeBytes(createDecoder(format, { source: name, pageSize }), bytes)) {
     if (acc.count >= limit) {
@@ -236,7 +240,7 @@ export function refsFromTrace(
     }
     acc.append(b);
   }
-  const all = acc.finish();
+  const all = acc.refs();
   const count = Math.min(all.count, limit);
   const cut = more || count < all.count ? `, first ${count}` : "";
   return {

@@ -3,7 +3,7 @@
 // for a shape the student picks. The arithmetic is the engine's (core/addr.ts).
 
 import { useState } from "preact/hooks";
-import { levelIndex, makeLayout, parseShape } from "../../src/core/addr.js";
+import { levelIndex, makeLayout, parseShape } from "../../src/index.js";
 
 const SHAPES = ["6/10", "4/4/8", "sv32", "sv39", "x86-64"] as const;
 

@@ -1,4 +1,4 @@
-import { Rng } from "../../../src/policies/rng.js";
+import { Rng } from "../../../src/index.js";
 import type { NaivePolicy } from "./common.js";
 
 /** Random: pages in an array; a draw picks an index, the last page fills its place. */

@@ -1,0 +1,316 @@
+// Full-mode runs: the one driver from a reference stream to a Machine (page tables in frames, a
+// TLB, real bytes). It owns sizing the Machine for a trace: a first pass over the source finds
+// each process's pages and the highest page (the address-space width, vaBitsForTrace; the frames
+// the page tables need, given on top of the frames for pages so tables never take a page's frame),
+// a second (OPT only) annotates next uses, and the last feeds the references to the Machine batch
+// by batch, one trace process per pid. Memory: O(distinct pages) plus one batch (and OPT's 4 bytes
+// a reference), whatever the trace's length. A workload in memory runs through it too
+// (workloads/workload.ts workloadSource), so `run --report` and a streamed run are one code path.
+
+import { type AddressLayout, layoutFor, makeLayout, parseShape } from "../core/addr.js";
+import { ConfigError } from "../core/errors.js";
+import type { CostModel } from "../core/time.js";
+import { ACC_EXEC, ACC_READ, ACC_WRITE, type Access } from "../mmu/mmu.js";
+import type { TlbConfig } from "../mmu/tlb.js";
+import { FAULT_KILLED } from "../pager/pager.js";
+import { NEVER } from "../policies/policy.js";
+import { getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
+import type { BackingStore } from "../stores/store.js";
+import { PageIds } from "../workloads/page-ids.js";
+import { pwtDecoder } from "../workloads/pwt-decoder.js";
+import { isWrite, REF_INSTR, type RefBatch } from "../workloads/refs.js";
+import { type DecodedRefs, decodeChunks } from "../workloads/trace-decoder.js";
+import { type AllocationMode, allocateFrames } from "./allocation.js";
+import { checkMachineFrames, vaBitsForTrace } from "./bounds.js";
+import type { KswapdOptions } from "./kswapd.js";
+import { Machine } from "./machine.js";
+import { NO_NEXT_USE } from "./replay.js";
+import { annotateSource, type ReferenceSource } from "./run.js";
+
+/** The MMU access code of a reference kind: exec for an instruction fetch, write for S and M, else read. */
+export function accessOf(kind: number): Access {
+  return isWrite(kind) ? ACC_WRITE : kind === REF_INSTR ? ACC_EXEC : ACC_READ;
+}
+
+/** What sizing a Machine for a trace needs to know of it: found in one pass, O(distinct pages). */
+export class TracePages {
+  /** Each pid's distinct pages, pids in order of first appearance, pages in order of first use. */
+  readonly pagesOf = new Map<number, number[]>();
+  maxPage = 0;
+  references = 0;
+  private readonly ids = new PageIds();
+  private idBuf = new Int32Array(0);
+  private wBuf = new Uint8Array(0);
+
+  /** Distinct (pid, page) pairs seen. */
+  get distinctPages(): number {
+    return this.ids.size;
+  }
+
+  /** Takes references [0, n) of `b`. */
+  add(b: DecodedRefs, n = b.count): void {
+    if (this.idBuf.length < n) {
+      this.idBuf = new Int32Array(n);
+      this.wBuf = new Uint8Array(n);
+    }
+    const seen = this.ids.size;
+    this.ids.map(b.pages, b.kinds, b.pids, 0, n, this.idBuf, this.wBuf);
+    let next = seen;
+    for (let i = 0; i < n; i++) {
+      if (b.pages[i]! > this.maxPage) this.maxPage = b.pages[i]!;
+      if (this.idBuf[i] !== next) continue;
+      // A new (pid, page): ids come in order of first appearance.
+      next++;
+      const src = b.pids[i]!;
+      let list = this.pagesOf.get(src);
+      if (list === undefined) {
+        list = [];
+        this.pagesOf.set(src, list);
+      }
+      list.push(b.pages[i]!);
+    }
+    this.references += n;
+  }
+
+  /** The pages of a whole workload in memory. */
+  static of(refs: DecodedRefs): TracePages {
+    const t = new TracePages();
+    t.add(refs);
+    return t;
+  }
+}
+
+/** The Machine's options a trace run may set; the run sizes the rest (address space, table frames). */
+export interface TraceMachineOptions {
+  /** Replacement policy spec ("lru", "aging:bits=4"). */
+  readonly policy: string;
+  /** Frames for pages; the page tables get frames of their own on top. */
+  readonly frames: number;
+  /** Bytes a page number of the trace stands for. */
+  readonly pageSize: number;
+  readonly tlb?: Partial<TlbConfig>;
+  /** Page coloring: colors (a power of two) and how strictly the allocator honours them. */
+  readonly coloring?: { readonly colors: number; readonly mode: "prefer" | "strict" };
+  /** Sequential read-ahead, pages (0: off). */
+  readonly readAhead?: number;
+  /** kswapd options or spec ("doc", "linux,clean=off"; sim/kswapd.ts). */
+  readonly kswapd?: string | KswapdOptions;
+  /** Swap slots (default unbounded); when swap runs out the pager kills a process. */
+  readonly swapSlots?: number;
+  readonly costs?: Partial<CostModel>;
+  /** Page-table shape: a preset (sv32, sv39, x86-32, x86-64) or a split such as 10/10/12 (default: fitted to the trace). */
+  readonly shape?: string;
+  /** Replacement scope (default global); local splits the frames into per-process quotas by `allocation`. */
+  readonly scope?: "global" | "local";
+  readonly allocation?: AllocationMode;
+  /** A swap store to use instead of the in-memory one (a swap file); the caller closes it. */
+  readonly swap?: BackingStore;
+}
+
+/** A Machine sized for a trace, and the Machine pid of each pid of the trace. */
+export interface TraceMachine {
+  readonly machine: Machine;
+  readonly pidOf: ReadonlyMap<number, number>;
+  /** Local scope: each trace pid's quota of frames, in order of first appearance. */
+  readonly quotas?: readonly { readonly pid: number; readonly frames: number }[];
+}
+
+/**
+ * The layout of a trace's Machine: the shape asked for (every page of the trace must lie in its
+ * space: a ConfigError names the first that does not), else one fitted to the largest page (a page
+ * beyond the 48-bit space is refused with the reason).
+ */
+export function traceLayout(shape: string | undefined, maxPage: number, pageSize: number): AddressLayout {
+  if (shape === undefined) return layoutFor(pageSize, vaBitsForTrace(maxPage, pageSize));
+  const layout = makeLayout(parseShape(shape));
+  if (layout.pageSize !== pageSize) {
+    throw new ConfigError("shape", shape, `a shape with ${pageSize}-byte pages, the workload's page size`);
+  }
+  if (maxPage >= layout.vpnCount) {
+    throw new ConfigError(
+      "page",
+      maxPage,
+      `a page number below ${layout.vpnCount}: shape ${layout.shape.name} maps a ${layout.vaBits}-bit space`,
+    );
+  }
+  return layout;
+}
+
+/**
+ * The Machine for a trace whose pages are `pages`: an address space wide enough for its highest
+ * page (a page beyond the 48-bit space is refused with the reason, ConfigError), `frames` frames for
+ * pages (checked against the 1 GiB of RAM first, so the error names the count asked for) plus the
+ * frames every page table of every process needs, and one trace process per pid.
+ */
+export function machineForTrace(pages: TracePages, opts: TraceMachineOptions): TraceMachine {
+  const { pageSize, frames } = opts;
+  const layout = traceLayout(opts.shape, pages.maxPage, pageSize);
+  checkMachineFrames(frames, pageSize);
+  let tableFrames = 0;
+  for (const vpns of pages.pagesOf.values()) tableFrames += Machine.tableFramesFor(layout, vpns);
+  const machine = new Machine({
+    frames,
+    tableFrames,
+    ...(opts.shape !== undefined ? { shape: layout.shape } : { pageSize, vaBits: layout.vaBits }),
+    policy: opts.policy,
+    ...(opts.scope !== undefined ? { scope: opts.scope } : {}),
+    ...(opts.swap !== undefined ? { swap: opts.swap } : {}),
+    ...(opts.tlb ? { tlb: opts.tlb } : {}),
+    ...(opts.coloring ? { colors: opts.coloring.colors, coloring: opts.coloring.mode } : {}),
+    ...(opts.readAhead ? { readAhead: opts.readAhead } : {}),
+    ...(opts.kswapd !== undefined ? { kswapd: opts.kswapd } : {}),
+    ...(opts.swapSlots !== undefined ? { swapSlots: opts.swapSlots } : {}),
+    ...(opts.costs ? { costs: opts.costs } : {}),
+  });
+  const pidOf = new Map<number, number>();
+  for (const src of pages.pagesOf.keys()) pidOf.set(src, machine.spawn({ trace: true, name: `pid ${src}` }));
+  if (opts.scope !== "local") return { machine, pidOf };
+  // Local replacement: each process replaces only its own pages, within a quota of the frames.
+  const srcs = [...pages.pagesOf.keys()];
+  const split = allocateFrames(
+    frames,
+    srcs.map((src) => ({ size: pages.pagesOf.get(src)!.length })),
+    opts.allocation ?? "equal",
+  );
+  srcs.forEach((src, k) => {
+    machine.setQuota(pidOf.get(src)!, split[k]!);
+  });
+  return { machine, pidOf, quotas: srcs.map((src, k) => ({ pid: src, frames: split[k]! })) };
+}
+
+/** A policy switch during a run: before reference `at` (counted from 0), the policy becomes `policy`. */
+export interface PolicySwitch {
+  readonly at: number;
+  readonly policy: string;
+}
+
+/** Options of a full-mode run over a source. */
+export interface MachineRunOptions extends TraceMachineOptions {
+  /** Read at most this many references. */
+  readonly limit?: number;
+  /** The references expected (a progress total and a hint for OPT's annotation). */
+  readonly expectedReferences?: number;
+  /** Called every 2^18 references or so with the count done and the total expected, and at the end. */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Policy switches, sorted by `at` (the scope stays); a switch to OPT gets next uses too. */
+  readonly switches?: readonly PolicySwitch[];
+}
+
+/** A finished full-mode run: its Machine (stats(), processes) and what the passes saw. */
+export interface MachineRun extends TraceMachine {
+  /** References read from the source (those of killed processes included). */
+  readonly references: number;
+  /** Distinct (pid, page) pairs of those references. */
+  readonly distinctPages: number;
+  /** References of processes killed (out of swap) after their death, not run. */
+  readonly skippedReferences: number;
+  /** How many of the policy switches were reached (the rest lay beyond the trace's end). */
+  readonly switchesApplied: number;
+}
+
+const PROGRESS_EVERY = 1 << 18;
+
+async function* chunksOf(it: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  yield* it;
+}
+
+/** A pass over `source` as decoded batches (page numbers, kinds, pids). */
+function decodedBatches(source: ReferenceSource): () => AsyncIterable<RefBatch> | Iterable<RefBatch> {
+  if (source.kind === "batches") return () => source.batches();
+  return () => decodeChunks(pwtDecoder({ source: source.name }), chunksOf(source.chunks()));
+}
+
+/**
+ * Runs `source` in full mode: sizes a Machine for it (first pass), annotates next uses when the
+ * policy reads the future (OPT), then feeds every reference to `Machine.access` with its process's
+ * pid, the address `page * pageSize` and the access its kind makes. A process killed when swap runs
+ * out runs no more: its later references are skipped and counted. A pwt source is decoded into
+ * batches here (the Machine needs each reference's kind, which encoded blocks do not give alone).
+ */
+export async function runMachine(source: ReferenceSource, opts: MachineRunOptions): Promise<MachineRun> {
+  const switches = opts.switches ?? [];
+  let needsFuture = false;
+  for (const p of [opts.policy, ...switches.map((x) => x.policy)]) {
+    const spec = parsePolicySpec(p);
+    const policy = getPolicyFactory(spec.id);
+    policy.parseParams(spec.params);
+    needsFuture ||= policy.needsFuture;
+  }
+  for (let k = 1; k < switches.length; k++) {
+    if (!(switches[k]!.at > switches[k - 1]!.at))
+      throw new ConfigError(
+        "switches",
+        switches[k]!.at,
+        "policy switches sorted by reference, each at a new one",
+      );
+  }
+  const batches = decodedBatches(source);
+  const limit = opts.limit ?? Number.POSITIVE_INFINITY;
+  const pages = new TracePages();
+  for await (const b of batches()) {
+    pages.add(b, Math.min(b.count, limit - pages.references));
+    if (pages.references >= limit) break;
+  }
+  const total = pages.references;
+  const nextUse = needsFuture
+    ? (
+        await annotateSource(source, {
+          limit: total,
+          ...(opts.expectedReferences !== undefined ? { expectedReferences: opts.expectedReferences } : {}),
+        })
+      ).nextUse
+    : null;
+  const tm = machineForTrace(pages, opts);
+  const { machine: m, pidOf } = tm;
+  let sw = 0;
+  let nextSwitch = switches[0]?.at ?? Number.POSITIVE_INFINITY;
+  const { pageSize } = opts;
+  const expected = opts.expectedReferences ?? total;
+  let lastSrc = Number.NaN;
+  let pid = -1;
+  // Only the faulting process (its access returns FAULT_KILLED) or another one, checked when the
+  // trace switches back to it, can have died.
+  let alive = true;
+  let skipped = 0;
+  let i = 0;
+  let nextReport = PROGRESS_EVERY;
+  for await (const b of batches()) {
+    const n = Math.min(b.count, total - i);
+    const { pages: vpns, kinds, pids } = b;
+    for (let k = 0; k < n; k++, i++) {
+      if (i === nextSwitch) {
+        m.setPolicy(switches[sw++]!.policy);
+        nextSwitch = switches[sw]?.at ?? Number.POSITIVE_INFINITY;
+      }
+      const src = pids[k]!;
+      if (src !== lastSrc) {
+        lastSrc = src;
+        pid = pidOf.get(src)!;
+        alive = m.isAlive(pid);
+      }
+      if (!alive) {
+        skipped++;
+        continue;
+      }
+      const nu = nextUse === null ? NO_NEXT_USE : nextUse[i]!;
+      if (
+        m.access(pid, vpns[k]! * pageSize, accessOf(kinds[k]!), nu === NO_NEXT_USE ? NEVER : nu) ===
+        FAULT_KILLED
+      )
+        alive = false;
+    }
+    if (i >= nextReport && i < total) {
+      opts.onProgress?.(i, expected);
+      nextReport = i + PROGRESS_EVERY;
+    }
+    if (i >= total) break;
+  }
+  opts.onProgress?.(total, total);
+  return {
+    ...tm,
+    references: total,
+    distinctPages: pages.distinctPages,
+    skippedReferences: skipped,
+    switchesApplied: sw,
+  };
+}
