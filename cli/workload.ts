@@ -260,6 +260,12 @@ export interface OpenedSource {
   readonly pageSize: number;
   /** The number of references when known before reading (pwt with counts, a reference string), else null. */
   readonly expected: number | null;
+  /**
+   * Extra references the last pass made by splitting accesses that straddle a page boundary (a
+   * lackey ` L 0fff,8` at 4 KiB pages is two references); 0 for --refs and --gen; null for pwt,
+   * whose accesses were split when it was captured and which does not record how many.
+   */
+  splits(): number | null;
   /** Prints the warning about skipped lines, if any; removes a spooled standard input. */
   close(): void;
 }
@@ -295,6 +301,7 @@ export async function openSource(
       kind: "gen",
       pageSize: gen.pageSize,
       expected: Math.min(gen.total, opts.limit ?? Number.POSITIVE_INFINITY),
+      splits: () => 0,
       close() {},
     };
   }
@@ -335,6 +342,7 @@ export async function openSource(
       kind: "trace",
       pageSize: t.pageSize,
       expected: known === null ? null : Math.min(known, opts.limit ?? Number.POSITIVE_INFINITY),
+      splits: () => (t.format === "pwt" ? null : t.stats.splits),
       close() {
         if (spooled !== null) fs.rmSync(dirname(spooled), { recursive: true, force: true });
         const skipped = t.stats.skipped;
@@ -366,6 +374,7 @@ export function inMemorySource(w: Workload): Omit<OpenedSource, "close"> {
     kind: w.kind,
     pageSize: w.pageSize,
     expected: w.count,
+    splits: () => 0,
   };
 }
 
