@@ -188,7 +188,12 @@ export async function runFullStream(
   spec: string,
   frames: number,
   pageSize: number,
-  opts: FullOptions & { limit?: number; expected?: number } = {},
+  opts: FullOptions & {
+    limit?: number;
+    expected?: number;
+    /** Called as each pass begins, with the references it will read when known (for a progress bar). */
+    onPhase?: (phase: "size" | "annotate" | "replay", total: number | null) => void;
+  } = {},
 ): Promise<{ result: RunResult; distinctPages: number }> {
   policyIdOf(spec);
   if (source.kind !== "batches") throw new Error("full mode reads decoded batches");
@@ -200,6 +205,7 @@ export async function runFullStream(
   let wBuf = new Uint8Array(0);
   let seen = 0;
   let total = 0;
+  opts.onPhase?.("size", opts.expected ?? null);
   for await (const b of source.batches()) {
     const n = Math.min(b.count, limit - total);
     if (idBuf.length < n) {
@@ -221,11 +227,19 @@ export async function runFullStream(
       list.push(b.pages[i]!);
     }
     total += n;
+    opts.onProgress?.(total, opts.expected ?? 0);
     if (total >= limit) break;
   }
+  if (needsFuture(spec)) opts.onPhase?.("annotate", total);
   const nextUse = needsFuture(spec)
-    ? (await annotateSource(source, opts.limit !== undefined ? { limit: opts.limit } : {})).nextUse
+    ? (
+        await annotateSource(source, {
+          ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
+          ...(opts.onProgress ? { onProgress: (d: number) => opts.onProgress?.(d, total) } : {}),
+        })
+      ).nextUse
     : null;
+  opts.onPhase?.("replay", total);
   const { m, pidOf } = fullMachine(spec, frames, pageSize, maxPage, pagesOf, opts);
   const every = 1 << 18;
   let lastSrc = Number.NaN;

@@ -29,7 +29,7 @@ export async function convertTrace(
     csvParams?: string;
   },
 ): Promise<ConvertSummary> {
-  const bar = new Progress(io, "converting", 1);
+  const bar = new Progress(io, "converting", 1, { unit: "bytes" });
   try {
     const r = await convert(input, opts.out, {
       format: opts.format,

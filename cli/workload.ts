@@ -181,7 +181,7 @@ export async function loadGenerated(spec: string, opts: WorkloadOptions, io: Cli
   const limit = opts.limit ?? Number.POSITIVE_INFINITY;
   checkLoadedRefs(Math.min(gen.total, limit));
   const b = new WorkloadBuilder();
-  const bar = new Progress(io, "generating", Math.max(1, Math.min(gen.total, limit)));
+  const bar = new Progress(io, "generating", Math.max(1, Math.min(gen.total, limit)), { unit: "references" });
   try {
     for (const batch of generateBatches(gen)) {
       b.append(batch, limit - b.count);
@@ -214,7 +214,7 @@ export async function loadTrace(path: string, opts: WorkloadOptions, io: CliIo):
   });
   const b = new WorkloadBuilder();
   const limit = opts.limit ?? Number.POSITIVE_INFINITY;
-  const bar = new Progress(io, `reading ${basename(path)}`, Math.max(1, t.fileBytes));
+  const bar = new Progress(io, `reading ${basename(path)}`, Math.max(1, t.fileBytes), { unit: "bytes" });
   try {
     for await (const batch of t.batches()) {
       b.append(batch, limit - b.count);

@@ -80,7 +80,7 @@ Examples:
 }
 
 async function toOracleGeneral(io: CommandContext["io"], input: string, opts: ConvertOptions) {
-  const bar = new Progress(io, "converting", 1);
+  const bar = new Progress(io, "converting", 1, { unit: "bytes" });
   try {
     const r = await writeOracleGeneralFile(input, opts.out, {
       format: opts.format,

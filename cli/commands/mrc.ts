@@ -114,12 +114,12 @@ async function onePassCurves(
   ];
   const annotate = kinds.has("opt") ? new NextUseSink(total > 0 ? total : undefined, ids) : null;
   if (annotate !== null) sinks.push(annotate);
-  const bar = new Progress(io, "mrc: one pass", total);
+  const bar = new Progress(io, "mrc: one pass", total, { unit: "references", counter: total === 0 });
   let counts: PassCounts;
   try {
     counts = await feed(src.source, fanOut(ids, sinks), {
       ...limit,
-      ...(total > 0 ? { onProgress: (d: number) => bar.update(d) } : {}),
+      onProgress: (d: number) => bar.update(d),
     });
   } finally {
     bar.stop();

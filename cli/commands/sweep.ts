@@ -19,7 +19,7 @@ import { type CliIo, colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { fmtInt, fmtPct, outputMode, renderTable, writeCsv, writeJson } from "../output.js";
 import { defaultThreads, runTasks, type Task } from "../pool.js";
-import { Progress } from "../progress.js";
+import { Progress, replayProgress } from "../progress.js";
 import { buildReport } from "../report/collect.js";
 import { writeReportFile } from "../report/write.js";
 import { type FramesSpec, framesOf, parseFramesList, parseList } from "../units.js";
@@ -73,13 +73,21 @@ export async function sweepRuns(
   workers = defaultThreads(),
 ): Promise<RunResult[]> {
   for (const pol of policies) policyIdOf(pol);
-  if (policies.some(needsFuture)) ensureNextUse(p);
   const tasks: Task[] = frames.flatMap((f) =>
     policies.map((spec) => ({ kind: "run" as const, spec, frames: f })),
   );
-  const bar = new Progress(io, `${label}: ${tasks.length} runs`, tasks.length * p.workload.count);
+  // The share done is of the references replayed over all runs; the line counts the runs finished.
+  const total = tasks.length * p.workload.count;
+  const bar = new Progress(io, `${label}: replaying`, total, { unit: "references" });
+  if (policies.some(needsFuture)) {
+    bar.phase(`${label}: annotating next uses for opt`, null);
+    ensureNextUse(p);
+    bar.phase(`${label}: replaying`, total);
+  }
   try {
-    const runs = await runTasks(p, tasks, undefined, workers, (g) => bar.update(g.refsDone, g.refsTotal));
+    const runs = await runTasks(p, tasks, undefined, workers, (g) =>
+      bar.update(g.refsDone, g.refsTotal, `${fmtInt(g.tasksDone)}/${fmtInt(tasks.length)} runs`),
+    );
     return runs as RunResult[];
   } finally {
     bar.stop();
@@ -101,13 +109,19 @@ export async function simulatedRuns(
 ): Promise<RunResult[]> {
   for (const pol of policies) policyIdOf(pol);
   const specs = frames.flatMap((f) => policies.map((policy) => ({ policy, frames: f })));
-  const total = src.expected ?? 0;
-  const bar = new Progress(io, `${label}: ${specs.length} runs`, total);
+  // All the runs advance together, one pass over the trace (two with OPT): the bar counts references.
+  const { bar, onPhase, onProgress } = replayProgress(
+    io,
+    `${label} (${fmtInt(specs.length)} runs)`,
+    src.expected,
+    policies.some(needsFuture),
+  );
   try {
     const { results } = await simulateMany(src.source, specs, {
       ...(limit !== undefined ? { limit } : {}),
       ...(src.expected !== null ? { expectedReferences: src.expected } : {}),
-      ...(total > 0 ? { onProgress: (d: number) => bar.update(d) } : {}),
+      onPhase,
+      onProgress,
     });
     return results.map((r, i) => replayRunResult(r, specs[i]!.frames, src.pageSize));
   } finally {

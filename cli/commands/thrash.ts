@@ -271,7 +271,7 @@ async function runVariants(
     ...(opts.io ? { io: { everyRefs: opts.ioEvery, ns: opts.ioTime } } : {}),
   };
   const variants = variantsOf(opts);
-  const progress = new Progress(io, "thrash", opts.max * variants.length);
+  const progress = new Progress(io, "thrash", opts.max * variants.length, { unit: "points" });
   const results: Curve[] = [];
   let done = 0;
   for (const v of variants) {
