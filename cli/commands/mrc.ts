@@ -4,7 +4,7 @@
 // OPT stack; or SHARDS sampling for LRU with --method shards); other policies, and every policy
 // with --method sim, are replayed once per frame count on worker threads.
 
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { type MissCurve, missesAt } from "../../src/mrc/curve.js";
 import { LruMrc } from "../../src/mrc/lru.js";
 import { OptMrc } from "../../src/mrc/opt.js";
@@ -217,7 +217,11 @@ export function registerMrc(program: Command, { io }: CommandContext): void {
     );
   addWorkloadOptions(cmd);
   cmd
-    .option("--policies <ids>", "comma-separated policy specs", parseList, ["fifo", "lru", "opt"])
+    .addOption(
+      new Option("--policies <ids>", "comma-separated policy specs")
+        .argParser(parseList)
+        .default(["fifo", "lru", "opt"], "fifo,lru,opt"),
+    )
     .option("--frames <list>", "frame counts: 4,8,16 or 1..100 or 4..1024:x2 or sizes", parseFramesList)
     .option("--points <n>", "number of frame counts when --frames is not given", parsePositiveInt, 16)
     .option("--all-sizes", "every frame count from 1 to the number of distinct pages")
