@@ -229,9 +229,8 @@ export function sweepResult(
   };
 }
 
-/** Columns for a table: the terminal's width on a TTY, else 80; `wide` for one table however wide. */
-export function tableWidth(io: CliIo, wide = false): number {
-  if (wide) return Number.POSITIVE_INFINITY;
+/** Columns for a table: the terminal's width on a TTY, else 80. */
+export function tableWidth(io: CliIo): number {
   const columns = io.stdout.isTTY === true ? io.stdout.columns : undefined;
   return columns !== undefined && columns > 0 ? columns : 80;
 }
