@@ -66,7 +66,12 @@ export async function runFull(
   spec: string,
   frames: number,
   pageSize: number,
-  opts: FullOptions & { limit?: number; expected?: number } = {},
+  opts: FullOptions & {
+    limit?: number;
+    expected?: number;
+    /** Called as each pass begins, with the references it will read when known (for a progress bar). */
+    onPhase?: (phase: "size" | "annotate" | "replay", total: number | null) => void;
+  } = {},
 ): Promise<{ result: RunResult; distinctPages: number; machine: Machine }> {
   const run = await runMachine(source, {
     policy: spec,
@@ -86,6 +91,7 @@ export async function runFull(
     ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
     ...(opts.expected !== undefined ? { expectedReferences: opts.expected } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    ...(opts.onPhase ? { onPhase: opts.onPhase } : {}),
   });
   return {
     result: fullResult(run, spec, frames, pageSize, opts),

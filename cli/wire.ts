@@ -34,7 +34,7 @@ export async function convertTrace(
     unit?: TextUnit;
   },
 ): Promise<ConvertSummary> {
-  const bar = new Progress(io, "converting", 1);
+  const bar = new Progress(io, "converting", 1, { unit: "bytes" });
   try {
     const r = await convert(input, opts.out, {
       format: opts.format,

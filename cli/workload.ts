@@ -180,7 +180,7 @@ export async function loadGenerated(spec: string, opts: WorkloadOptions, io: Cli
   const limit = opts.limit ?? Number.POSITIVE_INFINITY;
   checkLoadedRefs(Math.min(gen.total, limit));
   const b = workloadBuilder();
-  const bar = new Progress(io, "generating", Math.max(1, Math.min(gen.total, limit)));
+  const bar = new Progress(io, "generating", Math.max(1, Math.min(gen.total, limit)), { unit: "references" });
   try {
     for (const batch of generateBatches(gen)) {
       b.append(batch, limit - b.count);
@@ -220,7 +220,7 @@ export async function loadTrace(
   checkValues(t, opts, shown, io);
   const b = workloadBuilder();
   const limit = opts.limit ?? Number.POSITIVE_INFINITY;
-  const bar = new Progress(io, `reading ${basename(path)}`, Math.max(1, t.fileBytes));
+  const bar = new Progress(io, `reading ${basename(path)}`, Math.max(1, t.fileBytes), { unit: "bytes" });
   try {
     for await (const batch of t.batches()) {
       b.append(batch, limit - b.count);
@@ -259,6 +259,12 @@ export interface OpenedSource {
   readonly expected: number | null;
   /** A text trace: what its values were read as. */
   readonly values?: TraceValues;
+  /**
+   * Extra references the last pass made by splitting accesses that straddle a page boundary (a
+   * lackey ` L 0fff,8` at 4 KiB pages is two references); 0 for --refs and --gen; null for pwt,
+   * whose accesses were split when it was captured and which does not record how many.
+   */
+  splits(): number | null;
   /** Prints the warning about skipped lines, if any; removes a spooled standard input. */
   close(): void;
 }
@@ -294,6 +300,7 @@ export async function openSource(
       kind: "gen",
       pageSize: gen.pageSize,
       expected: Math.min(gen.total, opts.limit ?? Number.POSITIVE_INFINITY),
+      splits: () => 0,
       close() {},
     };
   }
@@ -337,6 +344,7 @@ export async function openSource(
       pageSize: t.pageSize,
       expected: known === null ? null : Math.min(known, opts.limit ?? Number.POSITIVE_INFINITY),
       ...(t.values !== null ? { values: t.values } : {}),
+      splits: () => (t.format === "pwt" ? null : t.stats.splits),
       close() {
         if (spooled !== null) fs.rmSync(dirname(spooled), { recursive: true, force: true });
         const skipped = t.stats.skipped;
@@ -365,6 +373,7 @@ export function inMemorySource(w: Workload): Omit<OpenedSource, "close"> {
     pageSize: w.pageSize,
     expected: w.count,
     ...(w.values !== undefined ? { values: w.values } : {}),
+    splits: () => 0,
   };
 }
 

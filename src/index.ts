@@ -30,7 +30,7 @@ export {
   vpnOf,
 } from "./core/addr.js";
 export { ACC_EXEC, ACC_READ, ACC_WRITE, type Access } from "./mmu/mmu.js";
-export { type CostModel, eatFormulaNs, makeCosts } from "./core/time.js";
+export { type CostModel, eatFormulaNs, formatDurationNs, makeCosts, parseDurationNs } from "./core/time.js";
 export type { FaultEvent } from "./core/events.js";
 
 // References: the batch every reader produces, reference kinds, the one in-memory workload.

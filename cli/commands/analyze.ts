@@ -193,7 +193,7 @@ interface LruAt {
 
 async function analyze(io: CommandContext["io"], opts: AnalyzeOptions) {
   const analyzer = new TraceAnalyzer({ window: opts.window, top: opts.top });
-  const bar = new Progress(io, "analyzing", 1);
+  const bar = new Progress(io, "analyzing", 1, { unit: opts.trace !== undefined ? "bytes" : "references" });
   let name: string;
   let source: string;
   let pageSize: number;

@@ -4,7 +4,8 @@
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
 import type { CliIo } from "../io.js";
-import { type FramesSpec, framesOf, parseFramesSpec, parseSize } from "../units.js";
+import { fmtInt } from "../output.js";
+import { type FramesSpec, formatBytes, framesOf, parseFramesSpec, parseSize } from "../units.js";
 import { DEFAULT_PAGE_SIZE, loadWorkload, type Workload, type WorkloadOptions } from "../workload.js";
 
 /** Adds --json and --csv with the given field lists in their help. */
@@ -29,12 +30,32 @@ export function resolveFrames(opts: { frames?: FramesSpec; memory?: number }, pa
     opts.frames ??
     (opts.memory !== undefined ? { kind: "bytes", bytes: opts.memory, text: `${opts.memory}B` } : undefined);
   if (spec === undefined) throw new UsageError("give --frames N (or --memory SIZE)");
+  const option = opts.frames !== undefined ? "--frames" : "--memory";
+  if (spec.kind === "bytes") checkWholePages(option, spec.bytes, pageSize);
   try {
     return framesOf(spec, pageSize);
   } catch (e) {
-    const option = opts.frames !== undefined ? "--frames" : "--memory";
     throw new UsageError(`${option}: ${(e as Error).message}`);
   }
+}
+
+/**
+ * A memory size must be a whole number of pages: `--memory 6000` (6000 bytes: a plain number is
+ * bytes) at 4 KiB pages is 1.46 pages, and was quietly floored to one frame. Refused (a usage
+ * error, exit 2) with the sizes on either side, or --frames for a count.
+ */
+export function checkWholePages(option: string, bytes: number, pageSize: number): void {
+  if (bytes > 0 && bytes % pageSize === 0) return;
+  const size = (frames: number) =>
+    `${formatBytes(frames * pageSize).replace(" ", "")} (${fmtInt(frames)} frame${frames === 1 ? "" : "s"})`;
+  const below = Math.floor(bytes / pageSize);
+  const amount =
+    below < 1
+      ? `less than one ${formatBytes(pageSize)} page`
+      : `${Number((bytes / pageSize).toFixed(2))} pages of ${formatBytes(pageSize)}`;
+  throw new UsageError(
+    `${option}: ${fmtInt(bytes)} bytes is ${amount}, not a whole number of pages (a size without a unit is bytes): give ${below >= 1 ? `${size(below)} or ` : ""}${size(below + 1)}, or --frames N for a number of frames`,
+  );
 }
 
 /** Loads the workload the options name. */

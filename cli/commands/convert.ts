@@ -120,7 +120,7 @@ async function toOracleGeneral(
   input: string,
   opts: ConvertOptions & { unit?: "address" | "page" },
 ) {
-  const bar = new Progress(io, "converting", 1);
+  const bar = new Progress(io, "converting", 1, { unit: "bytes" });
   try {
     const r = await writeOracleGeneralFile(input, opts.out, {
       format: opts.format,

@@ -4,11 +4,12 @@
 // two cores; --quick trims it further for tests.
 
 import { existsSync } from "node:fs";
+import { isAbsolute, relative } from "node:path";
 import type { Command } from "commander";
 import { bundledTracePath, DEFAULT_TRACE } from "../../node/bundled-traces.js";
 import { allPolicies, prepare, workloadFacts } from "../engine.js";
 import { IoError } from "../errors.js";
-import { colorsFor } from "../io.js";
+import { type CliIo, colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { fmtInt, outputMode, writeCsv, writeJson } from "../output.js";
 import { buildReport } from "../report/collect.js";
@@ -21,10 +22,14 @@ import { RUN_CSV_FIELDS, runRecord } from "./run.js";
 import {
   defaultFrames,
   framesList,
+  isOracle,
   renderSweepTable,
+  type SweepResult,
   sweepResult,
   sweepRuns,
+  tableWidth,
   workloadInfo,
+  wrapText,
 } from "./sweep.js";
 
 export const DEFAULT_REPORT = "pagewise-report.html";
@@ -56,9 +61,9 @@ export function registerDemo(program: Command, { io }: CommandContext): void {
     .description(
       "Replay a bundled trace of a real program under every policy at a range of frame\n" +
         `counts: ${DEFAULT_TRACE.summary}, captured with Valgrind lackey.\n` +
-        "Prints faults and miss ratio per policy and frame count, the best in each\n" +
-        "column marked, and writes a self-contained HTML report\n" +
-        `(default ./${DEFAULT_REPORT}).`,
+        "Prints the faults per policy and frame count (★ the best policy that can be\n" +
+        "built; OPT, an oracle, shown as the bound), writes a self-contained HTML\n" +
+        `report (default ./${DEFAULT_REPORT}) and says where to go next.`,
     );
   addWorkloadOptions(cmd);
   cmd
@@ -122,17 +127,65 @@ Examples:
       if (mode === "csv") return writeCsv(io, RUN_CSV_FIELDS, runs.map(runRecord));
       const c = colorsFor(io);
       const f = workloadFacts(p);
+      const width = tableWidth(io);
       io.stdout.write(
-        `${c.bold(`pagewise demo: ${w.name}`)}\n` +
+        `${c.bold(`pagewise demo: ${w.name}`)}\n${wrapText(
           `${fmtInt(f.references)} references (${fmtInt(f.reads)} reads, ${fmtInt(f.writes)} writes, ${fmtInt(f.instructions)} instruction fetches), ` +
-          `${fmtInt(f.distinctPages)} distinct ${formatBytes(w.pageSize)} pages; ${policies.length} policies × ${frames.length} frame counts\n\n`,
+            `${fmtInt(f.distinctPages)} distinct ${formatBytes(w.pageSize)} pages; ${policies.length} policies × ${frames.length} frame counts`,
+          Math.min(width, 100) - 1,
+        )}\n\n`,
       );
-      io.stdout.write(renderSweepTable(io, s));
+      io.stdout.write(renderSweepTable(io, s, width));
       if (reportPath !== null)
         io.stdout.write(`\nReport: ${c.bold(reportPath)} (open it in a browser; it works offline)\n`);
       for (const fig of svgs) io.stdout.write(`Figure: ${fig}\n`);
       io.stdout.write(c.dim(`done in ${(elapsedMs / 1000).toFixed(1)} s\n`));
+      io.stdout.write(`\n${whereNext(io, opts, s, reportPath)}`);
     });
+}
+
+/** A word of a command line, quoted for a POSIX shell when it needs to be. */
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
+}
+
+/**
+ * Where to go next, printed at the end of the demo: the report, and commands to try on the same
+ * workload (a run with every counter, miss-ratio curves), step mode on a textbook string, Belady's
+ * anomaly and the help. Each command runs as printed (a test runs them).
+ */
+export function whereNext(io: CliIo, opts: DemoOptions, s: SweepResult, reportPath: string | null): string {
+  const c = colorsFor(io);
+  const trace = opts.trace !== undefined ? relative(io.cwd, opts.trace) : undefined;
+  const source =
+    trace !== undefined
+      ? `--trace ${shellWord(trace.startsWith("..") || isAbsolute(trace) ? opts.trace! : trace)}`
+      : opts.gen !== undefined
+        ? `--gen ${shellWord(opts.gen)}`
+        : `--refs ${shellWord(opts.refs!)}`;
+  const limit = opts.limit !== undefined ? ` --limit ${opts.limit}` : "";
+  // The frame count where the buildable policies' faults spread widest: where the choice matters.
+  const spread = s.frames.map((f) => {
+    const col = s.runs.filter((r) => r.frames === f && !isOracle(r)).map((r) => r.faults);
+    return col.length > 0 ? Math.max(...col) / Math.max(1, Math.min(...col)) : 0;
+  });
+  const frames = s.frames[spread.indexOf(Math.max(...spread))] ?? s.frames[0]!;
+  const lines: [string, string][] = [
+    ...(reportPath !== null
+      ? ([["report", `open ${shellWord(reportPath)} in a browser`]] as [string, string][])
+      : []),
+    ["one run", `pagewise run ${source}${limit} --policy lru --frames ${frames}`],
+    ["curves", `pagewise mrc ${source}${limit}`],
+    ["by hand", "pagewise run --refs 1,2,3,4,1,2,5,1,2,3,4,5 --frames 3 --steps"],
+    ["anomaly", "pagewise belady"],
+    ["more", "pagewise --help, then pagewise COMMAND --help"],
+  ];
+  // A command too long for the line goes on a line of its own (never wrapped: it is to be copied).
+  const width = tableWidth(io);
+  const oneLine = lines.every(([, cmd]) => 2 + 10 + cmd.length < width);
+  return `${c.bold("Where next:")}\n${lines
+    .map(([what, cmd]) => (oneLine ? `  ${what.padEnd(9)} ${cmd}\n` : `  ${what}:\n    ${cmd}\n`))
+    .join("")}`;
 }
 
 /** Frame counts for the demo: geometric from a few frames to just under the footprint, where policies differ. */

@@ -6,7 +6,7 @@
 
 import { closeSync, openSync, readFileSync, realpathSync, statSync, writeSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { checkNotInput } from "../../node/output-file.js";
 import {
   checkRv32Frames,
@@ -102,11 +102,10 @@ export function registerExec(program: Command, { io }: CommandContext): void {
     )
     .option("--stdin <file>", "file the program reads on fd 0 (default: nothing)")
     .option("--files <dir>", "let the program open files under this directory, read-only (default: none)")
-    .option(
-      "--env <NAME=value>",
-      "an environment variable for the program (repeatable)",
-      (v: string, a: string[]) => [...a, v],
-      [],
+    .addOption(
+      new Option("--env <NAME=value>", "an environment variable for the program (repeatable)")
+        .argParser((v: string, a: string[]) => [...a, v])
+        .default([], "none"),
     )
     .option("--max-instructions <n>", "stop after this many instructions (exit status 124)", parsePositiveInt)
     .option(

@@ -43,7 +43,7 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
     .option("--samples <n>", "points of the working-set curve", parsePositiveInt, 10);
   addOutputOptions(
     cmd,
-    "name, source, pageSize, references, distinctPages, footprintBytes, reads, writes, instructions, processes, values{unit, how, why} (text traces), workingSet{tau, at[], size[]}",
+    "name, source, pageSize, references, distinctPages, footprintBytes, reads, writes, instructions, processes, splits (extra references from accesses split at page boundaries; null for pwt), values{unit, how, why} (text traces), workingSet{tau, at[], size[]}",
     "at,workingSet",
   );
   cmd
@@ -63,11 +63,13 @@ Examples:
       }
       const src = await openSource(opts, io, { kinds: true });
       let facts: InfoFacts;
+      let splits: number | null;
       let tau: number;
       let at: number[];
       let size: number[];
       try {
         facts = await infoFacts(src, opts.limit);
+        splits = src.splits();
         tau = opts.tau ?? Math.max(10, Math.round(facts.references / 100));
         at = samplePoints(facts.references, opts.samples);
         size = await workingSet(src, opts.limit, tau, at);
@@ -82,6 +84,7 @@ Examples:
         writes: facts.writes,
         instructions: facts.instructions,
         processes: facts.processes,
+        splits,
       };
       const w = { name: src.name, source: src.sourceText, pageSize };
       const doc = {
@@ -111,6 +114,10 @@ Examples:
           ["writes", fmtInt(f.writes)],
           ["instruction fetches", fmtInt(f.instructions)],
           ["processes", fmtInt(f.processes)],
+          [
+            "splits (page-straddling accesses)",
+            f.splits === null ? c.dim("— (split at capture; pwt keeps no count)") : fmtInt(f.splits),
+          ],
           ...(src.values !== undefined
             ? ([["values", valuesText(src.values, pageSize)]] as [string, string][])
             : []),

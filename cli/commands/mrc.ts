@@ -4,7 +4,7 @@
 // OPT stack; or SHARDS sampling for LRU with --method shards); other policies, and every policy
 // with --method sim, are replayed once per frame count on worker threads.
 
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import {
   DEFAULT_SHARDS_RATE,
   DenseIdsSink,
@@ -122,12 +122,12 @@ async function onePassCurves(
   ];
   const annotate = kinds.has("opt") ? new NextUseSink(total > 0 ? total : undefined, ids) : null;
   if (annotate !== null) sinks.push(annotate);
-  const bar = new Progress(io, "mrc: one pass", total);
+  const bar = new Progress(io, "mrc: one pass", total, { unit: "references", counter: total === 0 });
   let counts: PassCounts;
   try {
     counts = await feed(src.source, fanOut(ids, sinks), {
       ...limit,
-      ...(total > 0 ? { onProgress: (d: number) => bar.update(d) } : {}),
+      onProgress: (d: number) => bar.update(d),
     });
   } finally {
     bar.stop();
@@ -225,7 +225,11 @@ export function registerMrc(program: Command, { io }: CommandContext): void {
     );
   addWorkloadOptions(cmd);
   cmd
-    .option("--policies <ids>", "comma-separated policy specs", parseList, ["fifo", "lru", "opt"])
+    .addOption(
+      new Option("--policies <ids>", "comma-separated policy specs")
+        .argParser(parseList)
+        .default(["fifo", "lru", "opt"], "fifo,lru,opt"),
+    )
     .option("--frames <list>", "frame counts: 4,8,16 or 1..100 or 4..1024:x2 or sizes", parseFramesList)
     .option("--points <n>", "number of frame counts when --frames is not given", parsePositiveInt, 16)
     .option("--all-sizes", "every frame count from 1 to the number of distinct pages")

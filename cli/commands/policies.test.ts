@@ -18,7 +18,7 @@ describe("pagewise policies", () => {
     const aging = byId.get("aging") as { params: { name: string; default: string }[] };
     expect(aging.params.map((q) => `${q.name}=${q.default}`)).toEqual([
       "bits=8",
-      "interval=100000000",
+      "interval=100ms",
       "on=timer",
       "preset=",
     ]);

@@ -20,7 +20,7 @@ import { UsageError } from "../errors.js";
 import { type CliIo, colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { fmtInt, fmtNs, fmtPct, outputMode, renderKeyValues, writeCsv, writeJson } from "../output.js";
-import { Progress } from "../progress.js";
+import { Progress, passLabel, replayProgress } from "../progress.js";
 import { type OpenedSwapFile, openSwapFile } from "../swap-file.js";
 import { tlbCountsNote } from "../tlb-note.js";
 import type { FramesSpec } from "../units.js";
@@ -339,9 +339,15 @@ to the process (--switch-cost); the formula's EAT then uses their sum instead of
       const frames = resolveFrames(opts, w.pageSize);
       checkModeOptions(opts, frames);
       const p = prepare(w, false);
-      if (needsFuture(opts.policy)) ensureNextUse(p);
       // The bar is for people reading text: never with --json or --csv (nor off a terminal).
-      const bar = new Progress(io, `${opts.policy} (${opts.mode})`, w.count);
+      const future = needsFuture(opts.policy);
+      const replaying = `replaying${opts.mode === "full" ? " in full mode" : ""}`;
+      const bar = new Progress(io, passLabel(opts.policy, replaying, 1, 1), w.count, { unit: "references" });
+      if (future) {
+        if (mode === "human") bar.phase(`${opts.policy}: annotating next uses`, null);
+        ensureNextUse(p);
+        if (mode === "human") bar.phase(passLabel(opts.policy, replaying, 1, 1), w.count);
+      }
       const onProgress =
         mode === "human" ? (done: number, total: number) => bar.update(done, total) : undefined;
       let r: RunResult;
@@ -402,8 +408,14 @@ async function runStreaming(io: CliIo, opts: RunOptions, mode: ReturnType<typeof
     const frames = resolveFrames(opts, src.pageSize);
     checkModeOptions(opts, frames);
     policyIdOf(opts.policy);
-    const total = src.expected ?? 0;
-    const bar = new Progress(io, `${opts.policy} (replay)`, total);
+    // The bar names each pass (OPT annotates next uses, then replays) and counts references; a
+    // trace of unknown length shows a count and a rate.
+    const { bar, onPhase, onProgress } = replayProgress(
+      io,
+      opts.policy,
+      src.expected,
+      needsFuture(opts.policy),
+    );
     try {
       const s = await simulate(
         src.source,
@@ -411,7 +423,7 @@ async function runStreaming(io: CliIo, opts: RunOptions, mode: ReturnType<typeof
         {
           ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
           ...(src.expected !== null ? { expectedReferences: src.expected } : {}),
-          ...(mode === "human" && total > 0 ? { onProgress: (done: number) => bar.update(done, total) } : {}),
+          ...(mode === "human" ? { onProgress, onPhase } : {}),
         },
       );
       r = withValues(replayRunResult(s, frames, src.pageSize), src.values);
@@ -445,13 +457,38 @@ async function runFullStreaming(
         `--shape ${opts.shape} has ${shapePageSize(opts.shape)}-byte pages; the workload's are ${src.pageSize} bytes`,
       );
     const swap = openRunSwap(io, opts, src.pageSize);
-    const bar = new Progress(io, `${opts.policy} (full)`, src.expected ?? 0);
+    // Passes: find the pages (to size the Machine), annotate next uses (OPT), replay.
+    const passes = needsFuture(opts.policy) ? 3 : 2;
+    const what = `${opts.policy} (full mode)`;
+    const bar = new Progress(io, passLabel(what, "finding the pages", 1, passes), src.expected ?? 0, {
+      unit: "references",
+      counter: src.expected === null,
+    });
     const onProgress =
       mode === "human" ? (done: number, total: number) => bar.update(done, total) : undefined;
+    const phases = {
+      size: "finding the pages",
+      annotate: "annotating next uses",
+      replay: "replaying",
+    } as const;
+    const onPhase =
+      mode === "human"
+        ? (phase: keyof typeof phases, total: number | null) =>
+            bar.phase(
+              passLabel(
+                what,
+                phases[phase],
+                phase === "size" ? 1 : phase === "annotate" ? 2 : passes,
+                passes,
+              ),
+              total,
+            )
+        : undefined;
     try {
       const { runFull } = await import("../engine-full.js");
       ({ result: r, distinctPages: distinct } = await runFull(src.source, opts.policy, frames, src.pageSize, {
         ...fullOptions(opts, onProgress, swap),
+        ...(onPhase ? { onPhase } : {}),
         ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
         ...(src.expected !== null ? { expected: src.expected } : {}),
       }));

@@ -1,6 +1,7 @@
 // `pagewise sweep`: policies × frame counts on one workload; a table of faults and miss ratios with
 // the best policy in each column marked, or --json/--csv, and optionally an HTML report.
 
+import Table from "cli-table3";
 import type { Command } from "commander";
 import { DenseIdsSink, feed, PageIds, simulateMany } from "../../src/index.js";
 import {
@@ -16,9 +17,9 @@ import {
 import { UsageError } from "../errors.js";
 import { type CliIo, colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";
-import { fmtInt, fmtPct, outputMode, renderTable, writeCsv, writeJson } from "../output.js";
+import { fmtInt, outputMode, writeCsv, writeJson } from "../output.js";
 import { defaultThreads, runTasks, type Task } from "../pool.js";
-import { Progress } from "../progress.js";
+import { Progress, replayProgress } from "../progress.js";
 import { buildReport } from "../report/collect.js";
 import { writeReportFile } from "../report/write.js";
 import { type FramesSpec, framesOf, parseFramesList, parseList } from "../units.js";
@@ -39,6 +40,22 @@ export interface SweepResult {
   runs: RunResult[];
   /** For each frame count (in `frames` order), the policies with the fewest faults. */
   best: { frames: number; policies: string[]; faults: number }[];
+  /**
+   * The same among the policies that can be built (OPT, which reads the future, left out): what the
+   * table marks ★. Empty policies when the sweep has only oracles.
+   */
+  bestBuildable: { frames: number; policies: string[]; faults: number }[];
+  /** Belady's anomaly: each policy that faults more with more frames, between neighbouring counts. */
+  anomalies: BeladyRise[];
+}
+
+/** A rise of faults with frames, as `belady` reports one. */
+export interface BeladyRise {
+  policy: string;
+  frames: number;
+  faults: number;
+  moreFrames: number;
+  moreFaults: number;
 }
 
 /** Frame counts from specs at a page size, deduplicated and sorted. */
@@ -72,13 +89,21 @@ export async function sweepRuns(
   workers = defaultThreads(),
 ): Promise<RunResult[]> {
   for (const pol of policies) policyIdOf(pol);
-  if (policies.some(needsFuture)) ensureNextUse(p);
   const tasks: Task[] = frames.flatMap((f) =>
     policies.map((spec) => ({ kind: "run" as const, spec, frames: f })),
   );
-  const bar = new Progress(io, `${label}: ${tasks.length} runs`, tasks.length * p.workload.count);
+  // The share done is of the references replayed over all runs; the line counts the runs finished.
+  const total = tasks.length * p.workload.count;
+  const bar = new Progress(io, `${label}: replaying`, total, { unit: "references" });
+  if (policies.some(needsFuture)) {
+    bar.phase(`${label}: annotating next uses for opt`, null);
+    ensureNextUse(p);
+    bar.phase(`${label}: replaying`, total);
+  }
   try {
-    const runs = await runTasks(p, tasks, undefined, workers, (g) => bar.update(g.refsDone, g.refsTotal));
+    const runs = await runTasks(p, tasks, undefined, workers, (g) =>
+      bar.update(g.refsDone, g.refsTotal, `${fmtInt(g.tasksDone)}/${fmtInt(tasks.length)} runs`),
+    );
     return runs as RunResult[];
   } finally {
     bar.stop();
@@ -100,13 +125,19 @@ export async function simulatedRuns(
 ): Promise<RunResult[]> {
   for (const pol of policies) policyIdOf(pol);
   const specs = frames.flatMap((f) => policies.map((policy) => ({ policy, frames: f })));
-  const total = src.expected ?? 0;
-  const bar = new Progress(io, `${label}: ${specs.length} runs`, total);
+  // All the runs advance together, one pass over the trace (two with OPT): the bar counts references.
+  const { bar, onPhase, onProgress } = replayProgress(
+    io,
+    `${label} (${fmtInt(specs.length)} runs)`,
+    src.expected,
+    policies.some(needsFuture),
+  );
   try {
     const { results } = await simulateMany(src.source, specs, {
       ...(limit !== undefined ? { limit } : {}),
       ...(src.expected !== null ? { expectedReferences: src.expected } : {}),
-      ...(total > 0 ? { onProgress: (d: number) => bar.update(d) } : {}),
+      onPhase,
+      onProgress,
     });
     return results.map((r, i) => replayRunResult(r, specs[i]!.frames, src.pageSize));
   } finally {
@@ -123,13 +154,50 @@ export function parseWorkers(v: string): number {
   return n;
 }
 
-/** Best policies per frame count. */
-export function bestPerFrames(runs: readonly RunResult[], frames: readonly number[]): SweepResult["best"] {
+/** Best policies per frame count (among those `keep` accepts). */
+export function bestPerFrames(
+  runs: readonly RunResult[],
+  frames: readonly number[],
+  keep: (r: RunResult) => boolean = () => true,
+): SweepResult["best"] {
   return frames.map((f) => {
-    const col = runs.filter((r) => r.frames === f);
+    const col = runs.filter((r) => r.frames === f && keep(r));
+    if (col.length === 0) return { frames: f, faults: Number.NaN, policies: [] };
     const min = Math.min(...col.map((r) => r.faults));
     return { frames: f, faults: min, policies: col.filter((r) => r.faults === min).map((r) => r.policy) };
   });
+}
+
+/** A run of a policy that reads the future (OPT): a bound, not a policy one can build. */
+export function isOracle(r: RunResult): boolean {
+  return needsFuture(r.policy);
+}
+
+/**
+ * Belady's anomaly in a sweep: for each policy (in `policies` order), every pair of neighbouring
+ * frame counts where the larger one faults more. `runs` frames-major as sweepRuns returns them.
+ */
+export function beladyRises(
+  policies: readonly string[],
+  frames: readonly number[],
+  runs: readonly RunResult[],
+): BeladyRise[] {
+  const out: BeladyRise[] = [];
+  for (let j = 0; j < policies.length; j++) {
+    for (let i = 1; i < frames.length; i++) {
+      const a = runs[(i - 1) * policies.length + j]!;
+      const b = runs[i * policies.length + j]!;
+      if (b.faults > a.faults)
+        out.push({
+          policy: b.policy,
+          frames: a.frames,
+          faults: a.faults,
+          moreFrames: b.frames,
+          moreFaults: b.faults,
+        });
+    }
+  }
+  return out;
 }
 
 /** The `workload` of a sweep's JSON for a workload in memory. */
@@ -149,26 +217,111 @@ export function sweepResult(
   frames: number[],
   runs: RunResult[],
 ): SweepResult {
-  return { workload, policies, frames, runs, best: bestPerFrames(runs, frames) };
+  return {
+    workload,
+    policies,
+    frames,
+    runs,
+    best: bestPerFrames(runs, frames),
+    bestBuildable: bestPerFrames(runs, frames, (r) => !isOracle(r)),
+    anomalies: beladyRises(policies, frames, runs),
+  };
+}
+
+/** Columns for a table: the terminal's width on a TTY, else 80. */
+export function tableWidth(io: CliIo): number {
+  const columns = io.stdout.isTTY === true ? io.stdout.columns : undefined;
+  return columns !== undefined && columns > 0 ? columns : 80;
+}
+
+/** Text wrapped at spaces to lines of at most `width` columns. */
+export function wrapText(text: string, width: number): string {
+  const out: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line !== "" && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = word;
+    } else line = line === "" ? word : `${line} ${word}`;
+  }
+  if (line !== "") out.push(line);
+  return out.join("\n");
+}
+
+/** Visible length of a string (colour codes removed). */
+function visible(text: string): number {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: colour escape sequences
+  return text.replace(/\x1b\[[0-9;]*m/g, "").length;
 }
 
 /**
- * The student's table: one row per policy, one column per frame count; each cell holds the faults
- * and, below, the miss ratio. The fewest faults in each column are marked with ★ (green on a TTY).
+ * The student's table: one row per policy, one column per frame count, each cell the faults. ★
+ * marks the fewest faults among the policies that can be built; OPT (an oracle: it reads the
+ * future) is shown as the bound and never starred. ▲ marks a cell with more faults than the frame
+ * count before it: Belady's anomaly, listed under the table. The columns are split into several
+ * tables, each with the policy column, so that every line fits `width` columns (tableWidth).
  */
-export function renderSweepTable(io: CliIo, s: SweepResult): string {
+export function renderSweepTable(io: CliIo, s: SweepResult, width = tableWidth(io)): string {
   const c = colorsFor(io);
-  const head = ["policy", ...s.frames.map((f) => `${fmtInt(f)} frames`)];
-  const rows = s.policies.map((_, j) => [
-    c.bold(runAt(s, j, 0).policy),
-    ...s.frames.map((_f, i) => {
-      const r = runAt(s, j, i);
-      const best = s.best[i]!.policies.includes(r.policy);
-      const faults = `${fmtInt(r.faults)}${best ? " ★" : ""}`;
-      return `${best ? c.green(c.bold(faults)) : faults}\n${c.dim(fmtPct(r.missRatio, 1))}`;
-    }),
-  ]);
-  return `${renderTable(c, head, rows, [], { ruled: true })}\nEach cell: faults, then the miss ratio; ★ marks the fewest faults for that frame count.\n`;
+  const oracle = (j: number) => isOracle(runAt(s, j, 0));
+  const label = (j: number) => (oracle(j) ? `${runAt(s, j, 0).policy} (bound)` : runAt(s, j, 0).policy);
+  const rises = new Set(s.anomalies.map((a) => `${a.policy}@${a.moreFrames}`));
+  const cell = (j: number, i: number): string => {
+    const r = runAt(s, j, i);
+    const best = !oracle(j) && s.bestBuildable[i]!.policies.includes(r.policy);
+    const rise = rises.has(`${r.policy}@${r.frames}`);
+    const text = `${fmtInt(r.faults)}${best ? " ★" : ""}${rise ? " ▲" : ""}`;
+    if (rise) return c.red(c.bold(text));
+    if (best) return c.green(c.bold(text));
+    return oracle(j) ? c.dim(text) : text;
+  };
+  const cells = s.policies.map((_, j) => s.frames.map((_f, i) => cell(j, i)));
+  const heads = s.frames.map((f) => `${fmtInt(f)} frame${f === 1 ? "" : "s"}`);
+  // A column takes its widest text, one space either side and a border.
+  const policyWidth = Math.max(6, ...s.policies.map((_, j) => label(j).length)) + 3;
+  const colWidth = s.frames.map(
+    (_, i) => Math.max(heads[i]!.length, ...cells.map((row) => visible(row[i]!))) + 3,
+  );
+  const groups: number[][] = [];
+  let group: number[] = [];
+  let used = policyWidth + 1;
+  for (let i = 0; i < s.frames.length; i++) {
+    if (group.length > 0 && used + colWidth[i]! > width) {
+      groups.push(group);
+      group = [];
+      used = policyWidth + 1;
+    }
+    group.push(i);
+    used += colWidth[i]!;
+  }
+  if (group.length > 0) groups.push(group);
+  const tables = groups.map((g) => {
+    // A rule under the header only: body rows are one line each.
+    const t = new Table({
+      head: ["policy", ...g.map((i) => heads[i]!)].map((h) => c.bold(h)),
+      style: { head: [], border: [], compact: true },
+      colAligns: ["left", ...g.map(() => "right" as const)],
+    });
+    for (let j = 0; j < s.policies.length; j++)
+      t.push([oracle(j) ? c.dim(label(j)) : c.bold(label(j)), ...g.map((i) => cells[j]![i]!)]);
+    return t.toString();
+  });
+  const noteWidth = Math.min(width, 100) - 1;
+  const notes = [
+    `Faults per policy and frame count (miss ratio = faults / ${fmtInt(s.workload.references)} references; --json and --csv give both). ★ fewest faults among the policies that can be built.`,
+  ];
+  if (s.policies.some((_, j) => oracle(j)))
+    notes.push("opt (bound): Belady's MIN reads the future, an oracle; no buildable policy faults less.");
+  const shown = s.anomalies.slice(0, 10);
+  for (const a of shown)
+    notes.push(
+      `▲ Belady's anomaly: ${a.policy} faults more with ${fmtInt(a.moreFrames)} frames (${fmtInt(a.moreFaults)}) than with ${fmtInt(a.frames)} (${fmtInt(a.faults)}).`,
+    );
+  if (s.anomalies.length > shown.length)
+    notes.push(
+      `▲ … and ${s.anomalies.length - shown.length} more rises (--json lists them all under "anomalies").`,
+    );
+  return `${tables.join("\n\n")}\n${notes.map((n) => wrapText(n, noteWidth)).join("\n")}\n`;
 }
 
 function runAt(s: SweepResult, policyIndex: number, frameIndex: number): RunResult {
@@ -207,7 +360,7 @@ export function registerSweep(program: Command, { io }: CommandContext): void {
     );
   addOutputOptions(
     cmd,
-    "workload, policies, frames, runs[] (each as in run --json), best[]",
+    "workload, policies, frames, runs[] (each as in run --json), best[], bestBuildable[] (OPT left out: the ★ of the table), anomalies[] (Belady's: policy, frames, faults, moreFrames, moreFaults)",
     RUN_CSV_FIELDS.join(","),
   );
   cmd

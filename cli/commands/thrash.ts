@@ -10,7 +10,9 @@ import {
   type AllocationMode,
   DISK_PRESETS,
   type DiskPreset,
+  formatDurationNs,
   type PreparedWorkload,
+  parseDurationNs,
   prepareWorkload,
   renderThrashHtml,
   type SystemConfig,
@@ -59,16 +61,14 @@ interface ThrashOptions extends WorkloadOptions {
   csv?: boolean;
 }
 
-/** "10ms", "2s", "500us", "8000000ns" or a bare number of milliseconds → ns. */
 /** Longest simulated duration an option may state: one hour. */
 export const MAX_DURATION_NS = 3600e9;
 
+/** "10ms", "2s", "500us", "8000000ns" or a plain number of milliseconds → ns. */
 export function parseDuration(text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ns|us|µs|ms|s)?\s*$/.exec(text);
-  if (!m) throw new UsageError(`invalid duration "${text}" (expected e.g. 10ms, 2s, 500us)`);
-  const v = Number(m[1]);
-  const unit = m[2] ?? "ms";
-  const ns = v * ({ ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9 } as Record<string, number>)[unit]!;
+  const ns = parseDurationNs(text, "ms");
+  if (ns === null)
+    throw new UsageError(`invalid duration "${text}" (expected e.g. 10ms, 2s, 500us; a plain number is ms)`);
   if (!(ns > 0)) throw new UsageError(`invalid duration "${text}" (expected more than zero)`);
   // The run's wall time grows with the simulated time: an hour of it is more than any figure needs
   // (--warmup 99999999999s ran for ever).
@@ -84,6 +84,11 @@ function parsePriorities(text: string): number[] {
   if (xs.length === 0 || xs.some((x) => !(Number.isFinite(x) && x > 0)))
     throw new UsageError(`invalid priorities "${text}" (expected positive numbers such as 1,2,4)`);
   return xs;
+}
+
+/** An option of simulated time whose help shows its default with a unit ("10ms", not 10000000). */
+function durationOption(flags: string, what: string, dfltNs: number, parse = parseDuration): Option {
+  return new Option(flags, what).argParser(parse).default(dfltNs, formatDurationNs(dfltNs));
 }
 
 function parseDurationOrZero(text: string): number {
@@ -128,6 +133,9 @@ export function registerThrash(program: Command, { io }: CommandContext): void {
     .addHelpText(
       "after",
       `
+Times (--quantum, --io-time, --rotate, --warmup, --measure) are simulated time with a unit: 10ms,
+2s, 500us, 100ns; a plain number is milliseconds.
+
 Examples:
   $ pagewise thrash --max 10 --compare
   $ pagewise thrash --gen phases:pages=200,ws=20,phases=2,locality=1,n=4000000 --scope global --policy fifo
@@ -199,26 +207,28 @@ function addThrashOptions(cmd: Command): void {
       "priorities of processes 1, 2, … for --alloc priority (repeated: 1,2 gives 1,2,1,2,…)",
       parsePriorities,
     )
-    .option("--quantum <time>", "round-robin quantum", parseDuration, 10e6)
+    .addOption(durationOption("--quantum <time>", "round-robin quantum", 10e6))
     .addOption(new Option("--disk <preset>", "paging disk").choices(Object.keys(DISK_PRESETS)).default("hdd"))
     .option("--io-every <refs>", "ordinary I/O every this many references", parsePositiveInt, 20_000)
-    .option("--io-time <time>", "length of each ordinary I/O", parseDuration, 8e6)
+    .addOption(durationOption("--io-time <time>", "length of each ordinary I/O", 8e6))
     .option("--no-io", "no ordinary I/O (processes only compute and page)")
     .option("--tau <refs>", "working-set window τ in references", parsePositiveInt, 20_000)
     .option("--load-control", "suspend a process when the working sets do not fit")
     .option("--prepage", "with --load-control: read a resumed process's last working set back at once")
-    .option(
-      "--rotate <time>",
-      "with load control: swap a process suspended this long for the one active longest (0: never)",
-      parseDurationOrZero,
-      1e9,
+    .addOption(
+      durationOption(
+        "--rotate <time>",
+        "with load control: swap a process suspended this long for the one active longest (0: never)",
+        1e9,
+        parseDurationOrZero,
+      ),
     )
     .option(
       "--compare",
       "run without and with load control (and with prepaging too if --prepage), and show all",
     )
-    .option("--warmup <time>", "simulated time before measuring", parseDuration, 2e9)
-    .option("--measure <time>", "simulated time measured", parseDuration, 1e9)
+    .addOption(durationOption("--warmup <time>", "simulated time before measuring", 2e9))
+    .addOption(durationOption("--measure <time>", "simulated time measured", 1e9))
     .option("--report <file.html>", "also write an HTML report with the curves")
     .option("--svg <file.svg>", "also write the CPU-utilization chart as SVG")
     .option("--title <text>", "title of the report and the figure");
@@ -270,7 +280,7 @@ async function runVariants(
     ...(opts.io ? { io: { everyRefs: opts.ioEvery, ns: opts.ioTime } } : {}),
   };
   const variants = variantsOf(opts);
-  const progress = new Progress(io, "thrash", opts.max * variants.length);
+  const progress = new Progress(io, "thrash", opts.max * variants.length, { unit: "points" });
   const results: Curve[] = [];
   let done = 0;
   for (const v of variants) {

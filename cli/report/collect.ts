@@ -113,7 +113,7 @@ export async function buildReport(io: CliIo, p: Prepared, req: ReportRequest): P
   for (const f of req.frames) {
     for (const spec of simulated) if (!given(spec, f)) missing.push({ kind: "run", spec, frames: f });
   }
-  const bar = new Progress(io, "report", 1);
+  const bar = new Progress(io, "report: runs", 1, { unit: "runs" });
   const extra = (await runTasks(
     p,
     missing,
@@ -142,6 +142,7 @@ export async function buildReport(io: CliIo, p: Prepared, req: ReportRequest): P
   const at = samplePoints(n, SAMPLES);
   const focus = req.focusFrames ?? mostTellingFrames(runs, frames, p.pageSpace);
   const specs = req.timelinePolicies ?? timelineChoice(req.policies);
+  bar.phase("report: timelines", specs.length);
   const tl = (await runTasks(
     p,
     specs.map((spec) => ({ kind: "timeline" as const, spec, frames: focus, at })),

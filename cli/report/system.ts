@@ -35,7 +35,7 @@ export async function systemFigures(io: CliIo, quick: boolean): Promise<ReportFi
     { label: "load control", loadControl: true, prepage: false },
     { label: "LC + prepaging", loadControl: true, prepage: true },
   ];
-  const bar = new Progress(io, "system figures", variants.length * max + 1);
+  const bar = new Progress(io, "system figures", variants.length * max + 1, { unit: "points" });
   let done = 0;
   const loop = processWorkloads(await loadWorkload({ gen: DEFAULT_THRASH_GEN }, io));
   const degrees = Array.from({ length: max }, (_, i) => i + 1);

@@ -54,3 +54,33 @@ export function makeCosts(over: Partial<CostModel> = {}): CostModel {
 export function eatFormulaNs(faultRate: number, memoryNs = 200, faultNs = 8_000_000): number {
   return (1 - faultRate) * memoryNs + faultRate * faultNs;
 }
+
+/** Nanoseconds per unit of a written duration. */
+const NS_PER_UNIT: Readonly<Record<string, number>> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9 };
+
+/**
+ * Nanoseconds from a written duration: `10ms`, `2.5s`, `500us` (or `500µs`), `100ns`; a plain
+ * number is in `bare` units. Null when `text` is not a duration (or names an unknown unit).
+ */
+export function parseDurationNs(text: string, bare: "ns" | "ms"): number | null {
+  const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ns|us|µs|ms|s)?\s*$/.exec(text);
+  if (m === null) return null;
+  // Rounded to a thousandth of a ns, so 0.3ms is 300000, not 300000.00000000006.
+  return Number((Number(m[1]) * NS_PER_UNIT[m[2] ?? bare]!).toFixed(3));
+}
+
+/**
+ * A duration in nanoseconds written back in the largest unit that keeps it exact and short:
+ * 100000000 → "100ms", 1500000000 → "1.5s", 40000 → "40us", 7 → "7ns". parseDurationNs reads it back.
+ */
+export function formatDurationNs(ns: number): string {
+  for (const [unit, per] of [
+    ["s", 1e9],
+    ["ms", 1e6],
+    ["us", 1e3],
+  ] as const) {
+    // At most three decimals in this unit, and at least 1 of it.
+    if (ns >= per && ns % (per / 1000) === 0) return `${Number((ns / per).toFixed(3))}${unit}`;
+  }
+  return `${ns}ns`;
+}

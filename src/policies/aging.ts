@@ -15,7 +15,7 @@
 // 2892 with 100 ms; Aging 2202 and 1719 (LRU: 1760).
 
 import { FrameList } from "./frame-list.js";
-import { checkKeys, choiceParam, numberParam } from "./params.js";
+import { checkKeys, choiceParam, durationParam, numberParam } from "./params.js";
 import { type FrameBits, NO_FRAME, type PolicyFactory, type ReplacementPolicy } from "./policy.js";
 import { frameEntry, type PolicyView } from "./view.js";
 
@@ -114,7 +114,10 @@ class Aging implements ReplacementPolicy {
 
 const PARAMS = {
   bits: { default: "8", doc: "width of the age counter, 1-32" },
-  interval: { default: "100000000", doc: "ns of simulated time between shifts (on=timer)" },
+  interval: {
+    default: "100ms",
+    doc: "simulated time between shifts, on=timer (10ms, 500us; a plain number is ns)",
+  },
   on: { default: "timer", doc: '"timer": shift every interval; "fault": shift at each victim selection' },
   preset: { default: "", doc: '"xinu": bits=8, on=fault (halve, add 128 if accessed, ties in FIFO order)' },
 };
@@ -135,7 +138,7 @@ export const aging: PolicyFactory<AgingParams> = {
       preset === "xinu" ? { bits: 8, interval: DEFAULTS.interval, on: "fault" } : DEFAULTS;
     return {
       bits: numberParam("aging", raw, "bits", base.bits, { min: 1, max: 32, integer: true }),
-      interval: numberParam("aging", raw, "interval", base.interval, { min: 1, max: 1e15 }),
+      interval: durationParam("aging", raw, "interval", base.interval, { min: 1, max: 1e15 }),
       on: choiceParam("aging", raw, "on", base.on, ["timer", "fault"]),
     };
   },

@@ -20,7 +20,7 @@
 // bit set at a tick (the tick clears every bit it finds). Same counts as a scan of every frame.
 
 import { FrameHeap } from "./frame-heap.js";
-import { checkKeys, numberParam } from "./params.js";
+import { checkKeys, durationParam } from "./params.js";
 import { type FrameBits, NO_FRAME, type PolicyFactory, type ReplacementPolicy } from "./policy.js";
 import { frameEntry, type PolicyView } from "./view.js";
 
@@ -165,7 +165,9 @@ class Nfu implements ReplacementPolicy {
   }
 }
 
-const PARAMS = { interval: { default: "100000000", doc: "ns of simulated time between counts" } };
+const PARAMS = {
+  interval: { default: "100ms", doc: "simulated time between counts (10ms, 500us; a plain number is ns)" },
+};
 
 export const nfu: PolicyFactory<NfuParams> = {
   id: "nfu",
@@ -176,7 +178,7 @@ export const nfu: PolicyFactory<NfuParams> = {
   defaults: { interval: 100_000_000 },
   parseParams(raw) {
     checkKeys("nfu", raw, PARAMS);
-    return { interval: numberParam("nfu", raw, "interval", 100_000_000, { min: 1, max: 1e15 }) };
+    return { interval: durationParam("nfu", raw, "interval", 100_000_000, { min: 1, max: 1e15 }) };
   },
   create: (bits, params) => new Nfu(bits, params),
 };

@@ -11,7 +11,7 @@
 // 2892 with 100 ms; Aging 2202 and 1719 (LRU: 1760).
 
 import { FrameList } from "./frame-list.js";
-import { checkKeys, numberParam } from "./params.js";
+import { checkKeys, durationParam } from "./params.js";
 import { type FrameBits, NO_FRAME, type PolicyFactory, type ReplacementPolicy } from "./policy.js";
 import { listEntries, type PolicyView } from "./view.js";
 
@@ -90,7 +90,10 @@ class Nru implements ReplacementPolicy {
 }
 
 const PARAMS = {
-  interval: { default: "100000000", doc: "ns of simulated time between clearings of the accessed bits" },
+  interval: {
+    default: "100ms",
+    doc: "simulated time between clearings of the accessed bits (10ms, 500us; a plain number is ns)",
+  },
 };
 
 export const nru: PolicyFactory<NruParams> = {
@@ -102,7 +105,7 @@ export const nru: PolicyFactory<NruParams> = {
   defaults: { interval: 100_000_000 },
   parseParams(raw) {
     checkKeys("nru", raw, PARAMS);
-    return { interval: numberParam("nru", raw, "interval", 100_000_000, { min: 1, max: 1e15 }) };
+    return { interval: durationParam("nru", raw, "interval", 100_000_000, { min: 1, max: 1e15 }) };
   },
   create: (bits, params) => new Nru(bits, params),
 };

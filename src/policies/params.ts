@@ -2,6 +2,7 @@
 // naming the policy and the key (`aging.bits`), with what would be valid.
 
 import { ConfigError, closest } from "../core/errors.js";
+import { formatDurationNs, parseDurationNs } from "../core/time.js";
 import type { ParamDoc } from "./policy.js";
 
 /** Rejects any key not documented in `docs`. */
@@ -45,6 +46,30 @@ export function numberParam(
   if (!ok) {
     const kind = opts.integer ? "an integer" : "a number";
     throw new ConfigError(`${id}.${key}`, s, `${kind} from ${opts.min} to ${opts.max}`);
+  }
+  return v;
+}
+
+/**
+ * A duration parameter of simulated time, in ns, within [min, max] ns: written with a unit
+ * (`10ms`, `500us`, `2s`, `100ns`) or as a plain number of nanoseconds; `dflt` when absent.
+ */
+export function durationParam(
+  id: string,
+  raw: Readonly<Record<string, string>>,
+  key: string,
+  dflt: number,
+  opts: { min: number; max: number },
+): number {
+  const s = raw[key];
+  if (s === undefined) return dflt;
+  const v = parseDurationNs(s, "ns");
+  if (v === null || v < opts.min || v > opts.max) {
+    throw new ConfigError(
+      `${id}.${key}`,
+      s,
+      `a duration from ${formatDurationNs(opts.min)} to ${formatDurationNs(opts.max)} of simulated time, such as 10ms or 500us; a plain number is ns`,
+    );
   }
   return v;
 }

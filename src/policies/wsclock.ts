@@ -12,7 +12,7 @@
 // Deliberate difference: the policy cannot start writes, so a dirty old page stays dirty until it
 // is evicted; the pager counts its write-back then.
 
-import { checkKeys, numberParam } from "./params.js";
+import { checkKeys, durationParam } from "./params.js";
 import { type FrameBits, NO_FRAME, type PolicyFactory, type ReplacementPolicy } from "./policy.js";
 import { Ring } from "./ring.js";
 import { type PolicyView, ringEntries } from "./view.js";
@@ -97,7 +97,12 @@ class WsClock implements ReplacementPolicy {
   }
 }
 
-const PARAMS = { tau: { default: "100000000", doc: "working-set window τ, ns of simulated time" } };
+const PARAMS = {
+  tau: {
+    default: "100ms",
+    doc: "working-set window τ in simulated time (10ms, 500us; a plain number is ns)",
+  },
+};
 
 export const wsclock: PolicyFactory<WsClockParams> = {
   id: "wsclock",
@@ -108,7 +113,7 @@ export const wsclock: PolicyFactory<WsClockParams> = {
   defaults: { tau: 100_000_000 },
   parseParams(raw) {
     checkKeys("wsclock", raw, PARAMS);
-    return { tau: numberParam("wsclock", raw, "tau", 100_000_000, { min: 0, max: 1e18 }) };
+    return { tau: durationParam("wsclock", raw, "tau", 100_000_000, { min: 0, max: 1e18 }) };
   },
   create: (bits, params) => new WsClock(bits, params),
 };

@@ -192,6 +192,8 @@ export interface MachineRunOptions extends TraceMachineOptions {
   readonly expectedReferences?: number;
   /** Called every 2^18 references or so with the count done and the total expected, and at the end. */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Called as each pass begins, with the references it will read when known (for a progress bar). */
+  readonly onPhase?: (phase: "size" | "annotate" | "replay", total: number | null) => void;
   /** Policy switches, sorted by `at` (the scope stays); a switch to OPT gets next uses too. */
   readonly switches?: readonly PolicySwitch[];
 }
@@ -247,19 +249,25 @@ export async function runMachine(source: ReferenceSource, opts: MachineRunOption
   const batches = decodedBatches(source);
   const limit = opts.limit ?? Number.POSITIVE_INFINITY;
   const pages = new TracePages();
+  opts.onPhase?.("size", opts.expectedReferences ?? null);
   for await (const b of batches()) {
     pages.add(b, Math.min(b.count, limit - pages.references));
+    opts.onProgress?.(pages.references, opts.expectedReferences ?? 0);
     if (pages.references >= limit) break;
   }
   const total = pages.references;
+  if (needsFuture) opts.onPhase?.("annotate", total);
+  const onProgress = opts.onProgress;
   const nextUse = needsFuture
     ? (
         await annotateSource(source, {
           limit: total,
           ...(opts.expectedReferences !== undefined ? { expectedReferences: opts.expectedReferences } : {}),
+          ...(onProgress ? { onProgress: (d: number) => onProgress(d, total) } : {}),
         })
       ).nextUse
     : null;
+  opts.onPhase?.("replay", total);
   const tm = machineForTrace(pages, opts);
   const { machine: m, pidOf } = tm;
   let sw = 0;
