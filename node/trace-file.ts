@@ -174,14 +174,15 @@ export class TraceIntegrityError extends PagewiseError {
 }
 
 /**
- * pwt's integrity rule (docs/trace-formats.md): every checksum a container carries is verified:
- * gzip (CRC-32 per member, which pagewise writes and node:zlib verifies) and zstd content checksums
- * (the zstd binary and ZstdJsReader). A zstd frame written without one (zstd --no-check) is
- * refused: a flipped bit there could decode to a different trace without any error. An
- * uncompressed pwt stream is read as it is, unverified: it is the fast path that replays at the
- * speed the benchmarks measure (inflating 50 M references costs 0.03-0.2 s more), and pwt has no
- * checksum of its own yet (per-block checksums are the open part of issue 18 item 4). What
- * `pagewise convert` writes is always gzip.
+ * pwt's integrity rule (docs/trace-formats.md): pwt version 3, which pagewise writes, checksums its
+ * header, trailer and every block itself (the decoder verifies each block before any of its
+ * references is used), so an uncompressed v3 stream is verified too. Every checksum a container
+ * carries is verified as well: gzip (CRC-32 per member, which pagewise writes and node:zlib
+ * verifies) and zstd content checksums (the zstd binary and ZstdJsReader). A zstd frame written
+ * without one (zstd --no-check) is refused whatever the pwt version inside: a flipped bit there
+ * could go unnoticed in a version 1 or 2 stream. An uncompressed stream of version 1 or 2 (files
+ * written before version 3) has no checksum anywhere and is read unverified; convert it again
+ * (`pagewise convert old.pwt --out new.pwt`) to get one that verifies itself.
  */
 export function checkPwtContainer(raw: Uint8Array, compression: Compression, source: string): void {
   if (compression === "zstd" && raw.length > 4 && (raw[4]! & 4) === 0)
