@@ -1,13 +1,13 @@
-// pwt version 3's checksum (docs/trace-formats.md, "Integrity"): a 32-bit multiply-rotate hash in
+// pwt version 3's checksum (docs/trace-formats.md, "The checksum"): a 32-bit multiply-rotate hash in
 // four lanes over little-endian words, then a finalizer that mixes every bit into every other.
 //
 // Why this and not CRC-32C: the replay of an uncompressed pwt stream decodes 50 M references in
 // about 0.6 s of CPU, over 71 MB of bytes; a table CRC-32C in JavaScript runs at 0.45 GB/s a byte at
-// a time and 1.1 GB/s sliced by 8 (65 ms: over 10 %), this hash at about 5 GB/s (14 ms), measured on
+// a time and 1.1 GB/s sliced by 8 (65 ms: over 10 %), this hash at 4-5 GB/s (14-18 ms), measured on
 // that stream. What it guarantees: each lane step is a bijection of the lane (xor with the word,
 // multiply by an odd constant, rotate), and so is the finalizer, so any damage confined to one
 // 4-byte word of the checked bytes (every single flipped bit, any garbled byte) always changes the
-// checksum. Other damage goes unnoticed with a chance of about 1 in 2^32, as with any 32-bit check.
+// checksum. Random damage spread wider goes unnoticed with a chance of about 1 in 2^32.
 // It guards against accidents (bad disks, bad copies), not against someone forging a file.
 
 const P = 0x9e3779b1 | 0;
