@@ -4,6 +4,7 @@
 // and its offset; the streaming replay replays nothing of a damaged block; versions 1 and 2 still
 // read (unverified).
 
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -22,6 +23,8 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const at = (name: string) => path.join(dir, name);
 const FIX = "test/fixtures/integrity";
 const V3 = `${FIX}/small.v3.pwt`;
+const inCi = process.env.CI !== undefined && process.env.CI !== "" && process.env.CI !== "false";
+const haveZstd = inCi || spawnSync("zstd", ["--version"]).status === 0;
 
 /** What a trace file reads as: counts and a hash of every reference, or the error. */
 async function readSummary(file: string): Promise<{ refs: number; hash: number } | { error: unknown }> {
@@ -183,6 +186,44 @@ describe("pwt version 3 uncompressed: every bit is checked", () => {
       expect("error" in r && r.error instanceof PagewiseError, `cut at ${cut}`).toBe(true);
     }
   });
+});
+
+describe("a v3 stream in a zstd frame without a content checksum", () => {
+  it.runIf(haveZstd)(
+    "is read (it checks itself), and damage inside it is refused, by both zstd decoders",
+    async () => {
+      const saved = process.env.PAGEWISE_ZSTD;
+      try {
+        const z = spawnSync("zstd", ["-q", "--no-check", "-c", V3]).stdout;
+        expect(z[4]! & 4).toBe(0); // no content checksum
+        const file = at("nocheck.v3.pwt.zst");
+        fs.writeFileSync(file, z);
+        const good = await readSummary(V3);
+        for (const decoder of [undefined, "js"]) {
+          if (decoder === undefined) delete process.env.PAGEWISE_ZSTD;
+          else process.env.PAGEWISE_ZSTD = decoder;
+          expect(await readSummary(file), `decoder ${decoder ?? "default"}`).toEqual(good);
+        }
+        // The same for version 2 is still refused (test "pwt integrity" in trace-integrity.test.ts).
+        process.env.PAGEWISE_ZSTD = "js";
+        let refused = 0;
+        for (let i = 20; i < z.length - 4; i++) {
+          const b = Buffer.from(z);
+          b[i]! ^= 0x10;
+          fs.writeFileSync(at("nocheck-flip.zst"), b);
+          const r = await readSummary(at("nocheck-flip.zst"));
+          if ("error" in r) {
+            expect(r.error, `byte ${i}`).toBeInstanceOf(PagewiseError);
+            refused++;
+          } else expect(r, `byte ${i} read as a different trace`).toEqual(good);
+        }
+        expect(refused).toBeGreaterThan(0);
+      } finally {
+        if (saved === undefined) delete process.env.PAGEWISE_ZSTD;
+        else process.env.PAGEWISE_ZSTD = saved;
+      }
+    },
+  );
 });
 
 describe("versions 1 and 2 still read", () => {
