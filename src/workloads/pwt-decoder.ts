@@ -9,7 +9,7 @@
 import { ConfigError } from "../core/errors.js";
 import type { PageIds } from "./page-ids.js";
 import { DICT8_MAX, DICT16_MAX, ENC_DICT8, ENC_DICT16, ENC_TOKENS } from "./pwt-blocks.js";
-import { getU32, pwtChecksum } from "./pwt-checksum.js";
+import { getU32, pwtChecksum, warmPwtChecksum } from "./pwt-checksum.js";
 import { addKinds, fillRun, PwtDictionary } from "./pwt-dictionary.js";
 import {
   binaryError,
@@ -246,6 +246,7 @@ export class PwtDecoder implements TraceDecoder {
           this.header = h;
           this.version = h.version;
           this.checkBytes = h.version === 3 ? PWT_BLOCK_CHECK : 0;
+          if (h.version === 3) warmPwtChecksum();
           if (this.wantPageSize !== undefined) {
             if (this.wantPageSize < h.pageSize) {
               throw new ConfigError(
