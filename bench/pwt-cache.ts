@@ -10,7 +10,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import zlib from "node:zlib";
 import { PwtWriter } from "../node/convert.js";
-import { PagesTextParser } from "../src/index.js";
+import { PagesTextParser, PWT_VERSION } from "../src/index.js";
 
 export const TRACE = "py50k-50m";
 
@@ -38,12 +38,13 @@ export function sourceTrace(bench: string): string | null {
 }
 
 /**
- * The cached pwt (version 2) of `source` in os.tmpdir(), made on first use. The name carries the
- * source's size and mtime, so a changed source is converted again.
+ * The cached pwt (the version PwtWriter writes) of `source` in os.tmpdir(), made on first use. The
+ * name carries the version and the source's size and mtime, so a changed source (or format) is
+ * converted again.
  */
 export async function cachedPwt(source: string): Promise<string> {
   const st = fs.statSync(source);
-  const name = `${path.basename(source).replace(/\.pages(\.zst)?$/, "")}-${st.size}-${Math.floor(st.mtimeMs)}.v2.pwt`;
+  const name = `${path.basename(source).replace(/\.pages(\.zst)?$/, "")}-${st.size}-${Math.floor(st.mtimeMs)}.v${PWT_VERSION}.pwt`;
   const out = path.join(os.tmpdir(), `pagewise-bench-${name}`);
   if (fs.existsSync(out)) return out;
   const t0 = Date.now();

@@ -17,6 +17,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import zlib from "node:zlib";
+import { PWT_VERSION } from "../src/index.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..", "..");
@@ -72,8 +73,9 @@ function median(xs: number[]): number {
 function inputs(name: string, dir: string): { raw: string; gz: string; oracle: string } | null {
   const src = path.join(shared!, "traces", `${name}.pages.zst`);
   if (!fs.existsSync(src)) return null;
-  const gz = path.join(dir, `${name}.pwt`);
-  const raw = path.join(dir, `${name}.raw.pwt`);
+  // The names carry the pwt version, so files cached by an older build are not reused.
+  const gz = path.join(dir, `${name}.v${PWT_VERSION}.pwt`);
+  const raw = path.join(dir, `${name}.v${PWT_VERSION}.raw.pwt`);
   const oracle = path.join(dir, `${name}.oracleGeneral.bin`);
   if (!fs.existsSync(gz))
     execFileSync(process.execPath, [main, "convert", src, "--out", gz], { stdio: "inherit" });

@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ACC_WRITE } from "../src/mmu/mmu.js";
 import { Machine } from "../src/sim/machine.js";
 import { StoreIoError } from "../src/stores/store.js";
@@ -145,6 +145,49 @@ describe("the swap file's errors name the file", () => {
       `swap file ${missing}: cannot open: lock file ${missing}.lock: no such file or directory (ENOENT)`,
     );
     expect(e2.code).toBe("STORE_IO");
+  });
+
+  it.runIf(process.platform === "linux" && fs.existsSync("/sys/kernel"))(
+    "a place it may not write (EACCES, /sys) is a typed error naming the file",
+    () => {
+      const file = "/sys/kernel/pagewise-swap";
+      const e = ioError(() => new FileSwapStore(PS, { capacity: 4, path: file }));
+      expect(e.message).toMatch(
+        new RegExp(
+          `^swap file ${file}: cannot open: lock file ${file}\\.lock: (permission denied \\(EACCES\\)|the file system is read-only \\(EROFS\\))$`,
+        ),
+      );
+      expect(["EACCES", "EROFS"]).toContain(e.data.sysCode);
+    },
+  );
+
+  it("a disk that turns read-only or fails under the run (EROFS, EIO): the access fails typed, the page stays", () => {
+    for (const [code, sentence] of [
+      ["EROFS", "the file system is read-only"],
+      ["EIO", "an input/output error from the device"],
+    ] as const) {
+      const file = path.join(dir, `swap-${code}`);
+      const swap = new FileSwapStore(PS, { capacity: 8, path: file });
+      const m = new Machine({ pageSize: PS, vaBits: 16, frames: 1, tableFrames: 8, swap });
+      const pid = m.spawn();
+      const va = m.mmap(pid, 2 * PS);
+      m.writeU8(pid, va, 0x5a);
+      const spy = vi.spyOn(fs, "writeSync").mockImplementation(() => {
+        throw Object.assign(new Error(`${code}: injected, write`), { code, syscall: "write" });
+      });
+      try {
+        const e = ioError(() => m.access(pid, va + PS, ACC_WRITE));
+        expect(e.message).toBe(`swap file ${file}: write of slot 0 failed: ${sentence} (${code})`);
+        expect(e.data).toMatchObject({ op: "write", slot: 0, sysCode: code });
+      } finally {
+        spy.mockRestore();
+      }
+      // Nothing lost: the page is still resident and intact, and the access succeeds once the disk works.
+      expect([m.readU8(pid, va), swap.slotsInUse, m.isAlive(pid)]).toEqual([0x5a, 0, true]);
+      m.access(pid, va + PS, ACC_WRITE);
+      expect(m.readU8(pid, va)).toBe(0x5a);
+      m.close();
+    }
   });
 
   it("a closed store says so instead of a raw EBADF", () => {

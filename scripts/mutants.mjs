@@ -127,11 +127,25 @@ const MUTANTS = [
     find: "if (pageSum(dst, dstOffset, ps, slot) !== this.sums[slot]) {",
     replace: "if (false) {",
   },
+  {
+    name: "pwt-no-block-check",
+    what: "the pwt decoder does not check a version-3 block's checksum",
+    file: "src/workloads/pwt-decoder.ts",
+    find: "if (this.checkBytes !== 0) this.checkBlock(start);",
+    replace: "",
+  },
+  {
+    name: "pwt-no-header-check",
+    what: "a version-3 pwt header's checksum is not checked",
+    file: "src/workloads/pwt-header.ts",
+    find: "if (stored !== computed) throw new PwtChecksumError",
+    replace: "if (false) throw new PwtChecksumError",
+  },
 ];
 
 /** Test groups, run one after another (quickest to fail first); the first that fails kills the mutant. */
 const GROUPS = [
-  ["test/engine", "test/property", "node/file-swap-store.test.ts"],
+  ["test/engine", "test/property", "node/file-swap-store.test.ts", "src/workloads/pwt-checksum.test.ts"],
   ["test/differential"],
   ["src"],
   ["test/conformance"],

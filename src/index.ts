@@ -68,6 +68,7 @@ export {
   PwtEncoder,
   type PwtHeader,
 } from "./workloads/binary-format.js";
+export { PWT_VERSION, PwtChecksumError } from "./workloads/pwt-header.js";
 export {
   NextAccessFiller,
   ORACLE_GENERAL_RECORD,

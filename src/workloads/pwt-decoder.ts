@@ -1,19 +1,24 @@
 // The streaming decoder of pwt's uncompressed byte stream (binary-format.ts describes the format;
-// docs/trace-formats.md gives it byte by byte): version 1 token blocks and version 2 token and
+// docs/trace-formats.md gives it byte by byte): version 1 token blocks and version 2 and 3 token and
 // dictionary blocks, into RefBatches (drain), straight into dense page ids (drainDense), or, for a
-// dictionary block, handed over still encoded (takeCoded). The dictionary and its decode loops are
-// in pwt-dictionary.ts.
+// dictionary block, handed over still encoded (takeCoded). Version 3's checksums (header, trailer,
+// every block) are verified before any of the checked bytes is used: a block is checked once it is
+// whole in the buffer, before its first reference is decoded. The dictionary and its decode loops
+// are in pwt-dictionary.ts.
 
 import { ConfigError } from "../core/errors.js";
 import type { PageIds } from "./page-ids.js";
 import { DICT8_MAX, DICT16_MAX, ENC_DICT8, ENC_DICT16, ENC_TOKENS } from "./pwt-blocks.js";
+import { getU32, pwtChecksum, warmPwtChecksum } from "./pwt-checksum.js";
 import { addKinds, fillRun, PwtDictionary } from "./pwt-dictionary.js";
 import {
   binaryError,
   decodePwtHeader,
+  PWT_BLOCK_CHECK,
   PWT_HEADER_SIZE,
   PWT_MAX_BLOCK_REFS,
   PWT_MAX_PAGE,
+  PwtChecksumError,
   type PwtHeader,
   pwtMaxBlockBytes,
 } from "./pwt-header.js";
@@ -58,7 +63,9 @@ const ST_DICT = 5;
 /**
  * Streaming decoder of the uncompressed pwt stream. With `pageSize` larger than the file's, pages
  * are coarsened (page * fileSize / pageSize, rounded down); smaller throws ConfigError at the
- * header. Corrupt or truncated input throws TraceParseError (skipBad does not apply).
+ * header. Corrupt or truncated input throws TraceParseError (skipBad does not apply); a version-3
+ * checksum that does not match, PwtChecksumError (naming the block and its offset). Versions 1 and
+ * 2 carry no checksum: their damage is found only when it breaks the structure.
  */
 export class PwtDecoder implements TraceDecoder {
   readonly format = "pwt";
@@ -78,8 +85,12 @@ export class PwtDecoder implements TraceDecoder {
   /** Previous page of instruction fetches [0] and of data accesses [1]. */
   private readonly prev = new Float64Array(2);
   private curPid = 0;
-  /** The file's version (1 or 2), once the header is read. */
+  /** The file's version (1, 2 or 3), once the header is read. */
   private version = 1;
+  /** Bytes after a block's payload: its checksum in version 3, else none. */
+  private checkBytes = 0;
+  /** Blocks begun so far (for error messages: block k counts from 1). */
+  private blocks = 0;
   /** The current version-2 dictionary block's dictionary. */
   private readonly dict = new PwtDictionary();
   /** drainDense's outputs while it runs, else null. */
@@ -179,7 +190,7 @@ export class PwtDecoder implements TraceDecoder {
     if (end < 0) throw this.pastDictionary(start);
     this.blockLeft -= n;
     this.pos = end;
-    if (this.blockLeft === 0) this.state = ST_BLOCK;
+    if (this.blockLeft === 0) this.endBlock();
     into.buf = this.buf;
     into.pos = start;
     into.count = n;
@@ -202,7 +213,7 @@ export class PwtDecoder implements TraceDecoder {
     const start = this.pos;
     this.blockLeft -= n;
     this.pos = start + n * dict.width;
-    if (this.blockLeft === 0) this.state = ST_BLOCK;
+    if (this.blockLeft === 0) this.endBlock();
     into.buf = this.buf;
     into.pos = start;
     into.count = n;
@@ -227,9 +238,15 @@ export class PwtDecoder implements TraceDecoder {
       switch (this.state) {
         case ST_HEADER: {
           if (avail < PWT_HEADER_SIZE) return this.keep();
-          const h = decodePwtHeader(this.buf.subarray(this.pos, this.pos + PWT_HEADER_SIZE), this.source);
+          const h = decodePwtHeader(
+            this.buf.subarray(this.pos, this.pos + PWT_HEADER_SIZE),
+            this.source,
+            this.base + this.pos,
+          );
           this.header = h;
           this.version = h.version;
+          this.checkBytes = h.version === 3 ? PWT_BLOCK_CHECK : 0;
+          if (h.version === 3) warmPwtChecksum();
           if (this.wantPageSize !== undefined) {
             if (this.wantPageSize < h.pageSize) {
               throw new ConfigError(
@@ -271,23 +288,25 @@ export class PwtDecoder implements TraceDecoder {
               this.base + start,
               `corrupt block: ${len} bytes for ${n} references (at most ${pwtMaxBlockBytes(n)})`,
             );
-          // One byte past the payload (the next block or the end marker) lets the token loop read
-          // two bytes at a time without a bounds check.
-          if (this.buf.length - this.pos < len + 1) {
+          // One byte past the payload (the checksum, the next block or the end marker) lets the
+          // token loop read two bytes at a time without a bounds check.
+          if (this.buf.length - this.pos < len + Math.max(1, this.checkBytes)) {
             this.pos = start;
             return this.keep();
           }
+          this.blocks++;
           this.blockLeft = n;
           this.blockEnd = this.pos + len;
+          if (this.checkBytes !== 0) this.checkBlock(start);
           this.state = ST_PAYLOAD;
-          if (this.version === 2) this.startBlockV2(start, n, len);
+          if (this.version >= 2) this.startBlockV2(start, n, len);
           break;
         }
         case ST_DICT: {
           if (this.stopAtDict || out.count >= out.pages.length) return true;
           if (this.denseIds === null) this.decodeDictionaryRefs(out);
           else this.decodeDictionaryDense(out, this.denseIds, this.denseWrites);
-          if (this.blockLeft === 0) this.state = ST_BLOCK;
+          if (this.blockLeft === 0) this.endBlock();
           break;
         }
         case ST_PAYLOAD: {
@@ -312,20 +331,37 @@ export class PwtDecoder implements TraceDecoder {
               "corrupt block: its tokens do not fill its payload exactly",
             );
           }
-          this.state = ST_BLOCK;
+          this.endBlock();
           break;
         }
         case ST_TRAILER: {
           if (avail < PWT_HEADER_SIZE) return this.keep();
-          const t = decodePwtHeader(this.buf.subarray(this.pos, this.pos + PWT_HEADER_SIZE), this.source);
+          const at = this.base + this.pos;
+          const t = decodePwtHeader(
+            this.buf.subarray(this.pos, this.pos + PWT_HEADER_SIZE),
+            this.source,
+            at,
+            "trailer",
+          );
           const s = this.stats;
+          if (t.version !== this.version)
+            throw binaryError(
+              this.source,
+              at + 4,
+              `trailer of version ${t.version} in a version ${this.version} file`,
+            );
           if (t.references !== s.references || t.byKind.some((c, k) => c !== s.byKind[k])) {
             throw binaryError(
               this.source,
-              this.base + this.pos,
+              at,
               `trailer counts ${t.references} references, decoded ${s.references}`,
             );
           }
+          // Version 3: a header with final counts must give the trailer's (both are checksummed,
+          // so this catches only a writer that patched one and not the other).
+          const h = this.header;
+          if (this.version === 3 && h !== null && h.countsKnown && !sameCounts(h, t))
+            throw binaryError(this.source, at, "the header's counts differ from the trailer's");
           this.header = t;
           this.pos += PWT_HEADER_SIZE;
           this.state = ST_DONE;
@@ -339,7 +375,24 @@ export class PwtDecoder implements TraceDecoder {
     }
   }
 
-  /** Reads a version-2 block's encoding byte and, for a dictionary block, its dictionary. */
+  /**
+   * Version 3: checks the checksum of the block that starts at `start` (its payload whole in the
+   * buffer, up to blockEnd, the checksum after it) before anything of the block is decoded.
+   */
+  private checkBlock(start: number): void {
+    const stored = getU32(this.buf, this.blockEnd);
+    const computed = pwtChecksum(this.buf, start, this.blockEnd);
+    if (stored !== computed)
+      throw new PwtChecksumError(this.source, `block ${this.blocks}`, this.base + start, stored, computed);
+  }
+
+  /** Moves past the end of the block just decoded (and its checksum) to the next. */
+  private endBlock(): void {
+    this.pos += this.checkBytes;
+    this.state = ST_BLOCK;
+  }
+
+  /** Reads a version-2 or 3 block's encoding byte and, for a dictionary block, its dictionary. */
   private startBlockV2(start: number, n: number, len: number): void {
     const at = this.base + start;
     if (len < 1) throw binaryError(this.source, at, "corrupt block: no encoding byte");
@@ -522,6 +575,15 @@ export class PwtDecoder implements TraceDecoder {
     this.pos = p;
     this.curPid = pid;
   }
+}
+
+function sameCounts(a: PwtHeader, b: PwtHeader): boolean {
+  return (
+    a.references === b.references &&
+    a.byKind.every((c, k) => c === b.byKind[k]) &&
+    a.distinctPages === b.distinctPages &&
+    a.pids === b.pids
+  );
 }
 
 /** A pwt decoder (the factory shape the format registry uses). */

@@ -2,11 +2,18 @@
 // by the encoder (binary-format.ts) and the decoder (pwt-decoder.ts).
 
 import { ConfigError, TraceParseError } from "../core/errors.js";
+import { getU32, putU32, pwtChecksum } from "./pwt-checksum.js";
 import { checkPageSize } from "./trace-decoder.js";
 
 export const PWT_MAGIC = [0x50, 0x57, 0x54, 0x52] as const; // "PWTR"
-/** The version written; readers take 1 and 2. */
-export const PWT_VERSION = 2;
+/** The version written; readers take 1, 2 and 3 (only 3 carries checksums). */
+export const PWT_VERSION = 3;
+/** The versions a reader takes. */
+export type PwtVersion = 1 | 2 | 3;
+/** Bytes of a version-3 header checked by its checksum (the checksum is at this offset). */
+export const PWT_HEADER_CHECKED = 60;
+/** Bytes of the checksum after a version-3 block's payload. */
+export const PWT_BLOCK_CHECK = 4;
 export const PWT_HEADER_SIZE = 64;
 /** Header flag: the counts in the header are final (else read the trailer). */
 export const PWT_FLAG_COUNTS = 1;
@@ -57,10 +64,24 @@ function getU64(v: DataView, at: number): number {
   return v.getUint32(at, true) + v.getUint32(at + 4, true) * 2 ** 32;
 }
 
-/** The 64 header (or trailer) bytes for `pageSize` and, when given, final `counts`. */
-export function encodePwtHeader(pageSize: number, counts?: PwtCounts, version = PWT_VERSION): Uint8Array {
+/** Throws ConfigError unless `version` is one pwt has. */
+export function checkPwtVersion(version: number): PwtVersion {
+  if (version !== 1 && version !== 2 && version !== 3)
+    throw new ConfigError("version", version, "pwt version 1, 2 or 3");
+  return version;
+}
+
+/**
+ * The 64 header (or trailer) bytes for `pageSize` and, when given, final `counts`; version 3 puts
+ * the checksum of bytes 0-59 in bytes 60-63.
+ */
+export function encodePwtHeader(
+  pageSize: number,
+  counts?: PwtCounts,
+  version: number = PWT_VERSION,
+): Uint8Array {
   checkPageSize(pageSize);
-  if (version !== 1 && version !== 2) throw new ConfigError("version", version, "pwt version 1 or 2");
+  checkPwtVersion(version);
   const b = new Uint8Array(PWT_HEADER_SIZE);
   const v = new DataView(b.buffer);
   b.set(PWT_MAGIC, 0);
@@ -73,6 +94,7 @@ export function encodePwtHeader(pageSize: number, counts?: PwtCounts, version = 
     putU64(v, 48, counts.distinctPages);
     v.setUint32(56, counts.pids, true);
   }
+  if (version === 3) putU32(b, PWT_HEADER_CHECKED, pwtChecksum(b, 0, PWT_HEADER_CHECKED));
   return b;
 }
 
@@ -82,25 +104,37 @@ export function isPwt(bytes: Uint8Array): boolean {
 }
 
 /**
- * Parses 64 header bytes. Throws TraceParseError (naming `source`) for a wrong magic, an unknown
- * version or a bad page size.
+ * Parses 64 header bytes (or the trailer's: `what`), which start at byte `at` of the stream. Throws
+ * TraceParseError (naming `source` and the offset) for a wrong magic, an unknown version or a bad
+ * page size, and PwtChecksumError when a version-3 header's checksum does not match its bytes.
  */
-export function decodePwtHeader(bytes: Uint8Array, source = "input"): PwtHeader {
+export function decodePwtHeader(
+  bytes: Uint8Array,
+  source = "input",
+  at = 0,
+  what: "header" | "trailer" = "header",
+): PwtHeader {
   if (bytes.length < PWT_HEADER_SIZE)
     throw binaryError(
       source,
-      0,
-      `expected a ${PWT_HEADER_SIZE}-byte pwt header, found ${bytes.length} bytes`,
+      at,
+      `expected a ${PWT_HEADER_SIZE}-byte pwt ${what}, found ${bytes.length} bytes`,
     );
-  if (!isPwt(bytes)) throw binaryError(source, 0, 'expected the pwt magic "PWTR"');
-  if (bytes[4] !== 1 && bytes[4] !== 2)
-    throw binaryError(source, 4, `expected pwt version 1 or 2, found ${bytes[4]}`);
+  if (!isPwt(bytes)) throw binaryError(source, at, `expected the pwt magic "PWTR" in the ${what}`);
+  const version = bytes[4]!;
+  if (version !== 1 && version !== 2 && version !== 3)
+    throw binaryError(source, at + 4, `expected pwt version 1, 2 or 3, found ${version}`);
+  if (version === 3) {
+    const stored = getU32(bytes, PWT_HEADER_CHECKED);
+    const computed = pwtChecksum(bytes, 0, PWT_HEADER_CHECKED);
+    if (stored !== computed) throw new PwtChecksumError(source, `the ${what}`, at, stored, computed);
+  }
   const shift = bytes[5]!;
-  if (shift > 30) throw binaryError(source, 5, `expected log2(page size) ≤ 30, found ${shift}`);
+  if (shift > 30) throw binaryError(source, at + 5, `expected log2(page size) ≤ 30, found ${shift}`);
   const v = new DataView(bytes.buffer, bytes.byteOffset, PWT_HEADER_SIZE);
   const flags = v.getUint16(6, true);
   return {
-    version: bytes[4]!,
+    version,
     pageSize: 2 ** shift,
     countsKnown: (flags & PWT_FLAG_COUNTS) !== 0,
     references: getU64(v, 8),
@@ -108,6 +142,31 @@ export function decodePwtHeader(bytes: Uint8Array, source = "input"): PwtHeader 
     distinctPages: getU64(v, 48),
     pids: v.getUint32(56, true),
   };
+}
+
+/**
+ * A version-3 pwt header, trailer or block whose checksum does not match its bytes: the file is
+ * damaged. Names the file, the part (`the header`, `block 7`: blocks count from 1) and its byte
+ * offset in the uncompressed stream; a TraceParseError (column = offset + 1) like pwt's other errors.
+ */
+export class PwtChecksumError extends TraceParseError {
+  readonly part: string;
+  readonly offset: number;
+  constructor(source: string, part: string, offset: number, stored: number, computed: number) {
+    super(
+      source,
+      0,
+      offset + 1,
+      `damaged pwt file: the checksum of ${part} does not match its bytes (stored ${hex(stored)}, ` +
+        `computed ${hex(computed)}; at byte ${offset} of the uncompressed pwt stream)`,
+    );
+    this.part = part;
+    this.offset = offset;
+  }
+}
+
+function hex(x: number): string {
+  return `0x${x.toString(16).padStart(8, "0")}`;
 }
 
 /** A TraceParseError at byte `offset` of the uncompressed stream. */
