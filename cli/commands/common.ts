@@ -4,7 +4,8 @@
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
 import type { CliIo } from "../io.js";
-import { type FramesSpec, framesOf, parseFramesSpec, parseSize } from "../units.js";
+import { parseSizeSpec, resolveFrames as resolveSize, type SizeSpec } from "../sizes.js";
+import { parseFramesSpec, parseSize } from "../units.js";
 import { DEFAULT_PAGE_SIZE, loadWorkload, type Workload, type WorkloadOptions } from "../workload.js";
 
 /** Adds --json and --csv with the given field lists in their help. */
@@ -14,27 +15,50 @@ export function addOutputOptions(cmd: Command, jsonFields: string, csvFields: st
     .option("--csv", `print CSV on stdout (columns: ${csvFields})`);
 }
 
-/** Adds --frames (count or size) and --memory (size). */
-export function addFramesOption(cmd: Command, what = "physical frames"): Command {
+/**
+ * Adds --frames (count or size; with `percent`, also a percentage of the trace's distinct pages)
+ * and --memory (size).
+ */
+export function addFramesOption(cmd: Command, what = "physical frames", percent = false): Command {
   return cmd
-    .option("--frames <n>", `${what}: a count (64) or a memory size (256KiB)`, parseFramesSpec)
+    .option(
+      "--frames <n>",
+      percent
+        ? `${what}: a count (64), a memory size (256KiB) or a share of the trace's distinct pages (1%)`
+        : `${what}: a count (64) or a memory size (256KiB)`,
+      percent ? parseSizeSpec : parseFramesSpec,
+    )
     .option("--memory <size>", "physical memory size (64MiB): frames = memory / page size", parseSize);
 }
 
-/** The frame count from --frames or --memory at the workload's page size. */
-export function resolveFrames(opts: { frames?: FramesSpec; memory?: number }, pageSize: number): number {
+/**
+ * The frame count from --frames or --memory at the workload's page size; a percentage of the
+ * distinct pages needs `distinctPages` (see needsDistinct).
+ */
+export function resolveFrames(
+  opts: { frames?: SizeSpec; memory?: number },
+  pageSize: number,
+  distinctPages?: number,
+): number {
   if (opts.frames !== undefined && opts.memory !== undefined)
     throw new UsageError("give --frames or --memory, not both");
-  const spec: FramesSpec | undefined =
+  const spec: SizeSpec | undefined =
     opts.frames ??
     (opts.memory !== undefined ? { kind: "bytes", bytes: opts.memory, text: `${opts.memory}B` } : undefined);
   if (spec === undefined) throw new UsageError("give --frames N (or --memory SIZE)");
+  if (spec.kind === "percent" && distinctPages === undefined)
+    throw new Error("resolveFrames: a percentage needs the distinct pages");
   try {
-    return framesOf(spec, pageSize);
+    return resolveSize(spec, pageSize, distinctPages ?? 0);
   } catch (e) {
     const option = opts.frames !== undefined ? "--frames" : "--memory";
     throw new UsageError(`${option}: ${(e as Error).message}`);
   }
+}
+
+/** True when --frames is a percentage: the frame count depends on the trace's distinct pages. */
+export function needsDistinct(opts: { frames?: SizeSpec }): boolean {
+  return opts.frames?.kind === "percent";
 }
 
 /** Loads the workload the options name. */

@@ -21,7 +21,8 @@ import { fmtInt, fmtPct, outputMode, renderTable, writeCsv, writeJson } from "..
 import { Progress } from "../progress.js";
 import { buildReport } from "../report/collect.js";
 import { writeReportFile } from "../report/write.js";
-import { type FramesSpec, parseFramesList, parseList, parsePositiveInt } from "../units.js";
+import { needsDistinctPages, parseSizeList, type SizeSpec } from "../sizes.js";
+import { parseList, parsePositiveInt } from "../units.js";
 import { addWorkloadOptions, type OpenedSource, openSource, type WorkloadOptions } from "../workload.js";
 import { addOutputOptions, workloadOf } from "./common.js";
 import { defaultFrames, framesList, simulatedRuns } from "./sweep.js";
@@ -31,7 +32,7 @@ export type MrcMethod = (typeof MRC_METHODS)[number];
 
 interface MrcOptions extends WorkloadOptions {
   policies: string[];
-  frames?: FramesSpec[];
+  frames?: SizeSpec[];
   points: number;
   allSizes?: boolean;
   method: MrcMethod;
@@ -218,7 +219,11 @@ export function registerMrc(program: Command, { io }: CommandContext): void {
   addWorkloadOptions(cmd);
   cmd
     .option("--policies <ids>", "comma-separated policy specs", parseList, ["fifo", "lru", "opt"])
-    .option("--frames <list>", "frame counts: 4,8,16 or 1..100 or 4..1024:x2 or sizes", parseFramesList)
+    .option(
+      "--frames <list>",
+      "frame counts: 4,8,16 or 1..100 or 4..1024:x2, sizes, or shares of the distinct pages 0.1%,1%,10%",
+      parseSizeList,
+    )
     .option("--points <n>", "number of frame counts when --frames is not given", parsePositiveInt, 16)
     .option("--all-sizes", "every frame count from 1 to the number of distinct pages")
     .option("--method <m>", "exact | shards | sim (see below)", parseMethod, "exact")
@@ -277,7 +282,7 @@ Examples:
         const one = await onePassCurves(io, src, kinds, opts);
         references = one.references;
         distinct = one.distinct;
-        if (kinds.size === 0 && !opts.frames) {
+        if (kinds.size === 0 && (!opts.frames || needsDistinctPages(opts.frames))) {
           // No one-pass curve: a pass to count the distinct pages the default frame counts need.
           const ids = new PageIds();
           await feed(
@@ -288,7 +293,7 @@ Examples:
           distinct = ids.size;
         }
         frames = opts.frames
-          ? framesList(opts.frames, src.pageSize)
+          ? framesList(opts.frames, src.pageSize, distinct)
           : opts.allSizes
             ? Array.from({ length: Math.max(1, distinct) }, (_, i) => i + 1)
             : defaultFrames(distinct, Math.max(2, opts.points));

@@ -22,7 +22,8 @@ import { defaultThreads, runTasks, type Task } from "../pool.js";
 import { Progress } from "../progress.js";
 import { buildReport } from "../report/collect.js";
 import { writeReportFile } from "../report/write.js";
-import { type FramesSpec, framesOf, parseFramesList, parseList } from "../units.js";
+import { parseSizeList, resolveFrames, type SizeSpec } from "../sizes.js";
+import { parseList } from "../units.js";
 import {
   addWorkloadOptions,
   type OpenedSource,
@@ -42,10 +43,12 @@ export interface SweepResult {
   best: { frames: number; policies: string[]; faults: number }[];
 }
 
-/** Frame counts from specs at a page size, deduplicated and sorted. */
-export function framesList(specs: readonly FramesSpec[], pageSize: number): number[] {
+/**
+ * Frame counts from specs at a page size (percentages of `distinctPages`), deduplicated and sorted.
+ */
+export function framesList(specs: readonly SizeSpec[], pageSize: number, distinctPages = 0): number[] {
   try {
-    return [...new Set(specs.map((s) => framesOf(s, pageSize)))].sort((a, b) => a - b);
+    return [...new Set(specs.map((s) => resolveFrames(s, pageSize, distinctPages)))].sort((a, b) => a - b);
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -178,7 +181,7 @@ function runAt(s: SweepResult, policyIndex: number, frameIndex: number): RunResu
 
 interface SweepOptions extends WorkloadOptions {
   policies?: string[];
-  frames?: FramesSpec[];
+  frames?: SizeSpec[];
   report?: string;
   workers?: number;
   json?: boolean;
@@ -197,8 +200,8 @@ export function registerSweep(program: Command, { io }: CommandContext): void {
     .option("--policies <ids>", "comma-separated policy specs (default: every registered policy)", parseList)
     .option(
       "--frames <list>",
-      "frame counts: 4,8,16 or 1..10 or 4..256:x2 or sizes 64KiB..1MiB:x2",
-      parseFramesList,
+      "frame counts: 4,8,16 or 1..10 or 4..256:x2, sizes 64KiB..1MiB:x2, or shares of each trace's distinct pages 0.1%,1%,10%",
+      parseSizeList,
     )
     .option("--report <file.html>", "also write an HTML report")
     .option(
@@ -231,7 +234,9 @@ Examples:
         // The distinct pages (for the default frame counts and the report): a pass that only decodes.
         const ids = new PageIds();
         const counts = await feed(src.source, new DenseIdsSink(ids, () => {}), limit);
-        const frames = opts.frames ? framesList(opts.frames, src.pageSize) : defaultFrames(ids.size);
+        const frames = opts.frames
+          ? framesList(opts.frames, src.pageSize, ids.size)
+          : defaultFrames(ids.size);
         const runs = await simulatedRuns(io, src, policies, frames, "sweep", opts.limit);
         s = sweepResult(
           {
