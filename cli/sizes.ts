@@ -10,8 +10,8 @@
 
 import { InvalidArgumentError } from "commander";
 import { type OpenTraceOptions, openTrace } from "../node/trace-file.js";
-import { PageIds } from "../src/workloads/page-ids.js";
 import { DenseIdsSink, feed, type ReferenceSource } from "../src/sim/run.js";
+import { PageIds } from "../src/workloads/page-ids.js";
 import { type FramesSpec, framesOf, parseFramesList, parseFramesSpec } from "./units.js";
 
 /** A frame count, a byte size, or a percentage of the trace's distinct pages. */

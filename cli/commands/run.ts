@@ -23,8 +23,8 @@ import { type CliIo, colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { fmtInt, fmtNs, fmtPct, outputMode, renderKeyValues, writeCsv, writeJson } from "../output.js";
 import { Progress } from "../progress.js";
-import { tlbCountsNote } from "../tlb-note.js";
 import { distinctPagesOfSource, type SizeSpec } from "../sizes.js";
+import { tlbCountsNote } from "../tlb-note.js";
 import {
   addWorkloadOptions,
   inMemorySource,

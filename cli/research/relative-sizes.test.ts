@@ -57,10 +57,26 @@ describe("run --frames p%", () => {
 
 describe("sweep and mrc --frames with percentages", () => {
   it("sweep resolves shares of the trace beside counts and sizes, deduplicated and sorted", async () => {
-    const j = await json(["sweep", "--trace", SORT, "--policies", "lru,fifo", "--frames", "50%,1%,10%,64,4KiB"]);
+    const j = await json([
+      "sweep",
+      "--trace",
+      SORT,
+      "--policies",
+      "lru,fifo",
+      "--frames",
+      "50%,1%,10%,64,4KiB",
+    ]);
     // 1% of 216 is 2; 4KiB is 1 frame of 4 KiB; 10% is 21; 50% is 108.
     expect(j.frames).toEqual([1, 2, 21, 64, 108]);
-    const plain = await json(["sweep", "--trace", SORT, "--policies", "lru,fifo", "--frames", "1,2,21,64,108"]);
+    const plain = await json([
+      "sweep",
+      "--trace",
+      SORT,
+      "--policies",
+      "lru,fifo",
+      "--frames",
+      "1,2,21,64,108",
+    ]);
     expect(j.runs).toEqual(plain.runs);
   });
 
