@@ -99,7 +99,9 @@ describe("--trace as a set", () => {
         );
         const { trace: _t, size: _s, baseline: _b, missRatioReduction: red, ...rest } = row;
         expect(rest).toEqual(run);
-        const base = alone.runs.find((x: { policy: string; frames: number }) => x.policy === "fifo" && x.frames === run.frames);
+        const base = alone.runs.find(
+          (x: { policy: string; frames: number }) => x.policy === "fifo" && x.frames === run.frames,
+        );
         expect(red).toBeCloseTo((base.missRatio - run.missRatio) / base.missRatio, 12);
       }
     }
@@ -126,7 +128,9 @@ describe("--trace as a set", () => {
     const lru = csv.slice(1).filter((l) => l.split(",")[2] === "lru");
     expect(lru).toHaveLength(6);
     for (const l of lru) expect(l.endsWith(",lru,0"), l).toBe(true); // the baseline against itself
-    expect(csv.slice(1).filter((l) => l.split(",")[2] === "fifo" && !l.endsWith(",lru,0"))).not.toHaveLength(0);
+    expect(csv.slice(1).filter((l) => l.split(",")[2] === "fifo" && !l.endsWith(",lru,0"))).not.toHaveLength(
+      0,
+    );
     const table = await ok([...args, "--limit", LIMIT]);
     expect(table).toContain("Miss-ratio reduction against lru over 2 traces");
     expect(table).toContain("0.1%"); // the default sizes of a set
