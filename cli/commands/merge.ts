@@ -24,10 +24,13 @@ export function registerMerge(program: Command, { io }: CommandContext): void {
       "after",
       `
 Examples:
-  $ pagewise sweep --trace test/fixtures/traces/run.pages --policies fifo,lru --frames 5%,50% --shard 1/2 --out shards
-  $ pagewise sweep --trace test/fixtures/traces/run.pages --policies fifo,lru --frames 5%,50% --shard 2/2 --out shards
-  $ pagewise merge shards --csv
+  $ pagewise merge test/fixtures/shards/run-pages
+  $ pagewise merge test/fixtures/shards/run-pages --csv
 
+That directory was written by two shards (run them at once, on any machines sharing DIR):
+  pagewise sweep --trace test/fixtures/traces/run.pages --policies fifo,lru --frames 5%,50% --shard 1/2 --out DIR
+  pagewise sweep --trace test/fixtures/traces/run.pages --policies fifo,lru --frames 5%,50% --shard 2/2 --out DIR
+and prints what that sweep prints without --shard and --out.
 Recipes for a Slurm job array and a Kubernetes Indexed Job: docs/distributed.md.`,
     )
     .action(async (dir: string, opts: { json?: boolean; csv?: boolean }) => {
