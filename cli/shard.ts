@@ -9,6 +9,7 @@
 
 import fs from "node:fs";
 import path from "node:path";
+import { InvalidArgumentError } from "commander";
 import { writeOutputFile } from "../node/output-file.js";
 import { PagewiseError } from "../src/core/errors.js";
 import type { RunResult } from "./engine.js";
@@ -170,6 +171,13 @@ export function parseShard(
     throw new UsageError(`--shard ${text}: N must be from 1 to 1000000, got ${n}`);
   if (!(k >= 1 && k <= n)) throw new UsageError(`--shard ${text}: K must be from 1 to ${n}, got ${k}`);
   return { k, n };
+}
+
+/** Commander's parser for --shard: the syntax only (auto's variables are read when the shard runs). */
+export function parseShardOption(text: string): string {
+  if (!/^\s*(auto|\d+)\s*(\/\s*\d+\s*)?$/.test(text) || /^\s*\d+\s*$/.test(text))
+    throw new InvalidArgumentError(`"${text}": expected K/N (K from 1 to N), auto or auto/N`);
+  return text;
 }
 
 /** The plan's tasks as JSON lines: id, trace, policy, size (with the totals on every line). */

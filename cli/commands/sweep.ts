@@ -22,6 +22,7 @@ import { defaultThreads, runTasks, type Task } from "../pool.js";
 import { Progress } from "../progress.js";
 import { buildReport } from "../report/collect.js";
 import { writeReportFile } from "../report/write.js";
+import { parseShardOption } from "../shard.js";
 import { parseSizeList, resolveFrames, type SizeSpec } from "../sizes.js";
 import {
   checkSetOptions,
@@ -246,6 +247,7 @@ export function registerSweep(program: Command, { io }: CommandContext): void {
     .option(
       "--shard <K/N>",
       "run the K-th of N shards of the tasks (K from 1) into --out; auto reads SLURM_ARRAY_TASK_ID (from SLURM_ARRAY_TASK_MIN) or JOB_COMPLETION_INDEX (from 0); see pagewise merge",
+      parseShardOption,
     )
     .option("--out <dir>", "with --shard: the directory the shard's results go to, for pagewise merge DIR");
   addOutputOptions(
