@@ -1,6 +1,6 @@
 // Issue 16's study-sized sweep: 20 traces × 8 policies × 10 sizes, whole process, beside
 // libCacheSim doing the same work on the same files (../shared/anchors, its README).
-// The 20 traces are consecutive slices of PW_S20_REFS references (default 2,000,000) of the three
+// The 20 traces are consecutive slices of PW_S20_REFS references (default 1,000,000) of the three
 // real traces in ../shared/traces (7 of py50k-50m, 7 of sqlite6k-50m, 6 of sort20k), each written
 // once with `pagewise convert --to oracleGeneral` into PW_S20_DIR (default os.tmpdir()/pagewise-sweep20)
 // so that both tools read the same uncompressed oracleGeneral files.
@@ -9,10 +9,11 @@
 // - pagewise: ONE process, `pagewise sweep --trace "DIR/*.oracleGeneral.bin" --policies
 //   lru,fifo,clock,sieve,s3fifo,arc,lirs,opt --frames 1%,2%,3%,5%,7%,10%,15%,20%,30%,50% --csv`;
 // - pagewise as 2 shards at once (`--shard 1/2`, `--shard 2/2` into a directory, then `merge`): wall time;
-// - libCacheSim: one `cachesim T oracleGeneral LRU,FIFO,Clock,Sieve,S3FIFO,ARC,LIRS,Belady S1,…,S10
-//   --ignore-obj-size 1 --num-thread 1` per trace, at the frame counts pagewise resolved for that
-//   trace (floor of the share of its distinct pages); its CPU summed, its peak RSS the largest, its
-//   wall time without the 2-second progress-polling sleep of each multi-size run.
+// - libCacheSim: one `cachesim T oracleGeneral POLICY S1,…,S10 --ignore-obj-size 1 --num-thread 1`
+//   per (trace, policy), at the frame counts pagewise resolved for that trace (floor of the share of
+//   its distinct pages); CPU summed, peak RSS the largest, wall time without the 2-second
+//   progress-polling sleep of each multi-size run. (All 8 policies in one cachesim per trace, which
+//   reads each trace once, peaked at 12.5 GB for 80 caches on this 23 GB machine shared with others.)
 // Then checks that LRU, FIFO and OPT (Belady) miss counts agree at every (trace, size) and prints a
 // Markdown table for BENCHMARKS.md. Skips (exit 0) without ../shared or /usr/bin/time.
 
@@ -29,7 +30,7 @@ const shared = [path.resolve(root, "..", "shared"), path.resolve(process.cwd(), 
   fs.existsSync(path.join(d, "anchors", "cachesim")),
 );
 const env = process.env;
-const REFS = Number(env.PW_S20_REFS ?? 2_000_000);
+const REFS = Number(env.PW_S20_REFS ?? 1_000_000);
 const ROUNDS = Number(env.PW_S20_ROUNDS ?? 1);
 const DIR = env.PW_S20_DIR ?? path.join(os.tmpdir(), "pagewise-sweep20");
 const POLICIES = ["lru", "fifo", "clock", "sieve", "s3fifo", "arc", "lirs", "opt"];
@@ -185,32 +186,27 @@ async function main_(): Promise<void> {
     for (const f of files) {
       const sizes = frames.get(path.join(DIR, path.basename(f)))!;
       const outFile = path.join(os.tmpdir(), `pagewise-s20-lcs-${process.pid}.txt`);
-      const s = timed(
-        cachesim,
-        [
-          f,
-          "oracleGeneral",
-          THEIRS.join(","),
-          sizes.join(","),
-          "--ignore-obj-size",
-          "1",
-          "--num-thread",
-          "1",
-        ],
-        outFile,
-      );
-      lcs.cpu += s.cpu;
-      lcs.wall += s.wall - 2;
-      lcs.rssKiB = Math.max(lcs.rssKiB, s.rssKiB);
-      for (const line of fs.readFileSync(outFile, "utf8").split("\n")) {
-        const m = /\s(LRU|FIFO|Belady) cache size\s+(\d+), \d+ req, (\d+) miss/.exec(line);
-        if (!m) continue;
-        const ours = { LRU: "lru", FIFO: "fifo", Belady: "opt" }[m[1] as "LRU" | "FIFO" | "Belady"];
-        const mine = faults.get(`${path.basename(f)}/${ours}/${m[2]}`);
-        compared++;
-        if (mine === Number(m[3])) agree++;
-        else
-          console.log(`differs: ${path.basename(f)} ${m[1]} ${m[2]}: libCacheSim ${m[3]}, pagewise ${mine}`);
+      for (const theirs of THEIRS) {
+        const s = timed(
+          cachesim,
+          [f, "oracleGeneral", theirs, sizes.join(","), "--ignore-obj-size", "1", "--num-thread", "1"],
+          outFile,
+        );
+        lcs.cpu += s.cpu;
+        lcs.wall += s.wall - 2;
+        lcs.rssKiB = Math.max(lcs.rssKiB, s.rssKiB);
+        for (const line of fs.readFileSync(outFile, "utf8").split("\n")) {
+          const m = /\s(LRU|FIFO|Belady) cache size\s+(\d+), \d+ req, (\d+) miss/.exec(line);
+          if (!m) continue;
+          const ours = { LRU: "lru", FIFO: "fifo", Belady: "opt" }[m[1] as "LRU" | "FIFO" | "Belady"];
+          const mine = faults.get(`${path.basename(f)}/${ours}/${m[2]}`);
+          compared++;
+          if (mine === Number(m[3])) agree++;
+          else
+            console.log(
+              `differs: ${path.basename(f)} ${m[1]} ${m[2]}: libCacheSim ${m[3]}, pagewise ${mine}`,
+            );
+        }
       }
     }
     results.push({ pw, shards, lcs });
@@ -230,7 +226,7 @@ async function main_(): Promise<void> {
       .join(" ")}\n`,
   );
   console.log(
-    "| round | pagewise, 1 process: CPU s / wall s / peak MiB | pagewise, 2 shards + merge: wall s | libCacheSim, 20 processes: CPU s / wall s / peak MiB | CPU ratio libCacheSim / pagewise |",
+    "| round | pagewise, 1 process: CPU s / wall s / peak MiB | pagewise, 2 shards + merge: wall s | libCacheSim, 160 processes: CPU s / wall s / peak MiB | CPU ratio libCacheSim / pagewise |",
   );
   console.log("|---|---|---|---|---|");
   for (const [i, r] of results.entries())
