@@ -13,7 +13,7 @@ import { InvalidArgumentError } from "commander";
 import { writeOutputFile } from "../node/output-file.js";
 import { PagewiseError } from "../src/core/errors.js";
 import type { RunResult } from "./engine.js";
-import { classifyError, UsageError } from "./errors.js";
+import { classifyError, IoError, UsageError } from "./errors.js";
 import type { CliIo } from "./io.js";
 import type { OutputMode } from "./output.js";
 import { type SizeSpec, sizeText } from "./sizes.js";
@@ -252,7 +252,7 @@ export async function runShard(
   try {
     fs.mkdirSync(absDir, { recursive: true });
   } catch (e) {
-    throw new UsageError(`--out ${dir}: cannot create the directory (${(e as Error).message})`);
+    throw new IoError(`--out ${dir}: ${classifyError(e).message}`);
   }
   const existing = readPlan(absDir);
   const planText = `${JSON.stringify(plan, null, 2)}\n`;

@@ -258,8 +258,8 @@ export function registerMrc(program: Command, { io }: CommandContext): void {
     );
   addOutputOptions(
     cmd,
-    "workload, frames[], curves[{policy, method, seconds, faults[], missRatio[], sampleRate?}]",
-    "frames,policy,faults,missRatio,method",
+    "workload, frames[], curves[{policy, method, seconds, faults[], missRatio[], sampleRate?}]; several traces: traces[], policies, sizes, baseline, rows[], aggregate[]",
+    "frames,policy,faults,missRatio,method; several traces: trace,size,frames,policy,faults,missRatio,method,baseline,missRatioReduction",
   );
   cmd
     .addHelpText(

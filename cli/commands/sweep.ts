@@ -252,8 +252,8 @@ export function registerSweep(program: Command, { io }: CommandContext): void {
     .option("--out <dir>", "with --shard: the directory the shard's results go to, for pagewise merge DIR");
   addOutputOptions(
     cmd,
-    "workload, policies, frames, runs[] (each as in run --json), best[]",
-    RUN_CSV_FIELDS.join(","),
+    "workload, policies, frames, runs[] (each as in run --json), best[]; several traces: traces[], policies, sizes, baseline, rows[] (a run with trace, size, missRatioReduction), aggregate[]",
+    `${RUN_CSV_FIELDS.join(",")}; several traces: trace,size first, baseline,missRatioReduction last`,
   );
   cmd
     .addHelpText(

@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BuiltCli, buildCli, ROOT } from "../built-cli.js";
-import { parseShard, planTasks, type SweepPlan, shardTasks } from "../shard.js";
+import { PLAN_FILE as PLAN, parseShard, planTasks, type SweepPlan, shardTasks } from "../shard.js";
 import { runCli } from "../test-helpers.js";
 
 const T = path.join(ROOT, "test/fixtures/traces");
@@ -217,6 +217,17 @@ describe("shards of a sweep", () => {
     expect(noFrames.code).toBe(2);
     expect(noFrames.stderr).toContain("need --frames");
     expect((await runCli([...base, "--frames", "4", "--shard", "1/2", "--out", out, "--json"])).code).toBe(2);
+    const notDir = await runCli([
+      ...base,
+      "--frames",
+      "4",
+      "--shard",
+      "1/1",
+      "--out",
+      path.join(out, PLAN, "x"),
+    ]);
+    expect(notDir.code).toBe(1);
+    expect(notDir.stderr).toMatch(/--out .*not a directory/);
     const none = await runCli(["merge", path.join(tmp, "no-such-dir")]);
     expect(none.code).toBe(1);
     expect(none.stderr).toContain("sweep-plan.json");
