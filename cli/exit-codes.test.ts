@@ -33,6 +33,7 @@ const BASE: Record<string, string[]> = {
   pagesize: ["--refs", "1,2,3", "--memory", "16KiB"],
   quiz: ["replacement", "--seed", "1"],
   analyze: ["--gen", "zipf:pages=10,n=100,seed=1"],
+  merge: [path.resolve("test/fixtures/shards/run-pages")],
   // exec: the options come before the program (the program's own arguments follow it); see below.
   exec: [],
   // serve: a folder that does not exist, so that no case starts a server.
@@ -66,6 +67,8 @@ const NOT_SYNTAX: Record<string, { code: number; why: string }> = {
   "--run": { code: 2, why: "with exec's program already given: the program twice (a conflict)" },
   "--spec": { code: 2, why: "with exec's program already given: the programs twice (a conflict)" },
   "--output-dir": { code: 2, why: "with exec's one program: it goes with --run or --spec (a conflict)" },
+  "--baseline": { code: 1, why: "a policy id, checked by the registry" },
+  "--plan": { code: 0, why: "a file name (the task list to write)" },
   // One command's option where it differs from the others'.
   "convert --csv-params": { code: 0, why: "ignored for a pwt input (it describes csv columns)" },
   "quiz --gen": { code: 1, why: "a generator name, checked by the generator parser (as a policy id is)" },
@@ -77,6 +80,7 @@ const NOT_SYNTAX: Record<string, { code: number; why: string }> = {
     code: 2,
     why: "with the base's replay mode: --swap-file is for --mode full (a conflict); its file is checked in run-machine.test.ts",
   },
+  "sweep --out": { code: 2, why: "a directory name, but --out goes with --shard (a conflict)" },
   "serve --dir": { code: 1, why: "a folder to serve: a missing one is a user error" },
   "analyze --gen": {
     code: 1,

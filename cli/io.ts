@@ -67,7 +67,7 @@ export function bufferIo(
 }
 
 /** Options that name a file a command writes. */
-const OUTPUT_OPTIONS = ["out", "report", "svg", "swapFile"] as const;
+const OUTPUT_OPTIONS = ["out", "report", "svg", "swapFile", "plan"] as const;
 /** Commands whose positional arguments are input files. */
 const FILE_ARGUMENT_COMMANDS = new Set(["convert", "info"]);
 
@@ -102,7 +102,8 @@ export function checkCommandFiles(
   if (typeof opts.format === "string" && !isTraceFormat(opts.format))
     throw new UsageError(`--format "${opts.format}": expected one of ${TRACE_FORMATS.join(", ")}`);
   const inputs: string[] = [];
-  if (typeof opts.trace === "string") inputs.push(opts.trace);
+  // --trace is a list in sweep and mrc (a set of traces).
+  for (const t of [opts.trace].flat()) if (typeof t === "string") inputs.push(t);
   if (FILE_ARGUMENT_COMMANDS.has(command)) for (const a of args) if (typeof a === "string") inputs.push(a);
   if (inputs.length === 0) return;
   for (const k of OUTPUT_OPTIONS) {

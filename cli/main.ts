@@ -34,6 +34,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   run: async () => (await import("./commands/run.js")).registerRun,
   sweep: async () => (await import("./commands/sweep.js")).registerSweep,
   mrc: async () => (await import("./commands/mrc.js")).registerMrc,
+  merge: async () => (await import("./commands/merge.js")).registerMerge,
   belady: async () => (await import("./commands/belady.js")).registerBelady,
   info: async () => (await import("./commands/info.js")).registerInfo,
   policies: async () => (await import("./commands/policies.js")).registerPolicies,

@@ -10,8 +10,8 @@
 
 import { InvalidArgumentError } from "commander";
 import { type OpenTraceOptions, openTrace } from "../node/trace-file.js";
-import { PageIds } from "../src/index.js";
-import { type FramesSpec, framesOf, parseFramesList } from "./units.js";
+import { DenseIdsSink, feed, PageIds, type ReferenceSource } from "../src/index.js";
+import { type FramesSpec, framesOf, parseFramesList, parseFramesSpec } from "./units.js";
 
 /** A frame count, a byte size, or a percentage of the trace's distinct pages. */
 export type SizeSpec = FramesSpec | { kind: "percent"; text: string; digits: bigint; scale: bigint };
@@ -26,6 +26,16 @@ export function parsePercent(text: string): SizeSpec {
   if (digits === 0n) throw new InvalidArgumentError(`"${text}": a percentage must be above 0`);
   if (digits > 100n * scale) throw new InvalidArgumentError(`"${text}": a percentage must be at most 100%`);
   return { kind: "percent", text: text.trim(), digits, scale };
+}
+
+/** One size: `p%` of the trace's distinct pages, a count (64) or a byte size (256KiB). */
+export function parseSizeSpec(text: string): SizeSpec {
+  return text.trim().endsWith("%") ? parsePercent(text) : parseFramesSpec(text);
+}
+
+/** How a size was written, for tables and CSV: "1%", "64", "256KiB". */
+export function sizeText(spec: SizeSpec): string {
+  return spec.kind === "count" ? String(spec.frames) : spec.text;
 }
 
 /**
@@ -75,5 +85,12 @@ export async function distinctPagesOf(path: string, opts: OpenTraceOptions = {})
   for await (const b of t.batches()) {
     for (let i = 0; i < b.count; i++) ids.idOf(b.pages[i]!, b.pids[i]!);
   }
+  return ids.size;
+}
+
+/** The distinct (pid, page) pairs of the first `limit` references of a source: one pass that only decodes. */
+export async function distinctPagesOfSource(source: ReferenceSource, limit?: number): Promise<number> {
+  const ids = new PageIds();
+  await feed(source, new DenseIdsSink(ids, () => {}), limit !== undefined ? { limit } : {});
   return ids.size;
 }

@@ -59,17 +59,25 @@ export interface WorkloadOptions {
 
 export const DEFAULT_PAGE_SIZE = 4096;
 
-/** Adds --refs, --trace, --format, --gen, --page-size, --limit and --skip-bad to a command. */
-export function addWorkloadOptions(cmd: Command): Command {
-  return cmd
-    .option(
-      "--refs <pages>",
-      "a reference string of page numbers: 1,2,3,4,1,2,5 (a w suffix marks a write: 3w)",
-    )
-    .option(
+/**
+ * Adds --refs, --trace, --format, --gen, --page-size, --limit and --skip-bad to a command. With
+ * `manyTraces`, --trace may be repeated and its values collect into a list (cli/trace-set.ts).
+ */
+export function addWorkloadOptions(cmd: Command, how: { manyTraces?: boolean } = {}): Command {
+  const traceHelp =
+    "a trace file: lackey, text, csv, libcachesim-csv or pwt (binary); - reads standard input";
+  cmd.option(
+    "--refs <pages>",
+    "a reference string of page numbers: 1,2,3,4,1,2,5 (a w suffix marks a write: 3w)",
+  );
+  if (how.manyTraces)
+    cmd.option(
       "--trace <file>",
-      "a trace file: lackey, text, csv, libcachesim-csv or pwt (binary); - reads standard input",
-    )
+      `${traceHelp}; repeat it, or name a directory or a quoted glob ("traces/*.zst"), for a set of traces`,
+      (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
+    );
+  else cmd.option("--trace <file>", traceHelp);
+  return cmd
     .option("--format <id>", "force the trace format instead of detecting it")
     .option("--gen <spec>", "a synthetic workload, e.g. zipf:pages=1000,alpha=0.9,n=100000,seed=1")
     .option("--page-size <size>", "page size for byte-address traces (4KiB, 4096)", parsePageSize)

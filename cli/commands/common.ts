@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { UsageError } from "../errors.js";
 import type { CliIo } from "../io.js";
 import { fmtInt } from "../output.js";
+import { parseSizeSpec, resolveFrames as resolveSize, type SizeSpec } from "../sizes.js";
 import { type FramesSpec, formatBytes, framesOf, parseFramesSpec, parseSize } from "../units.js";
 import { DEFAULT_PAGE_SIZE, loadWorkload, type Workload, type WorkloadOptions } from "../workload.js";
 
@@ -15,25 +16,43 @@ export function addOutputOptions(cmd: Command, jsonFields: string, csvFields: st
     .option("--csv", `print CSV on stdout (columns: ${csvFields})`);
 }
 
-/** Adds --frames (count or size) and --memory (size). */
-export function addFramesOption(cmd: Command, what = "physical frames"): Command {
+/**
+ * Adds --frames (count or size; with `percent`, also a percentage of the trace's distinct pages)
+ * and --memory (size).
+ */
+export function addFramesOption(cmd: Command, what = "physical frames", percent = false): Command {
   return cmd
-    .option("--frames <n>", `${what}: a count (64) or a memory size (256KiB)`, parseFramesSpec)
+    .option(
+      "--frames <n>",
+      percent
+        ? `${what}: a count (64), a memory size (256KiB) or a share of the trace's distinct pages (1%)`
+        : `${what}: a count (64) or a memory size (256KiB)`,
+      percent ? parseSizeSpec : parseFramesSpec,
+    )
     .option("--memory <size>", "physical memory size (64MiB): frames = memory / page size", parseSize);
 }
 
-/** The frame count from --frames or --memory at the workload's page size. */
-export function resolveFrames(opts: { frames?: FramesSpec; memory?: number }, pageSize: number): number {
+/**
+ * The frame count from --frames or --memory at the workload's page size; a percentage of the
+ * distinct pages needs `distinctPages` (see needsDistinct).
+ */
+export function resolveFrames(
+  opts: { frames?: SizeSpec; memory?: number },
+  pageSize: number,
+  distinctPages?: number,
+): number {
   if (opts.frames !== undefined && opts.memory !== undefined)
     throw new UsageError("give --frames or --memory, not both");
-  const spec: FramesSpec | undefined =
+  const spec: SizeSpec | undefined =
     opts.frames ??
     (opts.memory !== undefined ? { kind: "bytes", bytes: opts.memory, text: `${opts.memory}B` } : undefined);
   if (spec === undefined) throw new UsageError("give --frames N (or --memory SIZE)");
   const option = opts.frames !== undefined ? "--frames" : "--memory";
   if (spec.kind === "bytes") checkWholePages(option, spec.bytes, pageSize);
+  if (spec.kind === "percent" && distinctPages === undefined)
+    throw new Error("resolveFrames: a percentage needs the distinct pages");
   try {
-    return framesOf(spec, pageSize);
+    return resolveSize(spec, pageSize, distinctPages ?? 0);
   } catch (e) {
     throw new UsageError(`${option}: ${(e as Error).message}`);
   }
@@ -56,6 +75,11 @@ export function checkWholePages(option: string, bytes: number, pageSize: number)
   throw new UsageError(
     `${option}: ${fmtInt(bytes)} bytes is ${amount}, not a whole number of pages (a size without a unit is bytes): give ${below >= 1 ? `${size(below)} or ` : ""}${size(below + 1)}, or --frames N for a number of frames`,
   );
+}
+
+/** True when --frames is a percentage: the frame count depends on the trace's distinct pages. */
+export function needsDistinct(opts: { frames?: SizeSpec }): boolean {
+  return opts.frames?.kind === "percent";
 }
 
 /** Loads the workload the options name. */

@@ -25,11 +25,31 @@ import { policyIdOf, prepare, type RunResult } from "../engine.js";
 import { UsageError } from "../errors.js";
 import { type CliIo, colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";
-import { fmtInt, fmtPct, outputMode, renderTable, writeCsv, writeJson } from "../output.js";
+import { fmtInt, fmtPct, type OutputMode, outputMode, renderTable, writeCsv, writeJson } from "../output.js";
 import { Progress } from "../progress.js";
 import { buildReport } from "../report/collect.js";
 import { writeReportFile } from "../report/write.js";
-import { type FramesSpec, parseFramesList, parseList, parsePositiveInt } from "../units.js";
+import {
+  distinctPagesOfSource,
+  needsDistinctPages,
+  parseSizeList,
+  type SizeSpec,
+  sizeText,
+} from "../sizes.js";
+import {
+  checkSetOptions,
+  DEFAULT_BASELINE,
+  DEFAULT_SET_SIZES,
+  expandTraces,
+  framesFor,
+  printSet,
+  type SetCell,
+  type SetResults,
+  setSizes,
+  traceOptions,
+  withBaseline,
+} from "../trace-set.js";
+import { parseList, parsePositiveInt } from "../units.js";
 import { addWorkloadOptions, type OpenedSource, openSource, type WorkloadOptions } from "../workload.js";
 import { addOutputOptions, workloadOf } from "./common.js";
 import { defaultFrames, framesList, simulatedRuns } from "./sweep.js";
@@ -37,9 +57,12 @@ import { defaultFrames, framesList, simulatedRuns } from "./sweep.js";
 export const MRC_METHODS = ["exact", "shards", "sim"] as const;
 export type MrcMethod = (typeof MRC_METHODS)[number];
 
-interface MrcOptions extends WorkloadOptions {
+interface MrcOptions extends Omit<WorkloadOptions, "trace"> {
+  /** Every --trace given (a file, a directory or a glob each): a set when they name several. */
+  trace?: string[];
+  baseline?: string;
   policies: string[];
-  frames?: FramesSpec[];
+  frames?: SizeSpec[];
   points: number;
   allSizes?: boolean;
   method: MrcMethod;
@@ -223,24 +246,32 @@ export function registerMrc(program: Command, { io }: CommandContext): void {
         "LRU and OPT curves come from ONE pass over the trace, whatever the number of frame counts;\n" +
         "other policies are simulated once per frame count.",
     );
-  addWorkloadOptions(cmd);
+  addWorkloadOptions(cmd, { manyTraces: true });
   cmd
     .addOption(
       new Option("--policies <ids>", "comma-separated policy specs")
         .argParser(parseList)
         .default(["fifo", "lru", "opt"], "fifo,lru,opt"),
     )
-    .option("--frames <list>", "frame counts: 4,8,16 or 1..100 or 4..1024:x2 or sizes", parseFramesList)
+    .option(
+      "--frames <list>",
+      "frame counts: 4,8,16 or 1..100 or 4..1024:x2, sizes, or shares of the distinct pages 0.1%,1%,10%",
+      parseSizeList,
+    )
     .option("--points <n>", "number of frame counts when --frames is not given", parsePositiveInt, 16)
     .option("--all-sizes", "every frame count from 1 to the number of distinct pages")
     .option("--method <m>", "exact | shards | sim (see below)", parseMethod, "exact")
     .option("--sample-rate <r>", `SHARDS sampling rate in (0, 1] (default ${DEFAULT_SHARDS_RATE})`, parseRate)
     .option("--max-sampled-pages <n>", "fixed-size SHARDS: track at most n sampled pages", parsePositiveInt)
-    .option("--report <file.html>", "also write an HTML report with the curves (simulates what it draws)");
+    .option("--report <file.html>", "also write an HTML report with the curves (simulates what it draws)")
+    .option(
+      "--baseline <policy>",
+      `several traces: the policy each miss-ratio reduction is measured against (default ${DEFAULT_BASELINE}, as the S3-FIFO and SIEVE papers; run too when --policies leaves it out)`,
+    );
   addOutputOptions(
     cmd,
-    "workload, frames[], curves[{policy, method, seconds, faults[], missRatio[], sampleRate?}]",
-    "frames,policy,faults,missRatio,method",
+    "workload, frames[], curves[{policy, method, seconds, faults[], missRatio[], sampleRate?}]; several traces: traces[], policies, sizes, baseline, rows[], aggregate[]",
+    "frames,policy,faults,missRatio,method; several traces: trace,size,frames,policy,faults,missRatio,method,baseline,missRatioReduction",
   );
   cmd
     .addHelpText(
@@ -267,14 +298,24 @@ Examples:
   $ pagewise mrc --trace test/fixtures/traces/run.pages --policies lru,opt --all-sizes --csv
   $ pagewise mrc --trace test/fixtures/traces/run.pages --policies lru --method shards --sample-rate 0.05
   $ pagewise mrc --trace test/fixtures/traces/ls.lackey --policies lru,clock,arc --frames 16..1024:x2 --csv
-  $ pagewise mrc --refs 1,2,3,4,1,2,5,1,2,3,4,5 --policies fifo,lru --frames 1..6 --report mrc.html`,
+  $ pagewise mrc --refs 1,2,3,4,1,2,5,1,2,3,4,5 --policies fifo,lru --frames 1..6 --report mrc.html
+  $ pagewise mrc --trace "test/fixtures/traces/*.pwt" --policies lru,opt,clock --frames 1%,10% --limit 200000
+
+--frames 1% is 1 % of each trace's distinct pages (floored, at least 1 frame).
+Several traces (--trace repeated, a directory's files, a quoted glob): each trace's curves at the
+sizes (default ${DEFAULT_SET_SIZES}), then the mean and percentiles over the traces of each policy's
+miss-ratio reduction against --baseline (default ${DEFAULT_BASELINE}), as pagewise sweep prints them.`,
     )
-    .action(async (opts: MrcOptions) => {
-      const mode = outputMode(opts);
-      if (opts.method !== "shards" && (opts.sampleRate !== undefined || opts.maxSampledPages !== undefined))
+    .action(async (all: MrcOptions) => {
+      const mode = outputMode(all);
+      if (all.method !== "shards" && (all.sampleRate !== undefined || all.maxSampledPages !== undefined))
         throw new UsageError("--sample-rate and --max-sampled-pages need --method shards");
-      if (opts.allSizes && opts.frames) throw new UsageError("give --frames or --all-sizes, not both");
-      for (const pol of opts.policies) policyIdOf(pol);
+      if (all.allSizes && all.frames) throw new UsageError("give --frames or --all-sizes, not both");
+      for (const pol of all.policies) policyIdOf(pol);
+      if (all.baseline !== undefined) policyIdOf(all.baseline);
+      const traces = all.trace ? expandTraces(all.trace, io.cwd) : null;
+      if (traces !== null && traces.length > 1) return mrcSet(io, all, traces, mode);
+      const opts = { ...all, trace: traces?.[0] } as MrcOptions & WorkloadOptions;
       const src = await openSource(opts, io);
       let frames: number[];
       let result: { curves: CurveOut[]; runs: RunResult[] };
@@ -289,7 +330,7 @@ Examples:
         const one = await onePassCurves(io, src, kinds, opts);
         references = one.references;
         distinct = one.distinct;
-        if (kinds.size === 0 && !opts.frames) {
+        if (kinds.size === 0 && (!opts.frames || needsDistinctPages(opts.frames))) {
           // No one-pass curve: a pass to count the distinct pages the default frame counts need.
           const ids = new PageIds();
           await feed(
@@ -300,7 +341,7 @@ Examples:
           distinct = ids.size;
         }
         frames = opts.frames
-          ? framesList(opts.frames, src.pageSize)
+          ? framesList(opts.frames, src.pageSize, distinct)
           : opts.allSizes
             ? Array.from({ length: Math.max(1, distinct) }, (_, i) => i + 1)
             : defaultFrames(distinct, Math.max(2, opts.points));
@@ -340,6 +381,97 @@ Examples:
         );
       } else printCurves(io, src.name, references, distinct, frames, curves);
     });
+}
+
+/** The CSV columns of a set's mrc. */
+const MRC_SET_CSV = [
+  "trace",
+  "size",
+  "frames",
+  "policy",
+  "faults",
+  "missRatio",
+  "method",
+  "baseline",
+  "missRatioReduction",
+];
+
+/** A set's cell of mrc: a curve's point at a (trace, policy, size). */
+interface MrcCell extends SetCell {
+  method: CurveHow;
+}
+
+/**
+ * mrc over several traces: each trace's curves at the sizes (resolved per trace), then the
+ * reductions against the baseline over the traces (cli/trace-set.ts).
+ */
+async function mrcSet(
+  io: CliIo,
+  all: MrcOptions,
+  traces: readonly string[],
+  mode: OutputMode,
+): Promise<void> {
+  checkSetOptions(all);
+  if (all.allSizes)
+    throw new UsageError("--all-sizes takes one trace: give --frames for a set (shares such as 1%)");
+  const baseline = all.baseline ?? DEFAULT_BASELINE;
+  const policies = withBaseline(all.policies, baseline);
+  const sizes = setSizes(all.frames);
+  const opts: MrcOptions & WorkloadOptions = { ...all, policies, trace: undefined };
+  const kinds = new Set(
+    opts.method === "sim" ? [] : policies.map(onePassKind).filter((k): k is "lru" | "opt" => k !== null),
+  );
+  const set: SetResults<MrcCell> = { traces: [], policies, sizes: sizes.map(sizeText), baseline, cells: [] };
+  for (let t = 0; t < traces.length; t++) {
+    const one = traceOptions(opts, traces[t]!);
+    const src = await openSource(one, io);
+    try {
+      const pass = await onePassCurves(io, src, kinds, one);
+      let distinct = pass.distinct;
+      if (kinds.size === 0) distinct = await distinctPagesOfSource(src.source, one.limit);
+      const frames = sizes.map((s) => framesFor(s, src.pageSize, distinct));
+      const { curves } = await curvesOf(io, src, frames, pass.references, pass.curves, one);
+      io.stderr.write(`mrc: ${traces[t]}: ${describeMethods(curves, frames.length)}\n`);
+      set.traces.push({
+        label: traces[t]!,
+        workload: {
+          name: src.name,
+          source: src.sourceText,
+          pageSize: src.pageSize,
+          references: pass.references,
+          distinctPages: distinct,
+        },
+      });
+      curves.forEach((cv, j) => {
+        frames.forEach((f, k) => {
+          set.cells.push({
+            trace: t,
+            policy: j,
+            size: k,
+            frames: f,
+            faults: cv.faults[k]!,
+            missRatio: cv.missRatio[k]!,
+            method: cv.method,
+          });
+        });
+      });
+    } finally {
+      src.close();
+    }
+  }
+  printSet(
+    io,
+    mode,
+    set,
+    (c) => ({
+      frames: c.frames,
+      policy: policies[c.policy],
+      faults: c.faults,
+      missRatio: c.missRatio,
+      method: c.method,
+    }),
+    MRC_SET_CSV,
+  );
 }
 
 /** The curves as a table, frame counts down, the best policy at each count in green. */

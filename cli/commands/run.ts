@@ -21,11 +21,19 @@ import { type CliIo, colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { fmtInt, fmtNs, fmtPct, outputMode, renderKeyValues, writeCsv, writeJson } from "../output.js";
 import { Progress, passLabel, replayProgress } from "../progress.js";
+import { distinctPagesOfSource, type SizeSpec } from "../sizes.js";
 import { type OpenedSwapFile, openSwapFile } from "../swap-file.js";
 import { tlbCountsNote } from "../tlb-note.js";
-import type { FramesSpec } from "../units.js";
-import { addWorkloadOptions, openSource, valuesText, type WorkloadOptions } from "../workload.js";
-import { addFramesOption, addOutputOptions, resolveFrames, workloadOf } from "./common.js";
+import {
+  addWorkloadOptions,
+  inMemorySource,
+  type OpenedSource,
+  openSource,
+  valuesText,
+  type Workload,
+  type WorkloadOptions,
+} from "../workload.js";
+import { addFramesOption, addOutputOptions, needsDistinct, resolveFrames, workloadOf } from "./common.js";
 import {
   addMachineOptions,
   type MachineFlags,
@@ -38,7 +46,7 @@ import { runSteps, stepsHelp } from "./steps.js";
 
 interface RunOptions extends WorkloadOptions, MachineFlags {
   policy: string;
-  frames?: FramesSpec;
+  frames?: SizeSpec;
   memory?: number;
   report?: string;
   mode: string;
@@ -238,7 +246,7 @@ export function registerRun(program: Command, { io }: CommandContext): void {
     );
   addWorkloadOptions(cmd);
   cmd.option("--policy <spec>", "replacement policy, with parameters: lru, fifo, opt, aging:bits=8", "lru");
-  addFramesOption(cmd);
+  addFramesOption(cmd, undefined, true);
   cmd.addOption(
     new Option(
       "--mode <mode>",
@@ -286,6 +294,7 @@ Examples:
   $ pagewise run --gen zipf:pages=1000,alpha=0.9,n=100000,seed=1 --policy arc --frames 100 --csv
   $ pagewise run --trace test/fixtures/traces/addresses.txt --frames 3 --addresses
   $ pagewise run --trace test/fixtures/traces/py-dict.pwt --policy lru --frames 1024 --mode full --tlb 2048,8
+  $ pagewise run --trace test/fixtures/traces/sort500.pwt --policy lru --frames 10%
   $ pagewise run --refs 0,2,4,6,8,10,12,14,0,2,4,6 --frames 8 --mode full --colors 2:strict
   $ pagewise run --gen loop:pages=64,n=2000,writes=1 --frames 32 --mode full --read-ahead 8
   $ pagewise run --trace test/fixtures/traces/sort500.pwt --frames 160 --mode full --kswapd linux,clean=off
@@ -298,6 +307,7 @@ Examples:
   $ pagewise run --gen zipf:pages=200,alpha=0.8,n=5000,seed=4 --policy fifo --frames 40 --mode full --switch-at 2500:lru
   $ pagewise run --gen loop:pages=64,n=2000,writes=1 --frames 32 --mode full --disk hdd --fault-cost 20us --switch-cost 5us
 
+--frames 10% is 10 % of the trace's distinct pages (floored, at least 1), counted by a pass over it.
 In full mode --frames (or --memory) counts the frames that hold pages, as in replay mode; the page
 tables the workload needs get frames of their own on top, shown as "page-table frames". A progress
 bar appears on stderr for runs longer than a second (only on a terminal, never with --json/--csv).
@@ -328,7 +338,7 @@ to the process (--switch-cost); the formula's EAT then uses their sum instead of
           if (v !== undefined && flag !== "--tlb") throw new UsageError(`--steps does not take ${flag}`);
         // Step mode prints every reference (at most 100,000): the workload is read whole.
         const w = await workloadOf(opts, io);
-        const frames = resolveFrames(opts, w.pageSize);
+        const frames = await framesOfLoaded(opts, w);
         checkModeOptions(opts, frames);
         return runSteps(io, w, opts.policy, frames, opts);
       }
@@ -336,7 +346,7 @@ to the process (--switch-cost); the formula's EAT then uses their sum instead of
         return opts.mode === "full" ? runFullStreaming(io, opts, mode) : runStreaming(io, opts, mode);
       }
       const w = await workloadOf(opts, io);
-      const frames = resolveFrames(opts, w.pageSize);
+      const frames = await framesOfLoaded(opts, w);
       checkModeOptions(opts, frames);
       const p = prepare(w, false);
       // The bar is for people reading text: never with --json or --csv (nor off a terminal).
@@ -399,13 +409,25 @@ function warnSwitches(io: CliIo, r: RunResult): void {
       );
 }
 
+/** --frames (a percentage too) or --memory for a workload in memory. */
+async function framesOfLoaded(opts: RunOptions, w: Workload): Promise<number> {
+  const distinct = needsDistinct(opts) ? await distinctPagesOfSource(inMemorySource(w).source) : undefined;
+  return resolveFrames(opts, w.pageSize, distinct);
+}
+
+/** --frames (a percentage too: one pass counts the distinct pages) or --memory for a streamed source. */
+async function framesOfSource(opts: RunOptions, src: OpenedSource): Promise<number> {
+  const distinct = needsDistinct(opts) ? await distinctPagesOfSource(src.source, opts.limit) : undefined;
+  return resolveFrames(opts, src.pageSize, distinct);
+}
+
 /** Replay mode without a report: the trace streams through the replay in constant memory. */
 async function runStreaming(io: CliIo, opts: RunOptions, mode: ReturnType<typeof outputMode>): Promise<void> {
   const src = await openSource(opts, io);
   let r: RunResult;
   let distinct: number;
   try {
-    const frames = resolveFrames(opts, src.pageSize);
+    const frames = await framesOfSource(opts, src);
     checkModeOptions(opts, frames);
     policyIdOf(opts.policy);
     // The bar names each pass (OPT annotates next uses, then replays) and counts references; a
@@ -450,7 +472,7 @@ async function runFullStreaming(
   let r: RunResult;
   let distinct: number;
   try {
-    const frames = resolveFrames(opts, src.pageSize);
+    const frames = await framesOfSource(opts, src);
     checkModeOptions(opts, frames);
     if (opts.shape !== undefined && shapePageSize(opts.shape) !== src.pageSize)
       throw new UsageError(

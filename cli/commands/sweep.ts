@@ -17,12 +17,22 @@ import {
 import { UsageError } from "../errors.js";
 import { type CliIo, colorsFor } from "../io.js";
 import type { CommandContext } from "../main.js";
-import { fmtInt, outputMode, writeCsv, writeJson } from "../output.js";
+import { fmtInt, type OutputMode, outputMode, writeCsv, writeJson } from "../output.js";
 import { defaultThreads, runTasks, type Task } from "../pool.js";
 import { Progress, replayProgress } from "../progress.js";
 import { buildReport } from "../report/collect.js";
 import { writeReportFile } from "../report/write.js";
-import { type FramesSpec, framesOf, parseFramesList, parseList } from "../units.js";
+import { parseShardOption } from "../shard.js";
+import { parseSizeList, resolveFrames, type SizeSpec } from "../sizes.js";
+import {
+  checkSetOptions,
+  DEFAULT_BASELINE,
+  DEFAULT_SET_SIZES,
+  expandTraces,
+  setSizes,
+  withBaseline,
+} from "../trace-set.js";
+import { parseList } from "../units.js";
 import {
   addWorkloadOptions,
   type OpenedSource,
@@ -58,10 +68,12 @@ export interface BeladyRise {
   moreFaults: number;
 }
 
-/** Frame counts from specs at a page size, deduplicated and sorted. */
-export function framesList(specs: readonly FramesSpec[], pageSize: number): number[] {
+/**
+ * Frame counts from specs at a page size (percentages of `distinctPages`), deduplicated and sorted.
+ */
+export function framesList(specs: readonly SizeSpec[], pageSize: number, distinctPages = 0): number[] {
   try {
-    return [...new Set(specs.map((s) => framesOf(s, pageSize)))].sort((a, b) => a - b);
+    return [...new Set(specs.map((s) => resolveFrames(s, pageSize, distinctPages)))].sort((a, b) => a - b);
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -328,13 +340,31 @@ function runAt(s: SweepResult, policyIndex: number, frameIndex: number): RunResu
   return s.runs[frameIndex * s.policies.length + policyIndex]!;
 }
 
-interface SweepOptions extends WorkloadOptions {
+interface SweepOptions extends Omit<WorkloadOptions, "trace"> {
+  /** Every --trace given (a file, a directory or a glob each): a set when they name several. */
+  trace?: string[];
   policies?: string[];
-  frames?: FramesSpec[];
+  frames?: SizeSpec[];
   report?: string;
   workers?: number;
+  baseline?: string;
+  plan?: string;
+  shard?: string;
+  out?: string;
   json?: boolean;
   csv?: boolean;
+}
+
+/** Prints a sweep of one workload: the table, --json or --csv. */
+export function printSweep(io: CliIo, mode: OutputMode, s: SweepResult): void {
+  if (mode === "json") writeJson(io, s);
+  else if (mode === "csv") writeCsv(io, RUN_CSV_FIELDS, s.runs.map(runRecord));
+  else {
+    io.stdout.write(
+      `${s.workload.name}: ${fmtInt(s.workload.references)} references, ${fmtInt(s.workload.distinctPages)} distinct pages\n`,
+    );
+    io.stdout.write(renderSweepTable(io, s));
+  }
 }
 
 export function registerSweep(program: Command, { io }: CommandContext): void {
@@ -344,24 +374,38 @@ export function registerSweep(program: Command, { io }: CommandContext): void {
     .description(
       "Replay a workload under several policies and frame counts; a table of faults and miss ratios.",
     );
-  addWorkloadOptions(cmd);
+  addWorkloadOptions(cmd, { manyTraces: true });
   cmd
     .option("--policies <ids>", "comma-separated policy specs (default: every registered policy)", parseList)
     .option(
       "--frames <list>",
-      "frame counts: 4,8,16 or 1..10 or 4..256:x2 or sizes 64KiB..1MiB:x2",
-      parseFramesList,
+      "frame counts: 4,8,16 or 1..10 or 4..256:x2, sizes 64KiB..1MiB:x2, or shares of each trace's distinct pages 0.1%,1%,10%",
+      parseSizeList,
     )
     .option("--report <file.html>", "also write an HTML report")
     .option(
       "--workers <n>",
       "worker threads for the --report's timelines (default: one per core, at most 4; PAGEWISE_THREADS sets the default); the sweep itself replays every run in one streaming pass; results do not depend on it",
       parseWorkers,
-    );
+    )
+    .option(
+      "--baseline <policy>",
+      `several traces: the policy each miss-ratio reduction is measured against (default ${DEFAULT_BASELINE}, as the S3-FIFO and SIEVE papers; run too when --policies leaves it out)`,
+    )
+    .option(
+      "--plan <tasks.jsonl>",
+      "write the sweep's independent tasks, one JSON line each, and run nothing",
+    )
+    .option(
+      "--shard <K/N>",
+      "run the K-th of N shards of the tasks (K from 1) into --out; auto reads SLURM_ARRAY_TASK_ID (from SLURM_ARRAY_TASK_MIN) or JOB_COMPLETION_INDEX (from 0); see pagewise merge",
+      parseShardOption,
+    )
+    .option("--out <dir>", "with --shard: the directory the shard's results go to, for pagewise merge DIR");
   addOutputOptions(
     cmd,
-    "workload, policies, frames, runs[] (each as in run --json), best[], bestBuildable[] (OPT left out: the ★ of the table), anomalies[] (Belady's: policy, frames, faults, moreFrames, moreFaults)",
-    RUN_CSV_FIELDS.join(","),
+    "workload, policies, frames, runs[] (each as in run --json), best[], bestBuildable[] (OPT left out: the ★ of the table), anomalies[] (Belady's: policy, frames, faults, moreFrames, moreFaults); several traces: traces[], policies, sizes, baseline, rows[] (a run with trace, size, missRatioReduction), aggregate[]",
+    `${RUN_CSV_FIELDS.join(",")}; several traces: trace,size first, baseline,missRatioReduction last`,
   );
   cmd
     .addHelpText(
@@ -370,12 +414,49 @@ export function registerSweep(program: Command, { io }: CommandContext): void {
 Examples:
   $ pagewise sweep --refs 1,2,3,4,1,2,5,1,2,3,4,5 --policies fifo,lru,opt --frames 1..5
   $ pagewise sweep --gen zipf:pages=1000,alpha=0.9,n=100000,seed=1 --frames 8..512:x2
-  $ pagewise sweep --trace test/fixtures/traces/ls.lackey --frames 64KiB..4MiB:x2 --report sweep.html`,
+  $ pagewise sweep --trace test/fixtures/traces/ls.lackey --frames 64KiB..4MiB:x2 --report sweep.html
+  $ pagewise sweep --trace test/fixtures/traces/sort500.pwt --policies lru,fifo --frames 1%,10%,50%
+  $ pagewise sweep --trace test/fixtures/traces/run.pages --trace test/fixtures/traces/sort500.pwt --policies fifo,lru,s3fifo
+  $ pagewise sweep --trace "test/fixtures/traces/*.pwt" --policies lru,clock --baseline lru --frames 5% --limit 100000 --csv
+  $ pagewise sweep --trace test/fixtures/traces/run.pages --policies fifo,lru --frames 5%,50% --plan tasks.jsonl
+
+--frames 1% is 1 % of the trace's distinct pages (floored, at least 1 frame), as libCacheSim sizes
+caches; counts, sizes and shares mix in one list.
+Several traces (--trace repeated, a directory's files, a quoted glob): each trace's miss ratios at
+each size (--frames resolved per trace; default ${DEFAULT_SET_SIZES}), then, over the traces, the
+mean and the 10th to 90th percentiles of each policy's miss-ratio reduction against --baseline
+(default ${DEFAULT_BASELINE}): (baseline − policy) / baseline, above 0 is fewer misses. --json and --csv
+give a row per (trace, policy, size). One trace prints as above.
+Beyond one machine: --plan FILE writes the tasks (one (trace, policy, size) run each, numbered
+trace, size, policy); --shard K/N --out DIR runs the K-th of N contiguous blocks of them, and
+skips those already in DIR; pagewise merge DIR prints what this sweep prints (docs/distributed.md).`,
     )
-    .action(async (opts: SweepOptions) => {
-      const mode = outputMode(opts);
-      const policies = opts.policies ?? allPolicies();
+    .action(async (all: SweepOptions) => {
+      const mode = outputMode(all);
+      const policies = all.policies ?? allPolicies();
       for (const pol of policies) policyIdOf(pol);
+      const traces = all.trace ? expandTraces(all.trace, io.cwd) : null;
+      const many = traces !== null && traces.length > 1;
+      if (many || all.plan !== undefined || all.shard !== undefined || all.out !== undefined) {
+        // Several traces, or tasks for a scheduler (cli/trace-set.ts, cli/shard.ts).
+        const shard = await import("../shard.js");
+        if (many) checkSetOptions(all);
+        const baseline = all.baseline ?? DEFAULT_BASELINE;
+        const sizes = many ? setSizes(all.frames) : all.frames;
+        const plan = shard.makePlan(
+          all as WorkloadOptions,
+          traces,
+          many ? withBaseline(policies, baseline) : policies,
+          sizes ?? [],
+          baseline,
+        );
+        if (all.plan !== undefined || all.shard !== undefined || all.out !== undefined)
+          return shard.sweepTasksCommand(io, all, plan, sizes);
+        return shard.printSweepResults(io, mode, plan, await shard.runAll(io, plan, sizes!));
+      }
+      if (all.baseline !== undefined) policyIdOf(all.baseline);
+      const opts: WorkloadOptions & SweepOptions = { ...all, trace: traces?.[0] } as WorkloadOptions &
+        SweepOptions;
       const src = await openSource(opts, io);
       let s: SweepResult;
       try {
@@ -383,7 +464,9 @@ Examples:
         // The distinct pages (for the default frame counts and the report): a pass that only decodes.
         const ids = new PageIds();
         const counts = await feed(src.source, new DenseIdsSink(ids, () => {}), limit);
-        const frames = opts.frames ? framesList(opts.frames, src.pageSize) : defaultFrames(ids.size);
+        const frames = opts.frames
+          ? framesList(opts.frames, src.pageSize, ids.size)
+          : defaultFrames(ids.size);
         const runs = await simulatedRuns(io, src, policies, frames, "sweep", opts.limit);
         s = sweepResult(
           {
@@ -410,13 +493,6 @@ Examples:
         });
         io.stderr.write(`report written to ${writeReportFile(opts.report, data, io.cwd)}\n`);
       }
-      if (mode === "json") writeJson(io, s);
-      else if (mode === "csv") writeCsv(io, RUN_CSV_FIELDS, s.runs.map(runRecord));
-      else {
-        io.stdout.write(
-          `${s.workload.name}: ${fmtInt(s.workload.references)} references, ${fmtInt(s.workload.distinctPages)} distinct pages\n`,
-        );
-        io.stdout.write(renderSweepTable(io, s));
-      }
+      printSweep(io, mode, s);
     });
 }
