@@ -6,7 +6,7 @@ import { UsageError } from "../errors.js";
 import type { CliIo } from "../io.js";
 import { fmtInt } from "../output.js";
 import { parseSizeSpec, resolveFrames as resolveSize, type SizeSpec } from "../sizes.js";
-import { type FramesSpec, formatBytes, framesOf, parseFramesSpec, parseSize } from "../units.js";
+import { formatBytes, parseFramesSpec, parseSize } from "../units.js";
 import { DEFAULT_PAGE_SIZE, loadWorkload, type Workload, type WorkloadOptions } from "../workload.js";
 
 /** Adds --json and --csv with the given field lists in their help. */
