@@ -27,7 +27,8 @@ import { tlbCountsNote } from "../tlb-note.js";
 import type { FramesSpec } from "../units.js";
 import { addWorkloadOptions, openSource, type WorkloadOptions } from "../workload.js";
 import { addFramesOption, addOutputOptions, resolveFrames, workloadOf } from "./common.js";
-import { runSteps, stepsHelp } from "./steps.js";
+// Step mode's modules (the Machine among them) load only for --steps.
+import { stepsHelp } from "./steps-help.js";
 
 interface RunOptions extends WorkloadOptions {
   policy: string;
@@ -292,7 +293,7 @@ its references are skipped and counted.`,
         const w = await workloadOf(opts, io);
         const frames = resolveFrames(opts, w.pageSize);
         checkModeOptions(opts, frames);
-        return runSteps(io, w, opts.policy, frames, opts);
+        return (await import("./steps.js")).runSteps(io, w, opts.policy, frames, opts);
       }
       if (opts.report === undefined) {
         return opts.mode === "full" ? runFullStreaming(io, opts, mode) : runStreaming(io, opts, mode);
