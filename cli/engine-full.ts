@@ -8,7 +8,6 @@ import { FAULT_KILLED } from "../src/pager/pager.js";
 import { NEVER } from "../src/policies/policy.js";
 import { checkMachineFrames, vaBitsForTrace } from "../src/sim/bounds.js";
 import { Machine, type MachineStats } from "../src/sim/machine.js";
-import { NO_NEXT_USE } from "../src/sim/replay.js";
 import { annotateSource, type ReferenceSource } from "../src/sim/run.js";
 import { PageIds } from "../src/workloads/page-ids.js";
 import { isWrite, REF_INSTR } from "../src/workloads/refs.js";
@@ -237,23 +236,26 @@ export async function runFullStream(
   for await (const b of source.batches()) {
     const n = Math.min(b.count, total - i);
     const { pages, kinds, pids } = b;
-    for (let k = 0; k < n; k++, i++) {
+    // Each run of one process's references goes to the Machine in one call (Machine.accessRefs).
+    for (let k = 0; k < n; ) {
       const src = pids[k]!;
+      let e = k + 1;
+      while (e < n && pids[e] === src) e++;
       if (src !== lastSrc) {
         lastSrc = src;
         pid = pidOf.get(src)!;
         alive = m.isAlive(pid);
       }
-      if (!alive) {
-        skipped++;
-        continue;
-      }
-      const kind = kinds[k]!;
-      const acc = isWrite(kind) ? ACC_WRITE : kind === REF_INSTR ? ACC_EXEC : ACC_READ;
-      const nu = nextUse === null ? NEVER : nextUse[i]!;
-      if (m.access(pid, pages[k]! * pageSize, acc, nu === NO_NEXT_USE ? NEVER : nu) === FAULT_KILLED)
-        alive = false;
+      if (alive) {
+        const stop = m.accessRefs(pid, pages, kinds, k, e, nextUse, i);
+        if (stop < e) {
+          alive = false;
+          skipped += e - stop - 1;
+        }
+      } else skipped += e - k;
+      k = e;
     }
+    i += n;
     if (i >= nextReport && i < total) {
       opts.onProgress?.(i, opts.expected ?? total);
       nextReport = i + every;

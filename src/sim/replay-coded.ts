@@ -40,7 +40,14 @@ export function replayCoded(
 }
 
 /** Policies that see neither hits nor time (FIFO, Clock, SIEVE, ...): a hit only sets the frame's bits. */
-function noHits1(r: Replayer, buf: Uint8Array, pos: number, count: number, dictIds: Int32Array, offset: number): void {
+function noHits1(
+  r: Replayer,
+  buf: Uint8Array,
+  pos: number,
+  count: number,
+  dictIds: Int32Array,
+  offset: number,
+): void {
   const frameOf = r.frameOf;
   const ref = r.bits.ref;
   const dirtyBit = r.bits.dirtyBit;
@@ -70,7 +77,14 @@ function noHits1(r: Replayer, buf: Uint8Array, pos: number, count: number, dictI
 }
 
 /** noHits1 over two-byte references. */
-function noHits2(r: Replayer, buf: Uint8Array, pos: number, count: number, dictIds: Int32Array, offset: number): void {
+function noHits2(
+  r: Replayer,
+  buf: Uint8Array,
+  pos: number,
+  count: number,
+  dictIds: Int32Array,
+  offset: number,
+): void {
   const frameOf = r.frameOf;
   const ref = r.bits.ref;
   const dirtyBit = r.bits.dirtyBit;
@@ -103,7 +117,14 @@ function noHits2(r: Replayer, buf: Uint8Array, pos: number, count: number, dictI
  * Plain LRU by last-reference stamps (Replayer.useStampLru): a hit is one store of the reference's
  * index; a miss scans the frames for the oldest stamp.
  */
-function stamp1(r: Replayer, buf: Uint8Array, pos: number, count: number, dictIds: Int32Array, offset: number): void {
+function stamp1(
+  r: Replayer,
+  buf: Uint8Array,
+  pos: number,
+  count: number,
+  dictIds: Int32Array,
+  offset: number,
+): void {
   const frameOf = r.frameOf;
   const ref = r.bits.ref;
   const dirtyBit = r.bits.dirtyBit;
@@ -136,7 +157,14 @@ function stamp1(r: Replayer, buf: Uint8Array, pos: number, count: number, dictId
 }
 
 /** stamp1 over two-byte references. */
-function stamp2(r: Replayer, buf: Uint8Array, pos: number, count: number, dictIds: Int32Array, offset: number): void {
+function stamp2(
+  r: Replayer,
+  buf: Uint8Array,
+  pos: number,
+  count: number,
+  dictIds: Int32Array,
+  offset: number,
+): void {
   const frameOf = r.frameOf;
   const ref = r.bits.ref;
   const dirtyBit = r.bits.dirtyBit;
@@ -173,7 +201,14 @@ function stamp2(r: Replayer, buf: Uint8Array, pos: number, count: number, dictId
  * sets the frame's bits and calls touch, unless the policy said touching the same frame again
  * right away changes nothing (repeatTouchIsNoop, or touch returned true).
  */
-function hits1(r: Replayer, buf: Uint8Array, pos: number, count: number, dictIds: Int32Array, offset: number): void {
+function hits1(
+  r: Replayer,
+  buf: Uint8Array,
+  pos: number,
+  count: number,
+  dictIds: Int32Array,
+  offset: number,
+): void {
   const frameOf = r.frameOf;
   const ref = r.bits.ref;
   const dirtyBit = r.bits.dirtyBit;
@@ -211,7 +246,14 @@ function hits1(r: Replayer, buf: Uint8Array, pos: number, count: number, dictIds
 }
 
 /** hits1 over two-byte references. */
-function hits2(r: Replayer, buf: Uint8Array, pos: number, count: number, dictIds: Int32Array, offset: number): void {
+function hits2(
+  r: Replayer,
+  buf: Uint8Array,
+  pos: number,
+  count: number,
+  dictIds: Int32Array,
+  offset: number,
+): void {
   const frameOf = r.frameOf;
   const ref = r.bits.ref;
   const dirtyBit = r.bits.dirtyBit;
@@ -249,7 +291,14 @@ function hits2(r: Replayer, buf: Uint8Array, pos: number, count: number, dictIds
 }
 
 /** hits1 for a policy that reads the future (OPT): every touch carries the reference's next use. */
-function future1(r: Replayer, buf: Uint8Array, pos: number, count: number, dictIds: Int32Array, offset: number): void {
+function future1(
+  r: Replayer,
+  buf: Uint8Array,
+  pos: number,
+  count: number,
+  dictIds: Int32Array,
+  offset: number,
+): void {
   const frameOf = r.frameOf;
   const ref = r.bits.ref;
   const dirtyBit = r.bits.dirtyBit;
@@ -289,7 +338,14 @@ function future1(r: Replayer, buf: Uint8Array, pos: number, count: number, dictI
 }
 
 /** future1 over two-byte references. */
-function future2(r: Replayer, buf: Uint8Array, pos: number, count: number, dictIds: Int32Array, offset: number): void {
+function future2(
+  r: Replayer,
+  buf: Uint8Array,
+  pos: number,
+  count: number,
+  dictIds: Int32Array,
+  offset: number,
+): void {
   const frameOf = r.frameOf;
   const ref = r.bits.ref;
   const dirtyBit = r.bits.dirtyBit;
