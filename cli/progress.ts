@@ -7,7 +7,8 @@
 // an ETA from the average rate so far ("…" until there is one). Work of unknown size (a program
 // being traced) is shown as a count and a rate, with no percentage and no ETA.
 
-import cliProgress from "cli-progress";
+import { createRequire } from "node:module";
+import type cliProgressType from "cli-progress";
 import type { CliIo } from "./io.js";
 import { fmtInt } from "./output.js";
 
@@ -40,7 +41,7 @@ function fmtRate(perSecond: number): string {
 }
 
 export class Progress {
-  private bar: cliProgress.SingleBar | null = null;
+  private bar: cliProgressType.SingleBar | null = null;
   private readonly startMs = Date.now();
   private value = 0;
   private readonly enabled: boolean;
@@ -86,6 +87,8 @@ export class Progress {
       const format = this.counter
         ? `${this.label} {done} | {rate} | {elapsed}`
         : `${this.label} [{bar}] {percentage}% | {done} | eta {left}`;
+      // cli-progress loads at the first bar shown (never with --json or --csv, nor off a terminal).
+      const cliProgress = createRequire(import.meta.url)("cli-progress") as typeof cliProgressType;
       this.bar = new cliProgress.SingleBar(
         {
           stream: this.io.stderr as NodeJS.WritableStream,
