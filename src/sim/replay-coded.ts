@@ -115,7 +115,8 @@ function noHits2(
 
 /**
  * Plain LRU by last-reference stamps (Replayer.useStampLru): a hit is one store of the reference's
- * index; a miss scans the frames for the oldest stamp.
+ * index (and the dirty bit on a write: not the accessed bit, which LRU never reads); a miss scans
+ * the frames for the oldest stamp.
  */
 function stamp1(
   r: Replayer,
@@ -126,7 +127,6 @@ function stamp1(
   offset: number,
 ): void {
   const frameOf = r.frameOf;
-  const ref = r.bits.ref;
   const dirtyBit = r.bits.dirtyBit;
   const stamp = r.stamp!;
   let misses = 0;
@@ -144,7 +144,6 @@ function stamp1(
     const f = p < 0 ? -1 : frameOf[p]!;
     if (f >= 0) {
       stamp[f] = offset + k;
-      if (ref[f] === 0) ref[f] = 1;
       if (w > dirtyBit[f]!) dirtyBit[f] = 1;
     } else {
       if (p < 0) break;
@@ -166,7 +165,6 @@ function stamp2(
   offset: number,
 ): void {
   const frameOf = r.frameOf;
-  const ref = r.bits.ref;
   const dirtyBit = r.bits.dirtyBit;
   const stamp = r.stamp!;
   let misses = 0;
@@ -184,7 +182,6 @@ function stamp2(
     const f = p < 0 ? -1 : frameOf[p]!;
     if (f >= 0) {
       stamp[f] = offset + k;
-      if (ref[f] === 0) ref[f] = 1;
       if (w > dirtyBit[f]!) dirtyBit[f] = 1;
     } else {
       if (p < 0) break;

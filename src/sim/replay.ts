@@ -253,64 +253,46 @@ export class Replayer {
     for (const f of order) this.policy.admit(f, this.pageOf[f]!, Number.POSITIVE_INFINITY);
   }
 
-  /** The stamp-LRU loop over dense ids or coded references (see loop for the arguments). */
+  /**
+   * The stamp-LRU loop over dense ids (coded references have theirs in replay-coded.ts). A hit
+   * stores the reference's index and the dirty bit; the accessed bit is left alone: LRU never
+   * reads it (neither does its list after leaveStampLru), and a fault sets it.
+   */
   private stampLoop(
-    pages: Int32Array | Float64Array | null,
+    pages: Int32Array | Float64Array,
     writes: Uint8Array | undefined,
-    buf: Uint8Array | null,
-    dictIds: Int32Array | null,
-    pos: number,
-    width: number,
     from: number,
     to: number,
     offset: number,
   ): void {
     const frameOf = this.frameOf;
-    const ref = this.bits.ref;
     const dirtyBit = this.bits.dirtyBit;
     const stamp = this.stamp!;
-    const coded = buf !== null;
-    const hasWrites = coded || writes !== undefined;
-    const hi = width === 2 ? 1 : 0;
-    const shift = 8 * hi;
     let misses = 0;
-    let odd = 0;
-    let high = 0;
-    let both = 0;
-    let k = from;
-    for (let q = pos; k < to; k++, q += width) {
-      let p: number;
-      let w: number;
-      if (coded) {
-        const v = buf[q]! | (buf[q + hi]! << shift);
-        p = dictIds![v >>> 2]!;
-        w = (v >>> 1) & 1;
-        odd += v & 1;
-        high += w;
-        both += v & w;
-      } else {
-        p = pages![k]!;
-        w = hasWrites ? writes![k]! : 0;
+    if (writes !== undefined) {
+      for (let k = from; k < to; k++) {
+        const p = pages[k]!;
+        const f = frameOf[p]!;
+        if (f >= 0) {
+          stamp[f] = offset + k;
+          if (writes[k]! > dirtyBit[f]!) dirtyBit[f] = 1;
+        } else {
+          misses++;
+          this.stampFault(p, writes[k]!, offset + k);
+        }
       }
-      const f = p < 0 ? -1 : frameOf[p]!;
-      if (f >= 0) {
-        stamp[f] = offset + k;
-        if (ref[f] === 0) ref[f] = 1;
-        if (w > dirtyBit[f]!) dirtyBit[f] = 1;
-      } else {
-        if (p < 0) break;
-        misses++;
-        this.stampFault(p, w, offset + k);
+    } else {
+      for (let k = from; k < to; k++) {
+        const p = pages[k]!;
+        const f = frameOf[p]!;
+        if (f >= 0) stamp[f] = offset + k;
+        else {
+          misses++;
+          this.stampFault(p, 0, offset + k);
+        }
       }
-    }
-    if (k < to) {
-      this.badAt = k - from;
-      return;
     }
     this.hits += to - from - misses;
-    this.kindOdd += odd;
-    this.kindHigh += high;
-    this.kindBoth += both;
     this.checkStampBudget(offset + to);
   }
 
@@ -506,7 +488,8 @@ export class Replayer {
     offset: number,
   ): void {
     if (this.stamp !== null) {
-      this.stampLoop(pages, writes, buf, dictIds, pos, width, from, to, offset);
+      // Coded references never come here with stamp LRU (replay-coded.ts has its loops).
+      this.stampLoop(pages!, writes, from, to, offset);
       return;
     }
     const frameOf = this.frameOf;
