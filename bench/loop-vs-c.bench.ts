@@ -14,8 +14,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { PwtReplayFeed, StreamReplay } from "../src/sim/stream-replay.js";
 import { DenseIdsSink, feed } from "../src/sim/run.js";
+import { PwtReplayFeed, StreamReplay } from "../src/sim/stream-replay.js";
 import { PageIds } from "../src/workloads/page-ids.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -48,7 +48,13 @@ async function main_(): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
   const gz = path.join(dir, "py50k-50m.pwt");
   if (!fs.existsSync(gz))
-    execFileSync(process.execPath, [main, "convert", path.join(shared, "traces", "py50k-50m.pages.zst"), "--out", gz]);
+    execFileSync(process.execPath, [
+      main,
+      "convert",
+      path.join(shared, "traces", "py50k-50m.pages.zst"),
+      "--out",
+      gz,
+    ]);
   const zlib = await import("node:zlib");
   const bytes = new Uint8Array(zlib.gunzipSync(fs.readFileSync(gz)));
   // Dense ids in order of first appearance, as every pagewise replay numbers pages.
@@ -76,13 +82,17 @@ async function main_(): Promise<void> {
       .map((x) => x.toFixed(1))
       .join(" ")}\n`,
   );
-  console.log("| frames | C array LRU ms | pagewise dense-id loop ms (cold) | pagewise coded loop ms (cold) | dense / C | coded / C |");
+  console.log(
+    "| frames | C array LRU ms | pagewise dense-id loop ms (cold) | pagewise coded loop ms (cold) | dense / C | coded / C |",
+  );
   console.log("|---|---|---|---|---|---|");
   for (const frames of FRAMES) {
     const c: number[] = [];
     let cFaults = -1;
     for (let r = 0; r < 5; r++) {
-      const [, f, s] = execFileSync(exe, [idsFile, `${frames}`], { encoding: "utf8" }).trim().split(" ");
+      const [, f, s] = execFileSync(exe, [idsFile, `${frames}`], { encoding: "utf8" })
+        .trim()
+        .split(" ");
       cFaults = Number(f);
       c.push(Number(s) * 1000);
     }
@@ -94,7 +104,8 @@ async function main_(): Promise<void> {
           sr.pushDense(dense.subarray(i, i + k), writes, k);
         }
       });
-      if (sr.result().faults !== cFaults) throw new Error(`faults differ: ${sr.result().faults} vs C ${cFaults}`);
+      if (sr.result().faults !== cFaults)
+        throw new Error(`faults differ: ${sr.result().faults} vs C ${cFaults}`);
       return ms;
     };
     const codedRun = (): number => {
@@ -104,7 +115,8 @@ async function main_(): Promise<void> {
         f.push(bytes);
         f.end();
       });
-      if (sr.result().faults !== cFaults) throw new Error(`faults differ: ${sr.result().faults} vs C ${cFaults}`);
+      if (sr.result().faults !== cFaults)
+        throw new Error(`faults differ: ${sr.result().faults} vs C ${cFaults}`);
       return ms;
     };
     const denseCold = denseRun();

@@ -123,8 +123,10 @@ function main_(): void {
   const version = Array.from({ length: 10 }, () => timed(process.execPath, [main, "--version"]).cpu);
   console.log(`pagewise --version: median ${median(version).toFixed(3)} s CPU (10 runs)\n`);
   const files: string[] = [];
-  console.log("| trace | frames | policy | pagewise s | libCacheSim s | ratio | pagewise peak RSS MiB |");
-  console.log("|---|---|---|---|---|---|---|");
+  console.log(
+    "| trace | frames | policy | pagewise s | libCacheSim s | ratio | pagewise peak RSS MiB | load (1 min) |",
+  );
+  console.log("|---|---|---|---|---|---|---|---|");
   for (const name of TRACES) {
     const f = inputs(name, dir);
     if (f === null) {
@@ -167,7 +169,7 @@ function main_(): void {
         const mb = median(b);
         const rss = Math.max(...a.map((x) => x.rssKiB)) / 1024;
         console.log(
-          `| ${name} | ${frames} | ${pol} | ${ma.toFixed(2)} | ${mb.toFixed(2)} | ${(mb / ma).toFixed(2)} | ${rss.toFixed(0)} |`,
+          `| ${name} | ${frames} | ${pol} | ${ma.toFixed(2)} | ${mb.toFixed(2)} | ${(mb / ma).toFixed(2)} | ${rss.toFixed(0)} | ${os.loadavg()[0]!.toFixed(1)} |`,
         );
       }
     }
@@ -175,7 +177,7 @@ function main_(): void {
     const g = Array.from({ length: ROUNDS }, () =>
       timed(process.execPath, [main, "run", "--trace", f.gz, "--policy", "lru", "--frames", "64", "--json"]),
     );
-    console.log(`| ${name} (gzip pwt) | 64 | lru | ${median(g.map((x) => x.cpu)).toFixed(2)} | | | |`);
+    console.log(`| ${name} (gzip pwt) | 64 | lru | ${median(g.map((x) => x.cpu)).toFixed(2)} | | | | |`);
   }
   // Full mode: page tables, TLB and real bytes.
   const py = TRACES.includes("py50k-50m") ? inputs("py50k-50m", dir) : null;
