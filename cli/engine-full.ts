@@ -195,29 +195,37 @@ export async function runFullStream(
   const ids = new PageIds();
   const pagesOf = new Map<number, number[]>();
   let maxPage = 0;
-  let idBuf = new Int32Array(0);
-  let wBuf = new Uint8Array(0);
   let seen = 0;
   let total = 0;
+  // The last two (pid, page) pairs looked up: most references repeat one of them (a fetch and a
+  // data page taking turns), and those need no lookup.
+  let page0 = -1;
+  let pid0 = -1;
+  let page1 = -1;
+  let pid1 = -1;
   for await (const b of source.batches()) {
     const n = Math.min(b.count, limit - total);
-    if (idBuf.length < n) {
-      idBuf = new Int32Array(n);
-      wBuf = new Uint8Array(n);
-    }
-    ids.map(b.pages, b.kinds, b.pids, 0, n, idBuf, wBuf);
+    const { pages, pids } = b;
     for (let i = 0; i < n; i++) {
-      if (b.pages[i]! > maxPage) maxPage = b.pages[i]!;
-      if (idBuf[i] !== seen) continue;
+      const page = pages[i]!;
+      const src = pids[i]!;
+      if (page === page0 && src === pid0) continue;
+      const second = page === page1 && src === pid1;
+      page1 = page0;
+      pid1 = pid0;
+      page0 = page;
+      pid0 = src;
+      if (second) continue;
+      if (page > maxPage) maxPage = page;
+      if (ids.idOf(page, src) !== seen) continue;
       // A new (pid, page): ids come in order of first appearance.
       seen++;
-      const src = b.pids[i]!;
       let list = pagesOf.get(src);
       if (list === undefined) {
         list = [];
         pagesOf.set(src, list);
       }
-      list.push(b.pages[i]!);
+      list.push(page);
     }
     total += n;
     if (total >= limit) break;

@@ -314,8 +314,9 @@ export class Machine {
    * store or modify ACC_WRITE, a load ACC_READ); reference k's next use is nextUse[nuBase + k]
    * (NO_NEXT_USE or Infinity: never) when an annotation is given. The same effects as one access()
    * per reference, in one loop that boxes nothing per reference (a call per reference boxed its
-   * address, next use and result: full mode's garbage and a third of its time). Returns the index
-   * of the reference that ended the process (FAULT_KILLED), or `to`.
+   * address, next use and result: full mode's garbage and a third of its time), and that skips a
+   * touch the policy said a repeat of changes nothing (repeatTouchIsNoop, as replay does).
+   * Returns the index of the reference that ended the process (FAULT_KILLED), or `to`.
    */
   accessRefs(
     pid: number,
@@ -329,6 +330,10 @@ export class Machine {
     const ps = this.layout.pageSize;
     const mmu = this.mmu;
     const pending = this.pendingRefs;
+    const skipRepeat = this.hitPolicy?.repeatTouchIsNoop === true;
+    // The frame the last policy call touched when touching it again changes nothing, else -1
+    // (any other call to the policy, a fault or a tick, resets it): a repeat skips the call.
+    let touched = -1;
     for (let k = from; k < to; k++) {
       if (pid !== this.curPid) this.switchTo(pid);
       const kind = kinds[k]!;
@@ -337,18 +342,28 @@ export class Machine {
       const va = pages[k]! * ps;
       const pa = mmu.translate(va, acc);
       if (pa < 0) {
+        touched = -1;
         const nu = nextUse === null ? NO_NEXT_USE : nextUse[nuBase + k]!;
         const r = this.pager.handleFault(this.cur!, va, acc, pa, nu === NO_NEXT_USE ? NEVER : nu);
         if (r === FAULT_KILLED) return k;
       } else if (this.wantsHits) {
         const f = mmu.frame;
-        const nu = nextUse === null ? NO_NEXT_USE : nextUse[nuBase + k]!;
         const pol = this.hitPolicy;
         if (pol !== null && pol === this.pager.supply.policy) {
-          if (this.frames.pins[f] === 0) pol.touch!(f, nu === NO_NEXT_USE ? NEVER : nu);
-        } else this.touch(f, nu === NO_NEXT_USE ? NEVER : nu);
+          if (f !== touched && this.frames.pins[f] === 0) {
+            const nu = nextUse === null ? NO_NEXT_USE : nextUse[nuBase + k]!;
+            const again = pol.touch!(f, nu === NO_NEXT_USE ? NEVER : nu);
+            touched = skipRepeat || again === true ? f : -1;
+          }
+        } else {
+          const nu = nextUse === null ? NO_NEXT_USE : nextUse[nuBase + k]!;
+          this.touch(f, nu === NO_NEXT_USE ? NEVER : nu);
+        }
       }
-      if (this.hasTick) this.tick();
+      if (this.hasTick) {
+        this.tick();
+        touched = -1;
+      }
     }
     return to;
   }
