@@ -16,6 +16,25 @@ export const NO_NEXT_USE = 0x7fffffff;
 
 const INF = Number.POSITIVE_INFINITY;
 
+/** True on a little-endian host (typed arrays use the host's byte order). */
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+let scratch = new Uint16Array(1 << 16);
+
+/**
+ * The `count` two-byte little-endian values at `pos` as a Uint16Array: a view of `buf` when it is
+ * aligned on a little-endian host, else a copy in a reused buffer (byte-swapped on a big-endian
+ * one). One load per reference instead of two and a shift in the two-byte loops. Valid until the
+ * next call.
+ */
+export function codedWords(buf: Uint8Array, pos: number, count: number): Uint16Array {
+  const at = buf.byteOffset + pos;
+  if (LITTLE_ENDIAN && (at & 1) === 0) return new Uint16Array(buf.buffer, at, count);
+  if (scratch.length < count) scratch = new Uint16Array(count);
+  if (LITTLE_ENDIAN) new Uint8Array(scratch.buffer, 0, 2 * count).set(buf.subarray(pos, pos + 2 * count));
+  else for (let k = 0, q = pos; k < count; k++, q += 2) scratch[k] = buf[q]! | (buf[q + 1]! << 8);
+  return scratch.subarray(0, count);
+}
+
 /** Replays `count` coded references at `pos` with the loop for `r`'s policy (see the file's note). */
 export function replayCoded(
   r: Replayer,
@@ -28,15 +47,15 @@ export function replayCoded(
 ): void {
   if (r.stamp !== null) {
     if (width === 1) stamp1(r, buf, pos, count, dictIds, offset);
-    else stamp2(r, buf, pos, count, dictIds, offset);
+    else stamp2(r, codedWords(buf, pos, count), count, dictIds, offset);
   } else if (!r.wantsHits) {
     if (width === 1) noHits1(r, buf, pos, count, dictIds, offset);
-    else noHits2(r, buf, pos, count, dictIds, offset);
+    else noHits2(r, codedWords(buf, pos, count), count, dictIds, offset);
   } else if (r.nextUse === null) {
     if (width === 1) hits1(r, buf, pos, count, dictIds, offset);
-    else hits2(r, buf, pos, count, dictIds, offset);
+    else hits2(r, codedWords(buf, pos, count), count, dictIds, offset);
   } else if (width === 1) future1(r, buf, pos, count, dictIds, offset);
-  else future2(r, buf, pos, count, dictIds, offset);
+  else future2(r, codedWords(buf, pos, count), count, dictIds, offset);
 }
 
 /** Policies that see neither hits nor time (FIFO, Clock, SIEVE, ...): a hit only sets the frame's bits. */
@@ -76,15 +95,8 @@ function noHits1(
   r.countedCoded(k, count, misses, odd, high, both);
 }
 
-/** noHits1 over two-byte references. */
-function noHits2(
-  r: Replayer,
-  buf: Uint8Array,
-  pos: number,
-  count: number,
-  dictIds: Int32Array,
-  offset: number,
-): void {
+/** noHits1 over two-byte references (codedWords). */
+function noHits2(r: Replayer, words: Uint16Array, count: number, dictIds: Int32Array, offset: number): void {
   const frameOf = r.frameOf;
   const ref = r.bits.ref;
   const dirtyBit = r.bits.dirtyBit;
@@ -93,8 +105,8 @@ function noHits2(
   let high = 0;
   let both = 0;
   let k = 0;
-  for (let q = pos; k < count; k++, q += 2) {
-    const v = buf[q]! | (buf[q + 1]! << 8);
+  for (; k < count; k++) {
+    const v = words[k]!;
     const p = dictIds[v >>> 2]!;
     const w = (v >>> 1) & 1;
     odd += v & 1;
@@ -155,15 +167,8 @@ function stamp1(
   if (k === count) r.checkStampBudget(offset + count);
 }
 
-/** stamp1 over two-byte references. */
-function stamp2(
-  r: Replayer,
-  buf: Uint8Array,
-  pos: number,
-  count: number,
-  dictIds: Int32Array,
-  offset: number,
-): void {
+/** stamp1 over two-byte references (codedWords). */
+function stamp2(r: Replayer, words: Uint16Array, count: number, dictIds: Int32Array, offset: number): void {
   const frameOf = r.frameOf;
   const dirtyBit = r.bits.dirtyBit;
   const stamp = r.stamp!;
@@ -172,8 +177,8 @@ function stamp2(
   let high = 0;
   let both = 0;
   let k = 0;
-  for (let q = pos; k < count; k++, q += 2) {
-    const v = buf[q]! | (buf[q + 1]! << 8);
+  for (; k < count; k++) {
+    const v = words[k]!;
     const p = dictIds[v >>> 2]!;
     const w = (v >>> 1) & 1;
     odd += v & 1;
@@ -242,15 +247,8 @@ function hits1(
   r.countedCoded(k, count, misses, odd, high, both);
 }
 
-/** hits1 over two-byte references. */
-function hits2(
-  r: Replayer,
-  buf: Uint8Array,
-  pos: number,
-  count: number,
-  dictIds: Int32Array,
-  offset: number,
-): void {
+/** hits1 over two-byte references (codedWords). */
+function hits2(r: Replayer, words: Uint16Array, count: number, dictIds: Int32Array, offset: number): void {
   const frameOf = r.frameOf;
   const ref = r.bits.ref;
   const dirtyBit = r.bits.dirtyBit;
@@ -262,8 +260,8 @@ function hits2(
   let high = 0;
   let both = 0;
   let k = 0;
-  for (let q = pos; k < count; k++, q += 2) {
-    const v = buf[q]! | (buf[q + 1]! << 8);
+  for (; k < count; k++) {
+    const v = words[k]!;
     const p = dictIds[v >>> 2]!;
     const w = (v >>> 1) & 1;
     odd += v & 1;
@@ -334,15 +332,8 @@ function future1(
   r.countedCoded(k, count, misses, odd, high, both);
 }
 
-/** future1 over two-byte references. */
-function future2(
-  r: Replayer,
-  buf: Uint8Array,
-  pos: number,
-  count: number,
-  dictIds: Int32Array,
-  offset: number,
-): void {
+/** future1 over two-byte references (codedWords). */
+function future2(r: Replayer, words: Uint16Array, count: number, dictIds: Int32Array, offset: number): void {
   const frameOf = r.frameOf;
   const ref = r.bits.ref;
   const dirtyBit = r.bits.dirtyBit;
@@ -355,8 +346,8 @@ function future2(
   let high = 0;
   let both = 0;
   let k = 0;
-  for (let q = pos; k < count; k++, q += 2) {
-    const v = buf[q]! | (buf[q + 1]! << 8);
+  for (; k < count; k++) {
+    const v = words[k]!;
     const p = dictIds[v >>> 2]!;
     const w = (v >>> 1) & 1;
     odd += v & 1;

@@ -11,6 +11,7 @@ import type { CodedRefs } from "../workloads/binary-format.js";
 import { PageIds } from "../workloads/page-ids.js";
 import { REF_INSTR, type RefBatch } from "../workloads/refs.js";
 import { type NextUses, NO_NEXT_USE, type ReplayResult } from "./replay.js";
+import { codedWords } from "./replay-coded.js";
 import { PwtReplayFeed, type RefSink, StreamReplay } from "./stream-replay.js";
 
 /**
@@ -267,8 +268,9 @@ function annotateCodedCounted(
       last[p] = i;
     }
   } else {
-    for (let q = c.pos, end = c.pos + 2 * c.count; q < end; q += 2, i++) {
-      const v = buf[q]! | (buf[q + 1]! << 8);
+    const words = codedWords(buf, c.pos, c.count);
+    for (let k = 0; k < c.count; k++, i++) {
+      const v = words[k]!;
       const p = dict[v >>> 2]!;
       if (p < 0) break;
       const w = (v >>> 1) & 1;
