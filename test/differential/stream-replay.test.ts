@@ -243,7 +243,8 @@ describe("PwtReplayFeed: dictionary blocks replayed still encoded, token blocks 
     expect(message("fifo")).toMatch(
       new RegExp(`^c\\.pwt:0:${at + 1}: corrupt block: an entry past the dictionary of 3 \\(at byte ${at} `),
     );
-    for (const policy of ["lru", "lru-2list", "arc", "lirs", "s3fifo"]) expect(message(policy)).toBe(message("fifo"));
+    for (const policy of ["lru", "lru-2list", "arc", "lirs", "s3fifo"])
+      expect(message(policy)).toBe(message("fifo"));
   });
 
   it("the kinds are counted the same whether the decoder or the replay loop counts them", () => {
