@@ -8,8 +8,13 @@
 // *.pages.zst converted with `pagewise convert` and stored uncompressed (gunzip: both tools then
 // read an uncompressed binary file; the gzip-compressed pwt is timed too, for LRU), and
 // libCacheSim's oracleGeneral made with the anchors' to-oracle-general.py.
-// Environment: PW_VS_ROUNDS (default 3), PW_VS_TRACES (comma list, default py50k-50m,sqlite6k-50m),
-// PW_VS_POLICIES, PW_VS_FRAMES (default 64,1024). Skips (exit 0) without ../shared or /usr/bin/time.
+// A trace name NAME-8m (default: sqlite6k-8m) is the first 8 M references of NAME-50m, cut from its
+// .pages.zst text (`zstd -dc | head -n 8000000`) before converting: issue 13's "real 8 M-reference
+// trace". pagewise reads the uncompressed pwt (dictionary blocks replayed still encoded: the
+// fastest format to read, and the one to give `pagewise run`), whose path each table row names.
+// Environment: PW_VS_ROUNDS (default 3), PW_VS_TRACES (comma list, default
+// py50k-50m,sqlite6k-50m,sqlite6k-8m), PW_VS_POLICIES, PW_VS_FRAMES (default 64,1024). Skips (exit
+// 0) without ../shared or /usr/bin/time.
 
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -27,7 +32,7 @@ const shared = [path.resolve(root, "..", "shared"), path.resolve(process.cwd(), 
 );
 const env = process.env;
 const ROUNDS = Number(env.PW_VS_ROUNDS ?? 3);
-const TRACES = (env.PW_VS_TRACES ?? "py50k-50m,sqlite6k-50m").split(",");
+const TRACES = (env.PW_VS_TRACES ?? "py50k-50m,sqlite6k-50m,sqlite6k-8m").split(",");
 const POLICIES = (env.PW_VS_POLICIES ?? "lru,fifo,clock,sieve,s3fifo,arc,lirs,opt").split(",");
 const FRAMES = (env.PW_VS_FRAMES ?? "64,1024").split(",").map(Number);
 const THEIRS: Record<string, string> = {
@@ -71,7 +76,16 @@ function median(xs: number[]): number {
 
 /** The uncompressed pwt, the gzip pwt and the oracleGeneral file of a trace, made once. */
 function inputs(name: string, dir: string): { raw: string; gz: string; oracle: string } | null {
-  const src = path.join(shared!, "traces", `${name}.pages.zst`);
+  let src = path.join(shared!, "traces", `${name}.pages.zst`);
+  const cut = /^(.*)-8m$/.exec(name);
+  if (cut !== null) {
+    // The first 8 M references of NAME-50m.
+    const whole = path.join(shared!, "traces", `${cut[1]}-50m.pages.zst`);
+    if (!fs.existsSync(whole)) return null;
+    src = path.join(dir, `${name}.pages.zst`);
+    if (!fs.existsSync(src))
+      execFileSync("sh", ["-c", `zstd -dc '${whole}' | head -n 8000000 | zstd -q -o '${src}'`]);
+  }
   if (!fs.existsSync(src)) return null;
   // The names carry the pwt version, so files cached by an older build are not reused.
   const gz = path.join(dir, `${name}.v${PWT_VERSION}.pwt`);
@@ -110,14 +124,18 @@ function main_(): void {
   );
   const version = Array.from({ length: 10 }, () => timed(process.execPath, [main, "--version"]).cpu);
   console.log(`pagewise --version: median ${median(version).toFixed(3)} s CPU (10 runs)\n`);
-  console.log("| trace | frames | policy | pagewise s | libCacheSim s | ratio | pagewise peak RSS MiB |");
-  console.log("|---|---|---|---|---|---|---|");
+  const files: string[] = [];
+  console.log(
+    "| trace | frames | policy | pagewise s | libCacheSim s | ratio | pagewise peak RSS MiB | load (1 min) |",
+  );
+  console.log("|---|---|---|---|---|---|---|---|");
   for (const name of TRACES) {
     const f = inputs(name, dir);
     if (f === null) {
       console.log(`(no ${name} in ../shared/traces)`);
       continue;
     }
+    files.push(`${name}: ${f.raw} (${fs.statSync(f.raw).size} bytes) against ${f.oracle}`);
     for (const frames of FRAMES) {
       for (const pol of POLICIES) {
         const a: Sample[] = [];
@@ -153,7 +171,7 @@ function main_(): void {
         const mb = median(b);
         const rss = Math.max(...a.map((x) => x.rssKiB)) / 1024;
         console.log(
-          `| ${name} | ${frames} | ${pol} | ${ma.toFixed(2)} | ${mb.toFixed(2)} | ${(mb / ma).toFixed(2)} | ${rss.toFixed(0)} |`,
+          `| ${name} | ${frames} | ${pol} | ${ma.toFixed(2)} | ${mb.toFixed(2)} | ${(mb / ma).toFixed(2)} | ${rss.toFixed(0)} | ${os.loadavg()[0]!.toFixed(1)} |`,
         );
       }
     }
@@ -161,7 +179,7 @@ function main_(): void {
     const g = Array.from({ length: ROUNDS }, () =>
       timed(process.execPath, [main, "run", "--trace", f.gz, "--policy", "lru", "--frames", "64", "--json"]),
     );
-    console.log(`| ${name} (gzip pwt) | 64 | lru | ${median(g.map((x) => x.cpu)).toFixed(2)} | | | |`);
+    console.log(`| ${name} (gzip pwt) | 64 | lru | ${median(g.map((x) => x.cpu)).toFixed(2)} | | | | |`);
   }
   // Full mode: page tables, TLB and real bytes.
   const py = TRACES.includes("py50k-50m") ? inputs("py50k-50m", dir) : null;
@@ -186,6 +204,7 @@ function main_(): void {
       `\nfull mode, py50k-50m, lru, 1024 frames: ${s.toFixed(2)} s CPU, ${(50 / s).toFixed(1)} M references/s, peak RSS ${(Math.max(...full.map((x) => x.rssKiB)) / 1024).toFixed(0)} MiB`,
     );
   }
+  console.log(`\nfiles read (pagewise: uncompressed pwt; libCacheSim: oracleGeneral):\n${files.join("\n")}`);
   console.log(
     `\nload average at end ${os
       .loadavg()

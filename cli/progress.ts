@@ -11,7 +11,8 @@
 // here (progressLine) to fit the terminal's width, so it never wraps. PAGEWISE_PROGRESS_AFTER_MS
 // sets the delay before a bar appears (default 1000; tests use 0).
 
-import cliProgress from "cli-progress";
+import { createRequire } from "node:module";
+import type cliProgressType from "cli-progress";
 import type { CliIo } from "./io.js";
 import { fmtInt } from "./output.js";
 import { formatBytes } from "./units.js";
@@ -105,7 +106,7 @@ function fitLine(label: string, long: string, short: string, max: number): strin
 }
 
 export class Progress {
-  private bar: cliProgress.SingleBar | null = null;
+  private bar: cliProgressType.SingleBar | null = null;
   private readonly createdMs = Date.now();
   private phaseStartMs = Date.now();
   private value = 0;
@@ -169,6 +170,8 @@ export class Progress {
     if (!this.enabled) return;
     if (this.bar === null) {
       if (Date.now() - this.createdMs < this.showAfterMs) return;
+      // cli-progress loads at the first bar shown (never with --json or --csv, nor off a terminal).
+      const cliProgress = createRequire(import.meta.url)("cli-progress") as typeof cliProgressType;
       this.bar = new cliProgress.SingleBar({
         stream: this.io.stderr as NodeJS.WritableStream,
         format: (_options, params) => progressLine(this.state(), params.maxWidth),

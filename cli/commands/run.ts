@@ -42,7 +42,8 @@ import {
   machinePairs,
   shapePageSize,
 } from "./run-machine.js";
-import { runSteps, stepsHelp } from "./steps.js";
+// Step mode's modules (the Machine among them) load only for --steps.
+import { stepsHelp } from "./steps-help.js";
 
 interface RunOptions extends WorkloadOptions, MachineFlags {
   policy: string;
@@ -340,7 +341,7 @@ to the process (--switch-cost); the formula's EAT then uses their sum instead of
         const w = await workloadOf(opts, io);
         const frames = await framesOfLoaded(opts, w);
         checkModeOptions(opts, frames);
-        return runSteps(io, w, opts.policy, frames, opts);
+        return (await import("./steps.js")).runSteps(io, w, opts.policy, frames, opts);
       }
       if (opts.report === undefined) {
         return opts.mode === "full" ? runFullStreaming(io, opts, mode) : runStreaming(io, opts, mode);

@@ -176,12 +176,7 @@ export function writeSteps(
   );
 }
 
-/** The --steps option's help, for `command`. */
-export function stepsHelp(command: "run" | "belady"): string {
-  return command === "run"
-    ? "print one line per reference (the reference, hit or miss and why, the victim and whether it was written back, the policy's lists in its own order, running hits/misses; in full mode the pager's fault cause and the TLB); with --json one object per reference (JSON Lines); at most 100000 references (see --limit)"
-    : "also step the string with the anomaly's two frame counts, one line per reference (with --json: JSON Lines, each with its frames)";
-}
+export { stepsHelp } from "./steps-help.js";
 
 /** `run --steps`: checks the options step mode cannot honour, then steps the workload. */
 export function runSteps(

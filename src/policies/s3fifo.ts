@@ -75,8 +75,11 @@ class S3Fifo implements ReplacementPolicy {
     this.ghostHit = false;
   }
 
-  touch(f: number): void {
-    if (this.freq[f]! < 3) this.freq[f]!++;
+  /** Returns true when `f`'s count is at its cap: touching it again right away changes nothing. */
+  touch(f: number): boolean {
+    const n = this.freq[f]!;
+    if (n < 3) this.freq[f] = n + 1;
+    return n >= 2;
   }
 
   forget(f: number, page: number, why: "evicted" | "freed" | "pinned"): void {

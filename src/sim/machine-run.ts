@@ -12,8 +12,6 @@ import { ConfigError } from "../core/errors.js";
 import type { CostModel } from "../core/time.js";
 import { ACC_EXEC, ACC_READ, ACC_WRITE, type Access } from "../mmu/mmu.js";
 import type { TlbConfig } from "../mmu/tlb.js";
-import { FAULT_KILLED } from "../pager/pager.js";
-import { NEVER } from "../policies/policy.js";
 import { getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
 import type { BackingStore } from "../stores/store.js";
 import { PageIds } from "../workloads/page-ids.js";
@@ -24,7 +22,6 @@ import { type AllocationMode, allocateFrames } from "./allocation.js";
 import { checkMachineFrames, vaBitsForTrace } from "./bounds.js";
 import type { KswapdOptions } from "./kswapd.js";
 import { Machine } from "./machine.js";
-import { NO_NEXT_USE } from "./replay.js";
 import { annotateSource, type ReferenceSource } from "./run.js";
 
 /** The MMU access code of a reference kind: exec for an instruction fetch, write for S and M, else read. */
@@ -39,36 +36,50 @@ export class TracePages {
   maxPage = 0;
   references = 0;
   private readonly ids = new PageIds();
-  private idBuf = new Int32Array(0);
-  private wBuf = new Uint8Array(0);
 
   /** Distinct (pid, page) pairs seen. */
   get distinctPages(): number {
     return this.ids.size;
   }
 
+  // The last two (pid, page) pairs looked up: most references repeat one of them (a fetch and a
+  // data page taking turns), and those need no lookup.
+  private page0 = -1;
+  private pid0 = -1;
+  private page1 = -1;
+  private pid1 = -1;
+
   /** Takes references [0, n) of `b`. */
   add(b: DecodedRefs, n = b.count): void {
-    if (this.idBuf.length < n) {
-      this.idBuf = new Int32Array(n);
-      this.wBuf = new Uint8Array(n);
-    }
-    const seen = this.ids.size;
-    this.ids.map(b.pages, b.kinds, b.pids, 0, n, this.idBuf, this.wBuf);
-    let next = seen;
+    const { pages, pids } = b;
+    const ids = this.ids;
+    let { page0, pid0, page1, pid1, maxPage } = this;
     for (let i = 0; i < n; i++) {
-      if (b.pages[i]! > this.maxPage) this.maxPage = b.pages[i]!;
-      if (this.idBuf[i] !== next) continue;
+      const page = pages[i]!;
+      const src = pids[i]!;
+      if (page === page0 && src === pid0) continue;
+      const second = page === page1 && src === pid1;
+      page1 = page0;
+      pid1 = pid0;
+      page0 = page;
+      pid0 = src;
+      if (second) continue;
+      if (page > maxPage) maxPage = page;
+      const seen = ids.size;
+      if (ids.idOf(page, src) !== seen) continue;
       // A new (pid, page): ids come in order of first appearance.
-      next++;
-      const src = b.pids[i]!;
       let list = this.pagesOf.get(src);
       if (list === undefined) {
         list = [];
         this.pagesOf.set(src, list);
       }
-      list.push(b.pages[i]!);
+      list.push(page);
     }
+    this.page0 = page0;
+    this.pid0 = pid0;
+    this.page1 = page1;
+    this.pid1 = pid1;
+    this.maxPage = maxPage;
     this.references += n;
   }
 
@@ -272,7 +283,6 @@ export async function runMachine(source: ReferenceSource, opts: MachineRunOption
   const { machine: m, pidOf } = tm;
   let sw = 0;
   let nextSwitch = switches[0]?.at ?? Number.POSITIVE_INFINITY;
-  const { pageSize } = opts;
   const expected = opts.expectedReferences ?? total;
   let lastSrc = Number.NaN;
   let pid = -1;
@@ -285,28 +295,33 @@ export async function runMachine(source: ReferenceSource, opts: MachineRunOption
   for await (const b of batches()) {
     const n = Math.min(b.count, total - i);
     const { pages: vpns, kinds, pids } = b;
-    for (let k = 0; k < n; k++, i++) {
-      if (i === nextSwitch) {
+    // Each run of one process's references (up to the next policy switch) goes to the Machine in
+    // one call (Machine.accessRefs: the same effects as access() per reference, without a call and
+    // its boxed address, next use and result per reference).
+    for (let k = 0; k < n; ) {
+      if (i + k === nextSwitch) {
         m.setPolicy(switches[sw++]!.policy);
         nextSwitch = switches[sw]?.at ?? Number.POSITIVE_INFINITY;
       }
       const src = pids[k]!;
+      const cut = Math.min(n, nextSwitch - i);
+      let e = k + 1;
+      while (e < cut && pids[e] === src) e++;
       if (src !== lastSrc) {
         lastSrc = src;
         pid = pidOf.get(src)!;
         alive = m.isAlive(pid);
       }
-      if (!alive) {
-        skipped++;
-        continue;
-      }
-      const nu = nextUse === null ? NO_NEXT_USE : nextUse[i]!;
-      if (
-        m.access(pid, vpns[k]! * pageSize, accessOf(kinds[k]!), nu === NO_NEXT_USE ? NEVER : nu) ===
-        FAULT_KILLED
-      )
-        alive = false;
+      if (alive) {
+        const stop = m.accessRefs(pid, vpns, kinds, k, e, nextUse, i);
+        if (stop < e) {
+          alive = false;
+          skipped += e - stop - 1;
+        }
+      } else skipped += e - k;
+      k = e;
     }
+    i += n;
     if (i >= nextReport && i < total) {
       opts.onProgress?.(i, expected);
       nextReport = i + PROGRESS_EVERY;

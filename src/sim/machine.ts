@@ -16,12 +16,12 @@ import {
 import { EventBus } from "../core/events.js";
 import { type Counters, copyCounters, makeCounters } from "../core/stats.js";
 import { type CostModel, makeCosts } from "../core/time.js";
-import { ACC_READ, ACC_WRITE, type Access, Mmu } from "../mmu/mmu.js";
+import { ACC_EXEC, ACC_READ, ACC_WRITE, type Access, Mmu } from "../mmu/mmu.js";
 import { PageTables } from "../mmu/page-table.js";
 import { pteFrame, ptePresent } from "../mmu/pte.js";
 import { DEFAULT_TLB, Tlb } from "../mmu/tlb.js";
 import { PteFrameBits } from "../pager/frame-bits.js";
-import { Pager, type Scope } from "../pager/pager.js";
+import { FAULT_KILLED, Pager, type Scope } from "../pager/pager.js";
 import { FRAME_RESERVED, FRAME_TABLE, FrameTable } from "../phys/frames.js";
 import { PhysicalMemory } from "../phys/memory.js";
 import { NEVER, type ReplacementPolicy } from "../policies/policy.js";
@@ -30,6 +30,7 @@ import { Process } from "../proc/process.js";
 import { ImageStore } from "../stores/image-store.js";
 import { MemoryStore } from "../stores/memory-store.js";
 import type { BackingStore } from "../stores/store.js";
+import { REF_INSTR, REF_STORE } from "../workloads/refs.js";
 import { AddressSpaceManager, type MmapOptions } from "./address-space.js";
 import { Kswapd, parseKswapdSpec } from "./kswapd.js";
 import {
@@ -53,6 +54,7 @@ import {
   timedCounters,
 } from "./machine-stats.js";
 import { runMemmove } from "./min-frames.js";
+import { NO_NEXT_USE } from "./replay-coded.js";
 import { layoutSegments, rangeAllowed } from "./segments.js";
 import { explainWalk, type Translation, tableFramesFor } from "./translation.js";
 import { faultError, TypedAccess } from "./typed-access.js";
@@ -318,6 +320,66 @@ export class Machine {
     }
     if (this.hasTick) this.tick();
     return pa;
+  }
+
+  /**
+   * access() for the references [from, to) of process `pid` given as a trace batch holds them:
+   * page numbers (the address is page × the page size) and REF_* kinds (a fetch is ACC_EXEC, a
+   * store or modify ACC_WRITE, a load ACC_READ); reference k's next use is nextUse[nuBase + k]
+   * (NO_NEXT_USE or Infinity: never) when an annotation is given. The same effects as one access()
+   * per reference, in one loop that boxes nothing per reference (a call per reference boxed its
+   * address, next use and result: full mode's garbage and a third of its time), and that skips a
+   * touch the policy said a repeat of changes nothing (repeatTouchIsNoop, as replay does).
+   * Returns the index of the reference that ended the process (FAULT_KILLED), or `to`.
+   */
+  accessRefs(
+    pid: number,
+    pages: Float64Array,
+    kinds: Uint8Array,
+    from: number,
+    to: number,
+    nextUse: Int32Array | Float64Array | null,
+    nuBase: number,
+  ): number {
+    const ps = this.layout.pageSize;
+    const mmu = this.mmu;
+    const pending = this.pendingRefs;
+    const skipRepeat = this.hitPolicy?.repeatTouchIsNoop === true;
+    // The frame the last policy call touched when touching it again changes nothing, else -1
+    // (any other call to the policy, a fault or a tick, resets it): a repeat skips the call.
+    let touched = -1;
+    for (let k = from; k < to; k++) {
+      if (pid !== this.curPid) this.switchTo(pid);
+      const kind = kinds[k]!;
+      const acc: Access = kind >= REF_STORE ? ACC_WRITE : kind === REF_INSTR ? ACC_EXEC : ACC_READ;
+      pending[acc]!++;
+      const va = pages[k]! * ps;
+      const pa = mmu.translate(va, acc);
+      if (pa < 0) {
+        touched = -1;
+        const nu = nextUse === null ? NO_NEXT_USE : nextUse[nuBase + k]!;
+        const r = this.pager.handleFault(this.cur!, va, acc, pa, nu === NO_NEXT_USE ? NEVER : nu);
+        if (r === FAULT_KILLED) return k;
+      } else if (this.wantsHits) {
+        const f = mmu.frame;
+        const pol = this.hitPolicy;
+        if (pol !== null && pol === this.pager.supply.policy) {
+          if (f !== touched && this.frames.pins[f] === 0) {
+            const nu = nextUse === null ? NO_NEXT_USE : nextUse[nuBase + k]!;
+            const again = pol.touch!(f, nu === NO_NEXT_USE ? NEVER : nu);
+            touched = skipRepeat || again === true ? f : -1;
+          }
+        } else {
+          const nu = nextUse === null ? NO_NEXT_USE : nextUse[nuBase + k]!;
+          this.touch(f, nu === NO_NEXT_USE ? NEVER : nu);
+        }
+      }
+      if (this.hasTick) {
+        this.tick();
+        touched = -1;
+      }
+    }
+    return to;
   }
 
   /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, UnknownIdError } from "../core/errors.js";
 import { densify, type ReplayTrace, replay } from "./replay.js";
+import { codedWords } from "./replay-coded.js";
 
 function trace(refs: number[], writes?: number[]): ReplayTrace {
   const d = densify(Float64Array.from(refs), refs.length);
@@ -103,5 +104,24 @@ describe("replay", () => {
   it("advances simulated time by access, read and write costs", () => {
     const r = replay(trace([1, 2, 1], [1, 0, 0]), { policy: "fifo", frames: 1 });
     expect(r.timeNs).toBe(3 * 200 + 3 * 8_000_000 + 1 * 8_000_000);
+  });
+});
+
+describe("codedWords (two-byte coded references as a Uint16Array)", () => {
+  it("reads little-endian words at even and odd offsets alike", () => {
+    const bytes = Uint8Array.from({ length: 41 }, (_, i) => (i * 37 + 11) & 255);
+    for (const pos of [0, 1, 2, 7]) {
+      const count = Math.floor((bytes.length - pos) / 2);
+      const want = Array.from(
+        { length: count },
+        (_, k) => bytes[pos + 2 * k]! | (bytes[pos + 2 * k + 1]! << 8),
+      );
+      expect(Array.from(codedWords(bytes, pos, count))).toEqual(want);
+      // A view at an offset into a larger buffer too.
+      const inner = new Uint8Array(bytes.buffer, 1, 40);
+      const n2 = Math.floor((inner.length - pos) / 2);
+      const w2 = Array.from({ length: n2 }, (_, k) => inner[pos + 2 * k]! | (inner[pos + 2 * k + 1]! << 8));
+      expect(Array.from(codedWords(inner, pos, n2))).toEqual(w2);
+    }
   });
 });

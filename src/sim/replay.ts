@@ -17,12 +17,12 @@ import type { FrameBits, ReplacementPolicy } from "../policies/policy.js";
 import { createPolicy, getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
 import { annotateNextUse } from "../workloads/oracle.js";
 import { replayFrames } from "./bounds.js";
+import { NO_NEXT_USE, replayCoded } from "./replay-coded.js";
 
 /** Next uses by reference index: Float64 with Infinity for never, or Int32 with NO_NEXT_USE. */
 export type NextUses = Float64Array | Int32Array;
 
-/** Never used again, in an Int32 annotation (mrc/opt.ts uses the same value). */
-export const NO_NEXT_USE = 0x7fffffff;
+export { NO_NEXT_USE };
 
 /** The next use at `i` as policies see it (Infinity for never). */
 function nextUseAt(nu: NextUses, i: number): number {
@@ -156,8 +156,9 @@ export class Replayer {
   /**
    * Exact LRU kept as each frame's last reference (stampLru): a hit is one store, a fault scans
    * the frames for the oldest. Null when the policy object keeps the order (see useStampLru).
+   * Read by the coded loops (replay-coded.ts), as are fault, stampFault and countedCoded.
    */
-  private stamp: Float64Array | null = null;
+  stamp: Float64Array | null = null;
   /** Frames scanned by stamp-LRU faults so far, against STAMP_SCAN_BUDGET. */
   private scanned = 0;
   /**
@@ -252,69 +253,56 @@ export class Replayer {
     for (const f of order) this.policy.admit(f, this.pageOf[f]!, Number.POSITIVE_INFINITY);
   }
 
-  /** The stamp-LRU loop over dense ids or coded references (see loop for the arguments). */
+  /**
+   * The stamp-LRU loop over dense ids (coded references have theirs in replay-coded.ts). A hit
+   * stores the reference's index and the dirty bit; the accessed bit is left alone: LRU never
+   * reads it (neither does its list after leaveStampLru), and a fault sets it.
+   */
   private stampLoop(
-    pages: Int32Array | Float64Array | null,
+    pages: Int32Array | Float64Array,
     writes: Uint8Array | undefined,
-    buf: Uint8Array | null,
-    dictIds: Int32Array | null,
-    pos: number,
-    width: number,
     from: number,
     to: number,
     offset: number,
   ): void {
     const frameOf = this.frameOf;
-    const ref = this.bits.ref;
     const dirtyBit = this.bits.dirtyBit;
     const stamp = this.stamp!;
-    const coded = buf !== null;
-    const hasWrites = coded || writes !== undefined;
-    const hi = width === 2 ? 1 : 0;
-    const shift = 8 * hi;
     let misses = 0;
-    let odd = 0;
-    let high = 0;
-    let both = 0;
-    let k = from;
-    for (let q = pos; k < to; k++, q += width) {
-      let p: number;
-      let w: number;
-      if (coded) {
-        const v = buf[q]! | (buf[q + hi]! << shift);
-        p = dictIds![v >>> 2]!;
-        w = (v >>> 1) & 1;
-        odd += v & 1;
-        high += w;
-        both += v & w;
-      } else {
-        p = pages![k]!;
-        w = hasWrites ? writes![k]! : 0;
+    if (writes !== undefined) {
+      for (let k = from; k < to; k++) {
+        const p = pages[k]!;
+        const f = frameOf[p]!;
+        if (f >= 0) {
+          stamp[f] = offset + k;
+          if (writes[k]! > dirtyBit[f]!) dirtyBit[f] = 1;
+        } else {
+          misses++;
+          this.stampFault(p, writes[k]!, offset + k);
+        }
       }
-      const f = p < 0 ? -1 : frameOf[p]!;
-      if (f >= 0) {
-        stamp[f] = offset + k;
-        if (ref[f] === 0) ref[f] = 1;
-        if (w > dirtyBit[f]!) dirtyBit[f] = 1;
-      } else {
-        if (p < 0) break;
-        misses++;
-        this.stampFault(p, w, offset + k);
+    } else {
+      for (let k = from; k < to; k++) {
+        const p = pages[k]!;
+        const f = frameOf[p]!;
+        if (f >= 0) stamp[f] = offset + k;
+        else {
+          misses++;
+          this.stampFault(p, 0, offset + k);
+        }
       }
-    }
-    if (k < to) {
-      this.badAt = k - from;
-      return;
     }
     this.hits += to - from - misses;
-    this.kindOdd += odd;
-    this.kindHigh += high;
-    this.kindBoth += both;
-    if (this.scanned > STAMP_SCAN_BUDGET * (offset + to) + STAMP_SCAN_SLACK) this.leaveStampLru();
+    this.checkStampBudget(offset + to);
+  }
+
+  /** Hands stamp LRU over to the list once its faults scanned too many frames for `done` references. */
+  checkStampBudget(done: number): void {
+    if (this.scanned > STAMP_SCAN_BUDGET * done + STAMP_SCAN_SLACK) this.leaveStampLru();
   }
 
   /** A stamp-LRU miss: a free frame, or the frame with the oldest stamp. */
-  private stampFault(p: number, w: number, i: number): void {
+  stampFault(p: number, w: number, i: number): void {
     const stamp = this.stamp!;
     this.faults++;
     let f: number;
@@ -424,11 +412,11 @@ export class Replayer {
 
   /**
    * True when runCodedCounted may be used: the loop in force counts the kinds and checks the
-   * entries of coded references itself (the policies that see neither hits nor time, and stamp
-   * LRU), so the decoder need not make a pass of its own (PwtDecoder.takeCodedUnchecked).
+   * entries of coded references itself (replay-coded.ts: every policy without a timer), so the
+   * decoder need not make a pass of its own (PwtDecoder.takeCodedUnchecked).
    */
   get countsCoded(): boolean {
-    return this.stamp !== null || (!this.wantsHits && !this.hasTick);
+    return !this.hasTick;
   }
 
   /**
@@ -460,63 +448,15 @@ export class Replayer {
     dictIds: Int32Array,
     offset: number,
   ): void {
-    if (!this.wantsHits && !this.hasTick) {
-      if (width === 1) this.codedNoHits1(buf, pos, count, dictIds, offset);
-      else this.codedNoHits2(buf, pos, count, dictIds, offset);
+    if (!this.hasTick) {
+      replayCoded(this, buf, pos, count, width, dictIds, offset);
       return;
     }
     this.loop(null, undefined, buf, dictIds, pos, width, 0, count, offset);
   }
 
-  /**
-   * The loop for policies that see neither hits nor time (FIFO, Clock, SIEVE, ...) over one-byte
-   * coded references: a hit only sets the frame's bits. Written out per width (and apart from
-   * `loop`) so the hot loop has no branch but the hit test: 1.5-2x faster on py50k-50m.
-   */
-  private codedNoHits1(
-    buf: Uint8Array,
-    pos: number,
-    count: number,
-    dictIds: Int32Array,
-    offset: number,
-  ): void {
-    const frameOf = this.frameOf;
-    const ref = this.bits.ref;
-    const dirtyBit = this.bits.dirtyBit;
-    let misses = 0;
-    let odd = 0;
-    let high = 0;
-    let both = 0;
-    let k = 0;
-    for (; k < count; k++) {
-      const v = buf[pos + k]!;
-      const p = dictIds[v >>> 2]!;
-      const w = (v >>> 1) & 1;
-      odd += v & 1;
-      high += w;
-      both += v & w;
-      const f = p < 0 ? -1 : frameOf[p]!;
-      if (f >= 0) {
-        if (ref[f] === 0) ref[f] = 1;
-        if (w > dirtyBit[f]!) dirtyBit[f] = 1;
-      } else {
-        if (p < 0) break;
-        misses++;
-        this.fault(p, w, offset + k);
-      }
-    }
-    this.countedCoded(k, count, misses, odd, high, both);
-  }
-
   /** Ends a counting loop that stopped at `k` of `count`: hits, kinds, and a bad entry if it stopped early. */
-  private countedCoded(
-    k: number,
-    count: number,
-    misses: number,
-    odd: number,
-    high: number,
-    both: number,
-  ): void {
+  countedCoded(k: number, count: number, misses: number, odd: number, high: number, both: number): void {
     if (k < count) {
       this.badAt = k;
       return;
@@ -525,42 +465,6 @@ export class Replayer {
     this.kindOdd += odd;
     this.kindHigh += high;
     this.kindBoth += both;
-  }
-
-  /** codedNoHits1 over two-byte coded references. */
-  private codedNoHits2(
-    buf: Uint8Array,
-    pos: number,
-    count: number,
-    dictIds: Int32Array,
-    offset: number,
-  ): void {
-    const frameOf = this.frameOf;
-    const ref = this.bits.ref;
-    const dirtyBit = this.bits.dirtyBit;
-    let misses = 0;
-    let odd = 0;
-    let high = 0;
-    let both = 0;
-    let k = 0;
-    for (let q = pos; k < count; k++, q += 2) {
-      const v = buf[q]! | (buf[q + 1]! << 8);
-      const p = dictIds[v >>> 2]!;
-      const w = (v >>> 1) & 1;
-      odd += v & 1;
-      high += w;
-      both += v & w;
-      const f = p < 0 ? -1 : frameOf[p]!;
-      if (f >= 0) {
-        if (ref[f] === 0) ref[f] = 1;
-        if (w > dirtyBit[f]!) dirtyBit[f] = 1;
-      } else {
-        if (p < 0) break;
-        misses++;
-        this.fault(p, w, offset + k);
-      }
-    }
-    this.countedCoded(k, count, misses, odd, high, both);
   }
 
   /**
@@ -584,7 +488,8 @@ export class Replayer {
     offset: number,
   ): void {
     if (this.stamp !== null) {
-      this.stampLoop(pages, writes, buf, dictIds, pos, width, from, to, offset);
+      // Coded references never come here with stamp LRU (replay-coded.ts has its loops).
+      this.stampLoop(pages!, writes, from, to, offset);
       return;
     }
     const frameOf = this.frameOf;
@@ -671,7 +576,7 @@ export class Replayer {
   }
 
   /** A miss on page `p` at reference `i`: a free frame or a victim, then load and admit. */
-  private fault(p: number, w: number, i: number): void {
+  fault(p: number, w: number, i: number): void {
     this.faults++;
     let f: number;
     if (this.used < this.frames) {
