@@ -50,7 +50,7 @@ export function registerKswapd(program: Command, { io }: CommandContext): void {
     .option(
       "--watermarks <spec>",
       "doc (min/low/high = 1/2/3 % of frames), linux (min_free_kbytes rule), min=2,low=4,high=6; " +
-        "then options: batch=N, clean=on|off, clean-ahead=N, scan-ns=N, wake-ns=N",
+        "then options: batch=N, clean=on|off, clean-ahead=N, scan=TIME, wake=TIME (2us, 1ms; a plain number is ns)",
       parseWatermarks,
       "doc",
     )

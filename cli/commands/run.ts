@@ -268,7 +268,7 @@ export function registerRun(program: Command, { io }: CommandContext): void {
   );
   cmd.option(
     "--kswapd <spec>",
-    "full mode's background reclaimer: doc (min/low/high = 1/2/3 % of frames), linux, or min=N,low=N,high=N; then batch=N, clean=on|off, clean-ahead=N, scan-ns=N, wake-ns=N (see pagewise kswapd)",
+    "full mode's background reclaimer: doc (min/low/high = 1/2/3 % of frames), linux, or min=N,low=N,high=N; then batch=N, clean=on|off, clean-ahead=N, scan=TIME, wake=TIME (2us, 1ms; a plain number is ns) (see pagewise kswapd)",
     parseKswapd,
   );
   cmd.option(

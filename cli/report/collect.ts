@@ -13,6 +13,7 @@ import {
 } from "../../src/index.js";
 import {
   FAULT_NS,
+  needsFuture,
   MEMORY_NS,
   type Prepared,
   type RunResult,
@@ -91,6 +92,7 @@ function rowOf(r: RunResult): RunRow {
     tlbMisses: r.tlb.misses,
     measuredEatNs: r.eat.measuredNs,
     formulaEatNs: r.eat.formulaNs,
+    ...(needsFuture(r.policy) ? { oracle: true } : {}),
   };
 }
 

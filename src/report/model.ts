@@ -42,6 +42,8 @@ export interface RunRow {
   readonly measuredEatNs: number;
   /** EAT = (1 − p) × memory + p × fault, ns, with p = missRatio. */
   readonly formulaEatNs: number;
+  /** True for a policy that reads the future (OPT): a bound, never marked the best. */
+  readonly oracle?: boolean;
 }
 
 /** A figure of the whole system (thrashing, kswapd) with its own charts, shown with its command. */

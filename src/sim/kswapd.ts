@@ -30,6 +30,7 @@
 //          default watermark_scale_factor of 10); low = min + gap, high = min + 2 × gap.
 
 import { ConfigError, InternalError } from "../core/errors.js";
+import { parseDurationNs } from "../core/time.js";
 import type { EventBus } from "../core/events.js";
 import type { Pager } from "../pager/pager.js";
 import { RECLAIM_DIRTY, RECLAIM_NONE } from "../pager/pager.js";
@@ -151,7 +152,8 @@ export function resolveWatermarks(
 
 /**
  * Parses a kswapd spec: an optional preset, then key=value pairs, comma-separated. Keys: min, low,
- * high (frames; without a preset all three), batch, clean (on/off), clean-ahead, scan-ns, wake-ns.
+ * high (frames; without a preset all three), batch, clean (on/off), clean-ahead, scan (or scan-ns)
+ * and wake (or wake-ns): times with a unit (2us, 1ms) or a plain number of ns.
  * Examples: "doc", "linux,clean=off", "min=2,low=4,high=6,batch=8".
  */
 export function parseKswapdSpec(spec: string): KswapdOptions {
@@ -167,6 +169,13 @@ export function parseKswapdSpec(spec: string): KswapdOptions {
     if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < min)
       throw new ConfigError(`kswapd.${k}`, v, `a whole number ≥ ${min}`);
     return n;
+  };
+  // A time: a unit (ns, us, ms, s) or a plain number of ns, a whole number of ns.
+  const duration = (k: string, v: string): number => {
+    const ns = parseDurationNs(v, "ns");
+    if (ns === null || !Number.isSafeInteger(ns))
+      throw new ConfigError(`kswapd.${k}`, v, "a time such as 100ns, 2us or 1ms (a plain number is ns), whole ns");
+    return ns;
   };
   parts.forEach((part, i) => {
     const eq = part.indexOf("=");
@@ -195,11 +204,13 @@ export function parseKswapdSpec(spec: string): KswapdOptions {
       case "clean-ahead":
         out.cleanAhead = int(k, v, 0);
         break;
+      case "scan":
       case "scan-ns":
-        out.scanNs = int(k, v, 0);
+        out.scanNs = duration(k, v);
         break;
+      case "wake":
       case "wake-ns":
-        out.wakeDelayNs = int(k, v, 0);
+        out.wakeDelayNs = duration(k, v);
         break;
       case "clean":
         if (!["on", "off", "1", "0", "true", "false"].includes(v))
@@ -210,7 +221,7 @@ export function parseKswapdSpec(spec: string): KswapdOptions {
         throw new ConfigError(
           "kswapd",
           k,
-          "a key among min, low, high, batch, clean, clean-ahead, scan-ns, wake-ns",
+          "a key among min, low, high, batch, clean, clean-ahead, scan (scan-ns), wake (wake-ns)",
         );
     }
   });

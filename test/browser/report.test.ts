@@ -159,6 +159,16 @@ describe.skipIf(skipBrowser)("HTML report in a browser", () => {
         })()`)) as number;
         expect(inked, id).toBeGreaterThan(1000);
       }
+      // The counters table marks the fewest faults among policies that can be built: never OPT's
+      // row (a bound), and one marked row at least per frame count.
+      const best = (await p.page.evaluate(`(() => [...document.querySelectorAll("#counters tr.best")]
+        .map((tr) => [tr.cells[0].textContent, tr.cells[1].textContent]))()`)) as [string, string][];
+      expect(best.length).toBeGreaterThan(0);
+      expect(best.filter(([policy]) => policy.startsWith("opt"))).toEqual([]);
+      const framesShown =
+        (await p.page.evaluate(`(() => new Set([...document.querySelectorAll("#counters tbody tr")]
+        .map((tr) => tr.cells[1].textContent)).size)()`)) as number;
+      expect(new Set(best.map(([, frames]) => frames)).size).toBe(framesShown);
       const shots = await screenshotSections(p.page, join(work, "shots"), "report");
       expect(shots.length).toBe(9);
       if (process.env.PAGEWISE_UPDATE_FIGURES === "1") {

@@ -449,16 +449,21 @@ describe.skipIf(skip)("web app, full mode, in a browser", () => {
       `document.querySelector("#workload-label")?.textContent?.includes("n=1000000")`,
     );
     await page.selectOption("#speed", "0");
+    // The page draws positions on the way (it is not one long task), then the end: every position
+    // drawn is recorded in the page itself (polling from here could miss them on a busy machine).
+    await page.evaluate(`(() => {
+      const el = document.querySelector("#position");
+      window.__drawn = new Set([el.textContent]);
+      new MutationObserver(() => window.__drawn.add(el.textContent)).observe(el, {
+        childList: true, characterData: true, subtree: true,
+      });
+    })()`);
     await page.click("#play");
-    // The page draws positions on the way (it is not one long task), then the end.
-    const seen = new Set<string>();
-    for (;;) {
-      const p = (await page.textContent("#position")) ?? "";
-      seen.add(p);
-      if (p === "1000000") break;
-      await page.waitForTimeout(50);
-    }
-    expect(seen.size).toBeGreaterThan(3);
+    await page.waitForFunction(`document.querySelector("#position")?.textContent === "1000000"`, null, {
+      timeout: 120_000,
+    });
+    const drawn = (await page.evaluate("window.__drawn.size")) as number;
+    expect(drawn).toBeGreaterThan(3);
     const refs = refsFromGenerator(spec, 1_000_000);
     const d = densify(refs.pages, refs.count);
     const r = replay(

@@ -217,7 +217,13 @@ describe("kswapd presets and specs", () => {
       wakeDelayNs: 7,
       cleanAhead: 3,
     });
+    // Times take units (issue 17 item 11); a plain number stays ns.
+    expect(parseKswapdSpec("scan=2us,wake=1.5ms")).toEqual({ scanNs: 2000, wakeDelayNs: 1_500_000 });
+    expect(parseKswapdSpec("scan-ns=1ms")).toEqual({ scanNs: 1_000_000 });
     for (const s of [
+      "scan=fast",
+      "wake=1.5ns",
+      "scan=-3",
       "min=2",
       "fast",
       "doc,speed=3",
