@@ -13,8 +13,8 @@ import {
 } from "../../src/index.js";
 import {
   FAULT_NS,
-  needsFuture,
   MEMORY_NS,
+  needsFuture,
   type Prepared,
   type RunResult,
   type Timeline,

@@ -30,8 +30,8 @@
 //          default watermark_scale_factor of 10); low = min + gap, high = min + 2 × gap.
 
 import { ConfigError, InternalError } from "../core/errors.js";
-import { parseDurationNs } from "../core/time.js";
 import type { EventBus } from "../core/events.js";
+import { parseDurationNs } from "../core/time.js";
 import type { Pager } from "../pager/pager.js";
 import { RECLAIM_DIRTY, RECLAIM_NONE } from "../pager/pager.js";
 import { FRAME_USER, type FrameTable } from "../phys/frames.js";
@@ -174,7 +174,11 @@ export function parseKswapdSpec(spec: string): KswapdOptions {
   const duration = (k: string, v: string): number => {
     const ns = parseDurationNs(v, "ns");
     if (ns === null || !Number.isSafeInteger(ns))
-      throw new ConfigError(`kswapd.${k}`, v, "a time such as 100ns, 2us or 1ms (a plain number is ns), whole ns");
+      throw new ConfigError(
+        `kswapd.${k}`,
+        v,
+        "a time such as 100ns, 2us or 1ms (a plain number is ns), whole ns",
+      );
     return ns;
   };
   parts.forEach((part, i) => {

@@ -525,7 +525,9 @@ function check(c: Case, argv: string[], a: Answer): void {
     // warnings (--skip-bad's count of skipped lines) and notes (a text trace's values read as byte
     // addresses) may come first; then exactly one error line
     const all = a.stderr.trimEnd().split("\n");
-    const lines = all.filter((l) => !l.startsWith("pagewise: warning: ") && !l.startsWith("pagewise: note: "));
+    const lines = all.filter(
+      (l) => !l.startsWith("pagewise: warning: ") && !l.startsWith("pagewise: note: "),
+    );
     expect(lines, what).toHaveLength(1);
     expect(lines[0], what).toMatch(/^pagewise: error: /);
     expect(all[all.length - 1], what).toBe(lines[0]);
