@@ -18,7 +18,7 @@ export const skipBrowser = !existsSync(CHROMIUM) && !inCi;
 if (skipBrowser)
   console.warn(`browser test skipped: ${CHROMIUM} not found (install it with: apt-get install -y chromium)`);
 
-const FLAGS = [
+export const BROWSER_FLAGS = [
   "--headless",
   "--no-sandbox",
   "--disable-gpu",
@@ -91,7 +91,7 @@ export async function openPage(file: string, work: string): Promise<OpenPage> {
   const ctx: BrowserContext = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: FLAGS,
+    args: BROWSER_FLAGS,
     viewport: { width: 1200, height: 900 },
     offline: true,
   });

@@ -6,13 +6,10 @@
 // switch mid-run; a bundled trace played to the end. Saves screenshots to docs/figures/ only
 // when PAGEWISE_UPDATE_FIGURES=1. Skips itself only outside CI when chromium is missing.
 
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { gunzipSync } from "node:zlib";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
-import { build } from "vite";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Rv32Process } from "../../src/cpu/rv32/index.js";
 import { PTE_P } from "../../src/mmu/pte.js";
@@ -23,63 +20,27 @@ import { densify, replay } from "../../src/sim/replay.js";
 import { FullStepper } from "../../src/sim/steps-full.js";
 import { PROGRAM_TABLE_FRAMES } from "../../web/src/program-session.js";
 import { refsFromGenerator, refsFromString, refsFromTrace } from "../../web/src/session.js";
+import { skipBrowser } from "./charts.js";
+import { webApp } from "./web-app.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const inCi = process.env.CI !== undefined && process.env.CI !== "" && process.env.CI !== "false";
-const skip = !existsSync(CHROMIUM) && !inCi;
-if (skip)
-  console.warn(`browser test skipped: ${CHROMIUM} not found (install it with: apt-get install -y chromium)`);
-
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+const skip = skipBrowser;
 
 /** Belady's string (1,2,3,4,1,2,5,1,2,3,4,5) twice, three references stores, so evicted pages go to swap. */
 const STRING = "1,2w,3,4,1,2,5w,1,2,3,4w,5,1,2,3,4,1,2w,5,1,2,3,4,5";
 const UPDATE_FIGURES = process.env.PAGEWISE_UPDATE_FIGURES === "1";
 const OPTS = { pageSize: 4096, shape: "sv32", tlb: { entries: 8, ways: 2, mode: "tagged" as const } };
 
-const work = mkdtempSync(join(tmpdir(), "pagewise-web-full-"));
-const out = join(work, "dist");
-let ctx: BrowserContext;
+const app = webApp("pagewise-web-full-");
+const { work, errors, requests } = app;
 let page: Page;
-const errors: string[] = [];
-const requests: string[] = [];
 
 beforeAll(async () => {
   if (skip) return;
-  await build({
-    configFile: resolve("web/vite.config.ts"),
-    logLevel: "silent",
-    build: { outDir: out, emptyOutDir: true },
-  });
-  ctx = await chromium.launchPersistentContext(mkdtempSync(join(work, "profile-")), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: FLAGS,
-    viewport: { width: 1280, height: 900 },
-    offline: true,
-  });
-  page = ctx.pages()[0] ?? (await ctx.newPage());
-  page.on("pageerror", (e) => errors.push(String(e)));
-  page.on("request", (req) => {
-    if (!req.url().startsWith("file:")) requests.push(req.url());
-  });
-  await page.goto(pathToFileURL(join(out, "index.html")).href);
-  await page.waitForSelector("body[data-ready]");
+  await app.open();
+  page = app.page;
 }, 120_000);
 
-afterAll(async () => {
-  await ctx?.close();
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => app.close());
 
 /** What full mode shows, read in the page. */
 async function shown(p: Page) {

@@ -7,76 +7,35 @@
 // Skips itself only outside CI when chromium is missing (and says why); in CI it must run.
 
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { gunzipSync } from "node:zlib";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
-import { build } from "vite";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Expected, makeQuiz } from "../../src/quiz/index.js";
 import { densify, replay } from "../../src/sim/replay.js";
 import { Stepper } from "../../src/sim/steps.js";
 import { refsFromGenerator, refsFromString, refsFromTrace } from "../../web/src/session.js";
+import { skipBrowser } from "./charts.js";
+import { webApp } from "./web-app.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const inCi = process.env.CI !== undefined && process.env.CI !== "" && process.env.CI !== "false";
-const missing = !existsSync(CHROMIUM);
-const skip = missing && !inCi;
-if (skip) {
-  console.warn(`browser test skipped: ${CHROMIUM} not found (install it with: apt-get install -y chromium)`);
-}
-
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+const skip = skipBrowser;
 
 const BELADY = "1,2,3,4,1,2,5,1,2,3,4,5";
 const BELADY_TWICE = `${BELADY},${BELADY}`;
 const UPDATE_FIGURES = process.env.PAGEWISE_UPDATE_FIGURES === "1";
 
-const work = mkdtempSync(join(tmpdir(), "pagewise-web-"));
-const out = join(work, "dist");
-let ctx: BrowserContext;
+const app = webApp("pagewise-web-");
+const { work, out, errors, requests } = app;
 let page: Page;
-const errors: string[] = [];
-const requests: string[] = [];
 
 beforeAll(async () => {
   if (skip) return;
-  await build({
-    configFile: resolve("web/vite.config.ts"),
-    logLevel: "silent",
-    build: { outDir: out, emptyOutDir: true },
-  });
-  ctx = await chromium.launchPersistentContext(mkdtempSync(join(work, "profile-")), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: FLAGS,
-    viewport: { width: 1280, height: 900 },
-    offline: true,
-  });
-  page = ctx.pages()[0] ?? (await ctx.newPage());
-  page.on("pageerror", (e) => errors.push(String(e)));
-  page.on("request", (req) => {
-    if (!req.url().startsWith("file:")) requests.push(req.url());
-  });
-  await page.goto(pathToFileURL(join(out, "index.html")).href);
-  await page.waitForSelector("body[data-ready]");
+  await app.open();
+  page = app.page;
 }, 120_000);
 
-afterAll(async () => {
-  await ctx?.close();
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => app.close());
 
 /** What the page shows: counters, the frame table and the policy's lists (read in the page). */
 async function shown(p: Page): Promise<{ position: number }> {
