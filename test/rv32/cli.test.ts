@@ -503,3 +503,20 @@ describe("LinePrefixer: several programs' output lines kept apart", () => {
     expect(parts.join("")).toBe(`[2] ${piece}${piece}${piece}\n[2] next\n`);
   });
 });
+
+describe("pagewise exec on a terminal", () => {
+  it("shows a progress line counting instructions (a count and a rate: the total is not known)", async () => {
+    const r = await runCli(["exec", "--frames", "8", `${BIN}/sort.elf`], {
+      tty: true,
+      env: { PAGEWISE_PROGRESS_AFTER_MS: "0" },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escape sequences
+    const lines = r.stderr.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]/g, "\n").split(/[\r\n]+/);
+    const bar = lines.filter((l) => /sort\.elf.*[\d,]+ instructions/.test(l));
+    expect(bar.length, r.stderr).toBeGreaterThan(0);
+    // No percentage or ETA for work of unknown size.
+    expect(bar.some((l) => /%|eta/.test(l))).toBe(false);
+    expect(r.stdout).toBe(example("sort").stdout);
+  });
+});
