@@ -66,6 +66,10 @@ class Arc implements ReplacementPolicy {
   /** While `stamped`: NONE, IN_T1 or IN_T2, the list each frame was admitted into. */
   private readonly admitted: Uint8Array;
   private clock = 0;
+  /** While `stamped`: the replay writes the stamps (replayStamps), `clock` is the reference index it gave. */
+  private external = false;
+  /** While `external`: the scans passed their budget; the replay calls unstamp between its loops. */
+  private overBudget = false;
   /** Frames scanned by selectVictim so far, against STAMP_SCAN_BUDGET. */
   private scanned = 0;
   /** While `stamped`, from selectVictim's scan: the lists' sizes and least recent evictable frames. */
@@ -97,7 +101,7 @@ class Arc implements ReplacementPolicy {
     if (this.stamped) {
       if (this.admitted[f] !== NONE) throw new InternalError(`arc: frame ${f} admitted twice`);
       this.admitted[f] = this.ghostHit !== 0 ? IN_T2 : IN_T1;
-      const t = ++this.clock;
+      const t = this.external ? this.clock : ++this.clock;
       this.stamp[f] = t;
       this.born[f] = t;
     } else this.lists.pushTail(this.ghostHit !== 0 ? T2 : T1, f);
@@ -235,11 +239,37 @@ class Arc implements ReplacementPolicy {
     this.t1Oldest = o1;
     this.t2Oldest = o2;
     this.scanned += this.c;
-    if (this.scanned > STAMP_SCAN_BUDGET * this.clock + STAMP_SCAN_SLACK) this.unstamp();
+    if (this.scanned > STAMP_SCAN_BUDGET * this.clock + STAMP_SCAN_SLACK) {
+      if (this.external) this.overBudget = true;
+      else this.unstamp();
+    }
+  }
+
+  /**
+   * For replay (sim/replay.ts HitStamped): the stamps, which the replay then writes itself, each hit
+   * storing its reference index (so touch is not called); null if T1 and T2 are lists. Only
+   * before the first admission.
+   */
+  replayStamps(): Float64Array | null {
+    if (!this.stamped || this.clock !== 0) return null;
+    this.external = true;
+    return this.stamp;
+  }
+
+  /** For replay: the next admission is at reference `i` (its stamp). */
+  stampAt(i: number): void {
+    this.clock = i;
+  }
+
+  /** For replay: the scans passed their budget, unstamp is due. */
+  stampsOverBudget(): boolean {
+    return this.overBudget;
   }
 
   /** T1 and T2 linked on `lists` again, each least recent first (in stamp order). */
-  private unstamp(): void {
+  unstamp(): void {
+    this.external = false;
+    this.overBudget = false;
     const t1 = this.stampOrder(T1);
     const t2 = this.stampOrder(T2);
     this.stamped = false;

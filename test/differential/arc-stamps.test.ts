@@ -1,9 +1,10 @@
 // ARC keeps T1 and T2 by stamps while the frames are few, goes back to linked lists when its
-// victim scans cost too much, and starts with lists above 4096 frames (src/policies/arc.ts). Each
-// regime must evict exactly the pages the naive ARC (plain arrays) evicts, in the same order.
+// victim scans cost too much, and starts with lists above 4096 frames (src/policies/arc.ts); in a
+// streaming replay the replay's loops write those stamps (Replayer.useStampLru). Each regime must
+// evict exactly the pages the naive ARC (plain arrays) evicts, in the same order.
 
 import { describe, expect, it } from "vitest";
-import { type ReplayTrace, replay } from "../../src/index.js";
+import { type ReplayTrace, replay, StreamReplay } from "../../src/index.js";
 import { naiveArc } from "./naive/arc.js";
 import { runNaive } from "./naive/common.js";
 
@@ -42,30 +43,45 @@ function victimsOf(refs: number[], writes: boolean[], frames: number) {
   const real: number[] = [];
   const result = replay(trace, { policy: "arc", frames, onEvict: (page) => real.push(page) });
   const naive = runNaive(() => naiveArc(frames), refs, writes, frames);
-  return { real, naive, faults: result.faults };
+  const streamed: number[] = [];
+  const sr = new StreamReplay({
+    policy: "arc",
+    frames,
+    pageSpaceHint: trace.pageSpace,
+    onEvict: (page) => streamed.push(page),
+  });
+  for (let at = 0; at < refs.length; at += 1000) {
+    const n = Math.min(1000, refs.length - at);
+    sr.pushDense(trace.pages.subarray(at, at + n), trace.writes!.subarray(at, at + n), n);
+  }
+  return { real, naive, streamed, faults: result.faults, streamedFaults: sr.result().faults };
 }
 
 describe("ARC's stamped lists evict what the naive ARC evicts", () => {
   it("2000 frames, enough faults that the scans pass their budget and the lists are linked again", () => {
     const { refs, writes } = mixed(16_000, 300, 3500, 11);
-    const { real, naive, faults } = victimsOf(refs, writes, 2000);
+    const { real, naive, streamed, faults, streamedFaults } = victimsOf(refs, writes, 2000);
     // 2000 frames scanned per fault: past 8 a stamp plus 4 Mi frames after about 2,200 faults.
     expect(faults - 2000).toBeGreaterThan(3000);
     expect(real.length).toBe(faults - 2000);
     expect(real).toEqual(naive);
+    expect(streamedFaults).toBe(faults);
+    expect(streamed).toEqual(naive);
   });
 
   it("64 frames, stamped throughout", () => {
     const { refs, writes } = mixed(20_000, 40, 120, 5);
-    const { real, naive } = victimsOf(refs, writes, 64);
+    const { real, naive, streamed } = victimsOf(refs, writes, 64);
     expect(real.length).toBeGreaterThan(1000);
     expect(real).toEqual(naive);
+    expect(streamed).toEqual(naive);
   });
 
   it("5000 frames, linked lists from the start", () => {
     const { refs, writes } = mixed(14_000, 400, 6000, 3);
-    const { real, naive } = victimsOf(refs, writes, 5000);
+    const { real, naive, streamed } = victimsOf(refs, writes, 5000);
     expect(real.length).toBeGreaterThan(1000);
     expect(real).toEqual(naive);
+    expect(streamed).toEqual(naive);
   });
 });
