@@ -34,10 +34,12 @@ function mixed(
 }
 
 function victimsOf(refs: number[], writes: boolean[], frames: number) {
+  const pages = Int32Array.from(refs);
+  const flags = Uint8Array.from(writes, (w) => (w ? 1 : 0));
   const trace: ReplayTrace = {
     count: refs.length,
-    pages: Int32Array.from(refs),
-    writes: Uint8Array.from(writes, (w) => (w ? 1 : 0)),
+    pages,
+    writes: flags,
     pageSpace: Math.max(...refs) + 1,
   };
   const real: number[] = [];
@@ -52,7 +54,7 @@ function victimsOf(refs: number[], writes: boolean[], frames: number) {
   });
   for (let at = 0; at < refs.length; at += 1000) {
     const n = Math.min(1000, refs.length - at);
-    sr.pushDense(trace.pages.subarray(at, at + n), trace.writes!.subarray(at, at + n), n);
+    sr.pushDense(pages.subarray(at, at + n), flags.subarray(at, at + n), n);
   }
   return { real, naive, streamed, faults: result.faults, streamedFaults: sr.result().faults };
 }
