@@ -256,7 +256,8 @@ export class Replayer {
    * equal), with a hit costing one store instead of a list move. A fault scans the frames, so this
    * is for small frame counts (at most STAMP_LRU_MAX_FRAMES), and when faults have scanned more
    * than STAMP_SCAN_BUDGET frames per reference the list takes over (admitted in stamp order:
-   * the same order). Only before the first reference.
+   * the same order). Only before the first reference. ARC ("arc") runs in the same loops: they
+   * write its stamps (HitStamped) and its faults go through the policy.
    */
   useStampLru(): void {
     if (this.used > 0) return;
