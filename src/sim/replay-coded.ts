@@ -128,7 +128,8 @@ function noHits2(r: Replayer, words: Uint16Array, count: number, dictIds: Int32A
 /**
  * Plain LRU by last-reference stamps (Replayer.useStampLru): a hit is one store of the reference's
  * index (and the dirty bit on a write: not the accessed bit, which LRU never reads); a miss scans
- * the frames for the oldest stamp.
+ * the frames for the oldest stamp. ARC runs here too, the stamps being its own (Replayer.stampFault
+ * then asks the policy for the victim; ARC never reads the accessed bit either).
  */
 function stamp1(
   r: Replayer,

@@ -120,6 +120,21 @@ const WARM_CALLS = 8;
 const WARM_PIECE = 512;
 const warmCalls = [0, 0, 0];
 
+/**
+ * A policy whose order the replay's stamp loops keep (ARC, policies/arc.ts): they store each hit's
+ * reference index in its stamps instead of calling touch; each fault tells it the index first.
+ */
+interface HitStamped {
+  /** The stamps to write (one per frame), or null when the policy keeps lists. */
+  replayStamps(): Float64Array | null;
+  /** The next admission is at reference `i`. */
+  stampAt(i: number): void;
+  /** Its victim scans cost too much: call unstamp between two runs of the loop. */
+  stampsOverBudget(): boolean;
+  /** Back to lists (built from the stamps); the loops stop writing them. */
+  unstamp(): void;
+}
+
 /** Stamp LRU (Replayer.useStampLru) for at most this many frames. */
 const STAMP_LRU_MAX_FRAMES = 4096;
 /** Frames scanned per reference, on average, past which stamp LRU hands over to the list. */
@@ -161,6 +176,11 @@ export class Replayer {
   stamp: Float64Array | null = null;
   /** Frames scanned by stamp-LRU faults so far, against STAMP_SCAN_BUDGET. */
   private scanned = 0;
+  /**
+   * The policy whose order `stamp` keeps (ARC), or null for stamp LRU: then stampFault asks it
+   * for the victim, and checkStampBudget hands its lists back to it when it says so.
+   */
+  private stampOwner: HitStamped | null = null;
   /**
    * Kinds of the coded references the loops that count them ran (runCodedCounted): with bit 0 set,
    * bit 1 set, both; and the index in the call of the first entry past the dictionary, or -1.
@@ -236,10 +256,22 @@ export class Replayer {
    * equal), with a hit costing one store instead of a list move. A fault scans the frames, so this
    * is for small frame counts (at most STAMP_LRU_MAX_FRAMES), and when faults have scanned more
    * than STAMP_SCAN_BUDGET frames per reference the list takes over (admitted in stamp order:
-   * the same order). Only before the first reference.
+   * the same order). Only before the first reference. ARC ("arc") runs in the same loops: they
+   * write its stamps (HitStamped) and its faults go through the policy.
    */
   useStampLru(): void {
-    if (this.frames > STAMP_LRU_MAX_FRAMES || this.policy.id !== "lru" || this.used > 0) return;
+    if (this.used > 0) return;
+    if (this.policy.id === "arc") {
+      // ARC's T1 and T2 by stamps (policies/arc.ts): the same loops store each hit's index in
+      // its stamps; its faults go through the policy (stampFault).
+      const owner = this.policy as unknown as HitStamped;
+      const stamps = owner.replayStamps();
+      if (stamps === null) return;
+      this.stamp = stamps;
+      this.stampOwner = owner;
+      return;
+    }
+    if (this.frames > STAMP_LRU_MAX_FRAMES || this.policy.id !== "lru") return;
     this.stamp = new Float64Array(this.frames);
   }
 
@@ -298,11 +330,25 @@ export class Replayer {
 
   /** Hands stamp LRU over to the list once its faults scanned too many frames for `done` references. */
   checkStampBudget(done: number): void {
+    const owner = this.stampOwner;
+    if (owner !== null) {
+      if (owner.stampsOverBudget()) {
+        owner.unstamp();
+        this.stamp = null;
+        this.stampOwner = null;
+      }
+      return;
+    }
     if (this.scanned > STAMP_SCAN_BUDGET * done + STAMP_SCAN_SLACK) this.leaveStampLru();
   }
 
   /** A stamp-LRU miss: a free frame, or the frame with the oldest stamp. */
   stampFault(p: number, w: number, i: number): void {
+    if (this.stampOwner !== null) {
+      this.stampOwner.stampAt(i);
+      this.fault(p, w, i);
+      return;
+    }
     const stamp = this.stamp!;
     this.faults++;
     let f: number;
