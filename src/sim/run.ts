@@ -10,28 +10,13 @@ import { getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
 import type { CodedRefs } from "../workloads/binary-format.js";
 import { PageIds } from "../workloads/page-ids.js";
 import { REF_INSTR, type RefBatch } from "../workloads/refs.js";
+import type { ReferenceSource } from "../workloads/source.js";
 import { type NextUses, NO_NEXT_USE, type ReplayResult } from "./replay.js";
 import { codedWords } from "./replay-coded.js";
 import { PwtReplayFeed, type RefSink, StreamReplay } from "./stream-replay.js";
 
-/**
- * Where references come from, read from the start at each call (every pass is a new read):
- * - "pwt": the chunks of an uncompressed pwt stream (decoded here, dictionary blocks kept encoded);
- * - "batches": decoded batches (any format's decoder, a generator, a reference string); a batch
- *   may be reused once the next one is asked for.
- */
-export type ReferenceSource =
-  | {
-      readonly kind: "pwt";
-      /** Names the stream in errors (a file path). */
-      readonly name: string;
-      chunks(): AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
-    }
-  | {
-      readonly kind: "batches";
-      readonly name: string;
-      batches(): AsyncIterable<RefBatch> | Iterable<RefBatch>;
-    };
+/** Where references come from: workloads/source.ts (a reading, not a run, so it lives there). */
+export type { ReferenceSource } from "../workloads/source.js";
 
 /** Options of one pass over a source. */
 export interface PassOptions {

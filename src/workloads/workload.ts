@@ -4,7 +4,7 @@
 // `workloadSource` turns a workload back into a ReferenceSource so the one driver (sim/run.ts,
 // sim/machine-run.ts) runs it like a file. Commands that stream never build one.
 
-import type { ReferenceSource } from "../sim/run.js";
+import type { ReferenceSource } from "./source.js";
 import type { DecodedRefs } from "./trace-decoder.js";
 
 export type { DecodedRefs } from "./trace-decoder.js";
