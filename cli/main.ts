@@ -166,7 +166,11 @@ function isEntryPoint(): boolean {
   }
 }
 
-if (isEntryPoint()) {
+/**
+ * Runs the command line of this process and sets its exit code: what `node dist/cli/main.js`
+ * does. The bundled CLI's main.js (scripts/cli-entry.js) loads this module and calls it.
+ */
+export function start(): void {
   // `pagewise … | head` closes the pipe early: stop quietly instead of crashing on EPIPE.
   process.stdout.on("error", (err: NodeJS.ErrnoException) => {
     if (err.code === "EPIPE") process.exit(0);
@@ -182,3 +186,5 @@ if (isEntryPoint()) {
     },
   );
 }
+
+if (isEntryPoint()) start();

@@ -4,6 +4,7 @@
 
 import { createRequire } from "node:module";
 import type TableType from "cli-table3";
+import { groupDigits } from "../src/index.js";
 import { UsageError } from "./errors.js";
 import { type CliIo, type Colors, colorsFor } from "./io.js";
 
@@ -95,7 +96,7 @@ export function renderKeyValues(c: Colors, pairs: readonly (readonly [string, st
 
 /** A number with thousands separators. */
 export function fmtInt(n: number): string {
-  return Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "—";
+  return Number.isFinite(n) ? groupDigits(n) : "—";
 }
 
 /**

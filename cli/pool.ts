@@ -57,7 +57,11 @@ function decodeResult(t: Task, raw: unknown): TaskResult {
   return { faults: x.faults, resident: new Map(x.resident) };
 }
 
-const WORKER_URL = new URL("./worker.js", import.meta.url);
+// The bundle (scripts/bundle-cli.mjs) is CommonJS: its worker is worker.cjs beside the chunks.
+const WORKER_URL = new URL(
+  import.meta.url.endsWith(".cjs") ? "./worker.cjs" : "./worker.js",
+  import.meta.url,
+);
 const FROM_SOURCES = import.meta.url.endsWith(".ts");
 
 /** Threads to use: one per core, at most 4, and none when the env says PAGEWISE_THREADS=1. */

@@ -4,7 +4,7 @@
 
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type BuiltCli, buildCli } from "./built-cli.js";
 
@@ -72,13 +72,40 @@ describe("pagewise as a process", () => {
     expect(r.stderr).toContain('unknown policy "nope"');
   });
 
-  it("is bundled: --version imports only the version chunk, and a command's chunks load lazily", () => {
-    const text = readFileSync(cli.main, "utf8");
-    const local = [...text.matchAll(/^import .* from "(\.[^"]+)";?$/gm)].map((m) => m[1]);
-    expect(local).toHaveLength(1);
-    expect(local[0]).toMatch(/^\.\/chunk-version-[\w-]+\.js$/);
-    expect(text).toMatch(/import\("\.\/chunk-run-[\w-]+\.js"\)/);
+  it("is bundled: --version loads only the version chunk, and a command's chunks load lazily", () => {
+    const loader = readFileSync(cli.main, "utf8");
+    const entry = /const ENTRY = "(pagewise-[\w-]+\.cjs)";/.exec(loader)?.[1];
+    expect(entry).toBeDefined();
+    const text = readFileSync(join(dirname(cli.main), entry!), "utf8");
+    const local = [...text.matchAll(/^(?:const|let|var) \w+ = require\("(\.[^"]+)"\);?$/gm)].map((m) => m[1]);
+    expect(local.filter((f) => !f!.includes("rolldown-runtime"))).toEqual([
+      expect.stringMatching(/^\.\/chunk-version-[\w-]+\.cjs$/),
+    ]);
+    expect(text).toMatch(/require\("\.\/chunk-run-[\w-]+\.cjs"\)/);
     expect(pagewise(["--version"]).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it("compiles the chunks with the code cache the build recorded, and prints the same with or without it", () => {
+    const args = [
+      "run",
+      "--trace",
+      "test/fixtures/traces/sort500.pwt",
+      "--policy",
+      "arc",
+      "--frames",
+      "64",
+      "--json",
+    ];
+    const cached = pagewise(args, { PAGEWISE_CODE_CACHE: "check" });
+    expect(cached.code, cached.stderr).toBe(0);
+    const m = /code cache: (\d+) chunks, (\d+) with their cache, (\d+) refused by V8/.exec(cached.stderr);
+    expect(m, cached.stderr).not.toBeNull();
+    expect(Number(m![2])).toBeGreaterThan(0);
+    expect(Number(m![2])).toBe(Number(m![1]));
+    expect(Number(m![3])).toBe(0);
+    const plain = pagewise(args, { PAGEWISE_CODE_CACHE: "off" });
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stdout).toBe(cached.stdout);
   });
 
   it("keeps the report's page script whole (its tick functions call one another by name)", () => {

@@ -31,6 +31,7 @@ export {
 } from "./core/addr.js";
 export { ACC_EXEC, ACC_READ, ACC_WRITE, type Access } from "./mmu/mmu.js";
 export { type CostModel, eatFormulaNs, formatDurationNs, makeCosts, parseDurationNs } from "./core/time.js";
+export { groupDigits } from "./core/format.js";
 export type { FaultEvent } from "./core/events.js";
 
 // References: the batch every reader produces, reference kinds, the one in-memory workload.
@@ -68,7 +69,7 @@ export {
   PwtEncoder,
   type PwtHeader,
 } from "./workloads/binary-format.js";
-export { PWT_VERSION, PwtChecksumError } from "./workloads/pwt-header.js";
+export { isPwt, PWT_VERSION, PwtChecksumError } from "./workloads/pwt-header.js";
 export {
   NextAccessFiller,
   ORACLE_GENERAL_RECORD,

@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { writeOracleGeneralFile } from "../../node/oracle-general-file.js";
 import { openTrace } from "../../node/trace-file.js";
+import { groupDigits } from "../../src/index.js";
 import { UsageError } from "../errors.js";
 import type { CommandContext } from "../main.js";
 import { writeJson } from "../output.js";
@@ -84,8 +85,8 @@ Examples:
       noteValues(io, input, r.values, r.pageSize);
       if (opts.json) return writeJson(io, r);
       io.stdout.write(
-        `${r.in} (${r.format}) → ${r.out}: ${r.references.toLocaleString("en-US")} references, ` +
-          `${r.bytesIn.toLocaleString("en-US")} → ${r.bytesOut.toLocaleString("en-US")} bytes` +
+        `${r.in} (${r.format}) → ${r.out}: ${groupDigits(r.references)} references, ` +
+          `${groupDigits(r.bytesIn)} → ${groupDigits(r.bytesOut)} bytes` +
           `${r.values !== undefined ? `; values: ${valuesText(r.values, r.pageSize)}` : ""}\n`,
       );
     });

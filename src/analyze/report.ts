@@ -2,6 +2,7 @@
 // and four SVG charts drawn by src/report/svg.ts: the reuse-distance histogram, popularity by rank
 // (log-log), the working set over time and the LRU miss ratio by memory size. Pure strings.
 
+import { groupDigits } from "../core/format.js";
 import { chart } from "../report/chart.js";
 import { escapeHtml } from "../report/html.js";
 import { lineChartSvg } from "../report/svg.js";
@@ -18,7 +19,7 @@ export interface AnalyzeReport {
   readonly lru: readonly { readonly frames: number; readonly label: string; readonly misses: number }[];
 }
 
-const int = (n: number) => Math.round(n).toLocaleString("en-US");
+const int = (n: number) => groupDigits(n);
 const pct = (r: number) => `${(r * 100).toFixed(2)} %`;
 
 function table(head: readonly string[], rows: readonly (readonly string[])[]): string {

@@ -1,6 +1,7 @@
 // Effective-access-time quiz: a memory access time, a page-fault service time and a fault rate;
 // the EAT by the documents' formula (core/time.ts eatFormulaNs), and the slowdown it means.
 
+import { groupDigits } from "../core/format.js";
 import { eatFormulaNs } from "../core/time.js";
 import { type Quiz, QuizRandom } from "./quiz.js";
 
@@ -25,7 +26,7 @@ export function eatQuiz(seed: number): Quiz {
     title: "Effective access time",
     problem: [
       `Memory access time: ${ns(memoryNs)}. Page-fault service time: ${ns(faultNs)}.`,
-      `One access in ${perFaults.toLocaleString("en-US")} causes a page fault (p = 1/${perFaults}).`,
+      `One access in ${groupDigits(perFaults)} causes a page fault (p = 1/${perFaults}).`,
       "EAT = (1 - p) × memory access + p × fault service.",
     ],
     data: { memoryNs, faultNs, faultRate: p },

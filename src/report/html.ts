@@ -2,6 +2,7 @@
 // in as text and inlined with the data; nothing is fetched. Pure: strings and records in, a string
 // out, no Node or DOM APIs here (the page's own script runs in the reader's browser).
 
+import { groupDigits } from "../core/format.js";
 import { CHART_JS, type ChartSpec, chart, looksGeometric, PAGE_CSS } from "./chart.js";
 import type { ReportData, ReportFigure } from "./model.js";
 
@@ -30,7 +31,7 @@ function inlineScript(src: string): string {
 }
 
 function fmtInt(n: number): string {
-  return Math.round(n).toLocaleString("en-US");
+  return groupDigits(n);
 }
 
 /** A figure of its own (thrashing, kswapd): its explanation, command, and charts drawn like the rest. */

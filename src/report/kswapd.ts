@@ -4,6 +4,7 @@
 // sim/kswapd-timeline.ts; drawing lives here so that sim/ does not depend on report/. The page and
 // the SVG draw the same chart specs as the main report.
 
+import { groupDigits } from "../core/format.js";
 import type { KswapdTimeline, TimelineRunSummary } from "../sim/kswapd-timeline.js";
 import { type ChartSpec, chart } from "./chart.js";
 import { escapeHtml, type ReportAssets, renderChartPage } from "./html.js";
@@ -94,7 +95,7 @@ export function kswapdTimelineSvg(t: KswapdTimeline, width = 760): string {
 export function kswapdReportHtml(t: KswapdTimeline, assets: ReportAssets): string {
   const k = t.withKswapd.kswapd!;
   const ms = (ns: number) => `${(ns / 1e6).toFixed(3)} ms`;
-  const int = (n: number) => n.toLocaleString("en-US");
+  const int = (n: number) => groupDigits(n);
   const row = (cells: readonly string[], tag = "td") =>
     `<tr>${cells.map((c) => `<${tag}>${escapeHtml(c)}</${tag}>`).join("")}</tr>`;
   const run = (name: string, r: TimelineRunSummary) =>

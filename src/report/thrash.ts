@@ -3,6 +3,7 @@
 // An SVG for the README (through lineChartSvg) and a self-contained HTML page drawn with the same
 // chart library as the main report. Pure string building, browser-safe.
 
+import { groupDigits } from "../core/format.js";
 import { type ChartSpec, chart } from "./chart.js";
 import { escapeHtml, type ReportAssets, renderChartPage } from "./html.js";
 import { lineChartSvg } from "./svg.js";
@@ -81,7 +82,7 @@ export function renderThrashHtml(data: ThrashReportData, assets: ReportAssets): 
       v.points.map(
         (p) =>
           `<tr><td>${escapeHtml(v.label)}</td><td>${p.degree}</td><td>${(p.cpuUtilization * 100).toFixed(1)} %</td>` +
-          `<td>${p.faultsPerSecond.toFixed(1)}</td><td>${Math.round(p.throughput).toLocaleString("en-US")}</td>` +
+          `<td>${p.faultsPerSecond.toFixed(1)}</td><td>${groupDigits(p.throughput)}</td>` +
           `<td>${(p.diskUtilization * 100).toFixed(1)} %</td><td>${p.thrashing ? "yes" : ""}</td><td>${p.suspended}</td></tr>`,
       ),
     )

@@ -9,7 +9,7 @@ import { ConfigError } from "../core/errors.js";
 import { getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
 import type { CodedRefs } from "../workloads/binary-format.js";
 import { PageIds } from "../workloads/page-ids.js";
-import { REF_INSTR, type RefBatch } from "../workloads/refs.js";
+import { REF_INSTR } from "../workloads/refs.js";
 import type { ReferenceSource } from "../workloads/source.js";
 import { type NextUses, NO_NEXT_USE, type ReplayResult } from "./replay.js";
 import { codedWords } from "./replay-coded.js";
