@@ -26,7 +26,7 @@ export interface FullOptions {
   readonly coloring?: { colors: number; mode: "prefer" | "strict" };
   /** Sequential read-ahead, pages (0: off). */
   readonly readAhead?: number;
-  /** kswapd spec ("doc", "linux,clean=off", "min=2,low=4,high=6"; src/sim/kswapd.ts). */
+  /** kswapd spec ("doc", "linux,clean=off", "min=2,low=4,high=6"; src/pager/kswapd.ts). */
   readonly kswapd?: string;
   /** Swap slots (default unbounded); when swap runs out the pager kills a process. */
   readonly swapSlots?: number;

@@ -154,7 +154,7 @@ export {
 } from "./mmu/pte.js";
 export { TLB_D, TLB_VALID, TLB_W, TLB_X, type TlbMode } from "./mmu/tlb.js";
 export { FRAME_FREE, FRAME_TABLE, FRAME_USER } from "./phys/frames.js";
-export { type KswapdStats, parseKswapdSpec } from "./sim/kswapd.js";
+export { type KswapdStats, parseKswapdSpec } from "./pager/kswapd.js";
 export { type KswapdTimeline, runKswapdTimeline } from "./sim/kswapd-timeline.js";
 export { type EatRunResult, runEat } from "./sim/eat-experiment.js";
 export { pageSizeSweep, touchedRegions } from "./sim/page-size.js";

@@ -1,4 +1,4 @@
-// `pagewise kswapd`: runs a workload in full mode with the background reclaimer (src/sim/kswapd.ts)
+// `pagewise kswapd`: runs a workload in full mode with the background reclaimer (src/pager/kswapd.ts)
 // and once without it; prints kswapd's counters beside the two runs' waits for write-backs, and
 // optionally writes the timeline (free frames against the watermarks, kswapd's activity) as an SVG.
 

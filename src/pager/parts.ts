@@ -50,7 +50,7 @@ export type Scope = "global" | "local";
 export type ColorMode = "off" | "prefer" | "strict";
 
 /**
- * Watches frame allocation on the fault path (kswapd, src/sim/kswapd.ts): `beforeAllocate` runs
+ * Watches frame allocation on the fault path (kswapd, src/pager/kswapd.ts): `beforeAllocate` runs
  * background work that is due and may reclaim directly in the faulting process; `afterAllocate`
  * sees the free count drop (and wakes the reclaimer below its low watermark).
  */

@@ -7,8 +7,8 @@
 
 import { ConfigError } from "../core/errors.js";
 import type { CostModel } from "../core/time.js";
+import type { KswapdOptions, KswapdStats, Watermarks } from "../pager/kswapd.js";
 import type { Workload } from "../workloads/workload.js";
-import type { KswapdOptions, KswapdStats, Watermarks } from "./kswapd.js";
 import type { Machine, MachineStats } from "./machine.js";
 import { accessOf, machineForTrace, TracePages } from "./machine-run.js";
 

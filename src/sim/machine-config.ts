@@ -7,12 +7,12 @@ import { ConfigError } from "../core/errors.js";
 import type { CostModel } from "../core/time.js";
 import { PTE_MAX_FIELD } from "../mmu/pte.js";
 import type { TlbConfig } from "../mmu/tlb.js";
+import type { KswapdOptions } from "../pager/kswapd.js";
 import type { ColorMode, Scope } from "../pager/pager.js";
+import type { SegmentSpec } from "../proc/segments.js";
 import type { ExecutableImage } from "../stores/image-store.js";
 import type { BackingStore } from "../stores/store.js";
-import type { KswapdOptions } from "./kswapd.js";
 import { minimumFrames } from "./min-frames.js";
-import type { SegmentSpec } from "./segments.js";
 
 export interface MachineConfig {
   /** Physical frames. */
@@ -30,7 +30,7 @@ export interface MachineConfig {
   readonly swap?: BackingStore;
   readonly swapSlots?: number;
   readonly costs?: Partial<CostModel>;
-  /** A background reclaimer with watermarks (src/sim/kswapd.ts): options or a spec ("doc", "linux,clean=off"). */
+  /** A background reclaimer with watermarks (src/pager/kswapd.ts): options or a spec ("doc", "linux,clean=off"). */
   readonly kswapd?: KswapdOptions | string;
   /**
    * Frames set aside for page tables, on top of `frames` (default 0: tables and pages share
@@ -62,7 +62,7 @@ export interface SpawnOptions {
   /** Trace process: no memory map, every page valid (rwx), as a trace of a real program needs. */
   readonly trace?: boolean;
   /**
-   * A loader's memory map (sim/segments.ts): these regions at fixed pages, reading from `image`'s
+   * A loader's memory map (proc/segments.ts): these regions at fixed pages, reading from `image`'s
    * pages by slot, instead of the default layout (code, data, bss from page 1). The image is then
    * only a store of pages (its code bytes, page after page; data and bssBytes unused).
    */

@@ -12,6 +12,7 @@ import { ConfigError } from "../core/errors.js";
 import type { CostModel } from "../core/time.js";
 import { ACC_EXEC, ACC_READ, ACC_WRITE, type Access } from "../mmu/mmu.js";
 import type { TlbConfig } from "../mmu/tlb.js";
+import type { KswapdOptions } from "../pager/kswapd.js";
 import { getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
 import type { BackingStore } from "../stores/store.js";
 import { PageIds } from "../workloads/page-ids.js";
@@ -20,7 +21,6 @@ import { isWrite, REF_INSTR, type RefBatch } from "../workloads/refs.js";
 import { type DecodedRefs, decodeChunks } from "../workloads/trace-decoder.js";
 import { type AllocationMode, allocateFrames } from "./allocation.js";
 import { checkMachineFrames, vaBitsForTrace } from "./bounds.js";
-import type { KswapdOptions } from "./kswapd.js";
 import { Machine } from "./machine.js";
 import { annotateSource, type ReferenceSource } from "./run.js";
 
@@ -104,7 +104,7 @@ export interface TraceMachineOptions {
   readonly coloring?: { readonly colors: number; readonly mode: "prefer" | "strict" };
   /** Sequential read-ahead, pages (0: off). */
   readonly readAhead?: number;
-  /** kswapd options or spec ("doc", "linux,clean=off"; sim/kswapd.ts). */
+  /** kswapd options or spec ("doc", "linux,clean=off"; pager/kswapd.ts). */
   readonly kswapd?: string | KswapdOptions;
   /** Swap slots (default unbounded); when swap runs out the pager kills a process. */
   readonly swapSlots?: number;

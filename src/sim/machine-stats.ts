@@ -7,12 +7,12 @@ import { type Counters, copyCounters } from "../core/stats.js";
 import { type CostModel, eatFormulaNs } from "../core/time.js";
 import type { PageTables } from "../mmu/page-table.js";
 import { LOC_SWAP, PTE_P, pteFrame, pteLoc, ptePresent } from "../mmu/pte.js";
+import type { Kswapd, KswapdStats } from "../pager/kswapd.js";
 import type { Scope } from "../pager/pager.js";
 import type { FrameTable } from "../phys/frames.js";
 import type { PhysicalMemory } from "../phys/memory.js";
 import type { Process } from "../proc/process.js";
 import type { BackingStore } from "../stores/store.js";
-import type { Kswapd, KswapdStats } from "./kswapd.js";
 
 export interface ProcessStats extends Counters {
   readonly pid: number;

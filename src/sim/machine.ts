@@ -21,18 +21,19 @@ import { PageTables } from "../mmu/page-table.js";
 import { pteFrame, ptePresent } from "../mmu/pte.js";
 import { DEFAULT_TLB, Tlb } from "../mmu/tlb.js";
 import { PteFrameBits } from "../pager/frame-bits.js";
+import { Kswapd, parseKswapdSpec } from "../pager/kswapd.js";
 import { FAULT_KILLED, Pager, type Scope } from "../pager/pager.js";
 import { FRAME_RESERVED, FRAME_TABLE, FrameTable } from "../phys/frames.js";
 import { PhysicalMemory } from "../phys/memory.js";
 import { NEVER, type ReplacementPolicy } from "../policies/policy.js";
 import { createPolicy, getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
+import { AddressSpaceManager, type MmapOptions } from "../proc/address-space.js";
 import { Process } from "../proc/process.js";
+import { layoutSegments, rangeAllowed } from "../proc/segments.js";
 import { ImageStore } from "../stores/image-store.js";
 import { MemoryStore } from "../stores/memory-store.js";
 import type { BackingStore } from "../stores/store.js";
 import { REF_INSTR, REF_STORE } from "../workloads/refs.js";
-import { AddressSpaceManager, type MmapOptions } from "./address-space.js";
-import { Kswapd, parseKswapdSpec } from "./kswapd.js";
 import {
   checkFrames,
   checkOptions,
@@ -55,14 +56,13 @@ import {
 } from "./machine-stats.js";
 import { runMemmove } from "./min-frames.js";
 import { NO_NEXT_USE } from "./replay-coded.js";
-import { layoutSegments, rangeAllowed } from "./segments.js";
 import { explainWalk, type Translation, tableFramesFor } from "./translation.js";
 import { faultError, TypedAccess } from "./typed-access.js";
 
-export type { MmapOptions } from "./address-space.js";
+export type { MmapOptions } from "../proc/address-space.js";
+export { type SegmentSpec, stackTopVpn } from "../proc/segments.js";
 export type { MachineConfig, SpawnOptions } from "./machine-config.js";
 export type { MachineStats, ProcessStats } from "./machine-stats.js";
-export { type SegmentSpec, stackTopVpn } from "./segments.js";
 export type { Translation, WalkStep } from "./translation.js";
 
 export class Machine {
@@ -578,7 +578,7 @@ export class Machine {
   /**
    * True if `pid` may access every byte of [va, va + length) with `perm` (PERM_* bits): a region
    * allows it, or the stack may grow down to it. No reference is made (a kernel's check of a user
-   * pointer before it copies; see sim/segments.ts).
+   * pointer before it copies; see proc/segments.ts).
    */
   rangeAllowed(pid: number, va: number, length: number, perm: number): boolean {
     return rangeAllowed(this.proc(pid), this.pageSize, va, length, perm);

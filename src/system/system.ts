@@ -177,7 +177,7 @@ export class System {
         throw new ConfigError("pff.step", p.step, "a positive whole number");
     }
     this.disk = new Disk(c.disk ?? "hdd");
-    // kswapd (src/sim/kswapd.ts), when the machine has one, runs on this clock: the loop advances it
+    // kswapd (src/pager/kswapd.ts), when the machine has one, runs on this clock: the loop advances it
     // when a batch is due, and the pages it writes back occupy the disk without blocking anybody.
     machine.kswapd?.setClock(() => this.now);
     this.nextControl = this.interval;

@@ -2,13 +2,13 @@
 // min, background cleaning that makes later evictions clean, presets as documented, bad specs.
 // Scenarios use a trace process touching pages 0, 1, 2, … once each (every reference a fault),
 // with page tables in a reserve of their own (tableFrames), so free page frames drop by exactly
-// one per fault and every number below follows from the rules in src/sim/kswapd.ts.
+// one per fault and every number below follows from the rules in src/pager/kswapd.ts.
 
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/core/errors.js";
 import type { MachineEvent } from "../../src/core/events.js";
 import { ACC_READ, ACC_WRITE } from "../../src/mmu/mmu.js";
-import { parseKswapdSpec, presetWatermarks, resolveWatermarks } from "../../src/sim/kswapd.js";
+import { parseKswapdSpec, presetWatermarks, resolveWatermarks } from "../../src/pager/kswapd.js";
 import { Machine, type MachineConfig } from "../../src/sim/machine.js";
 
 const PS = 4096;

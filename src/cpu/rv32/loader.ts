@@ -1,5 +1,5 @@
 // Loading a static ELF into a Machine process: PT_LOAD segments become regions at their own
-// addresses (sim/segments.ts), the file-backed pages become the process's executable image
+// addresses (proc/segments.ts), the file-backed pages become the process's executable image
 // (stores/image-store.ts) and the rest is zero-filled:
 //   - a segment's pages that hold file bytes read from the image on first touch: text (r-x) is
 //     never dirty, so an evicted text page is dropped and read again; initialized data (rw-) is

@@ -10,7 +10,7 @@ import type { AddressLayout } from "../core/addr.js";
 import { ConfigError } from "../core/errors.js";
 import type { SharedObject } from "../pager/memory-object.js";
 import { PERM_R, PERM_W, PERM_X, type RegionKind } from "../pager/region.js";
-import type { Process } from "../proc/process.js";
+import type { Process } from "./process.js";
 
 const GUARD_PAGES = 1;
 

@@ -14,10 +14,10 @@ import { PERM_R, PERM_W, PERM_X, type Region, type RegionKind } from "../pager/r
 import { FRAME_USER } from "../phys/frames.js";
 import type { PhysicalMemory } from "../phys/memory.js";
 import { NEVER } from "../policies/policy.js";
-import { VirtualHeap } from "../proc/heap.js";
-import type { Process } from "../proc/process.js";
 import type { ImageStore } from "../stores/image-store.js";
 import type { BackingStore } from "../stores/store.js";
+import { VirtualHeap } from "./heap.js";
+import type { Process } from "./process.js";
 
 const GUARD_PAGES = 1;
 

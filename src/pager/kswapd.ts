@@ -32,10 +32,10 @@
 import { ConfigError, InternalError } from "../core/errors.js";
 import type { EventBus } from "../core/events.js";
 import { parseDurationNs } from "../core/time.js";
-import type { Pager } from "../pager/pager.js";
-import { RECLAIM_DIRTY, RECLAIM_NONE } from "../pager/pager.js";
 import { FRAME_USER, type FrameTable } from "../phys/frames.js";
-import type { Process } from "../proc/process.js";
+import type { Pager } from "./pager.js";
+import { RECLAIM_DIRTY, RECLAIM_NONE } from "./pager.js";
+import type { AddressSpace } from "./space.js";
 
 export type WatermarkPreset = "doc" | "linux";
 export const WATERMARK_PRESETS: readonly WatermarkPreset[] = ["doc", "linux"];
@@ -327,7 +327,7 @@ export class Kswapd {
   }
 
   /** AllocationWatcher: background work that is due, then direct reclaim below min. */
-  beforeAllocate(p: Process | undefined): void {
+  beforeAllocate(p: AddressSpace | undefined): void {
     this.advance(this.clock());
     const { frames, pager } = this.host;
     if (frames.freeCount > this.marks.min) return;
