@@ -307,6 +307,7 @@ export async function sweepWorkload(
       const r = await simulateMany(src.source, specs, {
         ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
         ...(src.expected !== null ? { expectedReferences: src.expected } : {}),
+        ...(src.distinct !== null ? { distinctPages: src.distinct } : {}),
         ...(total > 0 ? { onProgress: (d: number) => bar.update(d) } : {}),
       });
       results = r.results.map((x, i) => replayRunResult(x, specs[i]!.frames, src.pageSize));

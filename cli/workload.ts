@@ -265,6 +265,8 @@ export interface OpenedSource {
   readonly pageSize: number;
   /** The number of references when known before reading (pwt with counts, a reference string), else null. */
   readonly expected: number | null;
+  /** At most this many distinct pages, when known before reading (a pwt header's count), else null. */
+  readonly distinct: number | null;
   /** A text trace: what its values were read as. */
   readonly values?: TraceValues;
   /**
@@ -308,6 +310,7 @@ export async function openSource(
       kind: "gen",
       pageSize: gen.pageSize,
       expected: Math.min(gen.total, opts.limit ?? Number.POSITIVE_INFINITY),
+      distinct: null,
       splits: () => 0,
       close() {},
     };
@@ -351,6 +354,7 @@ export async function openSource(
       kind: "trace",
       pageSize: t.pageSize,
       expected: known === null ? null : Math.min(known, opts.limit ?? Number.POSITIVE_INFINITY),
+      distinct: t.header?.countsKnown ? t.header.distinctPages : null,
       ...(t.values !== null ? { values: t.values } : {}),
       splits: () => (t.format === "pwt" ? null : t.stats.splits),
       close() {
@@ -380,6 +384,7 @@ export function inMemorySource(w: Workload): Omit<OpenedSource, "close"> {
     kind: w.kind,
     pageSize: w.pageSize,
     expected: w.count,
+    distinct: null,
     ...(w.values !== undefined ? { values: w.values } : {}),
     splits: () => 0,
   };

@@ -98,6 +98,7 @@ export {
   type RunSpec,
   type SimulateOptions,
   type SimulateResult,
+  annotates,
   simulate,
   simulateMany,
 } from "./sim/run.js";

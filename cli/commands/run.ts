@@ -2,7 +2,14 @@
 // and optionally writes an HTML report of the run.
 
 import { type Command, Option } from "commander";
-import { PagewiseError, parseKswapdSpec, simulate, workloadSource } from "../../src/index.js";
+import {
+  annotates,
+  PagewiseError,
+  parseKswapdSpec,
+  type SimulateOptions,
+  simulate,
+  workloadSource,
+} from "../../src/index.js";
 import {
   ensureNextUse,
   type Mechanisms,
@@ -433,22 +440,23 @@ async function runStreaming(io: CliIo, opts: RunOptions, mode: ReturnType<typeof
     policyIdOf(opts.policy);
     // The bar names each pass (OPT annotates next uses, then replays) and counts references; a
     // trace of unknown length shows a count and a rate.
+    const known: SimulateOptions = {
+      ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
+      ...(src.expected !== null ? { expectedReferences: src.expected } : {}),
+      ...(src.distinct !== null ? { distinctPages: src.distinct } : {}),
+    };
+    const spec = { policy: opts.policy, frames };
     const { bar, onPhase, onProgress } = replayProgress(
       io,
       opts.policy,
       src.expected,
-      needsFuture(opts.policy),
+      annotates([spec], known),
     );
     try {
-      const s = await simulate(
-        src.source,
-        { policy: opts.policy, frames },
-        {
-          ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
-          ...(src.expected !== null ? { expectedReferences: src.expected } : {}),
-          ...(mode === "human" ? { onProgress, onPhase } : {}),
-        },
-      );
+      const s = await simulate(src.source, spec, {
+        ...known,
+        ...(mode === "human" ? { onProgress, onPhase } : {}),
+      });
       r = withValues(replayRunResult(s, frames, src.pageSize), src.values);
       distinct = s.distinctPages;
     } finally {

@@ -3,7 +3,14 @@
 
 import Table from "cli-table3";
 import type { Command } from "commander";
-import { DenseIdsSink, feed, PageIds, simulateMany } from "../../src/index.js";
+import {
+  annotates,
+  DenseIdsSink,
+  feed,
+  PageIds,
+  type SimulateOptions,
+  simulateMany,
+} from "../../src/index.js";
 import {
   allPolicies,
   ensureNextUse,
@@ -138,19 +145,19 @@ export async function simulatedRuns(
   for (const pol of policies) policyIdOf(pol);
   const specs = frames.flatMap((f) => policies.map((policy) => ({ policy, frames: f })));
   // All the runs advance together, one pass over the trace (two with OPT): the bar counts references.
+  const known: SimulateOptions = {
+    ...(limit !== undefined ? { limit } : {}),
+    ...(src.expected !== null ? { expectedReferences: src.expected } : {}),
+    ...(src.distinct !== null ? { distinctPages: src.distinct } : {}),
+  };
   const { bar, onPhase, onProgress } = replayProgress(
     io,
     `${label} (${fmtInt(specs.length)} runs)`,
     src.expected,
-    policies.some(needsFuture),
+    annotates(specs, known),
   );
   try {
-    const { results } = await simulateMany(src.source, specs, {
-      ...(limit !== undefined ? { limit } : {}),
-      ...(src.expected !== null ? { expectedReferences: src.expected } : {}),
-      onPhase,
-      onProgress,
-    });
+    const { results } = await simulateMany(src.source, specs, { ...known, onPhase, onProgress });
     return results.map((r, i) => replayRunResult(r, specs[i]!.frames, src.pageSize));
   } finally {
     bar.stop();

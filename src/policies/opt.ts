@@ -40,7 +40,8 @@ class Opt implements ReplacementPolicy {
     this.heap.insert(f, -nextUse, 0);
   }
 
-  touch(f: number, nextUse: number): void {
+  // nextUse is missing only when nothing can be evicted (a frame for every page): no victim to rank.
+  touch(f: number, nextUse = Number.POSITIVE_INFINITY): void {
     if (!this.heap.has(f)) return;
     this.next[f] = nextUse;
     if (this.stale[f] === 0) {

@@ -9,6 +9,7 @@ import { ConfigError } from "../core/errors.js";
 import { getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
 import type { CodedRefs } from "../workloads/binary-format.js";
 import { PageIds } from "../workloads/page-ids.js";
+import { binaryError, PWT_DISTINCT_AT } from "../workloads/pwt-header.js";
 import { REF_INSTR } from "../workloads/refs.js";
 import type { ReferenceSource } from "../workloads/source.js";
 import { type NextUses, NO_NEXT_USE, type ReplayResult } from "./replay.js";
@@ -301,6 +302,13 @@ export interface RunSpec {
 export interface SimulateOptions extends PassOptions {
   /** Expected number of references (a hint for the next-use annotation's size). */
   readonly expectedReferences?: number;
+  /**
+   * At most this many distinct pages, when known before reading (a pwt header's count). A policy
+   * that reads the future then needs no next-use pass when it has that many frames: nothing can
+   * be evicted, so no victim is ever chosen by the future. Checked after the pass: more distinct
+   * pages than this is an error, not a result.
+   */
+  readonly distinctPages?: number;
   /** Called when the next-use pass starts and ends ("annotate") and when the replay pass starts ("replay"). */
   readonly onPhase?: (phase: "annotate" | "replay") => void;
 }
@@ -323,6 +331,25 @@ export async function annotateSource(
   return { nextUse: s.nextUse, counts };
 }
 
+/** What is known of the distinct pages in advance: no more than the references to be read, nor than a header says. */
+function knownDistinct(opts: SimulateOptions): number {
+  return Math.min(
+    opts.expectedReferences ?? Number.POSITIVE_INFINITY,
+    opts.limit ?? Number.POSITIVE_INFINITY,
+    opts.distinctPages ?? Number.POSITIVE_INFINITY,
+  );
+}
+
+/**
+ * True when simulateMany makes a next-use pass first: some run's policy reads the future and may
+ * have to evict. OPT with a frame for every page it can meet (what `opts` tells in advance) never
+ * evicts, and the future changes nothing then.
+ */
+export function annotates(runs: readonly RunSpec[], opts: SimulateOptions = {}): boolean {
+  const known = knownDistinct(opts);
+  return runs.some((r) => readsFuture(r.policy) && !(r.frames >= known));
+}
+
 /**
  * Replays `source` under each (policy, frames) pair of `runs`, all in one pass (plus one before it
  * to annotate next uses when a policy reads the future). Memory: the frames and policies, one id
@@ -333,17 +360,13 @@ export async function simulateMany(
   runs: readonly RunSpec[],
   opts: SimulateOptions = {},
 ): Promise<{ results: SimulateResult[]; counts: PassCounts }> {
+  const known = knownDistinct(opts);
   let nextUse: NextUses | undefined;
-  if (runs.some((r) => readsFuture(r.policy))) {
+  if (annotates(runs, opts)) {
     opts.onPhase?.("annotate");
     nextUse = (await annotateSource(source, opts)).nextUse;
   }
   const ids = new PageIds();
-  // What is known of the distinct pages in advance: no more than the references to be read.
-  const known = Math.min(
-    opts.expectedReferences ?? Number.POSITIVE_INFINITY,
-    opts.limit ?? Number.POSITIVE_INFINITY,
-  );
   const replays = runs.map(
     (r) =>
       new StreamReplay({
@@ -357,6 +380,12 @@ export async function simulateMany(
   );
   opts.onPhase?.("replay");
   const counts = await feed(source, replays.length === 1 ? replays[0]! : new FanOut(ids, replays), opts);
+  if (opts.distinctPages !== undefined && ids.size > opts.distinctPages)
+    throw binaryError(
+      source.name,
+      PWT_DISTINCT_AT,
+      `the header counts ${opts.distinctPages} distinct pages, but ${ids.size} were read`,
+    );
   return { results: replays.map((r) => ({ ...r.result(), distinctPages: ids.size })), counts };
 }
 

@@ -80,7 +80,10 @@ export class StreamReplay implements RefSink {
       throw new ConfigError("frames", opts.frames, "an integer ≥ 1");
     }
     const needsFuture = getPolicyFactory(parsePolicySpec(opts.policy).id).needsFuture;
-    if (needsFuture && opts.nextUse === undefined) {
+    // With a frame for every page (distinctBound, known in advance) nothing is ever evicted, and
+    // the next uses that would choose victims are not needed.
+    const evicts = !(opts.distinctBound !== undefined && opts.frames >= opts.distinctBound);
+    if (needsFuture && evicts && opts.nextUse === undefined) {
       throw new ConfigError(
         "nextUse",
         "missing",

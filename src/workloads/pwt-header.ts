@@ -48,6 +48,9 @@ export interface PwtHeader {
 }
 
 /** Counts an encoder has accumulated. */
+/** Where a header holds its count of distinct pages (bytes 48-55, little-endian). */
+export const PWT_DISTINCT_AT = 48;
+
 export interface PwtCounts {
   readonly references: number;
   readonly byKind: readonly [number, number, number, number];
@@ -91,7 +94,7 @@ export function encodePwtHeader(
   if (counts) {
     putU64(v, 8, counts.references);
     for (let k = 0; k < 4; k++) putU64(v, 16 + 8 * k, counts.byKind[k]!);
-    putU64(v, 48, counts.distinctPages);
+    putU64(v, PWT_DISTINCT_AT, counts.distinctPages);
     v.setUint32(56, counts.pids, true);
   }
   if (version === 3) putU32(b, PWT_HEADER_CHECKED, pwtChecksum(b, 0, PWT_HEADER_CHECKED));
@@ -139,7 +142,7 @@ export function decodePwtHeader(
     countsKnown: (flags & PWT_FLAG_COUNTS) !== 0,
     references: getU64(v, 8),
     byKind: [getU64(v, 16), getU64(v, 24), getU64(v, 32), getU64(v, 40)],
-    distinctPages: getU64(v, 48),
+    distinctPages: getU64(v, PWT_DISTINCT_AT),
     pids: v.getUint32(56, true),
   };
 }

@@ -9,6 +9,7 @@ import zlib from "node:zlib";
 import { describe, expect, it } from "vitest";
 import {
   annotateNextUse,
+  annotates,
   DenseIdsSink,
   densify,
   feed,
@@ -130,6 +131,52 @@ describe("simulate over a source equals replay of the whole trace", () => {
       expect(results[i]!.faults).toBe(replay(short, r).faults);
       expect(results[i]!.references).toBe(123_457);
     });
+  });
+});
+
+describe("OPT with a frame for every page", () => {
+  const trace = { count: refs.count, pages: dense.ids, writes, pageSpace: dense.pageSpace };
+  const distinct = dense.pageSpace;
+
+  it("skips the next-use pass when a header's count says nothing can be evicted, with the same result", async () => {
+    for (const frames of [distinct, distinct + 5]) {
+      const phases: string[] = [];
+      const got = await simulate(
+        pwtSource(),
+        { policy: "opt", frames },
+        {
+          distinctPages: distinct,
+          onPhase: (p) => phases.push(p),
+        },
+      );
+      expect(phases).toEqual(["replay"]);
+      const want = replay(trace, { policy: "opt", frames });
+      expect(got.faults).toBe(want.faults);
+      expect(got.hits).toBe(want.hits);
+      expect(got.evictions).toEqual(want.evictions);
+      expect(got.timeNs).toBe(want.timeNs);
+    }
+  });
+
+  it("still annotates with one frame fewer than the pages, or when the count is not known", async () => {
+    const runs = [{ policy: "opt", frames: distinct - 1 }];
+    expect(annotates(runs, { distinctPages: distinct })).toBe(true);
+    expect(annotates([{ policy: "opt", frames: distinct }], {})).toBe(true);
+    expect(annotates([{ policy: "opt", frames: distinct }], { distinctPages: distinct })).toBe(false);
+    expect(annotates([{ policy: "lru", frames: 1 }], {})).toBe(false);
+    const phases: string[] = [];
+    const got = await simulate(pwtSource(), runs[0]!, {
+      distinctPages: distinct,
+      onPhase: (p) => phases.push(p),
+    });
+    expect(phases).toEqual(["annotate", "replay"]);
+    expect(got.faults).toBe(replay(trace, runs[0]!).faults);
+  });
+
+  it("refuses a header that counts fewer distinct pages than the trace has, instead of a result", async () => {
+    await expect(
+      simulate(pwtSource(), { policy: "opt", frames: distinct - 1 }, { distinctPages: distinct - 1 }),
+    ).rejects.toThrow(new RegExp(`header counts ${distinct - 1} distinct pages, but ${distinct} were read`));
   });
 });
 
