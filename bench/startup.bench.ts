@@ -1,4 +1,4 @@
-// Start-up of the command line, whole process: CPU time (user + sys, /usr/bin/time) of
+// Start-up of the command line, whole process: CPU time (user + sys, bench/process-time.ts) of
 // `node -e 0`, `pagewise --version`, a run of a 12-reference string and a run of the bundled
 // py-dict.pwt trace (34 M references), interleaved round by round so the machine's load touches
 // all alike; the median per command. With PW_BASE_MAIN=path/to/another/dist/cli/main.js (several,
@@ -7,11 +7,10 @@
 //   npm run build && node dist/bench/startup.bench.js
 //   PW_BASE_MAIN=/tmp/base/dist/cli/main.js PW_STARTUP_ROUNDS=15 node dist/bench/startup.bench.js
 
-import { spawnSync } from "node:child_process";
-import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { processTime } from "./process-time.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const main = path.join(root, "dist", "cli", "main.js");
@@ -21,14 +20,7 @@ const trace = path.join(root, "test", "fixtures", "traces", "py-dict.pwt");
 
 /** CPU seconds (user + sys) of one process. */
 function cpu(cmd: string, args: string[]): number {
-  const out = path.join(os.tmpdir(), `pagewise-startup-time-${process.pid}`);
-  const r = spawnSync("/usr/bin/time", ["-f", "%U %S", "-o", out, cmd, ...args], {
-    stdio: "ignore",
-    cwd: root,
-  });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status ?? r.signal})`);
-  const [u, s] = fs.readFileSync(out, "utf8").trim().split(/\s+/).slice(-2).map(Number);
-  return u! + s!;
+  return processTime(cmd, args, root).cpu;
 }
 
 function median(xs: number[]): number {

@@ -1,6 +1,6 @@
 // Whole process, side by side, interleaved: `pagewise run --trace T.pwt` against libCacheSim's
 // `cachesim` on the same trace (../shared/anchors, its README), CPU seconds (user + sys, from
-// /usr/bin/time) of each process, the median of ROUNDS alternating pairs, and the ratio
+// bench/process-time.ts, to the millisecond) of each process, the median of ROUNDS alternating pairs, and the ratio
 // libCacheSim / pagewise (above 1: pagewise is faster). Also pagewise's peak RSS, `pagewise
 // --version`'s CPU time and full mode's references per second. Prints a Markdown table for
 // BENCHMARKS.md.
@@ -23,6 +23,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import zlib from "node:zlib";
 import { PWT_VERSION } from "../src/index.js";
+import { processTime } from "./process-time.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..", "..");
@@ -56,17 +57,12 @@ interface Sample {
  * os.tmpdir() (cachesim writes a result file into its working directory).
  */
 function timed(cmd: string, args: string[], retry = true): Sample {
-  const out = path.join(os.tmpdir(), `pagewise-vs-time-${process.pid}`);
-  const r = spawnSync("/usr/bin/time", ["-f", "%U %S %M", "-o", out, cmd, ...args], {
-    stdio: ["ignore", "ignore", "ignore"],
-    cwd: os.tmpdir(),
-  });
-  if (r.status !== 0) {
+  try {
+    return processTime(cmd, args);
+  } catch (e) {
     if (retry) return timed(cmd, args, false);
-    throw new Error(`${cmd} ${args.join(" ")} failed (${r.status ?? r.signal})`);
+    throw e;
   }
-  const [u, s, m] = fs.readFileSync(out, "utf8").trim().split(/\s+/).slice(-3).map(Number);
-  return { cpu: u! + s!, rssKiB: m! };
 }
 
 function median(xs: number[]): number {
