@@ -18,8 +18,7 @@ import type { ImageStore } from "../stores/image-store.js";
 import type { BackingStore } from "../stores/store.js";
 import { VirtualHeap } from "./heap.js";
 import type { Process } from "./process.js";
-
-const GUARD_PAGES = 1;
+import { addStack, GUARD_PAGES } from "./segments.js";
 
 export interface MmapOptions {
   /** PERM_* bits; default read/write. */
@@ -87,15 +86,7 @@ export class AddressSpaceManager {
         `1 to ${vpns - at - 2 * GUARD_PAGES - 1} pages for this address space`,
       );
     }
-    p.addRegion({
-      kind: "stack",
-      startVpn: vpns - 1,
-      endVpn: vpns,
-      perm: PERM_R | PERM_W,
-      source: { type: "zero" },
-    });
-    p.stackLimitVpn = vpns - maxStack;
-    p.mmapTopVpn = p.stackLimitVpn - GUARD_PAGES;
+    addStack(p, vpns, maxStack);
   }
 
   /** Machine.sbrk for a live process `p`. */

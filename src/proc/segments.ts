@@ -12,7 +12,8 @@ import type { SharedObject } from "../pager/memory-object.js";
 import { PERM_R, PERM_W, PERM_X, type RegionKind } from "../pager/region.js";
 import type { Process } from "./process.js";
 
-const GUARD_PAGES = 1;
+/** Unmapped pages kept between the mmap area, the heap and the stack. */
+export const GUARD_PAGES = 1;
 
 /** One segment of a loaded program, in pages. */
 export interface SegmentSpec {
@@ -107,6 +108,14 @@ export function layoutSegments(
   p.addRegion({ kind: "heap", startVpn: end, endVpn: end, perm: PERM_R | PERM_W, source: { type: "zero" } });
   p.heapStartVpn = end;
   p.brk = end * layout.pageSize;
+  addStack(p, vpns, maxStack);
+}
+
+/**
+ * The stack region of `p`: its top page at the end of its `vpns` pages, growing down (on the fault
+ * path) to `maxStack` pages; the mmap area ends a guard page below its limit.
+ */
+export function addStack(p: Process, vpns: number, maxStack: number): void {
   p.addRegion({
     kind: "stack",
     startVpn: vpns - 1,
