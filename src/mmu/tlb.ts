@@ -40,6 +40,11 @@ export class Tlb {
   hits = 0;
   misses = 0;
   flushes = 0;
+  /**
+   * Bumped by every change to the entries (fill, invalidate, flush): while it stays, a lookup of
+   * one (asid, vpn) gives the slot it gave before, so a caller may remember that slot.
+   */
+  epoch = 0;
 
   /** Throws ConfigError for a size that is not a power of two or ways that do not divide it. */
   constructor(config: TlbConfig = DEFAULT_TLB) {
@@ -77,6 +82,7 @@ export class Tlb {
   /** Installs (or refreshes) the entry for (asid, vpn); returns its slot (-1 with no TLB). */
   fill(asid: number, vpn: number, frame: number, flags: number): number {
     if (this.ways === 0) return -1;
+    this.epoch++;
     let i = this.find(asid, vpn);
     if (i < 0) {
       const set = vpn & this.setMask;
@@ -103,18 +109,23 @@ export class Tlb {
   /** Drops the entry for (asid, vpn) if present (called whenever that PTE changes). */
   invalidate(asid: number, vpn: number): void {
     const i = this.find(asid, vpn);
-    if (i >= 0) this.flags[i] = 0;
+    if (i >= 0) {
+      this.flags[i] = 0;
+      this.epoch++;
+    }
   }
 
   /** Drops every entry of `asid` (its address space went away). */
   invalidateAsid(asid: number): void {
     for (let i = 0; i < this.flags.length; i++) if (this.asid[i] === asid) this.flags[i] = 0;
+    this.epoch++;
   }
 
   /** Drops every entry. */
   flush(): void {
     this.flags.fill(0);
     this.flushes++;
+    this.epoch++;
   }
 
   /** Valid entries now (for tests and the visualizer). */

@@ -15,9 +15,10 @@ import type { TlbConfig } from "../mmu/tlb.js";
 import { getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
 import type { BackingStore } from "../stores/store.js";
 import { PageIds } from "../workloads/page-ids.js";
-import { pwtDecoder } from "../workloads/pwt-decoder.js";
-import { isWrite, REF_INSTR, type RefBatch } from "../workloads/refs.js";
-import { type DecodedRefs, decodeChunks } from "../workloads/trace-decoder.js";
+import { DICT16_MAX } from "../workloads/pwt-blocks.js";
+import { type CodedBlock, makeCodedBlock, pwtDecoder } from "../workloads/pwt-decoder.js";
+import { isWrite, makeBatch, REF_INSTR, type RefBatch } from "../workloads/refs.js";
+import { DEFAULT_BATCH, type DecodedRefs, decodeChunks } from "../workloads/trace-decoder.js";
 import { type AllocationMode, allocateFrames } from "./allocation.js";
 import { checkMachineFrames, vaBitsForTrace } from "./bounds.js";
 import type { KswapdOptions } from "./kswapd.js";
@@ -40,6 +41,16 @@ export class TracePages {
   /** Distinct (pid, page) pairs seen. */
   get distinctPages(): number {
     return this.ids.size;
+  }
+
+  /** A (pid, page) seen for the first time: ids come in order of first appearance. */
+  private newPage(src: number, page: number): void {
+    let list = this.pagesOf.get(src);
+    if (list === undefined) {
+      list = [];
+      this.pagesOf.set(src, list);
+    }
+    list.push(page);
   }
 
   // The last two (pid, page) pairs looked up: most references repeat one of them (a fetch and a
@@ -67,13 +78,7 @@ export class TracePages {
       if (page > maxPage) maxPage = page;
       const seen = ids.size;
       if (ids.idOf(page, src) !== seen) continue;
-      // A new (pid, page): ids come in order of first appearance.
-      let list = this.pagesOf.get(src);
-      if (list === undefined) {
-        list = [];
-        this.pagesOf.set(src, list);
-      }
-      list.push(page);
+      this.newPage(src, page);
     }
     this.page0 = page0;
     this.pid0 = pid0;
@@ -81,6 +86,84 @@ export class TracePages {
     this.pid1 = pid1;
     this.maxPage = maxPage;
     this.references += n;
+  }
+
+  // addCoded's scratch: the take each entry was last seen in, and the entries of a take in order of first use.
+  private readonly seenIn = new Int32Array(DICT16_MAX);
+  private readonly firstUse = new Int32Array(DICT16_MAX);
+  private take = 0;
+  /** The kinds of the references addCoded took last (for the decoder's counts). */
+  readonly codedKinds = { odd: 0, high: 0, both: 0 };
+
+  /**
+   * Takes the references of a dictionary block still encoded (PwtDecoder.takeCodedBlock): one pass
+   * over their bytes finds the entries they use in order of first use (a stamp per entry) and
+   * counts their kinds (codedKinds); only those entries are looked up, so the pages and their order
+   * are the ones add() finds from the decoded references. Returns the index of the first reference
+   * naming an entry past the dictionary (nothing is taken then), or -1.
+   */
+  addCoded(block: CodedBlock): number {
+    const { buf, pos, count: n, dict } = block;
+    const d = dict.size;
+    const seenIn = this.seenIn;
+    const firstUse = this.firstUse;
+    const take = ++this.take;
+    let used = 0;
+    let odd = 0;
+    let high = 0;
+    let both = 0;
+    let over = 0;
+    if (dict.width === 1) {
+      for (let p = pos, end = pos + n; p < end; p++) {
+        const v = buf[p]!;
+        const e = v >>> 2;
+        const kind = v & 3;
+        over |= d - 1 - e;
+        odd += kind & 1;
+        high += kind >>> 1;
+        both += kind & (kind >>> 1);
+        if (seenIn[e] !== take) {
+          seenIn[e] = take;
+          firstUse[used++] = e;
+        }
+      }
+    } else {
+      for (let p = pos, end = pos + 2 * n; p < end; p += 2) {
+        const v = buf[p]! | (buf[p + 1]! << 8);
+        const e = v >>> 2;
+        const kind = v & 3;
+        over |= d - 1 - e;
+        odd += kind & 1;
+        high += kind >>> 1;
+        both += kind & (kind >>> 1);
+        if (seenIn[e] !== take) {
+          seenIn[e] = take;
+          firstUse[used++] = e;
+        }
+      }
+    }
+    if (over < 0) {
+      for (let k = 0; ; k++) {
+        const v = dict.width === 1 ? buf[pos + k]! : buf[pos + 2 * k]! | (buf[pos + 2 * k + 1]! << 8);
+        if (v >>> 2 >= d) return k;
+      }
+    }
+    const ck = this.codedKinds;
+    ck.odd = odd;
+    ck.high = high;
+    ck.both = both;
+    const ids = this.ids;
+    const { pages, pids } = dict;
+    for (let j = 0; j < used; j++) {
+      const e = firstUse[j]!;
+      const page = pages[e]!;
+      const src = pids[e]!;
+      if (page > this.maxPage) this.maxPage = page;
+      const seen = ids.size;
+      if (ids.idOf(page, src) === seen) this.newPage(src, page);
+    }
+    this.references += n;
+    return -1;
   }
 
   /** The pages of a whole workload in memory. */
@@ -234,6 +317,53 @@ function decodedBatches(source: ReferenceSource): () => AsyncIterable<RefBatch> 
 }
 
 /**
+ * The sizing pass over a pwt stream: dictionary blocks are taken still encoded (TracePages.addCoded
+ * reads only the entries their references use), token blocks decoded into a batch first. The
+ * decoder checks what it checks when it decodes (checksums, structure, the trailer's counts).
+ */
+async function sizePwt(
+  source: Extract<ReferenceSource, { kind: "pwt" }>,
+  pages: TracePages,
+  limit: number,
+  onProgress: (done: number) => void,
+): Promise<void> {
+  const dec = pwtDecoder({ source: source.name });
+  const batch = makeBatch(DEFAULT_BATCH);
+  const block = makeCodedBlock();
+  let stopped = false;
+  const flush = (): void => {
+    const n = Math.min(batch.count, limit - pages.references);
+    pages.add(batch, n);
+    batch.count = 0;
+    if (pages.references >= limit) stopped = true;
+  };
+  const pump = (): void => {
+    while (!stopped) {
+      const n = dec.takeCodedBlock(Math.min(limit - pages.references, DEFAULT_BATCH), block);
+      if (n > 0) {
+        const bad = pages.addCoded(block);
+        if (bad >= 0) throw dec.badEntry(block.pos + bad * block.dict.width);
+        const k = pages.codedKinds;
+        dec.addCodedKinds(n, k.odd, k.high, k.both);
+        if (pages.references >= limit) stopped = true;
+        continue;
+      }
+      if (!dec.drainUntilCoded(batch)) break;
+      flush();
+    }
+    onProgress(pages.references);
+  };
+  for await (const chunk of source.chunks()) {
+    dec.push(chunk);
+    pump();
+    if (stopped) return;
+  }
+  pump();
+  if (!stopped) flush();
+  if (!stopped) dec.end();
+}
+
+/**
  * Runs `source` in full mode: sizes a Machine for it (first pass), annotates next uses when the
  * policy reads the future (OPT), then feeds every reference to `Machine.access` with its process's
  * pid, the address `page * pageSize` and the access its kind makes. A process killed when swap runs
@@ -261,10 +391,14 @@ export async function runMachine(source: ReferenceSource, opts: MachineRunOption
   const limit = opts.limit ?? Number.POSITIVE_INFINITY;
   const pages = new TracePages();
   opts.onPhase?.("size", opts.expectedReferences ?? null);
-  for await (const b of batches()) {
-    pages.add(b, Math.min(b.count, limit - pages.references));
-    opts.onProgress?.(pages.references, opts.expectedReferences ?? 0);
-    if (pages.references >= limit) break;
+  const sizing = (done: number) => opts.onProgress?.(done, opts.expectedReferences ?? 0);
+  if (source.kind === "pwt") await sizePwt(source, pages, limit, sizing);
+  else {
+    for await (const b of batches()) {
+      pages.add(b, Math.min(b.count, limit - pages.references));
+      sizing(pages.references);
+      if (pages.references >= limit) break;
+    }
   }
   const total = pages.references;
   if (needsFuture) opts.onPhase?.("annotate", total);

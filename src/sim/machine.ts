@@ -19,7 +19,7 @@ import { type CostModel, makeCosts } from "../core/time.js";
 import { ACC_EXEC, ACC_READ, ACC_WRITE, type Access, Mmu } from "../mmu/mmu.js";
 import { PageTables } from "../mmu/page-table.js";
 import { pteFrame, ptePresent } from "../mmu/pte.js";
-import { DEFAULT_TLB, Tlb } from "../mmu/tlb.js";
+import { DEFAULT_TLB, TLB_D, TLB_VALID, TLB_W, TLB_X, Tlb } from "../mmu/tlb.js";
 import { PteFrameBits } from "../pager/frame-bits.js";
 import { FAULT_KILLED, Pager, type Scope } from "../pager/pager.js";
 import { FRAME_RESERVED, FRAME_TABLE, FrameTable } from "../phys/frames.js";
@@ -64,6 +64,14 @@ export type { MachineConfig, SpawnOptions } from "./machine-config.js";
 export type { MachineStats, ProcessStats } from "./machine-stats.js";
 export { type SegmentSpec, stackTopVpn } from "./segments.js";
 export type { Translation, WalkStep } from "./translation.js";
+
+/** The TLB flags a reference of each REF_* kind needs (fetch: X; load: none; store, modify: W and D). */
+const NEED_BY_KIND = Uint8Array.of(
+  TLB_VALID | TLB_X,
+  TLB_VALID,
+  TLB_VALID | TLB_W | TLB_D,
+  TLB_VALID | TLB_W | TLB_D,
+);
 
 export class Machine {
   readonly layout: AddressLayout;
@@ -333,6 +341,147 @@ export class Machine {
    * Returns the index of the reference that ended the process (FAULT_KILLED), or `to`.
    */
   accessRefs(
+    pid: number,
+    pages: Float64Array,
+    kinds: Uint8Array,
+    from: number,
+    to: number,
+    nextUse: Int32Array | Float64Array | null,
+    nuBase: number,
+  ): number {
+    if (pid !== this.curPid) this.switchTo(pid);
+    if (
+      !this.hasTick &&
+      this.tlb.ways !== 0 &&
+      (!this.wantsHits || (this.hitPolicy !== null && this.hitPolicy === this.pager.supply.policy))
+    )
+      return this.accessRefsFast(pages, kinds, from, to, nextUse, nuBase);
+    return this.accessRefsAny(pid, pages, kinds, from, to, nextUse, nuBase);
+  }
+
+  /**
+   * accessRefs when no policy tick runs, the TLB has entries and hits go to the global policy (or
+   * nowhere). Mmu.translate's lookup is made here first, with the same answer: its check of the
+   * last slot, then a second slot `memo` that a lookup of the set found for its (asid, vpn) while
+   * the TLB has not changed since (Tlb.epoch): the set's scan would find it again (a trace's
+   * fetches and data accesses take turns on two pages). Only a reference that misses both calls
+   * translate. TLB hits and references by kind are counted in locals and given to the TLB and
+   * pendingRefs before anything that may read them (a fault: its time reads now(); a kill
+   * settles) and at the end; the last slot and frame go back to the MMU.
+   */
+  private accessRefsFast(
+    pages: Float64Array,
+    kinds: Uint8Array,
+    from: number,
+    to: number,
+    nextUse: Int32Array | Float64Array | null,
+    nuBase: number,
+  ): number {
+    const ps = this.layout.pageSize;
+    const mmu = this.mmu;
+    const tlb = this.tlb;
+    const tVpn = tlb.vpn;
+    const tAsid = tlb.asid;
+    const tFrame = tlb.frame;
+    const tFlags = tlb.flags;
+    const pins = this.frames.pins;
+    const wants = this.wantsHits;
+    const pol = this.hitPolicy;
+    const skipRepeat = pol?.repeatTouchIsNoop === true;
+    let asid = mmu.asid;
+    // The last slot, and the epoch at which a set's scan found it (-1: a fill put it there).
+    let last = mmu.last;
+    let lastEpoch = -1;
+    let memo = 0;
+    let memoEpoch = -1;
+    let touched = -1;
+    let f = mmu.frame;
+    // Counts since the last flush: TLB hits here, writes and fetches among references [counted, k].
+    let hits = 0;
+    let writes = 0;
+    let fetches = 0;
+    let counted = from;
+    for (let k = from; k < to; k++) {
+      const kind = kinds[k]!;
+      writes += kind >>> 1;
+      fetches += (kind - 1) >>> 31;
+      const vpn = pages[k]!;
+      const need = NEED_BY_KIND[kind]!;
+      if (tVpn[last] === vpn && tAsid[last] === asid && (tFlags[last]! & need) === need) {
+        hits++;
+        f = tFrame[last]!;
+      } else if (
+        tVpn[memo] === vpn &&
+        tAsid[memo] === asid &&
+        memoEpoch === tlb.epoch &&
+        (tFlags[memo]! & need) === need
+      ) {
+        // translate would hit here too, making it the last slot.
+        hits++;
+        f = tFrame[memo]!;
+        const s = last;
+        const e = lastEpoch;
+        last = memo;
+        lastEpoch = memoEpoch;
+        memo = s;
+        memoEpoch = e;
+      } else {
+        const acc: Access = kind >= REF_STORE ? ACC_WRITE : kind === REF_INSTR ? ACC_EXEC : ACC_READ;
+        const va = vpn * ps;
+        const misses = tlb.misses;
+        mmu.last = last;
+        const pa = mmu.translate(va, acc);
+        if (pa < 0) {
+          // Everything counted so far (this reference too) is given over before the fault path runs.
+          mmu.frame = f;
+          this.flushCounts(k + 1, counted, writes, fetches, hits);
+          hits = writes = fetches = 0;
+          counted = k + 1;
+          touched = -1;
+          const nu = nextUse === null ? NO_NEXT_USE : nextUse[nuBase + k]!;
+          const r = this.pager.handleFault(this.cur!, va, acc, pa, nu === NO_NEXT_USE ? NEVER : nu);
+          if (r === FAULT_KILLED) return k;
+          // The fault path may change the TLB (the epoch tells the memo) and the installed space.
+          asid = mmu.asid;
+          last = mmu.last;
+          lastEpoch = -1;
+          f = mmu.frame;
+          if (this.hitPolicy !== pol || (pol !== null && pol !== this.pager.supply.policy)) {
+            mmu.frame = f;
+            return this.accessRefsAny(this.curPid, pages, kinds, k + 1, to, nextUse, nuBase);
+          }
+          continue;
+        }
+        // A hit in the set's scan (no walk): the slot is the scan's answer until the TLB changes.
+        memo = last;
+        memoEpoch = lastEpoch;
+        last = mmu.last;
+        lastEpoch = tlb.misses === misses ? tlb.epoch : -1;
+        f = mmu.frame;
+      }
+      if (wants && f !== touched && pins[f] === 0) {
+        const nu = nextUse === null ? NO_NEXT_USE : nextUse[nuBase + k]!;
+        const again = pol!.touch!(f, nu === NO_NEXT_USE ? NEVER : nu);
+        touched = skipRepeat || again === true ? f : -1;
+      }
+    }
+    mmu.last = last;
+    mmu.frame = f;
+    this.flushCounts(to, counted, writes, fetches, hits);
+    return to;
+  }
+
+  /** Gives pendingRefs the references [counted, end) (writes and fetches among them) and the TLB `hits`. */
+  private flushCounts(end: number, counted: number, writes: number, fetches: number, hits: number): void {
+    const pending = this.pendingRefs;
+    pending[0]! += end - counted - writes - fetches;
+    pending[1]! += writes;
+    pending[2]! += fetches;
+    this.tlb.hits += hits;
+  }
+
+  /** accessRefs in general (policy ticks, hits under local scope, no TLB): access()'s steps per reference. */
+  private accessRefsAny(
     pid: number,
     pages: Float64Array,
     kinds: Uint8Array,
