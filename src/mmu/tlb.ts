@@ -41,10 +41,11 @@ export class Tlb {
   misses = 0;
   flushes = 0;
   /**
-   * Bumped by every change to the entries (fill, invalidate, flush): while it stays, a lookup of
-   * one (asid, vpn) gives the slot it gave before, so a caller may remember that slot.
+   * Per set, bumped by every change to its entries (fill, invalidate, flush): while a set's count
+   * stays, a lookup in it of one (asid, vpn) gives the slot it gave before, so a caller may
+   * remember that slot (Machine.accessRefs does).
    */
-  epoch = 0;
+  readonly setEpoch: Float64Array;
 
   /** Throws ConfigError for a size that is not a power of two or ways that do not divide it. */
   constructor(config: TlbConfig = DEFAULT_TLB) {
@@ -67,6 +68,7 @@ export class Tlb {
     this.frame = new Int32Array(entries);
     this.flags = new Uint8Array(entries);
     this.nextWay = new Uint8Array(Math.max(1, this.sets));
+    this.setEpoch = new Float64Array(Math.max(1, this.sets));
   }
 
   /** Index of the valid entry for (asid, vpn), or -1. Does not count hits or misses. */
@@ -82,7 +84,7 @@ export class Tlb {
   /** Installs (or refreshes) the entry for (asid, vpn); returns its slot (-1 with no TLB). */
   fill(asid: number, vpn: number, frame: number, flags: number): number {
     if (this.ways === 0) return -1;
-    this.epoch++;
+    this.setEpoch[vpn & this.setMask]!++;
     let i = this.find(asid, vpn);
     if (i < 0) {
       const set = vpn & this.setMask;
@@ -111,21 +113,25 @@ export class Tlb {
     const i = this.find(asid, vpn);
     if (i >= 0) {
       this.flags[i] = 0;
-      this.epoch++;
+      this.setEpoch[vpn & this.setMask]!++;
     }
   }
 
   /** Drops every entry of `asid` (its address space went away). */
   invalidateAsid(asid: number): void {
     for (let i = 0; i < this.flags.length; i++) if (this.asid[i] === asid) this.flags[i] = 0;
-    this.epoch++;
+    this.bumpAll();
   }
 
   /** Drops every entry. */
   flush(): void {
     this.flags.fill(0);
     this.flushes++;
-    this.epoch++;
+    this.bumpAll();
+  }
+
+  private bumpAll(): void {
+    for (let s = 0; s < this.setEpoch.length; s++) this.setEpoch[s]!++;
   }
 
   /** Valid entries now (for tests and the visualizer). */

@@ -3,7 +3,7 @@
 // each process's pages and the highest page (the address-space width, vaBitsForTrace; the frames
 // the page tables need, given on top of the frames for pages so tables never take a page's frame),
 // a second (OPT only) annotates next uses, and the last feeds the references to the Machine batch
-// by batch, one trace process per pid. Memory: O(distinct pages) plus one batch (and OPT's 4 bytes
+// by batch, one trace process per pid (a pwt stream's dictionary blocks still encoded). Memory: O(distinct pages) plus one batch (and OPT's 4 bytes
 // a reference), whatever the trace's length. A workload in memory runs through it too
 // (workloads/workload.ts workloadSource), so `run --report` and a streamed run are one code path.
 
@@ -18,7 +18,7 @@ import { PageIds } from "../workloads/page-ids.js";
 import { DICT16_MAX } from "../workloads/pwt-blocks.js";
 import { type CodedBlock, makeCodedBlock, pwtDecoder } from "../workloads/pwt-decoder.js";
 import { isWrite, makeBatch, REF_INSTR, type RefBatch } from "../workloads/refs.js";
-import { DEFAULT_BATCH, type DecodedRefs, decodeChunks } from "../workloads/trace-decoder.js";
+import { DEFAULT_BATCH, type DecodedRefs } from "../workloads/trace-decoder.js";
 import { type AllocationMode, allocateFrames } from "./allocation.js";
 import { checkMachineFrames, vaBitsForTrace } from "./bounds.js";
 import type { KswapdOptions } from "./kswapd.js";
@@ -306,16 +306,6 @@ export interface MachineRun extends TraceMachine {
 
 const PROGRESS_EVERY = 1 << 18;
 
-async function* chunksOf(it: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  yield* it;
-}
-
-/** A pass over `source` as decoded batches (page numbers, kinds, pids). */
-function decodedBatches(source: ReferenceSource): () => AsyncIterable<RefBatch> | Iterable<RefBatch> {
-  if (source.kind === "batches") return () => source.batches();
-  return () => decodeChunks(pwtDecoder({ source: source.name }), chunksOf(source.chunks()));
-}
-
 /**
  * The sizing pass over a pwt stream: dictionary blocks are taken still encoded (TracePages.addCoded
  * reads only the entries their references use), token blocks decoded into a batch first. The
@@ -367,8 +357,9 @@ async function sizePwt(
  * Runs `source` in full mode: sizes a Machine for it (first pass), annotates next uses when the
  * policy reads the future (OPT), then feeds every reference to `Machine.access` with its process's
  * pid, the address `page * pageSize` and the access its kind makes. A process killed when swap runs
- * out runs no more: its later references are skipped and counted. A pwt source is decoded into
- * batches here (the Machine needs each reference's kind, which encoded blocks do not give alone).
+ * out runs no more: its later references are skipped and counted. A pwt source's dictionary
+ * blocks are read still encoded in both passes (the sizing pass looks up only the entries used;
+ * the Machine decodes each reference in its loop, Machine.accessCoded); token blocks are decoded.
  */
 export async function runMachine(source: ReferenceSource, opts: MachineRunOptions): Promise<MachineRun> {
   const switches = opts.switches ?? [];
@@ -387,14 +378,13 @@ export async function runMachine(source: ReferenceSource, opts: MachineRunOption
         "policy switches sorted by reference, each at a new one",
       );
   }
-  const batches = decodedBatches(source);
   const limit = opts.limit ?? Number.POSITIVE_INFINITY;
   const pages = new TracePages();
   opts.onPhase?.("size", opts.expectedReferences ?? null);
   const sizing = (done: number) => opts.onProgress?.(done, opts.expectedReferences ?? 0);
   if (source.kind === "pwt") await sizePwt(source, pages, limit, sizing);
   else {
-    for await (const b of batches()) {
+    for await (const b of source.batches()) {
       pages.add(b, Math.min(b.count, limit - pages.references));
       sizing(pages.references);
       if (pages.references >= limit) break;
@@ -426,28 +416,51 @@ export async function runMachine(source: ReferenceSource, opts: MachineRunOption
   let skipped = 0;
   let i = 0;
   let nextReport = PROGRESS_EVERY;
-  for await (const b of batches()) {
-    const n = Math.min(b.count, total - i);
-    const { pages: vpns, kinds, pids } = b;
-    // Each run of one process's references (up to the next policy switch) goes to the Machine in
-    // one call (Machine.accessRefs: the same effects as access() per reference, without a call and
-    // its boxed address, next use and result per reference).
+  /**
+   * Feeds references [0, n) of a batch, the next ones of the trace: decoded (width 0: pages[k],
+   * codes[k] its kind, pids[k] its pid) or a dictionary block's still encoded (width 1 or 2: code
+   * k at codes[base + k × width], pages and pids by entry; onePid: every entry's pid, else NaN).
+   * Each run of one process's references (up to the next policy switch) goes to the Machine in
+   * one call (Machine.accessRefs or accessCoded: the same effects as access() per reference,
+   * without a call and its boxed address, next use and result per reference).
+   */
+  const feed = (
+    n: number,
+    vpns: Float64Array,
+    codes: Uint8Array,
+    width: number,
+    base: number,
+    pids: Int32Array,
+    onePid: number,
+  ): void => {
+    const pidAt = (k: number): number => {
+      if (width === 0) return pids[k]!;
+      const at = base + k * width;
+      return pids[(width === 1 ? codes[at]! : codes[at]! | (codes[at + 1]! << 8)) >>> 2]!;
+    };
     for (let k = 0; k < n; ) {
       if (i + k === nextSwitch) {
         m.setPolicy(switches[sw++]!.policy);
         nextSwitch = switches[sw]?.at ?? Number.POSITIVE_INFINITY;
       }
-      const src = pids[k]!;
       const cut = Math.min(n, nextSwitch - i);
-      let e = k + 1;
-      while (e < cut && pids[e] === src) e++;
+      let src = onePid;
+      let e = cut;
+      if (Number.isNaN(onePid)) {
+        src = pidAt(k);
+        e = k + 1;
+        while (e < cut && pidAt(e) === src) e++;
+      }
       if (src !== lastSrc) {
         lastSrc = src;
         pid = pidOf.get(src)!;
         alive = m.isAlive(pid);
       }
       if (alive) {
-        const stop = m.accessRefs(pid, vpns, kinds, k, e, nextUse, i);
+        const stop =
+          width === 0
+            ? m.accessRefs(pid, vpns, codes, k, e, nextUse, i)
+            : m.accessCoded(pid, vpns, codes, width as 1 | 2, base, k, e, nextUse, i);
         if (stop < e) {
           alive = false;
           skipped += e - stop - 1;
@@ -460,7 +473,41 @@ export async function runMachine(source: ReferenceSource, opts: MachineRunOption
       opts.onProgress?.(i, expected);
       nextReport = i + PROGRESS_EVERY;
     }
-    if (i >= total) break;
+  };
+  const feedBatch = (b: RefBatch): void => {
+    feed(Math.min(b.count, total - i), b.pages, b.kinds, 0, 0, b.pids, Number.NaN);
+  };
+  if (source.kind === "pwt") {
+    // Dictionary blocks go to the Machine still encoded (the decoder checks their entries and
+    // counts their kinds as it hands them over); token blocks are decoded into a batch first.
+    const dec = pwtDecoder({ source: source.name });
+    const batch = makeBatch(DEFAULT_BATCH);
+    const block = makeCodedBlock();
+    const pump = (): void => {
+      while (i < total) {
+        const n = dec.takeCodedBlock(Math.min(total - i, DEFAULT_BATCH), block, true);
+        if (n > 0) {
+          const d = block.dict;
+          feed(n, d.pages, block.buf, d.width, block.pos, d.pids, d.onePid ? d.pid : Number.NaN);
+          continue;
+        }
+        if (!dec.drainUntilCoded(batch)) break;
+        feedBatch(batch);
+        batch.count = 0;
+      }
+    };
+    for await (const chunk of source.chunks()) {
+      dec.push(chunk);
+      pump();
+      if (i >= total) break;
+    }
+    pump();
+    if (i < total) feedBatch(batch);
+  } else {
+    for await (const b of source.batches()) {
+      feedBatch(b);
+      if (i >= total) break;
+    }
   }
   opts.onProgress?.(total, total);
   return {

@@ -73,6 +73,9 @@ const NEED_BY_KIND = Uint8Array.of(
   TLB_VALID | TLB_W | TLB_D,
 );
 
+/** accessRefsFast remembers the slots of up to this many + 1 pages (by vpn & FOUND_MASK). */
+const FOUND_MASK = 255;
+
 export class Machine {
   readonly layout: AddressLayout;
   readonly mem: PhysicalMemory;
@@ -115,6 +118,16 @@ export class Machine {
   readonly maxMoveBytes: number;
   /** Frames that may hold pages: [0, pageFrames). Policies see this many frames. */
   private readonly pageFrames: number;
+  /** accessRefsFast's slots found by a scan of the TLB's set, by vpn & FOUND_MASK, and the set's epoch then. */
+  private readonly found = {
+    vpn: new Float64Array(FOUND_MASK + 1).fill(-1),
+    asid: new Int32Array(FOUND_MASK + 1),
+    slot: new Int32Array(FOUND_MASK + 1),
+    epoch: new Float64Array(FOUND_MASK + 1),
+  };
+  /** accessCoded's references decoded, when they take the general path. */
+  private scratchPages = new Float64Array(0);
+  private scratchKinds = new Uint8Array(0);
   /** Free frames of the page-table reserve (MachineConfig.tableFrames), all ≥ pageFrames. */
   private readonly tableReserve: number[] = [];
 
@@ -349,29 +362,94 @@ export class Machine {
     nextUse: Int32Array | Float64Array | null,
     nuBase: number,
   ): number {
+    return this.accessBatch(pid, pages, kinds, 0, 0, from, to, nextUse, nuBase);
+  }
+
+  /**
+   * accessRefs for references still encoded as a pwt dictionary block holds them: reference k's
+   * code (entry × 4 + kind) is the `width`-byte little-endian number at codes[base + k × width],
+   * its page entryPages[entry]. The caller has checked that every entry lies in the dictionary
+   * (PwtDecoder.takeCodedBlock with its check). Reference k's next use is nextUse[nuBase + k].
+   */
+  accessCoded(
+    pid: number,
+    entryPages: Float64Array,
+    codes: Uint8Array,
+    width: 1 | 2,
+    base: number,
+    from: number,
+    to: number,
+    nextUse: Int32Array | Float64Array | null,
+    nuBase: number,
+  ): number {
+    return this.accessBatch(pid, entryPages, codes, width, base, from, to, nextUse, nuBase);
+  }
+
+  /** accessRefs (width 0: pages[k], kinds[k]) or accessCoded (width 1 or 2). */
+  private accessBatch(
+    pid: number,
+    pages: Float64Array,
+    codes: Uint8Array,
+    width: number,
+    base: number,
+    from: number,
+    to: number,
+    nextUse: Int32Array | Float64Array | null,
+    nuBase: number,
+  ): number {
     if (pid !== this.curPid) this.switchTo(pid);
     if (
       !this.hasTick &&
       this.tlb.ways !== 0 &&
       (!this.wantsHits || (this.hitPolicy !== null && this.hitPolicy === this.pager.supply.policy))
     )
-      return this.accessRefsFast(pages, kinds, from, to, nextUse, nuBase);
-    return this.accessRefsAny(pid, pages, kinds, from, to, nextUse, nuBase);
+      return this.accessRefsFast(pages, codes, width, base, from, to, nextUse, nuBase);
+    return this.accessRefsSlow(pid, pages, codes, width, base, from, to, nextUse, nuBase);
+  }
+
+  /** accessRefsAny for either form (coded references are decoded into scratch arrays first). */
+  private accessRefsSlow(
+    pid: number,
+    pages: Float64Array,
+    codes: Uint8Array,
+    width: number,
+    base: number,
+    from: number,
+    to: number,
+    nextUse: Int32Array | Float64Array | null,
+    nuBase: number,
+  ): number {
+    if (width === 0) return this.accessRefsAny(pid, pages, codes, from, to, nextUse, nuBase);
+    const n = to - from;
+    if (this.scratchPages.length < n) {
+      this.scratchPages = new Float64Array(n);
+      this.scratchKinds = new Uint8Array(n);
+    }
+    const sp = this.scratchPages;
+    const sk = this.scratchKinds;
+    for (let j = 0; j < n; j++) {
+      const at = base + (from + j) * width;
+      const v = width === 1 ? codes[at]! : codes[at]! | (codes[at + 1]! << 8);
+      sp[j] = pages[v >>> 2]!;
+      sk[j] = v & 3;
+    }
+    return from + this.accessRefsAny(pid, sp, sk, 0, n, nextUse, nuBase + from);
   }
 
   /**
    * accessRefs when no policy tick runs, the TLB has entries and hits go to the global policy (or
    * nowhere). Mmu.translate's lookup is made here first, with the same answer: its check of the
-   * last slot, then a second slot `memo` that a lookup of the set found for its (asid, vpn) while
-   * the TLB has not changed since (Tlb.epoch): the set's scan would find it again (a trace's
-   * fetches and data accesses take turns on two pages). Only a reference that misses both calls
-   * translate. TLB hits and references by kind are counted in locals and given to the TLB and
-   * pendingRefs before anything that may read them (a fault: its time reads now(); a kill
-   * settles) and at the end; the last slot and frame go back to the MMU.
+   * last slot, then the slot a scan of the set found for this (asid, vpn) while the set has not
+   * changed since (Tlb.setEpoch; kept in `found`, by vpn): the scan would find it again. Only a
+   * reference that misses both calls translate. TLB hits and references by kind are counted in
+   * locals and given to the TLB and pendingRefs before anything that may read them (a fault: its
+   * time reads now(); a kill settles) and at the end; the last slot and frame go back to the MMU.
    */
   private accessRefsFast(
     pages: Float64Array,
-    kinds: Uint8Array,
+    codes: Uint8Array,
+    width: number,
+    base: number,
     from: number,
     to: number,
     nextUse: Int32Array | Float64Array | null,
@@ -389,11 +467,10 @@ export class Machine {
     const pol = this.hitPolicy;
     const skipRepeat = pol?.repeatTouchIsNoop === true;
     let asid = mmu.asid;
-    // The last slot, and the epoch at which a set's scan found it (-1: a fill put it there).
     let last = mmu.last;
-    let lastEpoch = -1;
-    let memo = 0;
-    let memoEpoch = -1;
+    const setEpoch = tlb.setEpoch;
+    const setMask = tlb.sets - 1;
+    const { vpn: fVpn, asid: fAsid, slot: fSlot, epoch: fEpoch } = this.found;
     let touched = -1;
     let f = mmu.frame;
     // Counts since the last flush: TLB hits here, writes and fetches among references [counted, k].
@@ -402,62 +479,72 @@ export class Machine {
     let fetches = 0;
     let counted = from;
     for (let k = from; k < to; k++) {
-      const kind = kinds[k]!;
+      let kind: number;
+      let vpn: number;
+      if (width === 0) {
+        kind = codes[k]!;
+        vpn = pages[k]!;
+      } else {
+        const at = base + k * width;
+        const v = width === 1 ? codes[at]! : codes[at]! | (codes[at + 1]! << 8);
+        kind = v & 3;
+        vpn = pages[v >>> 2]!;
+      }
       writes += kind >>> 1;
       fetches += (kind - 1) >>> 31;
-      const vpn = pages[k]!;
       const need = NEED_BY_KIND[kind]!;
       if (tVpn[last] === vpn && tAsid[last] === asid && (tFlags[last]! & need) === need) {
         hits++;
         f = tFrame[last]!;
-      } else if (
-        tVpn[memo] === vpn &&
-        tAsid[memo] === asid &&
-        memoEpoch === tlb.epoch &&
-        (tFlags[memo]! & need) === need
-      ) {
-        // translate would hit here too, making it the last slot.
-        hits++;
-        f = tFrame[memo]!;
-        const s = last;
-        const e = lastEpoch;
-        last = memo;
-        lastEpoch = memoEpoch;
-        memo = s;
-        memoEpoch = e;
       } else {
-        const acc: Access = kind >= REF_STORE ? ACC_WRITE : kind === REF_INSTR ? ACC_EXEC : ACC_READ;
-        const va = vpn * ps;
-        const misses = tlb.misses;
-        mmu.last = last;
-        const pa = mmu.translate(va, acc);
-        if (pa < 0) {
-          // Everything counted so far (this reference too) is given over before the fault path runs.
-          mmu.frame = f;
-          this.flushCounts(k + 1, counted, writes, fetches, hits);
-          hits = writes = fetches = 0;
-          counted = k + 1;
-          touched = -1;
-          const nu = nextUse === null ? NO_NEXT_USE : nextUse[nuBase + k]!;
-          const r = this.pager.handleFault(this.cur!, va, acc, pa, nu === NO_NEXT_USE ? NEVER : nu);
-          if (r === FAULT_KILLED) return k;
-          // The fault path may change the TLB (the epoch tells the memo) and the installed space.
-          asid = mmu.asid;
-          last = mmu.last;
-          lastEpoch = -1;
-          f = mmu.frame;
-          if (this.hitPolicy !== pol || (pol !== null && pol !== this.pager.supply.policy)) {
+        const c = vpn & FOUND_MASK;
+        const slot = fSlot[c]!;
+        if (
+          fVpn[c] === vpn &&
+          fAsid[c] === asid &&
+          fEpoch[c] === setEpoch[vpn & setMask] &&
+          (tFlags[slot]! & need) === need
+        ) {
+          // translate's scan would find this slot again: a hit there, and the last slot.
+          hits++;
+          last = slot;
+          f = tFrame[slot]!;
+        } else {
+          const acc: Access = kind >= REF_STORE ? ACC_WRITE : kind === REF_INSTR ? ACC_EXEC : ACC_READ;
+          const va = vpn * ps;
+          const misses = tlb.misses;
+          mmu.last = last;
+          const pa = mmu.translate(va, acc);
+          if (pa < 0) {
+            // Everything counted so far (this reference too) is given over before the fault path runs.
             mmu.frame = f;
-            return this.accessRefsAny(this.curPid, pages, kinds, k + 1, to, nextUse, nuBase);
+            this.flushCounts(k + 1, counted, writes, fetches, hits);
+            hits = writes = fetches = 0;
+            counted = k + 1;
+            touched = -1;
+            const nu = nextUse === null ? NO_NEXT_USE : nextUse[nuBase + k]!;
+            const r = this.pager.handleFault(this.cur!, va, acc, pa, nu === NO_NEXT_USE ? NEVER : nu);
+            if (r === FAULT_KILLED) return k;
+            // The fault path may change the TLB (the set epochs tell `found`) and the installed space.
+            asid = mmu.asid;
+            last = mmu.last;
+            f = mmu.frame;
+            if (this.hitPolicy !== pol || (pol !== null && pol !== this.pager.supply.policy)) {
+              mmu.frame = f;
+              return this.accessRefsSlow(this.curPid, pages, codes, width, base, k + 1, to, nextUse, nuBase);
+            }
+            continue;
           }
-          continue;
+          last = mmu.last;
+          f = mmu.frame;
+          if (tlb.misses === misses) {
+            // A hit in the set's scan (no walk): its answer until the set changes.
+            fVpn[c] = vpn;
+            fAsid[c] = asid;
+            fSlot[c] = last;
+            fEpoch[c] = setEpoch[vpn & setMask]!;
+          }
         }
-        // A hit in the set's scan (no walk): the slot is the scan's answer until the TLB changes.
-        memo = last;
-        memoEpoch = lastEpoch;
-        last = mmu.last;
-        lastEpoch = tlb.misses === misses ? tlb.epoch : -1;
-        f = mmu.frame;
       }
       if (wants && f !== touched && pins[f] === 0) {
         const nu = nextUse === null ? NO_NEXT_USE : nextUse[nuBase + k]!;

@@ -256,13 +256,17 @@ export class PwtDecoder implements TraceDecoder {
    * takeCodedUnchecked handing over the block's dictionary (its entries' pages and pids, as the
    * file gives them, pages coarsened) instead of mapping the entries to dense ids: the caller
    * looks up what it needs of the entries its references use. The same duties as there: check
-   * every entry (below `into.dict.size`), throw badEntry at the first bad one, add the kinds.
+   * every entry (below `into.dict.size`), throw badEntry at the first bad one, add the kinds;
+   * unless `check`, with which the decoder does both itself (as takeCoded does).
    */
-  takeCodedBlock(max: number, into: CodedBlock): number {
+  takeCodedBlock(max: number, into: CodedBlock, check = false): number {
     if (this.state !== ST_DICT || max <= 0) return 0;
     const dict = this.dict;
     const n = Math.min(this.blockLeft, max);
     const start = this.pos;
+    if (check) {
+      if (dict.countCoded(this.buf, start, n, this.stats) < 0) throw this.pastDictionary(start);
+    }
     this.blockLeft -= n;
     this.pos = start + n * dict.width;
     if (this.blockLeft === 0) this.endBlock();
