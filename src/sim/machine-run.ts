@@ -18,7 +18,7 @@ import { PageIds } from "../workloads/page-ids.js";
 import { DICT16_MAX } from "../workloads/pwt-blocks.js";
 import { type CodedBlock, makeCodedBlock, pwtDecoder } from "../workloads/pwt-decoder.js";
 import { isWrite, makeBatch, REF_INSTR, type RefBatch } from "../workloads/refs.js";
-import { DEFAULT_BATCH, type DecodedRefs } from "../workloads/trace-decoder.js";
+import { DEFAULT_BATCH, type DecodedRefs, type TraceStats } from "../workloads/trace-decoder.js";
 import { type AllocationMode, allocateFrames } from "./allocation.js";
 import { checkMachineFrames, vaBitsForTrace } from "./bounds.js";
 import type { KswapdOptions } from "./kswapd.js";
@@ -28,6 +28,15 @@ import { annotateSource, type ReferenceSource } from "./run.js";
 /** The MMU access code of a reference kind: exec for an instruction fetch, write for S and M, else read. */
 export function accessOf(kind: number): Access {
   return isWrite(kind) ? ACC_WRITE : kind === REF_INSTR ? ACC_EXEC : ACC_READ;
+}
+
+/** The index of the first reference of `block` that names an entry past its dictionary (there is one). */
+function firstPastDictionary(block: CodedBlock): number {
+  const { buf, pos, dict } = block;
+  for (let k = 0; ; k++) {
+    const v = dict.width === 1 ? buf[pos + k]! : buf[pos + 2 * k]! | (buf[pos + 2 * k + 1]! << 8);
+    if (v >>> 2 >= dict.size) return k;
+  }
 }
 
 /** What sizing a Machine for a trace needs to know of it: found in one pass, O(distinct pages). */
@@ -88,81 +97,56 @@ export class TracePages {
     this.references += n;
   }
 
-  // addCoded's scratch: the take each entry was last seen in, and the entries of a take in order of first use.
-  private readonly seenIn = new Int32Array(DICT16_MAX);
+  // addCoded's scratch: the take in which each entry was found new, and the new entries in order of first use.
+  private readonly newIn = new Int32Array(DICT16_MAX);
   private readonly firstUse = new Int32Array(DICT16_MAX);
   private take = 0;
-  /** The kinds of the references addCoded took last (for the decoder's counts). */
-  readonly codedKinds = { odd: 0, high: 0, both: 0 };
 
   /**
-   * Takes the references of a dictionary block still encoded (PwtDecoder.takeCodedBlock): one pass
-   * over their bytes finds the entries they use in order of first use (a stamp per entry) and
-   * counts their kinds (codedKinds); only those entries are looked up, so the pages and their order
-   * are the ones add() finds from the decoded references. Returns the index of the first reference
-   * naming an entry past the dictionary (nothing is taken then), or -1.
+   * Takes the references of a dictionary block still encoded (PwtDecoder.takeCodedBlock) and
+   * counts their kinds into `stats` (the decoder's, as its decoding would), with the dictionary's
+   * own loop, which also checks the entries. Only the dictionary's entries not seen before can
+   * bring a new (pid, page); a scan of the references, which stops once it has met them all, puts
+   * those the references use in order of first use, so the pages and their order are the ones
+   * add() finds from the decoded references (an entry no reference uses adds nothing). Returns the
+   * index of the first reference naming an entry past the dictionary (nothing is taken then), or -1.
    */
-  addCoded(block: CodedBlock): number {
+  addCoded(block: CodedBlock, stats: TraceStats): number {
     const { buf, pos, count: n, dict } = block;
+    if (dict.countCoded(buf, pos, n, stats) < 0) return firstPastDictionary(block);
+    this.references += n;
     const d = dict.size;
-    const seenIn = this.seenIn;
-    const firstUse = this.firstUse;
-    const take = ++this.take;
-    let used = 0;
-    let odd = 0;
-    let high = 0;
-    let both = 0;
-    let over = 0;
-    if (dict.width === 1) {
-      for (let p = pos, end = pos + n; p < end; p++) {
-        const v = buf[p]!;
-        const e = v >>> 2;
-        const kind = v & 3;
-        over |= d - 1 - e;
-        odd += kind & 1;
-        high += kind >>> 1;
-        both += kind & (kind >>> 1);
-        if (seenIn[e] !== take) {
-          seenIn[e] = take;
-          firstUse[used++] = e;
-        }
-      }
-    } else {
-      for (let p = pos, end = pos + 2 * n; p < end; p += 2) {
-        const v = buf[p]! | (buf[p + 1]! << 8);
-        const e = v >>> 2;
-        const kind = v & 3;
-        over |= d - 1 - e;
-        odd += kind & 1;
-        high += kind >>> 1;
-        both += kind & (kind >>> 1);
-        if (seenIn[e] !== take) {
-          seenIn[e] = take;
-          firstUse[used++] = e;
-        }
-      }
-    }
-    if (over < 0) {
-      for (let k = 0; ; k++) {
-        const v = dict.width === 1 ? buf[pos + k]! : buf[pos + 2 * k]! | (buf[pos + 2 * k + 1]! << 8);
-        if (v >>> 2 >= d) return k;
-      }
-    }
-    const ck = this.codedKinds;
-    ck.odd = odd;
-    ck.high = high;
-    ck.both = both;
     const ids = this.ids;
     const { pages, pids } = dict;
+    const newIn = this.newIn;
+    const take = ++this.take;
+    let fresh = 0;
+    for (let e = 0; e < d; e++) {
+      if (ids.find(pages[e]!, pids[e]!) < 0) {
+        newIn[e] = take;
+        fresh++;
+      }
+    }
+    if (fresh === 0) return -1;
+    const firstUse = this.firstUse;
+    let used = 0;
+    const step = dict.width;
+    for (let p = pos, end = pos + step * n; p < end && used < fresh; p += step) {
+      const e = (step === 1 ? buf[p]! : buf[p]! | (buf[p + 1]! << 8)) >>> 2;
+      if (newIn[e] === take) {
+        newIn[e] = 0;
+        firstUse[used++] = e;
+      }
+    }
     for (let j = 0; j < used; j++) {
       const e = firstUse[j]!;
       const page = pages[e]!;
       const src = pids[e]!;
       if (page > this.maxPage) this.maxPage = page;
+      // Two entries of a (crafted) dictionary may name one (pid, page).
       const seen = ids.size;
       if (ids.idOf(page, src) === seen) this.newPage(src, page);
     }
-    this.references += n;
     return -1;
   }
 
@@ -331,10 +315,8 @@ async function sizePwt(
     while (!stopped) {
       const n = dec.takeCodedBlock(Math.min(limit - pages.references, DEFAULT_BATCH), block);
       if (n > 0) {
-        const bad = pages.addCoded(block);
+        const bad = pages.addCoded(block, dec.stats);
         if (bad >= 0) throw dec.badEntry(block.pos + bad * block.dict.width);
-        const k = pages.codedKinds;
-        dec.addCodedKinds(n, k.odd, k.high, k.both);
         if (pages.references >= limit) stopped = true;
         continue;
       }

@@ -220,6 +220,25 @@ describe("the sizing pass over a pwt stream", () => {
     expect(state(coded.machine)).toEqual(state(decoded.machine));
   });
 
+  it("counts a (pid, page) once when two entries of a dictionary name it", async () => {
+    const raw = enc();
+    // Entry 1 becomes page 5 too (a delta of 0): the references use entries 0, 0, 1.
+    raw[69] = 0;
+    const opts = { policy: "lru", frames: 4, pageSize: PAGE };
+    const coded = await runMachine(pwtSource(raw, 1000), opts);
+    expect(coded.distinctPages).toBe(1);
+    const s = coded.machine.stats();
+    expect(s.faults.total).toBe(1);
+    expect(s.frames.pageTables).toBe(
+      (
+        await runMachine(
+          { kind: "batches", name: "u.pwt", batches: () => decodeBytes(new PwtDecoder(), raw) },
+          opts,
+        )
+      ).machine.stats().frames.pageTables,
+    );
+  });
+
   it("names the byte of a reference to an entry past the dictionary", async () => {
     const raw = enc();
     raw[72] = (5 << 2) | 1;
