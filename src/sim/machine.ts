@@ -444,6 +444,8 @@ export class Machine {
    * reference that misses both calls translate. TLB hits and references by kind are counted in
    * locals and given to the TLB and pendingRefs before anything that may read them (a fault: its
    * time reads now(); a kill settles) and at the end; the last slot and frame go back to the MMU.
+   * Under LRU (touchMovesToMostRecent) the touches of two frames that take turns are held back and
+   * made, in order, before a fault and at the end: the list ends as the touches one by one leave it.
    */
   private accessRefsFast(
     pages: Float64Array,
@@ -466,6 +468,11 @@ export class Machine {
     const wants = this.wantsHits;
     const pol = this.hitPolicy;
     const skipRepeat = pol?.repeatTouchIsNoop === true;
+    // LRU: touches of two frames that take turns are held back (p1 then p2, p2 the most recent)
+    // and made before any other call to the policy (touchMovesToMostRecent).
+    const hold = pol?.touchMovesToMostRecent === true;
+    let p1 = -1;
+    let p2 = -1;
     let asid = mmu.asid;
     let last = mmu.last;
     const setEpoch = tlb.setEpoch;
@@ -516,7 +523,11 @@ export class Machine {
           mmu.last = last;
           const pa = mmu.translate(va, acc);
           if (pa < 0) {
-            // Everything counted so far (this reference too) is given over before the fault path runs.
+            // Everything counted so far (this reference too) and the touches held back are given
+            // over before the fault path runs.
+            if (p1 >= 0) pol!.touch!(p1, NEVER);
+            if (p2 >= 0) pol!.touch!(p2, NEVER);
+            p1 = p2 = -1;
             mmu.frame = f;
             this.flushCounts(k + 1, counted, writes, fetches, hits);
             hits = writes = fetches = 0;
@@ -546,12 +557,20 @@ export class Machine {
           }
         }
       }
-      if (wants && f !== touched && pins[f] === 0) {
+      if (hold) {
+        if (f !== p2 && pins[f] === 0) {
+          if (f !== p1 && p1 >= 0) pol!.touch!(p1, NEVER);
+          p1 = p2;
+          p2 = f;
+        }
+      } else if (wants && f !== touched && pins[f] === 0) {
         const nu = nextUse === null ? NO_NEXT_USE : nextUse[nuBase + k]!;
         const again = pol!.touch!(f, nu === NO_NEXT_USE ? NEVER : nu);
         touched = skipRepeat || again === true ? f : -1;
       }
     }
+    if (p1 >= 0) pol!.touch!(p1, NEVER);
+    if (p2 >= 0) pol!.touch!(p2, NEVER);
     mmu.last = last;
     mmu.frame = f;
     this.flushCounts(to, counted, writes, fetches, hits);
