@@ -3,9 +3,10 @@
 // each process's pages and the highest page (the address-space width, vaBitsForTrace; the frames
 // the page tables need, given on top of the frames for pages so tables never take a page's frame),
 // a second (OPT only) annotates next uses, and the last feeds the references to the Machine batch
-// by batch, one trace process per pid (a pwt stream's dictionary blocks still encoded). Memory: O(distinct pages) plus one batch (and OPT's 4 bytes
-// a reference), whatever the trace's length. A workload in memory runs through it too
-// (workloads/workload.ts workloadSource), so `run --report` and a streamed run are one code path.
+// by batch, one trace process per pid (a pwt stream's dictionary blocks still encoded). Memory:
+// O(distinct pages) plus one batch (and OPT's 4 bytes a reference), whatever the trace's length.
+// A workload in memory runs through it too (workloads/workload.ts workloadSource), so
+// `run --report` and a streamed run are one code path.
 
 import { type AddressLayout, layoutFor, makeLayout, parseShape } from "../core/addr.js";
 import { ConfigError } from "../core/errors.js";
@@ -484,7 +485,11 @@ export async function runMachine(source: ReferenceSource, opts: MachineRunOption
       if (i >= total) break;
     }
     pump();
-    if (i < total) feedBatch(batch);
+    if (i < total) {
+      feedBatch(batch);
+      // The stream ended before the references the first pass read: it must at least be whole.
+      if (i < total) dec.end();
+    }
   } else {
     for await (const b of source.batches()) {
       feedBatch(b);

@@ -188,6 +188,26 @@ describe("full mode's batch paths = one access() per reference", () => {
   });
 });
 
+describe("a pwt stream that changes between the passes", () => {
+  it("is refused when the run's pass finds it cut short", async () => {
+    const raw = pwtBytes(trace(20_000, 3), 3, 5000);
+    let passes = 0;
+    const source: ReferenceSource = {
+      kind: "pwt",
+      name: "cut.pwt",
+      *chunks() {
+        // The first pass reads the whole stream, the second one stops inside the last block.
+        const bytes = passes++ === 0 ? raw : raw.subarray(0, raw.length - 200);
+        for (let i = 0; i < bytes.length; i += 4096) yield bytes.subarray(i, i + 4096);
+      },
+    };
+    await expect(runMachine(source, { policy: "lru", frames: 24, pageSize: PAGE })).rejects.toThrow(
+      /^cut\.pwt:.*truncated pwt stream/,
+    );
+    expect(passes).toBe(2);
+  });
+});
+
 describe("the sizing pass over a pwt stream", () => {
   // Pages 5, 5, 6 by pid 0, all loads: a dictionary block of two entries (5 and 6).
   const enc = () => {
