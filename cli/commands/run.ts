@@ -477,7 +477,8 @@ async function runFullStreaming(
   opts: RunOptions,
   mode: ReturnType<typeof outputMode>,
 ): Promise<void> {
-  const src = await openSource(opts, io, { kinds: true });
+  // A pwt file comes as its stream: runMachine takes its dictionary blocks still encoded.
+  const src = await openSource(opts, io);
   let r: RunResult;
   let distinct: number;
   try {

@@ -43,8 +43,12 @@ export class Mmu {
   walks = 0;
   /** Frame of the last successful translation (the machine's hit path reads it, no division). */
   frame = 0;
-  /** TLB slot of the last hit or fill: checked first, as most references stay on their page. */
-  private last = 0;
+  /**
+   * TLB slot of the last hit or fill: checked first, as most references stay on their page. A
+   * batch loop (Machine.accessRefs) may make the same check itself and call translate only when
+   * it fails (the hit it counts is the same).
+   */
+  last = 0;
   private readonly pageSize: number;
   private readonly invPageSize: number;
   private readonly vaLimit: number;

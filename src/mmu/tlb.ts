@@ -40,6 +40,12 @@ export class Tlb {
   hits = 0;
   misses = 0;
   flushes = 0;
+  /**
+   * Per set, bumped by every change to its entries (fill, invalidate, flush): while a set's count
+   * stays, a lookup in it of one (asid, vpn) gives the slot it gave before, so a caller may
+   * remember that slot (Machine.accessRefs does).
+   */
+  readonly setEpoch: Float64Array;
 
   /** Throws ConfigError for a size that is not a power of two or ways that do not divide it. */
   constructor(config: TlbConfig = DEFAULT_TLB) {
@@ -62,6 +68,7 @@ export class Tlb {
     this.frame = new Int32Array(entries);
     this.flags = new Uint8Array(entries);
     this.nextWay = new Uint8Array(Math.max(1, this.sets));
+    this.setEpoch = new Float64Array(Math.max(1, this.sets));
   }
 
   /** Index of the valid entry for (asid, vpn), or -1. Does not count hits or misses. */
@@ -77,6 +84,7 @@ export class Tlb {
   /** Installs (or refreshes) the entry for (asid, vpn); returns its slot (-1 with no TLB). */
   fill(asid: number, vpn: number, frame: number, flags: number): number {
     if (this.ways === 0) return -1;
+    this.setEpoch[vpn & this.setMask]!++;
     let i = this.find(asid, vpn);
     if (i < 0) {
       const set = vpn & this.setMask;
@@ -103,18 +111,27 @@ export class Tlb {
   /** Drops the entry for (asid, vpn) if present (called whenever that PTE changes). */
   invalidate(asid: number, vpn: number): void {
     const i = this.find(asid, vpn);
-    if (i >= 0) this.flags[i] = 0;
+    if (i >= 0) {
+      this.flags[i] = 0;
+      this.setEpoch[vpn & this.setMask]!++;
+    }
   }
 
   /** Drops every entry of `asid` (its address space went away). */
   invalidateAsid(asid: number): void {
     for (let i = 0; i < this.flags.length; i++) if (this.asid[i] === asid) this.flags[i] = 0;
+    this.bumpAll();
   }
 
   /** Drops every entry. */
   flush(): void {
     this.flags.fill(0);
     this.flushes++;
+    this.bumpAll();
+  }
+
+  private bumpAll(): void {
+    for (let s = 0; s < this.setEpoch.length; s++) this.setEpoch[s]!++;
   }
 
   /** Valid entries now (for tests and the visualizer). */

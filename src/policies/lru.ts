@@ -16,6 +16,8 @@ class Lru implements ReplacementPolicy {
   readonly id = "lru";
   /** A touched frame is at its list's most recent end: touching it again changes nothing. */
   readonly repeatTouchIsNoop = true;
+  /** A touch moves the frame to the list's most recent end, nothing else. */
+  readonly touchMovesToMostRecent = true;
   private readonly order: FrameList;
 
   constructor(private readonly bits: FrameBits) {

@@ -76,6 +76,13 @@ export interface ReplacementPolicy {
    * (LRU, ARC: the frame is already at the most recent end): a driver may skip the second call.
    */
   readonly repeatTouchIsNoop?: boolean;
+  /**
+   * True if `touch(f)` only makes `f` the most recent of the frames it orders and reads nothing
+   * else (no next use, no clock): after touches with no other call in between, the state depends
+   * only on the order of each frame's last touch (LRU). A driver may then hold back touches of two
+   * frames that take turns and make them in that order before any other call.
+   */
+  readonly touchMovesToMostRecent?: boolean;
   /** Private counters (hand movements, ghost hits, …) for reports. */
   counters?(): Readonly<Record<string, number>>;
   /**

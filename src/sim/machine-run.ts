@@ -3,9 +3,10 @@
 // each process's pages and the highest page (the address-space width, vaBitsForTrace; the frames
 // the page tables need, given on top of the frames for pages so tables never take a page's frame),
 // a second (OPT only) annotates next uses, and the last feeds the references to the Machine batch
-// by batch, one trace process per pid. Memory: O(distinct pages) plus one batch (and OPT's 4 bytes
-// a reference), whatever the trace's length. A workload in memory runs through it too
-// (workloads/workload.ts workloadSource), so `run --report` and a streamed run are one code path.
+// by batch, one trace process per pid (a pwt stream's dictionary blocks still encoded). Memory:
+// O(distinct pages) plus one batch (and OPT's 4 bytes a reference), whatever the trace's length.
+// A workload in memory runs through it too (workloads/workload.ts workloadSource), so
+// `run --report` and a streamed run are one code path.
 
 import { type AddressLayout, layoutFor, makeLayout, parseShape } from "../core/addr.js";
 import { ConfigError } from "../core/errors.js";
@@ -16,9 +17,10 @@ import type { KswapdOptions } from "../pager/kswapd.js";
 import { getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
 import type { BackingStore } from "../stores/store.js";
 import { PageIds } from "../workloads/page-ids.js";
-import { pwtDecoder } from "../workloads/pwt-decoder.js";
-import { isWrite, REF_INSTR, type RefBatch } from "../workloads/refs.js";
-import { type DecodedRefs, decodeChunks } from "../workloads/trace-decoder.js";
+import { DICT16_MAX } from "../workloads/pwt-blocks.js";
+import { type CodedBlock, makeCodedBlock, pwtDecoder } from "../workloads/pwt-decoder.js";
+import { isWrite, makeBatch, REF_INSTR, type RefBatch } from "../workloads/refs.js";
+import { DEFAULT_BATCH, type DecodedRefs, type TraceStats } from "../workloads/trace-decoder.js";
 import { type AllocationMode, allocateFrames } from "./allocation.js";
 import { checkMachineFrames, vaBitsForTrace } from "./bounds.js";
 import { Machine } from "./machine.js";
@@ -27,6 +29,15 @@ import { annotateSource, type ReferenceSource } from "./run.js";
 /** The MMU access code of a reference kind: exec for an instruction fetch, write for S and M, else read. */
 export function accessOf(kind: number): Access {
   return isWrite(kind) ? ACC_WRITE : kind === REF_INSTR ? ACC_EXEC : ACC_READ;
+}
+
+/** The index of the first reference of `block` that names an entry past its dictionary (there is one). */
+function firstPastDictionary(block: CodedBlock): number {
+  const { buf, pos, dict } = block;
+  for (let k = 0; ; k++) {
+    const v = dict.width === 1 ? buf[pos + k]! : buf[pos + 2 * k]! | (buf[pos + 2 * k + 1]! << 8);
+    if (v >>> 2 >= dict.size) return k;
+  }
 }
 
 /** What sizing a Machine for a trace needs to know of it: found in one pass, O(distinct pages). */
@@ -40,6 +51,16 @@ export class TracePages {
   /** Distinct (pid, page) pairs seen. */
   get distinctPages(): number {
     return this.ids.size;
+  }
+
+  /** A (pid, page) seen for the first time: ids come in order of first appearance. */
+  private newPage(src: number, page: number): void {
+    let list = this.pagesOf.get(src);
+    if (list === undefined) {
+      list = [];
+      this.pagesOf.set(src, list);
+    }
+    list.push(page);
   }
 
   // The last two (pid, page) pairs looked up: most references repeat one of them (a fetch and a
@@ -67,13 +88,7 @@ export class TracePages {
       if (page > maxPage) maxPage = page;
       const seen = ids.size;
       if (ids.idOf(page, src) !== seen) continue;
-      // A new (pid, page): ids come in order of first appearance.
-      let list = this.pagesOf.get(src);
-      if (list === undefined) {
-        list = [];
-        this.pagesOf.set(src, list);
-      }
-      list.push(page);
+      this.newPage(src, page);
     }
     this.page0 = page0;
     this.pid0 = pid0;
@@ -81,6 +96,59 @@ export class TracePages {
     this.pid1 = pid1;
     this.maxPage = maxPage;
     this.references += n;
+  }
+
+  // addCoded's scratch: the take in which each entry was found new, and the new entries in order of first use.
+  private readonly newIn = new Int32Array(DICT16_MAX);
+  private readonly firstUse = new Int32Array(DICT16_MAX);
+  private take = 0;
+
+  /**
+   * Takes the references of a dictionary block still encoded (PwtDecoder.takeCodedBlock) and
+   * counts their kinds into `stats` (the decoder's, as its decoding would), with the dictionary's
+   * own loop, which also checks the entries. Only the dictionary's entries not seen before can
+   * bring a new (pid, page); a scan of the references, which stops once it has met them all, puts
+   * those the references use in order of first use, so the pages and their order are the ones
+   * add() finds from the decoded references (an entry no reference uses adds nothing). Returns the
+   * index of the first reference naming an entry past the dictionary (nothing is taken then), or -1.
+   */
+  addCoded(block: CodedBlock, stats: TraceStats): number {
+    const { buf, pos, count: n, dict } = block;
+    if (dict.countCoded(buf, pos, n, stats) < 0) return firstPastDictionary(block);
+    this.references += n;
+    const d = dict.size;
+    const ids = this.ids;
+    const { pages, pids } = dict;
+    const newIn = this.newIn;
+    const take = ++this.take;
+    let fresh = 0;
+    for (let e = 0; e < d; e++) {
+      if (ids.find(pages[e]!, pids[e]!) < 0) {
+        newIn[e] = take;
+        fresh++;
+      }
+    }
+    if (fresh === 0) return -1;
+    const firstUse = this.firstUse;
+    let used = 0;
+    const step = dict.width;
+    for (let p = pos, end = pos + step * n; p < end && used < fresh; p += step) {
+      const e = (step === 1 ? buf[p]! : buf[p]! | (buf[p + 1]! << 8)) >>> 2;
+      if (newIn[e] === take) {
+        newIn[e] = 0;
+        firstUse[used++] = e;
+      }
+    }
+    for (let j = 0; j < used; j++) {
+      const e = firstUse[j]!;
+      const page = pages[e]!;
+      const src = pids[e]!;
+      if (page > this.maxPage) this.maxPage = page;
+      // Two entries of a (crafted) dictionary may name one (pid, page).
+      const seen = ids.size;
+      if (ids.idOf(page, src) === seen) this.newPage(src, page);
+    }
+    return -1;
   }
 
   /** The pages of a whole workload in memory. */
@@ -223,22 +291,58 @@ export interface MachineRun extends TraceMachine {
 
 const PROGRESS_EVERY = 1 << 18;
 
-async function* chunksOf(it: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  yield* it;
-}
-
-/** A pass over `source` as decoded batches (page numbers, kinds, pids). */
-function decodedBatches(source: ReferenceSource): () => AsyncIterable<RefBatch> | Iterable<RefBatch> {
-  if (source.kind === "batches") return () => source.batches();
-  return () => decodeChunks(pwtDecoder({ source: source.name }), chunksOf(source.chunks()));
+/**
+ * The sizing pass over a pwt stream: dictionary blocks are taken still encoded (TracePages.addCoded
+ * reads only the entries their references use), token blocks decoded into a batch first. The
+ * decoder checks what it checks when it decodes (checksums, structure, the trailer's counts).
+ */
+async function sizePwt(
+  source: Extract<ReferenceSource, { kind: "pwt" }>,
+  pages: TracePages,
+  limit: number,
+  onProgress: (done: number) => void,
+): Promise<void> {
+  const dec = pwtDecoder({ source: source.name });
+  const batch = makeBatch(DEFAULT_BATCH);
+  const block = makeCodedBlock();
+  let stopped = false;
+  const flush = (): void => {
+    const n = Math.min(batch.count, limit - pages.references);
+    pages.add(batch, n);
+    batch.count = 0;
+    if (pages.references >= limit) stopped = true;
+  };
+  const pump = (): void => {
+    while (!stopped) {
+      const n = dec.takeCodedBlock(Math.min(limit - pages.references, DEFAULT_BATCH), block);
+      if (n > 0) {
+        const bad = pages.addCoded(block, dec.stats);
+        if (bad >= 0) throw dec.badEntry(block.pos + bad * block.dict.width);
+        if (pages.references >= limit) stopped = true;
+        continue;
+      }
+      if (!dec.drainUntilCoded(batch)) break;
+      flush();
+    }
+    onProgress(pages.references);
+  };
+  for await (const chunk of source.chunks()) {
+    dec.push(chunk);
+    pump();
+    if (stopped) return;
+  }
+  pump();
+  if (!stopped) flush();
+  if (!stopped) dec.end();
 }
 
 /**
  * Runs `source` in full mode: sizes a Machine for it (first pass), annotates next uses when the
  * policy reads the future (OPT), then feeds every reference to `Machine.access` with its process's
  * pid, the address `page * pageSize` and the access its kind makes. A process killed when swap runs
- * out runs no more: its later references are skipped and counted. A pwt source is decoded into
- * batches here (the Machine needs each reference's kind, which encoded blocks do not give alone).
+ * out runs no more: its later references are skipped and counted. A pwt source's dictionary
+ * blocks are read still encoded in both passes (the sizing pass looks up only the entries used;
+ * the Machine decodes each reference in its loop, Machine.accessCoded); token blocks are decoded.
  */
 export async function runMachine(source: ReferenceSource, opts: MachineRunOptions): Promise<MachineRun> {
   const switches = opts.switches ?? [];
@@ -257,14 +361,17 @@ export async function runMachine(source: ReferenceSource, opts: MachineRunOption
         "policy switches sorted by reference, each at a new one",
       );
   }
-  const batches = decodedBatches(source);
   const limit = opts.limit ?? Number.POSITIVE_INFINITY;
   const pages = new TracePages();
   opts.onPhase?.("size", opts.expectedReferences ?? null);
-  for await (const b of batches()) {
-    pages.add(b, Math.min(b.count, limit - pages.references));
-    opts.onProgress?.(pages.references, opts.expectedReferences ?? 0);
-    if (pages.references >= limit) break;
+  const sizing = (done: number) => opts.onProgress?.(done, opts.expectedReferences ?? 0);
+  if (source.kind === "pwt") await sizePwt(source, pages, limit, sizing);
+  else {
+    for await (const b of source.batches()) {
+      pages.add(b, Math.min(b.count, limit - pages.references));
+      sizing(pages.references);
+      if (pages.references >= limit) break;
+    }
   }
   const total = pages.references;
   if (needsFuture) opts.onPhase?.("annotate", total);
@@ -292,28 +399,51 @@ export async function runMachine(source: ReferenceSource, opts: MachineRunOption
   let skipped = 0;
   let i = 0;
   let nextReport = PROGRESS_EVERY;
-  for await (const b of batches()) {
-    const n = Math.min(b.count, total - i);
-    const { pages: vpns, kinds, pids } = b;
-    // Each run of one process's references (up to the next policy switch) goes to the Machine in
-    // one call (Machine.accessRefs: the same effects as access() per reference, without a call and
-    // its boxed address, next use and result per reference).
+  /**
+   * Feeds references [0, n) of a batch, the next ones of the trace: decoded (width 0: pages[k],
+   * codes[k] its kind, pids[k] its pid) or a dictionary block's still encoded (width 1 or 2: code
+   * k at codes[base + k × width], pages and pids by entry; onePid: every entry's pid, else NaN).
+   * Each run of one process's references (up to the next policy switch) goes to the Machine in
+   * one call (Machine.accessRefs or accessCoded: the same effects as access() per reference,
+   * without a call and its boxed address, next use and result per reference).
+   */
+  const feed = (
+    n: number,
+    vpns: Float64Array,
+    codes: Uint8Array,
+    width: number,
+    base: number,
+    pids: Int32Array,
+    onePid: number,
+  ): void => {
+    const pidAt = (k: number): number => {
+      if (width === 0) return pids[k]!;
+      const at = base + k * width;
+      return pids[(width === 1 ? codes[at]! : codes[at]! | (codes[at + 1]! << 8)) >>> 2]!;
+    };
     for (let k = 0; k < n; ) {
       if (i + k === nextSwitch) {
         m.setPolicy(switches[sw++]!.policy);
         nextSwitch = switches[sw]?.at ?? Number.POSITIVE_INFINITY;
       }
-      const src = pids[k]!;
       const cut = Math.min(n, nextSwitch - i);
-      let e = k + 1;
-      while (e < cut && pids[e] === src) e++;
+      let src = onePid;
+      let e = cut;
+      if (Number.isNaN(onePid)) {
+        src = pidAt(k);
+        e = k + 1;
+        while (e < cut && pidAt(e) === src) e++;
+      }
       if (src !== lastSrc) {
         lastSrc = src;
         pid = pidOf.get(src)!;
         alive = m.isAlive(pid);
       }
       if (alive) {
-        const stop = m.accessRefs(pid, vpns, kinds, k, e, nextUse, i);
+        const stop =
+          width === 0
+            ? m.accessRefs(pid, vpns, codes, k, e, nextUse, i)
+            : m.accessCoded(pid, vpns, codes, width as 1 | 2, base, k, e, nextUse, i);
         if (stop < e) {
           alive = false;
           skipped += e - stop - 1;
@@ -326,7 +456,45 @@ export async function runMachine(source: ReferenceSource, opts: MachineRunOption
       opts.onProgress?.(i, expected);
       nextReport = i + PROGRESS_EVERY;
     }
-    if (i >= total) break;
+  };
+  const feedBatch = (b: RefBatch): void => {
+    feed(Math.min(b.count, total - i), b.pages, b.kinds, 0, 0, b.pids, Number.NaN);
+  };
+  if (source.kind === "pwt") {
+    // Dictionary blocks go to the Machine still encoded (the decoder checks their entries and
+    // counts their kinds as it hands them over); token blocks are decoded into a batch first.
+    const dec = pwtDecoder({ source: source.name });
+    const batch = makeBatch(DEFAULT_BATCH);
+    const block = makeCodedBlock();
+    const pump = (): void => {
+      while (i < total) {
+        const n = dec.takeCodedBlock(Math.min(total - i, DEFAULT_BATCH), block, true);
+        if (n > 0) {
+          const d = block.dict;
+          feed(n, d.pages, block.buf, d.width, block.pos, d.pids, d.onePid ? d.pid : Number.NaN);
+          continue;
+        }
+        if (!dec.drainUntilCoded(batch)) break;
+        feedBatch(batch);
+        batch.count = 0;
+      }
+    };
+    for await (const chunk of source.chunks()) {
+      dec.push(chunk);
+      pump();
+      if (i >= total) break;
+    }
+    pump();
+    if (i < total) {
+      feedBatch(batch);
+      // The stream ended before the references the first pass read: it must at least be whole.
+      if (i < total) dec.end();
+    }
+  } else {
+    for await (const b of source.batches()) {
+      feedBatch(b);
+      if (i >= total) break;
+    }
   }
   opts.onProgress?.(total, total);
   return {

@@ -19,7 +19,7 @@ import { type CostModel, makeCosts } from "../core/time.js";
 import { ACC_EXEC, ACC_READ, ACC_WRITE, type Access, Mmu } from "../mmu/mmu.js";
 import { PageTables } from "../mmu/page-table.js";
 import { pteFrame, ptePresent } from "../mmu/pte.js";
-import { DEFAULT_TLB, Tlb } from "../mmu/tlb.js";
+import { DEFAULT_TLB, TLB_D, TLB_VALID, TLB_W, TLB_X, Tlb } from "../mmu/tlb.js";
 import { PteFrameBits } from "../pager/frame-bits.js";
 import { Kswapd, parseKswapdSpec } from "../pager/kswapd.js";
 import { FAULT_KILLED, Pager, type Scope } from "../pager/pager.js";
@@ -65,6 +65,17 @@ export type { MachineConfig, SpawnOptions } from "./machine-config.js";
 export type { MachineStats, ProcessStats } from "./machine-stats.js";
 export type { Translation, WalkStep } from "./translation.js";
 
+/** The TLB flags a reference of each REF_* kind needs (fetch: X; load: none; store, modify: W and D). */
+const NEED_BY_KIND = Uint8Array.of(
+  TLB_VALID | TLB_X,
+  TLB_VALID,
+  TLB_VALID | TLB_W | TLB_D,
+  TLB_VALID | TLB_W | TLB_D,
+);
+
+/** accessRefsFast remembers the slots of up to this many + 1 pages (by vpn & FOUND_MASK). */
+const FOUND_MASK = 255;
+
 export class Machine {
   readonly layout: AddressLayout;
   readonly mem: PhysicalMemory;
@@ -107,6 +118,16 @@ export class Machine {
   readonly maxMoveBytes: number;
   /** Frames that may hold pages: [0, pageFrames). Policies see this many frames. */
   private readonly pageFrames: number;
+  /** accessRefsFast's slots found by a scan of the TLB's set, by vpn & FOUND_MASK, and the set's epoch then. */
+  private readonly found = {
+    vpn: new Float64Array(FOUND_MASK + 1).fill(-1),
+    asid: new Int32Array(FOUND_MASK + 1),
+    slot: new Int32Array(FOUND_MASK + 1),
+    epoch: new Float64Array(FOUND_MASK + 1),
+  };
+  /** accessCoded's references decoded, when they take the general path. */
+  private scratchPages = new Float64Array(0);
+  private scratchKinds = new Uint8Array(0);
   /** Free frames of the page-table reserve (MachineConfig.tableFrames), all ≥ pageFrames. */
   private readonly tableReserve: number[] = [];
 
@@ -333,6 +354,240 @@ export class Machine {
    * Returns the index of the reference that ended the process (FAULT_KILLED), or `to`.
    */
   accessRefs(
+    pid: number,
+    pages: Float64Array,
+    kinds: Uint8Array,
+    from: number,
+    to: number,
+    nextUse: Int32Array | Float64Array | null,
+    nuBase: number,
+  ): number {
+    return this.accessBatch(pid, pages, kinds, 0, 0, from, to, nextUse, nuBase);
+  }
+
+  /**
+   * accessRefs for references still encoded as a pwt dictionary block holds them: reference k's
+   * code (entry × 4 + kind) is the `width`-byte little-endian number at codes[base + k × width],
+   * its page entryPages[entry]. The caller has checked that every entry lies in the dictionary
+   * (PwtDecoder.takeCodedBlock with its check). Reference k's next use is nextUse[nuBase + k].
+   */
+  accessCoded(
+    pid: number,
+    entryPages: Float64Array,
+    codes: Uint8Array,
+    width: 1 | 2,
+    base: number,
+    from: number,
+    to: number,
+    nextUse: Int32Array | Float64Array | null,
+    nuBase: number,
+  ): number {
+    return this.accessBatch(pid, entryPages, codes, width, base, from, to, nextUse, nuBase);
+  }
+
+  /** accessRefs (width 0: pages[k], kinds[k]) or accessCoded (width 1 or 2). */
+  private accessBatch(
+    pid: number,
+    pages: Float64Array,
+    codes: Uint8Array,
+    width: number,
+    base: number,
+    from: number,
+    to: number,
+    nextUse: Int32Array | Float64Array | null,
+    nuBase: number,
+  ): number {
+    if (pid !== this.curPid) this.switchTo(pid);
+    if (
+      !this.hasTick &&
+      this.tlb.ways !== 0 &&
+      (!this.wantsHits || (this.hitPolicy !== null && this.hitPolicy === this.pager.supply.policy))
+    )
+      return this.accessRefsFast(pages, codes, width, base, from, to, nextUse, nuBase);
+    return this.accessRefsSlow(pid, pages, codes, width, base, from, to, nextUse, nuBase);
+  }
+
+  /** accessRefsAny for either form (coded references are decoded into scratch arrays first). */
+  private accessRefsSlow(
+    pid: number,
+    pages: Float64Array,
+    codes: Uint8Array,
+    width: number,
+    base: number,
+    from: number,
+    to: number,
+    nextUse: Int32Array | Float64Array | null,
+    nuBase: number,
+  ): number {
+    if (width === 0) return this.accessRefsAny(pid, pages, codes, from, to, nextUse, nuBase);
+    const n = to - from;
+    if (this.scratchPages.length < n) {
+      this.scratchPages = new Float64Array(n);
+      this.scratchKinds = new Uint8Array(n);
+    }
+    const sp = this.scratchPages;
+    const sk = this.scratchKinds;
+    for (let j = 0; j < n; j++) {
+      const at = base + (from + j) * width;
+      const v = width === 1 ? codes[at]! : codes[at]! | (codes[at + 1]! << 8);
+      sp[j] = pages[v >>> 2]!;
+      sk[j] = v & 3;
+    }
+    return from + this.accessRefsAny(pid, sp, sk, 0, n, nextUse, nuBase + from);
+  }
+
+  /**
+   * accessRefs when no policy tick runs, the TLB has entries and hits go to the global policy (or
+   * nowhere). Mmu.translate's lookup is made here first, with the same answer: its check of the
+   * last slot, then the slot a scan of the set found for this (asid, vpn) while the set has not
+   * changed since (Tlb.setEpoch; kept in `found`, by vpn): the scan would find it again. Only a
+   * reference that misses both calls translate. TLB hits and references by kind are counted in
+   * locals and given to the TLB and pendingRefs before anything that may read them (a fault: its
+   * time reads now(); a kill settles) and at the end; the last slot and frame go back to the MMU.
+   * Under LRU (touchMovesToMostRecent) the touches of two frames that take turns are held back and
+   * made, in order, before a fault and at the end: the list ends as the touches one by one leave it.
+   */
+  private accessRefsFast(
+    pages: Float64Array,
+    codes: Uint8Array,
+    width: number,
+    base: number,
+    from: number,
+    to: number,
+    nextUse: Int32Array | Float64Array | null,
+    nuBase: number,
+  ): number {
+    const ps = this.layout.pageSize;
+    const mmu = this.mmu;
+    const tlb = this.tlb;
+    const tVpn = tlb.vpn;
+    const tAsid = tlb.asid;
+    const tFrame = tlb.frame;
+    const tFlags = tlb.flags;
+    const pins = this.frames.pins;
+    const wants = this.wantsHits;
+    const pol = this.hitPolicy;
+    const skipRepeat = pol?.repeatTouchIsNoop === true;
+    // LRU: touches of two frames that take turns are held back (p1 then p2, p2 the most recent)
+    // and made before any other call to the policy (touchMovesToMostRecent).
+    const hold = pol?.touchMovesToMostRecent === true;
+    let p1 = -1;
+    let p2 = -1;
+    let asid = mmu.asid;
+    let last = mmu.last;
+    const setEpoch = tlb.setEpoch;
+    const setMask = tlb.sets - 1;
+    const { vpn: fVpn, asid: fAsid, slot: fSlot, epoch: fEpoch } = this.found;
+    let touched = -1;
+    let f = mmu.frame;
+    // Counts since the last flush: TLB hits here, writes and fetches among references [counted, k].
+    let hits = 0;
+    let writes = 0;
+    let fetches = 0;
+    let counted = from;
+    for (let k = from; k < to; k++) {
+      let kind: number;
+      let vpn: number;
+      if (width === 0) {
+        kind = codes[k]!;
+        vpn = pages[k]!;
+      } else {
+        const at = base + k * width;
+        const v = width === 1 ? codes[at]! : codes[at]! | (codes[at + 1]! << 8);
+        kind = v & 3;
+        vpn = pages[v >>> 2]!;
+      }
+      writes += kind >>> 1;
+      fetches += (kind - 1) >>> 31;
+      const need = NEED_BY_KIND[kind]!;
+      if (tVpn[last] === vpn && tAsid[last] === asid && (tFlags[last]! & need) === need) {
+        hits++;
+        f = tFrame[last]!;
+      } else {
+        const c = vpn & FOUND_MASK;
+        const slot = fSlot[c]!;
+        if (
+          fVpn[c] === vpn &&
+          fAsid[c] === asid &&
+          fEpoch[c] === setEpoch[vpn & setMask] &&
+          (tFlags[slot]! & need) === need
+        ) {
+          // translate's scan would find this slot again: a hit there, and the last slot.
+          hits++;
+          last = slot;
+          f = tFrame[slot]!;
+        } else {
+          const acc: Access = kind >= REF_STORE ? ACC_WRITE : kind === REF_INSTR ? ACC_EXEC : ACC_READ;
+          const va = vpn * ps;
+          const misses = tlb.misses;
+          mmu.last = last;
+          const pa = mmu.translate(va, acc);
+          if (pa < 0) {
+            // Everything counted so far (this reference too) and the touches held back are given
+            // over before the fault path runs.
+            if (p1 >= 0) pol!.touch!(p1, NEVER);
+            if (p2 >= 0) pol!.touch!(p2, NEVER);
+            p1 = p2 = -1;
+            mmu.frame = f;
+            this.flushCounts(k + 1, counted, writes, fetches, hits);
+            hits = writes = fetches = 0;
+            counted = k + 1;
+            touched = -1;
+            const nu = nextUse === null ? NO_NEXT_USE : nextUse[nuBase + k]!;
+            const r = this.pager.handleFault(this.cur!, va, acc, pa, nu === NO_NEXT_USE ? NEVER : nu);
+            if (r === FAULT_KILLED) return k;
+            // The fault path may change the TLB (the set epochs tell `found`) and the installed space.
+            asid = mmu.asid;
+            last = mmu.last;
+            f = mmu.frame;
+            if (this.hitPolicy !== pol || (pol !== null && pol !== this.pager.supply.policy)) {
+              mmu.frame = f;
+              return this.accessRefsSlow(this.curPid, pages, codes, width, base, k + 1, to, nextUse, nuBase);
+            }
+            continue;
+          }
+          last = mmu.last;
+          f = mmu.frame;
+          if (tlb.misses === misses) {
+            // A hit in the set's scan (no walk): its answer until the set changes.
+            fVpn[c] = vpn;
+            fAsid[c] = asid;
+            fSlot[c] = last;
+            fEpoch[c] = setEpoch[vpn & setMask]!;
+          }
+        }
+      }
+      if (hold) {
+        if (f !== p2 && pins[f] === 0) {
+          if (f !== p1 && p1 >= 0) pol!.touch!(p1, NEVER);
+          p1 = p2;
+          p2 = f;
+        }
+      } else if (wants && f !== touched && pins[f] === 0) {
+        const nu = nextUse === null ? NO_NEXT_USE : nextUse[nuBase + k]!;
+        const again = pol!.touch!(f, nu === NO_NEXT_USE ? NEVER : nu);
+        touched = skipRepeat || again === true ? f : -1;
+      }
+    }
+    if (p1 >= 0) pol!.touch!(p1, NEVER);
+    if (p2 >= 0) pol!.touch!(p2, NEVER);
+    mmu.last = last;
+    mmu.frame = f;
+    this.flushCounts(to, counted, writes, fetches, hits);
+    return to;
+  }
+
+  /** Gives pendingRefs the references [counted, end) (writes and fetches among them) and the TLB `hits`. */
+  private flushCounts(end: number, counted: number, writes: number, fetches: number, hits: number): void {
+    const pending = this.pendingRefs;
+    pending[0]! += end - counted - writes - fetches;
+    pending[1]! += writes;
+    pending[2]! += fetches;
+    this.tlb.hits += hits;
+  }
+
+  /** accessRefs in general (policy ticks, hits under local scope, no TLB): access()'s steps per reference. */
+  private accessRefsAny(
     pid: number,
     pages: Float64Array,
     kinds: Uint8Array,

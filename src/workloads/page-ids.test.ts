@@ -25,4 +25,16 @@ describe("PageIds", () => {
     expect(d.keyOf(b)).toBe(pageKey(3 & MAX_ASID, 5));
     expect(d.idOf(5, 3)).toBe(b);
   });
+
+  it("finds a pair's id without adding one", () => {
+    const d = new PageIds();
+    expect(d.find(5, 3)).toBe(-1);
+    expect(d.size).toBe(0);
+    for (let i = 0; i < 3000; i++) d.idOf(i * 3, i % 2);
+    expect(d.find(9, 1)).toBe(3);
+    expect(d.find(9, 0)).toBe(-1);
+    expect(d.find(8997, 1)).toBe(2999);
+    expect(d.find(9000, 0)).toBe(-1);
+    expect(d.size).toBe(3000);
+  });
 });

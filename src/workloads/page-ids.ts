@@ -31,6 +31,17 @@ export class PageIds {
     }
   }
 
+  /** The id of (pid, page), or -1 when it has none (nothing is added). */
+  find(page: number, pid: number): number {
+    const key = pid === 0 ? page : pageKey(pid & MAX_ASID, page);
+    let h = hashKey(key) & (this.cap - 1);
+    for (;;) {
+      const v = this.vals[h]!;
+      if (v < 0 || this.keys[h] === key) return v;
+      h = (h + 1) & (this.cap - 1);
+    }
+  }
+
   /**
    * Writes the ids of refs [from, to) to `ids` and their write flags (S, M) to `writes`, at the
    * same indexes. Allocates only when the table grows (doubling, so O(log pages) times in all).

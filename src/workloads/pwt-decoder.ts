@@ -43,6 +43,23 @@ export interface CodedRefs {
   ids: Int32Array;
 }
 
+/**
+ * References of a dictionary block still encoded, with the block's dictionary itself (its entries'
+ * pages and pids) instead of dense ids: what PwtDecoder.takeCodedBlock hands over.
+ */
+export interface CodedBlock {
+  /** The bytes: reference k is at pos + k × dict.width, little endian, entry × 4 + kind. */
+  buf: Uint8Array;
+  pos: number;
+  count: number;
+  dict: PwtDictionary;
+}
+
+/** An empty CodedBlock for takeCodedBlock to fill. */
+export function makeCodedBlock(): CodedBlock {
+  return { buf: new Uint8Array(0), pos: 0, count: 0, dict: new PwtDictionary() };
+}
+
 /** An empty CodedRefs for takeCoded to fill. */
 export function makeCodedRefs(): CodedRefs {
   return { buf: new Uint8Array(0), pos: 0, count: 0, width: 1, ids: new Int32Array(0) };
@@ -233,6 +250,41 @@ export class PwtDecoder implements TraceDecoder {
     into.width = dict.width;
     into.ids = ids;
     return n;
+  }
+
+  /**
+   * takeCodedUnchecked handing over the block's dictionary (its entries' pages and pids, as the
+   * file gives them, pages coarsened) instead of mapping the entries to dense ids: the caller
+   * looks up what it needs of the entries its references use. The same duties as there: check
+   * every entry (below `into.dict.size`), throw badEntry at the first bad one, add the kinds;
+   * unless `check`, with which the decoder does both itself (as takeCoded does).
+   */
+  takeCodedBlock(max: number, into: CodedBlock, check = false): number {
+    if (this.state !== ST_DICT || max <= 0) return 0;
+    const dict = this.dict;
+    const n = Math.min(this.blockLeft, max);
+    const start = this.pos;
+    if (check) {
+      if (dict.countCoded(this.buf, start, n, this.stats) < 0) throw this.pastDictionary(start);
+    }
+    this.blockLeft -= n;
+    this.pos = start + n * dict.width;
+    if (this.blockLeft === 0) this.endBlock();
+    into.buf = this.buf;
+    into.pos = start;
+    into.count = n;
+    into.dict = dict;
+    return n;
+  }
+
+  /** drain that stops (returning true) on reaching a dictionary block, for takeCodedBlock to hand it over. */
+  drainUntilCoded(out: RefBatch): boolean {
+    this.stopAtDict = true;
+    try {
+      return this.drain(out);
+    } finally {
+      this.stopAtDict = false;
+    }
   }
 
   /** Adds the kinds of `n` references taken by takeCodedUnchecked (odd: kind bit 0 set; high: bit 1; both). */
