@@ -73,4 +73,16 @@ if (mode === "check") {
   });
 }
 
-load(path.join(dir, ENTRY)).start();
+const entry = load(path.join(dir, ENTRY));
+
+/** The command line's main(argv, io) (cli/main.ts), for a caller that runs commands in-process. */
+export const main = entry.main;
+
+// Run as the program (node dist/cli/main.js, or the bin's link to it), not imported.
+let script = "";
+try {
+  script = process.argv[1] === undefined ? "" : fs.realpathSync(process.argv[1]);
+} catch {
+  script = "";
+}
+if (script === fs.realpathSync(fileURLToPath(import.meta.url))) entry.start();
