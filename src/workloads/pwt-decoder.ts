@@ -26,14 +26,8 @@ import {
 } from "./pwt-header.js";
 import { decodeTokenRun, TokenState } from "./pwt-tokens.js";
 import type { RefBatch } from "./refs.js";
-import {
-  checkPageSize,
-  copyBytes,
-  type DecodeOptions,
-  makeStats,
-  plainBytes,
-  type TraceDecoder,
-} from "./trace-decoder.js";
+import { copyBytes, plainBytes } from "./trace-bytes.js";
+import { checkPageSize, type DecodeOptions, makeStats, type TraceDecoder } from "./trace-decoder.js";
 
 export { type CodedRefs, makeCodedRefs } from "./pwt-dictionary.js";
 
