@@ -14,7 +14,7 @@
 //   blocks for `io.ns` on a device of its own. This is what makes multiprogramming pay: with one
 //   process the CPU idles during its I/O; with more, another runs (Silberschatz's thrashing figure
 //   assumes it).
-// - Frame allocation (equal / proportional / priority with a minimum, src/system/allocation.ts)
+// - Frame allocation (equal / proportional / priority with a minimum, src/sim/allocation.ts)
 //   sets quotas under local replacement; page-fault-frequency control (Chu and Opderbeck, 1972)
 //   grows a quota when a process's fault rate over a window exceeds `upper` and shrinks it below
 //   `lower`, trimming the least recently used pages.
@@ -25,15 +25,16 @@
 //   swapped out whole (every resident page paged out, dirty ones written in one disk request) and
 //   taken off the ready queue. The oldest suspended process resumes when its last working set fits
 //   again and no thrashing was seen lately (a τ shorter than a program's reuse distances makes
-//   Σ|WS| fit while the processes thrash: then the thrashing signal suspends and holds resumption), or after `rotateNs` in place of the process active longest (so nobody starves), optionally
-//   prepaged: its last working set read back in one disk request (one latency
-//   and k transfers) before it runs, instead of demand faults one by one.
+//   Σ|WS| fit while the processes thrash: then the thrashing signal suspends and holds
+//   resumption), or after `rotateNs` in place of the process active longest (so nobody starves),
+//   optionally prepaged: its last working set read back in one disk request (one latency and k
+//   transfers) before it runs, instead of demand faults one by one.
 // - Thrashing detection from seed 002's signals, over each detection window: low CPU utilization,
 //   a high paging rate, and "memory pressure greater than the number of available page frames"
-//   (pressure(): Σ|WS| plus the pages awaited, or with several processes competing the frames they
-//   hold plus the pages they await if larger; a process alone whose working set fits is never
-//   thrashing, whatever it holds). Reported as events;
-//   load control also suspends on it.
+//   (memoryPressure in demand.ts: Σ|WS| plus the pages awaited, or with several processes
+//   competing the frames they hold plus the pages they await if larger; a process alone whose
+//   working set fits is never thrashing, whatever it holds). Reported as events; load control
+//   also suspends on it.
 //
 // Ties: at one instant a process preempted by its quantum is queued before processes waking then;
 // processes waking at the same instant are queued by wake time, then pid.
@@ -484,7 +485,8 @@ export class System {
       act.every((p) => p.wantsMore) &&
       this.machine.frames.freeCount === 0;
     // Over-committed: the working sets exceed the frames; or the last detection window showed
-    // thrashing (see pressure()). At most one suspension per window on the second signal.
+    // thrashing (see memoryPressure in demand.ts). At most one suspension per window on the second
+    // signal.
     const thrashed = this.thrashingNow && this.now - this.thrashSuspendAt >= this.windowNs;
     if ((demand > avail || thrashed || pffStarved) && act.length > 1) {
       if (thrashed) {
