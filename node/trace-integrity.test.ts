@@ -11,7 +11,7 @@ import zlib from "node:zlib";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { runCli } from "../cli/test-helpers.js";
 import { PagewiseError } from "../src/core/errors.js";
-import { BomStripper, printable } from "../src/workloads/trace-decoder.js";
+import { BomStripper, printable } from "../src/workloads/trace-bytes.js";
 import { openTrace } from "./trace-file.js";
 import { DecompressError, Xxh64 } from "./zstd.js";
 

@@ -1,11 +1,13 @@
 // Processes of the multiprogramming layer: a workload prepared once (pages renumbered densely in
 // order of first use, so any trace fits a small address space and WS bookkeeping is an array), and
-// the scheduler's per-process state (position in the stream, state, clocks, working set, PFF).
+// the scheduler's per-process state (position in the stream, state, clocks, working set, PFF) and
+// its line of the System's report.
 
 import { ConfigError } from "../core/errors.js";
 import type { Counters } from "../core/stats.js";
 import { ACC_EXEC, ACC_READ, ACC_WRITE } from "../mmu/mmu.js";
 import { isWrite, REF_INSTR } from "../workloads/refs.js";
+import type { ProcessReport } from "./config.js";
 import type { WorkingSet } from "./working-set.js";
 
 /** A reference stream ready to run: dense page ids 0..distinct-1 and MMU access codes. */
@@ -104,4 +106,23 @@ export class SysProc {
   ) {
     this.touched = new Uint8Array(w.distinct);
   }
+}
+
+/** `p` as the System's report gives it. */
+export function processReport(p: SysProc): ProcessReport {
+  return {
+    pid: p.pid,
+    name: p.name,
+    state: STATE_NAMES[p.state]!,
+    exitReason: p.exitReason,
+    completed: p.completed,
+    cpuNs: p.cpuNs,
+    blockedPagingNs: p.blockedPagingNs,
+    blockedIoNs: p.blockedIoNs,
+    faults: p.faults,
+    majorFaults: p.majorFaults,
+    quota: p.quota,
+    workingSet: p.ws.size,
+    suspensions: p.suspensions,
+  };
 }

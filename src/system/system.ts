@@ -14,7 +14,7 @@
 //   blocks for `io.ns` on a device of its own. This is what makes multiprogramming pay: with one
 //   process the CPU idles during its I/O; with more, another runs (Silberschatz's thrashing figure
 //   assumes it).
-// - Frame allocation (equal / proportional / priority with a minimum, src/system/allocation.ts)
+// - Frame allocation (equal / proportional / priority with a minimum, src/sim/allocation.ts)
 //   sets quotas under local replacement; page-fault-frequency control (Chu and Opderbeck, 1972)
 //   grows a quota when a process's fault rate over a window exceeds `upper` and shrinks it below
 //   `lower`, trimming the least recently used pages.
@@ -25,23 +25,29 @@
 //   swapped out whole (every resident page paged out, dirty ones written in one disk request) and
 //   taken off the ready queue. The oldest suspended process resumes when its last working set fits
 //   again and no thrashing was seen lately (a τ shorter than a program's reuse distances makes
-//   Σ|WS| fit while the processes thrash: then the thrashing signal suspends and holds resumption), or after `rotateNs` in place of the process active longest (so nobody starves), optionally
-//   prepaged: its last working set read back in one disk request (one latency
-//   and k transfers) before it runs, instead of demand faults one by one.
+//   Σ|WS| fit while the processes thrash: then the thrashing signal suspends and holds
+//   resumption), or after `rotateNs` in place of the process active longest (so nobody starves),
+//   optionally prepaged: its last working set read back in one disk request (one latency and k
+//   transfers) before it runs, instead of demand faults one by one.
 // - Thrashing detection from seed 002's signals, over each detection window: low CPU utilization,
 //   a high paging rate, and "memory pressure greater than the number of available page frames"
-//   (pressure(): Σ|WS| plus the pages awaited, or with several processes competing the frames they
-//   hold plus the pages they await if larger; a process alone whose working set fits is never
-//   thrashing, whatever it holds). Reported as events;
-//   load control also suspends on it.
+//   (memoryPressure in demand.ts: Σ|WS| plus the pages awaited, or with several processes
+//   competing the frames they hold plus the pages they await if larger; a process alone whose
+//   working set fits is never thrashing, whatever it holds). Reported as events; load control
+//   also suspends on it.
 //
 // Ties: at one instant a process preempted by its quantum is queued before processes waking then;
 // processes waking at the same instant are queued by wake time, then pid.
+//
+// Beside this file: the settings and their checks (settings.ts), the frames processes need and the
+// memory pressure (demand.ts), moving a process's pages out and in (swapping.ts). What stays here
+// is one discrete-event loop whose parts (CPU slices, blocking, allocation, load control,
+// detection) share the same queues, clocks and counters.
 
 import { ConfigError, OutOfMemoryError } from "../core/errors.js";
 import type { Counters } from "../core/stats.js";
 import { FAULT_KILLED } from "../pager/pager.js";
-import { ALLOCATION_MODES, allocateFrames } from "../sim/allocation.js";
+import { allocateFrames } from "../sim/allocation.js";
 import type { Machine } from "../sim/machine.js";
 import type {
   PffConfig,
@@ -51,9 +57,21 @@ import type {
   SystemSample,
   SystemTotals,
 } from "./config.js";
+import { memoryPressure, workingSetFrames, workingSetNeed } from "./demand.js";
 import { Disk } from "./disk.js";
 import { SystemEventBus } from "./events.js";
-import { BLOCKED, type BlockKind, DONE, READY, RUNNING, STATE_NAMES, SUSPENDED, SysProc } from "./process.js";
+import {
+  BLOCKED,
+  type BlockKind,
+  DONE,
+  processReport,
+  READY,
+  RUNNING,
+  SUSPENDED,
+  SysProc,
+} from "./process.js";
+import { systemSettings } from "./settings.js";
+import { prepageWorkingSet, swapOutWhole, trimToQuota } from "./swapping.js";
 import { WorkingSet } from "./working-set.js";
 
 export type {
@@ -65,20 +83,6 @@ export type {
   SystemSample,
   SystemTotals,
 } from "./config.js";
-
-const DEFAULTS = {
-  quantumNs: 10_000_000,
-  contextSwitchNs: 0,
-  minFrames: 1,
-  tau: 20_000,
-  controlIntervalNs: 10_000_000,
-  reserveFrames: 0,
-  resumeWindowRefs: 5_000,
-  rotateNs: 1e9,
-  windowNs: 100_000_000,
-  cpuBelow: 0.5,
-  faultsPerSecondAbove: 50,
-};
 
 export class System {
   readonly events = new SystemEventBus();
@@ -139,43 +143,19 @@ export class System {
     readonly config: SystemConfig = {},
   ) {
     const c = config;
-    this.q = positive("quantumNs", c.quantumNs ?? DEFAULTS.quantumNs);
-    this.switchNs = nonNegative("contextSwitchNs", c.contextSwitchNs ?? DEFAULTS.contextSwitchNs);
-    this.tau = c.tau ?? DEFAULTS.tau;
-    this.minFrames = c.minFrames ?? DEFAULTS.minFrames;
-    if (!Number.isInteger(this.minFrames) || this.minFrames < 1)
-      throw new ConfigError("minFrames", this.minFrames, "a whole number of frames ≥ 1");
-    this.interval = positive("controlIntervalNs", c.controlIntervalNs ?? DEFAULTS.controlIntervalNs);
-    this.windowNs = positive("detect.windowNs", c.detect?.windowNs ?? DEFAULTS.windowNs);
-    this.cpuBelow = c.detect?.cpuBelow ?? DEFAULTS.cpuBelow;
-    this.faultsAbove = c.detect?.faultsPerSecondAbove ?? DEFAULTS.faultsPerSecondAbove;
-    this.reserve = c.reserveFrames ?? DEFAULTS.reserveFrames;
-    this.resumeWindow = c.resumeWindowRefs ?? DEFAULTS.resumeWindowRefs;
-    this.rotateNs = nonNegative("rotateNs", c.rotateNs ?? DEFAULTS.rotateNs);
+    const set = systemSettings(c, machine.scope);
+    this.q = set.quantumNs;
+    this.switchNs = set.contextSwitchNs;
+    this.tau = set.tau;
+    this.minFrames = set.minFrames;
+    this.interval = set.controlIntervalNs;
+    this.windowNs = set.windowNs;
+    this.cpuBelow = set.cpuBelow;
+    this.faultsAbove = set.faultsPerSecondAbove;
+    this.reserve = set.reserveFrames;
+    this.resumeWindow = set.resumeWindowRefs;
+    this.rotateNs = set.rotateNs;
     this.accessNs = machine.costs.memoryAccessNs;
-    if (c.io !== undefined) {
-      if (!Number.isInteger(c.io.everyRefs) || c.io.everyRefs < 1)
-        throw new ConfigError("io.everyRefs", c.io.everyRefs, "a positive whole number of references");
-      nonNegative("io.ns", c.io.ns);
-    }
-    if (c.allocation !== undefined && !ALLOCATION_MODES.includes(c.allocation))
-      throw new ConfigError("allocation", c.allocation, ALLOCATION_MODES.join(", "));
-    if ((c.allocation !== undefined || c.pff !== undefined) && machine.scope !== "local") {
-      throw new ConfigError(
-        "scope",
-        machine.scope,
-        `"local": frame allocation and PFF set per-process quotas, which only local replacement honours`,
-      );
-    }
-    if (c.pff !== undefined) {
-      const p = c.pff;
-      if (!(p.lower >= 0 && p.upper > p.lower && p.upper <= 1))
-        throw new ConfigError("pff", `${p.lower}..${p.upper}`, "0 ≤ lower < upper ≤ 1 faults per reference");
-      if (!Number.isInteger(p.windowRefs) || p.windowRefs < 1)
-        throw new ConfigError("pff.windowRefs", p.windowRefs, "a positive whole number");
-      if (!Number.isInteger(p.step) || p.step < 1)
-        throw new ConfigError("pff.step", p.step, "a positive whole number");
-    }
     this.disk = new Disk(c.disk ?? "hdd");
     // kswapd (src/pager/kswapd.ts), when the machine has one, runs on this clock: the loop advances it
     // when a batch is due, and the pages it writes back occupy the disk without blocking anybody.
@@ -217,17 +197,7 @@ export class System {
 
   /** Frames the working sets may use: all frames less page tables (estimated per process) and the reserve. */
   availableFrames(): number {
-    const { layout } = this.machine;
-    let tables = 0;
-    for (const p of this.procs) {
-      if (p.state === DONE) continue;
-      let span = 1;
-      for (let l = layout.levels - 1; l >= 0; l--) {
-        span *= layout.entriesPerTable[l]!;
-        tables += Math.ceil(p.w.distinct / span);
-      }
-    }
-    return Math.max(0, this.machine.frameCount - tables - this.reserve);
+    return workingSetFrames(this.procs, this.machine.layout, this.machine.frameCount, this.reserve);
   }
 
   /** Runs until `untilNs` of simulated time or until every process is done. */
@@ -278,21 +248,7 @@ export class System {
       faultsPerSecond: secs > 0 ? t.majorFaults / secs : 0,
       disk: this.disk.stats(this.now),
       availableFrames: this.availableFrames(),
-      processes: this.procs.map((p) => ({
-        pid: p.pid,
-        name: p.name,
-        state: STATE_NAMES[p.state]!,
-        exitReason: p.exitReason,
-        completed: p.completed,
-        cpuNs: p.cpuNs,
-        blockedPagingNs: p.blockedPagingNs,
-        blockedIoNs: p.blockedIoNs,
-        faults: p.faults,
-        majorFaults: p.majorFaults,
-        quota: p.quota,
-        workingSet: p.ws.size,
-        suspensions: p.suspensions,
-      })),
+      processes: this.procs.map(processReport),
       samples: this.samples,
     };
   }
@@ -401,8 +357,7 @@ export class System {
     if (ks === undefined || ks.nextDueNs > this.now) return;
     this.syncWritebacks();
     ks.advance(this.now);
-    const writes = this.syncWritebacks();
-    if (writes > 0) this.disk.submit(this.now, writes, "write");
+    this.writeBackNow();
   }
 
   private block(p: SysProc, until: number, kind: BlockKind, page: number): void {
@@ -461,6 +416,12 @@ export class System {
     return d;
   }
 
+  /** Queues the write-backs since the last sync on the disk, nobody waiting for them. */
+  private writeBackNow(): void {
+    const writes = this.syncWritebacks();
+    if (writes > 0) this.disk.submit(this.now, writes, "write");
+  }
+
   // ---- allocation, PFF, load control -----------------------------------------------------
 
   private active(): SysProc[] {
@@ -490,18 +451,7 @@ export class System {
 
   /** Pages out `p`'s least recently used pages until its resident set fits its quota. */
   private trim(p: SysProc): void {
-    const proc = this.machine.pager.parts.byPid(p.pid);
-    if (proc === undefined || proc.resident <= p.quota) return;
-    const order: number[] = [];
-    for (let pg = 0; pg < p.w.distinct; pg++) if (p.touched[pg]) order.push(pg);
-    order.sort((a, b) => p.ws.lastRef[a]! - p.ws.lastRef[b]!);
-    const ps = this.machine.pageSize;
-    for (const pg of order) {
-      if (proc.resident <= p.quota) break;
-      this.machine.pageOut(p.pid, pg * ps);
-    }
-    const writes = this.syncWritebacks();
-    if (writes > 0) this.disk.submit(this.now, writes, "write");
+    if (trimToQuota(this.machine, p)) this.writeBackNow();
   }
 
   private pffCheck(p: SysProc, pff: PffConfig): void {
@@ -535,7 +485,8 @@ export class System {
       act.every((p) => p.wantsMore) &&
       this.machine.frames.freeCount === 0;
     // Over-committed: the working sets exceed the frames; or the last detection window showed
-    // thrashing (see pressure()). At most one suspension per window on the second signal.
+    // thrashing (see memoryPressure in demand.ts). At most one suspension per window on the second
+    // signal.
     const thrashed = this.thrashingNow && this.now - this.thrashSuspendAt >= this.windowNs;
     if ((demand > avail || thrashed || pffStarved) && act.length > 1) {
       if (thrashed) {
@@ -574,14 +525,9 @@ export class System {
     }
   }
 
-  /**
-   * Frames `p` needs by the working-set model: |WS(t, τ)|, or, before it has made τ references (its
-   * window is not full, so its working set is not known yet), all the pages it uses.
-   */
+  /** Frames `p` needs by the working-set model (demand.ts). */
   private need(p: SysProc): number {
-    return p.ws.time < this.tau && this.config.unknownNeed !== "working-set"
-      ? Math.max(p.ws.size, p.w.distinct)
-      : p.ws.size;
+    return workingSetNeed(p, this.tau, this.config.unknownNeed);
   }
 
   /** Swaps `p` out whole and takes it off the CPU queues. */
@@ -601,13 +547,8 @@ export class System {
     p.wantsMore = false;
     p.resumeLeft = 0;
     this.t.suspensions++;
-    const ps = this.machine.pageSize;
-    let out = 0;
-    for (let pg = 0; pg < p.w.distinct; pg++) {
-      if (p.touched[pg] && this.machine.pageOut(p.pid, pg * ps)) out++;
-    }
-    const writes = this.syncWritebacks();
-    if (writes > 0) this.disk.submit(this.now, writes, "write");
+    const out = swapOutWhole(this.machine, p);
+    this.writeBackNow();
     this.suspended.push(p);
     if (this.last === p) this.last = undefined;
     if (this.events.listening)
@@ -626,25 +567,13 @@ export class System {
     p.activatedAt = this.now;
     this.t.resumes++;
     this.reallocate(false);
-    let prepaged = 0;
-    if (this.config.prepage) {
-      const proc = this.machine.pager.parts.byPid(p.pid)!;
-      const ps = this.machine.pageSize;
-      const members = p.ws.members();
-      const room = Math.min(members.length, p.quota);
-      for (let k = 0; k < room; k++) {
-        const before = proc.resident;
-        this.machine.pageIn(p.pid, members[k]! * ps);
-        if (proc.resident > before) prepaged++;
-      }
-    }
+    const prepaged = this.config.prepage ? prepageWorkingSet(this.machine, p) : 0;
     p.resumeLeft = this.resumeWindow;
     p.resumeAt = this.now;
     if (prepaged > 0) {
       // Every page prepaged is charged a transfer, as a demand fault on it would be charged a read.
       this.t.prepagedPages += prepaged;
-      const writes = this.syncWritebacks();
-      if (writes > 0) this.disk.submit(this.now, writes, "write");
+      this.writeBackNow();
       const done = this.disk.submit(this.now, prepaged, "read");
       this.block(p, done, "prepage", -1);
     } else {
@@ -657,36 +586,13 @@ export class System {
 
   // ---- thrashing detection and sampling --------------------------------------------------
 
-  /**
-   * Memory pressure: the frames the active processes are known to need, Σ|WS(t, τ)| (before τ
-   * references, the pages used so far: load control assumes every page then, but detection counts
-   * only what was seen), plus each page a process waits for that is outside its working set; and,
-   * when two or more processes compete, at least the frames they hold plus the pages they wait
-   * for (a τ shorter than a program's reuse distances understates |WS| while the processes take
-   * each other's frames). Frames a process alone holds are not pressure: a process with a 20-page
-   * working set that has filled memory with pages it used long ago (a phase change, a sequential
-   * pass) holds every frame and waits for one more, yet no other process wants them; its faults are
-   * those of a program "changing the page in use without changing its working-set size", not
-   * thrashing (seed 002).
-   */
-  private pressure(act: readonly SysProc[]): number {
-    let ws = 0;
-    let held = 0;
-    for (const p of act) {
-      const waits = p.state === BLOCKED && p.blockKind === "page" && p.blockPage >= 0;
-      ws += p.ws.size + (waits && !p.ws.has(p.blockPage) ? 1 : 0);
-      held += (this.machine.pager.parts.byPid(p.pid)?.resident ?? 0) + (waits ? 1 : 0);
-    }
-    return act.length > 1 ? Math.max(ws, held) : ws;
-  }
-
   private detect(): void {
     const span = this.now - this.mark.t;
     if (span <= 0) return;
     const cpu = (this.t.busyNs - this.mark.busy) / span;
     const fps = ((this.t.majorFaults - this.mark.major) * 1e9) / span;
     const act = this.active();
-    const demand = this.pressure(act);
+    const demand = memoryPressure(act, this.machine);
     const avail = this.availableFrames();
     const thrashing = cpu < this.cpuBelow && fps > this.faultsAbove && demand > avail;
     if (thrashing) this.t.thrashingNs += span;
@@ -718,14 +624,4 @@ export class System {
     this.mark = { t: this.now, busy: this.t.busyNs, major: this.t.majorFaults };
     while (this.nextDetect <= this.now) this.nextDetect += this.windowNs;
   }
-}
-
-function positive(key: string, v: number): number {
-  if (!(Number.isFinite(v) && v > 0)) throw new ConfigError(key, v, "a positive number of ns");
-  return v;
-}
-
-function nonNegative(key: string, v: number): number {
-  if (!(Number.isFinite(v) && v >= 0)) throw new ConfigError(key, v, "a number of ns ≥ 0");
-  return v;
 }

@@ -16,18 +16,13 @@
 // object id is not a number. Rows may then have any number of fields past those named.
 
 import { ConfigError } from "../core/errors.js";
+import { hexDigit, isBlank, LineDecoder } from "./line-decoder.js";
 import { u64Text, WideIdPages } from "./oracle-general.js";
 import type { RefBatch } from "./refs.js";
 import { MAX_ACCESS_BYTES, REF_INSTR, REF_LOAD, REF_MODIFY, REF_STORE } from "./refs.js";
 import { kindOfLetter } from "./text-trace.js";
-import {
-  checkPageSize,
-  type DecodeOptions,
-  hexDigit,
-  isBlank,
-  LineDecoder,
-  printable,
-} from "./trace-decoder.js";
+import { printable } from "./trace-bytes.js";
+import { checkPageSize, type DecodeOptions } from "./trace-decoder.js";
 
 const COL_IGNORE = 0;
 const COL_PAGE = 1;

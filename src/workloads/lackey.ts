@@ -6,9 +6,10 @@
 // reference per page it touches; an M line is ONE reference, of kind REF_MODIFY, that dirties its
 // page (as libCacheSim and the reference figures count it). Lackey traces are single-process: pid 0.
 
+import { LineDecoder } from "./line-decoder.js";
 import type { RefBatch } from "./refs.js";
 import { MAX_ACCESS_BYTES, REF_INSTR, REF_LOAD, REF_MODIFY, REF_STORE } from "./refs.js";
-import { checkPageSize, type DecodeOptions, LineDecoder } from "./trace-decoder.js";
+import { checkPageSize, type DecodeOptions } from "./trace-decoder.js";
 
 const C_I = 73;
 const C_L = 76;

@@ -6,8 +6,8 @@
 
 import { PagesTextParser } from "./pages-text.js";
 import { makeBatch, type RefBatch } from "./refs.js";
+import { BomStripper } from "./trace-bytes.js";
 import {
-  BomStripper,
   checkPageSize,
   coarsenFactor,
   type DecodeOptions,

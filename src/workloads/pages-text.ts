@@ -10,7 +10,7 @@
 
 import { TraceParseError } from "../core/errors.js";
 import { makeBatch, REF_INSTR, REF_LOAD, REF_MODIFY, REF_STORE, type RefBatch } from "./refs.js";
-import { printable } from "./trace-decoder.js";
+import { printable } from "./trace-bytes.js";
 
 const SP = 32;
 const TAB = 9;

@@ -3,14 +3,17 @@
 // dictionary blocks, into RefBatches (drain), straight into dense page ids (drainDense), or, for a
 // dictionary block, handed over still encoded (takeCoded). Version 3's checksums (header, trailer,
 // every block) are verified before any of the checked bytes is used: a block is checked once it is
-// whole in the buffer, before its first reference is decoded. The dictionary and its decode loops
-// are in pwt-dictionary.ts.
+// whole in the buffer, before its first reference is decoded. This file frames the stream (header,
+// blocks, trailer); the token blocks' decode loop is in pwt-tokens.ts, the dictionary and its
+// decode loops in pwt-dictionary.ts, the checks of the page size, block checksums and trailer in
+// pwt-checks.ts.
 
 import { ConfigError } from "../core/errors.js";
 import type { PageIds } from "./page-ids.js";
 import { DICT8_MAX, DICT16_MAX, ENC_DICT8, ENC_DICT16, ENC_TOKENS } from "./pwt-blocks.js";
-import { getU32, pwtChecksum, warmPwtChecksum } from "./pwt-checksum.js";
-import { addKinds, fillRun, PwtDictionary } from "./pwt-dictionary.js";
+import { checkPwtBlock, checkPwtTrailer, pwtPageDivisor } from "./pwt-checks.js";
+import { warmPwtChecksum } from "./pwt-checksum.js";
+import { addKinds, type CodedRefs, PwtDictionary } from "./pwt-dictionary.js";
 import {
   binaryError,
   decodePwtHeader,
@@ -18,30 +21,15 @@ import {
   PWT_HEADER_SIZE,
   PWT_MAX_BLOCK_REFS,
   PWT_MAX_PAGE,
-  PwtChecksumError,
   type PwtHeader,
   pwtMaxBlockBytes,
 } from "./pwt-header.js";
+import { decodeTokenRun, TokenState } from "./pwt-tokens.js";
 import type { RefBatch } from "./refs.js";
-import {
-  checkPageSize,
-  copyBytes,
-  type DecodeOptions,
-  makeStats,
-  plainBytes,
-  type TraceDecoder,
-} from "./trace-decoder.js";
+import { copyBytes, plainBytes } from "./trace-bytes.js";
+import { checkPageSize, type DecodeOptions, makeStats, type TraceDecoder } from "./trace-decoder.js";
 
-/** References of a dictionary block still encoded, as PwtDecoder.takeCoded hands them over. */
-export interface CodedRefs {
-  /** The bytes: reference k is at pos + k × width, little endian, entry × 4 + kind. */
-  buf: Uint8Array;
-  pos: number;
-  count: number;
-  width: number;
-  /** Dense page id of each dictionary entry. */
-  ids: Int32Array;
-}
+export { type CodedRefs, makeCodedRefs } from "./pwt-dictionary.js";
 
 /**
  * References of a dictionary block still encoded, with the block's dictionary itself (its entries'
@@ -58,11 +46,6 @@ export interface CodedBlock {
 /** An empty CodedBlock for takeCodedBlock to fill. */
 export function makeCodedBlock(): CodedBlock {
   return { buf: new Uint8Array(0), pos: 0, count: 0, dict: new PwtDictionary() };
-}
-
-/** An empty CodedRefs for takeCoded to fill. */
-export function makeCodedRefs(): CodedRefs {
-  return { buf: new Uint8Array(0), pos: 0, count: 0, width: 1, ids: new Int32Array(0) };
 }
 
 /** Calls of decodeTokens, process-wide, that decode only a few tokens (see there). */
@@ -99,9 +82,8 @@ export class PwtDecoder implements TraceDecoder {
   private state = ST_HEADER;
   private blockLeft = 0;
   private blockEnd = 0;
-  /** Previous page of instruction fetches [0] and of data accesses [1]. */
-  private readonly prev = new Float64Array(2);
-  private curPid = 0;
+  /** A token block's previous pages and current pid. */
+  private readonly tokens = new TokenState();
   /** The file's version (1, 2 or 3), once the header is read. */
   private version = 1;
   /** Bytes after a block's payload: its checksum in version 3, else none. */
@@ -312,16 +294,7 @@ export class PwtDecoder implements TraceDecoder {
           this.version = h.version;
           this.checkBytes = h.version === 3 ? PWT_BLOCK_CHECK : 0;
           if (h.version === 3) warmPwtChecksum();
-          if (this.wantPageSize !== undefined) {
-            if (this.wantPageSize < h.pageSize) {
-              throw new ConfigError(
-                "pageSize",
-                this.wantPageSize,
-                `at least ${h.pageSize}: this pwt file holds ${h.pageSize}-byte pages, which cannot be split`,
-              );
-            }
-            this.divisor = this.wantPageSize / h.pageSize;
-          }
+          if (this.wantPageSize !== undefined) this.divisor = pwtPageDivisor(h, this.wantPageSize);
           this.pos += PWT_HEADER_SIZE;
           this.state = ST_BLOCK;
           break;
@@ -408,25 +381,7 @@ export class PwtDecoder implements TraceDecoder {
             at,
             "trailer",
           );
-          const s = this.stats;
-          if (t.version !== this.version)
-            throw binaryError(
-              this.source,
-              at + 4,
-              `trailer of version ${t.version} in a version ${this.version} file`,
-            );
-          if (t.references !== s.references || t.byKind.some((c, k) => c !== s.byKind[k])) {
-            throw binaryError(
-              this.source,
-              at,
-              `trailer counts ${t.references} references, decoded ${s.references}`,
-            );
-          }
-          // Version 3: a header with final counts must give the trailer's (both are checksummed,
-          // so this catches only a writer that patched one and not the other).
-          const h = this.header;
-          if (this.version === 3 && h !== null && h.countsKnown && !sameCounts(h, t))
-            throw binaryError(this.source, at, "the header's counts differ from the trailer's");
+          checkPwtTrailer(t, this.header, this.version, this.stats, this.source, at);
           this.header = t;
           this.pos += PWT_HEADER_SIZE;
           this.state = ST_DONE;
@@ -445,10 +400,7 @@ export class PwtDecoder implements TraceDecoder {
    * buffer, up to blockEnd, the checksum after it) before anything of the block is decoded.
    */
   private checkBlock(start: number): void {
-    const stored = getU32(this.buf, this.blockEnd);
-    const computed = pwtChecksum(this.buf, start, this.blockEnd);
-    if (stored !== computed)
-      throw new PwtChecksumError(this.source, `block ${this.blocks}`, this.base + start, stored, computed);
+    checkPwtBlock(this.buf, start, this.blockEnd, this.source, this.blocks, this.base + start);
   }
 
   /** Moves past the end of the block just decoded (and its checksum) to the next. */
@@ -463,9 +415,7 @@ export class PwtDecoder implements TraceDecoder {
     if (len < 1) throw binaryError(this.source, at, "corrupt block: no encoding byte");
     const enc = this.buf[this.pos++]!;
     if (enc === ENC_TOKENS) {
-      this.prev[0] = 0;
-      this.prev[1] = 0;
-      this.curPid = 0;
+      this.tokens.reset();
       return;
     }
     if (enc !== ENC_DICT8 && enc !== ENC_DICT16)
@@ -540,6 +490,22 @@ export class PwtDecoder implements TraceDecoder {
     return false;
   }
 
+  /** Decodes tokens of the current block into `out` until the block or `out` is exhausted. */
+  private decodeTokens(out: RefBatch): void {
+    // The first WARM_CALLS calls in the process decode a few tokens each. V8 allocates a
+    // function's type feedback only after several calls; if the loop were compiled on the stack
+    // (OSR) within the first, long, call, the code after it would have no feedback and every
+    // later call would deoptimize there (Node 20: 40% slower).
+    const n = Math.min(
+      this.blockLeft,
+      out.pages.length - out.count,
+      warmCalls[0]! < WARM_CALLS ? 4 : Infinity,
+    );
+    warmCalls[0]!++;
+    this.pos = decodeTokenRun(this.buf, this.pos, n, out, this.tokens, this.divisor, this.stats);
+    this.blockLeft -= n;
+  }
+
   /** Reads a varint at pos, or returns -1 (pos unchanged) if the buffer ends first. */
   private readVarint(): number {
     const buf = this.buf;
@@ -557,98 +523,6 @@ export class PwtDecoder implements TraceDecoder {
     this.pos = p;
     return v;
   }
-
-  /** Decodes tokens of the current block into `out` until the block or `out` is exhausted. */
-  private decodeTokens(out: RefBatch): void {
-    const buf = this.buf;
-    const pages = out.pages;
-    const kinds = out.kinds;
-    const pids = out.pids;
-    const divisor = this.divisor;
-    let i = out.count;
-    // The first WARM_CALLS calls in the process decode a few tokens each. V8 allocates a
-    // function's type feedback only after several calls; if the loop were compiled on the stack
-    // (OSR) within the first, long, call, the code after it would have no feedback and every
-    // later call would deoptimize there (Node 20: 40% slower).
-    const n = Math.min(this.blockLeft, pages.length - i, warmCalls[0]! < WARM_CALLS ? 4 : Infinity);
-    warmCalls[0]!++;
-    const stop = i + n;
-    let p = this.pos;
-    const prev = this.prev;
-    let pid = this.curPid;
-    // Kind counts without a memory increment per reference: with kind = 2h + o, sum(o) counts
-    // L + M, sum(h) S + M, sum(o & h) M.
-    let odd = 0;
-    let high = 0;
-    let both = 0;
-    // pids are written in runs, when the pid changes and at the end.
-    let runStart = i;
-    while (i < stop) {
-      // Fast path, branch-free: a token of one or two bytes without a pid. The byte after the
-      // token always exists (drain waits for one byte past the block).
-      const b0 = buf[p]!;
-      const b1 = buf[p + 1]!;
-      let kind: number;
-      let d: number;
-      if ((b0 & 4) === 0 && (b0 & b1 & 0x80) === 0) {
-        const m = b0 >>> 7;
-        const v = (b0 & 0x7f) | ((b1 << 7) & -m);
-        p += 1 + m;
-        kind = v & 3;
-        const zz = v >>> 3;
-        d = (zz >>> 1) ^ -(zz & 1);
-      } else {
-        let v = 0;
-        let mul = 1;
-        let b: number;
-        do {
-          b = buf[p++]!;
-          v += (b & 0x7f) * mul;
-          mul *= 128;
-        } while (b >= 0x80 && mul < 2 ** 63);
-        kind = v & 3;
-        if ((v & 4) !== 0) {
-          let z = 0;
-          mul = 1;
-          do {
-            b = buf[p++]!;
-            z += (b & 0x7f) * mul;
-            mul *= 128;
-          } while (b >= 0x80 && mul < 2 ** 40);
-          fillRun(pids, pid, runStart, i);
-          runStart = i;
-          pid = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
-        }
-        const zz = Math.floor(v / 8);
-        d = zz % 2 === 0 ? zz / 2 : -(zz + 1) / 2;
-      }
-      // Class 0 for instruction fetches, 1 for data: branch-free, as the two interleave at random.
-      const cls = (kind + 3) >>> 2;
-      const page = prev[cls]! + d;
-      prev[cls] = page;
-      pages[i] = divisor === 1 ? page : Math.floor(page / divisor);
-      kinds[i] = kind;
-      odd += kind & 1;
-      high += kind >>> 1;
-      both += kind & (kind >>> 1);
-      i++;
-    }
-    fillRun(pids, pid, runStart, i);
-    addKinds(this.stats, n, odd, high, both);
-    this.blockLeft -= n;
-    out.count = i;
-    this.pos = p;
-    this.curPid = pid;
-  }
-}
-
-function sameCounts(a: PwtHeader, b: PwtHeader): boolean {
-  return (
-    a.references === b.references &&
-    a.byKind.every((c, k) => c === b.byKind[k]) &&
-    a.distinctPages === b.distinctPages &&
-    a.pids === b.pids
-  );
 }
 
 /** A pwt decoder (the factory shape the format registry uses). */

@@ -3,7 +3,8 @@
 // block header and fills `pages`/`pids`; the loops here turn references into page numbers, into
 // dense page ids, or only count their kinds (for references handed over still encoded). Each loop
 // returns the position after the references it read, or -1 when one names an entry past the
-// dictionary (the decoder then throws with the stream offset).
+// dictionary (the decoder then throws with the stream offset). CodedRefs is the shape references
+// handed over still encoded take (PwtDecoder.takeCoded).
 // The loops are written out per width (and, for page numbers, per single or several pids): a
 // branch per reference on the width or the pid showed in the decoder's profile.
 
@@ -16,6 +17,22 @@ import type { TraceStats } from "./trace-decoder.js";
 const WARM_CALLS = 8;
 const WARM_PIECE = 256;
 const countWarmCalls = [0, 0];
+
+/** References of a dictionary block still encoded, as PwtDecoder.takeCoded hands them over. */
+export interface CodedRefs {
+  /** The bytes: reference k is at pos + k × width, little endian, entry × 4 + kind. */
+  buf: Uint8Array;
+  pos: number;
+  count: number;
+  width: number;
+  /** Dense page id of each dictionary entry. */
+  ids: Int32Array;
+}
+
+/** An empty CodedRefs for takeCoded to fill. */
+export function makeCodedRefs(): CodedRefs {
+  return { buf: new Uint8Array(0), pos: 0, count: 0, width: 1, ids: new Int32Array(0) };
+}
 
 export class PwtDictionary {
   /** Entries: page (already coarsened) and pid. */

@@ -10,9 +10,10 @@
 // and everything from a '#' on are ignored.
 
 import { ConfigError } from "../core/errors.js";
+import { isBlank, LineDecoder } from "./line-decoder.js";
 import type { RefBatch } from "./refs.js";
 import { REF_INSTR, REF_LOAD, REF_MODIFY, REF_STORE } from "./refs.js";
-import { checkPageSize, type DecodeOptions, isBlank, LineDecoder } from "./trace-decoder.js";
+import { checkPageSize, type DecodeOptions } from "./trace-decoder.js";
 
 const C_NL = 10;
 const C_HASH = 35;

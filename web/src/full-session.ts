@@ -1,4 +1,4 @@
-// The web app's full mode: the same cursor as session.ts, over the engine's Machine (page tables
+// The web app's full mode: the same cursor as session.ts (cursor.ts), over the engine's Machine (page tables
 // in frames, a TLB, a swap store; src/sim/steps-full.ts) instead of the replay driver. Going back
 // replays from the start with the same actions (policy switches, pins, unpins) at the same
 // positions, so the state after stepping back is exactly the state at that point going forwards.
@@ -16,6 +16,7 @@ import {
   type TlbMode,
   type Translation,
 } from "../../src/index.js";
+import { Cursor, type Refs, type Switch } from "./cursor.js";
 import {
   type FullFrame,
   MachineReader,
@@ -23,7 +24,6 @@ import {
   type SwapState,
   type TlbState,
 } from "./machine-reader.js";
-import { LOG_SIZE, MAX_WEB_FRAMES, type Refs, type Switch } from "./session.js";
 
 /** The Machine's settings a full-mode run takes besides the policy and frames. */
 export interface FullOptions {
@@ -54,23 +54,18 @@ export function maxPins(frames: number): number {
   return frames - 1;
 }
 
-export class FullSession {
-  private stepper!: FullStepper;
-  readonly missesAt: Float64Array;
-  log: FullStepRecord[] = [];
+export class FullSession extends Cursor<FullStepRecord> {
+  protected stepper!: FullStepper;
   private actions: Action[] = [];
   private nextAction = 0;
-  rebuilds = 0;
 
   constructor(
-    readonly refs: Refs,
-    readonly firstPolicy: string,
-    readonly frames: number,
+    refs: Refs,
+    firstPolicy: string,
+    frames: number,
     readonly options: FullOptions = DEFAULT_FULL,
   ) {
-    if (!Number.isInteger(frames) || frames < 1 || frames > MAX_WEB_FRAMES)
-      throw new ConfigError("frames", frames, `an integer from 1 to ${MAX_WEB_FRAMES}`);
-    this.missesAt = new Float64Array(refs.count + 1);
+    super(refs, firstPolicy, frames);
     this.fresh();
   }
 
@@ -79,7 +74,7 @@ export class FullSession {
     return new FullSession(this.refs, policy, this.frames, this.options);
   }
 
-  private fresh(): void {
+  protected fresh(): void {
     const o = this.options;
     this.stepper = new FullStepper(this.refs, {
       policy: this.firstPolicy,
@@ -98,26 +93,6 @@ export class FullSession {
     return this.stepper.machine;
   }
 
-  get position(): number {
-    return this.stepper.position;
-  }
-
-  get count(): number {
-    return this.refs.count;
-  }
-
-  get done(): boolean {
-    return this.stepper.done;
-  }
-
-  get hits(): number {
-    return this.stepper.hits;
-  }
-
-  get misses(): number {
-    return this.stepper.misses;
-  }
-
   get policy(): string {
     let p = this.firstPolicy;
     for (const a of this.actions) if (a.kind === "policy" && a.at <= this.position) p = a.policy;
@@ -133,52 +108,14 @@ export class FullSession {
     return this.actions.filter((a) => a.kind !== "policy" && a.at <= this.position);
   }
 
-  get last(): FullStepRecord | null {
-    return this.log.length > 0 ? this.log[this.log.length - 1]! : null;
-  }
-
   policyView(): { lists: StepList[]; values?: Readonly<Record<string, number>> } {
     return this.stepper.view();
   }
 
-  step(): boolean {
-    this.applyActionsAt(this.position);
-    const rec = this.stepper.next();
-    if (rec === null) return false;
-    this.missesAt[this.position] = rec.misses;
-    this.log.push(rec);
-    if (this.log.length > LOG_SIZE) this.log.shift();
-    return true;
-  }
-
-  /**
-   * Moves the cursor to `target` references (0 … count), replaying from the start when going
-   * back. The last LOG_SIZE references are stepped with records for the log; with `record` false
-   * none are (the log is emptied if the cursor moves), for a player that moves many times a frame
-   * and records once at the end.
-   */
-  seek(target: number, record = true): void {
-    const to = Math.max(0, Math.min(this.count, Math.floor(target)));
-    if (to < this.position) {
-      this.rebuilds++;
-      this.fresh();
-    }
-    if (!record && to > this.position) this.log = [];
-    const recordFrom = record ? Math.max(this.position, to - LOG_SIZE) : to;
-    while (this.position < to) {
-      if (this.position >= recordFrom) {
-        this.step();
-        continue;
-      }
-      this.applyActionsAt(this.position);
-      this.stepper.skip();
-      this.missesAt[this.position] = this.stepper.misses;
-    }
-    this.applyActionsAt(to);
-  }
-
-  back(): void {
-    this.seek(this.position - 1);
+  protected skipTowards(): void {
+    this.applyAt(this.position);
+    this.stepper.skip();
+    this.missesAt[this.position] = this.stepper.misses;
   }
 
   switchPolicy(policy: string): void {
@@ -214,7 +151,7 @@ export class FullSession {
     this.nextAction = this.actions.length;
   }
 
-  private applyActionsAt(pos: number): void {
+  protected applyAt(pos: number): void {
     while (this.nextAction < this.actions.length && this.actions[this.nextAction]!.at <= pos) {
       const a = this.actions[this.nextAction++]!;
       if (a.kind === "policy") this.stepper.use(a.policy);

@@ -2,8 +2,9 @@
 // cursor that moves both ways. Going forwards it steps the live Stepper; going back (or jumping) it
 // builds a new Stepper and replays from the start with the same policy switches at the same
 // positions. The replay is deterministic, so the state after stepping back is exactly the state
-// at that point going forwards (the browser test checks this against the engine). No DOM here:
-// the view (main.tsx) only reads what this holds.
+// at that point going forwards (the browser test checks this against the engine). The cursor is
+// cursor.ts's, shared with the full mode. No DOM here: the view (main.tsx) only reads what this
+// holds.
 
 import { ZstdJsReader } from "../../node/zstd-frames.js";
 import {
@@ -26,27 +27,9 @@ import {
   type StepRecord,
   WorkloadBuilder,
 } from "../../src/index.js";
+import { Cursor, type Refs, type Switch } from "./cursor.js";
 
-/** References as the app holds them. */
-export interface Refs {
-  readonly label: string;
-  readonly count: number;
-  readonly pages: Float64Array;
-  readonly kinds: Uint8Array;
-  readonly pids: Int32Array;
-}
-
-/** A policy installed before reference `at` (0-based: after `at` references). */
-export interface Switch {
-  readonly at: number;
-  readonly policy: string;
-}
-
-/** Most frames a session takes (the frame table is for reading; the engine's arrays stay small). */
-export const MAX_WEB_FRAMES = 65_536;
-
-/** How many of the latest records the event log keeps. */
-export const LOG_SIZE = 20;
+export { LOG_SIZE, MAX_WEB_FRAMES, type Refs, type Switch } from "./cursor.js";
 
 /** Textbook strings offered by name. */
 export const TEXTBOOK = {
@@ -268,28 +251,16 @@ export function missRatioCurves(refs: Refs): { lru: Float64Array; opt: Float64Ar
 }
 
 /** The state after `position` references. */
-export class Session {
-  private stepper!: Stepper;
-  /** missesAt[i]: misses after i references, for i ≤ known. */
-  readonly missesAt: Float64Array;
+export class Session extends Cursor<StepRecord> {
+  protected stepper!: Stepper;
   /** How far missesAt holds this run's counts (a switch makes the counts after it stale). */
   private known = 0;
-  /** The latest records, oldest first (at most LOG_SIZE). */
-  log: StepRecord[] = [];
   private switches: Switch[] = [];
   /** Index in `switches` of the first one not yet installed in the current Stepper. */
   private nextSwitch = 0;
-  /** Replays from the start since the session began (step back, jumps). */
-  rebuilds = 0;
 
-  constructor(
-    readonly refs: Refs,
-    readonly firstPolicy: string,
-    readonly frames: number,
-  ) {
-    if (!Number.isInteger(frames) || frames < 1 || frames > MAX_WEB_FRAMES)
-      throw new ConfigError("frames", frames, `an integer from 1 to ${MAX_WEB_FRAMES}`);
-    this.missesAt = new Float64Array(refs.count + 1);
+  constructor(refs: Refs, firstPolicy: string, frames: number) {
+    super(refs, firstPolicy, frames);
     this.fresh();
   }
 
@@ -298,7 +269,7 @@ export class Session {
     return new Session(this.refs, policy, this.frames);
   }
 
-  private fresh(): void {
+  protected fresh(): void {
     this.stepper = new Stepper(this.refs, {
       policy: this.firstPolicy,
       frames: this.frames,
@@ -307,26 +278,6 @@ export class Session {
     });
     this.log = [];
     this.nextSwitch = 0;
-  }
-
-  get position(): number {
-    return this.stepper.position;
-  }
-
-  get count(): number {
-    return this.refs.count;
-  }
-
-  get done(): boolean {
-    return this.stepper.done;
-  }
-
-  get hits(): number {
-    return this.stepper.hits;
-  }
-
-  get misses(): number {
-    return this.stepper.misses;
   }
 
   /** The policy in force now. */
@@ -341,11 +292,6 @@ export class Session {
     return this.switches.filter((s) => s.at <= this.position);
   }
 
-  /** The last record (the reference just stepped), or null at the start. */
-  get last(): StepRecord | null {
-    return this.log.length > 0 ? this.log[this.log.length - 1]! : null;
-  }
-
   frameTable(): StepFrame[] {
     return this.stepper.frames();
   }
@@ -354,55 +300,25 @@ export class Session {
     return this.stepper.view();
   }
 
-  /** Steps one reference forwards; false at the end. */
-  step(): boolean {
-    this.applySwitchesAt(this.position);
-    const rec = this.stepper.next();
-    if (rec === null) return false;
-    this.missesAt[this.position] = rec.misses;
+  protected override stepped(): void {
     this.known = Math.max(this.known, this.position);
-    this.log.push(rec);
-    if (this.log.length > LOG_SIZE) this.log.shift();
-    return true;
   }
 
   /**
-   * Moves the cursor to `target` references (0 … count), replaying from the start when going
-   * back. The last LOG_SIZE references are stepped with records for the log; with `record` false
-   * none are (the log is emptied if the cursor moves), for a player that moves many times a frame
-   * and records once at the end.
+   * Up to the next switch or the log's part: references whose miss counts are known (a replay of
+   * the same run) go in one call; new ones one at a time, to record their counts.
    */
-  seek(target: number, record = true): void {
-    const to = Math.max(0, Math.min(this.count, Math.floor(target)));
-    if (to < this.position) {
-      this.rebuilds++;
-      this.fresh();
+  protected skipTowards(to: number, recordFrom: number): void {
+    this.applyAt(this.position);
+    const sw = this.nextSwitch < this.switches.length ? this.switches[this.nextSwitch]!.at : to;
+    const fast = Math.min(recordFrom, sw, this.known);
+    if (fast > this.position) {
+      this.stepper.skipTo(fast);
+      return;
     }
-    if (!record && to > this.position) this.log = [];
-    const recordFrom = record ? Math.max(this.position, to - LOG_SIZE) : to;
-    while (this.position < to) {
-      this.applySwitchesAt(this.position);
-      if (this.position >= recordFrom) {
-        this.step();
-        continue;
-      }
-      // Up to the next switch or the log's part: references whose miss counts are known (a replay
-      // of the same run) go in one call; new ones one at a time, to record their counts.
-      const sw = this.nextSwitch < this.switches.length ? this.switches[this.nextSwitch]!.at : to;
-      const fast = Math.min(recordFrom, sw, this.known);
-      if (fast > this.position) {
-        this.stepper.skipTo(fast);
-        continue;
-      }
-      this.stepper.skipTo(this.position + 1);
-      this.missesAt[this.position] = this.stepper.misses;
-      this.known = Math.max(this.known, this.position);
-    }
-    this.applySwitchesAt(to);
-  }
-
-  back(): void {
-    this.seek(this.position - 1);
+    this.stepper.skipTo(this.position + 1);
+    this.missesAt[this.position] = this.stepper.misses;
+    this.known = Math.max(this.known, this.position);
   }
 
   /**
@@ -419,7 +335,7 @@ export class Session {
   }
 
   /** Installs the switches recorded for positions up to `pos` not yet installed. */
-  private applySwitchesAt(pos: number): void {
+  protected applyAt(pos: number): void {
     while (this.nextSwitch < this.switches.length && this.switches[this.nextSwitch]!.at <= pos)
       this.stepper.use(this.switches[this.nextSwitch++]!.policy);
   }

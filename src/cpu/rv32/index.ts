@@ -1,16 +1,5 @@
 // The RV32IMA machine: run static RISC-V Linux programs on the pager (issue 14).
-export {
-  type AccessKind,
-  type FaultsByAccess,
-  Rv32Cpu,
-  type Rv32Host,
-  SIGBUS,
-  SIGILL,
-  SIGKILL,
-  SIGSEGV,
-  SIGTRAP,
-  type Trap,
-} from "./cpu.js";
+export { Rv32Cpu } from "./cpu.js";
 export { type ElfProgram, type ElfSegment, parseElf } from "./elf.js";
 export { ElfError } from "./errors.js";
 export { type KernelOptions, Rv32Kernel } from "./kernel.js";
@@ -24,3 +13,14 @@ export {
   rv32MinimumFrames,
 } from "./min-frames.js";
 export { type ProgramOptions, type ProgramResult, Rv32Process, runTogether } from "./program.js";
+export {
+  type AccessKind,
+  type FaultsByAccess,
+  type Rv32Host,
+  SIGBUS,
+  SIGILL,
+  SIGKILL,
+  SIGSEGV,
+  SIGTRAP,
+  type Trap,
+} from "./trap.js";

@@ -11,9 +11,10 @@ import { OutOfMemoryError, PagewiseError } from "../../core/errors.js";
 import { ACC_READ, ACC_WRITE } from "../../mmu/mmu.js";
 import { PERM_R, PERM_W, PERM_X } from "../../pager/region.js";
 import type { Machine } from "../../sim/machine.js";
-import { type Rv32Cpu, type Rv32Host, signalFor } from "./cpu.js";
+import type { Rv32Cpu } from "./cpu.js";
 import { DecodeCache } from "./decode-cache.js";
 import { fileKey, sharedText } from "./page-cache.js";
+import { type Rv32Host, signalFor } from "./trap.js";
 
 export const SYS_OPENAT = 56;
 export const SYS_CLOSE = 57;

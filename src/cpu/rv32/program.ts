@@ -6,12 +6,13 @@
 import { ConfigError } from "../../core/errors.js";
 import { PERM_W } from "../../pager/region.js";
 import type { Machine } from "../../sim/machine.js";
-import { type FaultsByAccess, Rv32Cpu, type Trap } from "./cpu.js";
+import { Rv32Cpu } from "./cpu.js";
 import { type ElfProgram, parseElf } from "./elf.js";
 import { type KernelOptions, Rv32Kernel } from "./kernel.js";
 import { programImage, writeInitialStack } from "./loader.js";
 import { checkRv32Machine } from "./min-frames.js";
 import { fileKey, sharedText } from "./page-cache.js";
+import type { FaultsByAccess, Trap } from "./trap.js";
 
 export interface ProgramOptions extends KernelOptions {
   /** argv, argv[0] included (default: [the ELF's source name]). */
