@@ -222,16 +222,21 @@ export class PwtDecoder implements TraceDecoder {
     const dict = this.dict;
     const ids = dict.mapIds(pageIds);
     const n = Math.min(this.blockLeft, max);
-    const start = this.pos;
-    this.blockLeft -= n;
-    this.pos = start + n * dict.width;
-    if (this.blockLeft === 0) this.endBlock();
     into.buf = this.buf;
-    into.pos = start;
+    into.pos = this.passCoded(n);
     into.count = n;
     into.width = dict.width;
     into.ids = ids;
     return n;
+  }
+
+  /** Moves past `n` references of the dictionary block (ending it after its last); returns where they start. */
+  private passCoded(n: number): number {
+    const start = this.pos;
+    this.blockLeft -= n;
+    this.pos = start + n * this.dict.width;
+    if (this.blockLeft === 0) this.endBlock();
+    return start;
   }
 
   /**
@@ -245,15 +250,9 @@ export class PwtDecoder implements TraceDecoder {
     if (this.state !== ST_DICT || max <= 0) return 0;
     const dict = this.dict;
     const n = Math.min(this.blockLeft, max);
-    const start = this.pos;
-    if (check) {
-      if (dict.countCoded(this.buf, start, n, this.stats) < 0) throw this.pastDictionary(start);
-    }
-    this.blockLeft -= n;
-    this.pos = start + n * dict.width;
-    if (this.blockLeft === 0) this.endBlock();
+    if (check && dict.countCoded(this.buf, this.pos, n, this.stats) < 0) throw this.pastDictionary(this.pos);
     into.buf = this.buf;
-    into.pos = start;
+    into.pos = this.passCoded(n);
     into.count = n;
     into.dict = dict;
     return n;
