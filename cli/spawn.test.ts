@@ -2,7 +2,7 @@
 // worker-thread pool (which only runs from built JavaScript). Builds once into a cache directory
 // inside the repository, so package.json, node_modules and the bundled traces are found as usual.
 
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -103,9 +103,31 @@ describe("pagewise as a process", () => {
     expect(Number(m![2])).toBeGreaterThan(0);
     expect(Number(m![2])).toBe(Number(m![1]));
     expect(Number(m![3])).toBe(0);
+    expect(cached.stderr).toMatch(/, 0 damaged/);
     const plain = pagewise(args, { PAGEWISE_CODE_CACHE: "off" });
     expect(plain.code, plain.stderr).toBe(0);
     expect(plain.stdout).toBe(cached.stdout);
+  });
+
+  it("compiles a chunk whose code cache is damaged as if it had none", () => {
+    const dir = join(dirname(cli.main), "code-cache");
+    const file = join(dir, readdirSync(dir).find((f) => /^pagewise-.*\.v8$/.test(f))!);
+    const good = readFileSync(file);
+    try {
+      const bad = Buffer.from(good);
+      for (let i = 64; i < bad.length; i += 7) bad[i] = bad[i]! ^ 0x5a;
+      writeFileSync(file, bad);
+      const r = pagewise(["--version"], { PAGEWISE_CODE_CACHE: "check" });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+      expect(r.stderr).toMatch(/code cache: 2 chunks, 1 with their cache, 0 refused by V8, 1 damaged/);
+      writeFileSync(file, good.subarray(0, 100));
+      const cut = pagewise(["--version"], { PAGEWISE_CODE_CACHE: "check" });
+      expect(cut.code, cut.stderr).toBe(0);
+      expect(cut.stderr).toMatch(/1 damaged/);
+    } finally {
+      writeFileSync(file, good);
+    }
   });
 
   it("keeps the report's page script whole (its tick functions call one another by name)", () => {

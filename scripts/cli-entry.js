@@ -17,17 +17,38 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import vm from "node:vm";
+import zlib from "node:zlib";
 
 const ENTRY = "__ENTRY__";
 const dir = path.dirname(fileURLToPath(import.meta.url));
 const cacheDir = path.join(dir, "code-cache");
 // PAGEWISE_CODE_CACHE: "write" records the cache at exit (the build does), "off" compiles without
-// it, "check" says on stderr at exit how many chunks found theirs and how many V8 refused.
+// it, "check" says on stderr at exit how many chunks found theirs, how many V8 refused and how
+// many were damaged (their CRC-32 did not match: compiled without).
 const mode = process.env.PAGEWISE_CODE_CACHE ?? "";
 const write = mode === "write";
 const modules = new Map();
 const compiled = [];
-const counts = { chunks: 0, cached: 0, refused: 0 };
+const counts = { chunks: 0, cached: 0, refused: 0, damaged: 0 };
+
+/**
+ * A chunk's code cache: undefined when there is none (or no zlib.crc32, Node before 20.15), null
+ * when it is damaged. V8 checks that a cache suits its version, flags and source, but a release
+ * build does not check the cache's own bytes, and a damaged cache can crash it: each file starts
+ * with the CRC-32 of the rest, checked here first.
+ */
+function readCache(cachePath) {
+  if (typeof zlib.crc32 !== "function") return undefined;
+  let bytes;
+  try {
+    bytes = fs.readFileSync(cachePath);
+  } catch {
+    return undefined;
+  }
+  if (bytes.length < 4) return null;
+  const data = bytes.subarray(4);
+  return bytes.readUInt32LE(0) === zlib.crc32(data) ? data : null;
+}
 
 /** Loads a chunk of the bundle (a CommonJS file in this directory), compiled with its code cache. */
 function load(file) {
@@ -36,19 +57,15 @@ function load(file) {
   const module = { exports: {}, filename: file, loaded: false };
   modules.set(file, module);
   const cachePath = path.join(cacheDir, `${path.basename(file)}.v8`);
-  let cachedData;
-  try {
-    if (mode !== "off") cachedData = fs.readFileSync(cachePath);
-  } catch {
-    cachedData = undefined;
-  }
+  const cachedData = mode === "off" ? undefined : readCache(cachePath);
   // A CommonJS module's wrapper, on the file's first line so that line numbers stay the file's
   // (a shebang, which only the first line of a script may have, becomes an empty line).
   const source = `(function (exports, require, module, __filename, __dirname) {${fs.readFileSync(file, "utf8").replace(/^#!.*/, "")}\n})`;
-  const script = new vm.Script(source, { filename: file, cachedData });
+  const script = new vm.Script(source, { filename: file, cachedData: cachedData ?? undefined });
   if (write) compiled.push({ script, cachePath });
   counts.chunks++;
-  if (cachedData !== undefined) counts[script.cachedDataRejected ? "refused" : "cached"]++;
+  if (cachedData === null) counts.damaged++;
+  else if (cachedData !== undefined) counts[script.cachedDataRejected ? "refused" : "cached"]++;
   const nodeRequire = createRequire(file);
   const require = (id) => (id.startsWith("./chunk-") ? load(path.join(dir, id)) : nodeRequire(id));
   require.resolve = nodeRequire.resolve;
@@ -61,14 +78,19 @@ if (write) {
   // Recorded at exit, when the functions the command ran have been compiled too.
   process.on("exit", () => {
     fs.mkdirSync(cacheDir, { recursive: true });
-    for (const { script, cachePath } of compiled) fs.writeFileSync(cachePath, script.createCachedData());
+    for (const { script, cachePath } of compiled) {
+      const data = script.createCachedData();
+      const head = Buffer.alloc(4);
+      head.writeUInt32LE(zlib.crc32(data), 0);
+      fs.writeFileSync(cachePath, Buffer.concat([head, data]));
+    }
   });
 }
 
 if (mode === "check") {
   process.on("exit", () => {
     process.stderr.write(
-      `code cache: ${counts.chunks} chunks, ${counts.cached} with their cache, ${counts.refused} refused by V8\n`,
+      `code cache: ${counts.chunks} chunks, ${counts.cached} with their cache, ${counts.refused} refused by V8, ${counts.damaged} damaged\n`,
     );
   });
 }
