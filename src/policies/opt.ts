@@ -17,21 +17,53 @@ import { type NoParams, noParams } from "./params.js";
 import { type FrameBits, NO_FRAME, type PolicyFactory, type ReplacementPolicy } from "./policy.js";
 import { frameEntry, type PolicyView } from "./view.js";
 
+/**
+ * What a replay writes on a hit instead of calling touch (sim/replay.ts, Replayer.useStampLru):
+ * the reference's index in `last[f]`, and a frame not yet marked since the heap last saw it is
+ * marked (`stale[f] = 1`, appended to `marked`, `count[0]` of them). The next uses are looked up
+ * when the heap is brought up to date, one per marked frame, instead of one per hit.
+ */
+export interface OptMarks {
+  readonly last: Float64Array;
+  readonly stale: Uint8Array;
+  readonly marked: Int32Array;
+  readonly count: Int32Array;
+}
+
 class Opt implements ReplacementPolicy {
   readonly id = "opt";
   private readonly heap: FrameHeap;
   /** Each frame's next use as last told (the heap's key may be older for a marked frame). */
   private readonly next: Float64Array;
-  /** 1 for a frame touched since the heap last saw its next use; `marked` lists them. */
+  /** 1 for a frame touched since the heap last saw its next use; `marked` lists them, count[0] of them. */
   private readonly stale: Uint8Array;
   private readonly marked: Int32Array;
-  private markedCount = 0;
+  private readonly count = new Int32Array(1);
+  /** With replayMarks: each frame's last reference index, and the next use of a reference index. */
+  private last: Float64Array | null = null;
+  private nextAt: (i: number) => number = () => Number.POSITIVE_INFINITY;
 
   constructor(private readonly bits: FrameBits) {
     this.heap = new FrameHeap(bits.frameCount);
     this.next = new Float64Array(bits.frameCount);
     this.stale = new Uint8Array(bits.frameCount);
     this.marked = new Int32Array(bits.frameCount);
+  }
+
+  /**
+   * For a replay that knows every reference's next use (`nextAt`, by reference index): the arrays
+   * it then writes on a hit instead of calling touch (OptMarks). The heap sees the same next uses
+   * in the same order as through touch, so the victims are the same, ties included.
+   */
+  replayMarks(nextAt: (i: number) => number): OptMarks {
+    this.last ??= new Float64Array(this.bits.frameCount);
+    this.nextAt = nextAt;
+    return { last: this.last, stale: this.stale, marked: this.marked, count: this.count };
+  }
+
+  /** A frame's next use, as sync would make it. */
+  private nextOf(f: number): number {
+    return this.last !== null && this.stale[f] === 1 ? this.nextAt(this.last[f]!) : this.next[f]!;
   }
 
   admit(f: number, _page: number, nextUse: number): void {
@@ -46,7 +78,7 @@ class Opt implements ReplacementPolicy {
     this.next[f] = nextUse;
     if (this.stale[f] === 0) {
       this.stale[f] = 1;
-      this.marked[this.markedCount++] = f;
+      this.marked[this.count[0]!++] = f;
     }
   }
 
@@ -57,17 +89,18 @@ class Opt implements ReplacementPolicy {
 
   /** Re-keys every marked frame with its latest next use. */
   private sync(): void {
-    const { heap, next, stale, marked } = this;
-    for (let i = 0, n = this.markedCount; i < n; i++) {
+    const { heap, next, stale, marked, last } = this;
+    for (let i = 0, n = this.count[0]!; i < n; i++) {
       const f = marked[i]!;
+      if (last !== null) next[f] = this.nextAt(last[f]!);
       stale[f] = 0;
       heap.update(f, -next[f]!, 0);
     }
-    this.markedCount = 0;
+    this.count[0] = 0;
   }
 
   selectVictim(): number {
-    if (this.markedCount > 0) this.sync();
+    if (this.count[0]! > 0) this.sync();
     const top = this.heap.top();
     if (top >= 0 && this.bits.isEvictable(top)) return top;
     return this.scan();
@@ -87,9 +120,9 @@ class Opt implements ReplacementPolicy {
   describe(): PolicyView {
     const frames: number[] = [];
     for (let i = 0; i < this.heap.size; i++) frames.push(this.heap.at(i));
-    frames.sort((a, b) => this.next[b]! - this.next[a]! || a - b);
+    frames.sort((a, b) => this.nextOf(b) - this.nextOf(a) || a - b);
     const note = (f: number) =>
-      this.next[f] === Number.POSITIVE_INFINITY ? "never" : `next=${this.next[f]! + 1}`;
+      this.nextOf(f) === Number.POSITIVE_INFINITY ? "never" : `next=${this.nextOf(f) + 1}`;
     return {
       lists: [
         {

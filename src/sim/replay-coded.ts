@@ -9,6 +9,7 @@
 // per reference, and each specialised loop ran 1.3-2x faster than one generic loop on py50k-50m.
 // Policies with a timer (tick) use Replayer's generic loop instead (the decoder counts for them).
 
+import type { OptMarks } from "../policies/opt.js";
 import type { Replayer } from "./replay.js";
 
 /** Never used again, in an Int32 next-use annotation (re-exported by replay.ts; mrc/opt.ts uses the same value). */
@@ -54,6 +55,9 @@ export function replayCoded(
   } else if (r.nextUse === null) {
     if (width === 1) hits1(r, buf, pos, count, dictIds, offset);
     else hits2(r, codedWords(buf, pos, count), count, dictIds, offset);
+  } else if (r.marks !== null) {
+    if (width === 1) marks1(r, r.marks, buf, pos, count, dictIds, offset);
+    else marks2(r, r.marks, codedWords(buf, pos, count), count, dictIds, offset);
   } else if (width === 1) future1(r, buf, pos, count, dictIds, offset);
   else future2(r, codedWords(buf, pos, count), count, dictIds, offset);
 }
@@ -367,6 +371,97 @@ function future2(r: Replayer, words: Uint16Array, count: number, dictIds: Int32A
       if (p < 0) break;
       misses++;
       touched = -1;
+      r.fault(p, w, offset + k);
+    }
+  }
+  r.countedCoded(k, count, misses, odd, high, both);
+}
+
+/**
+ * OPT with marks (Replayer.marks, policies/opt.ts OptMarks): a hit stores its index and marks the
+ * frame, without a call and without reading the next use (OPT reads it once per marked frame when
+ * a victim is wanted).
+ */
+function marks1(
+  r: Replayer,
+  marks: OptMarks,
+  buf: Uint8Array,
+  pos: number,
+  count: number,
+  dictIds: Int32Array,
+  offset: number,
+): void {
+  const frameOf = r.frameOf;
+  const ref = r.bits.ref;
+  const dirtyBit = r.bits.dirtyBit;
+  const { last, stale, marked, count: marks0 } = marks;
+  let misses = 0;
+  let odd = 0;
+  let high = 0;
+  let both = 0;
+  let k = 0;
+  for (; k < count; k++) {
+    const v = buf[pos + k]!;
+    const p = dictIds[v >>> 2]!;
+    const w = (v >>> 1) & 1;
+    odd += v & 1;
+    high += w;
+    both += v & w;
+    const f = p < 0 ? -1 : frameOf[p]!;
+    if (f >= 0) {
+      if (ref[f] === 0) ref[f] = 1;
+      if (w > dirtyBit[f]!) dirtyBit[f] = 1;
+      last[f] = offset + k;
+      if (stale[f] === 0) {
+        stale[f] = 1;
+        marked[marks0[0]!++] = f;
+      }
+    } else {
+      if (p < 0) break;
+      misses++;
+      r.fault(p, w, offset + k);
+    }
+  }
+  r.countedCoded(k, count, misses, odd, high, both);
+}
+
+/** marks1 over two-byte references (codedWords). */
+function marks2(
+  r: Replayer,
+  marks: OptMarks,
+  words: Uint16Array,
+  count: number,
+  dictIds: Int32Array,
+  offset: number,
+): void {
+  const frameOf = r.frameOf;
+  const ref = r.bits.ref;
+  const dirtyBit = r.bits.dirtyBit;
+  const { last, stale, marked, count: marks0 } = marks;
+  let misses = 0;
+  let odd = 0;
+  let high = 0;
+  let both = 0;
+  let k = 0;
+  for (; k < count; k++) {
+    const v = words[k]!;
+    const p = dictIds[v >>> 2]!;
+    const w = (v >>> 1) & 1;
+    odd += v & 1;
+    high += w;
+    both += v & w;
+    const f = p < 0 ? -1 : frameOf[p]!;
+    if (f >= 0) {
+      if (ref[f] === 0) ref[f] = 1;
+      if (w > dirtyBit[f]!) dirtyBit[f] = 1;
+      last[f] = offset + k;
+      if (stale[f] === 0) {
+        stale[f] = 1;
+        marked[marks0[0]!++] = f;
+      }
+    } else {
+      if (p < 0) break;
+      misses++;
       r.fault(p, w, offset + k);
     }
   }

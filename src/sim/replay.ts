@@ -13,6 +13,7 @@
 
 import { ConfigError } from "../core/errors.js";
 import { DEFAULT_COSTS } from "../core/time.js";
+import type { OptMarks } from "../policies/opt.js";
 import type { FrameBits, ReplacementPolicy } from "../policies/policy.js";
 import { createPolicy, getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
 import { annotateNextUse } from "../workloads/oracle.js";
@@ -135,6 +136,11 @@ interface HitStamped {
   unstamp(): void;
 }
 
+/** OPT in a replay that knows the next uses (policies/opt.ts). */
+interface OptMarked {
+  replayMarks(nextAt: (i: number) => number): OptMarks;
+}
+
 /** Stamp LRU (Replayer.useStampLru) for at most this many frames. */
 const STAMP_LRU_MAX_FRAMES = 4096;
 /** Frames scanned per reference, on average, past which stamp LRU hands over to the list. */
@@ -181,6 +187,11 @@ export class Replayer {
    * for the victim, and checkStampBudget hands its lists back to it when it says so.
    */
   private stampOwner: HitStamped | null = null;
+  /**
+   * OPT's marks (policies/opt.ts OptMarks), written by the loops on a hit instead of calling
+   * touch, or null. Set by useStampLru when the next uses are known; dropped by use().
+   */
+  marks: OptMarks | null = null;
   /**
    * Kinds of the coded references the loops that count them ran (runCodedCounted): with bit 0 set,
    * bit 1 set, both; and the index in the call of the first entry past the dictionary, or -1.
@@ -229,6 +240,7 @@ export class Replayer {
     this.tickOnFault = this.hasTick && policy.tickOnlyWhenDue !== true;
     this.skipRepeatTouch = policy.repeatTouchIsNoop === true;
     this.due = 0;
+    this.marks = null;
   }
 
   /** For each frame in `frames`, the index of its page's first reference at or after `pos`. */
@@ -261,6 +273,13 @@ export class Replayer {
    */
   useStampLru(): void {
     if (this.used > 0) return;
+    if (this.policy.id === "opt" && this.nextUse !== null) {
+      // OPT's hits store their index and mark the frame (OptMarks); next uses are read per
+      // marked frame when a victim is wanted, not per hit.
+      const nu = this.nextUse;
+      this.marks = (this.policy as unknown as OptMarked).replayMarks((i) => nextUseAt(nu, i));
+      return;
+    }
     if (this.policy.id === "arc") {
       // ARC's T1 and T2 by stamps (policies/arc.ts): the same loops store each hit's index in
       // its stamps; its faults go through the policy (stampFault).
@@ -576,6 +595,7 @@ export class Replayer {
     const hasTick = this.hasTick;
     const tickOnFault = this.tickOnFault;
     const skipRepeat = this.skipRepeatTouch;
+    const marks = this.marks;
     // The frame of the last policy call when it was touch and a repeat may be skipped, else -1.
     let touched = -1;
     const faults0 = this.faults;
@@ -596,7 +616,13 @@ export class Replayer {
       if (f >= 0) {
         if (ref[f] === 0) ref[f] = 1;
         if (w > dirtyBit[f]!) dirtyBit[f] = 1;
-        if (wantsHits && f !== touched) {
+        if (marks !== null) {
+          marks.last[f] = offset + k;
+          if (marks.stale[f] === 0) {
+            marks.stale[f] = 1;
+            marks.marked[marks.count[0]!++] = f;
+          }
+        } else if (wantsHits && f !== touched) {
           const again = policy.touch!(
             f,
             nextUse === null ? Number.POSITIVE_INFINITY : nextUseAt(nextUse, offset + k),
