@@ -16,24 +16,24 @@ import {
 import { EventBus } from "../core/events.js";
 import { type Counters, copyCounters, makeCounters } from "../core/stats.js";
 import { type CostModel, makeCosts } from "../core/time.js";
-import { ACC_EXEC, ACC_READ, ACC_WRITE, type Access, Mmu } from "../mmu/mmu.js";
+import { ACC_READ, ACC_WRITE, type Access, Mmu } from "../mmu/mmu.js";
 import { PageTables } from "../mmu/page-table.js";
 import { pteFrame, ptePresent } from "../mmu/pte.js";
-import { DEFAULT_TLB, TLB_D, TLB_VALID, TLB_W, TLB_X, Tlb } from "../mmu/tlb.js";
+import { DEFAULT_TLB, Tlb } from "../mmu/tlb.js";
 import { PteFrameBits } from "../pager/frame-bits.js";
 import { Kswapd, parseKswapdSpec } from "../pager/kswapd.js";
-import { FAULT_KILLED, Pager, type Scope } from "../pager/pager.js";
+import { Pager, type Scope } from "../pager/pager.js";
 import { FRAME_RESERVED, FRAME_TABLE, FrameTable } from "../phys/frames.js";
 import { PhysicalMemory } from "../phys/memory.js";
 import { NEVER, type ReplacementPolicy } from "../policies/policy.js";
-import { createPolicy, getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
+import { createPolicy } from "../policies/registry.js";
 import { AddressSpaceManager, type MmapOptions } from "../proc/address-space.js";
 import { Process } from "../proc/process.js";
 import { layoutSegments, rangeAllowed } from "../proc/segments.js";
 import { ImageStore } from "../stores/image-store.js";
 import { MemoryStore } from "../stores/memory-store.js";
 import type { BackingStore } from "../stores/store.js";
-import { REF_INSTR, REF_STORE } from "../workloads/refs.js";
+import { RefPath } from "./machine-batch.js";
 import {
   checkFrames,
   checkOptions,
@@ -55,7 +55,6 @@ import {
   timedCounters,
 } from "./machine-stats.js";
 import { runMemmove } from "./min-frames.js";
-import { NO_NEXT_USE } from "./replay-coded.js";
 import { explainWalk, type Translation, tableFramesFor } from "./translation.js";
 import { faultError, TypedAccess } from "./typed-access.js";
 
@@ -64,17 +63,6 @@ export { type SegmentSpec, stackTopVpn } from "../proc/segments.js";
 export type { MachineConfig, SpawnOptions } from "./machine-config.js";
 export type { MachineStats, ProcessStats } from "./machine-stats.js";
 export type { Translation, WalkStep } from "./translation.js";
-
-/** The TLB flags a reference of each REF_* kind needs (fetch: X; load: none; store, modify: W and D). */
-const NEED_BY_KIND = Uint8Array.of(
-  TLB_VALID | TLB_X,
-  TLB_VALID,
-  TLB_VALID | TLB_W | TLB_D,
-  TLB_VALID | TLB_W | TLB_D,
-);
-
-/** accessRefsFast remembers the slots of up to this many + 1 pages (by vpn & FOUND_MASK). */
-const FOUND_MASK = 255;
 
 export class Machine {
   readonly layout: AddressLayout;
@@ -96,38 +84,18 @@ export class Machine {
   private readonly retired: Counters = makeCounters();
   private readonly bytes: TypedAccess;
   private readonly spaces: AddressSpaceManager;
+  /** The reference path's state (running process, policy hooks, pending counts) and batch loops. */
+  private readonly path: RefPath;
   private policySpec: string;
   private nextPid = 1;
-  private cur: Process | undefined;
-  private curPid = -1;
-  private wantsHits = false;
-  private hasTick = false;
-  /** References settled into process counters (pendingRefs holds the rest). */
-  private refs = 0;
-  /** References since the last settle() by access kind (read, write, exec). */
-  private readonly pendingRefs = new Float64Array(3);
-  /** The global policy when it wants hits (the hot path calls it directly), else null. */
-  private hitPolicy: ReplacementPolicy | null = null;
   private switches = 0;
   /** Time charged for context switches between processes, ns (CostModel.contextSwitchNs each). */
   private switchNs = 0;
-  private tlbMarkHits = 0;
-  private tlbMarkMisses = 0;
   private readonly walkNs: number;
   /** Largest memmove the configuration guarantees frames for (0: none; calls are checked one by one). */
   readonly maxMoveBytes: number;
   /** Frames that may hold pages: [0, pageFrames). Policies see this many frames. */
   private readonly pageFrames: number;
-  /** accessRefsFast's slots found by a scan of the TLB's set, by vpn & FOUND_MASK, and the set's epoch then. */
-  private readonly found = {
-    vpn: new Float64Array(FOUND_MASK + 1).fill(-1),
-    asid: new Int32Array(FOUND_MASK + 1),
-    slot: new Int32Array(FOUND_MASK + 1),
-    epoch: new Float64Array(FOUND_MASK + 1),
-  };
-  /** accessCoded's references decoded, when they take the general path. */
-  private scratchPages = new Float64Array(0);
-  private scratchKinds = new Uint8Array(0);
   /** Free frames of the page-table reserve (MachineConfig.tableFrames), all ≥ pageFrames. */
   private readonly tableReserve: number[] = [];
 
@@ -191,6 +159,15 @@ export class Machine {
       config.scope ?? "global",
     );
     this.pager.configure(coloring, colors, readAhead);
+    this.path = new RefPath(
+      this.layout,
+      this.mmu,
+      this.tlb,
+      this.frames,
+      this.pager,
+      (pid) => this.switchTo(pid),
+      () => this.now(),
+    );
     if (config.kswapd !== undefined) {
       const bits = this.bits;
       this.kswapd = new Kswapd(
@@ -215,7 +192,7 @@ export class Machine {
       sbrk: (pid, d) => this.sbrk(pid, d),
       brkOf: (pid) => this.proc(pid).brk,
     });
-    this.noteHooks();
+    this.path.noteHooks(this.policySpec);
   }
 
   get pageSize(): number {
@@ -237,9 +214,10 @@ export class Machine {
 
   /** Simulated time now, ns. */
   now(): number {
-    const pending = this.pendingRefs[0]! + this.pendingRefs[1]! + this.pendingRefs[2]!;
+    const pr = this.path.pendingRefs;
+    const pending = pr[0]! + pr[1]! + pr[2]!;
     return (
-      (this.refs + pending) * this.costs.memoryAccessNs +
+      (this.path.refs + pending) * this.costs.memoryAccessNs +
       this.mmu.walks * this.walkNs +
       this.pager.faultNs +
       this.switchNs
@@ -303,11 +281,11 @@ export class Machine {
   /** Context switch: installs `pid`'s page-table root (and flushes the TLB in "flush" mode). */
   switchTo(pid: number): void {
     const p = this.proc(pid);
-    if (p === this.cur) return;
-    const from = this.curPid;
-    this.settle();
-    this.cur = p;
-    this.curPid = pid;
+    if (p === this.path.cur) return;
+    const from = this.path.curPid;
+    this.path.settle();
+    this.path.cur = p;
+    this.path.curPid = pid;
     this.mmu.install(p.asid, p.root);
     this.switches++;
     // A switch from another process costs CostModel.contextSwitchNs (the first dispatch does not).
@@ -327,19 +305,20 @@ export class Machine {
    * Throws NoSuchProcessError for a dead pid and OutOfMemoryError when no frame can be freed.
    */
   access(pid: number, va: number, access: Access, nextUse: number = NEVER): number {
-    if (pid !== this.curPid) this.switchTo(pid);
+    const path = this.path;
+    if (pid !== path.curPid) this.switchTo(pid);
     // Counted per access kind, no branch; given to the running process at the next settle().
-    this.pendingRefs[access]++;
+    path.pendingRefs[access]++;
     let pa = this.mmu.translate(va, access);
-    if (pa < 0) pa = this.pager.handleFault(this.cur!, va, access, pa, nextUse);
-    else if (this.wantsHits) {
+    if (pa < 0) pa = this.pager.handleFault(path.cur!, va, access, pa, nextUse);
+    else if (path.wantsHits) {
       const f = this.mmu.frame;
-      const pol = this.hitPolicy;
+      const pol = path.hitPolicy;
       if (pol !== null && pol === this.pager.supply.policy) {
         if (this.frames.pins[f] === 0) pol.touch!(f, nextUse);
-      } else this.touch(f, nextUse);
+      } else path.touch(f, nextUse);
     }
-    if (this.hasTick) this.tick();
+    if (path.hasTick) path.tick();
     return pa;
   }
 
@@ -362,7 +341,7 @@ export class Machine {
     nextUse: Int32Array | Float64Array | null,
     nuBase: number,
   ): number {
-    return this.accessBatch(pid, pages, kinds, 0, 0, from, to, nextUse, nuBase);
+    return this.path.accessBatch(pid, pages, kinds, 0, 0, from, to, nextUse, nuBase);
   }
 
   /**
@@ -382,259 +361,7 @@ export class Machine {
     nextUse: Int32Array | Float64Array | null,
     nuBase: number,
   ): number {
-    return this.accessBatch(pid, entryPages, codes, width, base, from, to, nextUse, nuBase);
-  }
-
-  /** accessRefs (width 0: pages[k], kinds[k]) or accessCoded (width 1 or 2). */
-  private accessBatch(
-    pid: number,
-    pages: Float64Array,
-    codes: Uint8Array,
-    width: number,
-    base: number,
-    from: number,
-    to: number,
-    nextUse: Int32Array | Float64Array | null,
-    nuBase: number,
-  ): number {
-    if (pid !== this.curPid) this.switchTo(pid);
-    if (
-      !this.hasTick &&
-      this.tlb.ways !== 0 &&
-      (!this.wantsHits || (this.hitPolicy !== null && this.hitPolicy === this.pager.supply.policy))
-    )
-      return this.accessRefsFast(pages, codes, width, base, from, to, nextUse, nuBase);
-    return this.accessRefsSlow(pid, pages, codes, width, base, from, to, nextUse, nuBase);
-  }
-
-  /** accessRefsAny for either form (coded references are decoded into scratch arrays first). */
-  private accessRefsSlow(
-    pid: number,
-    pages: Float64Array,
-    codes: Uint8Array,
-    width: number,
-    base: number,
-    from: number,
-    to: number,
-    nextUse: Int32Array | Float64Array | null,
-    nuBase: number,
-  ): number {
-    if (width === 0) return this.accessRefsAny(pid, pages, codes, from, to, nextUse, nuBase);
-    const n = to - from;
-    if (this.scratchPages.length < n) {
-      this.scratchPages = new Float64Array(n);
-      this.scratchKinds = new Uint8Array(n);
-    }
-    const sp = this.scratchPages;
-    const sk = this.scratchKinds;
-    for (let j = 0; j < n; j++) {
-      const at = base + (from + j) * width;
-      const v = width === 1 ? codes[at]! : codes[at]! | (codes[at + 1]! << 8);
-      sp[j] = pages[v >>> 2]!;
-      sk[j] = v & 3;
-    }
-    return from + this.accessRefsAny(pid, sp, sk, 0, n, nextUse, nuBase + from);
-  }
-
-  /**
-   * accessRefs when no policy tick runs, the TLB has entries and hits go to the global policy (or
-   * nowhere). Mmu.translate's lookup is made here first, with the same answer: its check of the
-   * last slot, then the slot a scan of the set found for this (asid, vpn) while the set has not
-   * changed since (Tlb.setEpoch; kept in `found`, by vpn): the scan would find it again. Only a
-   * reference that misses both calls translate. TLB hits and references by kind are counted in
-   * locals and given to the TLB and pendingRefs before anything that may read them (a fault: its
-   * time reads now(); a kill settles) and at the end; the last slot and frame go back to the MMU.
-   * Under LRU (touchMovesToMostRecent) the touches of two frames that take turns are held back and
-   * made, in order, before a fault and at the end: the list ends as the touches one by one leave it.
-   */
-  private accessRefsFast(
-    pages: Float64Array,
-    codes: Uint8Array,
-    width: number,
-    base: number,
-    from: number,
-    to: number,
-    nextUse: Int32Array | Float64Array | null,
-    nuBase: number,
-  ): number {
-    const ps = this.layout.pageSize;
-    const mmu = this.mmu;
-    const tlb = this.tlb;
-    const tVpn = tlb.vpn;
-    const tAsid = tlb.asid;
-    const tFrame = tlb.frame;
-    const tFlags = tlb.flags;
-    const pins = this.frames.pins;
-    const wants = this.wantsHits;
-    const pol = this.hitPolicy;
-    const skipRepeat = pol?.repeatTouchIsNoop === true;
-    // LRU: touches of two frames that take turns are held back (p1 then p2, p2 the most recent)
-    // and made before any other call to the policy (touchMovesToMostRecent).
-    const hold = pol?.touchMovesToMostRecent === true;
-    let p1 = -1;
-    let p2 = -1;
-    let asid = mmu.asid;
-    let last = mmu.last;
-    const setEpoch = tlb.setEpoch;
-    const setMask = tlb.sets - 1;
-    const { vpn: fVpn, asid: fAsid, slot: fSlot, epoch: fEpoch } = this.found;
-    let touched = -1;
-    let f = mmu.frame;
-    // Counts since the last flush: TLB hits here, writes and fetches among references [counted, k].
-    let hits = 0;
-    let writes = 0;
-    let fetches = 0;
-    let counted = from;
-    for (let k = from; k < to; k++) {
-      let kind: number;
-      let vpn: number;
-      if (width === 0) {
-        kind = codes[k]!;
-        vpn = pages[k]!;
-      } else {
-        const at = base + k * width;
-        const v = width === 1 ? codes[at]! : codes[at]! | (codes[at + 1]! << 8);
-        kind = v & 3;
-        vpn = pages[v >>> 2]!;
-      }
-      writes += kind >>> 1;
-      fetches += (kind - 1) >>> 31;
-      const need = NEED_BY_KIND[kind]!;
-      if (tVpn[last] === vpn && tAsid[last] === asid && (tFlags[last]! & need) === need) {
-        hits++;
-        f = tFrame[last]!;
-      } else {
-        const c = vpn & FOUND_MASK;
-        const slot = fSlot[c]!;
-        if (
-          fVpn[c] === vpn &&
-          fAsid[c] === asid &&
-          fEpoch[c] === setEpoch[vpn & setMask] &&
-          (tFlags[slot]! & need) === need
-        ) {
-          // translate's scan would find this slot again: a hit there, and the last slot.
-          hits++;
-          last = slot;
-          f = tFrame[slot]!;
-        } else {
-          const acc: Access = kind >= REF_STORE ? ACC_WRITE : kind === REF_INSTR ? ACC_EXEC : ACC_READ;
-          const va = vpn * ps;
-          const misses = tlb.misses;
-          mmu.last = last;
-          const pa = mmu.translate(va, acc);
-          if (pa < 0) {
-            // Everything counted so far (this reference too) and the touches held back are given
-            // over before the fault path runs.
-            if (p1 >= 0) pol!.touch!(p1, NEVER);
-            if (p2 >= 0) pol!.touch!(p2, NEVER);
-            p1 = p2 = -1;
-            mmu.frame = f;
-            this.flushCounts(k + 1, counted, writes, fetches, hits);
-            hits = writes = fetches = 0;
-            counted = k + 1;
-            touched = -1;
-            const nu = nextUse === null ? NO_NEXT_USE : nextUse[nuBase + k]!;
-            const r = this.pager.handleFault(this.cur!, va, acc, pa, nu === NO_NEXT_USE ? NEVER : nu);
-            if (r === FAULT_KILLED) return k;
-            // The fault path may change the TLB (the set epochs tell `found`) and the installed space.
-            asid = mmu.asid;
-            last = mmu.last;
-            f = mmu.frame;
-            if (this.hitPolicy !== pol || (pol !== null && pol !== this.pager.supply.policy)) {
-              mmu.frame = f;
-              return this.accessRefsSlow(this.curPid, pages, codes, width, base, k + 1, to, nextUse, nuBase);
-            }
-            continue;
-          }
-          last = mmu.last;
-          f = mmu.frame;
-          if (tlb.misses === misses) {
-            // A hit in the set's scan (no walk): its answer until the set changes.
-            fVpn[c] = vpn;
-            fAsid[c] = asid;
-            fSlot[c] = last;
-            fEpoch[c] = setEpoch[vpn & setMask]!;
-          }
-        }
-      }
-      if (hold) {
-        if (f !== p2 && pins[f] === 0) {
-          if (f !== p1 && p1 >= 0) pol!.touch!(p1, NEVER);
-          p1 = p2;
-          p2 = f;
-        }
-      } else if (wants && f !== touched && pins[f] === 0) {
-        const nu = nextUse === null ? NO_NEXT_USE : nextUse[nuBase + k]!;
-        const again = pol!.touch!(f, nu === NO_NEXT_USE ? NEVER : nu);
-        touched = skipRepeat || again === true ? f : -1;
-      }
-    }
-    if (p1 >= 0) pol!.touch!(p1, NEVER);
-    if (p2 >= 0) pol!.touch!(p2, NEVER);
-    mmu.last = last;
-    mmu.frame = f;
-    this.flushCounts(to, counted, writes, fetches, hits);
-    return to;
-  }
-
-  /** Gives pendingRefs the references [counted, end) (writes and fetches among them) and the TLB `hits`. */
-  private flushCounts(end: number, counted: number, writes: number, fetches: number, hits: number): void {
-    const pending = this.pendingRefs;
-    pending[0]! += end - counted - writes - fetches;
-    pending[1]! += writes;
-    pending[2]! += fetches;
-    this.tlb.hits += hits;
-  }
-
-  /** accessRefs in general (policy ticks, hits under local scope, no TLB): access()'s steps per reference. */
-  private accessRefsAny(
-    pid: number,
-    pages: Float64Array,
-    kinds: Uint8Array,
-    from: number,
-    to: number,
-    nextUse: Int32Array | Float64Array | null,
-    nuBase: number,
-  ): number {
-    const ps = this.layout.pageSize;
-    const mmu = this.mmu;
-    const pending = this.pendingRefs;
-    const skipRepeat = this.hitPolicy?.repeatTouchIsNoop === true;
-    // The frame the last policy call touched when touching it again changes nothing, else -1
-    // (any other call to the policy, a fault or a tick, resets it): a repeat skips the call.
-    let touched = -1;
-    for (let k = from; k < to; k++) {
-      if (pid !== this.curPid) this.switchTo(pid);
-      const kind = kinds[k]!;
-      const acc: Access = kind >= REF_STORE ? ACC_WRITE : kind === REF_INSTR ? ACC_EXEC : ACC_READ;
-      pending[acc]!++;
-      const va = pages[k]! * ps;
-      const pa = mmu.translate(va, acc);
-      if (pa < 0) {
-        touched = -1;
-        const nu = nextUse === null ? NO_NEXT_USE : nextUse[nuBase + k]!;
-        const r = this.pager.handleFault(this.cur!, va, acc, pa, nu === NO_NEXT_USE ? NEVER : nu);
-        if (r === FAULT_KILLED) return k;
-      } else if (this.wantsHits) {
-        const f = mmu.frame;
-        const pol = this.hitPolicy;
-        if (pol !== null && pol === this.pager.supply.policy) {
-          if (f !== touched && this.frames.pins[f] === 0) {
-            const nu = nextUse === null ? NO_NEXT_USE : nextUse[nuBase + k]!;
-            const again = pol.touch!(f, nu === NO_NEXT_USE ? NEVER : nu);
-            touched = skipRepeat || again === true ? f : -1;
-          }
-        } else {
-          const nu = nextUse === null ? NO_NEXT_USE : nextUse[nuBase + k]!;
-          this.touch(f, nu === NO_NEXT_USE ? NEVER : nu);
-        }
-      }
-      if (this.hasTick) {
-        this.tick();
-        touched = -1;
-      }
-    }
-    return to;
+    return this.path.accessBatch(pid, entryPages, codes, width, base, from, to, nextUse, nuBase);
   }
 
   /**
@@ -643,7 +370,7 @@ export class Machine {
    * and flags, as Mmu.translate does) and report such hits in bulk with countHits.
    */
   get hitsOnlyCount(): boolean {
-    return !this.wantsHits && !this.hasTick;
+    return !this.path.wantsHits && !this.path.hasTick;
   }
 
   /**
@@ -651,7 +378,7 @@ export class Machine {
    * `n` calls of access() would have (only valid while hitsOnlyCount holds; a CPU's fast path).
    */
   countHits(access: Access, n: number): void {
-    this.pendingRefs[access] += n;
+    this.path.pendingRefs[access] += n;
     this.tlb.hits += n;
   }
 
@@ -858,7 +585,7 @@ export class Machine {
     const fresh = this.newPolicy(spec);
     this.policySpec = spec;
     this.pager.supply.replacePolicies(fresh, scope);
-    this.noteHooks();
+    this.path.noteHooks(this.policySpec);
     if (this.events.listening) this.events.emit({ type: "policy", from, to: spec });
   }
 
@@ -869,7 +596,7 @@ export class Machine {
 
   /** Counters, frame and swap usage, per process and for the machine. */
   stats(): MachineStats {
-    this.settle();
+    this.path.settle();
     this.pager.settlePrefetch();
     const processes = [...this.ended, ...this.procs.values()].map((p) => this.processStats(p));
     const total = copyCounters(this.retired);
@@ -913,16 +640,7 @@ export class Machine {
 
   private installed(pid: number): Process {
     this.switchTo(pid);
-    return this.cur!;
-  }
-
-  private touch(f: number, nextUse: number): void {
-    if (this.frames.pins[f] !== 0) return;
-    this.trackingPolicy(f)?.touch?.(f, nextUse);
-  }
-
-  private tick(): void {
-    this.pager.supply.tick(this.now());
+    return this.path.cur!;
   }
 
   /** The policy that tracks frame `f`, or undefined (an ownerless shared frame under local scope). */
@@ -950,14 +668,6 @@ export class Machine {
     return createPolicy(spec, this.bits, { pageSpace: 0 });
   }
 
-  private noteHooks(): void {
-    const factory = getPolicyFactory(parsePolicySpec(this.policySpec).id);
-    this.wantsHits = factory.wantsHits;
-    const g = this.pager.supply.policy;
-    this.hasTick = g.tick !== undefined;
-    this.hitPolicy = this.wantsHits && this.pager.scope === "global" && g.touch !== undefined ? g : null;
-  }
-
   private freeAsid(): number {
     for (let a = 1; a <= MAX_ASID; a++) if (!this.asids.has(a)) return a;
     throw new OutOfMemoryError(`no free address-space id: ${MAX_ASID} processes are alive`);
@@ -982,10 +692,10 @@ export class Machine {
 
   private end(p: Process, state: "exited" | "killed", reason: string): void {
     if (!p.alive) return;
-    if (this.cur === p) {
-      this.settle();
-      this.cur = undefined;
-      this.curPid = -1;
+    if (this.path.cur === p) {
+      this.path.settle();
+      this.path.cur = undefined;
+      this.path.curPid = -1;
       this.mmu.install(0, -1);
     }
     this.tables.forEachLeaf(p.root, (vpn, _addr, pte) => this.pager.unmapPage(p, vpn, pte));
@@ -1002,26 +712,6 @@ export class Machine {
     this.ended.push(p);
     if (this.events.listening)
       this.events.emit({ type: state === "killed" ? "kill" : "exit", pid: p.pid, reason });
-  }
-
-  /** Attributes the references, TLB hits and misses since the last settle to the running process. */
-  private settle(): void {
-    const p = this.cur;
-    const pr = this.pendingRefs;
-    const n = pr[0]! + pr[1]! + pr[2]!;
-    if (p) {
-      const c = p.counters;
-      c.references += n;
-      c.reads += pr[0]!;
-      c.writes += pr[1]!;
-      c.fetches += pr[2]!;
-      c.tlb.hits += this.tlb.hits - this.tlbMarkHits;
-      c.tlb.misses += this.tlb.misses - this.tlbMarkMisses;
-    }
-    this.refs += n;
-    pr.fill(0);
-    this.tlbMarkHits = this.tlb.hits;
-    this.tlbMarkMisses = this.tlb.misses;
   }
 
   /** A process's counters with access and walk time added to its fault-path time. */
