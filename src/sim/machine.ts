@@ -5,16 +5,10 @@
 // faults are values. One faulting process never takes the machine down: a segmentation or
 // protection fault kills that process (ProcessFaultError to the API caller) and the rest go on.
 
-import { type AddressLayout, isCanonical, MAX_ASID } from "../core/addr.js";
-import {
-  AddressError,
-  ConfigError,
-  NoSuchProcessError,
-  OutOfMemoryError,
-  OutOfSwapError,
-} from "../core/errors.js";
+import { type AddressLayout, isCanonical } from "../core/addr.js";
+import { AddressError, ConfigError, OutOfSwapError } from "../core/errors.js";
 import { EventBus } from "../core/events.js";
-import { type Counters, copyCounters, makeCounters } from "../core/stats.js";
+import { type Counters, copyCounters } from "../core/stats.js";
 import { type CostModel, makeCosts } from "../core/time.js";
 import { ACC_READ, ACC_WRITE, type Access, Mmu } from "../mmu/mmu.js";
 import { PageTables } from "../mmu/page-table.js";
@@ -23,7 +17,7 @@ import { DEFAULT_TLB, Tlb } from "../mmu/tlb.js";
 import { PteFrameBits } from "../pager/frame-bits.js";
 import { Kswapd, parseKswapdSpec } from "../pager/kswapd.js";
 import { Pager, type Scope } from "../pager/pager.js";
-import { FRAME_RESERVED, FRAME_TABLE, FrameTable } from "../phys/frames.js";
+import { FrameTable } from "../phys/frames.js";
 import { PhysicalMemory } from "../phys/memory.js";
 import { NEVER, type ReplacementPolicy } from "../policies/policy.js";
 import { createPolicy } from "../policies/registry.js";
@@ -46,6 +40,7 @@ import {
   resolveLayout,
   type SpawnOptions,
 } from "./machine-config.js";
+import { ProcessTable } from "./machine-procs.js";
 import {
   addCounters,
   type MachineStats,
@@ -55,6 +50,7 @@ import {
   timedCounters,
 } from "./machine-stats.js";
 import { runMemmove } from "./min-frames.js";
+import { TableReserve } from "./table-reserve.js";
 import { explainWalk, type Translation, tableFramesFor } from "./translation.js";
 import { faultError, TypedAccess } from "./typed-access.js";
 
@@ -78,16 +74,12 @@ export class Machine {
   readonly costs: CostModel;
   readonly events = new EventBus();
   private readonly bits: PteFrameBits;
-  private readonly procs = new Map<number, Process>();
-  private readonly asids = new Map<number, Process>();
-  private readonly ended: Process[] = [];
-  private readonly retired: Counters = makeCounters();
+  private readonly procs = new ProcessTable();
   private readonly bytes: TypedAccess;
   private readonly spaces: AddressSpaceManager;
   /** The reference path's state (running process, policy hooks, pending counts) and batch loops. */
   private readonly path: RefPath;
   private policySpec: string;
-  private nextPid = 1;
   private switches = 0;
   /** Time charged for context switches between processes, ns (CostModel.contextSwitchNs each). */
   private switchNs = 0;
@@ -96,8 +88,8 @@ export class Machine {
   readonly maxMoveBytes: number;
   /** Frames that may hold pages: [0, pageFrames). Policies see this many frames. */
   private readonly pageFrames: number;
-  /** Free frames of the page-table reserve (MachineConfig.tableFrames), all ≥ pageFrames. */
-  private readonly tableReserve: number[] = [];
+  /** The page-table reserve (MachineConfig.tableFrames), frames ≥ pageFrames. */
+  private readonly tableReserve: TableReserve;
 
   /** Builds a machine; throws ConfigError for any invalid setting (see core/addr.ts for limits). */
   constructor(config: MachineConfig) {
@@ -113,20 +105,14 @@ export class Machine {
     const { colors, coloring, readAhead, maxMoveBytes } = checkPaging(config, this.layout, tableFrames);
     this.maxMoveBytes = maxMoveBytes;
     this.frames = new FrameTable(total, colors);
-    if (tableFrames > 0) {
-      // Take every frame, give back the page frames lowest on top (so pages fill frames 0, 1, ...
-      // as in replay), keep the rest as the table reserve.
-      for (let f = 0; f < total; f++) this.frames.allocate(FRAME_RESERVED);
-      for (let f = config.frames - 1; f >= 0; f--) this.frames.release(f);
-      for (let f = total - 1; f >= config.frames; f--) this.tableReserve.push(f);
-    }
+    this.tableReserve = new TableReserve(this.frames, this.pageFrames);
     this.tlb = new Tlb({ ...DEFAULT_TLB, ...config.tlb });
     this.tables = new PageTables(
       this.layout,
       this.mem,
       this.frames,
-      () => this.tableFrame(),
-      (f) => this.tableFreed(f),
+      () => this.tableReserve.take(() => this.pager.tableFrame()),
+      (f) => this.tableReserve.freed(f),
     );
     this.mmu = new Mmu(this.layout, this.mem, this.tlb, this.tables);
     this.bits = new PteFrameBits(this.frames, this.mem, this.tlb, this.pageFrames);
@@ -148,10 +134,10 @@ export class Machine {
         swap: this.swap,
         costs: this.costs,
         events: this.events,
-        byAsid: (asid) => this.asids.get(asid),
-        byPid: (pid) => this.procs.get(pid),
-        processes: () => this.procs.values(),
-        kill: (p, reason) => this.end(this.proc(p.pid), "killed", reason),
+        byAsid: (asid) => this.procs.byAsid(asid),
+        byPid: (pid) => this.procs.live.get(pid),
+        processes: () => this.procs.live.values(),
+        kill: (p, reason) => this.end(this.procs.get(p.pid), "killed", reason),
         now: () => this.now(),
       },
       policy,
@@ -190,7 +176,7 @@ export class Machine {
       readU32: (pid, va) => this.readU32(pid, va),
       writeU32: (pid, va, v) => this.writeU32(pid, va, v),
       sbrk: (pid, d) => this.sbrk(pid, d),
-      brkOf: (pid) => this.proc(pid).brk,
+      brkOf: (pid) => this.procs.get(pid).brk,
     });
     this.path.noteHooks(this.policySpec);
   }
@@ -229,9 +215,9 @@ export class Machine {
   /** Creates a process; returns its pid. Throws OutOfMemoryError if no frame can hold its root table. */
   spawn(opts: SpawnOptions = {}): number {
     checkSpawn(opts);
-    const asid = this.freeAsid();
+    const asid = this.procs.freeAsid();
     const root = this.tables.newRoot();
-    const pid = this.nextPid++;
+    const pid = this.procs.takePid();
     const image = opts.image ? new ImageStore(opts.image, this.pageSize) : undefined;
     const p = new Process(pid, asid, root, opts.name ?? opts.image?.name ?? `p${pid}`, image);
     if (opts.quota !== undefined) p.quota = checkQuota(opts.quota);
@@ -242,15 +228,14 @@ export class Machine {
         objects.get(id),
       );
     } else this.spaces.layoutProgram(p, image, opts.image?.bssBytes ?? 0, opts.stackPages);
-    this.procs.set(pid, p);
-    this.asids.set(asid, p);
+    this.procs.add(p);
     if (this.events.listening) this.events.emit({ type: "spawn", pid, reason: p.name });
     return pid;
   }
 
   /** Ends a process normally, returning every frame, table and swap slot it holds. */
   exit(pid: number): void {
-    this.end(this.proc(pid), "exited", "exit");
+    this.end(this.procs.get(pid), "exited", "exit");
   }
 
   /**
@@ -259,28 +244,27 @@ export class Machine {
    * fault finds no frame to free.
    */
   kill(pid: number, reason: string): void {
-    this.end(this.proc(pid), "killed", reason);
+    this.end(this.procs.get(pid), "killed", reason);
   }
 
   /** Pids of live processes. */
   pids(): number[] {
-    return [...this.procs.keys()];
+    return [...this.procs.live.keys()];
   }
 
   /** True if `pid` is alive. */
   isAlive(pid: number): boolean {
-    return this.procs.has(pid);
+    return this.procs.live.has(pid);
   }
 
   /** Why a process ended ("" while it runs; undefined if the pid never existed). */
   exitReason(pid: number): string | undefined {
-    if (this.procs.has(pid)) return "";
-    return this.ended.find((p) => p.pid === pid)?.exitReason;
+    return this.procs.exitReason(pid);
   }
 
   /** Context switch: installs `pid`'s page-table root (and flushes the TLB in "flush" mode). */
   switchTo(pid: number): void {
-    const p = this.proc(pid);
+    const p = this.procs.get(pid);
     if (p === this.path.cur) return;
     const from = this.path.curPid;
     this.path.settle();
@@ -433,33 +417,33 @@ export class Machine {
 
   /** Moves the break by `delta` bytes; returns the old break. Shrinking frees the pages above it. */
   sbrk(pid: number, delta: number): number {
-    return this.spaces.sbrk(this.proc(pid), delta);
+    return this.spaces.sbrk(this.procs.get(pid), delta);
   }
 
   /** Sets the break to `va`; returns it. */
   brk(pid: number, va: number): number {
-    this.sbrk(pid, va - this.proc(pid).brk);
+    this.sbrk(pid, va - this.procs.get(pid).brk);
     return va;
   }
 
   /** Allocates `size` bytes on the process's virtual heap; bookkeeping lives in its own memory. */
   vmalloc(pid: number, size: number): number {
-    return this.spaces.heapOf(this.proc(pid)).alloc(size);
+    return this.spaces.heapOf(this.procs.get(pid)).alloc(size);
   }
 
   /** Frees a vmalloc block. Throws HeapError on a double free or a pointer vmalloc never returned. */
   vfree(pid: number, va: number): void {
-    this.spaces.heapOf(this.proc(pid)).free(va);
+    this.spaces.heapOf(this.procs.get(pid)).free(va);
   }
 
   /** Maps `length` bytes (rounded up to pages) below the stack gap; returns the start address. */
   mmap(pid: number, length: number, opts: MmapOptions = {}): number {
-    return this.spaces.mmap(this.proc(pid), length, opts);
+    return this.spaces.mmap(this.procs.get(pid), length, opts);
   }
 
   /** Unmaps the pages of [va, va + length); both page-aligned. Frees frames and slots. */
   munmap(pid: number, va: number, length: number): void {
-    this.spaces.munmap(this.proc(pid), va, length);
+    this.spaces.munmap(this.procs.get(pid), va, length);
   }
 
   /** Creates a shared memory object of `pages` pages; returns its id for mmap's `shared`. */
@@ -494,7 +478,7 @@ export class Machine {
 
   /** Evicts the page holding `va` if resident (writing it back if dirty). Returns true if it was resident. */
   pageOut(pid: number, va: number): boolean {
-    const p = this.proc(pid);
+    const p = this.procs.get(pid);
     const f = this.residentFrame(p, this.vpnChecked(p, va));
     if (f < 0) return false;
     if (this.frames.pins[f]! > 0)
@@ -519,7 +503,7 @@ export class Machine {
    * resident at once, ProcessFaultError for a write to a read-only page.
    */
   memmove(pid: number, dstVa: number, srcVa: number, length: number): void {
-    this.proc(pid);
+    this.procs.get(pid);
     runMemmove(
       {
         pageSize: this.pageSize,
@@ -541,7 +525,7 @@ export class Machine {
 
   /** Undoes one pin of the page holding `va`. */
   unpin(pid: number, va: number): void {
-    const p = this.proc(pid);
+    const p = this.procs.get(pid);
     const f = this.residentFrame(p, this.vpnChecked(p, va));
     if (f < 0 || this.frames.pins[f] === 0) {
       throw new AddressError(`unpin: page at 0x${va.toString(16)} is not pinned`, { pid, va });
@@ -563,12 +547,12 @@ export class Machine {
    * pointer before it copies; see proc/segments.ts).
    */
   rangeAllowed(pid: number, va: number, length: number, perm: number): boolean {
-    return rangeAllowed(this.proc(pid), this.pageSize, va, length, perm);
+    return rangeAllowed(this.procs.get(pid), this.pageSize, va, length, perm);
   }
 
   /** Walks `va` in `pid`'s tables without side effects, step by step (for teaching and the CLI). */
   explain(pid: number, va: number): Translation {
-    const p = this.proc(pid);
+    const p = this.procs.get(pid);
     return explainWalk(this.layout, this.mem, p.root, va, this.vpnChecked(p, va));
   }
 
@@ -591,23 +575,24 @@ export class Machine {
 
   /** Sets a process's frame quota (local replacement). */
   setQuota(pid: number, frames: number): void {
-    this.proc(pid).quota = checkQuota(frames);
+    this.procs.get(pid).quota = checkQuota(frames);
   }
 
   /** Counters, frame and swap usage, per process and for the machine. */
   stats(): MachineStats {
     this.path.settle();
     this.pager.settlePrefetch();
-    const processes = [...this.ended, ...this.procs.values()].map((p) => this.processStats(p));
-    const total = copyCounters(this.retired);
-    for (const p of this.procs.values()) addCounters(total, this.timed(p));
+    const { live, ended, retired } = this.procs;
+    const processes = [...ended, ...live.values()].map((p) => this.processStats(p));
+    const total = copyCounters(retired);
+    for (const p of live.values()) addCounters(total, this.timed(p));
     total.tlb.flushes = this.tlb.flushes;
     return machineStats(total, processes, {
       policy: this.policySpec,
       scope: this.pager.scope,
       pageSize: this.pageSize,
       frames: this.frames,
-      tableReserve: this.tableReserve.length,
+      tableReserve: this.tableReserve.size,
       swap: this.swap,
       switches: this.switches,
       costs: this.costs,
@@ -623,21 +608,6 @@ export class Machine {
 
   // ---- internals -------------------------------------------------------------------------
 
-  private proc(pid: number): Process {
-    const p = this.procs.get(pid);
-    if (p === undefined) {
-      const dead = this.ended.find((e) => e.pid === pid);
-      const why =
-        dead === undefined
-          ? "does not exist"
-          : dead.state === "killed"
-            ? `was killed (${dead.exitReason})`
-            : "has exited";
-      throw new NoSuchProcessError(pid, why);
-    }
-    return p;
-  }
-
   private installed(pid: number): Process {
     this.switchTo(pid);
     return this.path.cur!;
@@ -648,29 +618,8 @@ export class Machine {
     return this.pager.supply.trackingPolicy(f);
   }
 
-  /** A frame for a new page table: from the reserve while it lasts, else from the pager. */
-  private tableFrame(): number {
-    const f = this.tableReserve.pop();
-    if (f === undefined) return this.pager.tableFrame();
-    this.frames.release(f);
-    this.frames.claim(f, FRAME_TABLE);
-    return f;
-  }
-
-  /** A freed table frame of the reserve goes back to it (pages never use frames ≥ pageFrames). */
-  private tableFreed(f: number): void {
-    if (f < this.pageFrames) return;
-    this.frames.claim(f, FRAME_RESERVED);
-    this.tableReserve.push(f);
-  }
-
   private newPolicy(spec: string): ReplacementPolicy {
     return createPolicy(spec, this.bits, { pageSpace: 0 });
-  }
-
-  private freeAsid(): number {
-    for (let a = 1; a <= MAX_ASID; a++) if (!this.asids.has(a)) return a;
-    throw new OutOfMemoryError(`no free address-space id: ${MAX_ASID} processes are alive`);
   }
 
   private vpnChecked(p: Process, va: number): number {
@@ -706,10 +655,7 @@ export class Machine {
     this.spaces.forgetHeap(p.pid);
     p.state = state;
     p.exitReason = reason;
-    this.procs.delete(p.pid);
-    this.asids.delete(p.asid);
-    addCounters(this.retired, this.timed(p));
-    this.ended.push(p);
+    this.procs.retire(p, this.timed(p));
     if (this.events.listening)
       this.events.emit({ type: state === "killed" ? "kill" : "exit", pid: p.pid, reason });
   }
