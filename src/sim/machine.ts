@@ -5,14 +5,13 @@
 // faults are values. One faulting process never takes the machine down: a segmentation or
 // protection fault kills that process (ProcessFaultError to the API caller) and the rest go on.
 
-import { type AddressLayout, isCanonical } from "../core/addr.js";
-import { AddressError, ConfigError, OutOfSwapError } from "../core/errors.js";
+import type { AddressLayout } from "../core/addr.js";
+import { ConfigError } from "../core/errors.js";
 import { EventBus } from "../core/events.js";
 import { type Counters, copyCounters } from "../core/stats.js";
 import { type CostModel, makeCosts } from "../core/time.js";
 import { ACC_READ, ACC_WRITE, type Access, Mmu } from "../mmu/mmu.js";
 import { PageTables } from "../mmu/page-table.js";
-import { pteFrame, ptePresent } from "../mmu/pte.js";
 import { DEFAULT_TLB, Tlb } from "../mmu/tlb.js";
 import { PteFrameBits } from "../pager/frame-bits.js";
 import { Kswapd, parseKswapdSpec } from "../pager/kswapd.js";
@@ -40,6 +39,7 @@ import {
   resolveLayout,
   type SpawnOptions,
 } from "./machine-config.js";
+import { ExplicitPaging } from "./machine-paging.js";
 import { ProcessTable } from "./machine-procs.js";
 import {
   addCounters,
@@ -77,6 +77,7 @@ export class Machine {
   private readonly procs = new ProcessTable();
   private readonly bytes: TypedAccess;
   private readonly spaces: AddressSpaceManager;
+  private readonly paging: ExplicitPaging;
   /** The reference path's state (running process, policy hooks, pending counts) and batch loops. */
   private readonly path: RefPath;
   private policySpec: string;
@@ -171,6 +172,7 @@ export class Machine {
       );
       this.pager.supply.setWatcher(this.kswapd);
     }
+    this.paging = new ExplicitPaging(this.layout, this.mem, this.tables, this.frames, this.pager, this.swap);
     this.bytes = new TypedAccess(this, this.mem, this.pager, pageSize);
     this.spaces = new AddressSpaceManager(this.layout, this.mem, this.tables, this.pager, this.swap, {
       readU32: (pid, va) => this.readU32(pid, va),
@@ -468,30 +470,18 @@ export class Machine {
 
   /** Brings the page holding `va` into memory without counting a reference. Returns its frame. */
   pageIn(pid: number, va: number): number {
-    const p = this.installed(pid);
-    const f = this.pager.pageIn(p, this.vpnChecked(p, va));
-    if (f >= 0) return f;
-    // The fault ended the process (out of swap with the largest resident set): say so and why.
-    if (!p.alive) throw faultError(this.pager, pid, va);
-    throw new AddressError(`pageIn: 0x${va.toString(16)} is not mapped in process ${pid}`, { pid, va });
+    return this.paging.pageIn(this.installed(pid), va);
   }
 
   /** Evicts the page holding `va` if resident (writing it back if dirty). Returns true if it was resident. */
   pageOut(pid: number, va: number): boolean {
-    const p = this.procs.get(pid);
-    const f = this.residentFrame(p, this.vpnChecked(p, va));
-    if (f < 0) return false;
-    if (this.frames.pins[f]! > 0)
-      throw new AddressError(`pageOut: page at 0x${va.toString(16)} is pinned`, { pid, va });
-    if (!this.pager.supply.pageOut(f)) throw new OutOfSwapError(this.swap.id, this.swap.capacity);
-    return true;
+    return this.paging.pageOut(this.procs.get(pid), va);
   }
 
   /** Pins the page holding `va` in memory (paging it in first). Returns its frame. */
   pin(pid: number, va: number): number {
     const f = this.pageIn(pid, va);
-    const pol = this.trackingPolicy(f);
-    if (this.frames.pin(f)) pol?.forget(f, this.frames.key[f]!, "pinned");
+    this.paging.pin(f);
     return f;
   }
 
@@ -525,12 +515,7 @@ export class Machine {
 
   /** Undoes one pin of the page holding `va`. */
   unpin(pid: number, va: number): void {
-    const p = this.procs.get(pid);
-    const f = this.residentFrame(p, this.vpnChecked(p, va));
-    if (f < 0 || this.frames.pins[f] === 0) {
-      throw new AddressError(`unpin: page at 0x${va.toString(16)} is not pinned`, { pid, va });
-    }
-    if (this.frames.unpin(f)) this.trackingPolicy(f)?.admit(f, this.frames.key[f]!, NEVER);
+    this.paging.unpin(this.procs.get(pid), va);
   }
 
   /**
@@ -553,7 +538,7 @@ export class Machine {
   /** Walks `va` in `pid`'s tables without side effects, step by step (for teaching and the CLI). */
   explain(pid: number, va: number): Translation {
     const p = this.procs.get(pid);
-    return explainWalk(this.layout, this.mem, p.root, va, this.vpnChecked(p, va));
+    return explainWalk(this.layout, this.mem, p.root, va, this.paging.vpnChecked(p, va));
   }
 
   // ---- policy and statistics ---------------------------------------------------------------
@@ -613,30 +598,8 @@ export class Machine {
     return this.path.cur!;
   }
 
-  /** The policy that tracks frame `f`, or undefined (an ownerless shared frame under local scope). */
-  private trackingPolicy(f: number): ReplacementPolicy | undefined {
-    return this.pager.supply.trackingPolicy(f);
-  }
-
   private newPolicy(spec: string): ReplacementPolicy {
     return createPolicy(spec, this.bits, { pageSpace: 0 });
-  }
-
-  private vpnChecked(p: Process, va: number): number {
-    if (!isCanonical(this.layout, va)) {
-      throw new AddressError(`0x${va.toString(16)} is outside the ${this.layout.vaBits}-bit address space`, {
-        pid: p.pid,
-        va,
-      });
-    }
-    return Math.floor(va / this.pageSize);
-  }
-
-  private residentFrame(p: Process, vpn: number): number {
-    const addr = this.tables.lookup(p.root, vpn);
-    if (addr < 0) return -1;
-    const pte = this.mem.readU32(addr);
-    return ptePresent(pte) ? pteFrame(pte) : -1;
   }
 
   private end(p: Process, state: "exited" | "killed", reason: string): void {
