@@ -6,40 +6,34 @@
 // protection fault kills that process (ProcessFaultError to the API caller) and the rest go on.
 
 import type { AddressLayout } from "../core/addr.js";
-import { ConfigError } from "../core/errors.js";
 import { EventBus } from "../core/events.js";
 import { type Counters, copyCounters } from "../core/stats.js";
-import { type CostModel, makeCosts } from "../core/time.js";
-import { ACC_READ, ACC_WRITE, type Access, Mmu } from "../mmu/mmu.js";
-import { PageTables } from "../mmu/page-table.js";
-import { DEFAULT_TLB, Tlb } from "../mmu/tlb.js";
-import { PteFrameBits } from "../pager/frame-bits.js";
-import { Kswapd, parseKswapdSpec } from "../pager/kswapd.js";
-import { Pager, type Scope } from "../pager/pager.js";
-import { FrameTable } from "../phys/frames.js";
-import { PhysicalMemory } from "../phys/memory.js";
-import { NEVER, type ReplacementPolicy } from "../policies/policy.js";
-import { createPolicy } from "../policies/registry.js";
+import type { CostModel } from "../core/time.js";
+import { ACC_READ, ACC_WRITE, type Access, type Mmu } from "../mmu/mmu.js";
+import type { PageTables } from "../mmu/page-table.js";
+import type { Tlb } from "../mmu/tlb.js";
+import type { PteFrameBits } from "../pager/frame-bits.js";
+import type { Kswapd } from "../pager/kswapd.js";
+import type { Pager, Scope } from "../pager/pager.js";
+import type { FrameTable } from "../phys/frames.js";
+import type { PhysicalMemory } from "../phys/memory.js";
+import { NEVER } from "../policies/policy.js";
 import { AddressSpaceManager, type MmapOptions } from "../proc/address-space.js";
 import { Process } from "../proc/process.js";
 import { layoutSegments, rangeAllowed } from "../proc/segments.js";
 import { ImageStore } from "../stores/image-store.js";
-import { MemoryStore } from "../stores/memory-store.js";
 import type { BackingStore } from "../stores/store.js";
 import { RefPath } from "./machine-batch.js";
 import {
-  checkFrames,
-  checkOptions,
-  checkPaging,
   checkPolicySpec,
   checkQuota,
   checkScope,
   checkSpawn,
   type MachineConfig,
-  resolveLayout,
   type SpawnOptions,
 } from "./machine-config.js";
 import { ExplicitPaging } from "./machine-paging.js";
+import { assembleMachine, newPolicy } from "./machine-parts.js";
 import { ProcessTable } from "./machine-procs.js";
 import {
   addCounters,
@@ -50,7 +44,7 @@ import {
   timedCounters,
 } from "./machine-stats.js";
 import { runMemmove } from "./min-frames.js";
-import { TableReserve } from "./table-reserve.js";
+import type { TableReserve } from "./table-reserve.js";
 import { explainWalk, type Translation, tableFramesFor } from "./translation.js";
 import { faultError, TypedAccess } from "./typed-access.js";
 
@@ -94,58 +88,29 @@ export class Machine {
 
   /** Builds a machine; throws ConfigError for any invalid setting (see core/addr.ts for limits). */
   constructor(config: MachineConfig) {
-    checkOptions(config);
-    this.layout = resolveLayout(config);
-    const { pageSize, levels } = this.layout;
-    const tableFrames = checkFrames(config, levels);
-    this.costs = makeCosts(config.costs);
-    this.walkNs = this.costs.walkPerLevelNs * levels;
-    this.pageFrames = config.frames;
-    const total = config.frames + tableFrames;
-    this.mem = new PhysicalMemory(total, pageSize);
-    const { colors, coloring, readAhead, maxMoveBytes } = checkPaging(config, this.layout, tableFrames);
-    this.maxMoveBytes = maxMoveBytes;
-    this.frames = new FrameTable(total, colors);
-    this.tableReserve = new TableReserve(this.frames, this.pageFrames);
-    this.tlb = new Tlb({ ...DEFAULT_TLB, ...config.tlb });
-    this.tables = new PageTables(
-      this.layout,
-      this.mem,
-      this.frames,
-      () => this.tableReserve.take(() => this.pager.tableFrame()),
-      (f) => this.tableReserve.freed(f),
-    );
-    this.mmu = new Mmu(this.layout, this.mem, this.tlb, this.tables);
-    this.bits = new PteFrameBits(this.frames, this.mem, this.tlb, this.pageFrames);
-    this.swap = config.swap ?? new MemoryStore(pageSize, config.swapSlots ?? Number.POSITIVE_INFINITY);
-    if (this.swap.pageSize !== pageSize) {
-      throw new ConfigError("swap.pageSize", this.swap.pageSize, `the machine's page size, ${pageSize}`);
-    }
+    const parts = assembleMachine(config, {
+      events: this.events,
+      procs: this.procs,
+      policySpec: () => this.policySpec,
+      kill: (pid, reason) => this.end(this.procs.get(pid), "killed", reason),
+      now: () => this.now(),
+    });
+    this.layout = parts.layout;
+    this.costs = parts.costs;
+    this.walkNs = parts.walkNs;
+    this.pageFrames = parts.pageFrames;
+    this.maxMoveBytes = parts.maxMoveBytes;
+    this.mem = parts.mem;
+    this.frames = parts.frames;
+    this.tableReserve = parts.tableReserve;
+    this.tlb = parts.tlb;
+    this.tables = parts.tables;
+    this.mmu = parts.mmu;
+    this.bits = parts.bits;
+    this.swap = parts.swap;
+    this.pager = parts.pager;
+    this.kswapd = parts.kswapd;
     this.policySpec = config.policy ?? "fifo";
-    const policy = this.newPolicy(this.policySpec);
-    this.pager = new Pager(
-      {
-        layout: this.layout,
-        mem: this.mem,
-        frames: this.frames,
-        tables: this.tables,
-        mmu: this.mmu,
-        tlb: this.tlb,
-        bits: this.bits,
-        swap: this.swap,
-        costs: this.costs,
-        events: this.events,
-        byAsid: (asid) => this.procs.byAsid(asid),
-        byPid: (pid) => this.procs.live.get(pid),
-        processes: () => this.procs.live.values(),
-        kill: (p, reason) => this.end(this.procs.get(p.pid), "killed", reason),
-        now: () => this.now(),
-      },
-      policy,
-      () => this.newPolicy(this.policySpec),
-      config.scope ?? "global",
-    );
-    this.pager.configure(coloring, colors, readAhead);
     this.path = new RefPath(
       this.layout,
       this.mmu,
@@ -155,25 +120,8 @@ export class Machine {
       (pid) => this.switchTo(pid),
       () => this.now(),
     );
-    if (config.kswapd !== undefined) {
-      const bits = this.bits;
-      this.kswapd = new Kswapd(
-        {
-          frames: this.frames,
-          pageFrames: this.pageFrames,
-          pageSize,
-          pager: this.pager,
-          scans: () => bits.scans,
-          events: this.events,
-          now: () => this.now(),
-          memoryAccessNs: this.costs.memoryAccessNs,
-        },
-        typeof config.kswapd === "string" ? parseKswapdSpec(config.kswapd) : config.kswapd,
-      );
-      this.pager.supply.setWatcher(this.kswapd);
-    }
     this.paging = new ExplicitPaging(this.layout, this.mem, this.tables, this.frames, this.pager, this.swap);
-    this.bytes = new TypedAccess(this, this.mem, this.pager, pageSize);
+    this.bytes = new TypedAccess(this, this.mem, this.pager, this.layout.pageSize);
     this.spaces = new AddressSpaceManager(this.layout, this.mem, this.tables, this.pager, this.swap, {
       readU32: (pid, va) => this.readU32(pid, va),
       writeU32: (pid, va, v) => this.writeU32(pid, va, v),
@@ -551,7 +499,7 @@ export class Machine {
     checkPolicySpec(spec);
     checkScope(scope);
     const from = this.policySpec;
-    const fresh = this.newPolicy(spec);
+    const fresh = newPolicy(spec, this.bits);
     this.policySpec = spec;
     this.pager.supply.replacePolicies(fresh, scope);
     this.path.noteHooks(this.policySpec);
@@ -596,10 +544,6 @@ export class Machine {
   private installed(pid: number): Process {
     this.switchTo(pid);
     return this.path.cur!;
-  }
-
-  private newPolicy(spec: string): ReplacementPolicy {
-    return createPolicy(spec, this.bits, { pageSpace: 0 });
   }
 
   private end(p: Process, state: "exited" | "killed", reason: string): void {
