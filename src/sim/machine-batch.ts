@@ -1,12 +1,13 @@
 // The Machine's reference path below its public API: the state every reference reads (the
 // running process, which policy hooks the references feed, the references not yet given to a
-// process) and the batch loops behind Machine.accessRefs and accessCoded (accessRefsFast, the
-// full-mode hot loop; accessRefsAny, the general one; accessRefsSlow, which decodes coded blocks
-// for it). Module-internal: the Machine builds one RefPath and reads and sets its fields; it is not
-// exported from src/index.ts. The loops moved here from machine.ts unchanged (the same class-method
-// shape, the same fields read through `this`); full mode's CPU time did not change with the move
-// (`pagewise run --mode full`, lru, 50 M references: median 1125 ms before, 1119 ms after,
-// alternately in one run, 2026-12-05).
+// process, the simulated clock) and the batch loops behind Machine.accessRefs and accessCoded
+// (accessRefsFast, the full-mode hot loop; accessRefsAny, the general one; accessRefsSlow, which
+// decodes coded blocks for it). Module-internal: the Machine builds one RefPath and reads and sets
+// its fields; it is not exported from src/index.ts. The loops moved here from machine.ts unchanged
+// (the same class-method shape, the same fields read through `this`), and now() with them (tick()
+// calls it per reference under aging and the other ticking policies); full mode's CPU time did not
+// change with the move (`pagewise run --mode full`, 50 M references, 1024 frames, median of
+// alternate runs on 2026-12-05: lru 1121 ms before, 1095 ms after; aging 1784 ms, 1786 ms).
 
 import type { AddressLayout } from "../core/addr.js";
 import { ACC_EXEC, ACC_READ, ACC_WRITE, type Access, type Mmu } from "../mmu/mmu.js";
@@ -43,6 +44,8 @@ export class RefPath {
   refs = 0;
   /** References since the last settle() by access kind (read, write, exec). */
   readonly pendingRefs = new Float64Array(3);
+  /** Time charged for context switches between processes, ns (the Machine's switchTo adds it). */
+  switchNs = 0;
   private tlbMarkHits = 0;
   private tlbMarkMisses = 0;
   /** accessRefsFast's slots found by a scan of the TLB's set, by vpn & FOUND_MASK, and the set's epoch then. */
@@ -56,7 +59,7 @@ export class RefPath {
   private scratchPages = new Float64Array(0);
   private scratchKinds = new Uint8Array(0);
 
-  /** `switchTo` is the Machine's context switch (it sets cur and curPid); `now` its simulated time. */
+  /** `switchTo` is the Machine's context switch (it sets cur and curPid). */
   constructor(
     private readonly layout: AddressLayout,
     private readonly mmu: Mmu,
@@ -64,8 +67,22 @@ export class RefPath {
     private readonly frames: FrameTable,
     private readonly pager: Pager,
     private readonly switchTo: (pid: number) => void,
-    private readonly now: () => number,
+    private readonly memoryAccessNs: number,
+    /** Time of one table walk, ns. */
+    private readonly walkNs: number,
   ) {}
+
+  /** Simulated time now, ns: references, table walks, the fault path and context switches (Machine.now). */
+  now(): number {
+    const pr = this.pendingRefs;
+    const pending = pr[0]! + pr[1]! + pr[2]!;
+    return (
+      (this.refs + pending) * this.memoryAccessNs +
+      this.mmu.walks * this.walkNs +
+      this.pager.faultNs +
+      this.switchNs
+    );
+  }
 
   /** A hit on frame `f` for the policy that tracks it (none while it is pinned). */
   touch(f: number, nextUse: number): void {

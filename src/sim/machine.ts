@@ -76,8 +76,6 @@ export class Machine {
   private readonly path: RefPath;
   private policySpec: string;
   private switches = 0;
-  /** Time charged for context switches between processes, ns (CostModel.contextSwitchNs each). */
-  private switchNs = 0;
   private readonly walkNs: number;
   /** Largest memmove the configuration guarantees frames for (0: none; calls are checked one by one). */
   readonly maxMoveBytes: number;
@@ -118,7 +116,8 @@ export class Machine {
       this.frames,
       this.pager,
       (pid) => this.switchTo(pid),
-      () => this.now(),
+      this.costs.memoryAccessNs,
+      this.walkNs,
     );
     this.paging = new ExplicitPaging(this.layout, this.mem, this.tables, this.frames, this.pager, this.swap);
     this.bytes = new TypedAccess(this, this.mem, this.pager, this.layout.pageSize);
@@ -150,14 +149,7 @@ export class Machine {
 
   /** Simulated time now, ns. */
   now(): number {
-    const pr = this.path.pendingRefs;
-    const pending = pr[0]! + pr[1]! + pr[2]!;
-    return (
-      (this.path.refs + pending) * this.costs.memoryAccessNs +
-      this.mmu.walks * this.walkNs +
-      this.pager.faultNs +
-      this.switchNs
-    );
+    return this.path.now();
   }
 
   // ---- processes -------------------------------------------------------------------------
@@ -225,7 +217,7 @@ export class Machine {
     // A switch from another process costs CostModel.contextSwitchNs (the first dispatch does not).
     if (this.switches > 1 && this.costs.contextSwitchNs > 0) {
       p.counters.timeNs += this.costs.contextSwitchNs;
-      this.switchNs += this.costs.contextSwitchNs;
+      this.path.switchNs += this.costs.contextSwitchNs;
     }
     if (this.events.listening) this.events.emit({ type: "switch", from, to: pid, timeNs: this.now() });
   }
