@@ -1,13 +1,15 @@
 // The Machine's reference path below its public API: the state every reference reads (the
 // running process, which policy hooks the references feed, the references not yet given to a
-// process, the simulated clock) and the batch loops behind Machine.accessRefs and accessCoded
-// (accessRefsFast, the full-mode hot loop; accessRefsAny, the general one; accessRefsSlow, which
-// decodes coded blocks for it). Module-internal: the Machine builds one RefPath and reads and sets
-// its fields; it is not exported from src/index.ts. The loops moved here from machine.ts unchanged
-// (the same class-method shape, the same fields read through `this`), and now() with them (tick()
-// calls it per reference under aging and the other ticking policies); full mode's CPU time did not
-// change with the move (`pagewise run --mode full`, 50 M references, 1024 frames, median of
-// alternate runs on 2026-12-05: lru 1121 ms before, 1095 ms after; aging 1784 ms, 1786 ms).
+// process, the simulated clock), the one-reference path behind Machine.access, and the batch loops
+// behind Machine.accessRefs and accessCoded (accessRefsFast, the full-mode hot loop; accessRefsAny,
+// the general one; accessRefsSlow, which decodes coded blocks for it). Module-internal: the Machine
+// builds one RefPath and reads and sets its fields; it is not exported from src/index.ts.
+// The loops moved here from machine.ts unchanged (the same class-method shape, the same fields read
+// through `this`), and now() with them (tick() calls it per reference under aging and the other
+// ticking policies); CPU time did not change with the move (median of alternate runs on
+// 2026-12-05, 50 M references, 1024 frames: `pagewise run --mode full` lru 1121 ms before, 1095 ms
+// after, aging 1784 ms, 1786 ms; `pagewise exec` heap.elf, lru: 1039 ms, 1051 ms, the same command
+// before again 1068 ms).
 
 import type { AddressLayout } from "../core/addr.js";
 import { ACC_EXEC, ACC_READ, ACC_WRITE, type Access, type Mmu } from "../mmu/mmu.js";
@@ -122,6 +124,24 @@ export class RefPath {
     pr.fill(0);
     this.tlbMarkHits = this.tlb.hits;
     this.tlbMarkMisses = this.tlb.misses;
+  }
+
+  /** Machine.access: one reference by `pid`. */
+  access(pid: number, va: number, access: Access, nextUse: number): number {
+    if (pid !== this.curPid) this.switchTo(pid);
+    // Counted per access kind, no branch; given to the running process at the next settle().
+    this.pendingRefs[access]++;
+    let pa = this.mmu.translate(va, access);
+    if (pa < 0) pa = this.pager.handleFault(this.cur!, va, access, pa, nextUse);
+    else if (this.wantsHits) {
+      const f = this.mmu.frame;
+      const pol = this.hitPolicy;
+      if (pol !== null && pol === this.pager.supply.policy) {
+        if (this.frames.pins[f] === 0) pol.touch!(f, nextUse);
+      } else this.touch(f, nextUse);
+    }
+    if (this.hasTick) this.tick();
+    return pa;
   }
 
   /** accessRefs (width 0: pages[k], kinds[k]) or accessCoded (width 1 or 2). */

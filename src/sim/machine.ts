@@ -231,21 +231,7 @@ export class Machine {
    * Throws NoSuchProcessError for a dead pid and OutOfMemoryError when no frame can be freed.
    */
   access(pid: number, va: number, access: Access, nextUse: number = NEVER): number {
-    const path = this.path;
-    if (pid !== path.curPid) this.switchTo(pid);
-    // Counted per access kind, no branch; given to the running process at the next settle().
-    path.pendingRefs[access]++;
-    let pa = this.mmu.translate(va, access);
-    if (pa < 0) pa = this.pager.handleFault(path.cur!, va, access, pa, nextUse);
-    else if (path.wantsHits) {
-      const f = this.mmu.frame;
-      const pol = path.hitPolicy;
-      if (pol !== null && pol === this.pager.supply.policy) {
-        if (this.frames.pins[f] === 0) pol.touch!(f, nextUse);
-      } else path.touch(f, nextUse);
-    }
-    if (path.hasTick) path.tick();
-    return pa;
+    return this.path.access(pid, va, access, nextUse);
   }
 
   /**
