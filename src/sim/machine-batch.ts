@@ -8,7 +8,7 @@
 // through `this`), and now() with them (tick() calls it per reference under aging and the other
 // ticking policies); CPU time did not change with the move (median of alternate runs on
 // 2026-12-05, 50 M references, 1024 frames: `pagewise run --mode full` lru 1121 ms before, 1095 ms
-// after, aging 1784 ms, 1786 ms; `pagewise exec` heap.elf, lru: 1039 ms, 1051 ms, the same command
+// after, aging 1784 ms, 1786 ms; `pagewise exec` heap.elf, 64 frames, lru: 1039 ms, 1051 ms, the same command
 // before again 1068 ms).
 
 import type { AddressLayout } from "../core/addr.js";
