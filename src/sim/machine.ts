@@ -4,6 +4,11 @@
 // The public API is the engine's boundary: it validates input and throws typed errors; below it
 // faults are values. One faulting process never takes the machine down: a segmentation or
 // protection fault kills that process (ProcessFaultError to the API caller) and the rest go on.
+// This file is the Machine's API; its parts live beside it: machine-parts.ts (assembly from a
+// MachineConfig), machine-batch.ts (the reference path: access, accessRefs, the clock),
+// machine-procs.ts (the process table), machine-paging.ts (pageIn/pageOut/pin/unpin),
+// table-reserve.ts, typed-access.ts (typed reads and writes), machine-config.ts (checks) and
+// machine-stats.ts (statistics).
 
 import type { AddressLayout } from "../core/addr.js";
 import { EventBus } from "../core/events.js";
