@@ -4,48 +4,42 @@
 // The public API is the engine's boundary: it validates input and throws typed errors; below it
 // faults are values. One faulting process never takes the machine down: a segmentation or
 // protection fault kills that process (ProcessFaultError to the API caller) and the rest go on.
+// This file is the Machine's API; its parts live beside it: machine-parts.ts (assembly from a
+// MachineConfig), machine-batch.ts (the reference path: access, accessRefs, the clock),
+// machine-procs.ts (the process table), machine-paging.ts (pageIn/pageOut/pin/unpin),
+// table-reserve.ts, typed-access.ts (typed reads and writes), machine-config.ts (checks) and
+// machine-stats.ts (statistics).
 
-import { type AddressLayout, isCanonical, MAX_ASID } from "../core/addr.js";
-import {
-  AddressError,
-  ConfigError,
-  NoSuchProcessError,
-  OutOfMemoryError,
-  OutOfSwapError,
-} from "../core/errors.js";
+import type { AddressLayout } from "../core/addr.js";
 import { EventBus } from "../core/events.js";
-import { type Counters, copyCounters, makeCounters } from "../core/stats.js";
-import { type CostModel, makeCosts } from "../core/time.js";
-import { ACC_EXEC, ACC_READ, ACC_WRITE, type Access, Mmu } from "../mmu/mmu.js";
-import { PageTables } from "../mmu/page-table.js";
-import { pteFrame, ptePresent } from "../mmu/pte.js";
-import { DEFAULT_TLB, TLB_D, TLB_VALID, TLB_W, TLB_X, Tlb } from "../mmu/tlb.js";
-import { PteFrameBits } from "../pager/frame-bits.js";
-import { Kswapd, parseKswapdSpec } from "../pager/kswapd.js";
-import { FAULT_KILLED, Pager, type Scope } from "../pager/pager.js";
-import { FRAME_RESERVED, FRAME_TABLE, FrameTable } from "../phys/frames.js";
-import { PhysicalMemory } from "../phys/memory.js";
-import { NEVER, type ReplacementPolicy } from "../policies/policy.js";
-import { createPolicy, getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
+import { type Counters, copyCounters } from "../core/stats.js";
+import type { CostModel } from "../core/time.js";
+import { ACC_READ, ACC_WRITE, type Access, type Mmu } from "../mmu/mmu.js";
+import type { PageTables } from "../mmu/page-table.js";
+import type { Tlb } from "../mmu/tlb.js";
+import type { PteFrameBits } from "../pager/frame-bits.js";
+import type { Kswapd } from "../pager/kswapd.js";
+import type { Pager, Scope } from "../pager/pager.js";
+import type { FrameTable } from "../phys/frames.js";
+import type { PhysicalMemory } from "../phys/memory.js";
+import { NEVER } from "../policies/policy.js";
 import { AddressSpaceManager, type MmapOptions } from "../proc/address-space.js";
 import { Process } from "../proc/process.js";
 import { layoutSegments, rangeAllowed } from "../proc/segments.js";
 import { ImageStore } from "../stores/image-store.js";
-import { MemoryStore } from "../stores/memory-store.js";
 import type { BackingStore } from "../stores/store.js";
-import { REF_INSTR, REF_STORE } from "../workloads/refs.js";
+import { RefPath } from "./machine-batch.js";
 import {
-  checkFrames,
-  checkOptions,
-  checkPaging,
   checkPolicySpec,
   checkQuota,
   checkScope,
   checkSpawn,
   type MachineConfig,
-  resolveLayout,
   type SpawnOptions,
 } from "./machine-config.js";
+import { ExplicitPaging } from "./machine-paging.js";
+import { assembleMachine, newPolicy } from "./machine-parts.js";
+import { ProcessTable } from "./machine-procs.js";
 import {
   addCounters,
   type MachineStats,
@@ -55,7 +49,7 @@ import {
   timedCounters,
 } from "./machine-stats.js";
 import { runMemmove } from "./min-frames.js";
-import { NO_NEXT_USE } from "./replay-coded.js";
+import type { TableReserve } from "./table-reserve.js";
 import { explainWalk, type Translation, tableFramesFor } from "./translation.js";
 import { faultError, TypedAccess } from "./typed-access.js";
 
@@ -64,17 +58,6 @@ export { type SegmentSpec, stackTopVpn } from "../proc/segments.js";
 export type { MachineConfig, SpawnOptions } from "./machine-config.js";
 export type { MachineStats, ProcessStats } from "./machine-stats.js";
 export type { Translation, WalkStep } from "./translation.js";
-
-/** The TLB flags a reference of each REF_* kind needs (fetch: X; load: none; store, modify: W and D). */
-const NEED_BY_KIND = Uint8Array.of(
-  TLB_VALID | TLB_X,
-  TLB_VALID,
-  TLB_VALID | TLB_W | TLB_D,
-  TLB_VALID | TLB_W | TLB_D,
-);
-
-/** accessRefsFast remembers the slots of up to this many + 1 pages (by vpn & FOUND_MASK). */
-const FOUND_MASK = 255;
 
 export class Machine {
   readonly layout: AddressLayout;
@@ -90,132 +73,66 @@ export class Machine {
   readonly costs: CostModel;
   readonly events = new EventBus();
   private readonly bits: PteFrameBits;
-  private readonly procs = new Map<number, Process>();
-  private readonly asids = new Map<number, Process>();
-  private readonly ended: Process[] = [];
-  private readonly retired: Counters = makeCounters();
+  private readonly procs = new ProcessTable();
   private readonly bytes: TypedAccess;
   private readonly spaces: AddressSpaceManager;
+  private readonly paging: ExplicitPaging;
+  /** The reference path's state (running process, policy hooks, pending counts) and batch loops. */
+  private readonly path: RefPath;
   private policySpec: string;
-  private nextPid = 1;
-  private cur: Process | undefined;
-  private curPid = -1;
-  private wantsHits = false;
-  private hasTick = false;
-  /** References settled into process counters (pendingRefs holds the rest). */
-  private refs = 0;
-  /** References since the last settle() by access kind (read, write, exec). */
-  private readonly pendingRefs = new Float64Array(3);
-  /** The global policy when it wants hits (the hot path calls it directly), else null. */
-  private hitPolicy: ReplacementPolicy | null = null;
   private switches = 0;
-  /** Time charged for context switches between processes, ns (CostModel.contextSwitchNs each). */
-  private switchNs = 0;
-  private tlbMarkHits = 0;
-  private tlbMarkMisses = 0;
   private readonly walkNs: number;
   /** Largest memmove the configuration guarantees frames for (0: none; calls are checked one by one). */
   readonly maxMoveBytes: number;
   /** Frames that may hold pages: [0, pageFrames). Policies see this many frames. */
   private readonly pageFrames: number;
-  /** accessRefsFast's slots found by a scan of the TLB's set, by vpn & FOUND_MASK, and the set's epoch then. */
-  private readonly found = {
-    vpn: new Float64Array(FOUND_MASK + 1).fill(-1),
-    asid: new Int32Array(FOUND_MASK + 1),
-    slot: new Int32Array(FOUND_MASK + 1),
-    epoch: new Float64Array(FOUND_MASK + 1),
-  };
-  /** accessCoded's references decoded, when they take the general path. */
-  private scratchPages = new Float64Array(0);
-  private scratchKinds = new Uint8Array(0);
-  /** Free frames of the page-table reserve (MachineConfig.tableFrames), all ≥ pageFrames. */
-  private readonly tableReserve: number[] = [];
+  /** The page-table reserve (MachineConfig.tableFrames), frames ≥ pageFrames. */
+  private readonly tableReserve: TableReserve;
 
   /** Builds a machine; throws ConfigError for any invalid setting (see core/addr.ts for limits). */
   constructor(config: MachineConfig) {
-    checkOptions(config);
-    this.layout = resolveLayout(config);
-    const { pageSize, levels } = this.layout;
-    const tableFrames = checkFrames(config, levels);
-    this.costs = makeCosts(config.costs);
-    this.walkNs = this.costs.walkPerLevelNs * levels;
-    this.pageFrames = config.frames;
-    const total = config.frames + tableFrames;
-    this.mem = new PhysicalMemory(total, pageSize);
-    const { colors, coloring, readAhead, maxMoveBytes } = checkPaging(config, this.layout, tableFrames);
-    this.maxMoveBytes = maxMoveBytes;
-    this.frames = new FrameTable(total, colors);
-    if (tableFrames > 0) {
-      // Take every frame, give back the page frames lowest on top (so pages fill frames 0, 1, ...
-      // as in replay), keep the rest as the table reserve.
-      for (let f = 0; f < total; f++) this.frames.allocate(FRAME_RESERVED);
-      for (let f = config.frames - 1; f >= 0; f--) this.frames.release(f);
-      for (let f = total - 1; f >= config.frames; f--) this.tableReserve.push(f);
-    }
-    this.tlb = new Tlb({ ...DEFAULT_TLB, ...config.tlb });
-    this.tables = new PageTables(
-      this.layout,
-      this.mem,
-      this.frames,
-      () => this.tableFrame(),
-      (f) => this.tableFreed(f),
-    );
-    this.mmu = new Mmu(this.layout, this.mem, this.tlb, this.tables);
-    this.bits = new PteFrameBits(this.frames, this.mem, this.tlb, this.pageFrames);
-    this.swap = config.swap ?? new MemoryStore(pageSize, config.swapSlots ?? Number.POSITIVE_INFINITY);
-    if (this.swap.pageSize !== pageSize) {
-      throw new ConfigError("swap.pageSize", this.swap.pageSize, `the machine's page size, ${pageSize}`);
-    }
+    const parts = assembleMachine(config, {
+      events: this.events,
+      procs: this.procs,
+      policySpec: () => this.policySpec,
+      kill: (pid, reason) => this.end(this.procs.get(pid), "killed", reason),
+      now: () => this.now(),
+    });
+    this.layout = parts.layout;
+    this.costs = parts.costs;
+    this.walkNs = parts.walkNs;
+    this.pageFrames = parts.pageFrames;
+    this.maxMoveBytes = parts.maxMoveBytes;
+    this.mem = parts.mem;
+    this.frames = parts.frames;
+    this.tableReserve = parts.tableReserve;
+    this.tlb = parts.tlb;
+    this.tables = parts.tables;
+    this.mmu = parts.mmu;
+    this.bits = parts.bits;
+    this.swap = parts.swap;
+    this.pager = parts.pager;
+    this.kswapd = parts.kswapd;
     this.policySpec = config.policy ?? "fifo";
-    const policy = this.newPolicy(this.policySpec);
-    this.pager = new Pager(
-      {
-        layout: this.layout,
-        mem: this.mem,
-        frames: this.frames,
-        tables: this.tables,
-        mmu: this.mmu,
-        tlb: this.tlb,
-        bits: this.bits,
-        swap: this.swap,
-        costs: this.costs,
-        events: this.events,
-        byAsid: (asid) => this.asids.get(asid),
-        byPid: (pid) => this.procs.get(pid),
-        processes: () => this.procs.values(),
-        kill: (p, reason) => this.end(this.proc(p.pid), "killed", reason),
-        now: () => this.now(),
-      },
-      policy,
-      () => this.newPolicy(this.policySpec),
-      config.scope ?? "global",
+    this.path = new RefPath(
+      this.layout,
+      this.mmu,
+      this.tlb,
+      this.frames,
+      this.pager,
+      (pid) => this.switchTo(pid),
+      this.costs.memoryAccessNs,
+      this.walkNs,
     );
-    this.pager.configure(coloring, colors, readAhead);
-    if (config.kswapd !== undefined) {
-      const bits = this.bits;
-      this.kswapd = new Kswapd(
-        {
-          frames: this.frames,
-          pageFrames: this.pageFrames,
-          pageSize,
-          pager: this.pager,
-          scans: () => bits.scans,
-          events: this.events,
-          now: () => this.now(),
-          memoryAccessNs: this.costs.memoryAccessNs,
-        },
-        typeof config.kswapd === "string" ? parseKswapdSpec(config.kswapd) : config.kswapd,
-      );
-      this.pager.supply.setWatcher(this.kswapd);
-    }
-    this.bytes = new TypedAccess(this, this.mem, this.pager, pageSize);
+    this.paging = new ExplicitPaging(this.layout, this.mem, this.tables, this.frames, this.pager, this.swap);
+    this.bytes = new TypedAccess(this, this.mem, this.pager, this.layout.pageSize);
     this.spaces = new AddressSpaceManager(this.layout, this.mem, this.tables, this.pager, this.swap, {
       readU32: (pid, va) => this.readU32(pid, va),
       writeU32: (pid, va, v) => this.writeU32(pid, va, v),
       sbrk: (pid, d) => this.sbrk(pid, d),
-      brkOf: (pid) => this.proc(pid).brk,
+      brkOf: (pid) => this.procs.get(pid).brk,
     });
-    this.noteHooks();
+    this.path.noteHooks(this.policySpec);
   }
 
   get pageSize(): number {
@@ -237,13 +154,7 @@ export class Machine {
 
   /** Simulated time now, ns. */
   now(): number {
-    const pending = this.pendingRefs[0]! + this.pendingRefs[1]! + this.pendingRefs[2]!;
-    return (
-      (this.refs + pending) * this.costs.memoryAccessNs +
-      this.mmu.walks * this.walkNs +
-      this.pager.faultNs +
-      this.switchNs
-    );
+    return this.path.now();
   }
 
   // ---- processes -------------------------------------------------------------------------
@@ -251,9 +162,9 @@ export class Machine {
   /** Creates a process; returns its pid. Throws OutOfMemoryError if no frame can hold its root table. */
   spawn(opts: SpawnOptions = {}): number {
     checkSpawn(opts);
-    const asid = this.freeAsid();
+    const asid = this.procs.freeAsid();
     const root = this.tables.newRoot();
-    const pid = this.nextPid++;
+    const pid = this.procs.takePid();
     const image = opts.image ? new ImageStore(opts.image, this.pageSize) : undefined;
     const p = new Process(pid, asid, root, opts.name ?? opts.image?.name ?? `p${pid}`, image);
     if (opts.quota !== undefined) p.quota = checkQuota(opts.quota);
@@ -264,15 +175,14 @@ export class Machine {
         objects.get(id),
       );
     } else this.spaces.layoutProgram(p, image, opts.image?.bssBytes ?? 0, opts.stackPages);
-    this.procs.set(pid, p);
-    this.asids.set(asid, p);
+    this.procs.add(p);
     if (this.events.listening) this.events.emit({ type: "spawn", pid, reason: p.name });
     return pid;
   }
 
   /** Ends a process normally, returning every frame, table and swap slot it holds. */
   exit(pid: number): void {
-    this.end(this.proc(pid), "exited", "exit");
+    this.end(this.procs.get(pid), "exited", "exit");
   }
 
   /**
@@ -281,39 +191,38 @@ export class Machine {
    * fault finds no frame to free.
    */
   kill(pid: number, reason: string): void {
-    this.end(this.proc(pid), "killed", reason);
+    this.end(this.procs.get(pid), "killed", reason);
   }
 
   /** Pids of live processes. */
   pids(): number[] {
-    return [...this.procs.keys()];
+    return [...this.procs.live.keys()];
   }
 
   /** True if `pid` is alive. */
   isAlive(pid: number): boolean {
-    return this.procs.has(pid);
+    return this.procs.live.has(pid);
   }
 
   /** Why a process ended ("" while it runs; undefined if the pid never existed). */
   exitReason(pid: number): string | undefined {
-    if (this.procs.has(pid)) return "";
-    return this.ended.find((p) => p.pid === pid)?.exitReason;
+    return this.procs.exitReason(pid);
   }
 
   /** Context switch: installs `pid`'s page-table root (and flushes the TLB in "flush" mode). */
   switchTo(pid: number): void {
-    const p = this.proc(pid);
-    if (p === this.cur) return;
-    const from = this.curPid;
-    this.settle();
-    this.cur = p;
-    this.curPid = pid;
+    const p = this.procs.get(pid);
+    if (p === this.path.cur) return;
+    const from = this.path.curPid;
+    this.path.settle();
+    this.path.cur = p;
+    this.path.curPid = pid;
     this.mmu.install(p.asid, p.root);
     this.switches++;
     // A switch from another process costs CostModel.contextSwitchNs (the first dispatch does not).
     if (this.switches > 1 && this.costs.contextSwitchNs > 0) {
       p.counters.timeNs += this.costs.contextSwitchNs;
-      this.switchNs += this.costs.contextSwitchNs;
+      this.path.switchNs += this.costs.contextSwitchNs;
     }
     if (this.events.listening) this.events.emit({ type: "switch", from, to: pid, timeNs: this.now() });
   }
@@ -327,20 +236,7 @@ export class Machine {
    * Throws NoSuchProcessError for a dead pid and OutOfMemoryError when no frame can be freed.
    */
   access(pid: number, va: number, access: Access, nextUse: number = NEVER): number {
-    if (pid !== this.curPid) this.switchTo(pid);
-    // Counted per access kind, no branch; given to the running process at the next settle().
-    this.pendingRefs[access]++;
-    let pa = this.mmu.translate(va, access);
-    if (pa < 0) pa = this.pager.handleFault(this.cur!, va, access, pa, nextUse);
-    else if (this.wantsHits) {
-      const f = this.mmu.frame;
-      const pol = this.hitPolicy;
-      if (pol !== null && pol === this.pager.supply.policy) {
-        if (this.frames.pins[f] === 0) pol.touch!(f, nextUse);
-      } else this.touch(f, nextUse);
-    }
-    if (this.hasTick) this.tick();
-    return pa;
+    return this.path.access(pid, va, access, nextUse);
   }
 
   /**
@@ -362,7 +258,7 @@ export class Machine {
     nextUse: Int32Array | Float64Array | null,
     nuBase: number,
   ): number {
-    return this.accessBatch(pid, pages, kinds, 0, 0, from, to, nextUse, nuBase);
+    return this.path.accessBatch(pid, pages, kinds, 0, 0, from, to, nextUse, nuBase);
   }
 
   /**
@@ -382,259 +278,7 @@ export class Machine {
     nextUse: Int32Array | Float64Array | null,
     nuBase: number,
   ): number {
-    return this.accessBatch(pid, entryPages, codes, width, base, from, to, nextUse, nuBase);
-  }
-
-  /** accessRefs (width 0: pages[k], kinds[k]) or accessCoded (width 1 or 2). */
-  private accessBatch(
-    pid: number,
-    pages: Float64Array,
-    codes: Uint8Array,
-    width: number,
-    base: number,
-    from: number,
-    to: number,
-    nextUse: Int32Array | Float64Array | null,
-    nuBase: number,
-  ): number {
-    if (pid !== this.curPid) this.switchTo(pid);
-    if (
-      !this.hasTick &&
-      this.tlb.ways !== 0 &&
-      (!this.wantsHits || (this.hitPolicy !== null && this.hitPolicy === this.pager.supply.policy))
-    )
-      return this.accessRefsFast(pages, codes, width, base, from, to, nextUse, nuBase);
-    return this.accessRefsSlow(pid, pages, codes, width, base, from, to, nextUse, nuBase);
-  }
-
-  /** accessRefsAny for either form (coded references are decoded into scratch arrays first). */
-  private accessRefsSlow(
-    pid: number,
-    pages: Float64Array,
-    codes: Uint8Array,
-    width: number,
-    base: number,
-    from: number,
-    to: number,
-    nextUse: Int32Array | Float64Array | null,
-    nuBase: number,
-  ): number {
-    if (width === 0) return this.accessRefsAny(pid, pages, codes, from, to, nextUse, nuBase);
-    const n = to - from;
-    if (this.scratchPages.length < n) {
-      this.scratchPages = new Float64Array(n);
-      this.scratchKinds = new Uint8Array(n);
-    }
-    const sp = this.scratchPages;
-    const sk = this.scratchKinds;
-    for (let j = 0; j < n; j++) {
-      const at = base + (from + j) * width;
-      const v = width === 1 ? codes[at]! : codes[at]! | (codes[at + 1]! << 8);
-      sp[j] = pages[v >>> 2]!;
-      sk[j] = v & 3;
-    }
-    return from + this.accessRefsAny(pid, sp, sk, 0, n, nextUse, nuBase + from);
-  }
-
-  /**
-   * accessRefs when no policy tick runs, the TLB has entries and hits go to the global policy (or
-   * nowhere). Mmu.translate's lookup is made here first, with the same answer: its check of the
-   * last slot, then the slot a scan of the set found for this (asid, vpn) while the set has not
-   * changed since (Tlb.setEpoch; kept in `found`, by vpn): the scan would find it again. Only a
-   * reference that misses both calls translate. TLB hits and references by kind are counted in
-   * locals and given to the TLB and pendingRefs before anything that may read them (a fault: its
-   * time reads now(); a kill settles) and at the end; the last slot and frame go back to the MMU.
-   * Under LRU (touchMovesToMostRecent) the touches of two frames that take turns are held back and
-   * made, in order, before a fault and at the end: the list ends as the touches one by one leave it.
-   */
-  private accessRefsFast(
-    pages: Float64Array,
-    codes: Uint8Array,
-    width: number,
-    base: number,
-    from: number,
-    to: number,
-    nextUse: Int32Array | Float64Array | null,
-    nuBase: number,
-  ): number {
-    const ps = this.layout.pageSize;
-    const mmu = this.mmu;
-    const tlb = this.tlb;
-    const tVpn = tlb.vpn;
-    const tAsid = tlb.asid;
-    const tFrame = tlb.frame;
-    const tFlags = tlb.flags;
-    const pins = this.frames.pins;
-    const wants = this.wantsHits;
-    const pol = this.hitPolicy;
-    const skipRepeat = pol?.repeatTouchIsNoop === true;
-    // LRU: touches of two frames that take turns are held back (p1 then p2, p2 the most recent)
-    // and made before any other call to the policy (touchMovesToMostRecent).
-    const hold = pol?.touchMovesToMostRecent === true;
-    let p1 = -1;
-    let p2 = -1;
-    let asid = mmu.asid;
-    let last = mmu.last;
-    const setEpoch = tlb.setEpoch;
-    const setMask = tlb.sets - 1;
-    const { vpn: fVpn, asid: fAsid, slot: fSlot, epoch: fEpoch } = this.found;
-    let touched = -1;
-    let f = mmu.frame;
-    // Counts since the last flush: TLB hits here, writes and fetches among references [counted, k].
-    let hits = 0;
-    let writes = 0;
-    let fetches = 0;
-    let counted = from;
-    for (let k = from; k < to; k++) {
-      let kind: number;
-      let vpn: number;
-      if (width === 0) {
-        kind = codes[k]!;
-        vpn = pages[k]!;
-      } else {
-        const at = base + k * width;
-        const v = width === 1 ? codes[at]! : codes[at]! | (codes[at + 1]! << 8);
-        kind = v & 3;
-        vpn = pages[v >>> 2]!;
-      }
-      writes += kind >>> 1;
-      fetches += (kind - 1) >>> 31;
-      const need = NEED_BY_KIND[kind]!;
-      if (tVpn[last] === vpn && tAsid[last] === asid && (tFlags[last]! & need) === need) {
-        hits++;
-        f = tFrame[last]!;
-      } else {
-        const c = vpn & FOUND_MASK;
-        const slot = fSlot[c]!;
-        if (
-          fVpn[c] === vpn &&
-          fAsid[c] === asid &&
-          fEpoch[c] === setEpoch[vpn & setMask] &&
-          (tFlags[slot]! & need) === need
-        ) {
-          // translate's scan would find this slot again: a hit there, and the last slot.
-          hits++;
-          last = slot;
-          f = tFrame[slot]!;
-        } else {
-          const acc: Access = kind >= REF_STORE ? ACC_WRITE : kind === REF_INSTR ? ACC_EXEC : ACC_READ;
-          const va = vpn * ps;
-          const misses = tlb.misses;
-          mmu.last = last;
-          const pa = mmu.translate(va, acc);
-          if (pa < 0) {
-            // Everything counted so far (this reference too) and the touches held back are given
-            // over before the fault path runs.
-            if (p1 >= 0) pol!.touch!(p1, NEVER);
-            if (p2 >= 0) pol!.touch!(p2, NEVER);
-            p1 = p2 = -1;
-            mmu.frame = f;
-            this.flushCounts(k + 1, counted, writes, fetches, hits);
-            hits = writes = fetches = 0;
-            counted = k + 1;
-            touched = -1;
-            const nu = nextUse === null ? NO_NEXT_USE : nextUse[nuBase + k]!;
-            const r = this.pager.handleFault(this.cur!, va, acc, pa, nu === NO_NEXT_USE ? NEVER : nu);
-            if (r === FAULT_KILLED) return k;
-            // The fault path may change the TLB (the set epochs tell `found`) and the installed space.
-            asid = mmu.asid;
-            last = mmu.last;
-            f = mmu.frame;
-            if (this.hitPolicy !== pol || (pol !== null && pol !== this.pager.supply.policy)) {
-              mmu.frame = f;
-              return this.accessRefsSlow(this.curPid, pages, codes, width, base, k + 1, to, nextUse, nuBase);
-            }
-            continue;
-          }
-          last = mmu.last;
-          f = mmu.frame;
-          if (tlb.misses === misses) {
-            // A hit in the set's scan (no walk): its answer until the set changes.
-            fVpn[c] = vpn;
-            fAsid[c] = asid;
-            fSlot[c] = last;
-            fEpoch[c] = setEpoch[vpn & setMask]!;
-          }
-        }
-      }
-      if (hold) {
-        if (f !== p2 && pins[f] === 0) {
-          if (f !== p1 && p1 >= 0) pol!.touch!(p1, NEVER);
-          p1 = p2;
-          p2 = f;
-        }
-      } else if (wants && f !== touched && pins[f] === 0) {
-        const nu = nextUse === null ? NO_NEXT_USE : nextUse[nuBase + k]!;
-        const again = pol!.touch!(f, nu === NO_NEXT_USE ? NEVER : nu);
-        touched = skipRepeat || again === true ? f : -1;
-      }
-    }
-    if (p1 >= 0) pol!.touch!(p1, NEVER);
-    if (p2 >= 0) pol!.touch!(p2, NEVER);
-    mmu.last = last;
-    mmu.frame = f;
-    this.flushCounts(to, counted, writes, fetches, hits);
-    return to;
-  }
-
-  /** Gives pendingRefs the references [counted, end) (writes and fetches among them) and the TLB `hits`. */
-  private flushCounts(end: number, counted: number, writes: number, fetches: number, hits: number): void {
-    const pending = this.pendingRefs;
-    pending[0]! += end - counted - writes - fetches;
-    pending[1]! += writes;
-    pending[2]! += fetches;
-    this.tlb.hits += hits;
-  }
-
-  /** accessRefs in general (policy ticks, hits under local scope, no TLB): access()'s steps per reference. */
-  private accessRefsAny(
-    pid: number,
-    pages: Float64Array,
-    kinds: Uint8Array,
-    from: number,
-    to: number,
-    nextUse: Int32Array | Float64Array | null,
-    nuBase: number,
-  ): number {
-    const ps = this.layout.pageSize;
-    const mmu = this.mmu;
-    const pending = this.pendingRefs;
-    const skipRepeat = this.hitPolicy?.repeatTouchIsNoop === true;
-    // The frame the last policy call touched when touching it again changes nothing, else -1
-    // (any other call to the policy, a fault or a tick, resets it): a repeat skips the call.
-    let touched = -1;
-    for (let k = from; k < to; k++) {
-      if (pid !== this.curPid) this.switchTo(pid);
-      const kind = kinds[k]!;
-      const acc: Access = kind >= REF_STORE ? ACC_WRITE : kind === REF_INSTR ? ACC_EXEC : ACC_READ;
-      pending[acc]!++;
-      const va = pages[k]! * ps;
-      const pa = mmu.translate(va, acc);
-      if (pa < 0) {
-        touched = -1;
-        const nu = nextUse === null ? NO_NEXT_USE : nextUse[nuBase + k]!;
-        const r = this.pager.handleFault(this.cur!, va, acc, pa, nu === NO_NEXT_USE ? NEVER : nu);
-        if (r === FAULT_KILLED) return k;
-      } else if (this.wantsHits) {
-        const f = mmu.frame;
-        const pol = this.hitPolicy;
-        if (pol !== null && pol === this.pager.supply.policy) {
-          if (f !== touched && this.frames.pins[f] === 0) {
-            const nu = nextUse === null ? NO_NEXT_USE : nextUse[nuBase + k]!;
-            const again = pol.touch!(f, nu === NO_NEXT_USE ? NEVER : nu);
-            touched = skipRepeat || again === true ? f : -1;
-          }
-        } else {
-          const nu = nextUse === null ? NO_NEXT_USE : nextUse[nuBase + k]!;
-          this.touch(f, nu === NO_NEXT_USE ? NEVER : nu);
-        }
-      }
-      if (this.hasTick) {
-        this.tick();
-        touched = -1;
-      }
-    }
-    return to;
+    return this.path.accessBatch(pid, entryPages, codes, width, base, from, to, nextUse, nuBase);
   }
 
   /**
@@ -643,7 +287,7 @@ export class Machine {
    * and flags, as Mmu.translate does) and report such hits in bulk with countHits.
    */
   get hitsOnlyCount(): boolean {
-    return !this.wantsHits && !this.hasTick;
+    return !this.path.wantsHits && !this.path.hasTick;
   }
 
   /**
@@ -651,7 +295,7 @@ export class Machine {
    * `n` calls of access() would have (only valid while hitsOnlyCount holds; a CPU's fast path).
    */
   countHits(access: Access, n: number): void {
-    this.pendingRefs[access] += n;
+    this.path.pendingRefs[access] += n;
     this.tlb.hits += n;
   }
 
@@ -706,33 +350,33 @@ export class Machine {
 
   /** Moves the break by `delta` bytes; returns the old break. Shrinking frees the pages above it. */
   sbrk(pid: number, delta: number): number {
-    return this.spaces.sbrk(this.proc(pid), delta);
+    return this.spaces.sbrk(this.procs.get(pid), delta);
   }
 
   /** Sets the break to `va`; returns it. */
   brk(pid: number, va: number): number {
-    this.sbrk(pid, va - this.proc(pid).brk);
+    this.sbrk(pid, va - this.procs.get(pid).brk);
     return va;
   }
 
   /** Allocates `size` bytes on the process's virtual heap; bookkeeping lives in its own memory. */
   vmalloc(pid: number, size: number): number {
-    return this.spaces.heapOf(this.proc(pid)).alloc(size);
+    return this.spaces.heapOf(this.procs.get(pid)).alloc(size);
   }
 
   /** Frees a vmalloc block. Throws HeapError on a double free or a pointer vmalloc never returned. */
   vfree(pid: number, va: number): void {
-    this.spaces.heapOf(this.proc(pid)).free(va);
+    this.spaces.heapOf(this.procs.get(pid)).free(va);
   }
 
   /** Maps `length` bytes (rounded up to pages) below the stack gap; returns the start address. */
   mmap(pid: number, length: number, opts: MmapOptions = {}): number {
-    return this.spaces.mmap(this.proc(pid), length, opts);
+    return this.spaces.mmap(this.procs.get(pid), length, opts);
   }
 
   /** Unmaps the pages of [va, va + length); both page-aligned. Frees frames and slots. */
   munmap(pid: number, va: number, length: number): void {
-    this.spaces.munmap(this.proc(pid), va, length);
+    this.spaces.munmap(this.procs.get(pid), va, length);
   }
 
   /** Creates a shared memory object of `pages` pages; returns its id for mmap's `shared`. */
@@ -757,30 +401,18 @@ export class Machine {
 
   /** Brings the page holding `va` into memory without counting a reference. Returns its frame. */
   pageIn(pid: number, va: number): number {
-    const p = this.installed(pid);
-    const f = this.pager.pageIn(p, this.vpnChecked(p, va));
-    if (f >= 0) return f;
-    // The fault ended the process (out of swap with the largest resident set): say so and why.
-    if (!p.alive) throw faultError(this.pager, pid, va);
-    throw new AddressError(`pageIn: 0x${va.toString(16)} is not mapped in process ${pid}`, { pid, va });
+    return this.paging.pageIn(this.installed(pid), va);
   }
 
   /** Evicts the page holding `va` if resident (writing it back if dirty). Returns true if it was resident. */
   pageOut(pid: number, va: number): boolean {
-    const p = this.proc(pid);
-    const f = this.residentFrame(p, this.vpnChecked(p, va));
-    if (f < 0) return false;
-    if (this.frames.pins[f]! > 0)
-      throw new AddressError(`pageOut: page at 0x${va.toString(16)} is pinned`, { pid, va });
-    if (!this.pager.supply.pageOut(f)) throw new OutOfSwapError(this.swap.id, this.swap.capacity);
-    return true;
+    return this.paging.pageOut(this.procs.get(pid), va);
   }
 
   /** Pins the page holding `va` in memory (paging it in first). Returns its frame. */
   pin(pid: number, va: number): number {
     const f = this.pageIn(pid, va);
-    const pol = this.trackingPolicy(f);
-    if (this.frames.pin(f)) pol?.forget(f, this.frames.key[f]!, "pinned");
+    this.paging.pin(f);
     return f;
   }
 
@@ -792,7 +424,7 @@ export class Machine {
    * resident at once, ProcessFaultError for a write to a read-only page.
    */
   memmove(pid: number, dstVa: number, srcVa: number, length: number): void {
-    this.proc(pid);
+    this.procs.get(pid);
     runMemmove(
       {
         pageSize: this.pageSize,
@@ -814,12 +446,7 @@ export class Machine {
 
   /** Undoes one pin of the page holding `va`. */
   unpin(pid: number, va: number): void {
-    const p = this.proc(pid);
-    const f = this.residentFrame(p, this.vpnChecked(p, va));
-    if (f < 0 || this.frames.pins[f] === 0) {
-      throw new AddressError(`unpin: page at 0x${va.toString(16)} is not pinned`, { pid, va });
-    }
-    if (this.frames.unpin(f)) this.trackingPolicy(f)?.admit(f, this.frames.key[f]!, NEVER);
+    this.paging.unpin(this.procs.get(pid), va);
   }
 
   /**
@@ -836,13 +463,13 @@ export class Machine {
    * pointer before it copies; see proc/segments.ts).
    */
   rangeAllowed(pid: number, va: number, length: number, perm: number): boolean {
-    return rangeAllowed(this.proc(pid), this.pageSize, va, length, perm);
+    return rangeAllowed(this.procs.get(pid), this.pageSize, va, length, perm);
   }
 
   /** Walks `va` in `pid`'s tables without side effects, step by step (for teaching and the CLI). */
   explain(pid: number, va: number): Translation {
-    const p = this.proc(pid);
-    return explainWalk(this.layout, this.mem, p.root, va, this.vpnChecked(p, va));
+    const p = this.procs.get(pid);
+    return explainWalk(this.layout, this.mem, p.root, va, this.paging.vpnChecked(p, va));
   }
 
   // ---- policy and statistics ---------------------------------------------------------------
@@ -855,32 +482,33 @@ export class Machine {
     checkPolicySpec(spec);
     checkScope(scope);
     const from = this.policySpec;
-    const fresh = this.newPolicy(spec);
+    const fresh = newPolicy(spec, this.bits);
     this.policySpec = spec;
     this.pager.supply.replacePolicies(fresh, scope);
-    this.noteHooks();
+    this.path.noteHooks(this.policySpec);
     if (this.events.listening) this.events.emit({ type: "policy", from, to: spec });
   }
 
   /** Sets a process's frame quota (local replacement). */
   setQuota(pid: number, frames: number): void {
-    this.proc(pid).quota = checkQuota(frames);
+    this.procs.get(pid).quota = checkQuota(frames);
   }
 
   /** Counters, frame and swap usage, per process and for the machine. */
   stats(): MachineStats {
-    this.settle();
+    this.path.settle();
     this.pager.settlePrefetch();
-    const processes = [...this.ended, ...this.procs.values()].map((p) => this.processStats(p));
-    const total = copyCounters(this.retired);
-    for (const p of this.procs.values()) addCounters(total, this.timed(p));
+    const { live, ended, retired } = this.procs;
+    const processes = [...ended, ...live.values()].map((p) => this.processStats(p));
+    const total = copyCounters(retired);
+    for (const p of live.values()) addCounters(total, this.timed(p));
     total.tlb.flushes = this.tlb.flushes;
     return machineStats(total, processes, {
       policy: this.policySpec,
       scope: this.pager.scope,
       pageSize: this.pageSize,
       frames: this.frames,
-      tableReserve: this.tableReserve.length,
+      tableReserve: this.tableReserve.size,
       swap: this.swap,
       switches: this.switches,
       costs: this.costs,
@@ -896,96 +524,17 @@ export class Machine {
 
   // ---- internals -------------------------------------------------------------------------
 
-  private proc(pid: number): Process {
-    const p = this.procs.get(pid);
-    if (p === undefined) {
-      const dead = this.ended.find((e) => e.pid === pid);
-      const why =
-        dead === undefined
-          ? "does not exist"
-          : dead.state === "killed"
-            ? `was killed (${dead.exitReason})`
-            : "has exited";
-      throw new NoSuchProcessError(pid, why);
-    }
-    return p;
-  }
-
   private installed(pid: number): Process {
     this.switchTo(pid);
-    return this.cur!;
-  }
-
-  private touch(f: number, nextUse: number): void {
-    if (this.frames.pins[f] !== 0) return;
-    this.trackingPolicy(f)?.touch?.(f, nextUse);
-  }
-
-  private tick(): void {
-    this.pager.supply.tick(this.now());
-  }
-
-  /** The policy that tracks frame `f`, or undefined (an ownerless shared frame under local scope). */
-  private trackingPolicy(f: number): ReplacementPolicy | undefined {
-    return this.pager.supply.trackingPolicy(f);
-  }
-
-  /** A frame for a new page table: from the reserve while it lasts, else from the pager. */
-  private tableFrame(): number {
-    const f = this.tableReserve.pop();
-    if (f === undefined) return this.pager.tableFrame();
-    this.frames.release(f);
-    this.frames.claim(f, FRAME_TABLE);
-    return f;
-  }
-
-  /** A freed table frame of the reserve goes back to it (pages never use frames ≥ pageFrames). */
-  private tableFreed(f: number): void {
-    if (f < this.pageFrames) return;
-    this.frames.claim(f, FRAME_RESERVED);
-    this.tableReserve.push(f);
-  }
-
-  private newPolicy(spec: string): ReplacementPolicy {
-    return createPolicy(spec, this.bits, { pageSpace: 0 });
-  }
-
-  private noteHooks(): void {
-    const factory = getPolicyFactory(parsePolicySpec(this.policySpec).id);
-    this.wantsHits = factory.wantsHits;
-    const g = this.pager.supply.policy;
-    this.hasTick = g.tick !== undefined;
-    this.hitPolicy = this.wantsHits && this.pager.scope === "global" && g.touch !== undefined ? g : null;
-  }
-
-  private freeAsid(): number {
-    for (let a = 1; a <= MAX_ASID; a++) if (!this.asids.has(a)) return a;
-    throw new OutOfMemoryError(`no free address-space id: ${MAX_ASID} processes are alive`);
-  }
-
-  private vpnChecked(p: Process, va: number): number {
-    if (!isCanonical(this.layout, va)) {
-      throw new AddressError(`0x${va.toString(16)} is outside the ${this.layout.vaBits}-bit address space`, {
-        pid: p.pid,
-        va,
-      });
-    }
-    return Math.floor(va / this.pageSize);
-  }
-
-  private residentFrame(p: Process, vpn: number): number {
-    const addr = this.tables.lookup(p.root, vpn);
-    if (addr < 0) return -1;
-    const pte = this.mem.readU32(addr);
-    return ptePresent(pte) ? pteFrame(pte) : -1;
+    return this.path.cur!;
   }
 
   private end(p: Process, state: "exited" | "killed", reason: string): void {
     if (!p.alive) return;
-    if (this.cur === p) {
-      this.settle();
-      this.cur = undefined;
-      this.curPid = -1;
+    if (this.path.cur === p) {
+      this.path.settle();
+      this.path.cur = undefined;
+      this.path.curPid = -1;
       this.mmu.install(0, -1);
     }
     this.tables.forEachLeaf(p.root, (vpn, _addr, pte) => this.pager.unmapPage(p, vpn, pte));
@@ -996,32 +545,9 @@ export class Machine {
     this.spaces.forgetHeap(p.pid);
     p.state = state;
     p.exitReason = reason;
-    this.procs.delete(p.pid);
-    this.asids.delete(p.asid);
-    addCounters(this.retired, this.timed(p));
-    this.ended.push(p);
+    this.procs.retire(p, this.timed(p));
     if (this.events.listening)
       this.events.emit({ type: state === "killed" ? "kill" : "exit", pid: p.pid, reason });
-  }
-
-  /** Attributes the references, TLB hits and misses since the last settle to the running process. */
-  private settle(): void {
-    const p = this.cur;
-    const pr = this.pendingRefs;
-    const n = pr[0]! + pr[1]! + pr[2]!;
-    if (p) {
-      const c = p.counters;
-      c.references += n;
-      c.reads += pr[0]!;
-      c.writes += pr[1]!;
-      c.fetches += pr[2]!;
-      c.tlb.hits += this.tlb.hits - this.tlbMarkHits;
-      c.tlb.misses += this.tlb.misses - this.tlbMarkMisses;
-    }
-    this.refs += n;
-    pr.fill(0);
-    this.tlbMarkHits = this.tlb.hits;
-    this.tlbMarkMisses = this.tlb.misses;
   }
 
   /** A process's counters with access and walk time added to its fault-path time. */
