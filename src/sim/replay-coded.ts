@@ -4,7 +4,7 @@
 // dictionary), a write when kind ≥ 2. Each loop decodes, counts the kinds and checks the entries in
 // its own pass, so the decoder makes none of its own (Replayer.countsCoded); it stops at the first
 // entry past the dictionary (Replayer.badAt). Written out per width and per kind of policy (no
-// hits; hits without the future; hits with the future; stamp LRU) so the hot loop has no branch but
+// hits; hits without the future; hits with the future; OPT's marks; stamp LRU) so the hot loop has no branch but
 // the hit test: decoding inside the loop saves the store and reload of a page id and a write flag
 // per reference, and each specialised loop ran 1.3-2x faster than one generic loop on py50k-50m.
 // Policies with a timer (tick) use Replayer's generic loop instead (the decoder counts for them).
