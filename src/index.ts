@@ -103,8 +103,8 @@ export {
   simulateMany,
 } from "./sim/run.js";
 export { PwtReplayFeed, type RefSink, StreamReplay } from "./sim/stream-replay.js";
+export { densify } from "./sim/densify.js";
 export {
-  densify,
   NO_NEXT_USE,
   type ReplayResult,
   type ReplayTrace,
