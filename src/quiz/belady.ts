@@ -3,7 +3,7 @@
 // About half the seeds give a string with the anomaly (see withAnomaly).
 
 import { densify } from "../sim/densify.js";
-import { replay } from "../sim/replay.js";
+import { replay } from "../sim/replay-trace.js";
 import { type Quiz, QuizRandom } from "./quiz.js";
 
 function fifoFaults(refs: readonly number[], frames: number): number {
