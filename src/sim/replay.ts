@@ -12,14 +12,16 @@
 // The inner loop allocates nothing: typed arrays, number locals and one call per policy hook.
 // This module holds the Replayer (its loops and fault paths); the whole-trace entry `replay` and
 // the public types are in sim/replay-trace.ts, dense page ids in sim/densify.ts (both re-exported
-// here), the loops over pwt's encoded blocks in sim/replay-coded.ts.
+// here), the frames' hardware bits in sim/replay-frames.ts, the loops over pwt's encoded blocks in
+// sim/replay-coded.ts.
 
 import { ConfigError } from "../core/errors.js";
 import { DEFAULT_COSTS } from "../core/time.js";
 import type { OptMarks } from "../policies/opt.js";
-import type { FrameBits, ReplacementPolicy } from "../policies/policy.js";
+import type { ReplacementPolicy } from "../policies/policy.js";
 import { createPolicy, getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
 import { NO_NEXT_USE, replayCoded } from "./replay-coded.js";
+import { ReplayFrames } from "./replay-frames.js";
 import type { NextUses, ReplayTrace } from "./replay-trace.js";
 
 export { type DenseTrace, densify } from "./densify.js";
@@ -37,37 +39,6 @@ export { NO_NEXT_USE };
 function nextUseAt(nu: NextUses, i: number): number {
   const n = nu[i]!;
   return n === NO_NEXT_USE ? Number.POSITIVE_INFINITY : n;
-}
-
-/** Frame state of replay mode, seen by policies through FrameBits. */
-class ReplayFrames implements FrameBits {
-  readonly frameCount: number;
-  readonly ref: Uint8Array;
-  readonly dirtyBit: Uint8Array;
-  readonly resident: Uint8Array;
-
-  constructor(frameCount: number) {
-    this.frameCount = frameCount;
-    this.ref = new Uint8Array(frameCount);
-    this.dirtyBit = new Uint8Array(frameCount);
-    this.resident = new Uint8Array(frameCount);
-  }
-
-  isEvictable(f: number): boolean {
-    return this.resident[f] === 1;
-  }
-
-  referenced(f: number): boolean {
-    return this.ref[f] === 1;
-  }
-
-  clearReferenced(f: number): void {
-    this.ref[f] = 0;
-  }
-
-  dirty(f: number): boolean {
-    return this.dirtyBit[f] === 1;
-  }
 }
 
 /**
