@@ -103,13 +103,9 @@ export {
   simulateMany,
 } from "./sim/run.js";
 export { PwtReplayFeed, type RefSink, StreamReplay } from "./sim/stream-replay.js";
-export {
-  densify,
-  NO_NEXT_USE,
-  type ReplayResult,
-  type ReplayTrace,
-  replay,
-} from "./sim/replay.js";
+export { densify } from "./sim/densify.js";
+export { NO_NEXT_USE } from "./sim/replay-coded.js";
+export { type ReplayResult, type ReplayTrace, replay } from "./sim/replay-trace.js";
 
 // Replay mode on a whole workload in memory (reports, Belady searches, sweeps on worker threads).
 export {

@@ -6,7 +6,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../core/errors.js";
-import { densify, replay } from "../sim/replay.js";
+import { densify } from "../sim/densify.js";
+import { replay } from "../sim/replay-trace.js";
 import { makeBatch } from "../workloads/refs.js";
 import { curveError, missesAt, missesFromHistogram } from "./curve.js";
 import { LruMrc, lruCurve } from "./lru.js";

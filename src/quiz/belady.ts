@@ -2,7 +2,8 @@
 // more with more frames (Belady's anomaly). The faults are the replay driver's (sim/replay.ts).
 // About half the seeds give a string with the anomaly (see withAnomaly).
 
-import { densify, replay } from "../sim/replay.js";
+import { densify } from "../sim/densify.js";
+import { replay } from "../sim/replay-trace.js";
 import { type Quiz, QuizRandom } from "./quiz.js";
 
 function fifoFaults(refs: readonly number[], frames: number): number {

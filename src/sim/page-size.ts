@@ -7,7 +7,8 @@
 
 import { layoutFor } from "../core/addr.js";
 import { ConfigError } from "../core/errors.js";
-import { densify, replay } from "./replay.js";
+import { densify } from "./densify.js";
+import { replay } from "./replay-trace.js";
 
 /**
  * A region of the program (text, data, heap, stack …). Without `start` it is page aligned at every

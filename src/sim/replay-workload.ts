@@ -9,7 +9,7 @@ import { annotateNextUse } from "../workloads/oracle.js";
 import { PageIds } from "../workloads/page-ids.js";
 import { REF_INSTR } from "../workloads/refs.js";
 import type { Workload } from "../workloads/workload.js";
-import { type ReplayResult, type ReplayTrace, replay } from "./replay.js";
+import { type ReplayResult, type ReplayTrace, replay } from "./replay-trace.js";
 
 /** A workload ready to replay: dense page ids, write flags and, once asked, next uses. */
 export interface ReplayWorkload {

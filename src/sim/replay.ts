@@ -10,104 +10,35 @@
 // has work and, unless the policy sets tickOnlyWhenDue, before every fault (so no time value is
 // boxed per reference, nor per fault for NRU, Aging and NFU).
 // The inner loop allocates nothing: typed arrays, number locals and one call per policy hook.
+// This module holds the Replayer (its loops and fault paths); the whole-trace entry `replay` and
+// the public types are in sim/replay-trace.ts, dense page ids in sim/densify.ts (both re-exported
+// here), the frames' hardware bits in sim/replay-frames.ts, the loops over pwt's encoded blocks in
+// sim/replay-coded.ts.
 
 import { ConfigError } from "../core/errors.js";
 import { DEFAULT_COSTS } from "../core/time.js";
 import type { OptMarks } from "../policies/opt.js";
-import type { FrameBits, ReplacementPolicy } from "../policies/policy.js";
+import type { ReplacementPolicy } from "../policies/policy.js";
 import { createPolicy, getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
-import { annotateNextUse } from "../workloads/oracle.js";
-import { replayFrames } from "./bounds.js";
 import { NO_NEXT_USE, replayCoded } from "./replay-coded.js";
+import { ReplayFrames } from "./replay-frames.js";
+import type { NextUses, ReplayTrace } from "./replay-trace.js";
 
-/** Next uses by reference index: Float64 with Infinity for never, or Int32 with NO_NEXT_USE. */
-export type NextUses = Float64Array | Int32Array;
-
+export { type DenseTrace, densify } from "./densify.js";
+export {
+  type NextUses,
+  type PolicySwitch,
+  type ReplayOptions,
+  type ReplayResult,
+  type ReplayTrace,
+  replay,
+} from "./replay-trace.js";
 export { NO_NEXT_USE };
 
 /** The next use at `i` as policies see it (Infinity for never). */
 function nextUseAt(nu: NextUses, i: number): number {
   const n = nu[i]!;
   return n === NO_NEXT_USE ? Number.POSITIVE_INFINITY : n;
-}
-
-/** A page stream ready to replay. */
-export interface ReplayTrace {
-  readonly count: number;
-  /** Dense page ids in [0, pageSpace). */
-  readonly pages: Int32Array | Float64Array;
-  /** 1 where the reference writes its page, else 0; absent means all reads. */
-  readonly writes?: Uint8Array;
-  readonly pageSpace: number;
-}
-
-/** A policy switch while replaying: before reference `at` (0-based), `policy` takes over. */
-export interface PolicySwitch {
-  readonly at: number;
-  readonly policy: string;
-}
-
-export interface ReplayOptions {
-  /** Policy spec, e.g. "lru" or "aging:bits=4". */
-  readonly policy: string;
-  readonly frames: number;
-  /**
-   * Next-use annotation (workloads/oracle.ts: Infinity for never; or Int32 with NO_NEXT_USE for
-   * never, as sim/run.ts annotates a stream); computed when a policy needs it and none is given.
-   */
-  readonly nextUse?: NextUses;
-  readonly switchAt?: readonly PolicySwitch[];
-  /** Called every `progressEvery` references (default 1 << 20) with the count done so far. */
-  readonly onProgress?: (done: number, total: number) => void;
-  readonly progressEvery?: number;
-  /** Called at each eviction with the evicted page, its frame and the faulting reference's index. */
-  readonly onEvict?: (page: number, frame: number, at: number) => void;
-}
-
-export interface ReplayResult {
-  references: number;
-  faults: number;
-  hits: number;
-  missRatio: number;
-  evictions: { clean: number; dirty: number };
-  writebacks: number;
-  /** The spec replay started with; `switches` lists later ones. */
-  policy: string;
-  frames: number;
-  switches: number;
-  timeNs: number;
-  policyCounters?: Readonly<Record<string, number>>;
-}
-
-/** Frame state of replay mode, seen by policies through FrameBits. */
-class ReplayFrames implements FrameBits {
-  readonly frameCount: number;
-  readonly ref: Uint8Array;
-  readonly dirtyBit: Uint8Array;
-  readonly resident: Uint8Array;
-
-  constructor(frameCount: number) {
-    this.frameCount = frameCount;
-    this.ref = new Uint8Array(frameCount);
-    this.dirtyBit = new Uint8Array(frameCount);
-    this.resident = new Uint8Array(frameCount);
-  }
-
-  isEvictable(f: number): boolean {
-    return this.resident[f] === 1;
-  }
-
-  referenced(f: number): boolean {
-    return this.ref[f] === 1;
-  }
-
-  clearReferenced(f: number): void {
-    this.ref[f] = 0;
-  }
-
-  dirty(f: number): boolean {
-    return this.dirtyBit[f] === 1;
-  }
 }
 
 /**
@@ -673,149 +604,4 @@ export class Replayer {
     this.bits.dirtyBit[f] = w;
     this.policy.admit(f, p, this.nextUse === null ? Number.POSITIVE_INFINITY : nextUseAt(this.nextUse, i));
   }
-}
-
-function checkOptions(trace: ReplayTrace, opts: ReplayOptions): void {
-  if (!Number.isInteger(opts.frames) || opts.frames < 1) {
-    throw new ConfigError("frames", opts.frames, "an integer ≥ 1");
-  }
-  if (trace.pages.length < trace.count) throw new ConfigError("trace.count", trace.count, "≤ pages.length");
-  if (opts.nextUse !== undefined && opts.nextUse.length < trace.count) {
-    throw new ConfigError("nextUse", opts.nextUse.length, `at least ${trace.count} entries`);
-  }
-  let last = -1;
-  for (const s of opts.switchAt ?? []) {
-    if (!Number.isInteger(s.at) || s.at < last || s.at < 0) {
-      throw new ConfigError("switchAt", s.at, "reference indexes in ascending order");
-    }
-    last = s.at;
-  }
-}
-
-function needsFuture(specs: readonly string[]): boolean {
-  return specs.some((s) => getPolicyFactory(parsePolicySpec(s).id).needsFuture);
-}
-
-/**
- * Replays `trace` under one policy (and any switches) with `frames` frames. Throws ConfigError or
- * UnknownIdError for bad options; never allocates per reference.
- */
-export function replay(trace: ReplayTrace, opts: ReplayOptions): ReplayResult {
-  checkOptions(trace, opts);
-  const switches = opts.switchAt ?? [];
-  const specs = [opts.policy, ...switches.map((s) => s.policy)];
-  let nextUse: NextUses | null = opts.nextUse ?? null;
-  if (nextUse === null && needsFuture(specs))
-    nextUse = annotateNextUse(trace.pages, trace.count, trace.pageSpace);
-  const r = new Replayer(
-    trace,
-    replayFrames(opts.frames, trace.pageSpace),
-    nextUse,
-    opts.onEvict ?? null,
-    trace.pageSpace,
-  );
-  r.use(opts.policy, 0);
-  const every = Math.max(1, opts.progressEvery ?? 1 << 20);
-  let pos = 0;
-  let nextSwitch = 0;
-  while (pos < trace.count) {
-    while (nextSwitch < switches.length && switches[nextSwitch]!.at <= pos)
-      r.use(switches[nextSwitch++]!.policy, pos);
-    const switchPos = nextSwitch < switches.length ? switches[nextSwitch]!.at : trace.count;
-    const end = Math.min(
-      trace.count,
-      switchPos,
-      opts.onProgress ? (Math.floor(pos / every) + 1) * every : trace.count,
-    );
-    r.run(trace.pages, trace.writes, pos, end, 0);
-    pos = end;
-    if (opts.onProgress && (pos % every === 0 || pos === trace.count)) opts.onProgress(pos, trace.count);
-  }
-  return {
-    references: trace.count,
-    faults: r.faults,
-    hits: r.hits,
-    missRatio: trace.count === 0 ? 0 : r.faults / trace.count,
-    evictions: { clean: r.clean, dirty: r.dirty },
-    writebacks: r.dirty,
-    policy: opts.policy,
-    frames: opts.frames,
-    switches: switches.length,
-    timeNs: r.simulatedNs(trace.count),
-    ...(r.policy.counters ? { policyCounters: r.policy.counters() } : {}),
-  };
-}
-
-/** Dense ids for arbitrary page numbers: ids in order of first appearance. */
-export interface DenseTrace {
-  readonly ids: Int32Array;
-  readonly pageSpace: number;
-  /** The page number of each id. */
-  readonly pageOfId: Float64Array;
-}
-
-/**
- * Maps page numbers (any non-negative integers below 2^53) to dense ids in [0, pageSpace), in order
- * of first appearance, with an open-addressing hash in typed arrays (no Map, no per-reference
- * allocation).
- */
-export function densify(pages: ArrayLike<number>, count: number): DenseTrace {
-  const ids = new Int32Array(count);
-  let cap = 1024;
-  let keys: Float64Array = new Float64Array(cap);
-  let vals: Int32Array = new Int32Array(cap).fill(-1);
-  let order: Float64Array = new Float64Array(256);
-  let n = 0;
-  for (let i = 0; i < count; i++) {
-    const p = pages[i]!;
-    let h = hashPage(p) & (cap - 1);
-    for (;;) {
-      const v = vals[h]!;
-      if (v < 0) break;
-      if (keys[h] === p) break;
-      h = (h + 1) & (cap - 1);
-    }
-    if (vals[h]! >= 0) {
-      ids[i] = vals[h]!;
-      continue;
-    }
-    keys[h] = p;
-    vals[h] = n;
-    if (n === order.length) order = grow(order);
-    order[n] = p;
-    ids[i] = n++;
-    if (n * 2 > cap) {
-      cap *= 2;
-      ({ keys, vals } = rehash(order, n, cap));
-    }
-  }
-  return { ids, pageSpace: n, pageOfId: order.slice(0, n) };
-}
-
-function hashPage(p: number): number {
-  const lo = p >>> 0;
-  const hi = (p / 4294967296) >>> 0;
-  let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return h ^ (h >>> 16);
-}
-
-function rehash(order: Float64Array, n: number, cap: number): { keys: Float64Array; vals: Int32Array } {
-  const keys = new Float64Array(cap);
-  const vals = new Int32Array(cap).fill(-1);
-  for (let id = 0; id < n; id++) {
-    const p = order[id]!;
-    let h = hashPage(p) & (cap - 1);
-    while (vals[h]! >= 0) h = (h + 1) & (cap - 1);
-    keys[h] = p;
-    vals[h] = id;
-  }
-  return { keys, vals };
-}
-
-function grow(a: Float64Array): Float64Array {
-  const b = new Float64Array(a.length * 2);
-  b.set(a);
-  return b;
 }

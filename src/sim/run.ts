@@ -12,8 +12,8 @@ import { PageIds } from "../workloads/page-ids.js";
 import { binaryError, PWT_DISTINCT_AT } from "../workloads/pwt-header.js";
 import { REF_INSTR } from "../workloads/refs.js";
 import type { ReferenceSource } from "../workloads/source.js";
-import { type NextUses, NO_NEXT_USE, type ReplayResult } from "./replay.js";
-import { codedWords } from "./replay-coded.js";
+import { codedWords, NO_NEXT_USE } from "./replay-coded.js";
+import type { NextUses, ReplayResult } from "./replay-trace.js";
 import { PwtReplayFeed, type RefSink, StreamReplay } from "./stream-replay.js";
 
 /** Where references come from: workloads/source.ts (a reading, not a run, so it lives there). */

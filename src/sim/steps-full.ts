@@ -14,9 +14,9 @@ import { NEVER } from "../policies/policy.js";
 import { getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
 import { annotateNextUse } from "../workloads/oracle.js";
 import { isWrite, REF_INSTR } from "../workloads/refs.js";
+import { densify } from "./densify.js";
 import type { Machine } from "./machine.js";
 import { machineForTrace, TracePages } from "./machine-run.js";
-import { densify } from "./replay.js";
 import {
   checkStepCount,
   resolveView,

@@ -11,7 +11,8 @@ import type { PolicyView } from "../policies/policy.js";
 import { getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
 import { annotateNextUse } from "../workloads/oracle.js";
 import { isWrite, REF_INSTR } from "../workloads/refs.js";
-import { densify, Replayer } from "./replay.js";
+import { densify } from "./densify.js";
+import { Replayer } from "./replay.js";
 
 /** The references to step through, as the student sees them. */
 export interface StepSource {

@@ -13,7 +13,8 @@ import { type CodedRefs, makeCodedRefs, PwtDecoder } from "../workloads/binary-f
 import { PageIds } from "../workloads/page-ids.js";
 import { makeBatch, type RefBatch } from "../workloads/refs.js";
 import { streamReplayFrames } from "./bounds.js";
-import { type NextUses, Replayer, type ReplayResult } from "./replay.js";
+import { Replayer } from "./replay.js";
+import type { NextUses, ReplayResult } from "./replay-trace.js";
 
 export interface StreamReplayOptions {
   /** Policy spec, e.g. "lru" or "aging:bits=4". */
