@@ -117,7 +117,8 @@ describe("trace analyzer", () => {
 
 describe("LRU misses from the analysis", () => {
   it("equal a replay of LRU at every size", async () => {
-    const { replay, densify } = await import("../sim/replay.js");
+    const { densify } = await import("../sim/replay.js");
+    const { replay } = await import("../sim/replay-trace.js");
     const spec = parseGenerator("zipf:pages=300,alpha=0.8,n=20000,seed=9");
     const a = new TraceAnalyzer();
     const pages: number[] = [];

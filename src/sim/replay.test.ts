@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, UnknownIdError } from "../core/errors.js";
-import { densify, type ReplayTrace, replay } from "./replay.js";
+import { densify, type ReplayTrace } from "./replay.js";
 import { codedWords } from "./replay-coded.js";
+import { replay } from "./replay-trace.js";
 
 function trace(refs: number[], writes?: number[]): ReplayTrace {
   const d = densify(Float64Array.from(refs), refs.length);

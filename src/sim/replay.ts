@@ -11,8 +11,8 @@
 // boxed per reference, nor per fault for NRU, Aging and NFU).
 // The inner loop allocates nothing: typed arrays, number locals and one call per policy hook.
 // This module holds the Replayer (its loops and fault paths); the whole-trace entry `replay` and
-// the public types are in sim/replay-trace.ts, dense page ids in sim/densify.ts (both re-exported
-// here), the frames' hardware bits in sim/replay-frames.ts, the loops over pwt's encoded blocks in
+// the public types are in sim/replay-trace.ts (its types re-exported here), dense page ids in
+// sim/densify.ts (re-exported here), the frames' hardware bits in sim/replay-frames.ts, the loops over pwt's encoded blocks in
 // sim/replay-coded.ts.
 
 import { ConfigError } from "../core/errors.js";
@@ -25,14 +25,8 @@ import { ReplayFrames } from "./replay-frames.js";
 import type { NextUses, ReplayTrace } from "./replay-trace.js";
 
 export { type DenseTrace, densify } from "./densify.js";
-export {
-  type NextUses,
-  type PolicySwitch,
-  type ReplayOptions,
-  type ReplayResult,
-  type ReplayTrace,
-  replay,
-} from "./replay-trace.js";
+// Types only: replay-trace.ts imports the Replayer from here, so its values are imported from there.
+export type { NextUses, PolicySwitch, ReplayOptions, ReplayResult, ReplayTrace } from "./replay-trace.js";
 export { NO_NEXT_USE };
 
 /** The next use at `i` as policies see it (Infinity for never). */

@@ -7,7 +7,8 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/core/errors.js";
 import { policyIds } from "../../src/policies/registry.js";
-import { densify, replay } from "../../src/sim/replay.js";
+import { densify } from "../../src/sim/replay.js";
+import { replay } from "../../src/sim/replay-trace.js";
 import { Stepper } from "../../src/sim/steps.js";
 import { FullStepper, fullSteps } from "../../src/sim/steps-full.js";
 import { FullSession } from "../../web/src/full-session.js";

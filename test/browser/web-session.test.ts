@@ -9,7 +9,8 @@ import { describe, expect, it } from "vitest";
 import { runCli } from "../../cli/test-helpers.js";
 import { ConfigError } from "../../src/core/errors.js";
 import { policyIds } from "../../src/policies/registry.js";
-import { densify, replay } from "../../src/sim/replay.js";
+import { densify } from "../../src/sim/replay.js";
+import { replay } from "../../src/sim/replay-trace.js";
 import { Stepper, stepAll } from "../../src/sim/steps.js";
 import { Rng } from "../../src/workloads/generators.js";
 import {

@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/core/errors.js";
 import { getPolicyFactory, policyIds } from "../../src/policies/registry.js";
-import { replay } from "../../src/sim/replay.js";
+import { replay } from "../../src/sim/replay-trace.js";
 import { Harness, type HarnessOp } from "../helpers/policy-harness.js";
 import { smallTrace } from "../helpers/small-trace.js";
 

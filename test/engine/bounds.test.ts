@@ -14,7 +14,7 @@ import {
   streamReplayFrames,
 } from "../../src/sim/bounds.js";
 import { Machine } from "../../src/sim/machine.js";
-import { replay } from "../../src/sim/replay.js";
+import { replay } from "../../src/sim/replay-trace.js";
 import { FullStepper } from "../../src/sim/steps-full.js";
 import { MAX_SLOTS, SlotAllocator } from "../../src/stores/slot-allocator.js";
 import { NO_SLOT } from "../../src/stores/store.js";

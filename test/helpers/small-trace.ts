@@ -1,6 +1,7 @@
 // Replays a short reference string given as plain page numbers (textbook strings, property tests).
 
-import { densify, type ReplayResult, type ReplayTrace, replay } from "../../src/sim/replay.js";
+import { densify, type ReplayResult, type ReplayTrace } from "../../src/sim/replay.js";
+import { replay } from "../../src/sim/replay-trace.js";
 
 /** A ReplayTrace for page numbers `refs`, with writes where `writes[i]` is truthy. */
 export function smallTrace(refs: readonly number[], writes?: readonly (number | boolean)[]): ReplayTrace {
