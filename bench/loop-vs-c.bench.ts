@@ -18,7 +18,8 @@ import { DenseIdsSink, feed, PageIds, PwtReplayFeed, StreamReplay } from "../src
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..", "..");
-const main = path.join(root, "dist", "cli", "main.js");
+// The package's bin, what `pagewise` runs (dist/cli/main.js loads the same loader).
+const main = path.join(root, "dist", "cli", "bin.cjs");
 const shared = [path.resolve(root, "..", "shared"), path.resolve(process.cwd(), "..", "shared")].find((d) =>
   fs.existsSync(path.join(d, "traces", "py50k-50m.pages.zst")),
 );

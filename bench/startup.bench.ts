@@ -13,7 +13,8 @@ import { fileURLToPath } from "node:url";
 import { processTime } from "./process-time.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const main = path.join(root, "dist", "cli", "main.js");
+// The package's bin, what `pagewise` runs (dist/cli/main.js loads the same loader).
+const main = path.join(root, "dist", "cli", "bin.cjs");
 const bases = (process.env.PW_BASE_MAIN ?? "").split(",").filter((b) => b !== "");
 const rounds = Number(process.env.PW_STARTUP_ROUNDS ?? 9);
 const trace = path.join(root, "test", "fixtures", "traces", "py-dict.pwt");

@@ -27,7 +27,8 @@ import { processTime } from "./process-time.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..", "..");
-const main = path.join(root, "dist", "cli", "main.js");
+// The package's bin, what `pagewise` runs (dist/cli/main.js loads the same loader).
+const main = path.join(root, "dist", "cli", "bin.cjs");
 const shared = [path.resolve(root, "..", "shared"), path.resolve(process.cwd(), "..", "shared")].find((d) =>
   fs.existsSync(path.join(d, "anchors", "cachesim")),
 );

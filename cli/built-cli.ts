@@ -1,7 +1,7 @@
 // For tests that run the CLI as a real process (worker threads only run from built JavaScript):
 // builds (tsc, then the bundle of scripts/bundle-cli.mjs) the project once per test file into a
 // cache directory inside the repository (so package.json, node_modules and the bundled traces are
-// found as usual) and runs its main.js.
+// found as usual) and runs its bin, cli/bin.cjs.
 
 import { spawnSync } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 export const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
 
 export interface BuiltCli {
-  /** The built cli/main.js. */
+  /** The built bin, cli/bin.cjs (cli/main.js beside it loads it too). */
   readonly main: string;
   /** Runs `pagewise ARGS` to completion with colours off. */
   run(args: string[], env?: Record<string, string>): { code: number | null; stdout: string; stderr: string };
@@ -23,7 +23,8 @@ export interface BuiltCli {
  */
 export function buildCli(name: string, timeoutMs = 60_000): BuiltCli {
   const out = join(ROOT, "node_modules", ".cache", name);
-  const main = join(out, "cli", "main.js");
+  const tscMain = join(out, "cli", "main.js");
+  const main = join(out, "cli", "bin.cjs");
   rmSync(out, { recursive: true, force: true });
   const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
   // Type errors elsewhere in the tree do not stop tsc from emitting; a missing main.js does.
@@ -31,13 +32,13 @@ export function buildCli(name: string, timeoutMs = 60_000): BuiltCli {
     cwd: ROOT,
     encoding: "utf8",
   });
-  if (!existsSync(main)) throw new Error(`build failed: ${main} missing`);
+  if (!existsSync(tscMain)) throw new Error(`build failed: ${tscMain} missing`);
   // Bundled as `npm run build` bundles it (scripts/bundle-cli.mjs), so tests run what users run.
   const bundled = spawnSync(process.execPath, [join(ROOT, "scripts", "bundle-cli.mjs"), out], {
     cwd: ROOT,
     encoding: "utf8",
   });
-  if (bundled.status !== 0) throw new Error(`bundling failed: ${bundled.stderr}`);
+  if (bundled.status !== 0 || !existsSync(main)) throw new Error(`bundling failed: ${bundled.stderr}`);
   return {
     main,
     run(args, env = {}) {

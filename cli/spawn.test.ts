@@ -2,11 +2,12 @@
 // worker-thread pool (which only runs from built JavaScript). Builds once into a cache directory
 // inside the repository, so package.json, node_modules and the bundled traces are found as usual.
 
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type BuiltCli, buildCli } from "./built-cli.js";
+import { type BuiltCli, buildCli, ROOT } from "./built-cli.js";
 
 let cli: BuiltCli;
 const pagewise = (args: string[], env: Record<string, string> = {}) => cli.run(args, env);
@@ -82,7 +83,17 @@ describe("pagewise as a process", () => {
       expect.stringMatching(/^\.\/chunk-version-[\w-]+\.cjs$/),
     ]);
     expect(text).toMatch(/require\("\.\/chunk-run-[\w-]+\.cjs"\)/);
-    expect(pagewise(["--version"]).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    const version = pagewise(["--version"]).stdout.trim();
+    expect(version).toMatch(/^\d+\.\d+\.\d+/);
+    // The package's bin is the CommonJS loader; `node dist/cli/main.js` (an ES module) runs it too.
+    expect(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).bin.pagewise).toBe(
+      "dist/cli/bin.cjs",
+    );
+    const viaModule = spawnSync(process.execPath, [join(dirname(cli.main), "main.js"), "--version"], {
+      encoding: "utf8",
+    });
+    expect(viaModule.status, viaModule.stderr).toBe(0);
+    expect(viaModule.stdout.trim()).toBe(version);
   });
 
   it("compiles the chunks with the code cache the build recorded, and prints the same with or without it", () => {

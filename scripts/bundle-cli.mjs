@@ -1,6 +1,7 @@
 // Bundles the built command line (run by `npm run build` after tsc): dist/cli/main.js and the
 // sweep worker dist/cli/worker.js are rewritten, with what they import, into a few CommonJS files
-// in dist/cli/, and main.js becomes the small loader of scripts/cli-entry.js. Why:
+// in dist/cli/; the loader scripts/cli-entry.cjs becomes dist/cli/bin.cjs (the package's bin) and
+// main.js a three-line ES module that loads it. Why:
 // - the CLI imports the engine through its front door (src/index.ts), and Node evaluates every
 //   module an ESM barrel re-exports, about 150 of them (0.08 s of CPU per process); the bundler
 //   keeps only what each command uses, and keeps cli/main.ts's dynamic imports as their own chunks,
@@ -10,7 +11,7 @@
 //   when a table or a bar is drawn, stay in node_modules);
 // - CommonJS, not ES modules: Node's ES module loader resolves, reads, links and evaluates each
 //   file through promises, 13 ms more than require for the same chunks; and a CommonJS chunk can
-//   be compiled with V8's code cache (scripts/cli-entry.js), 11 ms less again. After the bundle,
+//   be compiled with V8's code cache (scripts/cli-entry.cjs), 11 ms less again. After the bundle,
 //   a few commands run on a bundled trace with PAGEWISE_CODE_CACHE=write to record it
 //   (dist/cli/code-cache/; skipped with --no-code-cache).
 //
@@ -33,9 +34,9 @@ const codeCache = !args.includes("--no-code-cache");
 const dist = path.resolve(root, args.find((a) => !a.startsWith("--")) ?? "dist");
 const cli = path.join(dist, "cli");
 const entries = ["main.js", "worker.js"].map((f) => path.join(cli, f));
-// tsc's main.js, not the loader a previous bundle left (scripts/cli-entry.js): bundling that again
-// would bundle the loader.
-if (fs.existsSync(entries[0]) && fs.readFileSync(entries[0], "utf8").includes("PAGEWISE_CODE_CACHE")) {
+// tsc's main.js, not the ES module a previous bundle left there (it loads bin.cjs): bundling that
+// again would bundle the loader.
+if (fs.existsSync(entries[0]) && fs.readFileSync(entries[0], "utf8").includes('("./bin.cjs")')) {
   console.error(`bundle-cli: ${entries[0]} is bundled already: run tsc first (npm run build does both)`);
   process.exit(1);
 }
@@ -91,11 +92,24 @@ try {
 } finally {
   fs.rmSync(tmp, { recursive: true, force: true });
 }
-// main.js: the loader, naming the entry chunk; the shebang and the executable bit of the bin.
+// bin.cjs: the loader, naming the entry chunk (the bin: its shebang and executable bit); main.js:
+// the ES module that loads it, for `node dist/cli/main.js` and for callers importing main().
+const bin = path.join(cli, "bin.cjs");
+const loader = fs.readFileSync(path.join(root, "scripts", "cli-entry.cjs"), "utf8");
+if (!loader.includes('"__ENTRY__"')) throw new Error("bundle-cli: scripts/cli-entry.cjs lost its __ENTRY__");
+fs.writeFileSync(bin, loader.replace('"__ENTRY__"', JSON.stringify(entry)));
+fs.chmodSync(bin, 0o755);
 const main = path.join(cli, "main.js");
-const loader = fs.readFileSync(path.join(root, "scripts", "cli-entry.js"), "utf8");
-if (!loader.includes('"__ENTRY__"')) throw new Error("bundle-cli: scripts/cli-entry.js lost its __ENTRY__");
-fs.writeFileSync(main, loader.replace('"__ENTRY__"', JSON.stringify(entry)));
+fs.writeFileSync(
+  main,
+  [
+    "#!/usr/bin/env node",
+    "// The bundled command line (scripts/bundle-cli.mjs): its loader is bin.cjs, the package's bin.",
+    'import { createRequire } from "node:module";',
+    'export const { main } = createRequire(import.meta.url)("./bin.cjs");',
+    "",
+  ].join("\n"),
+);
 fs.chmodSync(main, 0o755);
 
 // The code cache: commands that between them run most of what a user's first commands run.
@@ -117,7 +131,7 @@ if (codeCache) {
     ["run", "--trace", trace, "--policy", "lru", "--frames", "1024", "--mode", "full", "--json"],
   ];
   for (const a of warm) {
-    const r = spawnSync(process.execPath, [main, ...a], {
+    const r = spawnSync(process.execPath, [bin, ...a], {
       cwd: root,
       encoding: "utf8",
       env: { ...process.env, PAGEWISE_CODE_CACHE: "write", PAGEWISE_THREADS: "1" },

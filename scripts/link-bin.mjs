@@ -2,14 +2,14 @@
 // command runnable as `npx pagewise` from the repository. npm links the bins of dependencies into
 // node_modules/.bin but not the project's own, and `npx` finds the project's own bin only in some
 // states of npm's lockfile cache, so the link is made here: node_modules/.bin/pagewise →
-// dist/cli/main.js (made executable). Plain `pagewise` on the PATH: `npm link`.
+// dist/cli/bin.cjs (made executable). Plain `pagewise` on the PATH: `npm link`.
 
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const main = path.join(root, "dist", "cli", "main.js");
+const main = path.join(root, "dist", "cli", "bin.cjs");
 if (!fs.existsSync(main)) {
   console.error(`link-bin: ${main} is missing: the build did not run`);
   process.exit(1);
