@@ -167,8 +167,8 @@ function isEntryPoint(): boolean {
 }
 
 /**
- * Runs the command line of this process and sets its exit code: what `node dist/cli/main.js`
- * does. The bundled CLI's main.js (scripts/cli-entry.js) loads this module and calls it.
+ * Runs the command line of this process and sets its exit code: what the bin does. The bundled
+ * CLI's loader, dist/cli/bin.cjs (scripts/cli-entry.cjs), loads this module and calls it.
  */
 export function start(): void {
   // `pagewise … | head` closes the pipe early: stop quietly instead of crashing on EPIPE.
