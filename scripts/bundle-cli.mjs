@@ -97,7 +97,13 @@ try {
 const bin = path.join(cli, "bin.cjs");
 const loader = fs.readFileSync(path.join(root, "scripts", "cli-entry.cjs"), "utf8");
 if (!loader.includes('"__ENTRY__"')) throw new Error("bundle-cli: scripts/cli-entry.cjs lost its __ENTRY__");
-fs.writeFileSync(bin, loader.replace('"__ENTRY__"', JSON.stringify(entry)));
+if (!loader.includes('"__VERSION__"'))
+  throw new Error("bundle-cli: scripts/cli-entry.cjs lost its __VERSION__");
+const { version } = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
+fs.writeFileSync(
+  bin,
+  loader.replace('"__ENTRY__"', JSON.stringify(entry)).replace('"__VERSION__"', JSON.stringify(version)),
+);
 fs.chmodSync(bin, 0o755);
 const main = path.join(cli, "main.js");
 fs.writeFileSync(

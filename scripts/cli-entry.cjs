@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The bundled command line's entry, the package's bin: scripts/bundle-cli.mjs copies this file to
 // dist/cli/bin.cjs, with ENTRY replaced by the bundle's entry chunk (a CommonJS file whose name
-// carries a hash of its content, as every chunk's does). dist/cli/main.js, an ES module, loads it
+// carries a hash of its content, as every chunk's does) and VERSION by package.json's version. dist/cli/main.js, an ES module, loads it
 // for `node dist/cli/main.js` and for callers that import main().
 //
 // Why a loader of its own: a command spends more of its start compiling JavaScript than running
@@ -17,12 +17,21 @@
 // 61.6, `node -e 0` 60.6, on the development machine).
 
 const fs = require("node:fs");
-const { createRequire } = require("node:module");
 const path = require("node:path");
-const vm = require("node:vm");
-const zlib = require("node:zlib");
+
+// Loaded with the first chunk (builtins()): `pagewise --version` needs none of them.
+let createRequire;
+let vm;
+let zlib;
+function builtins() {
+  if (vm !== undefined) return;
+  ({ createRequire } = require("node:module"));
+  vm = require("node:vm");
+  zlib = require("node:zlib");
+}
 
 const ENTRY = "__ENTRY__";
+const VERSION = "__VERSION__";
 const dir = __dirname;
 const cacheDir = path.join(dir, "code-cache");
 // PAGEWISE_CODE_CACHE: "write" records the cache at exit (the build does), "off" compiles without
@@ -57,6 +66,7 @@ function readCache(cachePath) {
 function load(file) {
   const known = modules.get(file);
   if (known !== undefined) return known.exports;
+  builtins();
   const module = { exports: {}, filename: file, loaded: false };
   modules.set(file, module);
   const cachePath = path.join(cacheDir, `${path.basename(file)}.v8`);
@@ -98,11 +108,6 @@ if (mode === "check") {
   });
 }
 
-const entry = load(path.join(dir, ENTRY));
-
-/** The command line's main(argv, io) (cli/main.ts), for a caller that runs commands in-process. */
-module.exports.main = entry.main;
-
 // Run as the program (the bin, its link, or `node dist/cli/main.js`), not required by a caller.
 let script = "";
 try {
@@ -110,5 +115,16 @@ try {
 } catch {
   script = "";
 }
-if (script === fs.realpathSync(__filename) || script === fs.realpathSync(path.join(dir, "main.js")))
-  entry.start();
+const program =
+  script === fs.realpathSync(__filename) || script === fs.realpathSync(path.join(dir, "main.js"));
+const args = process.argv.slice(2);
+if (program && args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
+  // `pagewise --version` alone needs nothing of the bundle: the build wrote package.json's version
+  // in here (what cli/version.ts reads), so Node's own start is all it costs.
+  process.stdout.write(`${VERSION}\n`);
+} else {
+  const entry = load(path.join(dir, ENTRY));
+  /** The command line's main(argv, io) (cli/main.ts), for a caller that runs commands in-process. */
+  module.exports.main = entry.main;
+  if (program) entry.start();
+}
