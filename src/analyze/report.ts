@@ -19,7 +19,6 @@ export interface AnalyzeReport {
   readonly lru: readonly { readonly frames: number; readonly label: string; readonly misses: number }[];
 }
 
-const int = (n: number) => groupDigits(n);
 const pct = (r: number) => `${(r * 100).toFixed(2)} %`;
 
 function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -63,7 +62,7 @@ export function analyzeReportHtml(r: AnalyzeReport): string {
       lineChartSvg(
         chart({
           id: "working-set",
-          title: `Working set (distinct pages per ${int(a.workingSet.window)} references)`,
+          title: `Working set (distinct pages per ${groupDigits(a.workingSet.window)} references)`,
           x: { label: "references", integer: true, min: 0 },
           y: { label: "pages", integer: true, min: 0 },
           xs: a.workingSet.points.map((p) => p.end),
@@ -90,25 +89,30 @@ export function analyzeReportHtml(r: AnalyzeReport): string {
   const facts = table(
     ["", ""],
     [
-      ["references", int(a.references)],
-      ["distinct pages", int(a.distinctPages)],
-      ["reads / writes", `${int(a.reads)} / ${int(a.writes)} (${pct(a.writeFraction)} writes)`],
+      ["references", groupDigits(a.references)],
+      ["distinct pages", groupDigits(a.distinctPages)],
+      [
+        "reads / writes",
+        `${groupDigits(a.reads)} / ${groupDigits(a.writes)} (${pct(a.writeFraction)} writes)`,
+      ],
       [
         "one-hit wonders",
-        `${int(a.popularity.oneHitWonders.pages)} (${pct(a.popularity.oneHitWonders.fraction)} of pages)`,
+        `${groupDigits(a.popularity.oneHitWonders.pages)} (${pct(a.popularity.oneHitWonders.fraction)} of pages)`,
       ],
       ["Zipf alpha", z ? `${z.alpha.toFixed(3)} (r² ${z.r2.toFixed(3)})` : "—"],
-      ["median reuse distance", int(a.reuse.median)],
-      ["processes", int(a.processes.length)],
+      ["median reuse distance", groupDigits(a.reuse.median)],
+      ["processes", groupDigits(a.processes.length)],
     ],
   );
   const top = table(
     ["pid", "page", "references", "share"],
-    a.popularity.top.map((t) => [String(t.pid), String(t.page), int(t.references), pct(t.share)]),
+    a.popularity.top.map((t) => [String(t.pid), String(t.page), groupDigits(t.references), pct(t.share)]),
   );
   const procs = table(
     ["pid", "references", "writes", "pages"],
-    a.processes.slice(0, 50).map((p) => [String(p.pid), int(p.references), int(p.writes), int(p.pages)]),
+    a.processes
+      .slice(0, 50)
+      .map((p) => [String(p.pid), groupDigits(p.references), groupDigits(p.writes), groupDigits(p.pages)]),
   );
   const lru = table(
     ["memory", "frames", "LRU misses", "miss ratio"],
@@ -116,8 +120,8 @@ export function analyzeReportHtml(r: AnalyzeReport): string {
       .filter((p) => p.label !== "")
       .map((p) => [
         p.label,
-        int(p.frames),
-        int(p.misses),
+        groupDigits(p.frames),
+        groupDigits(p.misses),
         pct(a.references === 0 ? 0 : p.misses / a.references),
       ]),
   );

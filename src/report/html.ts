@@ -30,10 +30,6 @@ function inlineScript(src: string): string {
   return src.replace(/<\/script/gi, "<\\/script");
 }
 
-function fmtInt(n: number): string {
-  return groupDigits(n);
-}
-
 /** A figure of its own (thrashing, kswapd): its explanation, command, and charts drawn like the rest. */
 function figureSection(f: ReportFigure): string {
   return `<section id="figure-${escapeHtml(f.id)}"><h2>${escapeHtml(f.title)}</h2>
@@ -79,7 +75,7 @@ export function reportCharts(data: ReportData): ChartSpec[] {
     out.push(
       chart({
         id: "chart-ws",
-        title: `Working-set size, τ = ${fmtInt(ws.tau)}`,
+        title: `Working-set size, τ = ${groupDigits(ws.tau)}`,
         x: { label: "references", integer: true, min: 0 },
         y: { label: "distinct pages", integer: true, min: 0 },
         xs: ws.at,
@@ -92,7 +88,7 @@ export function reportCharts(data: ReportData): ChartSpec[] {
     out.push(
       chart({
         id: "chart-rss",
-        title: `Resident set (${rs.policy}, ${fmtInt(rs.frames)} frames)`,
+        title: `Resident set (${rs.policy}, ${groupDigits(rs.frames)} frames)`,
         x: { label: "references", integer: true, min: 0 },
         y: { label: "frames", integer: true, min: 0 },
         xs: rs.at,
@@ -146,12 +142,12 @@ export function reportCharts(data: ReportData): ChartSpec[] {
 export function renderReportHtml(data: ReportData, assets: ReportAssets): string {
   const w = data.workload;
   const facts: [string, string][] = [
-    ["references", fmtInt(w.references)],
-    ["distinct pages", fmtInt(w.distinctPages)],
-    ["reads / writes", `${fmtInt(w.reads)} / ${fmtInt(w.writes)}`],
-    ["instruction fetches", fmtInt(w.instructions)],
-    ["processes", fmtInt(w.processes)],
-    ["page size", `${fmtInt(w.pageSize)} B`],
+    ["references", groupDigits(w.references)],
+    ["distinct pages", groupDigits(w.distinctPages)],
+    ["reads / writes", `${groupDigits(w.reads)} / ${groupDigits(w.writes)}`],
+    ["instruction fetches", groupDigits(w.instructions)],
+    ["processes", groupDigits(w.processes)],
+    ["page size", `${groupDigits(w.pageSize)} B`],
   ];
   const notes = data.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("");
   return `<!doctype html>
@@ -179,16 +175,16 @@ ${notes ? `<ul class="notes">${notes}</ul>` : ""}
 <p class="help">Cumulative faults along the trace at ${escapeHtml([...new Set(data.faultsOverTime.series.map((s) => s.frames))].join(", "))} frames. Steep stretches are phase changes: the program moved to pages it had not used recently.</p>
 <div class="chart" id="chart-faults" data-chart="faults"></div></section>
 <section><h2>Working-set size over time</h2>
-<p class="help">W(t, τ): distinct pages among the last τ = ${fmtInt(data.workingSet.tau)} references. Fewer frames than the working set means frequent faults (thrashing).</p>
+<p class="help">W(t, τ): distinct pages among the last τ = ${groupDigits(data.workingSet.tau)} references. Fewer frames than the working set means frequent faults (thrashing).</p>
 <div class="chart" id="chart-ws" data-chart="ws"></div></section>
 <section><h2>Resident set per process</h2>
-<p class="help">Frames held by each process under ${escapeHtml(data.residentSet.policy)} with ${fmtInt(data.residentSet.frames)} frames shared by all processes (global replacement).</p>
+<p class="help">Frames held by each process under ${escapeHtml(data.residentSet.policy)} with ${groupDigits(data.residentSet.frames)} frames shared by all processes (global replacement).</p>
 <div class="chart" id="chart-rss" data-chart="rss"></div></section>
 <section><h2>Page access heat map</h2>
-<p class="help">Accesses per page (vertical, in first-touch order, ${fmtInt(data.heatmap.pagesPerBin)} page(s) per row) and time (horizontal, ${fmtInt(data.heatmap.refsPerBin)} references per column). Darker is more (log scale of counts). Hover for counts.</p>
+<p class="help">Accesses per page (vertical, in first-touch order, ${groupDigits(data.heatmap.pagesPerBin)} page(s) per row) and time (horizontal, ${groupDigits(data.heatmap.refsPerBin)} references per column). Darker is more (log scale of counts). Hover for counts.</p>
 <div class="chart" id="heatmap" data-chart="heatmap"></div></section>
 <section><h2>Effective access time</h2>
-<p class="help">The line is EAT = (1 − p) × ${fmtInt(data.costs.memoryNs)} ns + p × ${(data.costs.faultNs / 1e6).toFixed(0)} ms, where p is the miss ratio; each point is one run's EAT measured from its simulated time, which also pays for dirty write-backs${data.runs.some((r) => r.tlbMisses > 0) ? " and TLB walks" : ""}, so points sit on or above the line. Both values are in the table below.</p>
+<p class="help">The line is EAT = (1 − p) × ${groupDigits(data.costs.memoryNs)} ns + p × ${(data.costs.faultNs / 1e6).toFixed(0)} ms, where p is the miss ratio; each point is one run's EAT measured from its simulated time, which also pays for dirty write-backs${data.runs.some((r) => r.tlbMisses > 0) ? " and TLB walks" : ""}, so points sit on or above the line. Both values are in the table below.</p>
 <div class="chart" id="chart-eat" data-chart="eat"></div></section>
 ${(data.figures ?? []).map(figureSection).join("\n")}
 <section><h2>Every counter</h2>

@@ -95,25 +95,24 @@ export function kswapdTimelineSvg(t: KswapdTimeline, width = 760): string {
 export function kswapdReportHtml(t: KswapdTimeline, assets: ReportAssets): string {
   const k = t.withKswapd.kswapd!;
   const ms = (ns: number) => `${(ns / 1e6).toFixed(3)} ms`;
-  const int = (n: number) => groupDigits(n);
   const row = (cells: readonly string[], tag = "td") =>
     `<tr>${cells.map((c) => `<${tag}>${escapeHtml(c)}</${tag}>`).join("")}</tr>`;
   const run = (name: string, r: TimelineRunSummary) =>
     row([
       name,
-      int(r.faults),
-      int(r.faultEvictions.clean),
-      int(r.faultEvictions.dirty),
-      int(r.writebacks),
+      groupDigits(r.faults),
+      groupDigits(r.faultEvictions.clean),
+      groupDigits(r.faultEvictions.dirty),
+      groupDigits(r.writebacks),
       ms(r.timeNs),
     ]);
   const [free, pool, activity] = kswapdCharts(t);
   return renderChartPage(
     {
       title: `kswapd: ${t.workload}`,
-      subtitleHtml: `${int(t.frames)} page frames, policy ${escapeHtml(t.policy)}, watermarks ${escapeHtml(k.preset)}: min ${k.min}, low ${k.low}, high ${k.high}.`,
+      subtitleHtml: `${groupDigits(t.frames)} page frames, policy ${escapeHtml(t.policy)}, watermarks ${escapeHtml(k.preset)}: min ${k.min}, low ${k.low}, high ${k.high}.`,
       facts: [
-        ["frames", int(t.frames)],
+        ["frames", groupDigits(t.frames)],
         ["policy", t.policy],
         ["watermarks (min/low/high)", `${k.min} / ${k.low} / ${k.high}`],
       ],
@@ -129,12 +128,12 @@ export function kswapdReportHtml(t: KswapdTimeline, assets: ReportAssets): strin
         {
           title: "kswapd",
           html: `<table>
-${row(["wake-ups", int(k.wakeups)])}
-${row(["runs", int(k.runs)])}
-${row(["pages scanned", int(k.scanned)])}
-${row(["pages reclaimed (of them dirty)", `${int(k.reclaimed)} (${int(k.reclaimedDirty)})`])}
-${row(["pages cleaned ahead", int(k.cleaned)])}
-${row(["direct reclaims (pages)", `${int(k.directReclaims)} (${int(k.directReclaimed)})`])}
+${row(["wake-ups", groupDigits(k.wakeups)])}
+${row(["runs", groupDigits(k.runs)])}
+${row(["pages scanned", groupDigits(k.scanned)])}
+${row(["pages reclaimed (of them dirty)", `${groupDigits(k.reclaimed)} (${groupDigits(k.reclaimedDirty)})`])}
+${row(["pages cleaned ahead", groupDigits(k.cleaned)])}
+${row(["direct reclaims (pages)", `${groupDigits(k.directReclaims)} (${groupDigits(k.directReclaimed)})`])}
 ${row(["busy (simulated)", ms(k.busyNs)])}
 </table>`,
         },
