@@ -128,15 +128,34 @@ export class NextUseSink implements RefSink {
   /** The annotation's own loops count the kinds and check the entries (see RefSink.countsCoded). */
   readonly countsCoded = true;
   readonly codedKinds = { odd: 0, high: 0, both: 0 };
+  /** The kinds counted by the last call of annotateCounted1/2: odd, high, both. */
+  private readonly kinds = new Int32Array(3);
 
   pushCodedCounted(c: CodedRefs): number {
     this.room(c.count);
+    const { kinds, next, last } = this;
+    let odd = 0;
+    let high = 0;
+    let both = 0;
+    let i = this.count;
+    const end = i + c.count;
+    // The first calls of the process go in pieces (see ANNOTATE_WARM_CALLS).
+    const piece = annotateWarm[c.width]!++ < ANNOTATE_WARM_CALLS ? ANNOTATE_WARM_PIECE : c.count;
+    for (let k = 0; k < c.count && i === this.count + k; k += piece) {
+      const n = Math.min(piece, c.count - k);
+      i =
+        c.width === 1
+          ? annotateCounted1(c.buf, c.pos + k, n, c.ids, next, last, i, kinds)
+          : annotateCounted2(codedWords(c.buf, c.pos + 2 * k, n), n, c.ids, next, last, i, kinds);
+      odd += kinds[0]!;
+      high += kinds[1]!;
+      both += kinds[2]!;
+    }
     const k = this.codedKinds;
-    k.odd = 0;
-    k.high = 0;
-    k.both = 0;
-    const end = annotateCodedCounted(c, this.next, this.last, this.count, k);
-    if (end < this.count + c.count) return end - this.count;
+    k.odd = odd;
+    k.high = high;
+    k.both = both;
+    if (i < end) return i - this.count;
     this.count = end;
     return -1;
   }
@@ -226,51 +245,80 @@ function annotateCoded2(
 }
 
 /**
- * annotateCoded1/2 that also counts the kinds into `k` and stops at an entry past the dictionary
- * (id -1): returns the index after the last reference annotated (i + c.count when all were good).
+ * The first ANNOTATE_WARM_CALLS calls of annotateCounted1 and of annotateCounted2 in the process
+ * annotate in pieces of ANNOTATE_WARM_PIECE references, as the Replayer's loops do (WARM_CALLS in
+ * replay.ts): optimized while still in its first call of 64 Ki references (on-stack replacement),
+ * a loop has no type feedback for the code after it and was deoptimized there eight times in one
+ * OPT run of sqlite6k-8m, each time finishing the call unoptimized.
  */
-function annotateCodedCounted(
-  c: CodedRefs,
+const ANNOTATE_WARM_CALLS = 8;
+const ANNOTATE_WARM_PIECE = 512;
+const annotateWarm = [0, 0, 0];
+
+/**
+ * annotateCoded1 that also counts the kinds into `kinds` (odd, high, both) and stops at an entry
+ * past the dictionary (id -1): returns the index after the last reference annotated (i + n when
+ * all were good).
+ */
+function annotateCounted1(
+  buf: Uint8Array,
+  pos: number,
+  n: number,
+  dict: Int32Array,
   next: Int32Array,
   last: Int32Array,
   i: number,
-  k: { odd: number; high: number; both: number },
+  kinds: Int32Array,
 ): number {
-  const { buf, ids: dict } = c;
   let odd = 0;
   let high = 0;
   let both = 0;
-  if (c.width === 1) {
-    for (let q = c.pos, end = c.pos + c.count; q < end; q++, i++) {
-      const v = buf[q]!;
-      const p = dict[v >>> 2]!;
-      if (p < 0) break;
-      const w = (v >>> 1) & 1;
-      odd += v & 1;
-      high += w;
-      both += v & w;
-      const l = last[p]!;
-      if (l >= 0) next[l] = i;
-      last[p] = i;
-    }
-  } else {
-    const words = codedWords(buf, c.pos, c.count);
-    for (let k = 0; k < c.count; k++, i++) {
-      const v = words[k]!;
-      const p = dict[v >>> 2]!;
-      if (p < 0) break;
-      const w = (v >>> 1) & 1;
-      odd += v & 1;
-      high += w;
-      both += v & w;
-      const l = last[p]!;
-      if (l >= 0) next[l] = i;
-      last[p] = i;
-    }
+  for (let q = pos, end = pos + n; q < end; q++, i++) {
+    const v = buf[q]!;
+    const p = dict[v >>> 2]!;
+    if (p < 0) break;
+    const w = (v >>> 1) & 1;
+    odd += v & 1;
+    high += w;
+    both += v & w;
+    const l = last[p]!;
+    if (l >= 0) next[l] = i;
+    last[p] = i;
   }
-  k.odd = odd;
-  k.high = high;
-  k.both = both;
+  kinds[0] = odd;
+  kinds[1] = high;
+  kinds[2] = both;
+  return i;
+}
+
+/** annotateCounted1 over two-byte references (codedWords). */
+function annotateCounted2(
+  words: Uint16Array,
+  n: number,
+  dict: Int32Array,
+  next: Int32Array,
+  last: Int32Array,
+  i: number,
+  kinds: Int32Array,
+): number {
+  let odd = 0;
+  let high = 0;
+  let both = 0;
+  for (let k = 0; k < n; k++, i++) {
+    const v = words[k]!;
+    const p = dict[v >>> 2]!;
+    if (p < 0) break;
+    const w = (v >>> 1) & 1;
+    odd += v & 1;
+    high += w;
+    both += v & w;
+    const l = last[p]!;
+    if (l >= 0) next[l] = i;
+    last[p] = i;
+  }
+  kinds[0] = odd;
+  kinds[1] = high;
+  kinds[2] = both;
   return i;
 }
 

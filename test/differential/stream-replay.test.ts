@@ -15,6 +15,8 @@ import {
   MAX_ASID,
   makeBatch,
   makeCodedRefs,
+  NextUseSink,
+  NO_NEXT_USE,
   PWT_HEADER_SIZE,
   PwtDecoder,
   PwtEncoder,
@@ -254,6 +256,63 @@ describe("PwtReplayFeed: dictionary blocks replayed still encoded, token blocks 
     );
     for (const policy of ["lru", "lru-2list", "arc", "lirs", "s3fifo"])
       expect(message(policy)).toBe(message("fifo"));
+  });
+
+  it("OPT's next-use pass stops at an entry past the dictionary with the replay loops' error, in its first calls' pieces too", () => {
+    // 2,000 references in one dictionary block: the annotation's first calls in the process go
+    // in pieces of 512 (ANNOTATE_WARM_CALLS in sim/run.ts); the bad entry, reference 1,000, is in
+    // the second, and the pieces after it must not be annotated.
+    const refs = makeBatch(2_000);
+    for (let i = 0; i < 2_000; i++) {
+      refs.pages[i] = i % 3;
+      refs.kinds[i] = 1;
+      refs.pids[i] = 0;
+    }
+    refs.count = 2_000;
+    const corrupt = encode(refs, 2).slice();
+    // The block's last reference byte is where the test above puts it; reference 1,000 is 999 before.
+    const at = corrupt.length - 2 - PWT_HEADER_SIZE - 1 - 999;
+    corrupt[at] = (63 << 2) | 1;
+    const message = (sink: NextUseSink | StreamReplay) => {
+      try {
+        new PwtReplayFeed(sink, { source: "c.pwt" }).push(corrupt);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return "no error";
+    };
+    for (let round = 0; round < 10; round++) {
+      const s = new NextUseSink();
+      expect(message(s)).toBe(message(new StreamReplay({ policy: "fifo", frames: 2 })));
+      expect(message(s)).toMatch(new RegExp(`past the dictionary of 3 \\(at byte ${at} `));
+      expect(s.count).toBe(0);
+    }
+  });
+
+  it("OPT's next-use pass counts the kinds as the decoder does and finds the oracle's next uses", () => {
+    const refs = loadFixture("gzip-words", LIMIT);
+    const bytes = encode(refs, 2);
+    const checked = new PwtReplayFeed(new StreamReplay({ policy: "nru", frames: 32 }), { batch: 5_000 });
+    checked.push(bytes);
+    checked.end();
+    const s = new NextUseSink(16);
+    const f = new PwtReplayFeed(s, { batch: 5_000 });
+    for (let i = 0; i < bytes.length; i += 30_001) f.push(bytes.subarray(i, i + 30_001));
+    f.end();
+    expect([...f.decoder.stats.byKind, f.decoder.stats.references]).toEqual([
+      ...checked.decoder.stats.byKind,
+      checked.decoder.stats.references,
+    ]);
+    const keys = new Float64Array(refs.count);
+    for (let i = 0; i < refs.count; i++) keys[i] = pageKey(refs.pids[i]! & MAX_ASID, refs.pages[i]!);
+    const d = densify(keys, refs.count);
+    const want = annotateNextUse(d.ids, refs.count, d.pageSpace);
+    const got = s.nextUse;
+    expect(got.length).toBe(LIMIT);
+    for (let i = 0; i < LIMIT; i++) {
+      const w = want[i]!;
+      if (got[i] !== (w === Number.POSITIVE_INFINITY ? NO_NEXT_USE : w)) expect([i, got[i]]).toEqual([i, w]);
+    }
   });
 
   it("the kinds are counted the same whether the decoder or the replay loop counts them", () => {
