@@ -109,19 +109,30 @@ if (mode === "check") {
 }
 
 // Run as the program (the bin, its link, or `node dist/cli/main.js`), not required by a caller.
-let script = "";
-try {
-  script = process.argv[1] === undefined ? "" : fs.realpathSync(process.argv[1]);
-} catch {
-  script = "";
-}
+// realpathSync.native: one system call where the JavaScript realpathSync walks the path (with
+// the write below, 2.6 ms of `pagewise --version`'s CPU: 59.4 ms against 62.0, `node -e 0` 59.5).
+const realpath = (p) => {
+  try {
+    return fs.realpathSync.native(p);
+  } catch {
+    return "";
+  }
+};
+const script = process.argv[1] === undefined ? "" : realpath(process.argv[1]);
 const program =
-  script === fs.realpathSync(__filename) || script === fs.realpathSync(path.join(dir, "main.js"));
+  script !== "" && (script === realpath(__filename) || script === realpath(path.join(dir, "main.js")));
 const args = process.argv.slice(2);
 if (program && args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
   // `pagewise --version` alone needs nothing of the bundle: the build wrote package.json's version
-  // in here (what cli/version.ts reads), so Node's own start is all it costs.
-  process.stdout.write(`${VERSION}\n`);
+  // in here (what cli/version.ts reads), so Node's own start is all it costs. Written to fd 1
+  // directly: process.stdout would be created for it (a stream, on a pipe a socket). A closed pipe
+  // (`pagewise --version | true`) is no error; a pipe that would block gets process.stdout.
+  const line = `${VERSION}\n`;
+  try {
+    fs.writeSync(1, line);
+  } catch (e) {
+    if (e.code !== "EPIPE") process.stdout.write(line);
+  }
 } else {
   const entry = load(path.join(dir, ENTRY));
   /** The command line's main(argv, io) (cli/main.ts), for a caller that runs commands in-process. */
