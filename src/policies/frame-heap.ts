@@ -47,6 +47,21 @@ export class FrameHeap {
     this.down(this.pos[f]!);
   }
 
+  /**
+   * update for keys no greater than the old: only a sift up can be needed, and the heap ends as
+   * update would leave it (its sift down would find nothing to do). Greater keys go to update.
+   */
+  lower(f: number, a: number, b: number): void {
+    const x = this.k1[f]!;
+    if (a > x || (a === x && b > this.k2[f]!)) {
+      this.update(f, a, b);
+      return;
+    }
+    this.k1[f] = a;
+    this.k2[f] = b;
+    this.up(this.pos[f]!);
+  }
+
   /** Changes the keys of the top frame: at the root, only a sift down can be needed. */
   rekeyTop(a: number, b: number): void {
     const f = this.heap[0]!;

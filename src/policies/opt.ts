@@ -87,14 +87,17 @@ class Opt implements ReplacementPolicy {
     this.heap.remove(f);
   }
 
-  /** Re-keys every marked frame with its latest next use. */
+  /**
+   * Re-keys every marked frame with its latest next use. A marked frame was used since the heap
+   * saw it, so its next use lies later than its key says: its key only falls (FrameHeap.lower).
+   */
   private sync(): void {
     const { heap, next, stale, marked, last } = this;
     for (let i = 0, n = this.count[0]!; i < n; i++) {
       const f = marked[i]!;
       if (last !== null) next[f] = this.nextAt(last[f]!);
       stale[f] = 0;
-      heap.update(f, -next[f]!, 0);
+      heap.lower(f, -next[f]!, 0);
     }
     this.count[0] = 0;
   }

@@ -2,7 +2,7 @@
 // read in bounded batches (pwt's dictionary blocks go to the replay still encoded, sim/stream-replay.ts),
 // and each pass over it feeds one or more sinks (a replay, several replays at once, the next-use
 // annotation OPT needs, a one-pass curve). A source can be read more than once (OPT: one pass to
-// annotate the next uses, 8 bytes a reference, and one to replay); the command line maps its
+// annotate the next uses, 4 bytes a reference, and one to replay); the command line maps its
 // options onto `simulate` and `simulateMany` and prints what they return.
 
 import { ConfigError } from "../core/errors.js";
@@ -59,8 +59,9 @@ export async function feed(
     f.end();
     opts.onProgress?.(f.references);
     const s = f.decoder.stats;
-    // The decoder's counts cover what it decoded; past a limit it may have decoded more.
-    if (f.references === s.references) {
+    // The decoder's counts cover what it decoded; past a limit it may have decoded more. A sink
+    // that counts no kinds (NextUseSink) leaves them unknown too.
+    if (f.references === s.references && f.decoder.kindsKnown) {
       return {
         references: s.references,
         writes: s.byKind[2]! + s.byKind[3]!,
@@ -125,37 +126,17 @@ export class NextUseSink implements RefSink {
     return next.subarray(0, this.count);
   }
 
-  /** The annotation's own loops count the kinds and check the entries (see RefSink.countsCoded). */
+  /**
+   * The annotation's own loops check the entries (see RefSink.countsCoded) but count no kinds (it
+   * has no codedKinds): the replay pass after it counts them, and checks the trailer's. A pass
+   * into it returns writes and instructions -1 for a pwt stream (see feed).
+   */
   readonly countsCoded = true;
-  readonly codedKinds = { odd: 0, high: 0, both: 0 };
-  /** The kinds counted by the last call of annotateCounted1/2: odd, high, both. */
-  private readonly kinds = new Int32Array(3);
 
   pushCodedCounted(c: CodedRefs): number {
     this.room(c.count);
-    const { kinds, next, last } = this;
-    let odd = 0;
-    let high = 0;
-    let both = 0;
-    let i = this.count;
-    const end = i + c.count;
-    // The first calls of the process go in pieces (see ANNOTATE_WARM_CALLS).
-    const piece = annotateWarm[c.width]!++ < ANNOTATE_WARM_CALLS ? ANNOTATE_WARM_PIECE : c.count;
-    for (let k = 0; k < c.count && i === this.count + k; k += piece) {
-      const n = Math.min(piece, c.count - k);
-      i =
-        c.width === 1
-          ? annotateCounted1(c.buf, c.pos + k, n, c.ids, next, last, i, kinds)
-          : annotateCounted2(codedWords(c.buf, c.pos + 2 * k, n), n, c.ids, next, last, i, kinds);
-      odd += kinds[0]!;
-      high += kinds[1]!;
-      both += kinds[2]!;
-    }
-    const k = this.codedKinds;
-    k.odd = odd;
-    k.high = high;
-    k.both = both;
-    if (i < end) return i - this.count;
+    const end = annotate(c, this.next, this.last, this.count);
+    if (end < this.count + c.count) return end - this.count;
     this.count = end;
     return -1;
   }
@@ -188,10 +169,7 @@ export class NextUseSink implements RefSink {
 
   pushCoded(c: CodedRefs): void {
     this.room(c.count);
-    this.count =
-      c.width === 1
-        ? annotateCoded1(c.buf, c.pos, c.count, c.ids, this.next, this.last, this.count)
-        : annotateCoded2(c.buf, c.pos, c.count, c.ids, this.next, this.last, this.count);
+    this.count = annotate(c, this.next, this.last, this.count);
   }
 }
 
@@ -208,44 +186,8 @@ function annotateDense(ids: Int32Array, n: number, next: Int32Array, last: Int32
   return i;
 }
 
-function annotateCoded1(
-  buf: Uint8Array,
-  pos: number,
-  n: number,
-  dict: Int32Array,
-  next: Int32Array,
-  last: Int32Array,
-  i: number,
-): number {
-  for (let q = pos, end = pos + n; q < end; q++, i++) {
-    const p = dict[buf[q]! >>> 2]!;
-    const l = last[p]!;
-    if (l >= 0) next[l] = i;
-    last[p] = i;
-  }
-  return i;
-}
-
-function annotateCoded2(
-  buf: Uint8Array,
-  pos: number,
-  n: number,
-  dict: Int32Array,
-  next: Int32Array,
-  last: Int32Array,
-  i: number,
-): number {
-  for (let q = pos, end = pos + 2 * n; q < end; q += 2, i++) {
-    const p = dict[(buf[q]! | (buf[q + 1]! << 8)) >>> 2]!;
-    const l = last[p]!;
-    if (l >= 0) next[l] = i;
-    last[p] = i;
-  }
-  return i;
-}
-
 /**
- * The first ANNOTATE_WARM_CALLS calls of annotateCounted1 and of annotateCounted2 in the process
+ * The first ANNOTATE_WARM_CALLS calls of annotate1 and of annotate2 in the process
  * annotate in pieces of ANNOTATE_WARM_PIECE references, as the Replayer's loops do (WARM_CALLS in
  * replay.ts): optimized while still in its first call of 64 Ki references (on-stack replacement),
  * a loop has no type feedback for the code after it and was deoptimized there eight times in one
@@ -256,11 +198,27 @@ const ANNOTATE_WARM_PIECE = 512;
 const annotateWarm = [0, 0, 0];
 
 /**
- * annotateCoded1 that also counts the kinds into `kinds` (odd, high, both) and stops at an entry
- * past the dictionary (id -1): returns the index after the last reference annotated (i + n when
- * all were good).
+ * Annotates coded references (`c`, their first index `i`): stops at an entry past the dictionary
+ * (id -1) and returns the index after the last reference annotated (i + c.count when all were
+ * good). The first calls of the process go in pieces (see ANNOTATE_WARM_CALLS).
  */
-function annotateCounted1(
+function annotate(c: CodedRefs, next: Int32Array, last: Int32Array, i: number): number {
+  const end = i + c.count;
+  const piece = annotateWarm[c.width]!++ < ANNOTATE_WARM_CALLS ? ANNOTATE_WARM_PIECE : c.count;
+  for (let k = 0; k < c.count; k += piece) {
+    const n = Math.min(piece, c.count - k);
+    const to =
+      c.width === 1
+        ? annotate1(c.buf, c.pos + k, n, c.ids, next, last, i)
+        : annotate2(codedWords(c.buf, c.pos + 2 * k, n), n, c.ids, next, last, i);
+    if (to < i + n) return to;
+    i = to;
+  }
+  return end;
+}
+
+/** annotate's loop over one-byte references: entry × 4 + kind at buf[pos + k]. */
+function annotate1(
   buf: Uint8Array,
   pos: number,
   n: number,
@@ -268,57 +226,33 @@ function annotateCounted1(
   next: Int32Array,
   last: Int32Array,
   i: number,
-  kinds: Int32Array,
 ): number {
-  let odd = 0;
-  let high = 0;
-  let both = 0;
   for (let q = pos, end = pos + n; q < end; q++, i++) {
-    const v = buf[q]!;
-    const p = dict[v >>> 2]!;
+    const p = dict[buf[q]! >>> 2]!;
     if (p < 0) break;
-    const w = (v >>> 1) & 1;
-    odd += v & 1;
-    high += w;
-    both += v & w;
     const l = last[p]!;
     if (l >= 0) next[l] = i;
     last[p] = i;
   }
-  kinds[0] = odd;
-  kinds[1] = high;
-  kinds[2] = both;
   return i;
 }
 
-/** annotateCounted1 over two-byte references (codedWords). */
-function annotateCounted2(
+/** annotate's loop over two-byte references (codedWords). */
+function annotate2(
   words: Uint16Array,
   n: number,
   dict: Int32Array,
   next: Int32Array,
   last: Int32Array,
   i: number,
-  kinds: Int32Array,
 ): number {
-  let odd = 0;
-  let high = 0;
-  let both = 0;
   for (let k = 0; k < n; k++, i++) {
-    const v = words[k]!;
-    const p = dict[v >>> 2]!;
+    const p = dict[words[k]! >>> 2]!;
     if (p < 0) break;
-    const w = (v >>> 1) & 1;
-    odd += v & 1;
-    high += w;
-    both += v & w;
     const l = last[p]!;
     if (l >= 0) next[l] = i;
     last[p] = i;
   }
-  kinds[0] = odd;
-  kinds[1] = high;
-  kinds[2] = both;
   return i;
 }
 
@@ -367,7 +301,7 @@ export interface SimulateResult extends ReplayResult {
   distinctPages: number;
 }
 
-/** The next uses of `source`'s references (one pass, 8 bytes a reference). */
+/** The next uses of `source`'s references (one pass, 4 bytes a reference; its counts know no kinds, see NextUseSink). */
 export async function annotateSource(
   source: ReferenceSource,
   opts: SimulateOptions = {},

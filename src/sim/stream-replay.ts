@@ -5,7 +5,7 @@
 // page) as cli/engine.ts keys multi-process traces; PwtDecoder.drainDense writes such ids straight
 // from pwt's dictionary blocks (pushDense), without page numbers in between. Same faults as
 // `replay` on the whole trace (test/differential/stream-replay.test.ts); a policy that reads the
-// future needs the whole trace's next uses (workloads/oracle.ts) passed in, 8 bytes a reference.
+// future needs the whole trace's next uses (workloads/oracle.ts) passed in, 4 bytes a reference.
 
 import { ConfigError } from "../core/errors.js";
 import { getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
@@ -59,7 +59,11 @@ export interface RefSink {
    * (nothing is replayed then: the stream is corrupt), or -1 with their kinds in `codedKinds`.
    */
   pushCodedCounted?(c: CodedRefs): number;
-  /** The kinds of the last pushCodedCounted: references with kind bit 0 set, bit 1 set, both. */
+  /**
+   * The kinds of the last pushCodedCounted: references with kind bit 0 set, bit 1 set, both. A
+   * sink without them does not count kinds (OPT's next-use pass: the replay pass after it does);
+   * the pass's kinds are then unknown (PwtDecoder.addCodedUncounted).
+   */
   readonly codedKinds?: { odd: number; high: number; both: number };
 }
 
@@ -257,8 +261,9 @@ export class PwtReplayFeed {
         if (n > 0) {
           const bad = replay.pushCodedCounted(coded);
           if (bad >= 0) throw decoder.badEntry(coded.pos + bad * coded.width);
-          const k = replay.codedKinds!;
-          decoder.addCodedKinds(n, k.odd, k.high, k.both);
+          const k = replay.codedKinds;
+          if (k === undefined) decoder.addCodedUncounted(n);
+          else decoder.addCodedKinds(n, k.odd, k.high, k.both);
           this.references += n;
           if (n === room) this.stopped = true;
           continue;

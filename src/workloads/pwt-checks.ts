@@ -43,7 +43,8 @@ export function checkPwtBlock(
 
 /**
  * Checks the trailer `t` (read at stream offset `at`) of a file of `version` against the counts
- * decoded (`s`) and, in version 3, against a header (`header`) that carries final counts.
+ * decoded (`s`; its kinds only when `kindsKnown`) and, in version 3, against a header (`header`)
+ * that carries final counts.
  */
 export function checkPwtTrailer(
   t: PwtHeader,
@@ -52,10 +53,11 @@ export function checkPwtTrailer(
   s: TraceStats,
   source: string,
   at: number,
+  kindsKnown = true,
 ): void {
   if (t.version !== version)
     throw binaryError(source, at + 4, `trailer of version ${t.version} in a version ${version} file`);
-  if (t.references !== s.references || t.byKind.some((c, k) => c !== s.byKind[k])) {
+  if (t.references !== s.references || (kindsKnown && t.byKind.some((c, k) => c !== s.byKind[k]))) {
     throw binaryError(source, at, `trailer counts ${t.references} references, decoded ${s.references}`);
   }
   // Version 3: a header with final counts must give the trailer's (both are checksummed, so this

@@ -273,6 +273,20 @@ export class PwtDecoder implements TraceDecoder {
     addKinds(this.stats, n, odd, high, both);
   }
 
+  /**
+   * Counts `n` references taken by takeCodedUnchecked whose kinds the caller did not count (it
+   * checked their entries): `stats.byKind` then lacks them, kindsKnown turns false, and the
+   * trailer's kinds are not checked (its reference count still is). For a pass whose kinds
+   * another pass over the same stream counts and checks (OPT's next-use pass, then the replay).
+   */
+  addCodedUncounted(n: number): void {
+    this.stats.references += n;
+    this.kindsKnown = false;
+  }
+
+  /** False once addCodedUncounted was called: stats.byKind is incomplete. */
+  kindsKnown = true;
+
   /** The error for an entry past the dictionary at `at` in the buffer takeCodedUnchecked handed over. */
   badEntry(at: number): Error {
     return this.pastDictionary(at);
@@ -380,7 +394,7 @@ export class PwtDecoder implements TraceDecoder {
             at,
             "trailer",
           );
-          checkPwtTrailer(t, this.header, this.version, this.stats, this.source, at);
+          checkPwtTrailer(t, this.header, this.version, this.stats, this.source, at, this.kindsKnown);
           this.header = t;
           this.pos += PWT_HEADER_SIZE;
           this.state = ST_DONE;
