@@ -481,7 +481,7 @@ function markHits1(
     both += v & w;
     const f = p < 0 ? -1 : frameOf[p]!;
     if (f < 0) break;
-    if (w > dirtyBit[f]!) dirtyBit[f] = 1;
+    dirtyBit[f] |= w;
     last[f] = offset + k;
     if (stale[f] === 0) {
       stale[f] = 1;
@@ -519,7 +519,7 @@ function markHits2(
     both += v & w;
     const f = p < 0 ? -1 : frameOf[p]!;
     if (f < 0) break;
-    if (w > dirtyBit[f]!) dirtyBit[f] = 1;
+    dirtyBit[f] |= w;
     last[f] = offset + k;
     if (stale[f] === 0) {
       stale[f] = 1;
