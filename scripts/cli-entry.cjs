@@ -40,6 +40,7 @@ const cacheDir = path.join(dir, "code-cache");
 const mode = process.env.PAGEWISE_CODE_CACHE ?? "";
 const write = mode === "write";
 const modules = new Map();
+let nodeRequire;
 const compiled = [];
 const counts = { chunks: 0, cached: 0, refused: 0, damaged: 0 };
 
@@ -69,7 +70,7 @@ function load(file) {
   builtins();
   const module = { exports: {}, filename: file, loaded: false };
   modules.set(file, module);
-  const cachePath = path.join(cacheDir, `${path.basename(file)}.v8`);
+  const cachePath = `${cacheDir}${path.sep}${path.basename(file)}.v8`;
   const cachedData = mode === "off" ? undefined : readCache(cachePath);
   // A CommonJS module's wrapper, on the file's first line so that line numbers stay the file's
   // (a shebang, which only the first line of a script may have, becomes an empty line).
@@ -79,8 +80,11 @@ function load(file) {
   counts.chunks++;
   if (cachedData === null) counts.damaged++;
   else if (cachedData !== undefined) counts[script.cachedDataRejected ? "refused" : "cached"]++;
-  const nodeRequire = createRequire(file);
-  const require = (id) => (id.startsWith("./chunk-") ? load(path.join(dir, id)) : nodeRequire(id));
+  // Every chunk sits in this directory: one require for what they import from Node (and for the
+  // modules kept out of the bundle), made once (each createRequire works out node_modules paths).
+  nodeRequire ??= createRequire(path.join(dir, ENTRY));
+  const require = (id) =>
+    id.startsWith("./chunk-") ? load(`${dir}${path.sep}${id.slice(2)}`) : nodeRequire(id);
   require.resolve = nodeRequire.resolve;
   script.runInThisContext().call(module.exports, module.exports, require, module, file, dir);
   module.loaded = true;
