@@ -3,9 +3,11 @@
 // the same algorithm (LRU by last-reference stamps: a hit is one store, a miss scans the frames) on
 // the same dense page ids of py50k-50m (../shared/traces, converted and cached as in
 // vs-libcachesim.bench.ts), in memory, timed in CPU time around the loop alone: reading the file
-// is not timed in either. pagewise's loop is timed three ways: over the dense ids (Replayer.run, as
-// token blocks reach it), over the pwt bytes in memory (the coded loop `pagewise run` uses,
-// decoding included), each the median of 5 after a first (cold) run. Faults must agree.
+// is not timed in either. pagewise's loop is timed two ways: over the dense ids (Replayer.run, as
+// token blocks reach it) and over the pwt bytes in memory (the coded loop `pagewise run` uses,
+// decoding included), each the median of 5 after a first (cold) run; beside them, the C loop
+// written as one bare JavaScript function (bareLru), without and with a dirty bit: the JIT's own
+// distance from C on this algorithm. Faults must agree.
 // Environment: PW_VS_DIR (the inputs' cache, as vs-libcachesim), PW_LOOP_FRAMES (default 64,1024).
 // Skips (exit 0) without ../shared, a C compiler or the cached trace's source.
 
@@ -30,6 +32,40 @@ function cpuMs(fn: () => void): number {
   fn();
   const u = process.cpuUsage(t);
   return (u.user + u.system) / 1000;
+}
+
+/**
+ * The C program's loop written as one plain JavaScript function over the same Int32Array: what the
+ * JIT makes of the algorithm alone, without pagewise's batches, dirty bits and counts (`writes`
+ * null), and with the dirty bit pagewise keeps (`writes`, all reads here: the same checks).
+ */
+function bareLru(ids: Int32Array, pages: number, frames: number, writes: Uint8Array | null): number {
+  const frameOf = new Int32Array(pages).fill(-1);
+  const pageOf = new Int32Array(frames);
+  const stamp = new Float64Array(frames);
+  const dirty = new Uint8Array(frames);
+  let used = 0;
+  let faults = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const p = ids[i]!;
+    let f = frameOf[p]!;
+    if (f >= 0) {
+      stamp[f] = i;
+      if (writes !== null && writes[i & 0xffff]! > dirty[f]!) dirty[f] = 1;
+      continue;
+    }
+    faults++;
+    if (used < frames) f = used++;
+    else {
+      f = 0;
+      for (let g = 1; g < frames; g++) if (stamp[g]! < stamp[f]!) f = g;
+      frameOf[pageOf[f]!] = -1;
+    }
+    stamp[f] = i;
+    pageOf[f] = p;
+    frameOf[p] = f;
+  }
+  return faults;
 }
 
 function median(xs: number[]): number {
@@ -82,9 +118,9 @@ async function main_(): Promise<void> {
       .join(" ")}\n`,
   );
   console.log(
-    "| frames | C array LRU ms | pagewise dense-id loop ms (cold) | pagewise coded loop ms (cold) | dense / C | coded / C |",
+    "| frames | C array LRU ms | bare JS loop ms (with the dirty bit) | pagewise dense-id loop ms (cold) | pagewise coded loop ms (cold) | bare JS / C | dense / C | coded / C |",
   );
-  console.log("|---|---|---|---|---|---|");
+  console.log("|---|---|---|---|---|---|---|---|");
   for (const frames of FRAMES) {
     const c: number[] = [];
     let cFaults = -1;
@@ -118,13 +154,25 @@ async function main_(): Promise<void> {
         throw new Error(`faults differ: ${sr.result().faults} vs C ${cFaults}`);
       return ms;
     };
+    const bareRun = (w: Uint8Array | null): number => {
+      let faults = 0;
+      const ms = cpuMs(() => {
+        faults = bareLru(dense, ids.size, frames, w);
+      });
+      if (faults !== cFaults) throw new Error(`faults differ: ${faults} vs C ${cFaults}`);
+      return ms;
+    };
+    bareRun(null);
+    bareRun(writes);
+    const bare = median(Array.from({ length: 5 }, () => bareRun(null)));
+    const bareDirty = median(Array.from({ length: 5 }, () => bareRun(writes)));
     const denseCold = denseRun();
     const codedCold = codedRun();
     const d = median(Array.from({ length: 5 }, denseRun));
     const k = median(Array.from({ length: 5 }, codedRun));
     const cm = median(c);
     console.log(
-      `| ${frames} | ${cm.toFixed(0)} | ${d.toFixed(0)} (${denseCold.toFixed(0)}) | ${k.toFixed(0)} (${codedCold.toFixed(0)}) | ${(d / cm).toFixed(2)} | ${(k / cm).toFixed(2)} |`,
+      `| ${frames} | ${cm.toFixed(0)} | ${bare.toFixed(0)} (${bareDirty.toFixed(0)}) | ${d.toFixed(0)} (${denseCold.toFixed(0)}) | ${k.toFixed(0)} (${codedCold.toFixed(0)}) | ${(bare / cm).toFixed(2)} | ${(d / cm).toFixed(2)} | ${(k / cm).toFixed(2)} |`,
     );
   }
   fs.rmSync(idsFile);
