@@ -5,8 +5,8 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { runs } from "../../test/helpers/property-runs.js";
-import { FrameHeap } from "./frame-heap.js";
+import { FrameHeap } from "../../src/policies/frame-heap.js";
+import { runs } from "../helpers/property-runs.js";
 
 const FRAMES = 24;
 type Op = { t: "insert" | "rekey" | "remove"; f: number; a: number; b: number };
