@@ -4,13 +4,13 @@
 // dictionary), a write when kind ≥ 2. Each loop decodes, counts the kinds and checks the entries in
 // its own pass, so the decoder makes none of its own (Replayer.countsCoded); it stops at the first
 // entry past the dictionary (Replayer.badAt). Written out per width and per kind of policy (no
-// hits; hits without the future; hits with the future; OPT's marks; stamp LRU) so the hot loop has no branch but
-// the hit test: decoding inside the loop saves the store and reload of a page id and a write flag
+// hits; hits without the future; hits with the future; stamp LRU; OPT's marks, in replay-marks.ts)
+// so the hot loop has no branch but the hit test: decoding inside the loop saves the store and reload of a page id and a write flag
 // per reference, and each specialised loop ran 1.3-2x faster than one generic loop on py50k-50m.
 // Policies with a timer (tick) use Replayer's generic loop instead (the decoder counts for them).
 
-import type { OptMarks } from "../policies/opt.js";
 import type { Replayer } from "./replay.js";
+import { marks1, marks2 } from "./replay-marks.js";
 
 /** Never used again, in an Int32 next-use annotation (re-exported by replay.ts; mrc/opt.ts uses the same value). */
 export const NO_NEXT_USE = 0x7fffffff;
@@ -375,159 +375,4 @@ function future2(r: Replayer, words: Uint16Array, count: number, dictIds: Int32A
     }
   }
   r.countedCoded(k, count, misses, odd, high, both);
-}
-
-/**
- * OPT with marks (Replayer.marks, policies/opt.ts OptMarks): a hit stores its index and marks the
- * frame, without a call and without reading the next use (OPT reads it once per marked frame when
- * a victim is wanted). Unlike the other loops, the hits run in a function of their own that
- * returns at the first miss, and the fault is taken here: OPT's misses are few, and a loop with
- * the fault path inlined in it (selectVictim, sync, the heap) was compiled five times in one run of
- * sqlite6k-8m, 5-10 ms of compiling each, as the rare paths (the first eviction, the first page
- * never used again) deoptimized it one after another.
- */
-function marks1(
-  r: Replayer,
-  marks: OptMarks,
-  buf: Uint8Array,
-  pos: number,
-  count: number,
-  dictIds: Int32Array,
-  offset: number,
-): void {
-  let misses = 0;
-  let odd = 0;
-  let high = 0;
-  let both = 0;
-  let k = 0;
-  while (k < count) {
-    const stop = markHits1(r, marks, buf, pos, k, count, dictIds, offset);
-    odd += markKinds[0]!;
-    high += markKinds[1]!;
-    both += markKinds[2]!;
-    k = stop;
-    if (stop === count) break;
-    const v = buf[pos + stop]!;
-    const p = dictIds[v >>> 2]!;
-    if (p < 0) break;
-    misses++;
-    r.fault(p, (v >>> 1) & 1, offset + stop);
-    k++;
-  }
-  r.countedCoded(k, count, misses, odd, high, both);
-}
-
-/** marks1 over two-byte references (codedWords). */
-function marks2(
-  r: Replayer,
-  marks: OptMarks,
-  words: Uint16Array,
-  count: number,
-  dictIds: Int32Array,
-  offset: number,
-): void {
-  let misses = 0;
-  let odd = 0;
-  let high = 0;
-  let both = 0;
-  let k = 0;
-  while (k < count) {
-    const stop = markHits2(r, marks, words, k, count, dictIds, offset);
-    odd += markKinds[0]!;
-    high += markKinds[1]!;
-    both += markKinds[2]!;
-    k = stop;
-    if (stop === count) break;
-    const v = words[stop]!;
-    const p = dictIds[v >>> 2]!;
-    if (p < 0) break;
-    misses++;
-    r.fault(p, (v >>> 1) & 1, offset + stop);
-    k++;
-  }
-  r.countedCoded(k, count, misses, odd, high, both);
-}
-
-/** The kinds (odd, high, both) markHits1/2 counted in their last call, the stopping reference's included. */
-const markKinds = new Int32Array(3);
-
-/**
- * marks1's hits from reference `k`: returns the index of the first reference not resident (a miss,
- * or an entry past the dictionary), or `count`. The accessed bit is left alone: the fault set it,
- * and OPT neither reads nor clears it.
- */
-function markHits1(
-  r: Replayer,
-  marks: OptMarks,
-  buf: Uint8Array,
-  pos: number,
-  k: number,
-  count: number,
-  dictIds: Int32Array,
-  offset: number,
-): number {
-  const frameOf = r.frameOf;
-  const dirtyBit = r.bits.dirtyBit;
-  const { last, stale, marked, count: marks0 } = marks;
-  let odd = 0;
-  let high = 0;
-  let both = 0;
-  for (; k < count; k++) {
-    const v = buf[pos + k]!;
-    const p = dictIds[v >>> 2]!;
-    const w = (v >>> 1) & 1;
-    odd += v & 1;
-    high += w;
-    both += v & w;
-    const f = p < 0 ? -1 : frameOf[p]!;
-    if (f < 0) break;
-    dirtyBit[f] |= w;
-    last[f] = offset + k;
-    if (stale[f] === 0) {
-      stale[f] = 1;
-      marked[marks0[0]!++] = f;
-    }
-  }
-  markKinds[0] = odd;
-  markKinds[1] = high;
-  markKinds[2] = both;
-  return k;
-}
-
-/** markHits1 over two-byte references. */
-function markHits2(
-  r: Replayer,
-  marks: OptMarks,
-  words: Uint16Array,
-  k: number,
-  count: number,
-  dictIds: Int32Array,
-  offset: number,
-): number {
-  const frameOf = r.frameOf;
-  const dirtyBit = r.bits.dirtyBit;
-  const { last, stale, marked, count: marks0 } = marks;
-  let odd = 0;
-  let high = 0;
-  let both = 0;
-  for (; k < count; k++) {
-    const v = words[k]!;
-    const p = dictIds[v >>> 2]!;
-    const w = (v >>> 1) & 1;
-    odd += v & 1;
-    high += w;
-    both += v & w;
-    const f = p < 0 ? -1 : frameOf[p]!;
-    if (f < 0) break;
-    dirtyBit[f] |= w;
-    last[f] = offset + k;
-    if (stale[f] === 0) {
-      stale[f] = 1;
-      marked[marks0[0]!++] = f;
-    }
-  }
-  markKinds[0] = odd;
-  markKinds[1] = high;
-  markKinds[2] = both;
-  return k;
 }
