@@ -49,6 +49,35 @@ function encode(refs: RefBatch, version: 1 | 2): Uint8Array {
   return Buffer.concat([enc.header(), ...enc.take(), enc.finish()]);
 }
 
+/**
+ * A pwt stream of `n` references to 3 pages in one dictionary block (one byte each), reference
+ * `bad` made entry 63 (past the 3-entry dictionary); `at` is that byte's offset.
+ */
+function pastDictionary(n: number, bad: number): { corrupt: Uint8Array; at: number } {
+  const refs = makeBatch(n);
+  for (let i = 0; i < n; i++) {
+    refs.pages[i] = i % 3;
+    refs.kinds[i] = 1;
+    refs.pids[i] = 0;
+  }
+  refs.count = n;
+  const corrupt = encode(refs, 2).slice();
+  // The block's last reference byte sits before the end marker and the trailer; each is one byte.
+  const at = corrupt.length - 2 - PWT_HEADER_SIZE - 1 - (n - 1 - bad);
+  corrupt[at] = (63 << 2) | 1;
+  return { corrupt, at };
+}
+
+/** The message of the error pushing `bytes` into `sink` throws ("no error" if none). */
+function feedError(bytes: Uint8Array, sink: NextUseSink | StreamReplay): string {
+  try {
+    new PwtReplayFeed(sink, { source: "c.pwt" }).push(bytes);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return "no error";
+}
+
 /** Streams `bytes` through a StreamReplay in `batch`-sized batches, in `chunk`-byte pushes. */
 function streamReplay(
   bytes: Uint8Array,
@@ -223,18 +252,7 @@ describe("PwtReplayFeed: dictionary blocks replayed still encoded, token blocks 
   );
 
   it("a dictionary entry past the dictionary is a TraceParseError, before anything is replayed", () => {
-    const small = makeBatch(100);
-    for (let i = 0; i < 100; i++) {
-      small.pages[i] = i % 3;
-      small.kinds[i] = 1;
-      small.pids[i] = 0;
-    }
-    small.count = 100;
-    const b = encode(small, 2);
-    // The last reference byte of the first block: entry × 4 + kind; entry 63 is past a 3-entry dictionary.
-    const corrupt = b.slice();
-    const at = corrupt.length - 2 - PWT_HEADER_SIZE - 1;
-    corrupt[at] = (63 << 2) | 1;
+    const { corrupt, at } = pastDictionary(100, 99);
     const sr = new StreamReplay({ policy: "lru", frames: 2 });
     const f = new PwtReplayFeed(sr);
     expect(() => f.push(corrupt)).toThrow(TraceParseError);
@@ -242,14 +260,7 @@ describe("PwtReplayFeed: dictionary blocks replayed still encoded, token blocks 
     // The same error whether the decoder checks the entries (NRU: a policy with a timer; it
     // names the block's first reference) or the replay loop does (every other policy:
     // takeCodedUnchecked; it names the corrupt byte itself).
-    const message = (policy: string) => {
-      try {
-        new PwtReplayFeed(new StreamReplay({ policy, frames: 2 }), { source: "c.pwt" }).push(corrupt);
-      } catch (e) {
-        return (e as Error).message;
-      }
-      return "no error";
-    };
+    const message = (policy: string) => feedError(corrupt, new StreamReplay({ policy, frames: 2 }));
     expect(message("nru")).toMatch(/^c\.pwt:.*past the dictionary of 3/);
     expect(message("fifo")).toMatch(
       new RegExp(`^c\\.pwt:0:${at + 1}: corrupt block: an entry past the dictionary of 3 \\(at byte ${at} `),
@@ -262,25 +273,8 @@ describe("PwtReplayFeed: dictionary blocks replayed still encoded, token blocks 
     // 2,000 references in one dictionary block: the annotation's first calls in the process go
     // in pieces of 512 (ANNOTATE_WARM_CALLS in sim/run.ts); the bad entry, reference 1,000, is in
     // the second, and the pieces after it must not be annotated.
-    const refs = makeBatch(2_000);
-    for (let i = 0; i < 2_000; i++) {
-      refs.pages[i] = i % 3;
-      refs.kinds[i] = 1;
-      refs.pids[i] = 0;
-    }
-    refs.count = 2_000;
-    const corrupt = encode(refs, 2).slice();
-    // The block's last reference byte is where the test above puts it; reference 1,000 is 999 before.
-    const at = corrupt.length - 2 - PWT_HEADER_SIZE - 1 - 999;
-    corrupt[at] = (63 << 2) | 1;
-    const message = (sink: NextUseSink | StreamReplay) => {
-      try {
-        new PwtReplayFeed(sink, { source: "c.pwt" }).push(corrupt);
-      } catch (e) {
-        return (e as Error).message;
-      }
-      return "no error";
-    };
+    const { corrupt, at } = pastDictionary(2_000, 1_000);
+    const message = (sink: NextUseSink | StreamReplay) => feedError(corrupt, sink);
     for (let round = 0; round < 10; round++) {
       const s = new NextUseSink();
       expect(message(s)).toBe(message(new StreamReplay({ policy: "fifo", frames: 2 })));
