@@ -29,7 +29,8 @@ export interface PassOptions {
 
 /**
  * Counts of a pass: references, and of them writes and instruction fetches (-1 for these two when
- * a limit cut a pwt source inside a block: its decoder counted the whole block).
+ * a limit cut a pwt source inside a block: its decoder counted the whole block; or when the sink
+ * counts no kinds of a pwt source's dictionary blocks, as NextUseSink does).
  */
 export interface PassCounts {
   references: number;
