@@ -130,9 +130,9 @@ export {
   runMachine,
   type TraceMachine,
   type TraceMachineOptions,
-  TracePages,
   traceLayout,
 } from "./sim/machine-run.js";
+export { TracePages } from "./sim/trace-pages.js";
 export { Machine, type MachineStats, type Translation } from "./sim/machine.js";
 export { vaBitsForTrace } from "./sim/bounds.js";
 // What views of a Machine read: PTE bits and locations, TLB entry bits, frame states.

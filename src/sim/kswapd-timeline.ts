@@ -10,7 +10,8 @@ import type { CostModel } from "../core/time.js";
 import type { KswapdOptions, KswapdStats, Watermarks } from "../pager/kswapd.js";
 import type { Workload } from "../workloads/workload.js";
 import type { Machine, MachineStats } from "./machine.js";
-import { accessOf, machineForTrace, TracePages } from "./machine-run.js";
+import { accessOf, machineForTrace } from "./machine-run.js";
+import { TracePages } from "./trace-pages.js";
 
 /** What the timeline reads of a workload (workloads/workload.ts's Workload fits). */
 export type TimelineWorkload = Pick<Workload, "name" | "pageSize" | "count" | "pages" | "kinds" | "pids">;

@@ -1,12 +1,13 @@
 // Full-mode runs: the one driver from a reference stream to a Machine (page tables in frames, a
 // TLB, real bytes). It owns sizing the Machine for a trace: a first pass over the source finds
-// each process's pages and the highest page (the address-space width, vaBitsForTrace; the frames
-// the page tables need, given on top of the frames for pages so tables never take a page's frame),
-// a second (OPT only) annotates next uses, and the last feeds the references to the Machine batch
-// by batch, one trace process per pid (a pwt stream's dictionary blocks still encoded). Memory:
-// O(distinct pages) plus one batch (and OPT's 4 bytes a reference), whatever the trace's length.
-// A workload in memory runs through it too (workloads/workload.ts workloadSource), so
-// `run --report` and a streamed run are one code path.
+// each process's pages and the highest page (TracePages, trace-pages.ts), from which come the
+// address-space width (vaBitsForTrace) and the frames the page tables need, given on top of the
+// frames for pages so tables never take a page's frame; a second pass (OPT only) annotates next
+// uses, and the last feeds the references to the Machine batch by batch, one trace process per pid
+// (a pwt stream's dictionary blocks still encoded). Memory: O(distinct pages) plus one batch (and
+// OPT's 4 bytes a reference), whatever the trace's length. A workload in memory runs through it
+// too (workloads/workload.ts workloadSource), so `run --report` and a streamed run are one code
+// path.
 
 import { type AddressLayout, layoutFor, makeLayout, parseShape } from "../core/addr.js";
 import { ConfigError } from "../core/errors.js";
@@ -16,147 +17,18 @@ import type { TlbConfig } from "../mmu/tlb.js";
 import type { KswapdOptions } from "../pager/kswapd.js";
 import { getPolicyFactory, parsePolicySpec } from "../policies/registry.js";
 import type { BackingStore } from "../stores/store.js";
-import { PageIds } from "../workloads/page-ids.js";
-import { DICT16_MAX } from "../workloads/pwt-blocks.js";
-import { type CodedBlock, makeCodedBlock, pwtDecoder } from "../workloads/pwt-decoder.js";
+import { makeCodedBlock, pwtDecoder } from "../workloads/pwt-decoder.js";
 import { isWrite, makeBatch, REF_INSTR, type RefBatch } from "../workloads/refs.js";
-import { DEFAULT_BATCH, type DecodedRefs, type TraceStats } from "../workloads/trace-decoder.js";
+import { DEFAULT_BATCH } from "../workloads/trace-decoder.js";
 import { type AllocationMode, allocateFrames } from "./allocation.js";
 import { checkMachineFrames, vaBitsForTrace } from "./bounds.js";
 import { Machine } from "./machine.js";
 import { annotateSource, type ReferenceSource } from "./run.js";
+import { TracePages } from "./trace-pages.js";
 
 /** The MMU access code of a reference kind: exec for an instruction fetch, write for S and M, else read. */
 export function accessOf(kind: number): Access {
   return isWrite(kind) ? ACC_WRITE : kind === REF_INSTR ? ACC_EXEC : ACC_READ;
-}
-
-/** The index of the first reference of `block` that names an entry past its dictionary (there is one). */
-function firstPastDictionary(block: CodedBlock): number {
-  const { buf, pos, dict } = block;
-  for (let k = 0; ; k++) {
-    const v = dict.width === 1 ? buf[pos + k]! : buf[pos + 2 * k]! | (buf[pos + 2 * k + 1]! << 8);
-    if (v >>> 2 >= dict.size) return k;
-  }
-}
-
-/** What sizing a Machine for a trace needs to know of it: found in one pass, O(distinct pages). */
-export class TracePages {
-  /** Each pid's distinct pages, pids in order of first appearance, pages in order of first use. */
-  readonly pagesOf = new Map<number, number[]>();
-  maxPage = 0;
-  references = 0;
-  private readonly ids = new PageIds();
-
-  /** Distinct (pid, page) pairs seen. */
-  get distinctPages(): number {
-    return this.ids.size;
-  }
-
-  /** A (pid, page) seen for the first time: ids come in order of first appearance. */
-  private newPage(src: number, page: number): void {
-    let list = this.pagesOf.get(src);
-    if (list === undefined) {
-      list = [];
-      this.pagesOf.set(src, list);
-    }
-    list.push(page);
-  }
-
-  // The last two (pid, page) pairs looked up: most references repeat one of them (a fetch and a
-  // data page taking turns), and those need no lookup.
-  private page0 = -1;
-  private pid0 = -1;
-  private page1 = -1;
-  private pid1 = -1;
-
-  /** Takes references [0, n) of `b`. */
-  add(b: DecodedRefs, n = b.count): void {
-    const { pages, pids } = b;
-    const ids = this.ids;
-    let { page0, pid0, page1, pid1, maxPage } = this;
-    for (let i = 0; i < n; i++) {
-      const page = pages[i]!;
-      const src = pids[i]!;
-      if (page === page0 && src === pid0) continue;
-      const second = page === page1 && src === pid1;
-      page1 = page0;
-      pid1 = pid0;
-      page0 = page;
-      pid0 = src;
-      if (second) continue;
-      if (page > maxPage) maxPage = page;
-      const seen = ids.size;
-      if (ids.idOf(page, src) !== seen) continue;
-      this.newPage(src, page);
-    }
-    this.page0 = page0;
-    this.pid0 = pid0;
-    this.page1 = page1;
-    this.pid1 = pid1;
-    this.maxPage = maxPage;
-    this.references += n;
-  }
-
-  // addCoded's scratch: the take in which each entry was found new, and the new entries in order of first use.
-  private readonly newIn = new Int32Array(DICT16_MAX);
-  private readonly firstUse = new Int32Array(DICT16_MAX);
-  private take = 0;
-
-  /**
-   * Takes the references of a dictionary block still encoded (PwtDecoder.takeCodedBlock) and
-   * counts their kinds into `stats` (the decoder's, as its decoding would), with the dictionary's
-   * own loop, which also checks the entries. Only the dictionary's entries not seen before can
-   * bring a new (pid, page); a scan of the references, which stops once it has met them all, puts
-   * those the references use in order of first use, so the pages and their order are the ones
-   * add() finds from the decoded references (an entry no reference uses adds nothing). Returns the
-   * index of the first reference naming an entry past the dictionary (nothing is taken then), or -1.
-   */
-  addCoded(block: CodedBlock, stats: TraceStats): number {
-    const { buf, pos, count: n, dict } = block;
-    if (dict.countCoded(buf, pos, n, stats) < 0) return firstPastDictionary(block);
-    this.references += n;
-    const d = dict.size;
-    const ids = this.ids;
-    const { pages, pids } = dict;
-    const newIn = this.newIn;
-    const take = ++this.take;
-    let fresh = 0;
-    for (let e = 0; e < d; e++) {
-      if (ids.find(pages[e]!, pids[e]!) < 0) {
-        newIn[e] = take;
-        fresh++;
-      }
-    }
-    if (fresh === 0) return -1;
-    const firstUse = this.firstUse;
-    let used = 0;
-    const step = dict.width;
-    for (let p = pos, end = pos + step * n; p < end && used < fresh; p += step) {
-      const e = (step === 1 ? buf[p]! : buf[p]! | (buf[p + 1]! << 8)) >>> 2;
-      if (newIn[e] === take) {
-        newIn[e] = 0;
-        firstUse[used++] = e;
-      }
-    }
-    for (let j = 0; j < used; j++) {
-      const e = firstUse[j]!;
-      const page = pages[e]!;
-      const src = pids[e]!;
-      if (page > this.maxPage) this.maxPage = page;
-      // Two entries of a (crafted) dictionary may name one (pid, page).
-      const seen = ids.size;
-      if (ids.idOf(page, src) === seen) this.newPage(src, page);
-    }
-    return -1;
-  }
-
-  /** The pages of a whole workload in memory. */
-  static of(refs: DecodedRefs): TracePages {
-    const t = new TracePages();
-    t.add(refs);
-    return t;
-  }
 }
 
 /** The Machine's options a trace run may set; the run sizes the rest (address space, table frames). */

@@ -16,7 +16,7 @@ import { annotateNextUse } from "../workloads/oracle.js";
 import { isWrite, REF_INSTR } from "../workloads/refs.js";
 import { densify } from "./densify.js";
 import type { Machine } from "./machine.js";
-import { machineForTrace, TracePages } from "./machine-run.js";
+import { machineForTrace } from "./machine-run.js";
 import {
   checkStepCount,
   resolveView,
@@ -26,6 +26,7 @@ import {
   type StepRecord,
   type StepSource,
 } from "./steps.js";
+import { TracePages } from "./trace-pages.js";
 
 export interface FullStepOptions extends StepOptions {
   /** Bytes per page (a power of two); page numbers are multiplied by it to make addresses. */

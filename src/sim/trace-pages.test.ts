@@ -3,7 +3,7 @@ import { PwtEncoder } from "../workloads/binary-format.js";
 import { makeCodedBlock, PwtDecoder } from "../workloads/pwt-decoder.js";
 import { makeBatch } from "../workloads/refs.js";
 import { decodeBytes } from "../workloads/trace-decoder.js";
-import { TracePages } from "./machine-run.js";
+import { TracePages } from "./trace-pages.js";
 
 /** A pwt version-2 stream of the references (one dictionary block when they allow it). */
 function encode(pages: number[], pids: number[]): Uint8Array {
