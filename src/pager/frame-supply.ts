@@ -489,21 +489,3 @@ export class FrameSupply {
     return obj;
   }
 }
-
-/**
- * The live process with the largest resident set (ties: the highest pid, the youngest, which has
- * done the least work), the one killed when swap runs out. Undefined if none holds a frame.
- */
-export function largestResident(processes: Iterable<AddressSpace>): AddressSpace | undefined {
-  let best: AddressSpace | undefined;
-  for (const q of processes) {
-    if (!q.alive || q.resident === 0) continue;
-    if (
-      best === undefined ||
-      q.resident > best.resident ||
-      (q.resident === best.resident && q.pid > best.pid)
-    )
-      best = q;
-  }
-  return best;
-}

@@ -26,7 +26,7 @@ import { NEVER, type ReplacementPolicy } from "../policies/policy.js";
 import type { BackingStore } from "../stores/store.js";
 import { countFatal, countFault, emitFault, type FaultCause, type FaultResponse } from "./fault-count.js";
 import { FaultTime } from "./fault-time.js";
-import { FrameSupply, largestResident } from "./frame-supply.js";
+import { FrameSupply } from "./frame-supply.js";
 import type { SharedObject } from "./memory-object.js";
 import { type ColorMode, type PagerParts, pageKeyFor, type Scope } from "./parts.js";
 import { prefetchHit, prefetchUsed } from "./prefetch.js";
@@ -396,4 +396,22 @@ function allows(r: Region, access: Access): boolean {
   if (access === ACC_WRITE) return (r.perm & PERM_W) !== 0;
   if (access === ACC_EXEC) return (r.perm & PERM_X) !== 0;
   return true;
+}
+
+/**
+ * The live process with the largest resident set (ties: the highest pid, the youngest, which has
+ * done the least work), the one killed when swap runs out. Undefined if none holds a frame.
+ */
+function largestResident(processes: Iterable<AddressSpace>): AddressSpace | undefined {
+  let best: AddressSpace | undefined;
+  for (const q of processes) {
+    if (!q.alive || q.resident === 0) continue;
+    if (
+      best === undefined ||
+      q.resident > best.resident ||
+      (q.resident === best.resident && q.pid > best.pid)
+    )
+      best = q;
+  }
+  return best;
 }
