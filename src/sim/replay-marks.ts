@@ -1,6 +1,7 @@
 // OPT's replay loops over coded references (replay-coded.ts hands them over): its hits write marks
 // (policies/opt.ts OptMarks) instead of calling touch, and its faults are taken outside the hit
-// loop. The references are encoded as replay-coded.ts's header says.
+// loop. The references are encoded as replay-coded.ts's header says, and the loops are written
+// out per width for the reason it gives (one specialised loop ran 1.3-2x faster than a generic one).
 
 import type { OptMarks } from "../policies/opt.js";
 import type { Replayer } from "./replay.js";
