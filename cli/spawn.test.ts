@@ -2,7 +2,7 @@
 // worker-thread pool (which only runs from built JavaScript). Builds once into a cache directory
 // inside the repository, so package.json, node_modules and the bundled traces are found as usual.
 
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -102,6 +102,19 @@ describe("pagewise as a process", () => {
     });
     expect(viaModule.status, viaModule.stderr).toBe(0);
     expect(viaModule.stdout.trim()).toBe(version);
+  });
+
+  it("--version into a pipe closed before it writes exits 0, nothing on stderr (`pagewise --version | true`)", async () => {
+    const child = spawn(process.execPath, [cli.main, "--version"], { stdio: ["ignore", "pipe", "pipe"] });
+    // Closed at once: Node takes tens of milliseconds to start, so the write meets a closed pipe.
+    child.stdout.destroy();
+    let stderr = "";
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    const code = await new Promise<number | null>((done) => child.on("close", (c) => done(c)));
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
   });
 
   it("compiles the chunks with the code cache the build recorded, and prints the same with or without it", () => {
